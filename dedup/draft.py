@@ -1,0 +1,302 @@
+"""A text being rewritten that never forgets where its characters came from.
+
+A :class:`Draft` is a sequence of *pieces* covering the decoded input without
+gaps: verbatim pieces (a slice of the input, unchanged) and edit pieces (an
+:class:`~dedup.model.Edit` whose ``after`` replaces its span).  Stages rewrite
+the draft in input coordinates (:meth:`Draft.replace`) or in the coordinates of
+the current text of a region (:meth:`Draft.replace_current`).  A change that
+touches an earlier edit absorbs it, so edits never overlap and
+``apply_edits(input, draft.edits()) == draft.text`` always holds.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+from rapidfuzz.distance import Levenshtein
+
+from .model import Edit, Span
+
+
+@dataclass
+class _Piece:
+    start: int
+    end: int
+    edit: Edit | None  # None: verbatim input
+
+    def text(self, source: str) -> str:
+        return source[self.start : self.end] if self.edit is None else self.edit.after
+
+
+class Draft:
+    """Rewritable view of ``source``; see the module docstring.
+
+    >>> d = Draft("建立立政府")
+    >>> d.replace(2, 3, "", rule="repair.doubled_char", reason="立 doubled")
+    >>> d.text
+    '建立政府'
+    >>> [(e.span.as_list(), e.before, e.after) for e in d.edits()]
+    [([2, 3], '立', '')]
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._pieces: list[_Piece] = [_Piece(0, len(source), None)] if source else []
+
+    # -- reading ---------------------------------------------------------
+    @property
+    def text(self) -> str:
+        return "".join(p.text(self.source) for p in self._pieces)
+
+    def edits(self) -> list[Edit]:
+        return [p.edit for p in self._pieces if p.edit is not None]
+
+    def current(self, start: int, end: int) -> str:
+        """Current text of the input region ``[start, end)``.
+
+        Region bounds must not fall strictly inside an edit piece.
+        """
+        out = []
+        for p in self._pieces_in(start, end):
+            if p.edit is None:
+                out.append(self.source[max(p.start, start) : min(p.end, end)])
+            else:
+                out.append(p.edit.after)
+        return "".join(out)
+
+    def touched(self, start: int, end: int) -> bool:
+        """True if an edit lies in, or inserts into, ``[start, end)``."""
+        return any(p.edit is not None for p in self._pieces_in(start, end))
+
+    # -- writing ---------------------------------------------------------
+    def replace(
+        self,
+        start: int,
+        end: int,
+        after: str,
+        *,
+        rule: str,
+        reason: str,
+        evidence: Mapping[str, Any] | None = None,
+        confidence: float = 1.0,
+    ) -> None:
+        """Replace input ``[start, end)`` by ``after``.
+
+        Earlier edits inside the range are absorbed (their text is replaced
+        too).  Neither border may fall strictly inside an earlier edit: use
+        :meth:`replace_current` to edit text that an earlier stage produced.
+        """
+        if not 0 <= start <= end <= len(self.source):
+            raise ValueError(f"span [{start}, {end}) outside input of length {len(self.source)}")
+        for p in self._pieces:
+            if p.edit is not None and (p.start < start < p.end or p.start < end < p.end):
+                raise ValueError(f"span [{start}, {end}) cuts into an earlier edit at {p.start}")
+        region = Span(start, end)
+        cur = self.current(start, end) if start < end else ""
+        if start == end:
+            # an insertion goes after any text already inserted at that point
+            self.replace_current(Span(start, start), len(cur), len(cur), after, rule=rule, reason=reason, evidence=evidence, confidence=confidence)
+        else:
+            self.replace_current(region, 0, len(cur), after, rule=rule, reason=reason, evidence=evidence, confidence=confidence)
+
+    def replace_current(
+        self,
+        region: Span,
+        cur_start: int,
+        cur_end: int,
+        after: str,
+        *,
+        rule: str,
+        reason: str,
+        evidence: Mapping[str, Any] | None = None,
+        confidence: float = 1.0,
+    ) -> None:
+        """Replace ``current[cur_start:cur_end]`` of ``self.current(region)``.
+
+        A border inside an earlier edit snaps outwards to that edit's borders
+        and the edit is absorbed, carrying its text outside the range over, so
+        the region's text becomes exactly
+        ``current[:cur_start] + after + current[cur_end:]``.
+        """
+        if not 0 <= cur_start <= cur_end:
+            raise ValueError("invalid current range")
+        idx, offs = self._layout(region)
+        total = offs[-1][1] if offs else 0
+        if cur_end > total:
+            raise ValueError(f"current range ends at {cur_end}, region text has {total} characters")
+        if cur_start == cur_end and after == "":
+            return
+        # left border: the first piece holding a character at or after cur_start
+        kl = next((k for k, (a, b) in enumerate(offs) if b > cur_start), len(offs))
+        if cur_end > cur_start:
+            kr = max(k for k, (a, b) in enumerate(offs) if a < cur_end)
+        else:
+            kr = kl - 1  # pure insertion: no piece replaced (unless absorbed below)
+        prefix = suffix = ""
+        if kl < len(offs):
+            p = self._pieces[idx[kl]]
+            a = offs[kl][0]
+            if p.edit is None:
+                lo = self._clip(p, region)[0] + (cur_start - a)
+            else:
+                lo, prefix = p.start, p.edit.after[: cur_start - a]
+                kr = max(kr, kl)
+        else:
+            lo = region.end if not offs else self._clip(self._pieces[idx[-1]], region)[1]
+        if kr >= kl:
+            p = self._pieces[idx[kr]]
+            a = offs[kr][0]
+            if p.edit is None:
+                hi = self._clip(p, region)[0] + (cur_end - a)
+            else:
+                hi, suffix = p.end, p.edit.after[cur_end - a :]
+        else:
+            hi = lo
+        # never leave two insertions at one point: absorb neighbouring ones
+        if kl < len(idx):
+            first = idx[kl]
+        elif idx and self._pieces[idx[-1]].edit is None and self._pieces[idx[-1]].end > lo:
+            first = idx[-1] + 1  # insertion inside the last verbatim piece: split below
+        else:
+            first = self._insert_index(lo)
+        last = idx[kr] if kr >= kl else first - 1
+        if last < first and first > 0:
+            prev = self._pieces[first - 1]
+            if prev.edit is not None and prev.start == prev.end == lo:
+                first -= 1
+                prefix = prev.edit.after + prefix
+        absorbed = [self._pieces[k].edit for k in range(first, last + 1) if self._pieces[k].edit is not None]
+        new_after = prefix + after + suffix
+        replacement: list[_Piece] = []
+        if first <= last:
+            fp, lp = self._pieces[first], self._pieces[last]
+            if fp.edit is None and fp.start < lo:
+                replacement.append(_Piece(fp.start, lo, None))
+        before = self.source[lo:hi]
+        if new_after != before or absorbed:
+            if new_after == before:
+                if hi > lo:
+                    replacement.append(_Piece(lo, hi, None))
+            else:
+                edit = Edit(
+                    span=Span(lo, hi),
+                    before=before,
+                    after=new_after,
+                    rule=rule,
+                    reason=reason,
+                    evidence=dict(evidence or {}),
+                    confidence=confidence,
+                    subsumes=tuple(e for e in absorbed if e is not None),
+                )
+                replacement.append(_Piece(lo, hi, edit))
+        else:
+            return
+        if first <= last:
+            lp = self._pieces[last]
+            if lp.edit is None and hi < lp.end:
+                replacement.append(_Piece(hi, lp.end, None))
+            self._pieces[first : last + 1] = replacement
+        else:
+            # pure insertion at lo inside or between pieces
+            k = self._insert_index(lo)
+            if k < len(self._pieces) and self._pieces[k].edit is None and self._pieces[k].start < lo:
+                p = self._pieces[k]
+                self._pieces[k : k + 1] = [_Piece(p.start, lo, None), *replacement, _Piece(lo, p.end, None)]
+            else:
+                self._pieces[k:k] = replacement
+
+    def rewrite(self, region: Span, new_text: str, **meta: Any) -> int:
+        """Turn the current text of ``region`` into ``new_text`` by minimal edits.
+
+        Differences are located with ``rapidfuzz``'s Levenshtein opcodes, so a
+        one-character repair becomes a one-character edit, not a paragraph
+        replacement.  Returns the number of edits made.
+        """
+        old = self.current(region.start, region.end)
+        if old == new_text:
+            return 0
+        ops = _merge_adjacent([op for op in Levenshtein.opcodes(old, new_text) if op.tag != "equal"])
+        # right to left, so that earlier current positions stay valid
+        for s1, e1, s2, e2 in reversed(ops):
+            self.replace_current(region, s1, e1, new_text[s2:e2], **meta)
+        return len(ops)
+
+    # -- internals -------------------------------------------------------
+    def _pieces_in(self, start: int, end: int) -> Iterable[_Piece]:
+        idx, _ = self._layout(Span(start, end))
+        return [self._pieces[k] for k in idx]
+
+    def _layout(self, region: Span) -> tuple[list[int], list[tuple[int, int]]]:
+        """Indices of the pieces making up ``region`` and their current offsets.
+
+        A verbatim piece counts when it overlaps the region; an edit piece when
+        its source lies inside the region (an insertion at either border too,
+        except for an empty region at its own point, which takes all).
+        """
+        idx: list[int] = []
+        offs: list[tuple[int, int]] = []
+        acc = 0
+        for k, p in enumerate(self._pieces):
+            if p.edit is None:
+                lo, hi = max(p.start, region.start), min(p.end, region.end)
+                if lo >= hi:
+                    continue
+                n = hi - lo
+            else:
+                if not (region.start <= p.start and p.end <= region.end):
+                    continue
+                n = len(p.edit.after)
+            idx.append(k)
+            offs.append((acc, acc + n))
+            acc += n
+        return idx, offs
+
+    @staticmethod
+    def _clip(p: _Piece, region: Span) -> tuple[int, int]:
+        return max(p.start, region.start), min(p.end, region.end)
+
+    def _insert_index(self, pos: int) -> int:
+        """Where a new zero-width piece at ``pos`` goes (after insertions there)."""
+        for k, p in enumerate(self._pieces):
+            if p.start > pos or (p.start == pos and p.end > pos) or (p.start < pos < p.end):
+                return k
+        return len(self._pieces)
+
+    def _check(self) -> None:
+        pos = 0
+        for p in self._pieces:
+            assert p.start == pos, (p.start, pos)
+            pos = p.end
+        assert pos == len(self.source)
+
+
+def _merge_adjacent(ops: Sequence[Any]) -> list[tuple[int, int, int, int]]:
+    """Merge opcodes that touch, so one typo gives one edit."""
+    out: list[list[int]] = []
+    for op in ops:
+        if out and out[-1][1] == op.src_start and out[-1][3] == op.dest_start:
+            out[-1][1] = op.src_end
+            out[-1][3] = op.dest_end
+        else:
+            out.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    return [tuple(o) for o in out]  # type: ignore[misc]
+
+
+def apply_edits(source: str, edits: Sequence[Edit]) -> str:
+    """Replay a report's edits on its input.
+
+    >>> apply_edits("abc", [Edit(Span(1, 2), "b", "B", "x", "y")])
+    'aBc'
+    """
+    out = []
+    pos = 0
+    for e in sorted(edits, key=lambda e: (e.span.start, e.span.end)):
+        if e.span.start < pos:
+            raise ValueError(f"edits overlap at {e.span.start}")
+        out.append(source[pos : e.span.start])
+        out.append(e.after)
+        pos = e.span.end
+    out.append(source[pos:])
+    return "".join(out)

@@ -1,0 +1,87 @@
+"""The whole single-document pipeline: read, segment, normalise, cluster, reconstruct.
+
+Each stage is importable and usable alone; :func:`clean` wires them together
+around one :class:`~dedup.draft.Draft`, so that every change any stage makes is
+an :class:`~dedup.model.Edit` in input coordinates and the report is a
+replayable plan of the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .cluster import ClusterResult, MatchConfig, find_clusters
+from .draft import Draft
+from .fingerprint.keys import KeyConfig, matching_key
+from .io.read import Decoded, ReadConfig, decode
+from .io.read import _finish as _finish_text
+from .normalize.stitch import StitchConfig, Unit, stitch
+from .normalize.unicode import UnicodeConfig, fix_unicode
+from .reconstruct import KeepPolicy, Reconstructor, SentenceConfig, layout, most_complete
+from .repair import RepairConfig, repair_units
+from .segment import SegmentConfig, segment
+
+if TYPE_CHECKING:
+    from .report import Report
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every stage's settings; change one with ``dataclasses.replace``."""
+
+    read: ReadConfig = field(default_factory=ReadConfig)
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    unicode: UnicodeConfig = field(default_factory=UnicodeConfig)
+    stitch: StitchConfig = field(default_factory=StitchConfig)
+    keys: KeyConfig = field(default_factory=KeyConfig)
+    match: MatchConfig = field(default_factory=MatchConfig)
+    sentences: SentenceConfig = field(default_factory=SentenceConfig)
+    repair: RepairConfig = field(default_factory=RepairConfig)
+    #: picks the copy a cluster keeps; see :mod:`dedup.reconstruct`
+    keep: KeepPolicy = most_complete
+
+
+@dataclass(frozen=True)
+class Result:
+    """The cleaned text and the report that accounts for it."""
+
+    text: str
+    report: "Report"
+
+
+def clean(data: str | bytes, *, config: Config | None = None, source: str | None = None) -> Result:
+    """Clean one document.
+
+    >>> r = clean("一是甲乙丙丁戊己庚辛。\\n\\n二是甲乙丙丁戊己庚辛。\\n")
+    >>> r.text
+    '一是甲乙丙丁戊己庚辛。\\n'
+    >>> r.report.blocks[1]["fate"]
+    'removed'
+    """
+    from .report import build_report
+
+    config = config or Config()
+    if isinstance(data, bytes):
+        decoded = decode(data, config.read)
+    else:
+        decoded = _finish_text(data, "str", data.encode("utf-8", "surrogatepass"), bom=False, confidence=1.0)
+    text = decoded.text
+    blocks = segment(text, config.segment)
+    draft = Draft(text)
+    for b in blocks:
+        fixed, plan = fix_unicode(b.text, config.unicode)
+        if fixed != b.text:
+            draft.rewrite(b.span, fixed, rule="unicode.fix_text", reason="mojibake or Unicode damage repaired by ftfy (CJK punctuation and quotes left alone)", evidence={"ftfy_plan": plan})
+    units = stitch(text, blocks, draft, config.stitch)
+    repair_units(draft, units, config.repair)
+    keys = [matching_key(draft.current(u.span.start, u.span.end), config.keys) if u.kind != "heading" else "" for u in units]
+    clusters = find_clusters(keys, config.match)
+    Reconstructor(draft, units, clusters, keep=config.keep, sentence=config.sentences, keys=config.keys).run()
+    layout(draft, text, units, paragraph_mode=config.segment.unit == "paragraph")
+    out = draft.text
+    report = build_report(decoded, blocks, units, clusters, draft, out, config, source=source)
+    return Result(out, report)
+
+
+__all__ = ["Config", "Result", "clean", "Decoded", "ClusterResult", "Unit"]

@@ -1,0 +1,286 @@
+"""One canonical paragraph per cluster, in reading order; nothing lost silently.
+
+For each cluster the keep policy picks the canonical copy.  It is placed at
+the cluster's first occurrence (when the first occurrence is a truncated or
+typo'd version of it; a first occurrence that says something the canonical
+copy does not is never overwritten).  Every later copy is then read sentence
+by sentence: sentences already said are removed (each removal an edit naming
+the copy it duplicates), sentences that add something stay where they are.
+So a copy with a different continuation keeps only its new content, and a
+wrong cluster can cost a duplicate, never a sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from rapidfuzz import fuzz, process
+
+from .cluster import ClusterResult
+from .draft import Draft
+from .fingerprint.keys import KeyConfig, matching_key, strip_marker
+from .model import Span
+from .normalize.stitch import Unit
+from .segment import CLOSERS, SENTENCE_END, sentences
+
+
+@dataclass(frozen=True)
+class Copy:
+    """What a keep policy sees of one member of a cluster."""
+
+    unit: int
+    text: str
+    key: str
+
+
+#: A keep policy picks the index (into the list it is given) of the copy to keep.
+KeepPolicy = Callable[[Sequence[Copy]], int]
+
+
+def most_complete(copies: Sequence[Copy]) -> int:
+    """Default keep policy: the most complete copy, then the majority reading, then the earliest.
+
+    >>> most_complete([Copy(0, "甲乙", "甲乙"), Copy(1, "甲乙丙", "甲乙丙"), Copy(2, "甲乙丙", "甲乙丙")])
+    1
+    """
+    counts: dict[str, int] = {}
+    for c in copies:
+        counts[c.key] = counts.get(c.key, 0) + 1
+    return min(range(len(copies)), key=lambda i: (-len(copies[i].key), -counts[copies[i].key], copies[i].unit))
+
+
+def earliest(copies: Sequence[Copy]) -> int:
+    """Keep policy: always the first occurrence."""
+    return min(range(len(copies)), key=lambda i: copies[i].unit)
+
+
+@dataclass(frozen=True)
+class SentenceConfig:
+    """How later copies are compared sentence by sentence."""
+
+    #: a later sentence this similar (normalised Indel) to one already kept is a duplicate
+    threshold: float = 0.85
+    #: sentences with keys at least this long are removed when repeated anywhere in the document
+    min_global_chars: int = 10
+    #: an unfinished last sentence of a copy is a truncation when this similar to the start of a kept one
+    truncation_threshold: float = 0.9
+
+
+def _ends_sentence(s: str) -> bool:
+    s = s.rstrip()
+    while s and s[-1] in CLOSERS:
+        s = s[:-1]
+    return bool(s) and s[-1] in SENTENCE_END
+
+
+class Reconstructor:
+    """Applies the keep policy and the sentence-level merge to a draft."""
+
+    def __init__(self, draft: Draft, units: Sequence[Unit], clusters: ClusterResult, *, keep: KeepPolicy = most_complete, sentence: SentenceConfig = SentenceConfig(), keys: KeyConfig = KeyConfig()) -> None:
+        self.draft = draft
+        self.units = units
+        self.clusters = clusters
+        self.keep = keep
+        self.cfg = sentence
+        self.keys = keys
+        #: unit -> canonical unit of its cluster
+        self.canonical: dict[int, int] = {}
+
+    def run(self) -> None:
+        texts = [self.draft.current(u.span.start, u.span.end) for u in self.units]
+        for c in self.clusters.clusters:
+            copies = [Copy(m, texts[m], matching_key(texts[m], self.keys)) for m in c.members]
+            chosen = copies[self.keep(copies)].unit
+            first = c.members[0]
+            if chosen != first and self._covers(texts[chosen], texts[first]):
+                self._complete_first(first, chosen, c.id)
+            for m in c.members:
+                self.canonical[m] = chosen
+        seen_global: dict[str, int] = {}
+        seen_cluster: dict[int, list[tuple[str, int]]] = {}
+        for u in self.units:
+            if u.kind == "heading":
+                continue
+            cid = self.clusters.labels[u.index]
+            is_first = cid < 0 or self.clusters.clusters[cid].members[0] == u.index
+            self._merge_sentences(u, cid, is_first, seen_global, seen_cluster.setdefault(cid, []) if cid >= 0 else [])
+
+    # -- the canonical copy at the first occurrence ----------------------
+    def _covers(self, full: str, part: str) -> bool:
+        """True if every sentence of ``part`` is said by ``full`` (the last may be cut short)."""
+        full_keys = [matching_key(full[a:b], self.keys) for a, b in sentences(full)]
+        full_keys = [k for k in full_keys if k]
+        if not full_keys:
+            return False
+        spans = sentences(part)
+        for i, (a, b) in enumerate(spans):
+            k = matching_key(part[a:b], self.keys)
+            if not k:
+                continue
+            if self._match(k, full_keys) is not None:
+                continue
+            if i == len(spans) - 1 and not _ends_sentence(part[a:b]) and self._truncation(k, full_keys) is not None:
+                continue
+            return False
+        return True
+
+    def _complete_first(self, first: int, chosen: int, cid: int) -> None:
+        u, v = self.units[first], self.units[chosen]
+        cur_first = self.draft.current(u.span.start, u.span.end)
+        cur_chosen = self.draft.current(v.span.start, v.span.end)
+        # the first occurrence keeps its own list marker: it sits in its own list
+        m1, m2 = strip_marker(cur_first, self.keys), strip_marker(cur_chosen, self.keys)
+        target = cur_first[:m1] + cur_chosen[m2:]
+        self.draft.rewrite(
+            u.span,
+            target,
+            rule="dedup.complete_from_copy",
+            reason=f"the copy at [{v.span.start}, {v.span.end}) of cluster {cid} is more complete; its reading is placed here, at the first occurrence",
+            evidence={"cluster": cid, "canonical_unit": chosen, "canonical_span": v.span.as_list()},
+            confidence=0.9,
+        )
+
+    # -- sentence-level merge of later copies ----------------------------
+    def _match(self, key: str, pool: Sequence[str]) -> tuple[int, float] | None:
+        if not pool:
+            return None
+        try:
+            i = pool.index(key)
+            return i, 1.0
+        except ValueError:
+            pass
+        hit = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=self.cfg.threshold * 100)
+        if hit is None:
+            return None
+        return hit[2], hit[1] / 100.0
+
+    def _truncation(self, key: str, pool: Sequence[str]) -> tuple[int, float] | None:
+        if len(key) < 2:
+            for i, p in enumerate(pool):
+                if p.startswith(key) or p.endswith(key):
+                    return i, 1.0
+            return None
+        best = None
+        for i, p in enumerate(pool):
+            if key in p:
+                return i, 1.0
+            if len(p) >= len(key):
+                s = fuzz.ratio(key, p[: len(key)]) / 100.0
+                if s >= self.cfg.truncation_threshold and (best is None or s > best[1]):
+                    best = (i, s)
+        return best
+
+    def _merge_sentences(self, u: Unit, cid: int, is_first: bool, seen_global: dict[str, int], seen_cluster: list[tuple[str, int]]) -> None:
+        text = self.draft.current(u.span.start, u.span.end)
+        spans = sentences(text)
+        pool = [k for k, _ in seen_cluster]
+        drops: list[tuple[int, int, dict]] = []
+        for i, (a, b) in enumerate(spans):
+            k = matching_key(text[a:b], self.keys)
+            if not k:
+                continue
+            verdict = None
+            if len(k) >= self.cfg.min_global_chars and k in seen_global:
+                verdict = {"why": "repeated sentence", "duplicate_of_unit": seen_global[k], "score": 1.0}
+            elif not is_first:
+                hit = self._match(k, pool)
+                if hit is None and i == len(spans) - 1 and not _ends_sentence(text[a:b]):
+                    hit = self._truncation(k, pool)
+                    if hit is not None:
+                        verdict = {"why": "truncated copy of a sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
+                elif hit is not None:
+                    verdict = {"why": "near-duplicate sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
+            if verdict is None:
+                seen_global.setdefault(k, u.index)
+                seen_cluster.append((k, u.index))
+                pool.append(k)
+            else:
+                drops.append((a, b, verdict))
+        if not drops:
+            return
+        # whole-unit removal: one edit over the unit
+        if sum(b - a for a, b, _ in drops) >= len(text.strip()) and all(
+            not text[a:b].strip() for a, b in _complement([(a, b) for a, b, _ in drops], len(text))
+        ):
+            target = drops[0][2]["duplicate_of_unit"]
+            tu = self.units[target]
+            self.draft.replace(
+                u.span.start,
+                u.span.end,
+                "",
+                rule="dedup.duplicate_paragraph",
+                reason=f"every sentence repeats the paragraph at [{tu.span.start}, {tu.span.end})" + (f" (cluster {cid})" if cid >= 0 else ""),
+                evidence={"cluster": cid, "duplicate_of_unit": target, "duplicate_of_span": tu.span.as_list(), "sentences": [d for _, _, d in drops]},
+                confidence=min(d["score"] for _, _, d in drops),
+            )
+            return
+        # otherwise one edit per run of removed sentences, right to left
+        runs: list[list] = []
+        for a, b, d in drops:
+            if runs and runs[-1][1] == a:
+                runs[-1][1] = b
+                runs[-1][2].append(d)
+            else:
+                runs.append([a, b, [d]])
+        for a, b, ds in reversed(runs):
+            target = ds[0]["duplicate_of_unit"]
+            tu = self.units[target]
+            self.draft.replace_current(
+                u.span,
+                a,
+                b,
+                "",
+                rule="dedup.duplicate_sentence",
+                reason=f"already said in the paragraph at [{tu.span.start}, {tu.span.end}); the rest of this copy is new content and stays",
+                evidence={"cluster": cid, "duplicate_of_unit": target, "duplicate_of_span": tu.span.as_list(), "sentences": ds},
+                confidence=min(d["score"] for d in ds),
+            )
+
+
+def _complement(ranges: Sequence[tuple[int, int]], n: int) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for a, b in sorted(ranges):
+        if a > pos:
+            out.append((pos, a))
+        pos = max(pos, b)
+    if pos < n:
+        out.append((pos, n))
+    return out
+
+
+def layout(draft: Draft, document: str, units: Sequence[Unit], *, paragraph_mode: bool = True) -> None:
+    """Normalise the whitespace between the paragraphs that remain.
+
+    Between two kept paragraphs: one blank line (paragraph mode) or the
+    original line break, at most one blank line (line mode).  Before the first:
+    nothing.  After the last: one newline.
+    """
+    kept = [u.index for u in units if draft.current(u.span.start, u.span.end).strip()]
+    if not kept:
+        if document and draft.text:
+            draft.replace(0, len(document), "", rule="layout.empty", reason="the input has no text")
+        return
+    n = len(units)
+    bounds = [0] + [x for u in units for x in (u.span.start, u.span.end)] + [len(document)]
+    gap_spans = [Span(bounds[2 * k], bounds[2 * k + 1]) for k in range(n + 1)]  # gap k precedes unit k
+    kept_set = set(kept)
+    for k, g in enumerate(gap_spans):
+        if k == n:
+            want = "\n"
+        elif k <= kept[0] or k > kept[-1]:
+            want = ""
+        elif (k - 1) in kept_set:
+            orig = document[g.start : g.end]
+            want = "\n\n" if paragraph_mode or orig.count("\n") >= 2 else "\n"
+        else:
+            want = ""
+        cur = draft.current(g.start, g.end)
+        if cur != want:
+            draft.replace(
+                g.start,
+                g.end,
+                want,
+                rule="layout.paragraph_break",
+                reason="one blank line between the paragraphs that remain, none before the first, one newline after the last",
+            )

@@ -1,0 +1,33 @@
+"""Evidence-based repairs (consensus of copies, doubled and dropped characters, variants).
+
+Every repair is an :class:`~dedup.model.Edit` with a rule name, a reason, its
+evidence and a confidence.  ``mode`` is ``off``, ``safe`` (default: only
+repairs with strong evidence) or ``aggressive``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Sequence
+
+from ..draft import Draft
+from ..normalize.stitch import Unit
+
+Mode = Literal["off", "safe", "aggressive"]
+
+
+@dataclass(frozen=True)
+class RepairConfig:
+    """Which repairs run."""
+
+    mode: Mode = "safe"
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("off", "safe", "aggressive"):
+            raise ValueError(f"repair mode must be off, safe or aggressive, not {self.mode!r}")
+
+
+def repair_units(draft: Draft, units: Sequence[Unit], config: RepairConfig = RepairConfig()) -> None:
+    """Run the enabled repairs over every unit's current text (no-op for now)."""
+    if config.mode == "off":
+        return

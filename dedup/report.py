@@ -1,0 +1,261 @@
+"""The report: a versioned, replayable account of one run.
+
+Schema ``dedup.report/1`` (documented in README.md, "Report schema"):
+
+* ``input``: encoding, sizes, sha256 of the decoded text, newline conversions;
+* ``output``: size and sha256 of the cleaned text;
+* ``blocks``: every input block with its span and fate
+  (``kept`` / ``partly_removed`` / ``removed``), its unit and cluster, the blocks
+  it duplicates and where its text landed in the output;
+* ``units``: paragraphs after stitching (one or more blocks);
+* ``clusters``: members, the canonical member and every scored pair;
+* ``edits``: every change, in input order: span, before, after, rule, reason,
+  evidence, confidence.  Applying them to the input gives the output exactly.
+
+:func:`check` verifies a report against its input and output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Sequence
+
+from .draft import Draft, apply_edits
+from .model import Block, Edit, Span
+
+if TYPE_CHECKING:
+    from .cluster import ClusterResult
+    from .io.read import Decoded
+    from .normalize.stitch import Unit
+    from .pipeline import Config
+
+SCHEMA = "dedup.report/1"
+#: rules whose edits remove content as duplicate (everything else repairs or lays out)
+REMOVAL_PREFIX = "dedup."
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+@dataclass(frozen=True)
+class Report:
+    """A run's report; ``to_dict()`` is the JSON document, ``edits`` the typed plan."""
+
+    data: dict[str, Any]
+    edits: tuple[Edit, ...]
+
+    @property
+    def blocks(self) -> list[dict[str, Any]]:
+        return self.data["blocks"]
+
+    @property
+    def clusters(self) -> list[dict[str, Any]]:
+        return self.data["clusters"]
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        return self.data["stats"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.data
+
+    def to_json(self, *, indent: int | None = 1) -> str:
+        return json.dumps(self.data, ensure_ascii=False, indent=indent)
+
+
+def _config_dict(config: "Config") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(config):
+        v = getattr(config, f.name)
+        out[f.name] = dataclasses.asdict(v) if dataclasses.is_dataclass(v) else getattr(v, "__name__", repr(v))
+    return out
+
+
+def _output_span(draft: Draft, start: int, end: int) -> list[int] | None:
+    """Where the text produced by input ``[start, end)`` lies in the output."""
+    pos = 0
+    lo = hi = None
+    for p in draft._pieces:  # noqa: SLF001 - the report is the draft's reader
+        t = p.text(draft.source)
+        if p.edit is None:
+            a, b = max(p.start, start), min(p.end, end)
+            if a < b:
+                o1, o2 = pos + (a - p.start), pos + (b - p.start)
+                lo = o1 if lo is None else lo
+                hi = o2
+        elif start <= p.start and p.end <= end and t and (p.end > p.start or start < p.start < end):
+            lo = pos if lo is None else lo
+            hi = pos + len(t)
+        pos += len(t)
+    return None if lo is None else [lo, hi]
+
+
+def build_report(
+    decoded: "Decoded",
+    blocks: Sequence[Block],
+    units: Sequence["Unit"],
+    clusters: "ClusterResult",
+    draft: Draft,
+    output: str,
+    config: "Config",
+    *,
+    source: str | None = None,
+) -> Report:
+    text = decoded.text
+    edits = draft.edits()
+    unit_of = {b: u.index for u in units for b in u.blocks}
+    label = clusters.labels
+    out_blocks = []
+    for b in blocks:
+        u = units[unit_of[b.index]]
+        inside = [e for e in edits if e.span.start < b.span.end and e.span.end > b.span.start]
+        removals = [e for e in inside if any(r.startswith(REMOVAL_PREFIX) and r != "dedup.complete_from_copy" for r in e.rules)]
+        ospan = _output_span(draft, b.span.start, b.span.end)
+        fate = "removed" if ospan is None else ("partly_removed" if removals else "kept")
+        dup_units = sorted({e.evidence.get("duplicate_of_unit") for e in removals if e.evidence.get("duplicate_of_unit") is not None})
+        entry: dict[str, Any] = {
+            "id": b.index,
+            "span": b.span.as_list(),
+            "kind": b.kind,
+            "fate": fate,
+            "unit": u.index,
+            "cluster": label[u.index] if label[u.index] >= 0 else None,
+            "output_span": ospan,
+            "chars": len(b.span),
+        }
+        if len(u.blocks) > 1:
+            entry["stitched_with"] = [x for x in u.blocks if x != b.index]
+        if dup_units:
+            entry["duplicate_of_blocks"] = sorted({x for du in dup_units for x in units[du].blocks})
+        rules = sorted({r for e in inside for r in e.rules if not r.startswith("layout.")})
+        if rules:
+            entry["rules"] = rules
+        out_blocks.append(entry)
+    out_units = [{"id": u.index, "blocks": list(u.blocks), "span": u.span.as_list(), "kind": u.kind} for u in units]
+    out_clusters = []
+    for c in clusters.clusters:
+        out_clusters.append(
+            {
+                "id": c.id,
+                "members": list(c.members),
+                "member_spans": [units[m].span.as_list() for m in c.members],
+                "first": c.members[0],
+                "pairs": [p.to_dict() for p in c.pairs],
+            }
+        )
+    n_removed_chars = sum(len(e.span) - len(e.after) for e in edits if e.rule.startswith(REMOVAL_PREFIX))
+    by_rule: dict[str, int] = {}
+    for e in edits:
+        by_rule[e.rule] = by_rule.get(e.rule, 0) + 1
+    data: dict[str, Any] = {
+        "schema": SCHEMA,
+        "tool": {"name": "dedup", "version": _version()},
+        "input": {
+            "source": source,
+            "encoding": decoded.encoding,
+            "bom": decoded.bom,
+            "bytes": decoded.n_bytes,
+            "chars": len(text),
+            "sha256": _sha(text),
+            "newlines_converted": decoded.newlines,
+            "undecodable": [{"offset": o, "bytes": h, "action": a} for o, h, a in decoded.undecodable],
+        },
+        "output": {"chars": len(output), "sha256": _sha(output)},
+        "config": _config_dict(config),
+        "stats": {
+            "blocks": len(blocks),
+            "units": len(units),
+            "clusters": len(clusters.clusters),
+            "blocks_kept": sum(1 for b in out_blocks if b["fate"] == "kept"),
+            "blocks_partly_removed": sum(1 for b in out_blocks if b["fate"] == "partly_removed"),
+            "blocks_removed": sum(1 for b in out_blocks if b["fate"] == "removed"),
+            "chars_removed_as_duplicate": n_removed_chars,
+            "edits_by_rule": dict(sorted(by_rule.items())),
+            **{f"match_{k}": v for k, v in clusters.stats.items()},
+        },
+        "blocks": out_blocks,
+        "units": out_units,
+        "clusters": out_clusters,
+        "edits": [e.to_dict() for e in edits],
+    }
+    return Report(data, tuple(edits))
+
+
+def _edit_from_dict(d: dict[str, Any]) -> Edit:
+    return Edit(Span(*d["span"]), d["before"], d["after"], d["rule"], d["reason"], d.get("evidence", {}), d.get("confidence", 1.0))
+
+
+def check(input_text: str, output_text: str, report: dict[str, Any] | Report) -> list[str]:
+    """Problems with a report, as sentences; an empty list means it accounts for everything.
+
+    Checks that the edits are ordered, disjoint, quote the input exactly,
+    carry a rule and a reason, and replay to the output; that the blocks
+    cover every non-whitespace character of the input once; that removed
+    blocks say what they duplicate; and that the recorded hashes match.
+    """
+    data = report.to_dict() if isinstance(report, Report) else report
+    problems: list[str] = []
+    if data.get("schema") != SCHEMA:
+        problems.append(f"schema is {data.get('schema')!r}, expected {SCHEMA!r}")
+    if data.get("input", {}).get("sha256") != _sha(input_text):
+        problems.append("input sha256 does not match the input text")
+    if data.get("output", {}).get("sha256") != _sha(output_text):
+        problems.append("output sha256 does not match the output text")
+    edits = []
+    pos = 0
+    for i, d in enumerate(data.get("edits", [])):
+        try:
+            e = _edit_from_dict(d)
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.append(f"edit {i} is malformed: {exc}")
+            continue
+        if e.span.start < pos:
+            problems.append(f"edit {i} at {e.span.as_list()} overlaps or precedes the previous edit")
+        pos = max(pos, e.span.end)
+        if e.span.end > len(input_text):
+            problems.append(f"edit {i} ends past the input")
+        elif input_text[e.span.start : e.span.end] != e.before:
+            problems.append(f"edit {i} at {e.span.as_list()}: 'before' does not quote the input")
+        if not e.rule or not e.reason:
+            problems.append(f"edit {i} has no rule or no reason")
+        if e.rule.startswith(REMOVAL_PREFIX) and e.after == "" and "duplicate_of_unit" not in e.evidence:
+            problems.append(f"edit {i} removes text without saying what it duplicates")
+        edits.append(e)
+    if not problems:
+        try:
+            replay = apply_edits(input_text, edits)
+        except ValueError as exc:
+            problems.append(f"edits do not replay: {exc}")
+        else:
+            if replay != output_text:
+                problems.append("applying the edits to the input does not give the output")
+    covered = [False] * len(input_text)
+    for b in data.get("blocks", []):
+        s, t = b["span"]
+        if not (0 <= s <= t <= len(input_text)):
+            problems.append(f"block {b['id']} span {b['span']} is outside the input")
+            continue
+        for k in range(s, t):
+            if covered[k]:
+                problems.append(f"block {b['id']} overlaps another block at {k}")
+                break
+            covered[k] = True
+        if b["fate"] not in ("kept", "partly_removed", "removed"):
+            problems.append(f"block {b['id']} has unknown fate {b['fate']!r}")
+        if b["fate"] == "removed" and not b.get("duplicate_of_blocks") and not b.get("rules"):
+            problems.append(f"block {b['id']} is removed without a reason")
+    for k, c in enumerate(input_text):
+        if not covered[k] and not c.isspace():
+            problems.append(f"input character {k} ({c!r}) belongs to no block")
+            break
+    return problems
