@@ -50,8 +50,8 @@ class Result:
     report: "Report"
 
 
-def clean(data: str | bytes, *, config: Config | None = None, source: str | None = None) -> Result:
-    """Clean one document.
+def clean(data: str | bytes | Decoded, *, config: Config | None = None, source: str | None = None) -> Result:
+    """Clean one document given as bytes (decoded here), text, or a reader result.
 
     >>> r = clean("一是甲乙丙丁戊己庚辛。\\n\\n二是甲乙丙丁戊己庚辛。\\n")
     >>> r.text
@@ -62,7 +62,9 @@ def clean(data: str | bytes, *, config: Config | None = None, source: str | None
     from .report import build_report
 
     config = config or Config()
-    if isinstance(data, bytes):
+    if isinstance(data, Decoded):
+        decoded = data
+    elif isinstance(data, bytes):
         decoded = decode(data, config.read)
     else:
         decoded = _finish_text(data, "str", data.encode("utf-8", "surrogatepass"), bom=False, confidence=1.0)
@@ -77,7 +79,7 @@ def clean(data: str | bytes, *, config: Config | None = None, source: str | None
     repair_units(draft, units, config.repair)
     keys = [matching_key(draft.current(u.span.start, u.span.end), config.keys) if u.kind != "heading" else "" for u in units]
     clusters = find_clusters(keys, config.match)
-    Reconstructor(draft, units, clusters, keep=config.keep, sentence=config.sentences, keys=config.keys).run()
+    Reconstructor(draft, units, clusters, keep=config.keep, sentence=config.sentences, keys=config.keys, repair=config.repair).run()
     layout(draft, text, units, paragraph_mode=config.segment.unit == "paragraph")
     out = draft.text
     report = build_report(decoded, blocks, units, clusters, draft, out, config, source=source)

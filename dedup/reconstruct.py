@@ -22,6 +22,7 @@ from .draft import Draft
 from .fingerprint.keys import KeyConfig, matching_key, strip_marker
 from .model import Span
 from .normalize.stitch import Unit
+from .repair import RepairConfig, consensus
 from .segment import CLOSERS, SENTENCE_END, sentences
 
 
@@ -77,13 +78,24 @@ def _ends_sentence(s: str) -> bool:
 class Reconstructor:
     """Applies the keep policy and the sentence-level merge to a draft."""
 
-    def __init__(self, draft: Draft, units: Sequence[Unit], clusters: ClusterResult, *, keep: KeepPolicy = most_complete, sentence: SentenceConfig = SentenceConfig(), keys: KeyConfig = KeyConfig()) -> None:
+    def __init__(
+        self,
+        draft: Draft,
+        units: Sequence[Unit],
+        clusters: ClusterResult,
+        *,
+        keep: KeepPolicy = most_complete,
+        sentence: SentenceConfig = SentenceConfig(),
+        keys: KeyConfig = KeyConfig(),
+        repair: RepairConfig = RepairConfig(),
+    ) -> None:
         self.draft = draft
         self.units = units
         self.clusters = clusters
         self.keep = keep
         self.cfg = sentence
         self.keys = keys
+        self.repair = repair
         #: unit -> canonical unit of its cluster
         self.canonical: dict[int, int] = {}
 
@@ -95,6 +107,8 @@ class Reconstructor:
             first = c.members[0]
             if chosen != first and self._covers(texts[chosen], texts[first]):
                 self._complete_first(first, chosen, c.id)
+            # the text now at the first occurrence is corrected by the majority of the copies
+            consensus(self.draft, self.units, c.members, first, c.id, self.repair)
             for m in c.members:
                 self.canonical[m] = chosen
         seen_global: dict[str, int] = {}

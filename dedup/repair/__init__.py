@@ -31,3 +31,14 @@ def repair_units(draft: Draft, units: Sequence[Unit], config: RepairConfig = Rep
     """Run the enabled repairs over every unit's current text (no-op for now)."""
     if config.mode == "off":
         return
+
+
+def consensus(draft: Draft, units: Sequence[Unit], members: Sequence[int], target: int, cluster_id: int, config: RepairConfig = RepairConfig()) -> None:
+    """Correct the text at unit ``target`` by the majority reading of the cluster's copies (no-op for now).
+
+    ``members`` are unit indices of the copies (sorted; ``target`` is the first
+    occurrence, where the canonical text now stands).  Edits go through
+    ``draft.rewrite``/``replace_current`` with rule ``repair.consensus``.
+    """
+    if config.mode == "off" or len(members) < 3:
+        return

@@ -1,0 +1,40 @@
+"""Shared fixtures: paths to the sample and to ../shared/data (used, never shipped)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "examples" / "seed_zh_press.txt"
+
+# "ci" is quick and runs by default; "long" is for the dedicated property run:
+#   HYPOTHESIS_PROFILE=long python -m pytest tests -k property
+settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def _find_external() -> Path:
+    """../shared/data/external beside the checkout (CI lays a copy of shared/ there)."""
+    env = os.environ.get("DEDUP_EXTERNAL_DATA")
+    if env:
+        return Path(env)
+    for base in (ROOT, *ROOT.parents):
+        cand = base / "shared" / "data" / "external"
+        if cand.is_dir():
+            return cand
+    raise RuntimeError("../shared/data/external not found; set DEDUP_EXTERNAL_DATA")
+
+
+@pytest.fixture(scope="session")
+def external() -> Path:
+    return _find_external()
+
+
+@pytest.fixture(scope="session")
+def seed_bytes() -> bytes:
+    return SEED.read_bytes()
