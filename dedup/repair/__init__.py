@@ -1,44 +1,223 @@
-"""Evidence-based repairs (consensus of copies, doubled and dropped characters, variants).
+"""Evidence-based repairs (variants, doubled and dropped characters, consensus of copies).
 
 Every repair is an :class:`~dedup.model.Edit` with a rule name, a reason, its
 evidence and a confidence.  ``mode`` is ``off``, ``safe`` (default: only
 repairs with strong evidence) or ``aggressive``.
+
+=========================  ====================================================
+rule                       evidence
+=========================  ====================================================
+``repair.variant_char``    the document is simplified Chinese (character vote)
+                           and the simplified form makes a word (``內容``)
+``repair.doubled_char``    ``建立|立|政府``: the extra copy forms no word
+``repair.doubled_word``    ``政府政府`` (a noun), ``the the``
+``repair.dropped_char``    ``贯彻落`` is no word; the document writes ``贯彻落实``
+``repair.consensus``       the majority of a cluster's copies read otherwise
+``repair.model.<name>``    a plug-in corrector named in ``correctors``
+=========================  ====================================================
+
+The tables (jieba's dictionary, OpenCC's character table) load on first use,
+once per process; a document without Han characters never loads them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Sequence
 
 from ..draft import Draft
+from ..model import Span
 from ..normalize.stitch import Unit
+from .base import Repair, apply_repairs, disjoint
+from .consensus import ConsensusConfig, consensus_repairs
+from .lexicon import HAN_RUN
 
 Mode = Literal["off", "safe", "aggressive"]
+Variants = Literal["auto", "off", "to_simplified"]
 
 
 @dataclass(frozen=True)
 class RepairConfig:
-    """Which repairs run."""
+    """Which repairs run.
+
+    ``variants``: ``auto`` converts stray traditional characters only in a
+    document that is predominantly simplified; ``to_simplified`` converts every
+    traditional character (asked for explicitly); ``off`` never converts.
+    ``correctors`` names plug-in correctors (see :mod:`dedup.repair.plugins`),
+    e.g. ``("pycorrector",)``; none by default.
+    """
 
     mode: Mode = "safe"
+    variants: Variants = "auto"
+    doubled: bool = True
+    dropped: bool = True
+    consensus: bool = True
+    #: shortest document word used as evidence for a dropped character
+    #: (``None``: 4 in safe mode, 3 in aggressive mode)
+    dropped_min_len: int | None = None
+    correctors: tuple[str, ...] = ()
+    #: plug-in corrections below this confidence are ignored
+    corrector_min_confidence: float = 0.8
+    consensus_config: ConsensusConfig = field(default_factory=ConsensusConfig)
 
     def __post_init__(self) -> None:
         if self.mode not in ("off", "safe", "aggressive"):
             raise ValueError(f"repair mode must be off, safe or aggressive, not {self.mode!r}")
+        if self.variants not in ("auto", "off", "to_simplified"):
+            raise ValueError(f"variants must be auto, off or to_simplified, not {self.variants!r}")
+
+    @property
+    def min_dropped_len(self) -> int:
+        if self.dropped_min_len is not None:
+            return self.dropped_min_len
+        return 3 if self.mode == "aggressive" else 4
 
 
 def repair_units(draft: Draft, units: Sequence[Unit], config: RepairConfig = RepairConfig()) -> None:
-    """Run the enabled repairs over every unit's current text (no-op for now)."""
-    if config.mode == "off":
+    """Run the enabled repairs over every unit's current text, recording each as an Edit.
+
+    Two passes: variant characters first (so that ``內容`` counts as ``内容``
+    in the document's vocabulary), then doubled and dropped characters and any
+    plug-in correctors, all judged on the whole document's current text.
+    """
+    if config.mode == "off" or not units:
         return
+    regions = [u.span for u in units]
+    if config.variants != "off" and _has_han(draft.text):
+        _apply(draft, regions, lambda text, doc: _variant_pass(text, doc, config))
+    doc = draft.text
+    han = _has_han(doc)
+    if han and (config.doubled or config.dropped):
+        from .dropped import document_vocabulary
+        from .lexicon import lexicon
+
+        lengths = tuple(range(config.min_dropped_len, 6))
+        vocab = document_vocabulary(doc, lexicon(), lengths) if config.dropped else None
+        _apply(draft, regions, lambda text, _doc: _word_pass(text, vocab, config))
+    elif config.doubled:
+        _apply(draft, regions, lambda text, _doc: _latin_pass(text))
+    if config.correctors:
+        from .plugins import plugin_repairs
+
+        _apply(draft, regions, lambda text, _doc: plugin_repairs(text, config.correctors, config.corrector_min_confidence))
+
+
+def repair_text(text: str, config: RepairConfig = RepairConfig()) -> tuple[str, list]:
+    """Repair one text as a one-unit document; return the text and the edits.
+
+    A convenience for single sentences and benchmarks (no consensus: there
+    are no copies).
+
+    >>> repair_text("建立立政府财政投入为主")[0]
+    '建立政府财政投入为主'
+    """
+    draft = Draft(text)
+    if text:
+        repair_units(draft, [Unit(0, (0,), Span(0, len(text)), "paragraph")], config)
+    return draft.text, draft.edits()
 
 
 def consensus(draft: Draft, units: Sequence[Unit], members: Sequence[int], target: int, cluster_id: int, config: RepairConfig = RepairConfig()) -> None:
-    """Correct the text at unit ``target`` by the majority reading of the cluster's copies (no-op for now).
+    """Correct the text at unit ``target`` by the majority reading of the cluster's copies.
 
     ``members`` are unit indices of the copies (sorted; ``target`` is the first
-    occurrence, where the canonical text now stands).  Edits go through
-    ``draft.rewrite``/``replace_current`` with rule ``repair.consensus``.
+    occurrence, where the canonical text now stands).  When that text was
+    copied there from another member (``dedup.complete_from_copy``), that
+    member is not counted again: it already speaks through the target.
     """
-    if config.mode == "off" or len(members) < 3:
+    if config.mode == "off" or not config.consensus or len(members) < config.consensus_config.min_copies:
         return
+    span = units[target].span
+    source_unit = _completed_from(draft, span)
+    others = [m for m in members if m != target and m != source_unit]
+    if len(others) + 1 < config.consensus_config.min_copies:
+        return
+    texts = [draft.current(units[m].span.start, units[m].span.end) for m in others]
+    cfg = config.consensus_config
+    if config.mode == "aggressive" and cfg.strict_majority:
+        from dataclasses import replace
+
+        cfg = replace(cfg, strict_majority=False)
+    target_text = draft.current(span.start, span.end)
+    repairs = consensus_repairs(target_text, texts, cfg, copy_ids=others)
+    for r in reversed(disjoint(repairs)):
+        evidence = {"cluster": cluster_id, **r.evidence}
+        draft.replace_current(span, r.start, r.end, r.after, rule=r.rule, reason=f"{r.reason} (cluster {cluster_id})", evidence=evidence, confidence=r.confidence)
+
+
+# -- internals ---------------------------------------------------------
+
+
+def _has_han(text: str) -> bool:
+    return HAN_RUN.search(text) is not None
+
+
+def _apply(draft: Draft, regions: Sequence[Span], propose) -> None:  # type: ignore[no-untyped-def]
+    """Ask ``propose(text, document)`` for repairs of each region; apply them right to left."""
+    doc = draft.text
+    for span in regions:
+        text = draft.current(span.start, span.end)
+        if not text:
+            continue
+        for r in reversed(disjoint(propose(text, doc))):
+            draft.replace_current(span, r.start, r.end, r.after, rule=r.rule, reason=r.reason, evidence=r.evidence, confidence=r.confidence)
+
+
+def _variant_pass(text: str, doc: str, config: RepairConfig) -> list[Repair]:
+    from .lexicon import lexicon, opencc_tables
+    from .variants import script_vote, variant_repairs
+
+    tables = opencc_tables()
+    if not any(c in tables.to_simplified for c in set(text)):
+        return []
+    vote = _cached_vote(doc, tables)
+    return variant_repairs(text, vote, tables, lexicon(), doc, convert_all=config.variants == "to_simplified")
+
+
+_VOTE_CACHE: dict[int, tuple[str, object]] = {}
+
+
+def _cached_vote(doc: str, tables):  # type: ignore[no-untyped-def]
+    """The document's script vote, computed once per document (not once per unit)."""
+    from .variants import script_vote
+
+    hit = _VOTE_CACHE.get(id(doc))
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    vote = script_vote(doc, tables)
+    _VOTE_CACHE.clear()
+    _VOTE_CACHE[id(doc)] = (doc, vote)
+    return vote
+
+
+def _word_pass(text: str, vocab, config: RepairConfig) -> list[Repair]:  # type: ignore[no-untyped-def]
+    from .doubled import doubled_char_repairs, doubled_latin_repairs, doubled_word_repairs
+    from .dropped import dropped_char_repairs
+    from .lexicon import lexicon
+
+    lx = lexicon()
+    out: list[Repair] = []
+    if config.doubled:
+        out += doubled_char_repairs(text, lx) + doubled_word_repairs(text, lx) + doubled_latin_repairs(text)
+    if vocab is not None:
+        out += dropped_char_repairs(text, vocab, lx, min_len=config.min_dropped_len)
+    return out
+
+
+def _latin_pass(text: str) -> list[Repair]:
+    from .doubled import doubled_latin_repairs
+
+    return doubled_latin_repairs(text)
+
+
+def _completed_from(draft: Draft, span: Span) -> int | None:
+    """The unit whose text ``dedup.complete_from_copy`` placed in ``span``, if any."""
+    for e in draft.edits():
+        if span.start <= e.span.start and e.span.end <= span.end:
+            for sub in (*e.subsumes, e):
+                if sub.rule == "dedup.complete_from_copy":
+                    return sub.evidence.get("canonical_unit")
+    return None
+
+
+__all__ = ["RepairConfig", "ConsensusConfig", "Repair", "repair_units", "repair_text", "consensus", "apply_repairs"]

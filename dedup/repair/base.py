@@ -1,0 +1,54 @@
+"""What every repair proposes: a change of a text, with its evidence.
+
+Repairs look at the current text of one unit and propose :class:`Repair`
+objects in that text's coordinates; :func:`dedup.repair.repair_units` turns
+them into :class:`~dedup.model.Edit` objects through the Draft, so every
+change lands in the report in input coordinates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+
+@dataclass(frozen=True, order=True)
+class Repair:
+    """Replace ``text[start:end]`` by ``after``, because of ``evidence``."""
+
+    start: int
+    end: int
+    after: str
+    rule: str = field(compare=False)
+    reason: str = field(compare=False)
+    evidence: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    confidence: float = field(default=1.0, compare=False)
+
+
+def apply_repairs(text: str, repairs: Iterable[Repair]) -> str:
+    """``text`` with non-overlapping ``repairs`` applied (for tests and benchmarks).
+
+    >>> apply_repairs("建立立政府", [Repair(2, 3, "", "r", "why")])
+    '建立政府'
+    """
+    out, pos = [], 0
+    for r in sorted(repairs):
+        out.append(text[pos : r.start])
+        out.append(r.after)
+        pos = r.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def disjoint(repairs: Iterable[Repair]) -> list[Repair]:
+    """Drop repairs that overlap or touch an earlier (leftmost-first) one.
+
+    Touching repairs are dropped too: two repairs of the same spot from two
+    rules disagree about it, and a disagreement is not strong evidence.
+    """
+    out: list[Repair] = []
+    for r in sorted(repairs):
+        if out and r.start <= out[-1].end:
+            continue
+        out.append(r)
+    return out

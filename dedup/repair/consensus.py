@@ -1,0 +1,200 @@
+"""Consensus of copies: the majority reading of a cluster wins, position by position.
+
+When a paragraph occurs three or more times, its copies are independent
+witnesses of the text.  Each sentence of the canonical copy is paired with
+the most similar sentence of every other copy (Indel similarity at least
+``min_similarity``), the pairs are aligned character by character with
+rapidfuzz's Levenshtein opcodes, and at every position (and every gap
+between positions) the copies vote.  A reading replaces the canonical one
+only when it has a strict majority of the voters (``safe``) or the unique
+plurality (``aggressive``); a tie changes nothing.  List markers (``四是``
+vs ``三是``) are stripped before voting: copies sit in different lists, their
+ordinals are not readings of the same thing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from ..fingerprint.keys import strip_marker
+from ..segment import sentences
+from .base import Repair
+
+RULE = "repair.consensus"
+
+
+@dataclass(frozen=True)
+class ConsensusConfig:
+    """When copies may outvote the canonical text."""
+
+    #: fewest witnesses (canonical copy included) for a vote
+    min_copies: int = 3
+    #: sentences this similar (normalised Indel, 0-1) are readings of the same sentence
+    min_similarity: float = 0.8
+    #: True: the winner needs more than half of the votes; False: the unique plurality
+    strict_majority: bool = True
+    #: longest reading (characters) a vote may put in place of one position
+    max_reading: int = 4
+
+
+@dataclass
+class _Ballot:
+    """What one copy reads at each position (``chars``) and gap (``gaps``) of a sentence."""
+
+    chars: list[str | None]
+    gaps: list[str | None]
+
+
+def _ballot(target: str, copy: str, complete: bool) -> _Ballot:
+    """Align ``copy`` to ``target``; ``None`` marks an abstention.
+
+    A copy that stops early (``complete`` False) abstains on the positions it
+    does not reach, instead of voting to delete them.
+    """
+    chars: list[str | None] = list(target)
+    gaps: list[str | None] = [""] * (len(target) + 1)
+    ops = Levenshtein.opcodes(target, copy)
+    for op in ops:
+        i1, i2, j1, j2 = op.src_start, op.src_end, op.dest_start, op.dest_end
+        if op.tag == "replace":
+            if i2 - i1 == j2 - j1:
+                for d in range(i2 - i1):
+                    chars[i1 + d] = copy[j1 + d]
+            else:
+                chars[i1] = copy[j1:j2]
+                for p in range(i1 + 1, i2):
+                    chars[p] = ""
+        elif op.tag == "delete":
+            for p in range(i1, i2):
+                chars[p] = ""
+        elif op.tag == "insert":
+            gaps[i1] = copy[j1:j2]
+    if not complete and ops and ops[-1].tag == "delete":
+        last = ops[-1]
+        for p in range(last.src_start, last.src_end):
+            chars[p] = None
+        gaps[len(target)] = None
+    return _Ballot(chars, gaps)
+
+
+def _winner(votes: Sequence[str | None], own: str, strict: bool) -> tuple[str, Counter[str]] | None:
+    """The reading that beats ``own``, or None (a tie, or ``own`` wins)."""
+    cast = [v for v in votes if v is not None]
+    tally = Counter(cast)
+    top = tally.most_common()
+    if not top or top[0][0] == own:
+        return None
+    if len(top) > 1 and top[1][1] == top[0][1]:
+        return None  # a tie changes nothing
+    if strict and top[0][1] * 2 <= len(cast):
+        return None
+    return top[0][0], tally
+
+
+def consensus_repairs(
+    target: str,
+    copies: Sequence[str],
+    config: ConsensusConfig = ConsensusConfig(),
+    *,
+    copy_ids: Sequence[int] | None = None,
+) -> list[Repair]:
+    """Repairs of ``target`` by the majority reading of ``copies`` (the other members).
+
+    >>> cs = ["四是推进义务教育优质均衡发展。", "三是推进义务教育优质均衡发展。"]
+    >>> [(r.start, r.end, r.after) for r in consensus_repairs("一是推进义务教肓优质均衡发展。", cs)]
+    [(7, 8, '育')]
+    >>> consensus_repairs("一是推进义务教肓优质均衡发展。", cs[:1])
+    []
+    """
+    if len(copies) + 1 < config.min_copies:
+        return []
+    ids = list(copy_ids) if copy_ids is not None else list(range(len(copies)))
+    pools = [_sentence_pool(c) for c in copies]
+    out: list[Repair] = []
+    for a, b in _body_sentences(target):
+        s_t = target[a:b].rstrip()
+        if len(s_t) < 2:
+            continue
+        ballots: list[_Ballot] = []
+        witnesses: list[int] = []
+        for cid, pool in zip(ids, pools):
+            if not pool:
+                continue
+            hit = process.extractOne(s_t, [p for p, _ in pool], scorer=fuzz.ratio, score_cutoff=config.min_similarity * 100)
+            if hit is None:
+                continue
+            s_c, complete = pool[hit[2]]
+            ballots.append(_ballot(s_t, s_c, complete))
+            witnesses.append(cid)
+        if len(ballots) + 1 < config.min_copies:
+            continue
+        out.extend(_tally(target, a, s_t, ballots, witnesses, config))
+    return out
+
+
+def _tally(target: str, offset: int, s_t: str, ballots: Sequence[_Ballot], witnesses: Sequence[int], config: ConsensusConfig) -> list[Repair]:
+    """Vote every position and gap of one sentence; merge adjacent changes."""
+    changes: list[tuple[int, int, str, dict]] = []  # (start, end, after, votes) in sentence coordinates
+    for p in range(len(s_t) + 1):
+        gap = _winner([""] + [bl.gaps[p] for bl in ballots], "", config.strict_majority)
+        if gap is not None and len(gap[0]) <= config.max_reading:
+            changes.append((p, p, gap[0], dict(gap[1])))
+        if p == len(s_t):
+            break
+        own = s_t[p]
+        won = _winner([own] + [bl.chars[p] for bl in ballots], own, config.strict_majority)
+        if won is not None and len(won[0]) <= config.max_reading:
+            changes.append((p, p + 1, won[0], dict(won[1])))
+    merged: list[list] = []
+    for s, e, after, votes in changes:
+        if merged and merged[-1][1] == s:
+            merged[-1][1] = e
+            merged[-1][2] += after
+            merged[-1][3].append(votes)
+        else:
+            merged.append([s, e, after, [votes]])
+    out = []
+    for s, e, after, votes in merged:
+        before = s_t[s:e]
+        n = len(ballots) + 1
+        support = min(max(v.values()) for v in votes)
+        evidence = {"witnesses": n, "copy_units": list(witnesses), "before": before, "votes": votes, "sentence": s_t}
+        reason = f"{support} of {n} copies of this sentence read {after!r} where this copy reads {before!r}"
+        out.append(Repair(offset + s, offset + e, after, RULE, reason, evidence, round(support / n, 4)))
+    return out
+
+
+def _body_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentences of ``text`` with its leading list marker left out."""
+    m = strip_marker(text)
+    spans = []
+    for a, b in sentences(text):
+        a = max(a, m)
+        if a < b:
+            spans.append((a, b))
+    return spans
+
+
+def _sentence_pool(text: str) -> list[tuple[str, bool]]:
+    """(sentence, complete) for every body sentence of a copy."""
+    spans = _body_sentences(text)
+    out = []
+    for k, (a, b) in enumerate(spans):
+        s = text[a:b].rstrip()
+        complete = k < len(spans) - 1 or _ends(s)
+        out.append((s, complete))
+    return out
+
+
+def _ends(s: str) -> bool:
+    from ..segment import CLOSERS, SENTENCE_END
+
+    s = s.rstrip()
+    while s and s[-1] in CLOSERS:
+        s = s[:-1]
+    return bool(s) and s[-1] in SENTENCE_END
