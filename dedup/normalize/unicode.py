@@ -2,12 +2,15 @@
 
 ftfy's defaults fold full-width punctuation (``，：（）`` → ``,:()``) and
 uncurl quotes (``“”`` → ``""``), which damages CJK text; here both are off
-unless asked for.  Output stays NFC: aggressive folding (NFKC, casefold) only
+unless asked for.  After ftfy, :mod:`dedup.normalize.mojibake` undoes UTF-8
+text that was decoded as GBK/GB18030 (``鍙屽噺`` → ``双减``), which ftfy
+cannot; a badness score keeps it off clean text.  Output stays NFC: aggressive folding (NFKC, casefold) only
 ever happens inside matching keys (:mod:`dedup.fingerprint.keys`).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -25,6 +28,8 @@ class UnicodeConfig:
     uncurl_quotes: bool = False
     #: decode HTML entities such as ``&amp;`` ("auto": only when the text has no markup)
     unescape_html: Any = "auto"
+    #: undo UTF-8 text decoded as GBK/GB18030 (see :mod:`dedup.normalize.mojibake`)
+    fix_gbk_mojibake: bool = True
 
 
 @lru_cache(maxsize=8)
@@ -49,12 +54,36 @@ def fix_unicode(text: str, config: UnicodeConfig = UnicodeConfig()) -> tuple[str
     '“quoted”'
     >>> fix_unicode("全角，标点：（不变）“引号”")[0]
     '全角，标点：（不变）“引号”'
+    >>> fix_unicode("鍙屽噺宸ヤ綔")
+    ('双减工作', ['fixer:gbk_mojibake'])
     """
     if text.isascii() and "&" not in text and "\x1b" not in text:
         return text, []
     import ftfy
 
     fixed, plan = ftfy.fix_and_explain(text, config=_ftfy_config(config))
+    steps = [f"{kind}:{name}" for kind, name in (plan or [])] if fixed != text else []
+    if config.fix_gbk_mojibake and not fixed.isascii():
+        from .mojibake import fix_gbk_mojibake
+
+        repaired, runs = fix_gbk_mojibake(fixed)
+        if runs:
+            fixed = unicodedata.normalize("NFC", repaired)
+            steps.append(GBK_STEP)
     if fixed == text:
         return text, []
-    return fixed, [f"{kind}:{name}" for kind, name in (plan or [])]
+    return fixed, steps
+
+
+#: the plan step that marks a GBK-mojibake repair (rule :data:`GBK_RULE`)
+GBK_STEP = "fixer:gbk_mojibake"
+GBK_RULE = "unicode.gbk_mojibake"
+
+
+def rule_for(plan: list[str]) -> str:
+    """The Edit rule for a :func:`fix_unicode` plan.
+
+    >>> rule_for(["fixer:gbk_mojibake"]), rule_for(["encode:sloppy-windows-1252", "decode:utf-8"])
+    ('unicode.gbk_mojibake', 'unicode.fix_text')
+    """
+    return GBK_RULE if GBK_STEP in plan else "unicode.fix_text"
