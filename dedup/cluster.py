@@ -14,9 +14,9 @@ from typing import Sequence
 
 import numpy as np
 
-from .fingerprint.lsh import LSHConfig, candidate_pairs
+from .fingerprint.lsh import LSHConfig, band_hashes, candidates_from_bands, optimal_param, unique_pairs
 from .fingerprint.minhash import MinHashConfig, signatures
-from .fingerprint.shingle import ShingleConfig, shingle_hashes
+from .fingerprint.shingle import ShingleConfig, ShingleSets, batch_shingle_sets, cjk_flags, code_points, symbol_batch
 from .model import Cluster, Pair
 
 
@@ -84,54 +84,261 @@ def score_pair(a: int, b: int, keys: Sequence[str], sets: Sequence[np.ndarray], 
 def find_clusters(keys: Sequence[str], config: MatchConfig = MatchConfig()) -> ClusterResult:
     """Cluster near-duplicate keys; empty keys never join a cluster.
 
+    Every stage works on whole batches: shingle sets and signatures per chunk
+    of keys (:func:`fingerprint`), candidates by sorting band hashes,
+    verification of all candidate pairs at once (:func:`verify_pairs`),
+    components with scipy.  The result is the same as scoring each candidate
+    pair with :func:`score_pair`.
+
     >>> r = find_clusters(["推进义务教育优质均衡发展助力双减", "无关的一段文字内容在这里", "推进义务教育优质均衡发展助力双减政策"])
     >>> [c.members for c in r.clusters]
     [(0, 2)]
     """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     n = len(keys)
-    sets = [shingle_hashes(k, config.shingles) for k in keys]
-    sizes = np.fromiter((len(s) for s in sets), dtype=np.int64, count=n)
-    sigs = signatures(sets, config.minhash)
-    cand = candidate_pairs(sigs, config.lsh, valid=sizes > 0)
-    pair_set = {(int(i), int(j)) for i, j in cand}
-    # identical keys always pair, whether or not they have shingles
-    first_of: dict[str, int] = {}
-    for i, k in enumerate(keys):
-        if not k:
-            continue
-        j = first_of.setdefault(k, i)
-        if j != i:
-            pair_set.add((j, i))
-    scored = [score_pair(i, j, keys, sets, config) for i, j in sorted(pair_set)]
-    acc = [p for p in scored if p.accepted]
-    labels = np.full(n, -1, dtype=np.int64)
-    clusters: list[Cluster] = []
-    if acc:
-        rows = np.array([p.a for p in acc])
-        cols = np.array([p.b for p in acc])
-        graph = coo_matrix((np.ones(len(acc)), (rows, cols)), shape=(n, n))
-        _, comp = connected_components(graph, directed=False)
-        counts = np.bincount(comp)
-        by_comp: dict[int, list[int]] = {}
-        for i in range(n):
-            if counts[comp[i]] >= 2:
-                by_comp.setdefault(int(comp[i]), []).append(i)
-        groups = sorted(by_comp.values(), key=lambda m: m[0])
-        pairs_of: dict[int, list[Pair]] = {}
-        for p in scored:
-            if counts[comp[p.a]] >= 2 and comp[p.a] == comp[p.b]:
-                pairs_of.setdefault(int(comp[p.a]), []).append(p)
-        for cid, members in enumerate(groups):
-            labels[members] = cid
-            clusters.append(Cluster(cid, tuple(members), tuple(pairs_of.get(int(comp[members[0]]), ()))))
+    fp = fingerprint(keys, config)
+    sizes = fp.sets.sizes
+    valid = np.flatnonzero(sizes > 0)
+    cand = candidates_from_bands(fp.band_hashes[valid], valid, config.lsh.max_bucket_pairs)
+    key_id, same = identical_pairs(keys)
+    pairs = unique_pairs(np.concatenate([cand, same]), max(n, 1))
+    v = verify_pairs(pairs, keys, fp.sets, config, key_id=key_id, cjk=fp.cjk)
+    scored = v.to_pairs()
+    acc = np.flatnonzero(v.accepted)
+    clusters, labels = _components(n, pairs, acc, scored)
     stats = {
         "items": n,
-        "too_short_for_shingles": int(np.sum((sizes == 0) & np.array([bool(k) for k in keys], dtype=bool))) if n else 0,
-        "candidate_pairs": len(pair_set),
+        "too_short_for_shingles": int(np.sum((sizes == 0) & (np.fromiter(map(len, keys), dtype=np.int64, count=n) > 0))) if n else 0,
+        "candidate_pairs": len(pairs),
         "accepted_pairs": len(acc),
         "clusters": len(clusters),
     }
-    return ClusterResult(tuple(clusters), tuple(int(x) for x in labels), tuple(scored), stats)
+    return ClusterResult(tuple(clusters), tuple(labels.tolist()), tuple(scored), stats)
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """What the later stages need of each key: its shingle set and its LSH band hashes."""
+
+    sets: ShingleSets
+    band_hashes: np.ndarray
+    #: which keys are CJK (their shingles are runs of their own characters)
+    cjk: np.ndarray
+
+
+def fingerprint(keys: Sequence[str], config: MatchConfig = MatchConfig(), *, chunk_symbols: int = 1 << 22) -> Fingerprints:
+    """Shingle sets and band hashes of all keys, computed in chunks of about ``chunk_symbols`` characters.
+
+    Chunks bound the temporary arrays (symbols, signatures), so memory grows
+    with the number of shingles kept, not with a full signature matrix.
+    """
+    n = len(keys)
+    bands, rows = optimal_param(config.lsh.threshold, config.minhash.num_perm, config.lsh.false_positive_weight, config.lsh.false_negative_weight)
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+    ends = np.cumsum(lengths)
+    set_parts: list[ShingleSets] = []
+    bh_parts: list[np.ndarray] = []
+    cjk_parts: list[np.ndarray] = []
+    i = 0
+    while i < n:
+        base = ends[i - 1] if i else 0
+        j = min(max(int(np.searchsorted(ends, base + chunk_symbols, side="right")), i + 1), n)
+        batch = symbol_batch(keys[i:j], config.shingles)
+        sets = batch_shingle_sets(batch)
+        cjk_parts.append(batch.cjk)
+        sigs = signatures(sets, config.minhash)
+        bh_parts.append(band_hashes(sigs, bands, rows))
+        set_parts.append(sets)
+        i = j
+    if not set_parts:
+        return Fingerprints(ShingleSets(np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.uint32)), np.empty((0, bands), dtype=np.uint64), np.zeros(0, dtype=bool))
+    if len(set_parts) == 1:
+        return Fingerprints(set_parts[0], bh_parts[0], cjk_parts[0])
+    shift = np.cumsum([0] + [int(s.indptr[-1]) for s in set_parts[:-1]])
+    indptr = np.concatenate([set_parts[0].indptr[:1]] + [s.indptr[1:] + o for s, o in zip(set_parts, shift)])
+    return Fingerprints(ShingleSets(indptr, np.concatenate([s.hashes for s in set_parts])), np.concatenate(bh_parts), np.concatenate(cjk_parts))
+
+
+def identical_pairs(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each key's id (index of its first occurrence) and the ``(first, i)`` pairs of repeated non-empty keys.
+
+    Identical keys always pair, whether or not they have shingles.
+    """
+    first_of: dict[str, int] = {}
+    key_id = np.fromiter((first_of.setdefault(k, i) for i, k in enumerate(keys)), dtype=np.int64, count=len(keys))
+    nonempty = np.fromiter(map(bool, keys), dtype=bool, count=len(keys))
+    later = np.flatnonzero((key_id != np.arange(len(keys))) & nonempty)
+    return key_id, np.stack([key_id[later], later], axis=1)
+
+
+@dataclass(frozen=True)
+class Verified:
+    """Scores of a batch of pairs, as arrays (one row per pair, in pair order)."""
+
+    pairs: np.ndarray
+    jaccard: np.ndarray
+    containment: np.ndarray
+    similarity: np.ndarray
+    accepted: np.ndarray
+    reason: np.ndarray  # index into REASONS
+
+    def to_pairs(self) -> list[Pair]:
+        """:class:`~dedup.model.Pair` objects, the same as :func:`score_pair` would build."""
+        rs = [REASONS[r] for r in self.reason.tolist()]
+        return [
+            Pair(a, b, j, c, s, ok, r)
+            for (a, b), j, c, s, ok, r in zip(self.pairs.tolist(), self.jaccard.tolist(), self.containment.tolist(), self.similarity.tolist(), self.accepted.tolist(), rs)
+        ]
+
+
+REASONS = ("similar", "identical", "contained", "below threshold")
+
+
+def verify_pairs(
+    pairs: np.ndarray,
+    keys: Sequence[str],
+    sets: ShingleSets,
+    config: MatchConfig = MatchConfig(),
+    *,
+    key_id: np.ndarray | None = None,
+    cjk: np.ndarray | None = None,
+) -> Verified:
+    """Score every pair at once, with the same rule and numbers as :func:`score_pair`.
+
+    Exact Jaccard and containment come from sorted-merge intersections of the
+    hashed shingle sets (a compiled kernel for big batches).  Edit similarity
+    (rapidfuzz, with ``score_cutoff``) is computed only for pairs it can
+    still decide: a pair whose shingle sets or lengths already prove the
+    similarity is below the cutoff gets 0, exactly what rapidfuzz returns
+    under the cutoff (see :func:`edit_upper_bound`).
+    """
+    if key_id is None:
+        key_id = identical_pairs(keys)[0]
+    if cjk is None:
+        cjk = cjk_flags(*code_points(keys))
+    pa = pairs[:, 0].astype(np.int64, copy=False)
+    pb = pairs[:, 1].astype(np.int64, copy=False)
+    sizes = sets.sizes
+    sa, sb = sizes[pa], sizes[pb]
+    inter = intersection_sizes(sets, pa, pb)
+    both = (sa > 0) & (sb > 0)
+    eq = key_id[pa] == key_id[pb]
+    union = np.where(both, sa + sb - inter, 1)
+    small = np.where(both, np.minimum(sa, sb), 0)
+    jac = np.where(both, inter / union, np.where(eq, 1.0, 0.0))
+    cont = np.where(both, inter / np.maximum(small, 1), np.where(eq, 1.0, 0.0))
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    la, lb = lengths[pa], lengths[pb]
+    editable = ~eq & (np.maximum(la, lb) <= config.max_edit_chars)
+    sim = np.where(eq, 1.0, np.where(editable, 0.0, jac))
+    cutoff = config.threshold * 100
+    # the shingle bound needs both keys' shingles to be runs of their own characters (CJK keys)
+    ngram = np.where(cjk[pa] & cjk[pb], config.shingles.char_ngram, 0)
+    bound = edit_upper_bound(la, lb, sa, sb, inter, ngram)
+    todo = np.flatnonzero(editable & (bound >= cutoff * (1 - 1e-9)))
+    if len(todo):
+        from rapidfuzz import fuzz, process
+
+        from .fingerprint.kernels import workers
+
+        qa = [keys[i] for i in pa[todo].tolist()]
+        qb = [keys[i] for i in pb[todo].tolist()]
+        scores = process.cpdist(qa, qb, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float64, workers=workers())
+        sim[todo] = np.asarray(scores, dtype=np.float64) / 100.0
+    similar = sim >= config.threshold
+    contained = ~similar & (cont >= config.containment) & (small >= config.min_containment_shingles)
+    reason = np.where(similar, np.where(sim < 1.0, 0, 1), np.where(contained, 2, 3)).astype(np.int8)
+    return Verified(pairs, jac, cont, sim, similar | contained, reason)
+
+
+def edit_upper_bound(la: np.ndarray, lb: np.ndarray, sa: np.ndarray, sb: np.ndarray, inter: np.ndarray, ngram: np.ndarray) -> np.ndarray:
+    """An upper bound on ``fuzz.ratio`` (0-100) of each pair, from lengths and shingle counts.
+
+    ``ratio = 100 * (1 - d / (la + lb))`` with ``d`` the Indel distance.
+    ``d >= |la - lb|``; and for character n-grams each edit breaks at most
+    ``n`` of one side's n-grams, so ``d >= (max(|A|, |B|) - |A & B|) / n``
+    (``ngram == 0`` disables this second bound).  Hash collisions only
+    enlarge ``|A & B|``, which loosens the bound, so it stays safe.
+
+    >>> edit_upper_bound(np.array([10]), np.array([30]), np.array([7]), np.array([27]), np.array([0]), np.array([4])).tolist()
+    [50.0]
+    """
+    total = np.maximum(la + lb, 1)
+    d_len = np.abs(la - lb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d_sh = np.where(ngram > 0, (np.maximum(sa, sb) - inter) / np.maximum(ngram, 1), 0.0)
+    return 100.0 * (1.0 - np.maximum(d_len, d_sh) / total)
+
+
+def intersection_sizes(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, *, chunk: int = 1 << 22) -> np.ndarray:
+    """``|set[pa[k]] & set[pb[k]]|`` for every pair (compiled sorted merge, or numpy sort-and-count)."""
+    from .fingerprint import kernels
+
+    out = np.zeros(len(pa), dtype=np.int64)
+    if len(pa) == 0:
+        return out
+    sizes = sets.sizes
+    work = int(sizes[pa].sum() + sizes[pb].sum())
+    if kernels.use_kernels(work):
+        kernels.kernel("intersections")(sets.indptr, sets.hashes, pa, pb, out)
+        return out
+    # numpy: tag both sets of each pair with the pair number, sort, count equal neighbours
+    per_pair = sizes[pa] + sizes[pb]
+    k = 0
+    while k < len(pa):
+        e = min(max(int(np.searchsorted(np.cumsum(per_pair[k:]), chunk, side="right")), 1) + k, len(pa))
+        idx = np.arange(k, e)
+        tag_a = np.repeat(idx, sizes[pa[idx]])
+        tag_b = np.repeat(idx, sizes[pb[idx]])
+        ha = _gather(sets, pa[idx])
+        hb = _gather(sets, pb[idx])
+        code = np.concatenate([(tag_a.astype(np.uint64) << np.uint64(32)) | ha, (tag_b.astype(np.uint64) << np.uint64(32)) | hb])
+        code.sort()
+        dup = code[1:] == code[:-1]
+        out[idx] = np.bincount((code[1:][dup] >> np.uint64(32)).astype(np.int64) - k, minlength=len(idx))
+        k = e
+    return out
+
+
+def _gather(sets: ShingleSets, which: np.ndarray) -> np.ndarray:
+    """The concatenated hashes of sets ``which`` (as uint64), without a Python loop per set."""
+    starts = sets.indptr[which]
+    lens = sets.indptr[which + 1] - starts
+    offs = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()), dtype=np.int64)
+    return sets.hashes[offs].astype(np.uint64)
+
+
+def _components(n: int, pairs: np.ndarray, acc: np.ndarray, scored: list[Pair]) -> tuple[list[Cluster], np.ndarray]:
+    """Connected components of the accepted pairs (scipy csgraph): clusters ordered by first member.
+
+    Each cluster lists every scored pair whose ends both lie in it (accepted or
+    not), in pair order.
+    """
+    labels = np.full(n, -1, dtype=np.int64)
+    if len(acc) == 0:
+        return [], labels
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    graph = coo_matrix((np.ones(len(acc)), (pairs[acc, 0], pairs[acc, 1])), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    counts = np.bincount(comp)
+    in_cluster = counts[comp] >= 2
+    members = np.flatnonzero(in_cluster)
+    # clusters ordered by first member: number components by their smallest member
+    first = np.full(len(counts), n, dtype=np.int64)
+    np.minimum.at(first, comp[members], members)
+    big = np.flatnonzero(counts >= 2)
+    order = big[np.argsort(first[big], kind="stable")]
+    cid_of_comp = np.full(len(counts), -1, dtype=np.int64)
+    cid_of_comp[order] = np.arange(len(order))
+    labels[members] = cid_of_comp[comp[members]]
+    by_cluster = np.split(members[np.argsort(labels[members], kind="stable")], np.cumsum(counts[order])[:-1])
+    ca, cb = labels[pairs[:, 0]], labels[pairs[:, 1]]
+    inside = np.flatnonzero((ca >= 0) & (ca == cb))
+    pair_order = inside[np.argsort(ca[inside], kind="stable")]
+    pair_split = np.split(pair_order, np.searchsorted(ca[pair_order], np.arange(1, len(order))))
+    clusters = [
+        Cluster(cid, tuple(m.tolist()), tuple(scored[k] for k in ps.tolist()))
+        for cid, (m, ps) in enumerate(zip(by_cluster, pair_split))
+    ]
+    return clusters, labels

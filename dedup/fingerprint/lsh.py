@@ -57,9 +57,14 @@ def optimal_param(threshold: float, num_perm: int, fp_weight: float = 0.2, fn_we
 
 
 def band_hashes(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """``(n, bands)`` uint64 hashes, one per band of each signature."""
+    """``(n, bands)`` uint64 hashes, one per band of each signature (fmix64 chained over its rows)."""
+    from . import kernels
+
     n = sigs.shape[0]
     out = np.empty((n, bands), dtype=np.uint64)
+    if kernels.use_kernels(n * bands * rows):
+        kernels.kernel("band_hashes")(np.ascontiguousarray(sigs), bands, rows, out)
+        return out
     with np.errstate(over="ignore"):
         for i in range(bands):
             h = np.full(n, np.uint64(0x9E3779B97F4A7C15) * np.uint64(i + 1), dtype=np.uint64)
@@ -79,24 +84,61 @@ def candidate_pairs(sigs: np.ndarray, config: LSHConfig = LSHConfig(), *, valid:
     ids = np.arange(n, dtype=np.int64) if valid is None else np.flatnonzero(valid)
     if len(ids) < 2:
         return np.empty((0, 2), dtype=np.int64)
-    bh = band_hashes(sigs[ids], bands, rows)
+    return candidates_from_bands(band_hashes(sigs[ids], bands, rows), ids, config.max_bucket_pairs)
+
+
+def candidates_from_bands(bh: np.ndarray, ids: np.ndarray, limit: int) -> np.ndarray:
+    """Sorted unique pairs of ``ids`` whose rows of ``bh`` share a band hash.
+
+    One sort per band groups equal band hashes (no dict per band per
+    document); buckets with more than ``limit`` pairs become a star plus a
+    chain (see :func:`_bucket_pairs`).
+    """
+    from . import kernels
+
+    ids = np.asarray(ids, dtype=np.int64)
+    if len(ids) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    fast = kernels.use_kernels(bh.size)
     found: list[np.ndarray] = []
-    for i in range(bands):
+    for i in range(bh.shape[1]):
         keys = bh[:, i]
         order = np.lexsort((ids, keys))
         k_sorted = keys[order]
         members = ids[order]
-        # runs of equal band hash
-        cut = np.flatnonzero(k_sorted[1:] != k_sorted[:-1]) + 1
-        starts = np.concatenate(([0], cut))
-        ends = np.concatenate((cut, [len(k_sorted)]))
-        big = (ends - starts) >= 2
-        for s, e in zip(starts[big], ends[big]):
-            found.append(_bucket_pairs(members[s:e], config.max_bucket_pairs))
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
+        if fast:
+            found.append(kernels.kernel("bucket_pairs")(k_sorted, members, limit))
+        else:
+            found.append(_band_pairs_numpy(k_sorted, members, limit))
     pairs = np.concatenate(found)
-    return np.unique(pairs, axis=0)
+    return unique_pairs(pairs, int(ids.max()) + 1)
+
+
+def unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
+    """Sorted unique rows of an ``(m, 2)`` pair array, via one 1-D ``unique`` of ``i * n + j``."""
+    if len(pairs) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    code = np.unique(pairs[:, 0].astype(np.int64) * n + pairs[:, 1])
+    return np.stack([code // n, code % n], axis=1)
+
+
+def _band_pairs_numpy(k_sorted: np.ndarray, members: np.ndarray, limit: int) -> np.ndarray:
+    """Pairs of every run of equal band hashes; small buckets vectorised by size."""
+    cut = np.flatnonzero(k_sorted[1:] != k_sorted[:-1]) + 1
+    starts = np.concatenate(([0], cut))
+    ends = np.concatenate((cut, [len(k_sorted)]))
+    g = ends - starts
+    out: list[np.ndarray] = [np.empty((0, 2), dtype=np.int64)]
+    for size in np.unique(g[g >= 2]):
+        s = starts[g == size]
+        if size * (size - 1) // 2 <= limit:
+            # every bucket of this size at once: (buckets, pairs-per-bucket)
+            i, j = np.triu_indices(int(size), 1)
+            out.append(np.stack([members[s[:, None] + i].ravel(), members[s[:, None] + j].ravel()], axis=1))
+        else:
+            for s0 in s:
+                out.append(_bucket_pairs(members[s0 : s0 + size], limit))
+    return np.concatenate(out)
 
 
 def _bucket_pairs(m: np.ndarray, limit: int) -> np.ndarray:

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .shingle import ShingleSets, SymbolBatch
 
 EMPTY = np.uint32(0xFFFFFFFF)
 
@@ -53,45 +56,89 @@ def use_reference() -> bool:
     return os.environ.get("DEDUP_REFERENCE", "") not in ("", "0", "false", "no")
 
 
-def signatures(sets: Sequence[np.ndarray], config: MinHashConfig = MinHashConfig(), *, chunk: int = 1 << 18) -> np.ndarray:
+def signatures(sets: Sequence[np.ndarray] | "ShingleSets", config: MinHashConfig = MinHashConfig(), *, chunk: int = 1 << 18) -> np.ndarray:
     """A ``(len(sets), num_perm)`` uint32 matrix of MinHash signatures.
 
-    ``sets`` are arrays of 32-bit shingle hashes; an empty set gets the
-    all-``0xFFFFFFFF`` signature.  Work is done over concatenated batches of
-    at most ``chunk`` hashes, with ``np.minimum.reduceat`` taking the minima,
-    so there is no Python loop per shingle or per permutation.
+    ``sets`` are arrays of 32-bit shingle hashes (or a packed
+    :class:`~dedup.fingerprint.shingle.ShingleSets`); an empty set gets the
+    all-``0xFFFFFFFF`` signature.  There is no Python loop per shingle or per
+    permutation: big batches go through a compiled kernel, small ones through
+    numpy (:func:`signatures_csr`).
     """
+    from .shingle import ShingleSets
+
     if use_reference():
         return signatures_reference(sets, config)
+    packed = sets if isinstance(sets, ShingleSets) else ShingleSets.from_sets(sets)
+    return signatures_csr(packed.indptr, packed.hashes, config, chunk=chunk)
+
+
+def signatures_csr(indptr: np.ndarray, hashes: np.ndarray, config: MinHashConfig = MinHashConfig(), *, chunk: int = 1 << 18) -> np.ndarray:
+    """Signatures of shingle sets in CSR form (``hashes[indptr[i]:indptr[i+1]]`` is set ``i``)."""
+    from . import kernels
+
     a, b = permutations(config)
-    out = np.full((len(sets), config.num_perm), EMPTY, dtype=np.uint32)
-    sizes = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+    n = len(indptr) - 1
+    out = np.full((n, config.num_perm), EMPTY, dtype=np.uint32)
+    if n == 0:
+        return out
+    if kernels.use_kernels(len(hashes) * max(1, config.num_perm // 32)):
+        kernels.kernel("minhash_csr")(indptr.astype(np.int64, copy=False), hashes.astype(np.uint32, copy=False), a, b, out)
+        return out
+    _signatures_csr_numpy(indptr, hashes.astype(np.uint32, copy=False), a, b, out, chunk)
+    return out
+
+
+def _signatures_csr_numpy(indptr: np.ndarray, hashes: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray, chunk: int) -> None:
+    """Consecutive sets holding about ``chunk`` hashes at a time; ``minimum.reduceat`` takes the minima."""
+    n = len(indptr) - 1
+    num_perm = len(a)
     i = 0
-    n = len(sets)
     with np.errstate(over="ignore"):
         while i < n:
-            # a batch of consecutive sets holding about `chunk` hashes
-            j, total = i, 0
-            while j < n and (total == 0 or total + sizes[j] <= chunk):
-                total += sizes[j]
-                j += 1
-            nonempty = [k for k in range(i, j) if sizes[k]]
-            if nonempty:
-                h = fmix32(np.concatenate([sets[k] for k in nonempty]).astype(np.uint32, copy=False))
-                starts = np.concatenate(([0], np.cumsum(sizes[nonempty])[:-1]))
+            j = int(np.searchsorted(indptr, indptr[i] + chunk, side="right")) - 1
+            j = min(max(j, i + 1), n)
+            sizes = np.diff(indptr[i : j + 1])
+            nonempty = np.flatnonzero(sizes)
+            if len(nonempty):
+                h = fmix32(hashes[indptr[i] : indptr[j]])
+                starts = (indptr[i:j] - indptr[i])[nonempty]
                 # permutation rows in slices keep the temporary at ~16 x chunk x 4 bytes
-                for p0 in range(0, config.num_perm, 16):
-                    p1 = min(p0 + 16, config.num_perm)
+                for p0 in range(0, num_perm, 16):
+                    p1 = min(p0 + 16, num_perm)
                     phv = a[p0:p1, None] * h[None, :] + b[p0:p1, None]
-                    out[nonempty, p0:p1] = np.minimum.reduceat(phv, starts, axis=1).T
+                    out[i + nonempty, p0:p1] = np.minimum.reduceat(phv, starts, axis=1).T
             i = j
-    return out
+
+
+def signatures_of_batch(batch: "SymbolBatch", config: MinHashConfig = MinHashConfig()) -> np.ndarray:
+    """Signatures straight from a :class:`~dedup.fingerprint.shingle.SymbolBatch`.
+
+    With numba this is one loop per key that hashes, shingles and takes minima
+    without materialising shingle sets; without it, sets then
+    :func:`signatures_csr`.  Either way equal to ``signatures(shingle sets)``.
+    """
+    from . import kernels
+    from .shingle import batch_shingle_sets
+
+    if use_reference():
+        sets = batch_shingle_sets(batch)
+        return signatures_reference([sets[i] for i in range(len(sets))], config)
+    if kernels.use_kernels(len(batch.sym)):
+        a, b = permutations(config)
+        out = np.full((len(batch), config.num_perm), EMPTY, dtype=np.uint32)
+        kernels.kernel("minhash_symbols")(batch.sym, batch.offsets, batch.ngram, a, b, out)
+        return out
+    sets = batch_shingle_sets(batch)
+    return signatures_csr(sets.indptr, sets.hashes, config)
 
 
 def signatures_reference(sets: Sequence[np.ndarray], config: MinHashConfig = MinHashConfig()) -> np.ndarray:
     """The same signatures computed by datasketch, one set at a time."""
     from datasketch import MinHash
 
+    if not isinstance(sets, Sequence):
+        sets = [sets[i] for i in range(len(sets))]
     out = np.full((len(sets), config.num_perm), EMPTY, dtype=np.uint32)
     for k, s in enumerate(sets):
         m = MinHash(num_perm=config.num_perm, seed=config.seed, scheme="affine32", hashfunc=int)

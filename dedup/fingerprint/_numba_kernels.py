@@ -1,0 +1,231 @@
+"""The numba kernels themselves (see :mod:`dedup.fingerprint.kernels`).
+
+Kept at module level in their own module so that ``cache=True`` works (numba
+cannot cache closures) and so that importing :mod:`dedup` never imports numba.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+from numba import njit, prange
+
+U64 = np.uint64
+FNV_OFFSET = U64(0xCBF29CE484222325)
+FNV_PRIME = U64(0x100000001B3)
+M1 = U64(0xFF51AFD7ED558CCD)
+M2 = U64(0xC4CEB9FE1A85EC53)
+S33 = U64(33)
+S32 = U64(32)
+S16 = U64(16)
+S13 = U64(13)
+C1 = U64(0x85EBCA6B)
+C2 = U64(0xC2B2AE35)
+MASK32 = U64(0xFFFFFFFF)
+
+
+@njit(inline="always", cache=True)
+def shingle_hash(sym, start, n):  # pragma: no cover - compiled
+    """FNV-1a over ``n`` symbols, fmix64, high 32 bits (as uint64)."""
+    h = FNV_OFFSET
+    for k in range(n):
+        h = (h ^ U64(sym[start + k])) * FNV_PRIME
+    h ^= h >> S33
+    h *= M1
+    h ^= h >> S33
+    h *= M2
+    h ^= h >> S33
+    return h >> S32
+
+
+@njit(inline="always", cache=True)
+def fmix32(h):  # pragma: no cover - compiled
+    """MurmurHash3's 32-bit finaliser on a uint64 holding 32 bits."""
+    h ^= h >> S16
+    h = (h * C1) & MASK32
+    h ^= h >> S13
+    h = (h * C2) & MASK32
+    h ^= h >> S16
+    return h
+
+
+@njit(inline="always", cache=True)
+def min_into(row, a, b, h0, h1, h2, h3):  # pragma: no cover - compiled
+    """Fold four pre-mixed hashes into one signature row.
+
+    Four at a time: the row is loaded and stored once per four shingles,
+    and the inner loop over permutations vectorises (mul, add, min).
+    """
+    x0 = np.uint32(h0)
+    x1 = np.uint32(h1)
+    x2 = np.uint32(h2)
+    x3 = np.uint32(h3)
+    for p in range(row.shape[0]):
+        ap = a[p]
+        bp = b[p]
+        v0 = np.uint32(ap * x0 + bp)
+        v1 = np.uint32(ap * x1 + bp)
+        v2 = np.uint32(ap * x2 + bp)
+        v3 = np.uint32(ap * x3 + bp)
+        m = min(min(v0, v1), min(v2, v3))
+        if m < row[p]:
+            row[p] = m
+
+
+@njit(parallel=True, cache=True)
+def minhash_symbols(sym, offsets, ngram, a, b, out):  # pragma: no cover - compiled
+    """Signatures straight from symbols: hash, shingle and take minima in one loop."""
+    nd = offsets.shape[0] - 1
+    for d in prange(nd):
+        s0 = offsets[d]
+        n = ngram[d]
+        m = offsets[d + 1] - s0 - n + 1
+        row = out[d]
+        i = 0
+        while i + 4 <= m:
+            h0 = fmix32(shingle_hash(sym, s0 + i, n))
+            h1 = fmix32(shingle_hash(sym, s0 + i + 1, n))
+            h2 = fmix32(shingle_hash(sym, s0 + i + 2, n))
+            h3 = fmix32(shingle_hash(sym, s0 + i + 3, n))
+            min_into(row, a, b, h0, h1, h2, h3)
+            i += 4
+        while i < m:
+            h0 = fmix32(shingle_hash(sym, s0 + i, n))
+            min_into(row, a, b, h0, h0, h0, h0)
+            i += 1
+
+
+@njit(parallel=True, cache=True)
+def minhash_csr(indptr, hashes, a, b, out):  # pragma: no cover - compiled
+    """Signatures of shingle sets given in CSR form."""
+    nd = indptr.shape[0] - 1
+    for d in prange(nd):
+        s0 = indptr[d]
+        e = indptr[d + 1]
+        row = out[d]
+        i = s0
+        while i + 4 <= e:
+            min_into(row, a, b, fmix32(U64(hashes[i])), fmix32(U64(hashes[i + 1])), fmix32(U64(hashes[i + 2])), fmix32(U64(hashes[i + 3])))
+            i += 4
+        while i < e:
+            h0 = fmix32(U64(hashes[i]))
+            min_into(row, a, b, h0, h0, h0, h0)
+            i += 1
+
+
+@njit(parallel=True, cache=True)
+def shingle_sets(sym, offsets, ngram, starts, buf, counts):  # pragma: no cover - compiled
+    """Sorted unique shingle hashes of each key, written at ``starts[d]`` in ``buf``."""
+    nd = offsets.shape[0] - 1
+    for d in prange(nd):
+        s0 = offsets[d]
+        n = ngram[d]
+        m = offsets[d + 1] - s0 - n + 1
+        if m <= 0:
+            counts[d] = 0
+            continue
+        o = starts[d]
+        seg = buf[o : o + m]
+        for i in range(m):
+            seg[i] = np.uint32(shingle_hash(sym, s0 + i, n))
+        seg.sort()
+        k = 1
+        for i in range(1, m):
+            if seg[i] != seg[k - 1]:
+                seg[k] = seg[i]
+                k += 1
+        counts[d] = k
+
+
+@njit(cache=True)
+def compact(buf, starts, counts, indptr, out):  # pragma: no cover - compiled
+    """Pack the per-key segments of ``buf`` into one CSR array."""
+    for d in range(counts.shape[0]):
+        o = indptr[d]
+        s = starts[d]
+        for i in range(counts[d]):
+            out[o + i] = buf[s + i]
+
+
+@njit(parallel=True, cache=True)
+def band_hashes(sigs, bands, rows, out):  # pragma: no cover - compiled
+    """One uint64 hash per band: fmix64 chained over the band's rows."""
+    n = sigs.shape[0]
+    for d in prange(n):
+        for i in range(bands):
+            h = U64(0x9E3779B97F4A7C15) * U64(i + 1)
+            for j in range(i * rows, (i + 1) * rows):
+                h = h ^ U64(sigs[d, j])
+                h ^= h >> S33
+                h *= M1
+                h ^= h >> S33
+                h *= M2
+                h ^= h >> S33
+            out[d, i] = h
+
+
+@njit(cache=True)
+def bucket_pairs(keys, members, limit):  # pragma: no cover - compiled
+    """Pairs of every run of equal ``keys`` (sorted), as in ``lsh._bucket_pairs``."""
+    L = keys.shape[0]
+    # first pass: count
+    total = 0
+    s = 0
+    while s < L:
+        e = s + 1
+        while e < L and keys[e] == keys[s]:
+            e += 1
+        g = e - s
+        if g >= 2:
+            full = g * (g - 1) // 2
+            total += full if full <= limit else 2 * (g - 1)
+        s = e
+    out = np.empty((total, 2), dtype=np.int64)
+    t = 0
+    s = 0
+    while s < L:
+        e = s + 1
+        while e < L and keys[e] == keys[s]:
+            e += 1
+        g = e - s
+        if g >= 2:
+            if g * (g - 1) // 2 <= limit:
+                for x in range(s, e):
+                    for y in range(x + 1, e):
+                        out[t, 0] = members[x]
+                        out[t, 1] = members[y]
+                        t += 1
+            else:
+                for y in range(s + 1, e):
+                    out[t, 0] = members[s]
+                    out[t, 1] = members[y]
+                    t += 1
+                for x in range(s, e - 1):
+                    out[t, 0] = members[x]
+                    out[t, 1] = members[x + 1]
+                    t += 1
+        s = e
+    return out
+
+
+@njit(parallel=True, cache=True)
+def intersections(indptr, hashes, pa, pb, out):  # pragma: no cover - compiled
+    """Size of the intersection of sets ``pa[k]`` and ``pb[k]`` (sorted merge)."""
+    for k in prange(pa.shape[0]):
+        i = indptr[pa[k]]
+        ie = indptr[pa[k] + 1]
+        j = indptr[pb[k]]
+        je = indptr[pb[k] + 1]
+        c = 0
+        while i < ie and j < je:
+            x = hashes[i]
+            y = hashes[j]
+            if x == y:
+                c += 1
+                i += 1
+                j += 1
+            elif x < y:
+                i += 1
+            else:
+                j += 1
+        out[k] = c

@@ -1,0 +1,90 @@
+"""Compiled (numba) kernels for the similarity hot loop, and when to use them.
+
+Every kernel here has a numpy twin in the calling module and must give the
+same answer bit for bit; the kernels only make it faster.  They work on flat
+arrays describing a whole batch at once:
+
+* ``sym`` / ``offsets`` / ``ngram``: the symbols of all keys concatenated
+  (code points for CJK keys, word hashes otherwise), ``offsets[i]:offsets[i+1]``
+  the symbols of key ``i`` and ``ngram[i]`` its shingle size;
+* ``indptr`` / ``hashes``: shingle sets in CSR form (sorted unique hashes of set
+  ``i`` at ``hashes[indptr[i]:indptr[i+1]]``).
+
+Why numba and why lazily: importing numba costs ~0.9 s and compiling a kernel
+a few seconds, which a one-document run of ``dedup-text`` must not pay.  So
+this module is imported only when a batch is big enough
+(:func:`use_kernels`), and every kernel is compiled with ``cache=True`` so a
+process pays the compilation once per machine, not once per start.  Kernels
+are ``parallel=True`` over documents (or pairs); the thread count is
+:func:`workers` and never changes a result, because each document or pair
+is computed independently.
+
+Environment:
+
+* ``DEDUP_KERNEL``: ``auto`` (default: numba for big batches when it is
+  installed), ``numba`` (always, for benchmarks and tests) or ``numpy``
+  (never);
+* ``DEDUP_WORKERS``: threads for the kernels (default: all cores).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Any
+
+#: below this many symbols in a batch the numpy path is cheaper than importing numba
+AUTO_MIN_SYMBOLS = 400_000
+
+
+@lru_cache(maxsize=1)
+def numba_available() -> bool:
+    """True when numba can be imported (checked once, without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec("numba") is not None
+
+
+def kernel_mode() -> str:
+    """``auto``, ``numba`` or ``numpy``, from ``DEDUP_KERNEL``."""
+    mode = os.environ.get("DEDUP_KERNEL", "auto").strip().lower() or "auto"
+    return mode if mode in ("auto", "numba", "numpy") else "auto"
+
+
+def use_kernels(size: int) -> bool:
+    """Whether a batch of ``size`` symbols (or hashes) should go through numba.
+
+    >>> import os; os.environ["DEDUP_KERNEL"] = "numpy"; use_kernels(10**9)
+    False
+    >>> del os.environ["DEDUP_KERNEL"]; use_kernels(10)
+    False
+    """
+    mode = kernel_mode()
+    if mode == "numpy" or not numba_available():
+        return False
+    if mode == "numba":
+        return True
+    return size >= AUTO_MIN_SYMBOLS
+
+
+def workers() -> int:
+    """Kernel threads: ``DEDUP_WORKERS`` or every core."""
+    env = os.environ.get("DEDUP_WORKERS", "").strip()
+    n = int(env) if env.isdigit() and int(env) > 0 else (os.cpu_count() or 1)
+    return max(1, n)
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> Any:
+    """The kernel module, imported (and its cached machine code loaded) on first use only."""
+    from . import _numba_kernels
+
+    return _numba_kernels
+
+
+def kernel(name: str) -> Any:
+    """The compiled kernel ``name``, with the thread count set from :func:`workers`."""
+    mod = _compiled()
+    numba = mod.numba
+    numba.set_num_threads(min(workers(), numba.config.NUMBA_NUM_THREADS))
+    return getattr(mod, name)
