@@ -38,6 +38,12 @@ LATIN_KEEP = frozenset(
 _REDUPLICATING_POS = ("v", "a", "d", "m", "q", "t", "r", "o", "y", "e", "u", "p", "c", "z", "f")
 #: a neighbour word must be at least this frequent to count as evidence
 MIN_FREQ = 5
+#: single characters that attach to the word before them (编织袋|厂, 作|者): a
+#: copy of one of these right after a word is a suffix, not an orphan
+SUFFIXES = frozenset("厂家者性化员长式型区队部局院处所站室场店馆业界品物费税率量度法学论感观心力线点面级类种人们门器机车船手师生工商农民军市省县村镇乡路街港山河湖海江岛国族语剧团社会委办组科系段期届次号版节课题项条款")
+#: ... and characters that attach to the word after them (老|老师, 副|副市长)
+PREFIXES = frozenset("老小第初阿非反超副总前后新旧大高低半多无不可亚准伪")
+_AFFIX_POS = ("k", "zg", "h")
 
 
 def doubled_char_repairs(text: str, lexicon: Lexicon) -> list[Repair]:
@@ -58,17 +64,20 @@ def doubled_char_repairs(text: str, lexicon: Lexicon) -> list[Repair]:
         pair = c + c
         if lexicon.freq(pair) or lexicon.covers(text, i, i + 2, range(3, 6)):
             continue  # 常常, 天天, 的的确确, 亭亭玉立: reduplication the lexicon knows
+        if i > 0 and text[i - 1] in "一每":
+            continue  # 一届届, 一步步, 每天天: a reduplicated measure word
         left = lexicon.words_ending_at(text, i + 1, min_freq=MIN_FREQ)  # ...with the first copy
         right = lexicon.words_starting_at(text, i + 1, min_freq=MIN_FREQ)  # with the second copy...
         before = lexicon.words_ending_at(text, i, min_freq=MIN_FREQ)  # words ending before the pair
         after = lexicon.words_starting_at(text, i + 2, min_freq=MIN_FREQ)  # words starting after it
         after_edge = i + 2 >= len(text) or not _IS_HAN.match(text[i + 2])
         before_edge = i == 0 or not _IS_HAN.match(text[i - 1])
-        if left and not right and (after or after_edge) and not _joins(text, i + 2, lexicon):
+        affix = lexicon.pos(c).startswith(_AFFIX_POS)
+        if left and not right and (after or after_edge) and not _joins(text, i + 2, lexicon) and c not in PREFIXES and not affix:
             # 建立|立|政府: the second 立 belongs to no word
             keep_word, orphan = max(left, key=lexicon.freq), (i + 1, i + 2)
             context = after[0] if after else ""
-        elif right and not left and (before or before_edge) and not _joins(text, i, lexicon, left_side=True):
+        elif right and not left and (before or before_edge) and not _joins(text, i, lexicon, left_side=True) and c not in SUFFIXES and not affix:
             keep_word, orphan = max(right, key=lexicon.freq), (i, i + 1)
             context = before[0] if before else ""
         else:

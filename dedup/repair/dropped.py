@@ -18,6 +18,9 @@ from .base import Repair
 from .lexicon import HAN_RUN, Lexicon
 
 RULE = "repair.dropped_char"
+#: function characters are often legitimately absent (党领导 / 党的领导): they
+#: are never restored, and never the evidence next to a restored character
+FUNCTION_CHARS = frozenset("的地得了着过之个和与及或也都就而并把被将在是为以其所于对从向由给让使这那此该各每某")
 
 
 @dataclass(frozen=True)
@@ -43,16 +46,19 @@ def document_vocabulary(document: str, lexicon: Lexicon, lengths: tuple[int, ...
     return Vocabulary(counts, first)
 
 
-def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_count: int = 1, min_len: int = 4) -> list[Repair]:
+def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_count: int = 1, min_len: int = 4, outside_only: bool = True) -> list[Repair]:
     """Re-insert characters dropped from words the document uses elsewhere.
 
+    ``outside_only``: the word must occur outside ``text`` (another paragraph);
+    a sentence is not evidence for itself.
+
     >>> from dedup.repair.lexicon import lexicon
-    >>> doc = "认真贯彻落实中央精神。继续贯彻落中央部署。"
+    >>> doc = "认真贯彻落实中央精神。\n\n继续贯彻落中央部署。"
     >>> v = document_vocabulary(doc, lexicon())
-    >>> [(r.start, r.after) for r in dropped_char_repairs(doc, v, lexicon())]
-    [(16, '实')]
-    >>> doc = "全面落实中央精神。完全落实中央部署。"
-    >>> dropped_char_repairs(doc, document_vocabulary(doc, lexicon()), lexicon())
+    >>> [(r.start, r.after) for r in dropped_char_repairs("继续贯彻落中央部署。", v, lexicon())]
+    [(5, '实')]
+    >>> doc = "全面落实中央精神。\n\n完全落实中央部署。"
+    >>> dropped_char_repairs("完全落实中央部署。", document_vocabulary(doc, lexicon()), lexicon())
     []
     """
     out: list[Repair] = []
@@ -60,10 +66,13 @@ def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_
     for word, count in sorted(vocab.counts.items()):
         if count < min_count or len(word) < min_len:
             continue
+        elsewhere = count - text.count(word) if outside_only else count
+        if elsewhere < min_count:
+            continue
         for k in range(len(word)):
             short = word[:k] + word[k + 1 :]
-            if short in lexicon or (k > 0 and word[k] == word[k - 1]):
-                continue  # a word in its own right; or a doubled letter, found from the other copy
+            if short in lexicon or (k > 0 and word[k] == word[k - 1]) or not _binds(word, k, lexicon):
+                continue  # a word in its own right; a doubled letter (found from the other copy); weak evidence
             start = text.find(short)
             while start >= 0:
                 end = start + len(short)
@@ -74,6 +83,7 @@ def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_
                         "missing": word[k],
                         "found": short,
                         "word_in_document": count,
+                        "word_elsewhere": elsewhere,
                         "word_first_at": vocab.first[word],
                         "found_is_word": False,
                     }
@@ -81,6 +91,25 @@ def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_
                     out.append(Repair(start + k, start + k, word[k], RULE, reason, evidence, min(0.95, 0.8 + 0.05 * count)))
                 start = text.find(short, start + 1)
     return out
+
+
+def _binds(word: str, k: int, lexicon: Lexicon) -> bool:
+    """True if dropping ``word[k]`` leaves a gap that only ``word[k]`` fills.
+
+    The missing character and its neighbours are not function characters; at
+    an edge of the word the missing character forms a word with its neighbour
+    (``落实`` in ``贯彻落实``: otherwise ``晴转多云`` would "repair" ``雨转多云``);
+    inside the word its two neighbours do not form a word by themselves
+    (``各方面`` is not ``各个方面`` minus ``个``).
+    """
+    neighbours = word[max(0, k - 1) : k] + word[k + 1 : k + 2]
+    if word[k] in FUNCTION_CHARS or any(c in FUNCTION_CHARS for c in neighbours):
+        return False
+    if k == 0:
+        return word[0:2] in lexicon
+    if k == len(word) - 1:
+        return word[k - 1 : k + 1] in lexicon
+    return (word[k - 1] + word[k + 1]) not in lexicon
 
 
 def _plausible(text: str, start: int, end: int, word: str, k: int, lexicon: Lexicon) -> bool:
