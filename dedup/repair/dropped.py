@@ -47,7 +47,7 @@ def document_vocabulary(document: str, lexicon: Lexicon, lengths: tuple[int, ...
 
 
 def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_count: int = 1, min_len: int = 4, outside_only: bool = True) -> list[Repair]:
-    """Re-insert characters dropped from words the document uses elsewhere.
+    r"""Re-insert characters dropped from words the document uses elsewhere.
 
     ``outside_only``: the word must occur outside ``text`` (another paragraph);
     a sentence is not evidence for itself.
