@@ -113,8 +113,7 @@ def _visible(text: str) -> str:
     if text == "":
         return '<span class="empty">(nothing)</span>'
     if text.strip() == "":
-        shown = text.replace("\n", "⏎").replace("\t", "⇥").replace(" ", "␣").replace("\u3000", "□")
-        return f'<span class="ws" title="whitespace">{esc(shown)}</span>'
+        return f'<code class="ws" title="whitespace, written as Python would">{esc(repr(text)[1:-1])}</code>'
     return esc(text)
 
 
@@ -301,6 +300,10 @@ class _Doc:
     kept_of: dict[int, int]  # cluster -> kept (canonical) unit
     unit_edits: dict[int, list[int]]  # unit -> indices of non-layout edits touching it
     lang: str | None
+
+    @property
+    def threshold(self) -> float | None:
+        return self.data.get("config", {}).get("match", {}).get("threshold")
 
     @property
     def units(self) -> list[dict[str, Any]]:
@@ -507,12 +510,23 @@ def _document_html(doc: _Doc, config: ReviewConfig) -> str:
     return _paged(items, config.page_size * 2, cls="doc", label="paragraphs")
 
 
-def _scores_line(p: Mapping[str, Any] | None, raw: float | None) -> str:
+def _sim(p: Mapping[str, Any], threshold: float | None) -> str:
+    """A pair's recorded similarity; 0 with shared shingles means "below the threshold, not computed further".
+
+    The matcher asks rapidfuzz for the ratio with a score cutoff, which
+    returns 0 below it, so printing 0.000 would understate the pair.
+    """
+    if p["similarity"] == 0 and p["jaccard"] > 0 and threshold is not None:
+        return f'<span title="the matcher stops computing similarity below the threshold">&lt;{threshold:g}</span>'
+    return f'{p["similarity"]:.3f}'
+
+
+def _scores_line(p: Mapping[str, Any] | None, raw: float | None, threshold: float | None) -> str:
     if p is None:
         s = "not compared directly (joined through other copies)"
     else:
         s = (
-            f'similarity <b>{p["similarity"]:.3f}</b> · jaccard {p["jaccard"]:.3f} · containment {p["containment"]:.3f} · '
+            f'similarity <b>{_sim(p, threshold)}</b> · jaccard {p["jaccard"]:.3f} · containment {p["containment"]:.3f} · '
             f'{"accepted" if p["accepted"] else "rejected"} ({esc(str(p["reason"]))})'
         )
     if raw is not None:
@@ -525,7 +539,7 @@ def _cluster_html(doc: _Doc, c: Mapping[str, Any], config: ReviewConfig) -> str:
     members = list(c["members"])
     kept = doc.kept_of[cid]
     pairs = {(p["a"], p["b"]): p for p in c.get("pairs", [])}
-    sims = [p["similarity"] for p in c.get("pairs", [])]
+    sims = [p["similarity"] for p in c.get("pairs", []) if p["accepted"] and not (p["similarity"] == 0 and p["jaccard"] > 0)]
     kept_text = doc.unit_text(kept)
     lang = _lang_attr(doc.lang)
     snippet = kept_text.strip()[:60]
@@ -543,7 +557,7 @@ def _cluster_html(doc: _Doc, c: Mapping[str, Any], config: ReviewConfig) -> str:
         span_k, span_m = doc.units[kept]["span"], doc.units[m]["span"]
         body.append(
             f'<div class="copy" data-unit="{m}">'
-            + _scores_line(p, _text_similarity(kept_text, text, config.max_diff_chars))
+            + _scores_line(p, _text_similarity(kept_text, text, config.max_diff_chars), doc.threshold)
             + '<div class="sbs">'
             f'<div class="col"><div class="ch">kept: {doc.paragraph_link(kept)} · input [{span_k[0]}, {span_k[1]}) · {doc.unit_fate.get(kept, "")}</div><div class="txt"{lang}>{left}</div></div>'
             f'<div class="col"><div class="ch">copy: {doc.paragraph_link(m)} · input [{span_m[0]}, {span_m[1]}) · <span class="fate">{doc.unit_fate.get(m, "")}</span></div><div class="txt"{lang}>{right}</div></div>'
@@ -555,7 +569,7 @@ def _cluster_html(doc: _Doc, c: Mapping[str, Any], config: ReviewConfig) -> str:
         body.append('<details class="pairs"><summary>all scored pairs</summary><table><thead><tr><th>a</th><th>b</th><th>similarity</th><th>jaccard</th><th>containment</th><th>decision</th></tr></thead><tbody>')
         for p in c["pairs"]:
             body.append(
-                f'<tr><td>{doc.paragraph_link(p["a"])}</td><td>{doc.paragraph_link(p["b"])}</td><td class="num">{p["similarity"]:.3f}</td>'
+                f'<tr><td>{doc.paragraph_link(p["a"])}</td><td>{doc.paragraph_link(p["b"])}</td><td class="num">{_sim(p, doc.threshold)}</td>'
                 f'<td class="num">{p["jaccard"]:.3f}</td><td class="num">{p["containment"]:.3f}</td>'
                 f'<td>{"accepted" if p["accepted"] else "rejected"}: {esc(str(p["reason"]))}</td></tr>'
             )
@@ -570,9 +584,19 @@ def _edit_html(doc: _Doc, i: int, e: Mapping[str, Any], config: ReviewConfig) ->
     lang = _lang_attr(doc.lang)
     if before and after and before.strip() and after.strip():
         left, right = char_diff(before, after, max_chars=config.max_diff_chars)
+        change = (
+            f'<div class="sbs"><div class="col"><div class="ch">before</div><div class="txt"{lang}>{left}</div></div>'
+            f'<div class="col"><div class="ch">after</div><div class="txt"{lang}>{right}</div></div></div>'
+        )
+    elif not after:
+        change = f'<div class="col"><div class="ch">removed</div><div class="txt"{lang}><span class="d">{_visible(before)}</span></div></div>'
+    elif not before:
+        change = f'<div class="col"><div class="ch">inserted</div><div class="txt"{lang}><span class="i">{_visible(after)}</span></div></div>'
     else:
-        left = f'<span class="d">{_visible(before)}</span>' if before else _visible(before)
-        right = f'<span class="i">{_visible(after)}</span>' if after else _visible(after)
+        change = (
+            f'<div class="sbs"><div class="col"><div class="ch">before</div><div class="txt"{lang}><span class="d">{_visible(before)}</span></div></div>'
+            f'<div class="col"><div class="ch">after</div><div class="txt"{lang}><span class="i">{_visible(after)}</span></div></div></div>'
+        )
     where = sorted({u for u, idx in doc.unit_edits.items() if i in idx})
     links = " ".join(doc.paragraph_link(u) for u in where)
     ev = e.get("evidence") or {}
@@ -590,10 +614,7 @@ def _edit_html(doc: _Doc, i: int, e: Mapping[str, Any], config: ReviewConfig) ->
         f'<div class="edit item" id="e-{i}" data-rule="{esc(e["rule"])}">'
         f'<div class="eh"><code class="rule">{esc(e["rule"])}</code> · input [{s}, {t}) · confidence {float(e.get("confidence", 1.0)):.2f}'
         + (f" · {links}" if links else "")
-        + f'</div><p class="reason">{esc(e["reason"])}</p>'
-        f'<div class="sbs"><div class="col"><div class="ch">before</div><div class="txt"{lang}>{left}</div></div>'
-        f'<div class="col"><div class="ch">after</div><div class="txt"{lang}>{right}</div></div></div>'
-        f"{sub}{ev_html}</div>"
+        + f'</div><p class="reason">{esc(e["reason"])}</p>{change}{sub}{ev_html}</div>'
     )
 
 
@@ -709,8 +730,8 @@ def to_html(report: Any, input_text: str, output_text: str, *, title: str | None
 <header class="top"><h1>{esc(title)}</h1>
 <nav class="top"><a href="#summary">Summary</a><a href="#similarity">Similarity</a><a href="#document">Document</a><a href="#clusters">Clusters ({len(clusters)})</a><a href="#dropped">Dropped ({n_dropped})</a><a href="#edits">Edits ({len(main_edits)})</a></nav></header>
 <main>
-<section id="summary"><h2>Summary</h2>{_summary_html(doc, problems)}</section>
-<section id="similarity"><h2>Similarity and threshold</h2>{hist}</section>
+<div class="overview"><section id="summary"><h2>Summary</h2>{_summary_html(doc, problems)}</section>
+<section id="similarity"><h2>Similarity and threshold</h2>{hist}</section></div>
 <section id="document"><h2>Canonical document</h2>
 <p class="hint">Click a paragraph to see its cluster: the copies it was merged from, side by side with the differences marked, the scores and the edits that touched it. Paragraphs with a blue rule had near-duplicate copies (×n: number of copies).</p>
 <div class="doc-wrap">{_document_html(doc, config)}
@@ -872,9 +893,9 @@ def corpus_to_html(
 <nav class="top"><a href="#summary">Summary</a><a href="#similarity">Similarity</a><a href="#clusters">Clusters ({len(sample)} of {n_clusters})</a>
 <form id="jump" class="jump" autocomplete="off"><label>document id <input id="jump-id" type="search" size="18"></label> <button type="submit">go</button> <span id="jump-msg" class="hint"></span></form></nav></header>
 <main>
-<section id="summary"><h2>Summary</h2><div class="stats">{cells}</div>
+<div class="overview"><section id="summary"><h2>Summary</h2><div class="stats">{cells}</div>
 <p class="meta">Showing the {len(sample)} largest of {n_clusters} clusters, up to {config.max_members} copies each.</p></section>
-<section id="similarity"><h2>Similarity and threshold</h2><figure class="histogram">{svg}<figcaption><p>{esc(caption)}</p></figcaption></figure></section>
+<section id="similarity"><h2>Similarity and threshold</h2><figure class="histogram">{svg}<figcaption><p>{esc(caption)}</p></figcaption></figure></section></div>
 <section id="clusters"><h2>Largest clusters</h2><p class="hint">Kept document (left) against each copy (right): <span class="d">only in the kept document</span>, <span class="i">only in this copy</span>.</p>
 {_paged(items, config.page_size // 4 or 1, cls="clusters", label="clusters") if items else '<p class="empty">No near-duplicate documents.</p>'}</section>
 </main>"""
@@ -896,6 +917,7 @@ body{margin:0;color:var(--fg);background:var(--bg);font:15px/1.65 system-ui,-app
 code,pre{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"Liberation Mono","Noto Sans Mono CJK SC","WenQuanYi Micro Hei Mono",monospace;font-size:.9em}
 pre{white-space:pre-wrap;word-break:break-all;background:var(--soft);padding:8px;border-radius:4px;margin:4px 0}
 a{color:var(--accent)}
+[id]{scroll-margin-top:72px}
 header.top{position:sticky;top:0;z-index:5;background:#fff;border-bottom:1px solid var(--line);padding:6px 20px}
 header.top h1{font-size:17px;margin:0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 nav.top{display:flex;flex-wrap:wrap;gap:4px 16px;font-size:14px;align-items:center}
@@ -903,7 +925,8 @@ main{max-width:1500px;margin:0 auto;padding:8px 20px 60px}
 section{margin-top:22px}
 h2{font-size:20px;border-bottom:2px solid var(--line);padding-bottom:2px;margin:0 0 10px}
 .hint{color:var(--muted);font-size:13px;margin:4px 0 8px}
-.stats{display:flex;flex-wrap:wrap;gap:10px}
+.overview{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:28px;align-items:start}
+.stats{display:flex;flex-wrap:wrap;gap:8px}
 .stat{border:1px solid var(--line);border-radius:6px;padding:6px 12px;min-width:120px;background:var(--soft)}
 .stat .n{display:block;font-size:22px;font-weight:600;font-variant-numeric:tabular-nums}
 .stat .l{font-size:12px;color:var(--muted)}
@@ -939,7 +962,7 @@ white-space:pre-wrap;cursor:pointer;content-visibility:auto;contain-intrinsic-si
 .txt{padding:4px 8px;white-space:pre-wrap;overflow-wrap:anywhere}
 .d{background:var(--d);color:var(--dfg);border-radius:2px}
 .i{background:var(--i);color:var(--ifg);border-radius:2px}
-.ws{color:var(--muted);font-family:ui-monospace,monospace}.empty{color:var(--muted);font-style:italic}
+.ws{color:var(--muted)}.empty{color:var(--muted);font-style:italic}
 .scores{font-size:12.5px;margin:10px 0 4px;color:var(--muted)}.scores b{color:var(--fg)}
 .fate{font-weight:600}
 details.cluster,.edit,.drop{border:1px solid var(--line);border-radius:6px;padding:4px 10px;margin:0 0 8px;background:#fff;
@@ -955,13 +978,14 @@ details.cluster[open]>summary{white-space:normal}
 .flash{animation:flash 1.2s ease-out}@keyframes flash{from{box-shadow:0 0 0 3px #f6c343}to{box-shadow:0 0 0 3px transparent}}
 .jump input{font:inherit;padding:0 4px}
 @media screen{.page.off{display:none}}
+@media (max-width:1100px){.overview{grid-template-columns:1fr}}
 @media (max-width:900px){.doc-wrap{grid-template-columns:1fr}#inspector{position:static;max-height:none}.sbs{grid-template-columns:1fr}}
 @media print{
  @page{margin:14mm}
  body{font-size:10.5pt}
  header.top{position:static;border:0}
  nav.top,.pager,#inspector,.hint,.jump{display:none!important}
- .doc-wrap{display:block}
+ .doc-wrap,.overview{display:block}
  .doc .para,details.cluster,.edit,.drop{content-visibility:visible;break-inside:avoid}
  .doc .para.clustered::after{content:none}
  details.cluster{border:0;border-top:1px solid #999;border-radius:0}
@@ -1070,6 +1094,7 @@ var opened = [];
 window.addEventListener("beforeprint", function(){ opened = $$("details:not([open]):not(.layout-edits)"); opened.forEach(function(d){ d.open = true; }); });
 window.addEventListener("afterprint", function(){ opened.forEach(function(d){ d.open = false; }); opened = []; });
 
+window.addEventListener("hashchange", function(){ if (location.hash.length > 1) go(decodeURIComponent(location.hash.slice(1))); });
 if (location.hash.length > 1) go(decodeURIComponent(location.hash.slice(1)));
 document.documentElement.setAttribute("data-ready", "1");
 })();
