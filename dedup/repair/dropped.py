@@ -29,6 +29,8 @@ class Vocabulary:
 
     counts: Mapping[str, int]
     first: Mapping[str, int]
+    #: the document itself, for counting short words
+    document: str = ""
 
 
 def document_vocabulary(document: str, lexicon: Lexicon, lengths: tuple[int, ...] = (4, 5)) -> Vocabulary:
@@ -43,7 +45,7 @@ def document_vocabulary(document: str, lexicon: Lexicon, lengths: tuple[int, ...
                 if w in lexicon:
                     counts[w] += 1
                     first.setdefault(w, base + a)
-    return Vocabulary(counts, first)
+    return Vocabulary(counts, first, document)
 
 
 def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_count: int = 1, min_len: int = 4, outside_only: bool = True) -> list[Repair]:
@@ -71,7 +73,7 @@ def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_
             continue
         for k in range(len(word)):
             short = word[:k] + word[k + 1 :]
-            if short in lexicon or (k > 0 and word[k] == word[k - 1]) or not _binds(word, k, lexicon):
+            if short in lexicon or (k > 0 and word[k] == word[k - 1]) or not _binds(word, k, lexicon, vocab.document):
                 continue  # a word in its own right; a doubled letter (found from the other copy); weak evidence
             start = text.find(short)
             while start >= 0:
@@ -93,23 +95,34 @@ def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_
     return out
 
 
-def _binds(word: str, k: int, lexicon: Lexicon) -> bool:
+def _binds(word: str, k: int, lexicon: Lexicon, document: str = "") -> bool:
     """True if dropping ``word[k]`` leaves a gap that only ``word[k]`` fills.
 
     The missing character and its neighbours are not function characters; at
     an edge of the word the missing character forms a word with its neighbour
-    (``落实`` in ``贯彻落实``: otherwise ``晴转多云`` would "repair" ``雨转多云``);
+    (``落实`` in ``贯彻落实``: otherwise ``晴转多云`` would "repair" ``雨转多云``),
+    and the document uses that short word on its own too (``落实`` outside
+    ``贯彻落实``; ``多久`` only inside ``没过多久`` is no evidence for 没过多|说);
     inside the word its two neighbours do not form a word by themselves
     (``各方面`` is not ``各个方面`` minus ``个``).
     """
     neighbours = word[max(0, k - 1) : k] + word[k + 1 : k + 2]
     if word[k] in FUNCTION_CHARS or any(c in FUNCTION_CHARS for c in neighbours):
         return False
+    # at an edge, the neighbour must be free: in 没过多 the 多 belongs to 过多,
+    # so 没过多说 is not 没过多久 minus 久
     if k == 0:
-        return word[0:2] in lexicon
+        pair = word[0:2]
+        return pair in lexicon and word[1:3] not in lexicon and _used_alone(pair, word, document)
     if k == len(word) - 1:
-        return word[k - 1 : k + 1] in lexicon
+        pair = word[k - 1 : k + 1]
+        return pair in lexicon and word[k - 2 : k] not in lexicon and _used_alone(pair, word, document)
     return (word[k - 1] + word[k + 1]) not in lexicon
+
+
+def _used_alone(short: str, word: str, document: str) -> bool:
+    """True if ``document`` uses ``short`` outside occurrences of ``word``."""
+    return not document or document.count(short) > document.count(word)
 
 
 def _plausible(text: str, start: int, end: int, word: str, k: int, lexicon: Lexicon) -> bool:
