@@ -55,7 +55,7 @@ def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_
     a sentence is not evidence for itself.
 
     >>> from dedup.repair.lexicon import lexicon
-    >>> doc = "认真贯彻落实中央精神。\n\n继续贯彻落中央部署。"
+    >>> doc = "认真贯彻落实中央精神，推动工作落实。\n\n继续贯彻落中央部署。"
     >>> v = document_vocabulary(doc, lexicon())
     >>> [(r.start, r.after) for r in dropped_char_repairs("继续贯彻落中央部署。", v, lexicon())]
     [(5, '实')]
