@@ -1,0 +1,867 @@
+"""Corpus mode: near-duplicate documents and boilerplate across many documents.
+
+The single-document engine, applied one level up.  Each document gets a
+matching key (:func:`~dedup.fingerprint.keys.matching_key` of its whole
+text), shingles, a MinHash signature and LSH band hashes; candidate pairs are
+documents sharing a ``(band, band hash)`` key (or an identical key); every
+candidate is *verified* with :func:`dedup.cluster.score_pair`; clusters are
+connected components of verified pairs (scipy), never raw buckets.  Each
+cluster keeps one document by the single-document keep policy (most complete,
+then the majority reading, then the earliest in input order); the others are
+reported with the document they duplicate and the score that decided it.
+
+Boilerplate is per *unit* (a line, or a sentence for pages without line
+breaks): a unit whose normalised key occurs in at least ``min_docs`` (and
+``share`` of) distinct documents is removed from every kept document — or
+from all but the first, by choice — as cc_net and dolma do, and counted in
+the report.  Each kept document then goes through :func:`dedup.pipeline.clean`
+(switchable).
+
+Work is streamed in batches through an engine (:mod:`dedup.engines`): the
+functions ``fingerprint_batch``, ``bucket_pairs``, ``verify_pairs`` and
+``finish_batch`` below are pure functions of their arguments, so 1, 2 or N
+workers (or Dask) give byte-identical results.  Memory holds one batch of
+documents per worker plus the index: per document, its band hashes, a few
+numbers and its unit hashes (keys and records wait on disk).
+
+Incremental runs (``index=DIR``) add this run's documents to a persistent
+:class:`~dedup.index.Index`; they are deduplicated against everything seen
+before, and decisions about earlier documents that a newcomer changes are
+reported again (``"revised": true``), so that the reports of two halves,
+applied in order, equal the report of the whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+import resource
+import sys
+import tempfile
+import time
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Literal, Sequence
+
+import numpy as np
+import orjson
+
+from .cluster import MatchConfig, score_pair
+from .errors import InputError
+from .fingerprint.keys import KeyConfig, matching_key
+from .fingerprint.lsh import band_hashes, optimal_param
+from .fingerprint.minhash import signatures
+from .fingerprint.shingle import shingle_hashes
+from .index import Index, Segment
+from .io.records import Fields
+from .segment import sentences
+
+#: verification outcomes, stored as small integers in the index
+REASONS: tuple[str, ...] = ("below threshold", "similar", "identical", "contained")
+_REASON_CODE = {r: i for i, r in enumerate(REASONS)}
+
+
+@dataclass(frozen=True)
+class BoilerplateConfig:
+    """When a repeated unit is boilerplate, and what happens to it.
+
+    A unit is boilerplate when its key (at least ``min_chars`` characters)
+    occurs in at least ``min_docs`` distinct documents and in at least
+    ``share`` of them.  Exact duplicate documents count once: a story posted
+    twice does not make its own sentences boilerplate.
+    """
+
+    enabled: bool = True
+    #: "line" (cc_net's paragraphs) or "sentence" (pages without line breaks)
+    unit: Literal["line", "sentence"] = "line"
+    min_docs: int = 5
+    share: float = 0.0
+    #: "none": removed from every document; "first": kept in the first kept document that has it
+    keep: Literal["none", "first"] = "none"
+    #: shorter unit keys (bare numbers, "更多") are never counted
+    min_chars: int = 5
+
+    def __post_init__(self) -> None:
+        if self.unit not in ("line", "sentence"):
+            raise ValueError(f"boilerplate unit must be line or sentence, not {self.unit!r}")
+        if self.keep not in ("none", "first"):
+            raise ValueError(f"boilerplate keep must be none or first, not {self.keep!r}")
+        if self.min_docs < 2:
+            raise ValueError("boilerplate min_docs must be at least 2")
+        if not 0.0 <= self.share <= 1.0:
+            raise ValueError("boilerplate share must be in [0, 1]")
+
+
+@dataclass(frozen=True)
+class CorpusConfig:
+    """Every corpus-mode setting; change one with ``dataclasses.replace``."""
+
+    match: MatchConfig = field(default_factory=MatchConfig)
+    keys: KeyConfig = field(default_factory=KeyConfig)
+    boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    #: run every kept document through :func:`dedup.pipeline.clean`
+    clean: bool = True
+    #: settings of that per-document cleaning (None: the pipeline's defaults)
+    pipeline: Any = None
+    #: "most_complete" (longest key, then majority, then earliest) or "earliest"
+    keep: Literal["most_complete", "earliest"] = "most_complete"
+    #: documents per task
+    batch_size: int = 500
+    #: pairs per verification task
+    verify_chunk: int = 4000
+
+    def __post_init__(self) -> None:
+        if self.keep not in ("most_complete", "earliest"):
+            raise ValueError(f"keep must be most_complete or earliest, not {self.keep!r}")
+        if self.batch_size < 1 or self.verify_chunk < 1:
+            raise ValueError("batch sizes must be positive")
+
+    def bands_rows(self) -> tuple[int, int]:
+        lsh = self.match.lsh
+        return optimal_param(lsh.threshold, self.match.minhash.num_perm, lsh.false_positive_weight, lsh.false_negative_weight)
+
+    def index_settings(self) -> dict[str, Any]:
+        """What must match for fingerprints of two runs to be comparable."""
+        bands, rows = self.bands_rows()
+        return {
+            "num_perm": self.match.minhash.num_perm,
+            "seed": self.match.minhash.seed,
+            "bands": bands,
+            "rows": rows,
+            "shingles": asdict(self.match.shingles),
+            "keys": asdict(self.keys),
+            "unit": self.boilerplate.unit,
+            "unit_min_chars": self.boilerplate.min_chars,
+        }
+
+
+# ------------------------------------------------------------------ per-batch functions
+
+
+def hash64(text: str) -> int:
+    """A stable, non-zero 64-bit hash of a non-empty string (blake2b; never ``hash()``).
+
+    >>> hash64("双减") == hash64("双减") != hash64("双减政策")
+    True
+    """
+    h = int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+    return h or 1
+
+
+def unit_spans(text: str, unit: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each non-blank unit: lines, or sentences within lines.
+
+    >>> t = "甲。乙！\\n\\n丙"
+    >>> [t[a:b] for a, b in unit_spans(t, "line")], [t[a:b] for a, b in unit_spans(t, "sentence")]
+    (['甲。乙！', '丙'], ['甲。', '乙！', '丙'])
+    """
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if line.strip():
+            if unit == "line":
+                out.append((pos, end))
+            else:
+                out.extend((pos + a, pos + b) for a, b in sentences(line) if line[a:b].strip())
+        pos = end + 1
+    return out
+
+
+def unit_hashes(text: str, config: CorpusConfig) -> list[int]:
+    """Hash of each unit's matching key (0 for units too short to count), one per unit."""
+    bp = config.boilerplate
+    out = []
+    for a, b in unit_spans(text, bp.unit):
+        key = matching_key(text[a:b], config.keys)
+        out.append(hash64(key) if len(key) >= bp.min_chars else 0)
+    return out
+
+
+@dataclass
+class Prints:
+    """Fingerprints of one batch of documents (what the index stores)."""
+
+    keys: list[str]
+    keyhash: np.ndarray
+    keylen: np.ndarray
+    shingles: np.ndarray
+    bands: np.ndarray
+    units: np.ndarray
+    unit_off: np.ndarray
+
+
+def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
+    """Matching keys, band hashes and unit hashes of a batch (pure: any worker, same result)."""
+    keys = [matching_key(t, config.keys) for t in texts]
+    sets = [shingle_hashes(k, config.match.shingles) for k in keys]
+    sigs = signatures(sets, config.match.minhash)
+    bands, rows = config.bands_rows()
+    bh = band_hashes(sigs, bands, rows)
+    units: list[np.ndarray] = []
+    off = [0]
+    for t in texts:
+        hs = np.unique(np.array([h for h in unit_hashes(t, config) if h], dtype=np.uint64)) if config.boilerplate.enabled else np.empty(0, np.uint64)
+        units.append(hs)
+        off.append(off[-1] + len(hs))
+    return Prints(
+        keys=keys,
+        keyhash=np.array([hash64(k) if k else 0 for k in keys], dtype=np.uint64),
+        keylen=np.array([len(k) for k in keys], dtype=np.int64),
+        shingles=np.array([len(s) for s in sets], dtype=np.int64),
+        bands=bh,
+        units=np.concatenate(units) if units else np.empty(0, np.uint64),
+        unit_off=np.array(off, dtype=np.int64),
+    )
+
+
+def bucket_pairs(band: np.ndarray, hashes: np.ndarray, docs: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
+    """Sorted unique ``(a, b)`` pairs, ``a < b``, of documents sharing a ``(band, hash)`` key.
+
+    Members of a key are ordered by ``rank`` (derived from content and id, not
+    from input position), and a key with more than ``limit`` pairs emits a star
+    on its first member plus a chain instead of all pairs — so the candidates,
+    and hence the clusters, do not depend on the order of the input or on how
+    rows are spread over partitions.
+
+    >>> bucket_pairs(np.array([0, 0, 1, 1]), np.array([7, 7, 7, 9], np.uint64), np.array([5, 2, 5, 2]), np.array([0, 1, 0, 1]), 64)
+    array([[2, 5]])
+    """
+    if len(docs) < 2:
+        return np.empty((0, 2), np.int64)
+    order = np.lexsort((rank, hashes, band))
+    b, h, d = band[order], hashes[order], docs[order].astype(np.int64)
+    new = np.ones(len(d), dtype=bool)
+    new[1:] = (b[1:] != b[:-1]) | (h[1:] != h[:-1])
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], len(d))
+    size = ends - starts
+    found = []
+    two = starts[size == 2]
+    if len(two):
+        found.append(np.stack([d[two], d[two + 1]], axis=1))
+    for s, e in zip(starts[size > 2], ends[size > 2]):
+        m = d[s:e]
+        g = len(m)
+        if g * (g - 1) // 2 <= limit:
+            i, j = np.triu_indices(g, 1)
+            found.append(np.stack([m[i], m[j]], axis=1))
+        else:
+            found.append(np.stack([np.repeat(m[0], g - 1), m[1:]], axis=1))
+            found.append(np.stack([m[:-1], m[1:]], axis=1))
+    if not found:
+        return np.empty((0, 2), np.int64)
+    p = np.concatenate(found)
+    p = np.stack([p.min(axis=1), p.max(axis=1)], axis=1)
+    p = p[p[:, 0] != p[:, 1]]
+    return np.unique(p, axis=0) if len(p) else np.empty((0, 2), np.int64)
+
+
+def verify_pairs(items: Sequence[tuple[str, str]], match: MatchConfig) -> np.ndarray:
+    """Scores of key pairs: rows of ``(accepted, similarity, jaccard, containment, reason code)``."""
+    out = np.zeros((len(items), 5), dtype=np.float64)
+    for n, (ka, kb) in enumerate(items):
+        sets = [shingle_hashes(ka, match.shingles), shingle_hashes(kb, match.shingles)]
+        p = score_pair(0, 1, [ka, kb], sets, match)
+        out[n] = (p.accepted, p.similarity, p.jaccard, p.containment, _REASON_CODE[p.reason])
+    return out
+
+
+@dataclass
+class Finished:
+    """What :func:`finish_batch` returns for one document."""
+
+    text: str | None
+    units: int
+    boilerplate_units: int
+    boilerplate_removed: int
+    boilerplate_share: float
+
+
+def finish_batch(job: tuple[list[str], list[int], list[bool]], boiler: np.ndarray, owners: np.ndarray, config: CorpusConfig) -> list[Finished]:
+    """Boilerplate removal and per-document cleaning of a batch (pure).
+
+    ``job`` is ``(texts, global numbers, kept flags)``; ``boiler`` the sorted
+    boilerplate unit hashes and ``owners`` the document that keeps each one
+    (-1: none).  Duplicates are only measured, never rewritten.
+    """
+    texts, numbers, kept = job
+    out = []
+    for text, g, keep in zip(texts, numbers, kept):
+        spans = unit_spans(text, config.boilerplate.unit) if config.boilerplate.enabled else []
+        drop: list[tuple[int, int]] = []
+        n_boiler = boiler_chars = 0
+        if spans and len(boiler):
+            hashes = np.array(unit_hashes(text, config), dtype=np.uint64)
+            pos = np.searchsorted(boiler, hashes)
+            pos_c = np.minimum(pos, len(boiler) - 1)
+            hit = (boiler[pos_c] == hashes) & (hashes != 0)
+            for (a, b), is_bp, p in zip(spans, hit, pos_c):
+                if not is_bp:
+                    continue
+                n_boiler += 1
+                boiler_chars += b - a
+                if owners[p] != g:
+                    drop.append((a, b))
+        chars = sum(b - a for a, b in spans) or 1
+        result = None
+        if keep:
+            result = _remove_units(text, drop) if drop else text
+            if config.clean and result.strip():
+                from .pipeline import Config, clean
+
+                result = clean(result, config=config.pipeline or Config()).text
+        out.append(Finished(result, len(spans), n_boiler, len(drop) if keep else 0, round(boiler_chars / chars, 4)))
+    return out
+
+
+_BLANK_RUN = re.compile(r"\n{3,}")
+_GONE = "\ufdd0"  # a Unicode noncharacter: marks where a unit was removed
+
+
+def _remove_units(text: str, drop: list[tuple[int, int]]) -> str:
+    """``text`` without the dropped spans; lines they leave empty go, blank runs shrink to one.
+
+    >>> _remove_units("正文第一段。\\n\\n版权所有\\n\\n正文第二段。", [(8, 12)])
+    '正文第一段。\\n\\n正文第二段。'
+    """
+    parts = []
+    pos = 0
+    for a, b in drop:
+        parts.append(text[pos:a])
+        parts.append(_GONE)
+        pos = b
+    parts.append(text[pos:])
+    lines = "".join(parts).split("\n")
+    kept = [ln.replace(_GONE, "") for ln in lines if not (_GONE in ln and not ln.replace(_GONE, "").strip())]
+    out = _BLANK_RUN.sub("\n\n", "\n".join(kept)).strip("\n")
+    lead = len(text) - len(text.lstrip("\n"))
+    trail = len(text) - len(text.rstrip("\n"))
+    return "\n" * lead + out + "\n" * trail
+
+
+# ------------------------------------------------------------------ decisions (driver side)
+
+
+def candidate_pairs(engine: Any, bands: np.ndarray, valid: np.ndarray, keyhash: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
+    """Band-key pairs (through the engine) plus chains of identical keys."""
+    ids = np.flatnonzero(valid)
+    nb = bands.shape[1] if bands.ndim == 2 else 0
+    if len(ids) >= 2 and nb:
+        band = np.repeat(np.arange(nb, dtype=np.int64)[None, :], len(ids), axis=0).ravel()
+        hashes = bands[ids].ravel()
+        docs = np.repeat(ids, nb)
+        lsh = engine.bucket_pairs(band, hashes, docs, rank[docs], limit)
+    else:
+        lsh = np.empty((0, 2), np.int64)
+    # identical non-empty keys always pair, even when too short for shingles
+    nz = np.flatnonzero(keyhash != 0)
+    order = nz[np.lexsort((nz, keyhash[nz]))]
+    same = keyhash[order[1:]] == keyhash[order[:-1]]
+    exact = np.stack([order[:-1][same], order[1:][same]], axis=1).astype(np.int64)
+    both = np.concatenate([lsh, exact]) if len(exact) else lsh
+    return np.unique(both, axis=0) if len(both) else np.empty((0, 2), np.int64)
+
+
+def pair_codes(pairs: np.ndarray) -> np.ndarray:
+    return (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1].astype(np.uint64)
+
+
+def components(n: int, edges: np.ndarray) -> np.ndarray:
+    """Connected-component label of each of ``n`` documents (scipy csgraph)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if not len(edges):
+        return np.arange(n, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(edges), dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    return comp.astype(np.int64)
+
+
+def keepers(comp: np.ndarray, keylen: np.ndarray, keyhash: np.ndarray, policy: str) -> np.ndarray:
+    """The kept document of each document's cluster (itself when alone).
+
+    ``most_complete``: longest key, then the key most members share, then the
+    earliest document; ``earliest``: the earliest.
+
+    >>> keepers(np.array([0, 0, 0, 1]), np.array([5, 9, 9, 3]), np.array([1, 2, 2, 3], np.uint64), "most_complete").tolist()
+    [1, 1, 1, 3]
+    """
+    n = len(comp)
+    g = np.arange(n, dtype=np.int64)
+    if policy == "earliest":
+        order = np.lexsort((g, comp))
+    else:
+        # how many members of the same cluster share each document's exact key
+        o = np.lexsort((keyhash, comp))
+        new = np.ones(n, dtype=bool)
+        new[1:] = (comp[o][1:] != comp[o][:-1]) | (keyhash[o][1:] != keyhash[o][:-1])
+        run = np.cumsum(new) - 1
+        counts = np.bincount(run)
+        same = np.empty(n, dtype=np.int64)
+        same[o] = counts[run]
+        order = np.lexsort((g, -same, -keylen, comp))
+    first = np.ones(n, dtype=bool)
+    first[1:] = comp[order][1:] != comp[order][:-1]
+    keeper_of = np.empty(int(comp.max()) + 1 if n else 0, dtype=np.int64)
+    keeper_of[comp[order][first]] = order[first]
+    return keeper_of[comp]
+
+
+def boilerplate_table(units: np.ndarray, owner_doc: np.ndarray, keyhash: np.ndarray, kept: np.ndarray, config: BoilerplateConfig) -> tuple[np.ndarray, np.ndarray, int]:
+    """Sorted boilerplate unit hashes, the document keeping each (-1: none), and the count threshold."""
+    n = len(keyhash)
+    if not config.enabled or not len(units):
+        return np.empty(0, np.uint64), np.empty(0, np.int64), 0
+    # one representative per exact-duplicate group (empty keys are their own group)
+    g = np.arange(n, dtype=np.int64)
+    order = np.lexsort((g, keyhash))
+    rep = np.ones(n, dtype=bool)
+    same = (keyhash[order][1:] == keyhash[order][:-1]) & (keyhash[order][1:] != 0)
+    rep[order[1:][same]] = False
+    distinct = int(rep.sum())
+    threshold = max(config.min_docs, math.ceil(config.share * distinct))
+    sel = rep[owner_doc]
+    hashes, counts = np.unique(units[sel], return_counts=True)
+    boiler = hashes[counts >= threshold]
+    owners = np.full(len(boiler), -1, dtype=np.int64)
+    if config.keep == "first" and len(boiler):
+        m = kept[owner_doc] & np.isin(units, boiler)
+        u, d = units[m], owner_doc[m]
+        o = np.lexsort((d, u))
+        u, d = u[o], d[o]
+        firsts = np.ones(len(u), dtype=bool)
+        firsts[1:] = u[1:] != u[:-1]
+        owners[np.searchsorted(boiler, u[firsts])] = d[firsts]
+    return boiler, owners, threshold
+
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True)
+class CorpusDoc:
+    """One document's fate: kept (with its output text) or a duplicate of another.
+
+    ``record`` is the input record (None for a revised earlier document,
+    whose record is not in this run).
+    """
+
+    id: str
+    record: dict[str, Any] | None
+    text: str | None
+    cluster: str
+    duplicate_of: str | None
+    score: float | None
+    match: str | None
+    cluster_size: int
+    boilerplate_units: int = 0
+    boilerplate_removed: int = 0
+    boilerplate_share: float = 0.0
+    chars_in: int | None = None
+    revised: bool = False
+
+    @property
+    def kept(self) -> bool:
+        return self.duplicate_of is None
+
+    def report(self) -> dict[str, Any]:
+        """The report line: at least id, cluster, duplicate_of and score."""
+        d: dict[str, Any] = {
+            "id": self.id,
+            "cluster": self.cluster,
+            "duplicate_of": self.duplicate_of,
+            "score": self.score,
+            "match": self.match,
+            "cluster_size": self.cluster_size,
+        }
+        if self.revised:
+            d["revised"] = True
+        else:
+            d.update(
+                boilerplate_units=self.boilerplate_units,
+                boilerplate_removed=self.boilerplate_removed,
+                boilerplate_share=self.boilerplate_share,
+                chars_in=self.chars_in,
+                chars_out=None if self.text is None else len(self.text),
+            )
+        return d
+
+
+def _batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for x in items:
+        batch.append(x)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process and of its finished children, in MiB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    scale = 1 if sys.platform == "darwin" else 1024
+    return round(max(own, kids) * scale / 2**20, 1)
+
+
+class CorpusRun:
+    """One run of corpus mode over a stream of records.
+
+    Iterate to get a :class:`CorpusDoc` per input record (input order), then
+    one per earlier indexed document whose decision changed; call
+    :meth:`commit` to make an index durable, :meth:`close` to free temporary
+    files.  ``stats`` fills in as the run goes.
+    """
+
+    def __init__(
+        self,
+        records: Iterable[dict[str, Any]],
+        config: CorpusConfig = CorpusConfig(),
+        *,
+        fields: Fields = Fields(),
+        engine: Any = None,
+        index: str | os.PathLike[str] | None = None,
+        progress: bool = False,
+        work_dir: str | None = None,
+    ) -> None:
+        from .engines.local import LocalEngine
+
+        self.records = records
+        self.config = config
+        self.fields = fields
+        self.engine = engine or LocalEngine(1)
+        self.progress = progress
+        self.index = Index.open(index, config.index_settings())
+        self._work = tempfile.TemporaryDirectory(prefix="dedup-corpus-spill-", dir=work_dir)
+        self.stats: dict[str, Any] = {}
+        self._state: dict[str, np.ndarray] | None = None
+        self._verified: dict[str, np.ndarray] | None = None
+        self._done = False
+
+    # -- stage 1: read, spill, fingerprint ---------------------------------------------
+    def _fingerprint(self) -> tuple[int, int]:
+        t0 = time.perf_counter()
+        n_old = len(self.index)
+        indexed = set(self.index.ids())
+        seen = set(indexed)
+        ids: list[str] = []
+        spill = open(Path(self._work.name) / "records.jsonl", "wb", buffering=1 << 20)
+        folder = self.index.new_segment_folder()
+        keys_f = open(folder / "keys.bin", "wb", buffering=1 << 20)
+        key_off = [0]
+        arrays: dict[str, list[np.ndarray]] = {k: [] for k in ("keyhash", "keylen", "shingles", "bands", "units")}
+        unit_off = [np.zeros(1, np.int64)]
+        fid, ftext = self.fields.id, self.fields.text
+        bar = _bar(self.progress, "fingerprint", "docs")
+
+        def texts() -> Iterator[list[str]]:
+            for batch in _batched(self.records, self.config.batch_size):
+                out = []
+                for rec in batch:
+                    rid = rec[fid]
+                    if rid in seen:
+                        where = "the index" if rid in indexed else "this input"
+                        raise InputError(f"duplicate document id {rid!r} (already in {where}); ids must be unique")
+                    seen.add(rid)
+                    ids.append(rid)
+                    spill.write(orjson.dumps(rec, option=orjson.OPT_APPEND_NEWLINE))
+                    out.append(rec[ftext])
+                yield out
+
+        try:
+            for p in self.engine.imap(fingerprint_batch, texts(), self.config):
+                for k in p.keys:
+                    b = k.encode("utf-8", "surrogatepass")
+                    keys_f.write(b)
+                    key_off.append(key_off[-1] + len(b))
+                for k in ("keyhash", "keylen", "shingles", "bands", "units"):
+                    arrays[k].append(getattr(p, k))
+                unit_off.append(p.unit_off[1:] + unit_off[-1][-1])
+                if bar:
+                    bar.update(len(p.keys))
+        finally:
+            spill.close()
+            keys_f.close()
+            if bar:
+                bar.close()
+        bands, rows = self.config.bands_rows()
+        seg = Segment(
+            ids=ids,
+            bands=np.concatenate(arrays["bands"]) if ids else np.empty((0, bands), np.uint64),
+            keyhash=np.concatenate(arrays["keyhash"]) if ids else np.empty(0, np.uint64),
+            keylen=np.concatenate(arrays["keylen"]) if ids else np.empty(0, np.int64),
+            shingles=np.concatenate(arrays["shingles"]) if ids else np.empty(0, np.int64),
+            units=np.concatenate(arrays["units"]) if ids else np.empty(0, np.uint64),
+            unit_off=np.concatenate(unit_off),
+            keys_path=folder / "keys.bin",
+            key_off=np.array(key_off, dtype=np.int64),
+        )
+        self.index.add_segment(seg)
+        self.stats["documents"] = len(ids)
+        self.stats["indexed_before"] = n_old
+        self.stats["seconds_fingerprint"] = round(time.perf_counter() - t0, 3)
+        return n_old, len(ids)
+
+    # -- stage 2-4: candidates, verification, clusters --------------------------------
+    def _verify(self, pairs: np.ndarray, cache: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Scores of ``pairs`` not yet in ``cache``; returns the grown cache."""
+        if not len(pairs):
+            return cache
+        codes = pair_codes(pairs)
+        pos = np.searchsorted(cache["code"], codes)
+        known = (pos < len(cache["code"])) & (cache["code"][np.minimum(pos, max(len(cache["code"]) - 1, 0))] == codes) if len(cache["code"]) else np.zeros(len(codes), bool)
+        todo = np.unique(pairs[~known], axis=0)
+        self.stats["pairs_verified"] = self.stats.get("pairs_verified", 0) + len(todo)
+        if not len(todo):
+            return cache
+        reader = self.index.key_reader()
+        chunk = self.config.verify_chunk
+
+        def jobs() -> Iterator[list[tuple[str, str]]]:
+            for s in range(0, len(todo), chunk):
+                yield [(reader[int(a)], reader[int(b)]) for a, b in todo[s : s + chunk]]
+
+        bar = _bar(self.progress, "verify", "pairs", total=len(todo))
+        results = []
+        for r in self.engine.imap(verify_pairs, jobs(), self.config.match):
+            results.append(r)
+            if bar:
+                bar.update(len(r))
+        if bar:
+            bar.close()
+        res = np.concatenate(results)
+        new = {
+            "code": pair_codes(todo),
+            "accepted": res[:, 0].astype(bool),
+            "similarity": res[:, 1],
+            "jaccard": res[:, 2],
+            "containment": res[:, 3],
+            "reason": res[:, 4].astype(np.int8),
+        }
+        merged = {k: np.concatenate([cache[k], new[k]]) for k in cache}
+        o = np.argsort(merged["code"], kind="stable")
+        return {k: v[o] for k, v in merged.items()}
+
+    def _lookup(self, cache: dict[str, np.ndarray], pairs: np.ndarray) -> np.ndarray:
+        pos = np.searchsorted(cache["code"], pair_codes(pairs))
+        return pos
+
+    def _decide(self) -> None:
+        t0 = time.perf_counter()
+        idx = self.index
+        n = len(idx)
+        bands = idx.concat("bands").reshape(n, -1) if n else np.empty((0, 0), np.uint64)
+        keyhash = idx.concat("keyhash").astype(np.uint64)
+        keylen = idx.concat("keylen").astype(np.int64)
+        shingles = idx.concat("shingles").astype(np.int64)
+        id_hash = np.array([hash64(i) for i in idx.ids()], dtype=np.uint64)
+        rank = np.empty(n, dtype=np.int64)
+        rank[np.lexsort((id_hash, keyhash))] = np.arange(n)
+        cand = candidate_pairs(self.engine, bands, shingles > 0, keyhash, rank, self.config.match.lsh.max_bucket_pairs)
+        self.stats["candidate_pairs"] = int(len(cand))
+        cache = self._verify(cand, self.index.verified)
+        accepted = cache["accepted"][self._lookup(cache, cand)] if len(cand) else np.empty(0, bool)
+        edges = cand[accepted]
+        self.stats["accepted_pairs"] = int(len(edges))
+        comp = components(n, edges)
+        keeper = keepers(comp, keylen, keyhash, self.config.keep)
+        dups = np.flatnonzero(keeper != np.arange(n))
+        dpairs = np.stack([np.minimum(dups, keeper[dups]), np.maximum(dups, keeper[dups])], axis=1) if len(dups) else np.empty((0, 2), np.int64)
+        cache = self._verify(dpairs, cache)
+        score = np.full(n, np.nan)
+        reason = np.full(n, -1, dtype=np.int8)
+        if len(dups):
+            pos = self._lookup(cache, dpairs)
+            r = cache["reason"][pos]
+            s = np.where(r == _REASON_CODE["contained"], cache["containment"][pos], cache["similarity"][pos])
+            # a member joined through others and not directly similar to the keeper
+            r = np.where(cache["accepted"][pos], r, np.int8(-2))
+            score[dups] = s
+            reason[dups] = r
+        size = np.bincount(comp)[comp]
+        self._state = {"keeper": keeper, "score": score, "reason": reason, "size": size}
+        self._verified = cache
+        self.stats["clusters"] = int(np.sum((np.bincount(comp) >= 2)))
+        self.stats["duplicates"] = int(len(dups))
+        self.stats["seconds_cluster"] = round(time.perf_counter() - t0, 3)
+
+    # -- stage 5-6: boilerplate, finishing, results -------------------------------------
+    def __iter__(self) -> Iterator[CorpusDoc]:
+        if self._done:
+            raise RuntimeError("a CorpusRun can be iterated once")
+        self._done = True
+        t_start = time.perf_counter()
+        n_old, n_new = self._fingerprint()
+        self._decide()
+        assert self._state is not None
+        keeper = self._state["keeper"]
+        n = len(keeper)
+        kept = keeper == np.arange(n)
+        units, owner_doc = self.index.units()
+        boiler, owners, threshold = boilerplate_table(units, owner_doc, self.index.concat("keyhash").astype(np.uint64), kept, self.config.boilerplate)
+        self.stats["boilerplate_units"] = int(len(boiler))
+        self.stats["boilerplate_threshold_docs"] = int(threshold)
+        ids = self.index.ids()
+        t0 = time.perf_counter()
+        yield from self._finish(n_old, n_new, ids, kept, boiler, owners)
+        self.stats["seconds_finish"] = round(time.perf_counter() - t0, 3)
+        yield from self._revisions(n_old, ids)
+        total = time.perf_counter() - t_start
+        self.stats["seconds_total"] = round(total, 3)
+        self.stats["docs_per_second"] = round(n_new / total, 1) if total > 0 else None
+        self.stats["peak_rss_mib"] = peak_rss_mib()
+
+    def _doc(self, g: int, ids: list[str], record: dict[str, Any] | None, fin: Finished | None, revised: bool = False) -> CorpusDoc:
+        assert self._state is not None
+        k = int(self._state["keeper"][g])
+        r = int(self._state["reason"][g])
+        score = None if k == g else round(float(self._state["score"][g]), 4)
+        match = None if k == g else ("transitive" if r == -2 else REASONS[r])
+        return CorpusDoc(
+            id=ids[g],
+            record=record,
+            text=fin.text if fin else None,
+            cluster=ids[k],
+            duplicate_of=None if k == g else ids[k],
+            score=score,
+            match=match,
+            cluster_size=int(self._state["size"][g]),
+            boilerplate_units=fin.boilerplate_units if fin else 0,
+            boilerplate_removed=fin.boilerplate_removed if fin else 0,
+            boilerplate_share=fin.boilerplate_share if fin else 0.0,
+            chars_in=len(record[self.fields.text]) if record is not None else None,
+            revised=revised,
+        )
+
+    def _finish(self, n_old: int, n_new: int, ids: list[str], kept: np.ndarray, boiler: np.ndarray, owners: np.ndarray) -> Iterator[CorpusDoc]:
+        pending: deque[tuple[int, list[dict[str, Any]]]] = deque()
+        ftext = self.fields.text
+        bar = _bar(self.progress, "finish", "docs", total=n_new)
+
+        def jobs() -> Iterator[tuple[list[str], list[int], list[bool]]]:
+            g = n_old
+            with open(Path(self._work.name) / "records.jsonl", "rb") as f:
+                for lines in _batched(f, self.config.batch_size):
+                    recs = [orjson.loads(ln) for ln in lines]
+                    numbers = list(range(g, g + len(recs)))
+                    pending.append((g, recs))
+                    g += len(recs)
+                    yield [r[ftext] for r in recs], numbers, [bool(kept[x]) for x in numbers]
+
+        removed = 0
+        try:
+            for fins in self.engine.imap(finish_batch, jobs(), boiler, owners, self.config):
+                g0, recs = pending.popleft()
+                for i, (rec, fin) in enumerate(zip(recs, fins)):
+                    removed += fin.boilerplate_removed > 0
+                    yield self._doc(g0 + i, ids, rec, fin)
+                if bar:
+                    bar.update(len(recs))
+        finally:
+            if bar:
+                bar.close()
+        self.stats["docs_with_boilerplate_removed"] = int(removed)
+        self.stats["kept"] = int(kept[n_old:].sum())
+
+    def _revisions(self, n_old: int, ids: list[str]) -> Iterator[CorpusDoc]:
+        """Earlier documents whose cluster, duplicate_of or score changed with this run."""
+        old = self.index.state
+        assert self._state is not None
+        n_rev = 0
+        if old is not None and n_old:
+            ko, so, ro = old["keeper"][:n_old], old["score"][:n_old], old["reason"][:n_old]
+            kn, sn, rn = self._state["keeper"][:n_old], self._state["score"][:n_old], self._state["reason"][:n_old]
+            zo, zn = old["size"][:n_old], self._state["size"][:n_old]
+            same_score = (np.isnan(so) & np.isnan(sn)) | (np.round(so, 4) == np.round(sn, 4))
+            changed = np.flatnonzero((ko != kn) | (ro != rn) | ~same_score | (zo != zn))
+            for g in changed:
+                n_rev += 1
+                yield self._doc(int(g), ids, None, None, revised=True)
+        self.stats["revised"] = n_rev
+
+    def commit(self) -> None:
+        """Make the index durable (no-op without ``index``)."""
+        if self._state is None or self._verified is None:
+            raise RuntimeError("commit() before the run was consumed")
+        self.index.commit(self._verified, self._state)
+
+    def close(self) -> None:
+        self.index.close()
+        self._work.cleanup()
+
+
+def _bar(enabled: bool, desc: str, unit: str, total: int | None = None):  # type: ignore[no-untyped-def]
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True)
+
+
+def dedup_records(
+    records: Iterable[dict[str, Any]],
+    config: CorpusConfig = CorpusConfig(),
+    *,
+    text_field: str = "text",
+    id_field: str = "id",
+    engine: Any = None,
+    workers: int = 1,
+    index: str | os.PathLike[str] | None = None,
+    progress: bool = False,
+) -> Iterator[CorpusDoc]:
+    """Deduplicate a stream of record dicts; yields a :class:`CorpusDoc` per record, in input order.
+
+    Records need ``id_field`` (made a string) and ``text_field``.  The first
+    result comes only after every record has been fingerprinted (a document
+    may duplicate one later in the stream); records wait in a temporary file,
+    not in memory.  With ``index``, earlier documents whose decision changed
+    follow (``revised=True``) and the index is committed when the iterator is
+    exhausted.
+
+    >>> docs = [{"id": "a", "text": "推进义务教育优质均衡发展，助力双减政策落地见效。"},
+    ...         {"id": "b", "text": "推进义务教育优质均衡发展，助力“双减”政策落地见效！"},
+    ...         {"id": "c", "text": "一段毫不相干的文字，讲的是别的事情。"}]
+    >>> [(d.id, d.duplicate_of) for d in dedup_records(docs, CorpusConfig(clean=False))]
+    [('a', None), ('b', 'a'), ('c', None)]
+    """
+    from .engines import make_engine
+
+    fields = Fields(text=text_field, id=id_field)
+    own_engine = engine is None or isinstance(engine, str)
+    eng = make_engine(engine or "local", workers=workers) if own_engine else engine
+
+    def normalised() -> Iterator[dict[str, Any]]:
+        for n, rec in enumerate(records, 1):
+            if not isinstance(rec, dict) or not isinstance(rec.get(text_field), str):
+                raise InputError(f"record {n}: needs a text field {text_field!r}")
+            rid = rec.get(id_field)
+            yield {**rec, id_field: str(n) if rid is None else str(rid)}
+
+    run = CorpusRun(normalised(), config, fields=fields, engine=eng, index=index, progress=progress)
+    try:
+        yield from run
+        run.commit()
+    finally:
+        run.close()
+        if own_engine:
+            eng.close()
+
+
+__all__ = [
+    "BoilerplateConfig",
+    "CorpusConfig",
+    "CorpusDoc",
+    "CorpusRun",
+    "dedup_records",
+    "fingerprint_batch",
+    "bucket_pairs",
+    "verify_pairs",
+    "finish_batch",
+]

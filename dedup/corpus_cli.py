@@ -1,0 +1,199 @@
+"""``dedup-text corpus``: near-duplicate documents and boilerplate across a corpus.
+
+    dedup-text corpus INPUT... -o OUT [--report REPORT.jsonl] [--format auto|jsonl|parquet|text|sogou]
+        [--text-field text] [--id-field id] [--engine local|dask] [--scheduler ADDRESS]
+        [--workers N] [--index DIR] ...
+
+Outputs (the kept documents, cleaned; the report, one JSON line per input
+document) are written to temporary files and renamed only when the whole run
+succeeded; an index is committed after them.  Errors are one line
+(:mod:`dedup.errors`), mapped to exit codes by :func:`dedup.cli.main`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+from typing import Any
+
+from .cli import PROG, _fraction, _Parser, _positive_int
+from .errors import UsageError
+
+
+def _share(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= v <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1], got {v}")
+    return v
+
+
+def _at_least_two(text: str) -> int:
+    v = _positive_int(text)
+    if v < 2:
+        raise argparse.ArgumentTypeError(f"must be at least 2, got {v}")
+    return v
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=f"{PROG} corpus",
+        description="Find near-duplicate documents and boilerplate across a corpus (JSONL, Parquet, a folder of text files "
+        "or a SogouCS dump); write the kept documents, cleaned, and a report line per input document "
+        "(id, cluster, duplicate_of, score).",
+    )
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL or Parquet files, folders of text files, SogouCS .dat files, or - for standard input")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="kept documents: a file in the input's format (or by extension: .jsonl, .parquet), a new folder for text input, or - (JSONL on standard output)")
+    p.add_argument("--report", metavar="REPORT.jsonl", help="one JSON line per input document (.parquet: a Parquet table)")
+    p.add_argument("--format", choices=("auto", "jsonl", "parquet", "text", "sogou"), default="auto", help="input format (default: from each input)")
+    p.add_argument("--text-field", default="text", metavar="NAME", help="field holding the text (default: text)")
+    p.add_argument("--id-field", default="id", metavar="NAME", help="field holding the document id (default: id; missing ids become FILE:LINE)")
+    p.add_argument("--engine", choices=("local", "dask"), default="local", help="local process pool (default) or a dask.distributed cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="dask scheduler address (default: start a LocalCluster)")
+    p.add_argument("--workers", type=_positive_int, metavar="N", help=f"worker processes (default: all {os.cpu_count()} cores); results do not depend on it")
+    p.add_argument("--index", metavar="DIR", help="persistent index: deduplicate against every document added before, and add these")
+    p.add_argument("--batch-size", type=_positive_int, default=500, metavar="N", help="documents per task (default 500); bounds memory")
+    p.add_argument("--threshold", type=_fraction, metavar="X", help="edit similarity at which documents are near-duplicates (default 0.8)")
+    p.add_argument("--keep", choices=("most_complete", "earliest"), default="most_complete", help="which document a cluster keeps (default: most complete, then majority, then earliest)")
+    p.add_argument("--boilerplate-unit", choices=("line", "sentence"), default="line", help="unit of boilerplate: lines (default) or sentences (pages without line breaks)")
+    p.add_argument("--boilerplate-min-docs", type=_at_least_two, default=5, metavar="N", help="a unit is boilerplate in at least N distinct documents (default 5)")
+    p.add_argument("--boilerplate-share", type=_share, default=0.0, metavar="X", help="... and in at least this share of them (default 0)")
+    p.add_argument("--boilerplate-keep", choices=("none", "first"), default="none", help="remove boilerplate from every document (none) or all but the first (first)")
+    p.add_argument("--no-boilerplate", action="store_true", help="do not look for boilerplate")
+    p.add_argument("--clean", action=argparse.BooleanOptionalAction, default=True, help="run each kept document through the single-document cleaner (default: on)")
+    p.add_argument("--annotate", action="store_true", help="write every document, duplicates too, with cluster and duplicate_of fields")
+    p.add_argument("--encoding", metavar="ENC", help="decode text files with this encoding instead of detecting it")
+    p.add_argument("--max-bytes", type=_positive_int, metavar="N", help="largest single text file read (default 256 MiB)")
+    p.add_argument("--stats", action="store_true", help="print run statistics (JSON) on standard error")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary or progress on standard error")
+    return p
+
+
+def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .corpus import BoilerplateConfig, CorpusConfig
+
+    cfg = CorpusConfig(
+        boilerplate=BoilerplateConfig(
+            enabled=not args.no_boilerplate,
+            unit=args.boilerplate_unit,
+            min_docs=args.boilerplate_min_docs,
+            share=args.boilerplate_share,
+            keep=args.boilerplate_keep,
+        ),
+        clean=args.clean,
+        keep=args.keep,
+        batch_size=args.batch_size,
+    )
+    if args.threshold is not None:
+        cfg = dataclasses.replace(cfg, match=dataclasses.replace(cfg.match, threshold=args.threshold))
+    return cfg
+
+
+def _read_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .io.read import ReadConfig
+
+    read = ReadConfig()
+    if args.encoding:
+        import codecs
+
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise UsageError(f"unknown encoding {args.encoding!r}") from None
+        read = dataclasses.replace(read, encoding=args.encoding)
+    if args.max_bytes:
+        read = dataclasses.replace(read, max_bytes=args.max_bytes)
+    return read
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """Usage problems found before any work starts."""
+    from .errors import InputError
+
+    if args.inputs.count("-") > 1:
+        raise UsageError("standard input (-) can be given only once")
+    for path in args.inputs:
+        if path != "-" and not os.path.exists(path):
+            raise InputError(f"{path}: no such file or folder")
+    if args.scheduler and args.engine != "dask":
+        raise UsageError("--scheduler needs --engine dask")
+    if args.report and args.report == args.output and args.output != "-":
+        raise UsageError("--report and -o must be different files")
+    if args.report == "-" and args.output == "-":
+        raise UsageError("only one of -o and --report can be standard output")
+    out = os.path.abspath(args.output) if args.output != "-" else None
+    for path in args.inputs:
+        if out and path != "-" and os.path.abspath(path) == out:
+            raise UsageError(f"-o {args.output} is also an input; choose another output")
+
+
+def run_corpus(argv: list[str]) -> int:
+    """Entry point of ``dedup-text corpus``; returns the exit code (errors raise DedupError)."""
+    from .corpus import CorpusRun
+    from .engines import make_engine
+    from .io.records import Fields, RecordWriter, iter_records, open_report, output_format, sniff_format
+
+    args = build_parser().parse_args(argv)
+    _check_paths(args)
+    config = config_from_args(args)
+    fields = Fields(text=args.text_field, id=args.id_field)
+    if args.format == "auto" and "-" in args.inputs:
+        raise UsageError("give --format for standard input (jsonl, parquet or sogou)")
+    in_fmt = args.format if args.format != "auto" else sniff_format(args.inputs[0])
+    out_fmt = output_format(args.output, in_fmt)  # type: ignore[arg-type]
+    records = iter_records(args.inputs, args.format, fields, _read_config(args))
+    progress = sys.stderr.isatty() and not args.quiet
+    writer = report = None
+    engine = make_engine(args.engine, workers=args.workers or os.cpu_count() or 1, scheduler=args.scheduler)
+    try:
+        writer = RecordWriter(args.output, out_fmt, fields)
+        report = open_report(args.report) if args.report else None
+        run = CorpusRun(records, config, fields=fields, engine=engine, index=args.index, progress=progress)
+        try:
+            n_written = 0
+            for doc in run:
+                if report is not None:
+                    report.write(doc.report())
+                if doc.revised or not (doc.kept or args.annotate):
+                    continue
+                rec: dict[str, Any] = dict(doc.record or {})
+                if doc.kept:
+                    rec[fields.text] = doc.text
+                if args.annotate:
+                    rec["cluster"] = doc.cluster
+                    rec["duplicate_of"] = doc.duplicate_of
+                writer.write(rec)
+                n_written += 1
+            writer.commit()
+            if report is not None:
+                report.commit()
+            run.commit()
+        finally:
+            run.close()
+    except BaseException:
+        for w in (writer, report):
+            if w is not None:
+                w.abort()
+        raise
+    finally:
+        engine.close()
+    s = run.stats
+    if not args.quiet:
+        print(
+            f"{PROG} corpus: {s['documents']} documents -> {s['kept']} kept, {s['documents'] - s['kept']} duplicates "
+            f"in {s['clusters']} clusters; {s['boilerplate_units']} boilerplate units, removed from {s['docs_with_boilerplate_removed']} documents"
+            + (f"; {s['revised']} earlier decisions revised" if s.get("revised") else "")
+            + (f"; report: {args.report}" if args.report else ""),
+            file=sys.stderr,
+        )
+    if args.stats:
+        print(json.dumps(s, sort_keys=True), file=sys.stderr)
+    return 0
+
+
+__all__ = ["build_parser", "run_corpus"]

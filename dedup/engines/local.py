@@ -1,0 +1,60 @@
+"""The default engine: this process, or a pool of worker processes on this machine."""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Callable, Iterable, Iterator
+
+import numpy as np
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the pool and prints one line."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class LocalEngine:
+    """``workers == 1`` runs everything inline; more uses a spawn-based process pool.
+
+    Results come back in submission order and at most ``2 * workers`` tasks are
+    in flight, so memory stays bounded by a few batches whatever the corpus
+    size.  ``spawn`` (not ``fork``) keeps workers independent of whatever
+    threads the parent has (tqdm, dask clients in the same process).
+    """
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = max(1, int(workers))
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _get_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            ctx = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_ignore_sigint)
+        return self._pool
+
+    def imap(self, fn: Callable[..., Any], items: Iterable[Any], *args: Any) -> Iterator[Any]:
+        if self.workers == 1:
+            for item in items:
+                yield fn(item, *args)
+            return
+        pool = self._get_pool()
+        pending: deque[Future] = deque()
+        for item in items:
+            pending.append(pool.submit(fn, item, *args))
+            if len(pending) >= 2 * self.workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def bucket_pairs(self, band: np.ndarray, hashes: np.ndarray, docs: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
+        from ..corpus import bucket_pairs
+
+        return bucket_pairs(band, hashes, docs, rank, limit)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
