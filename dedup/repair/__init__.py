@@ -167,6 +167,10 @@ def _variant_pass(text: str, doc: str, config: RepairConfig) -> list[Repair]:
     from .lexicon import lexicon, opencc_tables
     from .variants import script_vote, variant_repairs
 
+    if config.variants == "to_simplified":
+        from .variants import full_conversion_repairs
+
+        return full_conversion_repairs(text)
     tables = opencc_tables()
     if not any(c in tables.to_simplified for c in set(text)):
         return []

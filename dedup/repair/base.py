@@ -41,14 +41,18 @@ def apply_repairs(text: str, repairs: Iterable[Repair]) -> str:
 
 
 def disjoint(repairs: Iterable[Repair]) -> list[Repair]:
-    """Drop repairs that overlap or touch an earlier (leftmost-first) one.
+    """Drop repairs that overlap an earlier (leftmost-first) one.
 
-    Touching repairs are dropped too: two repairs of the same spot from two
-    rules disagree about it, and a disagreement is not strong evidence.
+    An insertion touching another repair is dropped too: two repairs of the
+    same spot from two rules disagree about it, and a disagreement is not
+    strong evidence.  Neighbouring replacements (two stray characters in a
+    row) both stay.
     """
     out: list[Repair] = []
     for r in sorted(repairs):
-        if out and r.start <= out[-1].end:
-            continue
+        if out:
+            prev = out[-1]
+            if r.start < prev.end or (r.start == prev.end and (r.start == r.end or prev.start == prev.end)):
+                continue
         out.append(r)
     return out

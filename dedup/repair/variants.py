@@ -102,3 +102,33 @@ def _pick_form(text: str, i: int, forms: tuple[str, ...], lexicon: Lexicon, docu
     if best is None:
         return None, ""
     return best[1], best[2]
+
+
+def full_conversion_repairs(text: str) -> list[Repair]:
+    """Every traditional character converted with OpenCC's phrase-aware ``t2s`` (asked for explicitly)."""
+    from rapidfuzz.distance import Levenshtein
+
+    converted = _t2s()(text)
+    if converted == text:
+        return []
+    out = []
+    for op in Levenshtein.opcodes(text, converted):
+        if op.tag == "equal":
+            continue
+        before, after = text[op.src_start : op.src_end], converted[op.dest_start : op.dest_end]
+        reason = f"conversion to simplified Chinese was asked for: {before} → {after} (OpenCC t2s)"
+        out.append(Repair(op.src_start, op.src_end, after, RULE, reason, {"character": before, "simplified": after, "converter": "opencc t2s"}, 1.0))
+    return out
+
+
+def _t2s():  # type: ignore[no-untyped-def]
+    """OpenCC's t2s converter, built once."""
+    global _T2S
+    if _T2S is None:
+        import opencc
+
+        _T2S = opencc.OpenCC("t2s").convert
+    return _T2S
+
+
+_T2S = None
