@@ -105,8 +105,9 @@ class Reconstructor:
             copies = [Copy(m, texts[m], matching_key(texts[m], self.keys)) for m in c.members]
             chosen = copies[self.keep(copies)].unit
             first = c.members[0]
-            if chosen != first and self._covers(texts[chosen], texts[first]):
-                self._complete_first(first, chosen, c.id)
+            upto = self._completion(texts[chosen], texts[first]) if chosen != first else None
+            if upto is not None:
+                self._complete_first(first, chosen, c.id, upto)
             # the text now at the first occurrence is corrected by the majority of the copies
             consensus(self.draft, self.units, c.members, first, c.id, self.repair)
             for m in c.members:
@@ -121,36 +122,44 @@ class Reconstructor:
             self._merge_sentences(u, cid, is_first, seen_global, seen_cluster.setdefault(cid, []) if cid >= 0 else [])
 
     # -- the canonical copy at the first occurrence ----------------------
-    def _covers(self, full: str, part: str) -> bool:
-        """True if every sentence of ``part`` is said by ``full`` (the last may be cut short)."""
-        full_keys = [matching_key(full[a:b], self.keys) for a, b in sentences(full)]
-        full_keys = [k for k in full_keys if k]
-        if not full_keys:
-            return False
-        spans = sentences(part)
-        for i, (a, b) in enumerate(spans):
-            k = matching_key(part[a:b], self.keys)
-            if not k:
-                continue
-            if self._match(k, full_keys) is not None:
-                continue
-            if i == len(spans) - 1 and not _ends_sentence(part[a:b]) and self._truncation(k, full_keys) is not None:
-                continue
-            return False
-        return True
+    def _completion(self, full: str, part: str) -> int | None:
+        """Where ``full`` completes ``part``: the end (in ``full``) of the sentence that
+        finishes ``part``'s unfinished last sentence, or None.
 
-    def _complete_first(self, first: int, chosen: int, cid: int) -> None:
+        ``part`` must be cut short (its last sentence has no final punctuation)
+        and every earlier sentence of it must be said by ``full``.  What ``full``
+        says beyond that sentence is not a completion but new content, which
+        stays at its own copy's place.
+        """
+        spans = sentences(part)
+        if not spans or _ends_sentence(part[spans[-1][0] : spans[-1][1]]):
+            return None
+        full_spans = sentences(full)
+        full_keys = [matching_key(full[a:b], self.keys) for a, b in full_spans]
+        for a, b in spans[:-1]:
+            k = matching_key(part[a:b], self.keys)
+            if k and self._match(k, full_keys) is None:
+                return None
+        last = matching_key(part[spans[-1][0] : spans[-1][1]], self.keys)
+        if not last:
+            return None
+        hit = self._truncation(last, full_keys)
+        if hit is None or not _ends_sentence(full[full_spans[hit[0]][0] : full_spans[hit[0]][1]]):
+            return None
+        return full_spans[hit[0]][1]
+
+    def _complete_first(self, first: int, chosen: int, cid: int, upto: int) -> None:
         u, v = self.units[first], self.units[chosen]
         cur_first = self.draft.current(u.span.start, u.span.end)
-        cur_chosen = self.draft.current(v.span.start, v.span.end)
+        cur_chosen = self.draft.current(v.span.start, v.span.end)[:upto]
         # the first occurrence keeps its own list marker: it sits in its own list
         m1, m2 = strip_marker(cur_first, self.keys), strip_marker(cur_chosen, self.keys)
-        target = cur_first[:m1] + cur_chosen[m2:]
+        target = cur_first[:m1] + cur_chosen[m2:].rstrip()
         self.draft.rewrite(
             u.span,
             target,
             rule="dedup.complete_from_copy",
-            reason=f"the copy at [{v.span.start}, {v.span.end}) of cluster {cid} is more complete; its reading is placed here, at the first occurrence",
+            reason=f"this first occurrence is cut short; the copy at [{v.span.start}, {v.span.end}) of cluster {cid} completes its last sentence",
             evidence={"cluster": cid, "canonical_unit": chosen, "canonical_span": v.span.as_list()},
             confidence=0.9,
         )

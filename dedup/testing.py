@@ -181,7 +181,7 @@ def make_messy_document(
                 cut = _cut_point(rng, body)
                 if cut is not None and cut > len(body) // 2:
                     body, kind = body[:cut], "truncated"
-            elif r < variant_prob + truncate_prob + continue_prob and extra_pool:
+            elif r < variant_prob + truncate_prob + continue_prob and extra_pool and body.endswith("。"):
                 extra = extra_pool.pop()
                 sentence = extra.split("。")[0] + "。"
                 if sentence not in new_sentences and len(sentence) > 12:

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..draft import Draft
-from ..fingerprint.keys import strip_marker
+from ..fingerprint.keys import KeyConfig, strip_marker
 from ..model import Block, Span
 from ..segment import CLOSERS, SENTENCE_END
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SOFT_END = frozenset("，,、")
+_LIST_MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
 _CANNOT_START = frozenset("，,、。.；;：:）)】」』”’!！?？…%")
 
 
@@ -38,6 +39,8 @@ class StitchConfig:
     max_blank_lines: int = 1
     #: times the junction (last char + first char) must occur elsewhere in the document
     min_evidence: int = 1
+    #: characters on each side of a cut that another copy must read straight across
+    attest_chars: int = 4
 
 
 @dataclass(frozen=True)
@@ -62,12 +65,18 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
     p, n = prev.rstrip(), nxt.lstrip()
     if not p or not n or gap.count("\n") - 1 > config.max_blank_lines:
         return None
-    if len(p) < config.min_chars:
-        return None
     last, first = p[-1], n[0]
     if last in SENTENCE_END or last in CLOSERS or last in ":：":
         return None
-    if strip_marker(n) > 0:
+    if strip_marker(n, _LIST_MARKERS_ONLY) > 0:  # a list item starts here; a speaker-like colon does not count
+        return None
+    # another copy in the document reads straight across the cut: the strongest evidence
+    k = min(config.attest_chars, len(p), len(n))
+    if k >= 2 and _CJK.match(last):
+        across = p[-k:] + n[:k]
+        if across in document:
+            return {"junction": last + first, "attested_by": across, "why": "another copy in the document reads straight across the cut"}
+    if len(p) < config.min_chars:
         return None
     if first in _CANNOT_START:
         return {"junction": last + first, "why": "next block starts with punctuation that cannot open a sentence"}
