@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_positive_int, metavar="N", help=f"worker processes (default: all {os.cpu_count()} cores); results do not depend on it")
     p.add_argument("--index", metavar="DIR", help="persistent index: deduplicate against every document added before, and add these")
     p.add_argument("--batch-size", type=_positive_int, default=500, metavar="N", help="documents per task (default 500); bounds memory")
-    p.add_argument("--threshold", type=_fraction, metavar="X", help="edit similarity at which documents are near-duplicates (default 0.8)")
+    p.add_argument("--threshold", type=_fraction, metavar="X", help="edit similarity at which documents are near-duplicates (default 0.85)")
     p.add_argument("--keep", choices=("most_complete", "earliest"), default="most_complete", help="which document a cluster keeps (default: most complete, then majority, then earliest)")
     p.add_argument("--boilerplate-unit", choices=("line", "sentence"), default="line", help="unit of boilerplate: lines (default) or sentences (pages without line breaks)")
     p.add_argument("--boilerplate-min-docs", type=_at_least_two, default=5, metavar="N", help="a unit is boilerplate in at least N distinct documents (default 5)")
