@@ -44,12 +44,17 @@ def ftfy_table() -> list[tuple[str, int, int, int, int]]:
 
 
 def chinese_mojibake(sentences: list[str]) -> dict[str, float]:
+    from rapidfuzz.distance import Levenshtein
+
     exact = partial = untouched = clean_changed = 0
+    sim_broken = sim_fixed = 0.0
     for s in sentences:
         if fix_unicode(s)[0] != s:
             clean_changed += 1
         broken = s.encode("utf-8").decode("gbk", errors="replace")
         fixed = fix_unicode(broken)[0]
+        sim_broken += Levenshtein.normalized_similarity(broken, s)
+        sim_fixed += Levenshtein.normalized_similarity(fixed, s)
         if fixed == s:
             exact += 1
         elif fixed == broken:
@@ -57,7 +62,7 @@ def chinese_mojibake(sentences: list[str]) -> dict[str, float]:
         else:
             partial += 1
     n = len(sentences)
-    return {"n": n, "exact": exact / n, "partial": partial / n, "untouched": untouched / n, "clean_changed": clean_changed}
+    return {"n": n, "exact": exact / n, "partial": partial / n, "untouched": untouched / n, "clean_changed": clean_changed, "sim_broken": sim_broken / n, "sim_fixed": sim_fixed / n}
 
 
 def main() -> None:
@@ -66,11 +71,11 @@ def main() -> None:
     for name, n, a, b, c in ftfy_table():
         print(f"| {name} | {n} | {a} | {b} | {c} |")
     print()
-    print("| clean source | sentences | mojibake repaired exactly | repaired, some characters lost (shown as U+FFFD) | left alone | clean sentences changed |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| clean source | sentences | mojibake repaired exactly | repaired, some characters lost (shown as U+FFFD) | left alone | char. similarity to truth: mojibake -> repaired | clean sentences changed |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, sents in (("wiki-zh-200", wiki_lines()), ("acc_rmrb", acc_sentences("acc_rmrb")), ("acc_xxqg", acc_sentences("acc_xxqg"))):
         r = chinese_mojibake(sents)
-        print(f"| {name} | {r['n']} | {r['exact']:.1%} | {r['partial']:.1%} | {r['untouched']:.1%} | {r['clean_changed']} |")
+        print(f"| {name} | {r['n']} | {r['exact']:.1%} | {r['partial']:.1%} | {r['untouched']:.1%} | {r['sim_broken']:.3f} -> {r['sim_fixed']:.3f} | {r['clean_changed']} |")
 
 
 if __name__ == "__main__":

@@ -172,9 +172,11 @@ def test_consensus_in_pipeline_fixes_first_copy():
 
 @pytest.fixture(scope="module")
 def clean_sentences(external):
-    from benchmarks.quality_common import acc_sentences, wiki_lines  # noqa: F401  (same loaders as the benchmark)
-
-    return wiki_lines() + acc_sentences("acc_rmrb") + acc_sentences("acc_xxqg")
+    """Error-free text: wiki-zh-200 lines and the acc_rmrb / acc_xxqg news sentences."""
+    wiki = (external / "wiki-zh-200" / "wiki_zh_200.txt").read_text(encoding="utf-8").splitlines()
+    public = external / "macro-correct-csc" / "macro_correct" / "corpus" / "text_correction" / "public"
+    acc = [d["original_text"] for name in ("acc_rmrb", "acc_xxqg") for d in json.loads((public / f"{name}.tet.json").read_text(encoding="utf-8"))]
+    return [s for s in wiki if s.strip()] + acc
 
 
 @settings(max_examples=40)

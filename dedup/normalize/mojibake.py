@@ -40,9 +40,10 @@ class MojibakeConfig:
     """When a run counts as mojibake and its repair as clean."""
 
     #: a run needs at least this badness to be a candidate
-    min_badness: float = 0.4
-    #: its repair may have at most this badness
-    max_fixed_badness: float = 0.15
+    min_badness: float = 0.3
+    #: its repair may have at most this badness (and at most half the run's):
+    #: names carry rare characters (沙托讷夫), so this is not 0
+    max_fixed_badness: float = 0.35
     #: shortest run (characters) considered
     min_chars: int = 2
 
@@ -116,7 +117,7 @@ def fix_gbk_mojibake(text: str, config: MojibakeConfig = MojibakeConfig()) -> tu
         if lost_after > lost_before or _CONTROL.search(fixed):
             continue
         after_bad = badness(fixed.replace(_REPLACEMENT, ""))
-        if after_bad > config.max_fixed_badness or not fixed.replace(_REPLACEMENT, "").strip():
+        if after_bad > min(config.max_fixed_badness, before_bad / 2) or not fixed.replace(_REPLACEMENT, "").strip():
             continue
         out.append(text[pos : m.start()])
         out.append(fixed)
