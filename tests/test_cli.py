@@ -76,10 +76,10 @@ def test_error_in_second_input_leaves_no_output(tmp_path, capsys):
 
 def test_threshold_changes_clustering(tmp_path, capsys):
     a = "推进义务教育优质均衡发展助力双减政策有效落实优质均衡是解决择校热补课热的治本之策。"
-    b = a.replace("择校", "择学").replace("治本", "治理")  # two characters differ: similarity ~0.95
+    b = a.replace("择校", "择学").replace("治本", "治理").replace("义务", "议务").replace("有效", "有力")  # similarity ~0.9
     src = tmp_path / "in.txt"
     src.write_text(f"{a}\n\n{b}\n", encoding="utf-8")
-    assert main([str(src), "-q", "--threshold", "0.99"]) == 0
-    assert capsys.readouterr().out.count("推进义务教育") == 2
-    assert main([str(src), "-q", "--threshold", "0.9"]) == 0
-    assert capsys.readouterr().out.count("推进义务教育") == 1
+    assert main([str(src), "-q", "--threshold", "0.95"]) == 0
+    assert capsys.readouterr().out.count("均衡发展助力") == 2
+    assert main([str(src), "-q", "--threshold", "0.85"]) == 0
+    assert capsys.readouterr().out.count("均衡发展助力") == 1
