@@ -1,0 +1,73 @@
+"""How the single-document defaults were chosen: a grid on generated documents.
+
+Source paragraphs: wiki-zh-200 (../shared/data/external, not shipped) or, with
+``--synthetic``, paragraphs built from jieba's dictionary.  For each setting
+the script cleans the same generated documents and prints pairwise cluster
+precision/recall of the blocks and the character error rate of the output
+against the known truth.
+
+    python benchmarks/tune_defaults.py --docs 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import random
+import time
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from dedup import Config, clean
+from dedup.testing import load_paragraphs, make_messy_document, pair_scores, synthetic_paragraphs
+
+
+def _docs(n: int, synthetic: bool):
+    if synthetic:
+        pool = synthetic_paragraphs(0, 400, min_chars=30, max_chars=200)
+    else:
+        here = Path(__file__).resolve()
+        wiki = next(p / "shared/data/external/wiki-zh-200/wiki_zh_200.txt" for p in here.parents if (p / "shared/data/external").is_dir())
+        pool = load_paragraphs(wiki, min_chars=30)
+    out = []
+    for seed in range(n):
+        rng = random.Random(seed)
+        paras = rng.sample(pool, 8)
+        frags = rng.sample([p for p in pool if p not in paras], 3)
+        out.append(make_messy_document(paras, seed, fragment_paragraphs=frags))
+    return out
+
+
+def evaluate(config: Config, docs) -> tuple[float, float, float, float]:
+    truth, pred, errors, total = [], [], 0, 0
+    t0 = time.perf_counter()
+    for i, d in enumerate(docs):
+        r = clean(d.text, config=config)
+        truth += [(i, s if s >= 0 else ("f", k)) for k, s in enumerate(d.truth.block_source)]
+        pred += [(i, ("c", b["cluster"]) if b["cluster"] is not None else ("u", b["unit"])) for b in r.report.blocks]
+        errors += Levenshtein.distance(r.text, d.truth.expected_text)
+        total += len(d.truth.expected_text)
+    p, rc = pair_scores(truth, pred)
+    return p, rc, errors / total, time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--docs", type=int, default=60)
+    ap.add_argument("--synthetic", action="store_true")
+    args = ap.parse_args()
+    docs = _docs(args.docs, args.synthetic)
+    base = Config()
+    print("| char n-gram | threshold | containment | precision | recall | CER | seconds |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for n, thr, cont in itertools.product((3, 4, 5), (0.7, 0.8, 0.9), (0.7, 0.8, 0.9)):
+        m = base.match
+        m = dataclasses.replace(m, threshold=thr, containment=cont, shingles=dataclasses.replace(m.shingles, char_ngram=n))
+        p, r, cer, secs = evaluate(dataclasses.replace(base, match=m), docs)
+        print(f"| {n} | {thr} | {cont} | {p:.4f} | {r:.4f} | {cer:.4%} | {secs:.1f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
