@@ -50,16 +50,22 @@ def fmix32(h):  # pragma: no cover - compiled
 
 
 @njit(inline="always", cache=True)
-def min_into(row, a, b, h0, h1, h2, h3):  # pragma: no cover - compiled
-    """Fold four pre-mixed hashes into one signature row.
+def min_into(row, a, b, hs, i, k):  # pragma: no cover - compiled
+    """Fold ``k <= 8`` pre-mixed hashes ``hs[i:i+k]`` into one signature row.
 
-    Four at a time: the row is loaded and stored once per four shingles,
-    and the inner loop over permutations vectorises (mul, add, min).
+    Eight at a time: the row is loaded and stored once per eight shingles,
+    the store is unconditional (a conditional store stops LLVM from
+    vectorising), and the loop over permutations becomes AVX2 mul/add/min.
+    Missing lanes repeat the first hash, which cannot change a minimum.
     """
-    x0 = np.uint32(h0)
-    x1 = np.uint32(h1)
-    x2 = np.uint32(h2)
-    x3 = np.uint32(h3)
+    x0 = np.uint32(hs[i])
+    x1 = np.uint32(hs[i + 1]) if k > 1 else x0
+    x2 = np.uint32(hs[i + 2]) if k > 2 else x0
+    x3 = np.uint32(hs[i + 3]) if k > 3 else x0
+    x4 = np.uint32(hs[i + 4]) if k > 4 else x0
+    x5 = np.uint32(hs[i + 5]) if k > 5 else x0
+    x6 = np.uint32(hs[i + 6]) if k > 6 else x0
+    x7 = np.uint32(hs[i + 7]) if k > 7 else x0
     for p in range(row.shape[0]):
         ap = a[p]
         bp = b[p]
@@ -67,9 +73,11 @@ def min_into(row, a, b, h0, h1, h2, h3):  # pragma: no cover - compiled
         v1 = np.uint32(ap * x1 + bp)
         v2 = np.uint32(ap * x2 + bp)
         v3 = np.uint32(ap * x3 + bp)
-        m = min(min(v0, v1), min(v2, v3))
-        if m < row[p]:
-            row[p] = m
+        v4 = np.uint32(ap * x4 + bp)
+        v5 = np.uint32(ap * x5 + bp)
+        v6 = np.uint32(ap * x6 + bp)
+        v7 = np.uint32(ap * x7 + bp)
+        row[p] = min(row[p], min(min(min(v0, v1), min(v2, v3)), min(min(v4, v5), min(v6, v7))))
 
 
 @njit(parallel=True, cache=True)
@@ -81,18 +89,14 @@ def minhash_symbols(sym, offsets, ngram, a, b, out):  # pragma: no cover - compi
         n = ngram[d]
         m = offsets[d + 1] - s0 - n + 1
         row = out[d]
+        hs = np.empty(8, dtype=np.uint64)
         i = 0
-        while i + 4 <= m:
-            h0 = fmix32(shingle_hash(sym, s0 + i, n))
-            h1 = fmix32(shingle_hash(sym, s0 + i + 1, n))
-            h2 = fmix32(shingle_hash(sym, s0 + i + 2, n))
-            h3 = fmix32(shingle_hash(sym, s0 + i + 3, n))
-            min_into(row, a, b, h0, h1, h2, h3)
-            i += 4
         while i < m:
-            h0 = fmix32(shingle_hash(sym, s0 + i, n))
-            min_into(row, a, b, h0, h0, h0, h0)
-            i += 1
+            k = min(8, m - i)
+            for t in range(k):
+                hs[t] = fmix32(shingle_hash(sym, s0 + i + t, n))
+            min_into(row, a, b, hs, 0, k)
+            i += k
 
 
 @njit(parallel=True, cache=True)
@@ -103,48 +107,32 @@ def minhash_csr(indptr, hashes, a, b, out):  # pragma: no cover - compiled
         s0 = indptr[d]
         e = indptr[d + 1]
         row = out[d]
+        hs = np.empty(8, dtype=np.uint64)
         i = s0
-        while i + 4 <= e:
-            min_into(row, a, b, fmix32(U64(hashes[i])), fmix32(U64(hashes[i + 1])), fmix32(U64(hashes[i + 2])), fmix32(U64(hashes[i + 3])))
-            i += 4
         while i < e:
-            h0 = fmix32(U64(hashes[i]))
-            min_into(row, a, b, h0, h0, h0, h0)
-            i += 1
+            k = min(8, e - i)
+            for t in range(k):
+                hs[t] = fmix32(U64(hashes[i + t]))
+            min_into(row, a, b, hs, 0, k)
+            i += k
 
 
 @njit(parallel=True, cache=True)
-def shingle_sets(sym, offsets, ngram, starts, buf, counts):  # pragma: no cover - compiled
-    """Sorted unique shingle hashes of each key, written at ``starts[d]`` in ``buf``."""
+def tagged_shingles(sym, offsets, ngram, starts, out):  # pragma: no cover - compiled
+    """``key << 32 | hash`` of every shingle position, key ``d``'s at ``starts[d]``.
+
+    Sorting these tagged values (numpy's SIMD sort, faster than a sort per
+    key here) then gives every key's sorted set in one pass.
+    """
     nd = offsets.shape[0] - 1
     for d in prange(nd):
         s0 = offsets[d]
         n = ngram[d]
         m = offsets[d + 1] - s0 - n + 1
-        if m <= 0:
-            counts[d] = 0
-            continue
         o = starts[d]
-        seg = buf[o : o + m]
+        tag = U64(d) << S32
         for i in range(m):
-            seg[i] = np.uint32(shingle_hash(sym, s0 + i, n))
-        seg.sort()
-        k = 1
-        for i in range(1, m):
-            if seg[i] != seg[k - 1]:
-                seg[k] = seg[i]
-                k += 1
-        counts[d] = k
-
-
-@njit(cache=True)
-def compact(buf, starts, counts, indptr, out):  # pragma: no cover - compiled
-    """Pack the per-key segments of ``buf`` into one CSR array."""
-    for d in range(counts.shape[0]):
-        o = indptr[d]
-        s = starts[d]
-        for i in range(counts[d]):
-            out[o + i] = buf[s + i]
+            out[o + i] = tag | shingle_hash(sym, s0 + i, n)
 
 
 @njit(parallel=True, cache=True)

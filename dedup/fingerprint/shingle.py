@@ -164,42 +164,50 @@ class ShingleSets:
         return cls(indptr, hashes.astype(np.uint32, copy=False))
 
 
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x3040, 0x30FF), (0xAC00, 0xD7AF))
+
+
 @lru_cache(maxsize=1)
-def _bmp_alpha() -> np.ndarray:
-    """``str.isalpha`` for every BMP code point, as a lookup table (built once, ~10 ms)."""
-    return np.array([chr(i).isalpha() for i in range(0x10000)], dtype=bool)
+def _bmp_classes() -> np.ndarray:
+    """Per BMP code point: bit 0 = ``str.isalpha``, bit 1 = in ``keys._CJK``'s ranges (built once, ~15 ms)."""
+    table = np.array([chr(i).isalpha() for i in range(0x10000)], dtype=np.uint8)
+    for lo, hi in _CJK_RANGES:
+        table[lo : hi + 1] |= 2
+    return table
 
 
-def _segment_sums(mask: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Per-key counts of True in ``mask`` (empty keys give 0, unlike ``reduceat``)."""
-    c = np.zeros(len(mask) + 1, dtype=np.int64)
-    np.cumsum(mask, out=c[1:])
-    return c[offsets[1:]] - c[offsets[:-1]]
+def _segment_sums(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Per-key sums of ``values`` (empty keys give 0, unlike a bare ``reduceat``)."""
+    out = np.zeros(len(offsets) - 1, dtype=np.int64)
+    nonempty = np.flatnonzero(offsets[1:] > offsets[:-1])
+    if len(nonempty):
+        out[nonempty] = np.add.reduceat(values, offsets[nonempty], dtype=np.int64)
+    return out
 
 
 def cjk_flags(cp: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """:func:`~dedup.fingerprint.keys.is_cjk` of every key, from its code points.
 
     Same rule (CJK characters are at least 30 % of the letters), computed
-    with array operations instead of a regex and a Python loop per character.
+    with one table lookup per character instead of a regex and a Python loop.
+
+    >>> cp, off = code_points(["推进教育", "the cat", "", "日本語abc"])
+    >>> cjk_flags(cp, off).tolist()
+    [True, False, False, True]
     """
-    cjk = (
-        ((cp >= 0x3400) & (cp <= 0x4DBF))
-        | ((cp >= 0x4E00) & (cp <= 0x9FFF))
-        | ((cp >= 0xF900) & (cp <= 0xFAFF))
-        | ((cp >= 0x3040) & (cp <= 0x30FF))
-        | ((cp >= 0xAC00) & (cp <= 0xD7AF))
-    )
-    table = _bmp_alpha()
-    alpha = table[np.minimum(cp, 0xFFFF)]
+    if len(cp) == 0:
+        return np.zeros(len(offsets) - 1, dtype=bool)
+    table = _bmp_classes()
     astral = cp > 0xFFFF
     if astral.any():
+        cls = table[np.minimum(cp, 0xFFFF)]
         idx = np.flatnonzero(astral)
-        alpha[idx] = [chr(int(c)).isalpha() for c in cp[idx]]
-    n_cjk = _segment_sums(cjk, offsets)
-    n_alpha = _segment_sums(alpha, offsets)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (n_alpha > 0) & (n_cjk / np.maximum(n_alpha, 1) >= 0.3)
+        cls[idx] = [1 if chr(int(c)).isalpha() else 0 for c in cp[idx]]
+    else:
+        cls = table[cp]
+    n_alpha = _segment_sums(cls & 1, offsets)
+    n_cjk = _segment_sums(cls >> 1, offsets)
+    return (n_alpha > 0) & (n_cjk / np.maximum(n_alpha, 1) >= 0.3)
 
 
 def code_points(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -254,50 +262,53 @@ def _position_hashes(sym: np.ndarray, n: int) -> np.ndarray:
 
 
 def batch_shingle_sets(batch: SymbolBatch) -> ShingleSets:
-    """:class:`ShingleSets` of a whole :class:`SymbolBatch` (numba kernel or numpy)."""
+    """:class:`ShingleSets` of a whole :class:`SymbolBatch`.
+
+    Every shingle position is hashed and tagged with its key (``key << 32 |
+    hash``; a numba kernel for big batches, numpy otherwise); one sort of the
+    tagged values then yields every key's sorted unique set at once.
+    """
     from . import kernels
 
     counts = batch.shingle_counts
     if kernels.use_kernels(len(batch.sym)):
         starts = np.zeros(len(counts) + 1, dtype=np.int64)
         np.cumsum(counts, out=starts[1:])
-        buf = np.empty(int(starts[-1]), dtype=np.uint32)
-        uniq = np.zeros(len(counts), dtype=np.int64)
-        kernels.kernel("shingle_sets")(batch.sym, batch.offsets, batch.ngram, starts, buf, uniq)
-        indptr = np.zeros(len(counts) + 1, dtype=np.int64)
-        np.cumsum(uniq, out=indptr[1:])
-        out = np.empty(int(indptr[-1]), dtype=np.uint32)
-        kernels.kernel("compact")(buf, starts, uniq, indptr, out)
-        return ShingleSets(indptr, out)
-    return _batch_shingle_sets_numpy(batch)
+        tagged = np.empty(int(starts[-1]), dtype=np.uint64)
+        kernels.kernel("tagged_shingles")(batch.sym, batch.offsets, batch.ngram, starts, tagged)
+    else:
+        tagged = _tagged_shingles_numpy(batch)
+    return _pack_tagged(tagged, len(batch))
 
 
-def _batch_shingle_sets_numpy(batch: SymbolBatch) -> ShingleSets:
-    """The numpy twin of the kernel: hash every position, then one sort for the batch."""
-    nkeys = len(batch)
+def _tagged_shingles_numpy(batch: SymbolBatch) -> np.ndarray:
+    """The numpy twin of the ``tagged_shingles`` kernel (one pass per distinct n-gram size)."""
     counts = batch.shingle_counts
-    doc_parts: list[np.ndarray] = []
-    hash_parts: list[np.ndarray] = []
+    parts: list[np.ndarray] = [np.empty(0, dtype=np.uint64)]
     for n in np.unique(batch.ngram):
-        sel = (batch.ngram == n) & (counts > 0)
-        if not sel.any():
+        docs = np.flatnonzero((batch.ngram == n) & (counts > 0))
+        if not len(docs):
             continue
         h = _position_hashes(batch.sym, int(n))
-        docs = np.flatnonzero(sel)
         c = counts[docs]
-        doc_of = np.repeat(docs, c)
         first = np.repeat(batch.offsets[docs], c)
         within = np.arange(int(c.sum()), dtype=np.int64) - np.repeat(np.cumsum(c) - c, c)
-        doc_parts.append(doc_of)
-        hash_parts.append(h[first + within])
-    if not doc_parts:
-        return ShingleSets(np.zeros(nkeys + 1, dtype=np.int64), np.empty(0, dtype=np.uint32))
-    combined = (np.concatenate(doc_parts).astype(np.uint64) << np.uint64(32)) | np.concatenate(hash_parts).astype(np.uint64)
-    combined = np.unique(combined)
-    docs = (combined >> np.uint64(32)).astype(np.int64)
+        parts.append((np.repeat(docs, c).astype(np.uint64) << np.uint64(32)) | h[first + within].astype(np.uint64))
+    return np.concatenate(parts)
+
+
+def _pack_tagged(tagged: np.ndarray, nkeys: int) -> ShingleSets:
+    """Sort ``key << 32 | hash`` values, drop repeats, and split them into per-key sets."""
+    tagged.sort()
+    if len(tagged):
+        keep = np.empty(len(tagged), dtype=bool)
+        keep[0] = True
+        np.not_equal(tagged[1:], tagged[:-1], out=keep[1:])
+        tagged = tagged[keep]
+    docs = (tagged >> np.uint64(32)).astype(np.int64)
     indptr = np.zeros(nkeys + 1, dtype=np.int64)
     np.cumsum(np.bincount(docs, minlength=nkeys), out=indptr[1:])
-    return ShingleSets(indptr, (combined & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    return ShingleSets(indptr, tagged.astype(np.uint32))
 
 
 def shingle_sets(keys: Sequence[str], config: ShingleConfig = ShingleConfig()) -> ShingleSets:
