@@ -294,8 +294,10 @@ def layout(draft: Draft, document: str, units: Sequence[Unit], *, paragraph_mode
         elif k <= kept[0] or k > kept[-1]:
             want = ""
         elif (k - 1) in kept_set:
-            orig = document[g.start : g.end]
-            want = "\n\n" if paragraph_mode or orig.count("\n") >= 2 else "\n"
+            # a blank line anywhere between the two kept lines survives the removal of what was between
+            nxt = next(j for j in kept if j >= k)
+            blank = any(document[gap_spans[j].start : gap_spans[j].end].count("\n") >= 2 for j in range(k, nxt + 1))
+            want = "\n\n" if paragraph_mode or blank else "\n"
         else:
             want = ""
         cur = draft.current(g.start, g.end)

@@ -44,3 +44,18 @@ def test_english_near_duplicates_use_word_shingles():
     b = "The quick brown fox jumped over the lazy dog near the river bank today."
     result = clean(f"{a}\n\n{b}\n\nSomething else entirely different here.\n")
     assert result.text == f"{a}\n\nSomething else entirely different here.\n"
+
+
+def test_line_mode_dedups_lines_and_keeps_line_breaks():
+    text = "甲乙丙丁戊己庚辛壬癸子丑。\n寅卯辰巳午未申酉戌亥。\n甲乙丙丁戊己庚辛壬癸子丑。\n\n天地玄黄宇宙洪荒日月盈昃。\n"
+    from dedup import Config
+    from dedup.segment import SegmentConfig
+
+    result = clean(text, config=Config(segment=SegmentConfig(unit="line")))
+    assert result.text == "甲乙丙丁戊己庚辛壬癸子丑。\n寅卯辰巳午未申酉戌亥。\n\n天地玄黄宇宙洪荒日月盈昃。\n"
+
+
+def test_headings_are_never_removed():
+    text = "# 标题\n\n正文第一段落的内容在这里出现一次。\n\n# 标题\n\n正文第一段落的内容在这里出现一次。\n"
+    result = clean(text)
+    assert result.text == "# 标题\n\n正文第一段落的内容在这里出现一次。\n\n# 标题\n"
