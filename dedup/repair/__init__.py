@@ -175,7 +175,7 @@ def _variant_pass(text: str, doc: str, config: RepairConfig) -> list[Repair]:
     if not any(c in tables.to_simplified for c in set(text)):
         return []
     vote = _cached_vote(doc, tables)
-    return variant_repairs(text, vote, tables, lexicon(), doc, convert_all=config.variants == "to_simplified")
+    return variant_repairs(text, vote, tables, lexicon(), doc, lenient=config.mode == "aggressive")
 
 
 _VOTE_CACHE: dict[int, tuple[str, object]] = {}

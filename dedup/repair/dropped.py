@@ -78,7 +78,9 @@ def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_
             start = text.find(short)
             while start >= 0:
                 end = start + len(short)
-                if _plausible(text, start, end, word, k, lexicon) and (start + k, word[k]) not in seen:
+                at = start + k
+                doubles = word[k] in text[max(0, at - 1) : at + 1]  # the insertion would double a character
+                if not doubles and _plausible(text, start, end, word, k, lexicon) and (at, word[k]) not in seen:
                     seen.add((start + k, word[k]))
                     evidence = {
                         "word": word,
@@ -130,6 +132,12 @@ def _plausible(text: str, start: int, end: int, word: str, k: int, lexicon: Lexi
     # the full word is not there already (the short form is part of it)
     lo = max(0, start - 1)
     if word in text[lo : end + 2]:
+        return False
+    # a character dropped at an edge of the word leaves the other side of the
+    # gap reading as a word (贯彻落|中央); 经济社|壬发展 is a substitution, not a drop
+    if k == len(word) - 1 and end < len(text) and HAN_RUN.match(text[end]) and not lexicon.words_starting_at(text, end):
+        return False
+    if k == 0 and start > 0 and HAN_RUN.match(text[start - 1]) and not lexicon.words_ending_at(text, start):
         return False
     # no word of the lexicon crosses the edges: 完全|落实 is not 全面落实 minus 面
     if lexicon.crosses(text, start, range(2, 4)) or lexicon.crosses(text, end, range(2, 4)):

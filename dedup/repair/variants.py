@@ -51,7 +51,7 @@ def script_vote(text: str, tables: OpenCCTables) -> ScriptVote:
     return ScriptVote(s, t)
 
 
-def variant_repairs(text: str, vote: ScriptVote, tables: OpenCCTables, lexicon: Lexicon, document: str, *, convert_all: bool = False) -> list[Repair]:
+def variant_repairs(text: str, vote: ScriptVote, tables: OpenCCTables, lexicon: Lexicon, document: str, *, convert_all: bool = False, lenient: bool = False) -> list[Repair]:
     """Repairs turning the traditional characters of ``text`` into simplified ones.
 
     ``vote`` is the document's :func:`script_vote`; nothing happens unless it
@@ -70,7 +70,10 @@ def variant_repairs(text: str, vote: ScriptVote, tables: OpenCCTables, lexicon: 
         forms = to_simp[c]
         best, word = _pick_form(text, i, forms, lexicon, document)
         if best is None:
-            if not (convert_all or len(forms) == 1):
+            # no word to show for it: only a full conversion (asked for) or the
+            # aggressive mode converts; in safe mode a lone variant amid
+            # unrecognisable text (leftover mojibake) is no evidence
+            if not (convert_all or (lenient and len(forms) == 1)):
                 continue
             best = forms[0]
         evidence = {
