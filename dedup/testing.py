@@ -147,12 +147,14 @@ def make_messy_document(
     cut_prob: float = 0.3,
     fragments: int = 2,
     fragment_paragraphs: Sequence[str] | None = None,
+    max_variants: int = 1,
 ) -> MessyDocument:
     """Corrupt clean ``paragraphs`` the way the sample is corrupted; see the module docstring.
 
     The first pass prints every paragraph once, in order (with ordinals
     ``一是``, ``二是``… when ``markers``); then 1-3 passes repeat runs of them
-    with damage; last come ``fragments`` unrelated paragraphs.  Copies carry
+    with damage (up to ``max_variants`` typos in a damaged copy); last come
+    ``fragments`` unrelated paragraphs.  Copies carry
     the damage (typos, truncation), first occurrences are clean, so the
     expected output is known exactly.
     """
@@ -176,7 +178,9 @@ def make_messy_document(
             kind = "renumbered" if marker != marked[i][: len(marked[i]) - len(body)] else "copy"
             r = rng.random()
             if r < variant_prob:
-                body, kind = _variant(rng, body), "variant"
+                for _v in range(rng.randint(1, max_variants)):
+                    body = _variant(rng, body)
+                kind = "variant"
             elif r < variant_prob + truncate_prob:
                 cut = _cut_point(rng, body)
                 if cut is not None and cut > len(body) // 2:
