@@ -297,20 +297,21 @@ class Finished:
     boilerplate_share: float
 
 
-def finish_batch(job: tuple[list[str], list[int], list[bool]], boiler: np.ndarray, owners: np.ndarray, config: CorpusConfig) -> list[Finished]:
+def finish_batch(job: tuple[list[str], list[int], list[bool], list[bool]], boiler: np.ndarray, owners: np.ndarray, config: CorpusConfig) -> list[Finished]:
     """Boilerplate removal and per-document cleaning of a batch (pure).
 
-    ``job`` is ``(texts, global numbers, kept flags)``; ``boiler`` the sorted
-    boilerplate unit hashes and ``owners`` the document that keeps each one
-    (-1: none).  Duplicates are only measured, never rewritten.
+    ``job`` is ``(texts, global numbers, kept flags, has-boilerplate flags)``;
+    ``boiler`` the sorted boilerplate unit hashes and ``owners`` the document
+    that keeps each one (-1: none).  Duplicates are only measured, never
+    rewritten.  Units are re-keyed only in documents known to hold boilerplate.
     """
-    texts, numbers, kept = job
+    texts, numbers, kept, has_bp = job
     out = []
-    for text, g, keep in zip(texts, numbers, kept):
+    for text, g, keep, bp in zip(texts, numbers, kept, has_bp):
         spans = unit_spans(text, config.boilerplate.unit) if config.boilerplate.enabled else []
         drop: list[tuple[int, int]] = []
         n_boiler = boiler_chars = 0
-        if spans and len(boiler):
+        if spans and bp and len(boiler):
             hashes = np.array(unit_hashes(text, config), dtype=np.uint64)
             pos = np.searchsorted(boiler, hashes)
             pos_c = np.minimum(pos, len(boiler) - 1)
@@ -761,7 +762,12 @@ class CorpusRun:
         ftext = self.fields.text
         bar = _bar(self.progress, "finish", "docs", total=n_new)
 
-        def jobs() -> Iterator[tuple[list[str], list[int], list[bool]]]:
+        units, owner_doc = self.index.units()
+        has_bp = np.zeros(len(kept), dtype=bool)
+        has_bp[owner_doc[np.isin(units, boiler)]] = True
+        del units, owner_doc
+
+        def jobs() -> Iterator[tuple[list[str], list[int], list[bool], list[bool]]]:
             g = n_old
             with open(Path(self._work.name) / "records.jsonl", "rb") as f:
                 for lines in _batched(f, self.config.batch_size):
@@ -769,7 +775,7 @@ class CorpusRun:
                     numbers = list(range(g, g + len(recs)))
                     pending.append((g, recs))
                     g += len(recs)
-                    yield [r[ftext] for r in recs], numbers, [bool(kept[x]) for x in numbers]
+                    yield [r[ftext] for r in recs], numbers, [bool(kept[x]) for x in numbers], [bool(has_bp[x]) for x in numbers]
 
         removed = 0
         try:
