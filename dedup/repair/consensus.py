@@ -140,7 +140,11 @@ def consensus_repairs(
 def _tally(target: str, offset: int, s_t: str, ballots: Sequence[_Ballot], witnesses: Sequence[int], config: ConsensusConfig) -> list[Repair]:
     """Vote every position and gap of one sentence; merge adjacent changes."""
     changes: list[tuple[int, int, str, dict]] = []  # (start, end, after, votes) in sentence coordinates
-    for p in range(len(s_t) + 1):
+    # only positions where some copy reads otherwise need a vote
+    disputed = sorted(
+        {p for bl in ballots for p, c in enumerate(bl.chars) if c != s_t[p]} | {p for bl in ballots for p, g in enumerate(bl.gaps) if g != ""}
+    )
+    for p in disputed:
         gap = _winner([""] + [bl.gaps[p] for bl in ballots], "", config.strict_majority)
         if gap is not None and len(gap[0]) <= config.max_reading:
             changes.append((p, p, gap[0], dict(gap[1])))

@@ -63,25 +63,32 @@ def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_
     >>> dropped_char_repairs("完全落实中央部署。", document_vocabulary(doc, lexicon()), lexicon())
     []
     """
+    index = gap_index(vocab, lexicon, min_count=min_count, min_len=min_len)
+    if not index.by_short:
+        return []
     out: list[Repair] = []
     seen: set[tuple[int, str]] = set()
-    for word, count in sorted(vocab.counts.items()):
-        if count < min_count or len(word) < min_len:
-            continue
-        elsewhere = count - text.count(word) if outside_only else count
-        if elsewhere < min_count:
-            continue
-        for k in range(len(word)):
-            short = word[:k] + word[k + 1 :]
-            if short in lexicon or (k > 0 and word[k] == word[k - 1]) or not _binds(word, k, lexicon, vocab.document):
-                continue  # a word in its own right; a doubled letter (found from the other copy); weak evidence
-            start = text.find(short)
-            while start >= 0:
-                end = start + len(short)
-                at = start + k
-                doubles = word[k] in text[max(0, at - 1) : at + 1]  # the insertion would double a character
-                if not doubles and _plausible(text, start, end, word, k, lexicon) and (at, word[k]) not in seen:
-                    seen.add((start + k, word[k]))
+    lengths = index.lengths
+    for m in HAN_RUN.finditer(text):
+        run, base = m.group(), m.start()
+        for n in lengths:
+            for a in range(len(run) - n + 1):
+                cands = index.by_short.get(run[a : a + n])
+                if not cands:
+                    continue
+                start, end = base + a, base + a + n
+                for word, k in cands:
+                    count = vocab.counts[word]
+                    elsewhere = count - text.count(word) if outside_only else count
+                    at = start + k
+                    if elsewhere < min_count or (at, word[k]) in seen:
+                        continue
+                    if word[k] in text[max(0, at - 1) : at + 1]:
+                        continue  # the insertion would double a character
+                    if not _plausible(text, start, end, word, k, lexicon):
+                        continue
+                    seen.add((at, word[k]))
+                    short = run[a : a + n]
                     evidence = {
                         "word": word,
                         "missing": word[k],
@@ -92,9 +99,44 @@ def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_
                         "found_is_word": False,
                     }
                     reason = f"{short} is not a word; the document writes {word} {count} time(s) elsewhere, so {word[k]} was dropped"
-                    out.append(Repair(start + k, start + k, word[k], RULE, reason, evidence, min(0.95, 0.8 + 0.05 * count)))
-                start = text.find(short, start + 1)
-    return out
+                    out.append(Repair(at, at, word[k], RULE, reason, evidence, min(0.95, 0.8 + 0.05 * count)))
+    return sorted(out)
+
+
+@dataclass(frozen=True)
+class GapIndex:
+    """Each document word with one character removed -> (word, position of the removed character).
+
+    Built once per document, so a paragraph is searched with one set lookup
+    per position instead of one scan per word.
+    """
+
+    by_short: Mapping[str, tuple[tuple[str, int], ...]]
+    lengths: tuple[int, ...]
+
+
+_GAP_CACHE: dict[tuple[int, int, int], tuple[Vocabulary, GapIndex]] = {}
+
+
+def gap_index(vocab: Vocabulary, lexicon: Lexicon, *, min_count: int = 1, min_len: int = 4) -> GapIndex:
+    """The :class:`GapIndex` of ``vocab`` (cached for the last document)."""
+    key = (id(vocab), min_count, min_len)
+    hit = _GAP_CACHE.get(key)
+    if hit is not None and hit[0] is vocab:
+        return hit[1]
+    by_short: dict[str, list[tuple[str, int]]] = {}
+    for word, count in sorted(vocab.counts.items()):
+        if count < min_count or len(word) < min_len:
+            continue
+        for k in range(len(word)):
+            short = word[:k] + word[k + 1 :]
+            if short in lexicon or (k > 0 and word[k] == word[k - 1]) or not _binds(word, k, lexicon, vocab.document):
+                continue  # a word in its own right; a doubled letter (found from the other copy); weak evidence
+            by_short.setdefault(short, []).append((word, k))
+    index = GapIndex({s: tuple(v) for s, v in by_short.items()}, tuple(sorted({len(s) for s in by_short})))
+    _GAP_CACHE.clear()
+    _GAP_CACHE[key] = (vocab, index)
+    return index
 
 
 def _binds(word: str, k: int, lexicon: Lexicon, document: str = "") -> bool:
