@@ -51,7 +51,7 @@ import orjson
 
 from .cluster import MatchConfig, score_pair
 from .errors import InputError
-from .fingerprint.keys import KeyConfig, matching_key
+from .fingerprint.keys import KeyConfig, is_cjk, matching_key
 from .fingerprint.lsh import LSHConfig, band_hashes, optimal_param
 from .fingerprint.minhash import signatures
 from .fingerprint.shingle import shingle_hashes
@@ -187,14 +187,28 @@ def unit_spans(text: str, unit: str) -> list[tuple[int, int]]:
     return out
 
 
+def unit_keys(text: str, config: CorpusConfig) -> list[str]:
+    """The matching key of each unit (see :func:`unit_spans`)."""
+    return [matching_key(text[a:b], config.keys) for a, b in unit_spans(text, config.boilerplate.unit)]
+
+
 def unit_hashes(text: str, config: CorpusConfig) -> list[int]:
     """Hash of each unit's matching key (0 for units too short to count), one per unit."""
-    bp = config.boilerplate
-    out = []
-    for a, b in unit_spans(text, bp.unit):
-        key = matching_key(text[a:b], config.keys)
-        out.append(hash64(key) if len(key) >= bp.min_chars else 0)
-    return out
+    n = config.boilerplate.min_chars
+    return [hash64(k) if len(k) >= n else 0 for k in unit_keys(text, config)]
+
+
+def document_key(text: str, keys: Sequence[str]) -> str:
+    """A document's matching key: its units' keys joined (no space for CJK text).
+
+    Keying unit by unit (rather than the whole text at once) strips list
+    markers and speaker tags at the start of *every* line or sentence, and the
+    same keys serve boilerplate counting, so each document is keyed once.
+
+    >>> document_key("一是甲乙丙。\\n二是丁戊己。", ["甲乙丙", "丁戊己"])
+    '甲乙丙丁戊己'
+    """
+    return ("" if is_cjk(text[:4000]) else " ").join(k for k in keys if k)
 
 
 @dataclass
@@ -212,15 +226,17 @@ class Prints:
 
 def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
     """Matching keys, band hashes and unit hashes of a batch (pure: any worker, same result)."""
-    keys = [matching_key(t, config.keys) for t in texts]
+    per_unit = [unit_keys(t, config) for t in texts]
+    keys = [document_key(t, uk) for t, uk in zip(texts, per_unit)]
     sets = [shingle_hashes(k, config.match.shingles) for k in keys]
     sigs = signatures(sets, config.match.minhash)
     bands, rows = config.bands_rows()
     bh = band_hashes(sigs, bands, rows)
     units: list[np.ndarray] = []
     off = [0]
-    for t in texts:
-        hs = np.unique(np.array([h for h in unit_hashes(t, config) if h], dtype=np.uint64)) if config.boilerplate.enabled else np.empty(0, np.uint64)
+    min_chars = config.boilerplate.min_chars
+    for uk in per_unit:
+        hs = np.unique(np.array([hash64(k) for k in uk if len(k) >= min_chars], dtype=np.uint64)) if config.boilerplate.enabled else np.empty(0, np.uint64)
         units.append(hs)
         off.append(off[-1] + len(hs))
     return Prints(
