@@ -264,9 +264,10 @@ def _position_hashes(sym: np.ndarray, n: int) -> np.ndarray:
 def batch_shingle_sets(batch: SymbolBatch) -> ShingleSets:
     """:class:`ShingleSets` of a whole :class:`SymbolBatch`.
 
-    Every shingle position is hashed and tagged with its key (``key << 32 |
-    hash``; a numba kernel for big batches, numpy otherwise); one sort of the
-    tagged values then yields every key's sorted unique set at once.
+    With numba: each key's positions are hashed, radix-sorted and deduplicated
+    in one parallel loop, then packed.  With numpy: every position is hashed
+    and tagged with its key (``key << 32 | hash``) and one sort of the tagged
+    values yields every key's sorted unique set at once.
     """
     from . import kernels
 
@@ -274,11 +275,15 @@ def batch_shingle_sets(batch: SymbolBatch) -> ShingleSets:
     if kernels.use_kernels(len(batch.sym)):
         starts = np.zeros(len(counts) + 1, dtype=np.int64)
         np.cumsum(counts, out=starts[1:])
-        tagged = np.empty(int(starts[-1]), dtype=np.uint64)
-        kernels.kernel("tagged_shingles")(batch.sym, batch.offsets, batch.ngram, starts, tagged)
-    else:
-        tagged = _tagged_shingles_numpy(batch)
-    return _pack_tagged(tagged, len(batch))
+        buf = np.empty(int(starts[-1]), dtype=np.uint32)
+        uniq = np.zeros(len(counts), dtype=np.int64)
+        kernels.kernel("shingle_sets")(batch.sym, batch.offsets, batch.ngram, starts, buf, uniq)
+        indptr = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(uniq, out=indptr[1:])
+        out = np.empty(int(indptr[-1]), dtype=np.uint32)
+        kernels.kernel("compact")(buf, starts, uniq, indptr, out)
+        return ShingleSets(indptr, out)
+    return _pack_tagged(_tagged_shingles_numpy(batch), len(batch))
 
 
 def _tagged_shingles_numpy(batch: SymbolBatch) -> np.ndarray:
