@@ -172,7 +172,7 @@ def _variant_pass(text: str, doc: str, config: RepairConfig) -> list[Repair]:
 
         return full_conversion_repairs(text)
     tables = opencc_tables()
-    if not any(c in tables.to_simplified for c in set(text)):
+    if tables.to_simplified.keys().isdisjoint(text):
         return []
     vote = _cached_vote(doc, tables)
     return variant_repairs(text, vote, tables, lexicon(), doc, lenient=config.mode == "aggressive")

@@ -10,7 +10,6 @@ character is a two-character string that occurs everywhere by chance).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -35,16 +34,15 @@ class Vocabulary:
 
 def document_vocabulary(document: str, lexicon: Lexicon, lengths: tuple[int, ...] = (4, 5)) -> Vocabulary:
     """Every lexicon word of the given lengths found in ``document``'s Han runs."""
-    counts: Counter[str] = Counter()
-    first: dict[str, int] = {}
+    # all substrings of the wanted lengths, intersected with the lexicon in C
+    subs: set[str] = set()
     for m in HAN_RUN.finditer(document):
-        run, base = m.group(), m.start()
+        run = m.group()
         for n in lengths:
-            for a in range(len(run) - n + 1):
-                w = run[a : a + n]
-                if w in lexicon:
-                    counts[w] += 1
-                    first.setdefault(w, base + a)
+            subs.update(run[a : a + n] for a in range(len(run) - n + 1))
+    found = sorted(lexicon.index.keys() & subs)
+    counts = {w: document.count(w) for w in found}
+    first = {w: document.find(w) for w in found}
     return Vocabulary(counts, first, document)
 
 
@@ -68,38 +66,40 @@ def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_
         return []
     out: list[Repair] = []
     seen: set[tuple[int, str]] = set()
-    lengths = index.lengths
+    subs: set[str] = set()
     for m in HAN_RUN.finditer(text):
-        run, base = m.group(), m.start()
-        for n in lengths:
-            for a in range(len(run) - n + 1):
-                cands = index.by_short.get(run[a : a + n])
-                if not cands:
+        run = m.group()
+        for n in index.lengths:
+            subs.update(run[a : a + n] for a in range(len(run) - n + 1))
+    for short in sorted(index.by_short.keys() & subs):
+        cands = index.by_short[short]
+        n = len(short)
+        start = text.find(short)
+        while start >= 0:
+            end = start + n
+            for word, k in cands:
+                count = vocab.counts[word]
+                elsewhere = count - text.count(word) if outside_only else count
+                at = start + k
+                if elsewhere < min_count or (at, word[k]) in seen:
                     continue
-                start, end = base + a, base + a + n
-                for word, k in cands:
-                    count = vocab.counts[word]
-                    elsewhere = count - text.count(word) if outside_only else count
-                    at = start + k
-                    if elsewhere < min_count or (at, word[k]) in seen:
-                        continue
-                    if word[k] in text[max(0, at - 1) : at + 1]:
-                        continue  # the insertion would double a character
-                    if not _plausible(text, start, end, word, k, lexicon):
-                        continue
-                    seen.add((at, word[k]))
-                    short = run[a : a + n]
-                    evidence = {
-                        "word": word,
-                        "missing": word[k],
-                        "found": short,
-                        "word_in_document": count,
-                        "word_elsewhere": elsewhere,
-                        "word_first_at": vocab.first[word],
-                        "found_is_word": False,
-                    }
-                    reason = f"{short} is not a word; the document writes {word} {count} time(s) elsewhere, so {word[k]} was dropped"
-                    out.append(Repair(at, at, word[k], RULE, reason, evidence, min(0.95, 0.8 + 0.05 * count)))
+                if word[k] in text[max(0, at - 1) : at + 1]:
+                    continue  # the insertion would double a character
+                if not _plausible(text, start, end, word, k, lexicon):
+                    continue
+                seen.add((at, word[k]))
+                evidence = {
+                    "word": word,
+                    "missing": word[k],
+                    "found": short,
+                    "word_in_document": count,
+                    "word_elsewhere": elsewhere,
+                    "word_first_at": vocab.first[word],
+                    "found_is_word": False,
+                }
+                reason = f"{short} is not a word; the document writes {word} {count} time(s) elsewhere, so {word[k]} was dropped"
+                out.append(Repair(at, at, word[k], RULE, reason, evidence, min(0.95, 0.8 + 0.05 * count)))
+            start = text.find(short, start + 1)
     return sorted(out)
 
 

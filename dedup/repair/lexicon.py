@@ -18,7 +18,7 @@ import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping
+from typing import Mapping, Sequence
 
 #: a run of CJK ideographs (the characters the lexicon knows about)
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -35,31 +35,34 @@ def _package_file(package: str, *parts: str) -> str:
 class Lexicon:
     """Word → (frequency, part of speech), with the few queries repairs need.
 
-    >>> lx = Lexicon({"建立": ("23118", "v"), "政府": ("23452", "n")})
+    >>> lx = Lexicon(["建立", "政府"], ["23118", "23452"], ["v", "n"])
     >>> "建立" in lx, lx.freq("政府"), lx.freq("立政"), lx.pos("建立")
     (True, 23452, 0, 'v')
     """
 
-    def __init__(self, entries: Mapping[str, tuple[str, str]]) -> None:
+    def __init__(self, words: Sequence[str], freqs: Sequence[str], tags: Sequence[str]) -> None:
+        #: word -> row; hot loops test membership on this dict directly
+        self.index: dict[str, int] = dict(zip(words, range(len(words))))
         # frequencies stay strings until asked for: converting 349k ints at
         # load time would double the start-up cost for nothing
-        self._entries = entries
+        self._freqs = freqs
+        self._tags = tags
 
     def __contains__(self, word: object) -> bool:
-        return word in self._entries
+        return word in self.index
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self.index)
 
     def freq(self, word: str) -> int:
         """Corpus frequency of ``word`` (0 if it is not a word)."""
-        e = self._entries.get(word)
-        return int(e[0]) if e else 0
+        row = self.index.get(word)
+        return 0 if row is None else int(self._freqs[row])
 
     def pos(self, word: str) -> str:
         """jieba's part-of-speech tag of ``word`` ('' if it is not a word)."""
-        e = self._entries.get(word)
-        return e[1] if e else ""
+        row = self.index.get(word)
+        return "" if row is None else self._tags[row]
 
     def words_ending_at(self, text: str, end: int, lengths: range = range(2, 5), min_freq: int = 1) -> list[str]:
         """Words of ``text`` that end exactly at ``end`` (exclusive)."""
@@ -96,7 +99,7 @@ def lexicon() -> Lexicon:
     with open(path, encoding="utf-8") as f:
         toks = f.read().split()
     # every line is "word freq pos": three whitespace-free fields
-    return Lexicon(dict(zip(toks[0::3], zip(toks[1::3], toks[2::3]))))
+    return Lexicon(toks[0::3], toks[1::3], toks[2::3])
 
 
 @dataclass(frozen=True)
