@@ -226,7 +226,7 @@ def run_overcorrection() -> None:
             draft = repair_document(text)
             touched = {i for e in draft.edits() for i, s in enumerate(_para_spans(chunk)) if e.span.start < s[1] and s[0] < e.span.end + (e.span.start == e.span.end)}
             in_docs += len(chunk) - len(touched)
-        whole = sum(clean(s).text.rstrip("\n") == s.strip() for s in sents)
+        whole = sum(clean(s).text.strip() == s.strip() for s in sents)  # layout strips outer whitespace
         n = len(sents)
         print(f"| {name} | {n} | {safe / n:.2%} | {aggr / n:.2%} | {in_docs / n:.2%} | {whole / n:.2%} | {published[name]} |")
 

@@ -80,9 +80,16 @@ def test_repair_off_changes_no_character(seed_bytes):
 # -- doubled characters and words -------------------------------------------
 
 
+def test_doubled_safe_mode():
+    assert repair_text("建立立政府财政投入为主")[0] == "建立政府财政投入为主"
+    assert repair_text("see the the report")[0] == "see the report"
+    for text in ("加强政府政府监管", "发改委体改司司长孔泾源", "中国渔船琼琼海090", "从2010年年底到去年", "她也现在在后悔"):
+        assert repair_text(text)[0] == text
+
+
 @pytest.mark.parametrize(
     "text",
-    ["我们常常见面", "他天天锻炼", "谢谢大家", "我们研究研究这个问题", "你看看这里", "使用用户数据", "会议议程安排", "上海海关查获", "一届届领导班子", "编织袋厂厂房整洁", "哈哈哈", "明明白白地说"],
+    ["我们常常见面", "南理工大学大学城校区", "局经侦支队支队长", "他天天锻炼", "谢谢大家", "我们研究研究这个问题", "你看看这里", "使用用户数据", "会议议程安排", "上海海关查获", "一届届领导班子", "编织袋厂厂房整洁", "哈哈哈", "明明白白地说"],
 )
 def test_reduplication_and_word_junctions_kept(text):
     assert repair_text(text)[0] == text
@@ -90,10 +97,10 @@ def test_reduplication_and_word_junctions_kept(text):
 
 @pytest.mark.parametrize(
     ("broken", "fixed"),
-    [("建立立政府财政投入为主", "建立政府财政投入为主"), ("加强政府政府监管", "加强政府监管"), ("see the the report", "see the report")],
+    [("建立立政府财政投入为主", "建立政府财政投入为主"), ("加强政府政府监管", "加强政府监管"), ("see the the report", "see the report"), ("今天他他们的工作很忙", "今天他们的工作很忙")],
 )
-def test_doubled_removed(broken, fixed):
-    out, edits = repair_text(broken)
+def test_doubled_removed_in_aggressive_mode(broken, fixed):
+    out, edits = repair_text(broken, RepairConfig(mode="aggressive"))
     assert out == fixed
     assert all(e.rule in ("repair.doubled_char", "repair.doubled_word") and e.reason for e in edits)
 

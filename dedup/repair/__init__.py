@@ -10,7 +10,7 @@ rule                       evidence
 ``repair.variant_char``    the document is simplified Chinese (character vote)
                            and the simplified form makes a word (``內容``)
 ``repair.doubled_char``    ``建立|立|政府``: the extra copy forms no word
-``repair.doubled_word``    ``政府政府`` (a noun), ``the the``
+``repair.doubled_word``    ``the the``; ``政府政府`` (a noun; aggressive mode only)
 ``repair.dropped_char``    ``贯彻落`` is no word; the document writes ``贯彻落实``
 ``repair.consensus``       the majority of a cluster's copies read otherwise
 ``repair.model.<name>``    a plug-in corrector named in ``correctors``
@@ -202,7 +202,11 @@ def _word_pass(text: str, vocab, config: RepairConfig) -> list[Repair]:  # type:
     lx = lexicon()
     out: list[Repair] = []
     if config.doubled:
-        out += doubled_char_repairs(text, lx) + doubled_word_repairs(text, lx) + doubled_latin_repairs(text)
+        aggressive = config.mode == "aggressive"
+        out += doubled_char_repairs(text, lx, aggressive=aggressive) + doubled_latin_repairs(text)
+        if aggressive:
+            # a doubled Chinese word is as often a title or a name (长安长安, 苏木苏木) as a typo
+            out += doubled_word_repairs(text, lx)
     if vocab is not None:
         out += dropped_char_repairs(text, vocab, lx, min_len=config.min_dropped_len)
     return out

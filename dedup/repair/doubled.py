@@ -40,14 +40,22 @@ _REDUPLICATING_POS = ("v", "a", "d", "m", "q", "t", "r", "o", "y", "e", "u", "p"
 MIN_FREQ = 5
 #: single characters that attach to the word before them (编织袋|厂, 作|者): a
 #: copy of one of these right after a word is a suffix, not an orphan
-SUFFIXES = frozenset("厂家者性化员长式型区队部局院处所站室场店馆业界品物费税率量度法学论感观心力线点面级类种人们门器机车船手师生工商农民军市省县村镇乡路街港山河湖海江岛国族语剧团社会委办组科系段期届次号版节课题项条款")
+SUFFIXES = frozenset("司厂家者性化员长式型区队部局院处所站室场店馆业界品物费税率量度法学论感观心力线点面级类种人们门器机车船手师生工商农民军市省县村镇乡路街港山河湖海江岛国族语剧团社会委办组科系段期届次号版节课题项条款")
+#: function characters stand alone next to a word that uses them (现在|在|后悔)
+FUNCTION_CHARS = frozenset("的地得了着过之个和与及或也都就而并把被将在是有要为以其所于对从向由给让使这那此该各每某不没很")
 #: ... and characters that attach to the word after them (老|老师, 副|副市长)
 PREFIXES = frozenset("老小第初阿非反超副总前后新旧大高低半多无不可亚准伪")
 _AFFIX_POS = ("k", "zg", "h")
 
 
-def doubled_char_repairs(text: str, lexicon: Lexicon) -> list[Repair]:
+def doubled_char_repairs(text: str, lexicon: Lexicon, *, aggressive: bool = False) -> list[Repair]:
     """Remove the orphaned copy of a doubled Han character.
+
+    Safe mode (default) only removes a *second* copy that follows a word
+    (``建立|立|政府``) and is not a function, prefix or suffix character.  A
+    first copy before a word (``提供|有|有力``) is far more often a legitimate
+    suffix or name (``体改司|司长``, ``渔船|琼|琼海``, ``2010年|年底``) and is
+    removed only in aggressive mode.
 
     >>> from dedup.repair.lexicon import lexicon
     >>> [(r.start, r.after) for r in doubled_char_repairs("建立立政府财政投入", lexicon())]
@@ -64,8 +72,10 @@ def doubled_char_repairs(text: str, lexicon: Lexicon) -> list[Repair]:
         pair = c + c
         if lexicon.freq(pair) or lexicon.covers(text, i, i + 2, range(3, 6)):
             continue  # 常常, 天天, 的的确确, 亭亭玉立: reduplication the lexicon knows
-        if i > 0 and text[i - 1] in "一每":
-            continue  # 一届届, 一步步, 每天天: a reduplicated measure word
+        if i > 0 and (text[i - 1] in "一每" or text[i - 1].isdigit()):
+            continue  # 一届届, 一步步, 2010年年底: a reduplicated measure word or a unit
+        if c in FUNCTION_CHARS:
+            continue  # 现在|在|后悔, 张学友的|的哥: function characters stand alone
         left = lexicon.words_ending_at(text, i + 1, min_freq=MIN_FREQ)  # ...with the first copy
         right = lexicon.words_starting_at(text, i + 1, min_freq=MIN_FREQ)  # with the second copy...
         before = lexicon.words_ending_at(text, i, min_freq=MIN_FREQ)  # words ending before the pair
@@ -77,7 +87,7 @@ def doubled_char_repairs(text: str, lexicon: Lexicon) -> list[Repair]:
             # 建立|立|政府: the second 立 belongs to no word
             keep_word, orphan = max(left, key=lexicon.freq), (i + 1, i + 2)
             context = after[0] if after else ""
-        elif right and not left and (before or before_edge) and not _joins(text, i, lexicon, left_side=True) and c not in SUFFIXES and not affix:
+        elif aggressive and right and not left and (before or before_edge) and not _joins(text, i, lexicon, left_side=True) and c not in SUFFIXES and not affix:
             keep_word, orphan = max(right, key=lexicon.freq), (i, i + 1)
             context = before[0] if before else ""
         else:
@@ -119,6 +129,9 @@ def doubled_word_repairs(text: str, lexicon: Lexicon) -> list[Repair]:
             continue
         pos = lexicon.pos(w)
         if lexicon.freq(w) < MIN_FREQ or pos.startswith(_REDUPLICATING_POS) or pos == "vn":
+            continue
+        # a longer word explains one of the copies (大学|大学城, 支队|支队长)
+        if lexicon.words_starting_at(text, m.start() + n, range(n + 1, n + 3)) or lexicon.words_ending_at(text, m.start() + n, range(n + 1, n + 3)):
             continue
         # the doubled word must not be two words meeting by chance (这种|种种 ...)
         if lexicon.crosses(text, m.start() + n, range(2, n + 1), min_freq=MIN_FREQ) and n > 2:
