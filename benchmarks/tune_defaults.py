@@ -57,17 +57,19 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=60)
     ap.add_argument("--synthetic", action="store_true")
-    ap.add_argument("--max-variants", type=int, default=12, help="typos in a damaged copy: 1..N")
     args = ap.parse_args()
-    docs = _docs(args.docs, args.synthetic, args.max_variants)
+    sets = {"light (1 typo per damaged copy)": _docs(args.docs, args.synthetic, 1), "heavy (1-12 typos)": _docs(args.docs, args.synthetic, 12)}
     base = Config()
-    print("| char n-gram | threshold | containment | precision | recall | CER | seconds |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
-    for n, thr, cont in itertools.product((3, 4, 5), (0.6, 0.7, 0.8, 0.9), (0.7, 0.8, 0.9)):
+    print("| data | char n-gram | LSH Jaccard | similarity | sentence | precision | recall | CER | seconds |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    grid = itertools.product((3, 4, 5), (0.5, 0.3, 0.2), (0.7, 0.8, 0.9), (0.85, 0.75))
+    for n, lsh, thr, sent in grid:
         m = base.match
-        m = dataclasses.replace(m, threshold=thr, containment=cont, shingles=dataclasses.replace(m.shingles, char_ngram=n))
-        p, r, cer, secs = evaluate(dataclasses.replace(base, match=m), docs)
-        print(f"| {n} | {thr} | {cont} | {p:.4f} | {r:.4f} | {cer:.4%} | {secs:.1f} |", flush=True)
+        m = dataclasses.replace(m, threshold=thr, lsh=dataclasses.replace(m.lsh, threshold=lsh), shingles=dataclasses.replace(m.shingles, char_ngram=n))
+        cfg = dataclasses.replace(base, match=m, sentences=dataclasses.replace(base.sentences, threshold=sent))
+        for name, docs in sets.items():
+            p, r, cer, secs = evaluate(cfg, docs)
+            print(f"| {name} | {n} | {lsh} | {thr} | {sent} | {p:.4f} | {r:.4f} | {cer:.3%} | {secs:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from .cluster import ClusterResult, MatchConfig, find_clusters
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, matching_key
+from .fingerprint.lsh import LSHConfig
 from .io.read import Decoded, ReadConfig, decode
 from .io.read import _finish as _finish_text
 from .normalize.stitch import StitchConfig, Unit, stitch
@@ -35,7 +36,9 @@ class Config:
     unicode: UnicodeConfig = field(default_factory=UnicodeConfig)
     stitch: StitchConfig = field(default_factory=StitchConfig)
     keys: KeyConfig = field(default_factory=KeyConfig)
-    match: MatchConfig = field(default_factory=MatchConfig)
+    #: LSH at Jaccard 0.3: damaged copies of short paragraphs share few 4-grams, and
+    #: verification restores precision (benchmarks/tune_defaults.py)
+    match: MatchConfig = field(default_factory=lambda: MatchConfig(lsh=LSHConfig(threshold=0.3)))
     sentences: SentenceConfig = field(default_factory=SentenceConfig)
     repair: RepairConfig = field(default_factory=RepairConfig)
     #: picks the copy a cluster keeps; see :mod:`dedup.reconstruct`

@@ -60,8 +60,9 @@ def earliest(copies: Sequence[Copy]) -> int:
 class SentenceConfig:
     """How later copies are compared sentence by sentence."""
 
-    #: a later sentence this similar (normalised Indel) to one already kept is a duplicate
-    threshold: float = 0.85
+    #: a later sentence of the same cluster this similar (normalised Indel) to one already kept
+    #: is a duplicate (0.75 keeps OCR-damaged copies out; benchmarks/tune_defaults.py)
+    threshold: float = 0.75
     #: sentences with keys at least this long are removed when repeated anywhere in the document
     min_global_chars: int = 10
     #: an unfinished last sentence of a copy is a truncation when this similar to the start of a kept one
