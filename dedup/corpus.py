@@ -296,6 +296,10 @@ def verify_pairs(items: Sequence[tuple[str, str]], match: MatchConfig) -> np.nda
     """Scores of key pairs: rows of ``(accepted, similarity, jaccard, containment, reason code)``."""
     out = np.zeros((len(items), 5), dtype=np.float64)
     for n, (ka, kb) in enumerate(items):
+        if ka == kb and ka:
+            # identical keys (a story posted twice): no shingling needed to decide
+            out[n] = (1.0, 1.0, 1.0, 1.0, _REASON_CODE["identical"])
+            continue
         sets = [shingle_hashes(ka, match.shingles), shingle_hashes(kb, match.shingles)]
         p = score_pair(0, 1, [ka, kb], sets, match)
         out[n] = (p.accepted, p.similarity, p.jaccard, p.containment, _REASON_CODE[p.reason])
