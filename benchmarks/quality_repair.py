@@ -157,7 +157,8 @@ def score_edits(corrupted: str, truth: str, edits: list[Edit], planted: list[Pla
     return correct, wrong, fixed
 
 
-def run_synthetic(n_docs: int = 300, seed: int = 3) -> None:
+def run_synthetic(n_docs: int = 300, seed: int = 3, mode: str = "safe") -> None:
+    cfg = RepairConfig(mode=mode)  # type: ignore[arg-type]
     rng = random.Random(seed)
     sents = acc_sentences("acc_xxqg") + acc_sentences("acc_rmrb")
     s2t = _simp_to_trad()
@@ -174,11 +175,11 @@ def run_synthetic(n_docs: int = 300, seed: int = 3) -> None:
             if made is None:
                 continue
             corrupted, truth, planted = made
-            result = clean(corrupted)
+            result = clean(corrupted, config=replace(Config(), repair=cfg))
             edits = [e for e in flatten(result.report.edits) if e.rule.startswith(REPAIR_PREFIXES)]
         else:
             corrupted, truth, planted = plant_document(rng, paras, s2t)
-            edits = [e for e in repair_document(corrupted).edits() if e.rule.startswith(REPAIR_PREFIXES)]
+            edits = [e for e in repair_document(corrupted, cfg).edits() if e.rule.startswith(REPAIR_PREFIXES)]
         for e in edits:
             ok, bad, _ = score_edits(corrupted, truth, [e], planted)
             by_rule_ok[e.rule] += ok
@@ -190,7 +191,7 @@ def run_synthetic(n_docs: int = 300, seed: int = 3) -> None:
     elapsed = time.perf_counter() - t0
     rep = [r for r in set(by_rule_ok) | set(by_rule_bad) if r.startswith("repair.")]
     ok, bad = sum(by_rule_ok[r] for r in rep), sum(by_rule_bad[r] for r in rep)
-    print(f"synthetic: {n_docs} documents of 12 paragraphs (acc_xxqg/acc_rmrb sentences), seed {seed}, {elapsed:.1f}s")
+    print(f"synthetic, mode {mode}: {n_docs} documents of 12 paragraphs (acc_xxqg/acc_rmrb sentences), seed {seed}, {elapsed:.1f}s")
     print()
     print("| rule | edits | correct | precision |")
     print("| --- | ---: | ---: | ---: |")
@@ -321,7 +322,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--mode", default="safe", choices=("safe", "aggressive"))
     args = ap.parse_args(argv)
     if args.what in ("synthetic", "all"):
-        run_synthetic(args.docs, args.seed)
+        run_synthetic(args.docs, args.seed, args.mode)
         print()
     if args.what in ("overcorrection", "all"):
         run_overcorrection()

@@ -61,8 +61,18 @@ def chinese_mojibake(sentences: list[str]) -> dict[str, float]:
             untouched += 1
         else:
             partial += 1
+    lossless = lossless_ok = 0
+    for s in sentences:
+        try:
+            broken = s.encode("utf-8").decode("gb18030")
+        except UnicodeDecodeError:
+            continue
+        if broken.encode("gb18030") != s.encode("utf-8"):
+            continue
+        lossless += 1
+        lossless_ok += fix_unicode(broken)[0] == s
     n = len(sentences)
-    return {"n": n, "exact": exact / n, "partial": partial / n, "untouched": untouched / n, "clean_changed": clean_changed, "sim_broken": sim_broken / n, "sim_fixed": sim_fixed / n}
+    return {"lossless": lossless, "lossless_ok": lossless_ok, "n": n, "exact": exact / n, "partial": partial / n, "untouched": untouched / n, "clean_changed": clean_changed, "sim_broken": sim_broken / n, "sim_fixed": sim_fixed / n}
 
 
 def main() -> None:
@@ -71,11 +81,11 @@ def main() -> None:
     for name, n, a, b, c in ftfy_table():
         print(f"| {name} | {n} | {a} | {b} | {c} |")
     print()
-    print("| clean source | sentences | mojibake repaired exactly | repaired, some characters lost (shown as U+FFFD) | left alone | char. similarity to truth: mojibake -> repaired | clean sentences changed |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| clean source | sentences | mojibake repaired exactly | repaired, some characters lost (shown as U+FFFD) | left alone | char. similarity to truth: mojibake -> repaired | lossless mojibake (strict GB18030 decode) repaired exactly | clean sentences changed |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, sents in (("wiki-zh-200", wiki_lines()), ("acc_rmrb", acc_sentences("acc_rmrb")), ("acc_xxqg", acc_sentences("acc_xxqg"))):
         r = chinese_mojibake(sents)
-        print(f"| {name} | {r['n']} | {r['exact']:.1%} | {r['partial']:.1%} | {r['untouched']:.1%} | {r['sim_broken']:.3f} -> {r['sim_fixed']:.3f} | {r['clean_changed']} |")
+        print(f"| {name} | {r['n']} | {r['exact']:.1%} | {r['partial']:.1%} | {r['untouched']:.1%} | {r['sim_broken']:.3f} -> {r['sim_fixed']:.3f} | {r['lossless_ok']}/{r['lossless']} | {r['clean_changed']} |")
 
 
 if __name__ == "__main__":
