@@ -90,9 +90,13 @@ class Draft:
         """
         if not 0 <= start <= end <= len(self.source):
             raise ValueError(f"span [{start}, {end}) outside input of length {len(self.source)}")
-        for p in self._pieces:
+        # only pieces ending after `start` and starting before `end` can be cut
+        k = self._first_ending_after(start)
+        while k < len(self._pieces) and self._pieces[k].start < end:
+            p = self._pieces[k]
             if p.edit is not None and (p.start < start < p.end or p.start < end < p.end):
                 raise ValueError(f"span [{start}, {end}) cuts into an earlier edit at {p.start}")
+            k += 1
         region = Span(start, end)
         cur = self.current(start, end) if start < end else ""
         if start == end:
@@ -238,7 +242,15 @@ class Draft:
         idx: list[int] = []
         offs: list[tuple[int, int]] = []
         acc = 0
-        for k, p in enumerate(self._pieces):
+        pieces = self._pieces
+        # pieces are contiguous and sorted, so starts and ends both ascend:
+        # bisect to the first candidate instead of scanning the whole document
+        # (a scan made cleaning n paragraphs O(n^2): minutes for 4,000 blocks)
+        k = bisect.bisect_left(pieces, region.start, key=_piece_end)
+        for k in range(k, len(pieces)):
+            p = pieces[k]
+            if p.start > region.end:
+                break
             if p.edit is None:
                 lo, hi = max(p.start, region.start), min(p.end, region.end)
                 if lo >= hi:
@@ -258,11 +270,16 @@ class Draft:
         return max(p.start, region.start), min(p.end, region.end)
 
     def _insert_index(self, pos: int) -> int:
-        """Where a new zero-width piece at ``pos`` goes (after insertions there)."""
-        for k, p in enumerate(self._pieces):
-            if p.start > pos or (p.start == pos and p.end > pos) or (p.start < pos < p.end):
-                return k
-        return len(self._pieces)
+        """Where a new zero-width piece at ``pos`` goes (after insertions there).
+
+        That is the first piece ending after ``pos``: it starts after ``pos``,
+        or at ``pos`` with some width, or straddles ``pos``.
+        """
+        return bisect.bisect_right(self._pieces, pos, key=_piece_end)
+
+    def _first_ending_after(self, pos: int) -> int:
+        """Index of the first piece whose end is past ``pos`` (binary search)."""
+        return bisect.bisect_right(self._pieces, pos, key=_piece_end)
 
     def _check(self) -> None:
         pos = 0
@@ -270,6 +287,10 @@ class Draft:
             assert p.start == pos, (p.start, pos)
             pos = p.end
         assert pos == len(self.source)
+
+
+def _piece_end(p: _Piece) -> int:
+    return p.end
 
 
 def _merge_adjacent(ops: Sequence[Any]) -> list[tuple[int, int, int, int]]:
