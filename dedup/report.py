@@ -17,6 +17,7 @@ Schema ``dedup.report/1`` (documented in README.md, "Report schema"):
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import json
@@ -81,23 +82,55 @@ def _config_dict(config: "Config") -> dict[str, Any]:
     return out
 
 
-def _output_span(draft: Draft, start: int, end: int) -> list[int] | None:
-    """Where the text produced by input ``[start, end)`` lies in the output."""
-    pos = 0
-    lo = hi = None
-    for p in draft._pieces:  # noqa: SLF001 - the report is the draft's reader
-        t = p.text(draft.source)
-        if p.edit is None:
-            a, b = max(p.start, start), min(p.end, end)
-            if a < b:
-                o1, o2 = pos + (a - p.start), pos + (b - p.start)
-                lo = o1 if lo is None else lo
-                hi = o2
-        elif start <= p.start and p.end <= end and t and (p.end > p.start or start < p.start < end):
-            lo = pos if lo is None else lo
-            hi = pos + len(t)
-        pos += len(t)
-    return None if lo is None else [lo, hi]
+class _OutputMap:
+    """Where the text produced by an input range lies in the output.
+
+    Built once per report from the draft's pieces (contiguous, sorted, so
+    their starts and ends both ascend); each lookup bisects to the first
+    piece that can touch the range and scans only the pieces inside it.
+    Looking every block up by scanning the whole draft made a report on
+    n paragraphs cost O(n^2).
+    """
+
+    def __init__(self, draft: Draft) -> None:
+        self.pieces = draft._pieces  # noqa: SLF001 - the report is the draft's reader
+        self.texts = [p.text(draft.source) for p in self.pieces]
+        self.ends = [p.end for p in self.pieces]
+        self.offsets = []
+        pos = 0
+        for t in self.texts:
+            self.offsets.append(pos)
+            pos += len(t)
+
+    def span(self, start: int, end: int) -> list[int] | None:
+        """Output ``[lo, hi]`` of the text produced by input ``[start, end)``, or None if none is."""
+        lo = hi = None
+        k = bisect.bisect_left(self.ends, start)
+        while k < len(self.pieces):
+            p, t, pos = self.pieces[k], self.texts[k], self.offsets[k]
+            k += 1
+            if p.start > end:
+                break
+            if p.edit is None:
+                a, b = max(p.start, start), min(p.end, end)
+                if a < b:
+                    o1, o2 = pos + (a - p.start), pos + (b - p.start)
+                    lo = o1 if lo is None else lo
+                    hi = o2
+            elif start <= p.start and p.end <= end and t and (p.end > p.start or start < p.start < end):
+                lo = pos if lo is None else lo
+                hi = pos + len(t)
+        return None if lo is None else [lo, hi]
+
+
+def _edits_touching(edits: Sequence[Edit], edit_ends: Sequence[int], start: int, end: int) -> list[Edit]:
+    """Edits overlapping ``[start, end)`` (an insertion only strictly inside); ``edits`` are disjoint and sorted."""
+    out = []
+    k = bisect.bisect_right(edit_ends, start)
+    while k < len(edits) and edits[k].span.start < end:
+        out.append(edits[k])
+        k += 1
+    return out
 
 
 def build_report(
@@ -116,11 +149,13 @@ def build_report(
     unit_of = {b: u.index for u in units for b in u.blocks}
     label = clusters.labels
     out_blocks = []
+    out_map = _OutputMap(draft)
+    edit_ends = [e.span.end for e in edits]
     for b in blocks:
         u = units[unit_of[b.index]]
-        inside = [e for e in edits if e.span.start < b.span.end and e.span.end > b.span.start]
+        inside = _edits_touching(edits, edit_ends, b.span.start, b.span.end)
         removals = [e for e in inside if any(r.startswith(REMOVAL_PREFIX) and r != "dedup.complete_from_copy" for r in e.rules)]
-        ospan = _output_span(draft, b.span.start, b.span.end)
+        ospan = out_map.span(b.span.start, b.span.end)
         fate = "removed" if ospan is None else ("partly_removed" if removals else "kept")
         dup_units = sorted({e.evidence.get("duplicate_of_unit") for e in removals if e.evidence.get("duplicate_of_unit") is not None})
         entry: dict[str, Any] = {
