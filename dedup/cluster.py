@@ -307,6 +307,41 @@ def _gather(sets: ShingleSets, which: np.ndarray) -> np.ndarray:
     return sets.hashes[offs].astype(np.uint64)
 
 
+#: up to this many edges a plain union-find is quicker than importing scipy (~0.3 s)
+SMALL_GRAPH_EDGES = 20_000
+
+
+def component_ids(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """A component number for each of ``n`` nodes joined by edges ``a[k] - b[k]``.
+
+    scipy's csgraph for big graphs; a union-find for small ones, so a
+    one-document run does not import scipy.  Only the partition matters to
+    callers, not the numbering.
+
+    >>> component_ids(5, np.array([0, 3]), np.array([2, 4])).tolist()
+    [0, 1, 0, 3, 3]
+    """
+    if len(a) > SMALL_GRAPH_EDGES:
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
+        return connected_components(graph, directed=False)[1]
+    parent = list(range(n))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for x, y in zip(a.tolist(), b.tolist()):
+        rx, ry = root(x), root(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    return np.array([root(i) for i in range(n)], dtype=np.int64)
+
+
 def _components(n: int, pairs: np.ndarray, acc: np.ndarray, scored: list[Pair]) -> tuple[list[Cluster], np.ndarray]:
     """Connected components of the accepted pairs (scipy csgraph): clusters ordered by first member.
 
@@ -316,11 +351,7 @@ def _components(n: int, pairs: np.ndarray, acc: np.ndarray, scored: list[Pair]) 
     labels = np.full(n, -1, dtype=np.int64)
     if len(acc) == 0:
         return [], labels
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    graph = coo_matrix((np.ones(len(acc)), (pairs[acc, 0], pairs[acc, 1])), shape=(n, n))
-    _, comp = connected_components(graph, directed=False)
+    comp = component_ids(n, pairs[acc, 0], pairs[acc, 1])
     counts = np.bincount(comp)
     in_cluster = counts[comp] >= 2
     members = np.flatnonzero(in_cluster)

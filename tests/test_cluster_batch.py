@@ -151,3 +151,23 @@ def test_chunked_fingerprints_equal_one_chunk():
 def test_empty_input():
     r = find_clusters([])
     assert r.clusters == () and r.labels == () and r.pairs == () and r.stats["items"] == 0
+
+
+def test_union_find_and_scipy_give_the_same_partition():
+    import dedup.cluster as cl
+
+    rng = np.random.default_rng(3)
+    n = 400
+    a = rng.integers(0, n, 300)
+    b = rng.integers(0, n, 300)
+    small = cl.component_ids(n, a, b)
+    saved = cl.SMALL_GRAPH_EDGES
+    cl.SMALL_GRAPH_EDGES = 0
+    try:
+        big = cl.component_ids(n, a, b)
+    finally:
+        cl.SMALL_GRAPH_EDGES = saved
+    # same partition: the first node of each component maps one to one
+    first_small = {c: i for i, c in reversed(list(enumerate(small.tolist())))}
+    first_big = {c: i for i, c in reversed(list(enumerate(big.tolist())))}
+    assert [first_small[c] for c in small.tolist()] == [first_big[c] for c in big.tolist()]

@@ -215,3 +215,19 @@ def test_seed_sample_sets_equal_single_key_path(mode):
         got = shingle_sets(SEED_KEYS)
     for i, k in enumerate(SEED_KEYS):
         assert np.array_equal(got[i], shingle_hashes(k))
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.8, 0.9])
+@pytest.mark.parametrize("num_perm", [16, 64, 128])
+def test_vectorised_band_search_equals_loop(threshold, num_perm):
+    from dedup.fingerprint.lsh import _optimal_param_loop
+
+    optimal_param.cache_clear()
+    assert optimal_param(threshold, num_perm, 0.2, 0.8) == _optimal_param_loop(threshold, num_perm, 0.2, 0.8)
+
+
+def test_known_band_params_are_the_computed_ones():
+    from dedup.fingerprint.lsh import KNOWN_PARAMS, _optimal_param_loop
+
+    for args, params in KNOWN_PARAMS.items():
+        assert _optimal_param_loop(*args) == params

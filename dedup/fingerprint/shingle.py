@@ -164,6 +164,9 @@ class ShingleSets:
         return cls(indptr, hashes.astype(np.uint32, copy=False))
 
 
+#: batches with fewer characters classify keys one by one instead of building the table
+TABLE_MIN_CHARS = 100_000
+
 _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x3040, 0x30FF), (0xAC00, 0xD7AF))
 
 
@@ -225,7 +228,11 @@ def code_points(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 def symbol_batch(keys: Sequence[str], config: ShingleConfig = ShingleConfig()) -> SymbolBatch:
     """The :class:`SymbolBatch` of ``keys``: what :func:`symbols` gives, for all keys at once."""
     cp, offsets = code_points(keys)
-    cjk = cjk_flags(cp, offsets)
+    # the lookup table costs ~15 ms to build: small batches ask keys.is_cjk directly
+    if len(cp) >= TABLE_MIN_CHARS:
+        cjk = cjk_flags(cp, offsets)
+    else:
+        cjk = np.fromiter((is_cjk(k) for k in keys), dtype=bool, count=len(keys))
     ngram = np.where(cjk, config.char_ngram, config.word_ngram).astype(np.int64)
     if cjk.all():
         return SymbolBatch(cp, offsets, ngram, cjk)
@@ -290,7 +297,7 @@ def _tagged_shingles_numpy(batch: SymbolBatch) -> np.ndarray:
     """The numpy twin of the ``tagged_shingles`` kernel (one pass per distinct n-gram size)."""
     counts = batch.shingle_counts
     parts: list[np.ndarray] = [np.empty(0, dtype=np.uint64)]
-    for n in np.unique(batch.ngram):
+    for n in sorted(set(batch.ngram.tolist())):
         docs = np.flatnonzero((batch.ngram == n) & (counts > 0))
         if not len(docs):
             continue
