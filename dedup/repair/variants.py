@@ -73,7 +73,7 @@ def variant_repairs(text: str, vote: ScriptVote, tables: OpenCCTables, lexicon: 
             # no word to show for it: only a full conversion (asked for) or the
             # aggressive mode converts; in safe mode a lone variant amid
             # unrecognisable text (leftover mojibake) is no evidence
-            if not (convert_all or (lenient and len(forms) == 1)):
+            if not (convert_all or (lenient and len(forms) == 1 and _plain_neighbours(text, i))):
                 continue
             best = forms[0]
         evidence = {
@@ -91,6 +91,17 @@ def variant_repairs(text: str, vote: ScriptVote, tables: OpenCCTables, lexicon: 
         reason = f"stray traditional/variant character {c} → {best}: {why}" + (f"; {word} is a word" if word else "")
         out.append(Repair(i, i + 1, best, RULE, reason, evidence, 0.95 if word else 0.85))
     return out
+
+
+def _plain_neighbours(text: str, i: int) -> bool:
+    """True if the characters around ``i`` are ordinary text (not leftover mojibake: rare hanzi, U+FFFD)."""
+    from ..normalize.mojibake import common_hanzi
+
+    common = common_hanzi()
+    for c in text[max(0, i - 1) : i] + text[i + 1 : i + 2]:
+        if c == "\ufffd" or ("\u3400" <= c <= "\u9fff" and c not in common):
+            return False
+    return True
 
 
 def _pick_form(text: str, i: int, forms: tuple[str, ...], lexicon: Lexicon, document: str) -> tuple[str | None, str]:
