@@ -832,7 +832,7 @@ def to_html(report: Any, input_text: str, output_text: str, *, title: str | None
 <div class="overview"><section id="summary"><h2>Summary</h2>{_summary_html(doc, problems)}</section>
 <section id="similarity"><h2>Similarity and threshold</h2>{hist}</section></div>
 <section id="document"><h2>Canonical document</h2>
-<p class="hint">Click a paragraph to see its cluster: the copies it was merged from, side by side with the differences marked, the scores and the edits that touched it. Paragraphs with a blue rule had near-duplicate copies (×n: number of copies).</p>
+<p class="hint">Click a paragraph to see its cluster: the copies it was merged from, side by side with the differences marked, the scores and the edits that touched it. A blue rule marks a paragraph that had near-duplicate copies (×n: how many); a tint, one that an edit changed (stitched, repaired).</p>
 <div class="doc-wrap">{_document_html(doc, config)}
 <aside id="inspector" aria-live="polite"><p class="hint">Select a paragraph on the left.</p></aside></div></section>
 <section id="clusters"><h2>Clusters</h2><p class="hint">Each cluster shows the kept copy (left) against every other copy (right): <span class="d">only in the kept copy</span>, <span class="i">only in this copy</span>.</p>
