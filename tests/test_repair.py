@@ -218,3 +218,51 @@ def test_repair_idempotent_and_replayable(clean_sentences, data):
     assert again.text == once
     result = clean(text)
     assert check(text, result.text, result.report) == []
+
+
+# -- plug-in correctors ------------------------------------------------------
+
+
+class _FakeCorrector:
+    """Proposes 职责 for 职债, like a model would."""
+
+    name = "fake"
+
+    def corrections(self, text):
+        from dedup.repair.plugins import Correction
+
+        i = text.find("职债")
+        return [Correction(i + 1, i + 2, "责", 0.95)] if i >= 0 else []
+
+
+def test_plugin_corrector_runs_only_when_named():
+    from dedup.repair.plugins import register_corrector
+
+    register_corrector("fake", _FakeCorrector)
+    text = "明确部门工作职债，合力推进。"
+    assert repair_text(text)[0] == text
+    out, edits = repair_text(text, RepairConfig(correctors=("fake",)))
+    assert out == "明确部门工作职责，合力推进。"
+    assert [e.rule for e in edits] == ["repair.model.fake"]
+
+
+def test_unknown_corrector_is_a_usage_error():
+    from dedup.errors import UsageError
+
+    with pytest.raises(UsageError):
+        repair_text("建立政府", RepairConfig(correctors=("no-such-model",)))
+
+
+def test_default_pipeline_imports_no_tokenizer_or_model(seed_bytes, tmp_path):
+    """jieba's dictionary is read as data; jieba, pycorrector and torch are never imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from dedup.pipeline import clean; "
+        f"clean(open({str(tmp_path / 's.txt')!r}, 'rb').read()); "
+        "print(sorted(m for m in ('jieba', 'pycorrector', 'torch', 'opencc') if m in sys.modules))"
+    )
+    (tmp_path / "s.txt").write_bytes(seed_bytes)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
