@@ -6,7 +6,7 @@ import json
 import random
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from dedup.draft import Draft, apply_edits
 from dedup.normalize.stitch import Unit
@@ -186,7 +186,6 @@ def clean_sentences(external):
     return [s for s in wiki if s.strip()] + acc
 
 
-@settings(max_examples=40)
 @given(data=st.data())
 def test_safe_mode_leaves_clean_text_unchanged(clean_sentences, data):
     k = data.draw(st.integers(1, 12))
@@ -205,7 +204,6 @@ def _plant(rng: random.Random, text: str) -> str:
     return text[: i + 1] + text[i] + text[i + 1 :] if rng.random() < 0.5 else text[:i] + text[i + 1 :]
 
 
-@settings(max_examples=40)
 @given(data=st.data())
 def test_repair_idempotent_and_replayable(clean_sentences, data):
     rng = random.Random(data.draw(st.integers(0, 2**32)))

@@ -6,7 +6,7 @@ import json
 
 import ftfy
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from dedup.normalize.mojibake import badness, fix_gbk_mojibake
 from dedup.normalize.unicode import UnicodeConfig, _ftfy_config, fix_unicode, rule_for
@@ -79,7 +79,6 @@ def test_traditional_and_japanese_text_untouched():
         assert fix_unicode(s)[0] == s
 
 
-@settings(max_examples=60)
 @given(data=st.data())
 def test_clean_lines_never_touched_and_mojibake_round_trips(wiki, data):
     line = data.draw(st.sampled_from(wiki))
@@ -95,7 +94,6 @@ def test_clean_lines_never_touched_and_mojibake_round_trips(wiki, data):
             assert fix_unicode(broken)[0] == line
 
 
-@settings(max_examples=60)
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60))
 def test_fixer_idempotent_on_arbitrary_text(s):
     once = fix_gbk_mojibake(s)[0]
