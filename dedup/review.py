@@ -42,7 +42,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .errors import UsageError
 
-__all__ = ["ReviewConfig", "to_html", "corpus_to_html", "char_diff", "histogram_svg", "script_json"]
+__all__ = ["ReviewConfig", "to_html", "corpus_to_html", "corpus_sample_ids", "char_diff", "histogram_svg", "script_json"]
 
 
 @dataclass(frozen=True)
@@ -855,6 +855,84 @@ def _blank_cluster(value: Any) -> bool:
     return value is None or value == "" or value == -1
 
 
+@dataclass
+class _CorpusSample:
+    """One pass over the corpus report: counts, score histogram, and the members kept for the sample."""
+
+    n_docs: int
+    n_dup: int
+    score_bins: list[int]
+    n_scores: int
+    size: Counter[str]
+    kept_row: dict[str, Mapping[str, Any]]
+    copies: dict[str, list[Mapping[str, Any]]]
+    n_clusters: int
+    docs_in_clusters: int
+    sample: list[str]  # cluster keys shown, largest first
+
+    def kept(self, key: str) -> Mapping[str, Any]:
+        """The cluster's kept row; when it is not among the rows, the id most copies point to."""
+        row = self.kept_row.get(key)
+        if row is not None:
+            return row
+        target = Counter(str(r.get("duplicate_of")) for r in self.copies.get(key, [])).most_common(1)[0][0]
+        return {"id": target, "cluster": key, "duplicate_of": None, "score": None}
+
+
+def _sample_corpus(rows: Iterable[Mapping[str, Any]], config: ReviewConfig) -> _CorpusSample:
+    n_docs = n_dup = n_scores = 0
+    score_bins = [0] * config.bins
+    size: Counter[str] = Counter()
+    kept_row: dict[str, Mapping[str, Any]] = {}
+    copies: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        n_docs += 1
+        if row.get("duplicate_of") is not None:
+            n_dup += 1
+        sc = row.get("score")
+        if isinstance(sc, (int, float)) and not isinstance(sc, bool) and not math.isnan(sc):
+            score_bins[min(config.bins - 1, max(0, int(float(sc) * config.bins)))] += 1
+            n_scores += 1
+        c = row.get("cluster")
+        # corpus mode gives every document a cluster and says its size: singletons cost no memory here
+        if _blank_cluster(c) or row.get("cluster_size") == 1:
+            continue
+        key = c if isinstance(c, str) else json.dumps(c, sort_keys=True, ensure_ascii=False)
+        size[key] += 1
+        if row.get("duplicate_of") is None:
+            kept_row.setdefault(key, row)
+        else:
+            lst = copies.setdefault(key, [])
+            if len(lst) < config.max_members:
+                lst.append(row)
+    multi = [k for k, n in size.items() if n >= 2]
+    ranked = sorted(multi, key=lambda k: (-size[k], k))
+    return _CorpusSample(
+        n_docs, n_dup, score_bins, n_scores, size, kept_row, copies, len(multi), sum(size[k] for k in multi), ranked[: config.max_clusters]
+    )
+
+
+def corpus_sample_ids(rows: Iterable[Mapping[str, Any]], *, config: ReviewConfig | None = None) -> list[str]:
+    """The ids of the documents :func:`corpus_to_html` will show (and look up in ``texts``), as strings.
+
+    For a caller that streams its corpus: run this over the report rows,
+    re-read the input keeping only these documents' texts, then call
+    :func:`corpus_to_html` with the same rows.
+
+    >>> rows = [{"id": "a", "cluster": "a", "duplicate_of": None, "score": None},
+    ...         {"id": "b", "cluster": "a", "duplicate_of": "a", "score": 0.9},
+    ...         {"id": "c", "cluster": "c", "duplicate_of": None, "score": None}]
+    >>> corpus_sample_ids(rows)
+    ['a', 'b']
+    """
+    sample = _sample_corpus(rows, config or ReviewConfig())
+    out: list[str] = []
+    for key in sample.sample:
+        out.append(str(sample.kept(key)["id"]))
+        out.extend(str(r["id"]) for r in sample.copies.get(key, []))
+    return out
+
+
 def corpus_to_html(
     rows: Iterable[Mapping[str, Any]],
     texts: Mapping[str, str] | Callable[[str], str | None],
@@ -870,8 +948,10 @@ def corpus_to_html(
     same value for every member; ``None``/``-1``/``""`` or a cluster of one
     means the document has no near-duplicate), ``duplicate_of`` (the kept
     document's id, ``None`` when kept) and ``score`` (similarity to the kept
-    document, ``None`` when kept).  ``texts`` maps a document id to its text
-    (a mapping or a function; only the sampled documents are looked up).
+    document, ``None`` when kept); ``match`` (why it matched) and
+    ``cluster_size`` are used when present.  ``texts`` maps a document id to
+    its text (a mapping or a function; only the sampled documents, see
+    :func:`corpus_sample_ids`, are looked up).
 
     Shows the counts, a histogram of every row's score with ``threshold``,
     and the ``config.max_clusters`` largest clusters (ties: by cluster value
@@ -879,40 +959,14 @@ def corpus_to_html(
     against up to ``config.max_members`` copies, side by side with the
     differences marked.  Every document has an anchor and every
     ``duplicate_of`` is a link; a box jumps to a document by id.  Memory is
-    bounded by the number of clusters times ``max_members``, not by the corpus.
+    bounded by the documents that have near-duplicates (their cluster key,
+    and at most ``max_members`` rows per cluster), not by the corpus.
     """
     config = config or ReviewConfig()
     lookup: Callable[[str], str | None] = texts if callable(texts) else texts.get  # type: ignore[assignment]
-    n_docs = n_dup = 0
-    score_bins = [0] * config.bins
-    n_scores = 0
-    size: Counter[str] = Counter()
-    label_of: dict[str, Any] = {}
-    kept_row: dict[str, Mapping[str, Any]] = {}
-    copies: dict[str, list[Mapping[str, Any]]] = {}
-    for row in rows:
-        n_docs += 1
-        if row.get("duplicate_of") is not None:
-            n_dup += 1
-        sc = row.get("score")
-        if isinstance(sc, (int, float)) and not isinstance(sc, bool) and not math.isnan(sc):
-            score_bins[min(config.bins - 1, max(0, int(float(sc) * config.bins)))] += 1
-            n_scores += 1
-        c = row.get("cluster")
-        if _blank_cluster(c):
-            continue
-        key = json.dumps(c, sort_keys=True, ensure_ascii=False) if not isinstance(c, str) else c
-        size[key] += 1
-        label_of[key] = c
-        if row.get("duplicate_of") is None:
-            kept_row.setdefault(key, row)
-        else:
-            lst = copies.setdefault(key, [])
-            if len(lst) < config.max_members:
-                lst.append(row)
-    multi = [k for k, n in size.items() if n >= 2]
-    ranked = sorted(multi, key=lambda k: (-size[k], k))
-    sample = ranked[: config.max_clusters]
+    cs = _sample_corpus(rows, config)
+    size, copies, sample = cs.size, cs.copies, cs.sample
+    n_docs, n_dup, n_scores, score_bins, n_clusters = cs.n_docs, cs.n_dup, cs.n_scores, cs.score_bins, cs.n_clusters
     anchors: dict[str, str] = {}
 
     def anchor(doc_id: Any) -> str:
@@ -930,12 +984,8 @@ def corpus_to_html(
 
     items = []
     for key in sample:
-        kept = kept_row.get(key)
+        kept = cs.kept(key)
         cps = copies.get(key, [])
-        if kept is None:
-            # the kept document is not among the rows: fall back to the id most copies point to
-            target = Counter(str(r.get("duplicate_of")) for r in cps).most_common(1)[0][0]
-            kept = {"id": target, "cluster": label_of[key], "duplicate_of": None, "score": None}
         kid = kept["id"]
         ktext = doc_text(kid)
         lang = "zh" if ktext and is_cjk(ktext[:5000]) else None
@@ -953,6 +1003,8 @@ def corpus_to_html(
                 left, right = char_diff(ktext_shown, rshown, max_chars=config.max_diff_chars)
             sc = r.get("score")
             sc_txt = f"score <b>{float(sc):.3f}</b>" if isinstance(sc, (int, float)) and not isinstance(sc, bool) else "no score"
+            if r.get("match"):
+                sc_txt += f" · {esc(str(r['match']))}"
             cut = " (shown truncated)" if (rtext and len(rtext) > config.max_doc_chars) or (ktext and len(ktext) > config.max_doc_chars) else ""
             parts.append(
                 f'<div class="copy" id="{anchor(rid)}" data-doc="{esc(str(rid))}"><p class="scores">{sc_txt} · duplicate of '
@@ -970,8 +1022,7 @@ def corpus_to_html(
             f' · <span class="snip"{la}>{esc(snippet)}…</span></summary>'
             f'<div class="cluster-body" data-cluster="{esc(key)}" data-copies="{size[key]}">{"".join(parts)}</div></details>'
         )
-    n_clusters = len(multi)
-    in_clusters = sum(size[k] for k in multi)
+    in_clusters = cs.docs_in_clusters
     stats = {
         "documents": n_docs,
         "clusters": n_clusters,

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from dedup.errors import UsageError
 from dedup.io.read import read_path
 from dedup.pipeline import Config, clean
-from dedup.review import ReviewConfig, char_diff, corpus_to_html, histogram_svg, script_json, to_html
+from dedup.review import ReviewConfig, char_diff, corpus_sample_ids, corpus_to_html, histogram_svg, script_json, to_html
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "seed_zh_press.txt"
@@ -355,3 +355,45 @@ def test_corpus_page_escapes_ids_and_text():
     assert [el["tag"] for el in tree.elements if el["tag"] in ("script", "img", "u")] == ["script", "script"]
     data = json.loads(text(tree.find("script", type="application/json")[0]))
     assert set(data["docs"]) == {r["id"] for r in rows}
+
+
+def test_corpus_page_over_corpus_modes_own_report_rows():
+    """End to end with ``dedup.corpus.dedup_records``: its report rows go straight in (issue 5's public shape)."""
+    from dedup.corpus import CorpusConfig, dedup_records
+    from dedup.testing import make_corpus
+
+    corpus = make_corpus(5, 80)
+    texts = {r["id"]: r["text"] for r in corpus.records}
+    rows = [d.report() for d in dedup_records(list(corpus.records), CorpusConfig(clean=False))]
+    wanted = corpus_sample_ids(rows)
+    assert wanted, "the generated corpus has near-duplicates"
+    page = corpus_to_html(rows, lambda i: texts[i] if i in wanted else None, threshold=0.8)
+    tree = parse(page)
+    sizes = [int(el["attrs"]["data-size"]) for el in tree.find("details", cls="cluster")]
+    assert sizes == sorted(sizes, reverse=True)
+    assert sum(1 for r in rows if r["duplicate_of"] is not None) == int(text(tree.find(cls="n", data_stat="duplicates")[0]))
+    shown = [el["attrs"]["data-doc"] for el in tree.find(cls="copy")]
+    assert set(shown) <= set(wanted)
+    for el in tree.find(cls="copy"):
+        row = next(r for r in rows if r["id"] == el["attrs"]["data-doc"])
+        kept_text = texts[row["duplicate_of"]]
+        # the left column is the kept document, the right one this copy, character for character
+        cols = tree.find(cls="txt", within=el)
+        assert html.unescape(re.sub(r"<[^>]+>", "", "".join(cols[0]["text"]))) == kept_text
+        assert "".join(cols[1]["text"]) == texts[row["id"]]
+    assert "(text not available)" not in page
+
+
+def test_best_match_candidates_agree_with_all_pairs_where_it_matters():
+    """Above ``exact_up_to`` texts, only bigram-nearest candidates are scored; near-duplicates are never missed."""
+    from dedup.review import best_match_scores
+    from dedup.testing import synthetic_paragraphs
+
+    paras = synthetic_paragraphs(11, 120)
+    texts = paras + [p[:-3] + "另一结尾" for p in paras[:40]] + ["一是" + p for p in paras[40:60]]
+    exact = best_match_scores(texts, exact_up_to=10_000)
+    approx = best_match_scores(texts, exact_up_to=10)
+    assert len(exact) == len(approx) == len(texts)
+    assert all(a <= e + 1e-9 for a, e in zip(approx, exact))
+    assert [a for a, e in zip(approx, exact) if e >= 0.5] == [e for e in exact if e >= 0.5]
+    assert sum(1 for e in exact if e >= 0.8) >= 120
