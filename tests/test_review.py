@@ -24,6 +24,7 @@ from dedup.errors import UsageError
 from dedup.io.read import read_path
 from dedup.pipeline import Config, clean
 from dedup.review import ReviewConfig, char_diff, corpus_sample_ids, corpus_to_html, histogram_svg, script_json, to_html
+from dedup.testing import messy_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "seed_zh_press.txt"
@@ -397,3 +398,19 @@ def test_best_match_candidates_agree_with_all_pairs_where_it_matters():
     assert all(a <= e + 1e-9 for a, e in zip(approx, exact))
     assert [a for a, e in zip(approx, exact) if e >= 0.5] == [e for e in exact if e >= 0.5]
     assert sum(1 for e in exact if e >= 0.8) >= 120
+
+
+@given(messy_documents())
+def test_every_messy_document_gets_a_complete_page(doc):
+    """Whatever the generator throws at the pipeline, the page lists every cluster, edit and dropped block and shows the output."""
+    result = clean(doc.text)
+    data = result.report.to_dict()
+    tree = parse(to_html(result.report, doc.text, result.text))
+    assert len(tree.find("details", cls="cluster")) == len(data["clusters"])
+    assert len(tree.find(cls="edit")) == len(data["edits"])
+    assert len(tree.find(cls="drop")) == sum(1 for b in data["blocks"] if b["fate"] != "kept")
+    assert re.sub(r"\s+", "", "".join(text(p) for p in tree.find(cls="para"))) == re.sub(r"\s+", "", result.text)
+    assert tree.find(cls="check")[0]["attrs"].get("data-check") == "ok"
+    # every in-page link has its target
+    ids = {el["attrs"]["id"] for el in tree.elements if "id" in el["attrs"]}
+    assert {el["attrs"]["href"][1:] for el in tree.find("a") if el["attrs"].get("href", "").startswith("#")} <= ids
