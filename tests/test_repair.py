@@ -12,7 +12,7 @@ from dedup.draft import Draft, apply_edits
 from dedup.normalize.stitch import Unit
 from dedup.pipeline import Config, clean
 from dedup.repair import RepairConfig, consensus, repair_text, repair_units
-from dedup.repair.consensus import consensus_repairs
+from dedup.repair.majority import consensus_repairs
 from dedup.report import check
 from dedup.segment import segment
 

@@ -29,7 +29,7 @@ from ..draft import Draft
 from ..model import Span
 from ..normalize.stitch import Unit
 from .base import Repair, apply_repairs, disjoint
-from .consensus import ConsensusConfig, consensus_repairs
+from .majority import ConsensusConfig, consensus_repairs
 from .lexicon import HAN_RUN
 
 Mode = Literal["off", "safe", "aggressive"]
