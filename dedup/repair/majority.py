@@ -1,4 +1,7 @@
-"""Consensus of copies (module `majority`, so that it does not shadow :func:`dedup.repair.consensus`): the majority reading of a cluster wins, position by position.
+"""Consensus of copies: the majority reading of a cluster wins, position by position.
+
+(The module is called ``majority`` so that it cannot shadow
+:func:`dedup.repair.consensus`.)
 
 When a paragraph occurs three or more times, its copies are independent
 witnesses of the text.  Each sentence of the canonical copy is paired with
