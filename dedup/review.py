@@ -1239,9 +1239,9 @@ if (jump) jump.addEventListener("submit", function(ev){
   if (anchor) go(anchor);
 });
 
-/* print everything: open the collapsed sections for the printout, restore afterwards */
+/* print the clusters open (evidence and layout edits stay folded), restore afterwards */
 var opened = [];
-window.addEventListener("beforeprint", function(){ opened = $$("details:not([open]):not(.layout-edits)"); opened.forEach(function(d){ d.open = true; }); });
+window.addEventListener("beforeprint", function(){ opened = $$("details.cluster:not([open])"); opened.forEach(function(d){ d.open = true; }); });
 window.addEventListener("afterprint", function(){ opened.forEach(function(d){ d.open = false; }); opened = []; });
 
 window.addEventListener("hashchange", function(){ if (location.hash.length > 1) go(decodeURIComponent(location.hash.slice(1))); });
