@@ -149,6 +149,13 @@ def test_print_shows_every_page_without_the_controls(browser, sample, tmp_path):
     assert not page.locator(".pager").first.is_visible()
     pages = page.locator("#clusters .page")
     assert all(pages.nth(k).is_visible() for k in range(pages.count()))
+    # printing opens every cluster (and folds them again afterwards); evidence stays folded
+    n = page.locator("details.cluster").count()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("details.cluster[open]").count() == n
+    assert page.locator("details.evidence[open]").count() == 0
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.locator("details.cluster[open]").count() == 0
     page.context.close()
 
 
