@@ -18,7 +18,7 @@ from .fingerprint.lsh import LSHConfig
 from .io.read import Decoded, ReadConfig, decode
 from .io.read import _finish as _finish_text
 from .normalize.stitch import StitchConfig, Unit, stitch
-from .normalize.unicode import UnicodeConfig, fix_unicode
+from .normalize.unicode import UnicodeConfig, fix_unicode, rule_for
 from .reconstruct import KeepPolicy, Reconstructor, SentenceConfig, layout, most_complete
 from .repair import RepairConfig, repair_units
 from .segment import SegmentConfig, segment
@@ -77,7 +77,13 @@ def clean(data: str | bytes | Decoded, *, config: Config | None = None, source: 
     for b in blocks:
         fixed, plan = fix_unicode(b.text, config.unicode)
         if fixed != b.text:
-            draft.rewrite(b.span, fixed, rule="unicode.fix_text", reason="mojibake or Unicode damage repaired by ftfy (CJK punctuation and quotes left alone)", evidence={"ftfy_plan": plan})
+            rule = rule_for(plan)
+            reason = (
+                "UTF-8 text that had been decoded as GBK/GB18030, re-decoded (gated by a badness score)"
+                if rule != "unicode.fix_text"
+                else "mojibake or Unicode damage repaired by ftfy (CJK punctuation and quotes left alone)"
+            )
+            draft.rewrite(b.span, fixed, rule=rule, reason=reason, evidence={"plan": plan})
     units = stitch(text, blocks, draft, config.stitch)
     repair_units(draft, units, config.repair)
     keys = [matching_key(draft.current(u.span.start, u.span.end), config.keys) if u.kind != "heading" else "" for u in units]
