@@ -718,8 +718,11 @@ class CorpusRun:
             pos = self._lookup(cache, dpairs)
             r = cache["reason"][pos]
             s = np.where(r == _REASON_CODE["contained"], cache["containment"][pos], cache["similarity"][pos])
-            # a member joined through others and not directly similar to the keeper
-            r = np.where(cache["accepted"][pos], r, np.int8(-2))
+            # a member joined through others and not directly similar to the keeper:
+            # its best direct score (similarity is 0 below the rapidfuzz cutoff)
+            direct = cache["accepted"][pos]
+            s = np.where(direct, s, np.maximum(cache["similarity"][pos], cache["containment"][pos]))
+            r = np.where(direct, r, np.int8(-2))
             score[dups] = s
             reason[dups] = r
         size = np.bincount(comp)[comp]
