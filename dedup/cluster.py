@@ -135,27 +135,27 @@ def fingerprint(keys: Sequence[str], config: MatchConfig = MatchConfig(), *, chu
     bands, rows = optimal_param(config.lsh.threshold, config.minhash.num_perm, config.lsh.false_positive_weight, config.lsh.false_negative_weight)
     lengths = np.fromiter(map(len, keys), dtype=np.int64, count=n)
     ends = np.cumsum(lengths)
-    set_parts: list[ShingleSets] = []
-    bh_parts: list[np.ndarray] = []
-    cjk_parts: list[np.ndarray] = []
+    # outputs are allocated once and filled chunk by chunk (no concatenation
+    # that would briefly double them); a key has at most len - n + 1 shingles
+    bound = int(np.maximum(lengths - min(config.shingles.char_ngram, config.shingles.word_ngram) + 1, 0).sum())
+    hashes = np.empty(bound, dtype=np.uint32)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    bh = np.empty((n, bands), dtype=np.uint64)
+    cjk = np.zeros(n, dtype=bool)
     i = 0
     while i < n:
         base = ends[i - 1] if i else 0
         j = min(max(int(np.searchsorted(ends, base + chunk_symbols, side="right")), i + 1), n)
         batch = symbol_batch(keys[i:j], config.shingles)
         sets = batch_shingle_sets(batch)
-        cjk_parts.append(batch.cjk)
-        sigs = signatures(sets, config.minhash)
-        bh_parts.append(band_hashes(sigs, bands, rows))
-        set_parts.append(sets)
+        cjk[i:j] = batch.cjk
+        del batch  # the chunk's symbols are no longer needed
+        bh[i:j] = band_hashes(signatures(sets, config.minhash), bands, rows)
+        o = indptr[i]
+        hashes[o : o + len(sets.hashes)] = sets.hashes
+        indptr[i + 1 : j + 1] = sets.indptr[1:] + o
         i = j
-    if not set_parts:
-        return Fingerprints(ShingleSets(np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.uint32)), np.empty((0, bands), dtype=np.uint64), np.zeros(0, dtype=bool))
-    if len(set_parts) == 1:
-        return Fingerprints(set_parts[0], bh_parts[0], cjk_parts[0])
-    shift = np.cumsum([0] + [int(s.indptr[-1]) for s in set_parts[:-1]])
-    indptr = np.concatenate([set_parts[0].indptr[:1]] + [s.indptr[1:] + o for s, o in zip(set_parts, shift)])
-    return Fingerprints(ShingleSets(indptr, np.concatenate([s.hashes for s in set_parts])), np.concatenate(bh_parts), np.concatenate(cjk_parts))
+    return Fingerprints(ShingleSets(indptr, hashes[: indptr[-1]]), bh, cjk)
 
 
 def identical_pairs(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -130,18 +130,23 @@ def candidates_from_bands(bh: np.ndarray, ids: np.ndarray, limit: int) -> np.nda
     if len(ids) < 2:
         return np.empty((0, 2), dtype=np.int64)
     fast = kernels.use_kernels(bh.size)
-    found: list[np.ndarray] = []
+    n = int(ids.max()) + 1
+    # pairs are kept as sorted unique codes i * n + j and merged every few bands,
+    # so memory follows the number of distinct pairs, not pairs x bands
+    merged = np.empty(0, dtype=np.int64)
+    pending: list[np.ndarray] = []
     for i in range(bh.shape[1]):
-        keys = bh[:, i]
+        keys = np.ascontiguousarray(bh[:, i])
         order = np.lexsort((ids, keys))
         k_sorted = keys[order]
         members = ids[order]
-        if fast:
-            found.append(kernels.kernel("bucket_pairs")(k_sorted, members, limit))
-        else:
-            found.append(_band_pairs_numpy(k_sorted, members, limit))
-    pairs = np.concatenate(found)
-    return unique_pairs(pairs, int(ids.max()) + 1)
+        del order
+        pairs = kernels.kernel("bucket_pairs")(k_sorted, members, limit) if fast else _band_pairs_numpy(k_sorted, members, limit)
+        pending.append(sorted_unique(pairs[:, 0] * n + pairs[:, 1]))
+        if len(pending) >= 4 or i == bh.shape[1] - 1:
+            merged = sorted_unique(np.concatenate([merged, *pending]))
+            pending = []
+    return np.stack([merged // n, merged % n], axis=1)
 
 
 def unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
