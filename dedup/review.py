@@ -992,6 +992,7 @@ def corpus_to_html(
         la = _lang_attr(lang)
         ktext_shown = (ktext or "")[: config.max_doc_chars]
         parts = []
+        shown_once = False
         for r in cps:
             rid = r["id"]
             rtext = doc_text(rid)
@@ -1006,12 +1007,22 @@ def corpus_to_html(
             if r.get("match"):
                 sc_txt += f" · {esc(str(r['match']))}"
             cut = " (shown truncated)" if (rtext and len(rtext) > config.max_doc_chars) or (ktext and len(ktext) > config.max_doc_chars) else ""
+            if rtext is not None and rtext == ktext:
+                # exact copies are the commonest duplicates: say so instead of printing the text twice more
+                shown_once = True
+                parts.append(
+                    f'<div class="copy same" id="{anchor(rid)}" data-doc="{esc(str(rid))}"><p class="scores">{sc_txt} · <b>{esc(str(rid))}</b> is identical to '
+                    f'<a href="#{anchor(kid)}">{esc(str(kid))}</a>, character for character</p></div>'
+                )
+                continue
             parts.append(
                 f'<div class="copy" id="{anchor(rid)}" data-doc="{esc(str(rid))}"><p class="scores">{sc_txt} · duplicate of '
                 f'<a href="#{anchor(kid)}">{esc(str(r.get("duplicate_of")))}</a>{cut}</p><div class="sbs">'
                 f'<div class="col"><div class="ch">kept: <a href="#{anchor(kid)}">{esc(str(kid))}</a></div><div class="txt"{la}>{left}</div></div>'
                 f'<div class="col"><div class="ch">copy: <b>{esc(str(rid))}</b></div><div class="txt"{la}>{right}</div></div></div></div>'
             )
+        if shown_once:
+            parts.insert(0, f'<div class="col kept-text"><div class="ch">kept: {esc(str(kid))}{" (shown truncated)" if ktext and len(ktext) > config.max_doc_chars else ""}</div><div class="txt"{la}>{esc(ktext_shown)}</div></div>')
         more = size[key] - 1 - len(cps)
         if more > 0:
             parts.append(f'<p class="more">{more} more copies not shown (see the corpus report).</p>')

@@ -378,11 +378,17 @@ def test_corpus_page_over_corpus_modes_own_report_rows():
     for el in tree.find(cls="copy"):
         row = next(r for r in rows if r["id"] == el["attrs"]["data-doc"])
         kept_text = texts[row["duplicate_of"]]
+        if "same" in el["attrs"]["class"].split():
+            assert texts[row["id"]] == kept_text and "identical" in text(el)
+            continue
         # the left column is the kept document, the right one this copy, character for character
         cols = tree.find(cls="txt", within=el)
         assert html.unescape(re.sub(r"<[^>]+>", "", "".join(cols[0]["text"]))) == kept_text
         assert "".join(cols[1]["text"]) == texts[row["id"]]
     assert "(text not available)" not in page
+    # both kinds of copy occur in this corpus: exact ones (said once) and near ones (diffed)
+    kinds = {"same" in el["attrs"]["class"].split() for el in tree.find(cls="copy")}
+    assert kinds == {True, False}
 
 
 def test_best_match_candidates_agree_with_all_pairs_where_it_matters():
