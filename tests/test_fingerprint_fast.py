@@ -75,7 +75,9 @@ def test_batched_shingle_sets_equal_reference(keys, char_ngram, word_ngram):
 @given(keys_strategy)
 def test_cjk_flags_equal_is_cjk(keys):
     cp, offsets = code_points(keys)
-    assert cjk_flags(cp, offsets).tolist() == [is_cjk(k) for k in keys]
+    for mode in MODES:
+        with kernel_mode(mode):
+            assert cjk_flags(cp, offsets).tolist() == [is_cjk(k) for k in keys], mode
 
 
 @given(

@@ -262,3 +262,24 @@ def intersections(indptr, hashes, pa, pb, out):  # pragma: no cover - compiled
             else:
                 j += 1
         out[k] = c
+
+
+@njit(parallel=True, cache=True)
+def class_counts(cp, offsets, table, n_alpha, n_cjk, n_astral):  # pragma: no cover - compiled
+    """Per key: letters and CJK characters (BMP table lookups) and characters beyond the BMP."""
+    for d in prange(offsets.shape[0] - 1):
+        a = 0
+        c = 0
+        x = 0
+        for i in range(offsets[d], offsets[d + 1]):
+            v = cp[i]
+            if v > 0xFFFF:
+                x += 1
+            else:
+                t = table[v]
+                a += t & 1
+                c += t >> 1
+        n_alpha[d] = a
+        n_cjk[d] = c
+        n_astral[d] = x
+

@@ -201,6 +201,19 @@ def cjk_flags(cp: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     if len(cp) == 0:
         return np.zeros(len(offsets) - 1, dtype=bool)
     table = _bmp_classes()
+    from . import kernels
+
+    if kernels.use_kernels(len(cp)):
+        nk = len(offsets) - 1
+        n_alpha = np.empty(nk, dtype=np.int64)
+        n_cjk = np.empty(nk, dtype=np.int64)
+        n_astral = np.empty(nk, dtype=np.int64)
+        kernels.kernel("class_counts")(cp, offsets, table, n_alpha, n_cjk, n_astral)
+        # characters beyond the BMP are rare: count their letters in Python
+        for d in np.flatnonzero(n_astral).tolist():
+            seg = cp[offsets[d] : offsets[d + 1]]
+            n_alpha[d] += sum(1 for c in seg[seg > 0xFFFF].tolist() if chr(c).isalpha())
+        return (n_alpha > 0) & (n_cjk / np.maximum(n_alpha, 1) >= 0.3)
     astral = cp > 0xFFFF
     if astral.any():
         cls = table[np.minimum(cp, 0xFFFF)]
