@@ -58,7 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_data import corpus, document_keys  # noqa: E402
 
-from dedup.cluster import MatchConfig, _components, fingerprint, identical_pairs, verify_pairs  # noqa: E402
+from dedup.cluster import MatchConfig, _components, identical_pairs, verify_pairs  # noqa: E402
 from dedup.fingerprint.lsh import LSHConfig, candidates_from_bands, optimal_param, unique_pairs  # noqa: E402
 from dedup.fingerprint.minhash import MinHashConfig, signatures, signatures_of_batch  # noqa: E402
 from dedup.fingerprint.shingle import ShingleConfig, batch_shingle_sets, symbol_batch  # noqa: E402
@@ -179,37 +179,48 @@ def lsh_pairs_from_lists(neighbours: list[list[int]], keys: list[str], n: int) -
 # --- the three pipelines -------------------------------------------------------------------------
 
 
-def run_ours(keys: list[str], config: MatchConfig, workers: int) -> Run:
-    """Our stages, exactly as ``find_clusters`` chains them, timed one by one."""
+def run_ours(keys: list[str], config: MatchConfig, workers: int, chunk_symbols: int = 1 << 22) -> Run:
+    """Our stages, chained and chunked exactly as ``find_clusters`` does, timed one by one."""
+    from dedup.cluster import Fingerprints
+    from dedup.fingerprint.lsh import band_hashes
+    from dedup.fingerprint.shingle import ShingleSets
+
     os.environ["DEDUP_WORKERS"] = str(workers)
     run = Run(f"dedup ({workers} worker{'s' if workers > 1 else ''})")
     n = len(keys)
     bands, rows = optimal_param(config.lsh.threshold, config.minhash.num_perm, config.lsh.false_positive_weight, config.lsh.false_negative_weight)
-    batch = timed(run, "shingle", lambda: symbol_batch(keys, config.shingles))
-    sets = timed(run, "shingle", lambda: batch_shingle_sets(batch))
-    sigs = timed(run, "signature", lambda: signatures(sets, config.minhash))
-
-    def lsh() -> np.ndarray:
-        from dedup.fingerprint.lsh import band_hashes
-
-        valid = np.flatnonzero(sets.sizes > 0)
-        cand = candidates_from_bands(band_hashes(sigs[valid], bands, rows), valid, config.lsh.max_bucket_pairs)
-        return cand
-
-    cand = timed(run, "lsh", lsh)
+    ends = np.cumsum(np.fromiter(map(len, keys), dtype=np.int64, count=n))
+    set_parts, bh_parts, cjk_parts, sig_parts = [], [], [], []
+    i = 0
+    while i < n:
+        base = ends[i - 1] if i else 0
+        j = min(max(int(np.searchsorted(ends, base + chunk_symbols, side="right")), i + 1), n)
+        batch = timed(run, "shingle", lambda: symbol_batch(keys[i:j], config.shingles))
+        sets = timed(run, "shingle", lambda: batch_shingle_sets(batch))
+        sigs = timed(run, "signature", lambda: signatures(sets, config.minhash))
+        bh_parts.append(timed(run, "lsh", lambda: band_hashes(sigs, bands, rows)))
+        set_parts.append(sets)
+        cjk_parts.append(batch.cjk)
+        sig_parts.append(sigs)
+        i = j
+    shift = np.cumsum([0] + [int(x.indptr[-1]) for x in set_parts[:-1]])
+    indptr = np.concatenate([np.zeros(1, dtype=np.int64)] + [x.indptr[1:] + o for x, o in zip(set_parts, shift)])
+    fp = Fingerprints(ShingleSets(indptr, np.concatenate([x.hashes for x in set_parts])), np.concatenate(bh_parts), np.concatenate(cjk_parts))
+    valid = np.flatnonzero(fp.sets.sizes > 0)
+    cand = timed(run, "lsh", lambda: candidates_from_bands(fp.band_hashes[valid], valid, config.lsh.max_bucket_pairs))
     key_id, same = timed(run, "lsh", lambda: identical_pairs(keys))
     pairs = timed(run, "lsh", lambda: unique_pairs(np.concatenate([cand, same]), max(n, 1)))
-    v = timed(run, "verify", lambda: verify_pairs(pairs, keys, sets, config, key_id=key_id, cjk=batch.cjk))
+    v = timed(run, "verify", lambda: verify_pairs(pairs, keys, fp.sets, config, key_id=key_id, cjk=fp.cjk))
 
     def cluster() -> np.ndarray:
-        scored = v.to_pairs()
+        scored = v.to_pairs()  # find_clusters returns Pair objects: their cost counts here
         _, labels = _components(n, pairs, np.flatnonzero(v.accepted), scored)
         return labels
 
     run.labels = timed(run, "cluster", cluster)
     run.extra["candidates"] = len(pairs)
     run.extra["accepted"] = int(v.accepted.sum())
-    run.data.update(sigs=sigs, sets=sets, pairs=pairs)
+    run.data.update(sigs=np.concatenate(sig_parts), sets=fp.sets, pairs=pairs)
     return run
 
 
