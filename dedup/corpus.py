@@ -70,8 +70,8 @@ class BoilerplateConfig:
 
     A unit is boilerplate when its key (at least ``min_chars`` characters)
     occurs in at least ``min_docs`` distinct documents and in at least
-    ``share`` of them.  Exact duplicate documents count once: a story posted
-    twice does not make its own sentences boilerplate.
+    ``share`` of them.  Documents of one cluster count once: a story posted
+    five times, with edits, does not make its own sentences boilerplate.
     """
 
     enabled: bool = True
@@ -449,24 +449,24 @@ def keepers(comp: np.ndarray, keylen: np.ndarray, keyhash: np.ndarray, policy: s
     return keeper_of[comp]
 
 
-def boilerplate_table(units: np.ndarray, owner_doc: np.ndarray, keyhash: np.ndarray, kept: np.ndarray, config: BoilerplateConfig) -> tuple[np.ndarray, np.ndarray, int]:
-    """Sorted boilerplate unit hashes, the document keeping each (-1: none), and the count threshold."""
-    n = len(keyhash)
+def boilerplate_table(units: np.ndarray, owner_doc: np.ndarray, keeper: np.ndarray, config: BoilerplateConfig) -> tuple[np.ndarray, np.ndarray, int]:
+    """Sorted boilerplate unit hashes, the document keeping each (-1: none), and the count threshold.
+
+    Units are counted once per *cluster* (``keeper`` names each document's
+    kept document): five near-copies of one story do not make its paragraphs
+    boilerplate, five different stories sharing a line do.
+    """
+    n = len(keeper)
     if not config.enabled or not len(units):
         return np.empty(0, np.uint64), np.empty(0, np.int64), 0
-    # one representative per exact-duplicate group (empty keys are their own group)
-    g = np.arange(n, dtype=np.int64)
-    order = np.lexsort((g, keyhash))
-    rep = np.ones(n, dtype=bool)
-    same = (keyhash[order][1:] == keyhash[order][:-1]) & (keyhash[order][1:] != 0)
-    rep[order[1:][same]] = False
-    distinct = int(rep.sum())
-    threshold = max(config.min_docs, math.ceil(config.share * distinct))
-    sel = rep[owner_doc]
-    hashes, counts = np.unique(units[sel], return_counts=True)
+    n_clusters = int(np.sum(keeper == np.arange(n)))
+    threshold = max(config.min_docs, math.ceil(config.share * n_clusters))
+    pairs = np.unique(np.stack([units.astype(np.uint64), keeper[owner_doc].astype(np.uint64)], axis=1), axis=0)
+    hashes, counts = np.unique(pairs[:, 0], return_counts=True)
     boiler = hashes[counts >= threshold]
     owners = np.full(len(boiler), -1, dtype=np.int64)
     if config.keep == "first" and len(boiler):
+        kept = keeper == np.arange(n)
         m = kept[owner_doc] & np.isin(units, boiler)
         u, d = units[m], owner_doc[m]
         o = np.lexsort((d, u))
@@ -745,7 +745,7 @@ class CorpusRun:
         n = len(keeper)
         kept = keeper == np.arange(n)
         units, owner_doc = self.index.units()
-        boiler, owners, threshold = boilerplate_table(units, owner_doc, self.index.concat("keyhash").astype(np.uint64), kept, self.config.boilerplate)
+        boiler, owners, threshold = boilerplate_table(units, owner_doc, keeper, self.config.boilerplate)
         self.stats["boilerplate_units"] = int(len(boiler))
         self.stats["boilerplate_threshold_docs"] = int(threshold)
         ids = self.index.ids()

@@ -132,13 +132,45 @@ def _check_paths(args: argparse.Namespace) -> None:
             raise UsageError(f"-o {args.output} is also an input; choose another output")
 
 
+def _terminate_like_interrupt():  # type: ignore[no-untyped-def]
+    """SIGTERM stops a run like Ctrl-C: temporary files removed, workers stopped, exit 130.
+
+    Returns the previous handler (None off the main thread, where signals cannot be set).
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def handler(signum, frame):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, handler)
+
+
 def run_corpus(argv: list[str]) -> int:
     """Entry point of ``dedup-text corpus``; returns the exit code (errors raise DedupError)."""
     from .corpus import CorpusRun
     from .engines import make_engine
     from .io.records import Fields, RecordWriter, iter_records, open_report, output_format, sniff_format
 
+    import signal
+
     args = build_parser().parse_args(argv)
+    previous = _terminate_like_interrupt()
+    try:
+        return _run(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .corpus import CorpusRun
+    from .engines import make_engine
+    from .io.records import Fields, RecordWriter, iter_records, open_report, output_format, sniff_format
+
     _check_paths(args)
     config = config_from_args(args)
     fields = Fields(text=args.text_field, id=args.id_field)

@@ -280,15 +280,23 @@ def test_sogou_sample_pairs_clustered_and_boilerplate_reported(external, tmp_pat
     for r in report.values():
         if r["duplicate_of"]:
             assert frozenset((r["id"], r["duplicate_of"])) in related
-    # the product-trial boilerplate pages: one is wholly inside the other
-    by_title = {d["contenttitle"]: d["docno"] for d in truth}
-    faq, page = report[by_title["我可能感兴趣的试用"]], report[by_title["提交试用报告"]]
-    assert faq["duplicate_of"] == page["id"] and faq["match"] == "contained"
-    assert faq["boilerplate_share"] == 1.0 and page["boilerplate_units"] >= 8
+    # the product-trial boilerplate pages: the FAQ page is wholly inside the trial-report page
+    by_title = {d["contenttitle"]: d for d in truth}
+    faq, page = report[by_title["我可能感兴趣的试用"]["docno"]], report[by_title["提交试用报告"]["docno"]]
+    assert faq["duplicate_of"] == page["id"] and faq["match"] == "contained" and faq["score"] == 1.0
+    # two different Earth Hour pages share a boilerplate sentence: kept in the first, removed from the second
+    a, b = by_title["２０１１地球一小时"], by_title["搜狐公益全程记录下全球城市接力地球一小时"]
+    shared = {x.strip() for x in a["content"].split("。") if len(x) > 10} & {x.strip() for x in b["content"].split("。") if len(x) > 10}
+    assert shared
+    ra, rb = report[a["docno"]], report[b["docno"]]
+    assert ra["boilerplate_units"] >= 1 and rb["boilerplate_units"] >= 1 and rb["boilerplate_share"] >= 0.5
+    assert (ra["boilerplate_removed"], rb["boilerplate_removed"]) == (0, len(shared))
     # the output decodes cleanly: valid UTF-8, no replacement characters, full-width text intact
     kept = _lines(out)
     assert len(kept) == 190
     assert all("\ufffd" not in r["text"] for r in kept)
+    texts = {r["id"]: r["text"] for r in kept}
+    assert all(x in texts[a["docno"]] for x in shared) and not any(x in texts[b["docno"]] for x in shared)
     assert {r["id"] for r in kept} == {i for i, r in report.items() if r["duplicate_of"] is None}
 
 

@@ -52,7 +52,13 @@ class LocalEngine:
     def bucket_pairs(self, band: np.ndarray, hashes: np.ndarray, docs: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
         from ..corpus import bucket_pairs
 
-        return bucket_pairs(band, hashes, docs, rank, limit)
+        # one band at a time: the same pairs (keys never span bands), a fraction of the memory
+        out = []
+        for b in np.unique(band):
+            m = band == b
+            out.append(bucket_pairs(band[m], hashes[m], docs[m], rank[m], limit))
+        pairs = np.concatenate(out) if out else np.empty((0, 2), np.int64)
+        return np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), np.int64)
 
     def close(self) -> None:
         if self._pool is not None:
