@@ -69,7 +69,11 @@ def main() -> None:
         print(f"  {cid[:16]}  {titles[cid][:14]}")
         for m in members[1:]:
             print(f"    - {m['id'][:16]}  {m['match']:<10} score {m['score']:.4f}")
-    print("\npages that are mostly boilerplate (share of their sentences repeated across pages):")
+    print("\ntemplate pages wholly contained in another page (removed, reported as 'contained'):")
+    for r in report:
+        if r["match"] == "contained":
+            print(f"  {r['id'][:16]}  {titles[r['id']][:14]:<14}  inside {r['duplicate_of'][:16]} {titles[r['duplicate_of']][:14]}  containment {r['score']:.2f}")
+    print("\npages that are mostly boilerplate (share of their sentences repeated across clusters):")
     for r in report:
         if r["boilerplate_share"] >= 0.5:
             fate = f"duplicate of {r['duplicate_of'][:16]} ({r['match']})" if r["duplicate_of"] else f"kept, {r['boilerplate_removed']} boilerplate sentences removed"
