@@ -151,10 +151,6 @@ def _terminate_like_interrupt():  # type: ignore[no-untyped-def]
 
 def run_corpus(argv: list[str]) -> int:
     """Entry point of ``dedup-text corpus``; returns the exit code (errors raise DedupError)."""
-    from .corpus import CorpusRun
-    from .engines import make_engine
-    from .io.records import Fields, RecordWriter, iter_records, open_report, output_format, sniff_format
-
     import signal
 
     args = build_parser().parse_args(argv)
