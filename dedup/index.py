@@ -113,6 +113,7 @@ class Index:
         self.generation = 0
         self.verified: dict[str, np.ndarray] = _empty_verified()
         self.state: dict[str, np.ndarray] | None = None
+        self._lock_file: Any = None
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
@@ -129,6 +130,7 @@ class Index:
         if not os.access(root, os.W_OK):
             raise OutputError(f"--index {root}: folder is not writable")
         idx = cls(root, settings, persistent=True)
+        idx._lock()
         meta_path = root / "meta.json"
         if meta_path.exists():
             idx._load(meta_path)
@@ -136,6 +138,18 @@ class Index:
             raise InputError(f"--index {root}: has segments but no meta.json (not a dedup index, or damaged)")
         idx._remove_leftovers()
         return idx
+
+    def _lock(self) -> None:
+        """One run at a time per index: a second one fails at once instead of corrupting it."""
+        import fcntl
+
+        self._lock_file = open(self.root / ".lock", "a+b")
+        try:
+            fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._lock_file.close()
+            self._lock_file = None
+            raise UsageError(f"--index {self.root}: in use by another run") from None
 
     def _load(self, meta_path: Path) -> None:
         try:
@@ -249,6 +263,9 @@ class Index:
     def close(self) -> None:
         for s in self.segments:
             s.close()
+        if self._lock_file is not None:
+            self._lock_file.close()  # releases the flock
+            self._lock_file = None
         if not self.persistent:
             shutil.rmtree(self.root, ignore_errors=True)
 

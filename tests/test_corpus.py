@@ -319,3 +319,16 @@ def test_run_reports_stats():
     s = run.stats
     assert s["documents"] == 120 and s["kept"] == sum(d.kept for d in docs)
     assert s["duplicates"] == 120 - s["kept"] and s["peak_rss_mib"] > 0 and s["docs_per_second"] > 0
+
+
+def test_index_is_used_by_one_run_at_a_time(tmp_path):
+    from dedup.errors import UsageError
+    from dedup.index import Index
+
+    held = Index.open(tmp_path / "idx", FAST.index_settings())
+    try:
+        with pytest.raises(UsageError, match="in use by another run"):
+            list(dedup_records(make_corpus(1, 5).records, FAST, index=tmp_path / "idx"))
+    finally:
+        held.close()
+    assert len(list(dedup_records(make_corpus(1, 5).records, FAST, index=tmp_path / "idx"))) == 5
