@@ -13,7 +13,7 @@ import os
 import sys
 from typing import NoReturn, Sequence
 
-from .errors import DedupError, UsageError
+from .errors import DedupError, InputError, UsageError
 
 PROG = "dedup-text"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
@@ -62,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repair", choices=("off", "safe", "aggressive"), default="safe", help="typo repair mode (default: safe)")
     p.add_argument("--explain", action="store_true", help="list every edit, with its rule and reason, on standard error")
     p.add_argument("--encoding", metavar="ENC", help="decode input with this encoding instead of detecting it")
-    p.add_argument("--max-bytes", type=_positive_int, metavar="N", help="largest single document read into memory (default 256 MiB)")
+    p.add_argument("--max-bytes", type=_positive_int, metavar="N", help="largest single document read into memory, in bytes (default 32 MiB)")
+    p.add_argument("--max-blocks", type=_positive_int, metavar="N", help="most blocks in one document (default 100000; more is a corpus)")
+    p.add_argument("--max-block-chars", type=_positive_int, metavar="N", help="longest block, in characters (default 1000000)")
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML review page")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary on standard error")
     p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -82,6 +84,10 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     if args.threshold is not None:
         cfg = dataclasses.replace(cfg, match=dataclasses.replace(cfg.match, threshold=args.threshold))
     cfg = dataclasses.replace(cfg, segment=dataclasses.replace(cfg.segment, unit=args.unit))
+    if args.max_blocks:
+        cfg = dataclasses.replace(cfg, segment=dataclasses.replace(cfg.segment, max_blocks=args.max_blocks))
+    if args.max_block_chars:
+        cfg = dataclasses.replace(cfg, segment=dataclasses.replace(cfg.segment, max_block_chars=args.max_block_chars))
     cfg = dataclasses.replace(cfg, repair=dataclasses.replace(cfg.repair, mode=args.repair))
     read = cfg.read
     if args.encoding:
@@ -121,7 +127,11 @@ def _run(argv: Sequence[str]) -> int:
         decoded = read_path(path, config.read)
         if not decoded.text.strip():
             raise DedupError(f"{_name(path)}: input has no text (empty or whitespace only); nothing to clean")
-        results.append((path, decoded, clean(decoded, config=config, source=None if path == "-" else str(path))))
+        try:
+            result = clean(decoded, config=config, source=None if path == "-" else str(path))
+        except InputError as exc:  # a limit (dedup.segment.check_limits): say which input
+            raise InputError(f"{_name(path)}: {exc}") from None
+        results.append((path, decoded, result))
     for path, decoded, result in results:
         if args.diff:
             _print_diff(path, decoded.text, result.text)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .errors import InputError
 from .model import Block, Span
 
 Unit = Literal["paragraph", "line"]
@@ -30,6 +31,14 @@ class SegmentConfig:
 
     #: "paragraph": blocks separated by blank lines; "line": every non-blank line.
     unit: Unit = "paragraph"
+    #: Most blocks one document may have.  Memory grows by ~17 KB per block
+    #: (measured: benchmarks/memory_hostile.py), so 100,000 blocks stay under
+    #: ~2 GB; a bigger "document" is a corpus: split it, use ``dedup-text corpus``.
+    max_blocks: int = 100_000
+    #: Longest block, in characters.  Matching and sentence alignment of one
+    #: block cost ~250 bytes per character; a longer block is almost always a
+    #: file without blank lines (use ``unit="line"``) or not prose at all.
+    max_block_chars: int = 1_000_000
 
 
 def segment(text: str, config: SegmentConfig = SegmentConfig()) -> list[Block]:
@@ -51,7 +60,7 @@ def segment(text: str, config: SegmentConfig = SegmentConfig()) -> list[Block]:
 
     pos = 0
     n = len(text)
-    while pos < n:
+    while pos < n and len(blocks) <= config.max_blocks:  # stop early: check_limits refuses it
         nl = text.find("\n", pos)
         line_end = n if nl < 0 else nl
         line = text[pos:line_end]
@@ -68,7 +77,31 @@ def segment(text: str, config: SegmentConfig = SegmentConfig()) -> list[Block]:
             cur_end = line_end
         pos = line_end + 1
     flush()
+    check_limits(text, blocks, config)
     return blocks
+
+
+def check_limits(text: str, blocks: list[Block], config: SegmentConfig = SegmentConfig()) -> None:
+    """Refuse, with an actionable message, a document past the documented limits.
+
+    Raised before any costly stage runs, so an oversized input fails in
+    seconds with one line instead of exhausting memory an hour later.
+
+    >>> check_limits("abc", segment("abc"), SegmentConfig(max_block_chars=2))
+    Traceback (most recent call last):
+    ...
+    dedup.errors.InputError: block 0 (line 1) is 3 characters long, above the limit of 2 (is it a file without blank lines? try --unit line, or raise --max-block-chars)
+    """
+    if len(blocks) > config.max_blocks:
+        raise InputError(
+            f"input has more than {config.max_blocks:,} blocks, the single-document limit "
+            "(split it and use 'dedup-text corpus', or raise --max-blocks)"
+        )
+    for b in blocks:
+        if len(b.span) > config.max_block_chars:
+            line = text.count("\n", 0, b.span.start) + 1
+            hint = "is it a file without blank lines? try --unit line, or raise --max-block-chars" if config.unit == "paragraph" else "raise --max-block-chars"
+            raise InputError(f"block {b.index} (line {line}) is {len(b.span):,} characters long, above the limit of {config.max_block_chars:,} ({hint})")
 
 
 def gaps(text: str, blocks: list[Block]) -> list[Span]:
