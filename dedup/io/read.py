@@ -121,7 +121,7 @@ def decode(data: bytes, config: ReadConfig = ReadConfig()) -> Decoded:
     if mostly is not None:
         text, bad = mostly
         return _finish(text, "utf-8", data, bom=False, confidence=0.9, undecodable=bad)
-    return _detect(data)
+    return _detect(data, config)
 
 
 def _finish(text: str, encoding: str, data: bytes, *, bom: bool, confidence: float, undecodable: tuple = ()) -> Decoded:
@@ -185,17 +185,18 @@ def _encodable(c: str, codec: str) -> bool:
         return False
 
 
-def _decode_mostly_utf8(data: bytes, max_share: float) -> tuple[str, tuple[tuple[int, str, str], ...]] | None:
+def _decode_mostly_utf8(data: bytes, max_share: float, min_bad: int = 1) -> tuple[str, tuple[tuple[int, str, str], ...]] | None:
     """Decode UTF-8 with a few bad byte runs; each run is tried as GB18030, else U+FFFD.
 
-    Returns None when the bad bytes are more than ``max_share`` of the input:
-    then the input is not UTF-8 at all and detection should decide.
+    Returns None when the bad bytes are more than ``max_share`` of the input
+    (and more than ``min_bad``): then the input is not UTF-8 at all and
+    detection should decide.
     """
     out: list[str] = []
     bad: list[tuple[int, str, str]] = []
     pos = 0
     n_bad = 0
-    limit = max(1, int(len(data) * max_share))
+    limit = max(min_bad, int(len(data) * max_share))
     length = 0
     while pos < len(data):
         try:
@@ -259,7 +260,7 @@ def _common_share(text: str, common: str) -> float:
     return ok / len(wide)
 
 
-def _detect(data: bytes) -> Decoded:
+def _detect(data: bytes, config: ReadConfig = ReadConfig()) -> Decoded:
     # Our users' non-UTF-8 input is overwhelmingly GB18030/GBK, then Big5;
     # statistical detectors misjudge short Chinese texts, so try those first.
     for enc, common in (("gb18030", "gb2312"), ("big5hkscs", "big5")):
@@ -269,6 +270,18 @@ def _detect(data: bytes) -> Decoded:
             continue
         if _common_share(text[:20000], common) >= 0.97:
             return _finish(text, enc, data, bom=False, confidence=0.95)
+    mixed = _decode_mixed_lines(data)
+    if mixed is not None:
+        text, runs = mixed
+        return _finish(text, "utf-8+gb18030", data, bom=False, confidence=0.9, undecodable=runs)
+    # A short UTF-8 file with one bad character (a lone surrogate, a cut
+    # sequence) is over the 1% share, and no detector can name it: take it
+    # as UTF-8 when it holds real multi-byte UTF-8 text, U+FFFD in the report.
+    if not data.decode("utf-8", "ignore").isascii():
+        lenient = _decode_mostly_utf8(data, config.max_bad_utf8_share, min_bad=16)
+        if lenient is not None:
+            text, bad = lenient
+            return _finish(text, "utf-8", data, bom=False, confidence=0.8, undecodable=bad)
     from charset_normalizer import from_bytes  # lazy: costs ~50 ms at import
 
     best = from_bytes(data).best()
@@ -282,6 +295,47 @@ def _detect(data: bytes) -> Decoded:
         text = str(best)
         enc = best.encoding
     return _finish(text, enc, data, bom=False, confidence=round(1.0 - float(best.chaos), 3))
+
+
+def _decode_mixed_lines(data: bytes) -> tuple[str, tuple[tuple[int, str, str], ...]] | None:
+    """Text made of UTF-8 lines and GB18030 lines (files concatenated from both).
+
+    Each line is strict UTF-8 or else GB18030; accepted only when both kinds
+    occur and the GB18030 lines read as everyday Chinese (a wrong guess
+    decodes to rare characters).  Every run of GB18030 lines is listed in
+    the report's ``undecodable`` entries, so the choice is visible.
+
+    >>> t, runs = _decode_mixed_lines("双减政策\\n".encode() + "落实到位\\n".encode("gb18030"))
+    >>> t, runs[0][0], runs[0][2]
+    ('双减政策\\n落实到位\\n', 5, 'lines decoded as gb18030 (the rest is UTF-8)')
+    """
+    parts: list[str] = []
+    runs: list[tuple[int, str, str]] = []
+    legacy: list[str] = []
+    length = 0
+    run_start = run_bytes = None
+    for line in data.split(b"\n"):
+        try:
+            text = line.decode("utf-8")
+            if not line.isascii():  # blank or ASCII lines do not end a run
+                run_start = None
+        except UnicodeDecodeError:
+            try:
+                text = line.decode("gb18030")
+            except UnicodeDecodeError:
+                return None
+            legacy.append(text)
+            if run_start is None:
+                run_start, run_bytes = length, bytearray()
+                runs.append((length, "", ""))
+            run_bytes += line + b"\n"  # (ASCII lines inside a run are counted from here on)
+            shown = run_bytes[:64].hex() + (f"... ({len(run_bytes):,} bytes)" if len(run_bytes) > 64 else "")
+            runs[-1] = (run_start, shown, "lines decoded as gb18030 (the rest is UTF-8)")
+        parts.append(text)
+        length += len(text) + 1
+    if not runs or len(runs) == len(parts) or _common_share("".join(legacy)[:20000], "gb2312") < 0.97:
+        return None
+    return "\n".join(parts), tuple(runs)
 
 
 def read_path(path: str | os.PathLike[str], config: ReadConfig = ReadConfig()) -> Decoded:
