@@ -236,7 +236,8 @@ def check(input_text: str, output_text: str, report: dict[str, Any] | Report) ->
     Checks that the edits are ordered, disjoint, quote the input exactly,
     carry a rule and a reason, and replay to the output; that the blocks
     cover every non-whitespace character of the input once; that removed
-    blocks say what they duplicate; and that the recorded hashes match.
+    blocks say what they duplicate (an existing other block), and really are
+    rewritten by edits; and that the recorded hashes and sizes match.
     """
     data = report.to_dict() if isinstance(report, Report) else report
     problems: list[str] = []
@@ -274,6 +275,15 @@ def check(input_text: str, output_text: str, report: dict[str, Any] | Report) ->
         else:
             if replay != output_text:
                 problems.append("applying the edits to the input does not give the output")
+    for side, text in (("input", input_text), ("output", output_text)):
+        if data.get(side, {}).get("chars") != len(text):
+            problems.append(f"{side} chars is {data.get(side, {}).get('chars')!r}, the {side} has {len(text)}")
+    edited = bytearray(len(input_text))  # 1 where an edit rewrote the character
+    for e in edits:
+        a, z = e.span.start, min(e.span.end, len(input_text))
+        if a < z:
+            edited[a:z] = b"\x01" * (z - a)
+    ids = {b.get("id") for b in data.get("blocks", [])}
     covered = [False] * len(input_text)
     for b in data.get("blocks", []):
         s, t = b["span"]
@@ -289,6 +299,11 @@ def check(input_text: str, output_text: str, report: dict[str, Any] | Report) ->
             problems.append(f"block {b['id']} has unknown fate {b['fate']!r}")
         if b["fate"] == "removed" and not b.get("duplicate_of_blocks") and not b.get("rules"):
             problems.append(f"block {b['id']} is removed without a reason")
+        if b["fate"] == "removed" and any(not edited[k] and not input_text[k].isspace() for k in range(s, t)):
+            problems.append(f"block {b['id']} is marked removed but part of it reaches the output unedited")
+        for d in b.get("duplicate_of_blocks", []):
+            if d not in ids or d == b["id"]:
+                problems.append(f"block {b['id']} says it duplicates block {d!r}, which is not another block")
     for k, c in enumerate(input_text):
         if not covered[k] and not c.isspace():
             problems.append(f"input character {k} ({c!r}) belongs to no block")
