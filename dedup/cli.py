@@ -118,7 +118,7 @@ def _run(argv: Sequence[str]) -> int:
         if several and value and not os.path.isdir(value):
             raise UsageError(f"{flag} must be an existing directory when there are several inputs")
     from .io.read import read_path
-    from .io.write import write_atomic
+    from .io.write import write_atomic_many
     from .pipeline import clean
 
     # read and clean everything first: an error in any input leaves no output at all
@@ -132,24 +132,27 @@ def _run(argv: Sequence[str]) -> int:
         except InputError as exc:  # a limit (dedup.segment.check_limits): say which input
             raise InputError(f"{_name(path)}: {exc}") from None
         results.append((path, decoded, result))
-    for path, decoded, result in results:
-        if args.diff:
+    if args.diff:
+        for path, decoded, result in results:
             _print_diff(path, decoded.text, result.text)
-            continue
-        if args.explain:
-            _explain(path, result)
+        return EXIT_OK
+    # every file of every input is staged before any is renamed into place:
+    # a failure on the last one leaves none of the others behind
+    files: list[tuple[str, str]] = []
+    for path, decoded, result in results:
         if args.report:
-            target = os.path.join(args.report, os.path.basename(path) + ".report.json") if several else args.report
-            write_atomic(target, result.report.to_json() + "\n")
+            files.append((os.path.join(args.report, os.path.basename(path) + ".report.json") if several else args.report, result.report.to_json() + "\n"))
         if args.html:
             from .review import to_html
 
-            target = os.path.join(args.html, os.path.basename(path) + ".html") if several else args.html
-            write_atomic(target, to_html(result.report, decoded.text, result.text))
+            files.append((os.path.join(args.html, os.path.basename(path) + ".html") if several else args.html, to_html(result.report, decoded.text, result.text)))
         if args.output:
-            target = os.path.join(args.output, os.path.basename(path)) if several else args.output
-            write_atomic(target, result.text)
-        else:
+            files.append((os.path.join(args.output, os.path.basename(path)) if several else args.output, result.text))
+    write_atomic_many(files)
+    for path, decoded, result in results:
+        if args.explain:
+            _explain(path, result)
+        if not args.output:
             sys.stdout.write(result.text)
             sys.stdout.flush()
         if not args.quiet:
