@@ -33,8 +33,9 @@ import os
 from functools import lru_cache
 from typing import Any
 
-#: below this many symbols in a batch the numpy path is cheaper than importing numba
-AUTO_MIN_SYMBOLS = 400_000
+#: below this many symbols in a batch the numpy path is cheaper than importing numba and
+#: loading the cached kernels (~2 s on a loaded 2-core machine; numpy does ~1 M characters/s)
+AUTO_MIN_SYMBOLS = 2_000_000
 
 
 @lru_cache(maxsize=1)
