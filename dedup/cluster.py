@@ -130,6 +130,11 @@ def fingerprint(keys: Sequence[str], config: MatchConfig = MatchConfig(), *, chu
 
     Chunks bound the temporary arrays (symbols, signatures), so memory grows
     with the number of shingles kept, not with a full signature matrix.
+    Signatures are taken from the shingle sets (which verification needs
+    anyway) rather than with the fused code-point kernel
+    (:func:`~dedup.fingerprint.minhash.signatures_of_batch`): hashing each
+    shingle once and running the permutations over unique shingles only is
+    less work than hashing twice.
     """
     n = len(keys)
     bands, rows = optimal_param(config.lsh.threshold, config.minhash.num_perm, config.lsh.false_positive_weight, config.lsh.false_negative_weight)
