@@ -1,0 +1,281 @@
+"""Hostile input: a clear one-line error or a correct, fully accounted result.
+
+Every case runs ``dedup-text`` (in process through :func:`dedup.cli.main`,
+or as a subprocess where a signal or a pipe is the point) and checks:
+
+* the exit code and a single ``dedup-text: error: ...`` line, no traceback;
+* no partial output: on error nothing is created in the output folder (not
+  even a temporary file); on success every file is complete;
+* nothing of the input lost: :func:`dedup.report.check` accepts the report
+  against the decoded input and the output.
+
+``CASES`` is shared with ``benchmarks/hostile_table.py``, which prints the
+table in ``docs/hostile.md``.  The 1 GB one-line file and 1 M paragraphs are
+exercised there and in ``benchmarks/memory_hostile.py``; here their *limit*
+paths are tested on small inputs with small limits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import struct
+import subprocess
+import sys
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from dedup.cli import main
+from dedup.io.read import ReadConfig, read_path
+from dedup.pipeline import clean
+from dedup.report import check
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "examples" / "seed_zh_press.txt"
+
+ZH = "一是推进义务教育优质均衡发展，切实加强经费保障。\n\n二是加强教师队伍建设，提高教学质量。\n\n"
+
+
+def _png() -> bytes:
+    """A real (1x1, grey) PNG image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b"")
+
+
+def _tiny_paragraphs(n: int) -> bytes:
+    return "".join(f"第{i % (n // 2)}段。\n\n" for i in range(n)).encode()
+
+
+@dataclass
+class Case:
+    """One hostile input: how to build it and what must happen."""
+
+    name: str
+    build: Callable[[Path], list[str]]  # writes files under tmp, returns extra argv (inputs, options)
+    code: int  # expected exit code
+    message: str = ""  # expected part of the error line
+    outputs: bool = True  # pass -o/--report under tmp/out
+    expect_in_output: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _file(name: str, data: bytes, *opts: str) -> Callable[[Path], list[str]]:
+    def build(tmp: Path) -> list[str]:
+        (tmp / name).write_bytes(data)
+        return [str(tmp / name), *opts]
+
+    return build
+
+
+def _unreadable(tmp: Path) -> list[str]:
+    # chmod 000 denies nothing to root (CI runs as root): /proc/self/mem is a
+    # file every process has that cannot be read from offset 0 (EIO)
+    return ["/proc/self/mem"]
+
+
+CASES: list[Case] = [
+    Case("empty file", _file("empty.txt", b""), 1, "input has no text"),
+    Case("only whitespace", _file("ws.txt", b"  \n\n\t \r\n\r\n"), 1, "input has no text"),
+    Case("NUL bytes", _file("nul.txt", b"\x00" * 4096), 1, "NUL bytes"),
+    Case("text with a NUL inside", _file("nul2.txt", ZH.encode() + b"\x00" + ZH.encode()), 1, "NUL"),
+    Case("PNG image", _file("image.png", _png()), 1, "PNG image"),
+    Case("invalid UTF-8 inside UTF-8", _file("bad.txt", (ZH * 20).encode() + "独特的段落".encode() + b"\xff\xfe\x80" + "仍然保留。\n\n".encode() + (ZH * 20).encode()), 0, expect_in_output=("独特的段落\ufffd\ufffd\ufffd仍然保留。",)),
+    Case("UTF-8 and GB18030 lines in one file", _file("mixed.txt", (ZH * 2).encode() + "三是完善督导评估机制。\n".encode("gb18030")), 0, expect_in_output=("三是完善督导评估机制。",)),
+    Case("UTF-16 LE without BOM", _file("u16le.txt", (ZH * 3).encode("utf-16-le")), 0, expect_in_output=("义务教育",)),
+    Case("UTF-16 BE without BOM", _file("u16be.txt", (ZH * 3).encode("utf-16-be")), 0, expect_in_output=("义务教育",)),
+    Case("GB18030-only characters", _file("gb.txt", ("𠀀𠀁是测试，㐀㐁也是。\n\n" + ZH).encode("gb18030")), 0, expect_in_output=("𠀀𠀁是测试，㐀㐁也是。",)),
+    Case("one line over --max-bytes (the 1 GB path)", _file("line.txt", "很长的一行".encode() * 2000, "--max-bytes", "5000"), 1, "above the single-document limit"),
+    Case("block over --max-block-chars", _file("block.txt", "很长的一行".encode() * 400, "--max-block-chars", "1000"), 1, "try --unit line"),
+    Case("more blocks than --max-blocks (the 1 M paragraphs path)", _file("many.txt", _tiny_paragraphs(500), "--max-blocks", "100"), 1, "more than 100 blocks"),
+    Case("2,000 tiny paragraphs", _file("tiny.txt", _tiny_paragraphs(2000)), 0, expect_in_output=("第999段。",)),
+    Case("two 50,000-character near-duplicate paragraphs", _file("long.txt", ("长段落" * 16000 + "甲。\n\n" + "长段落" * 16000 + "乙。\n").encode()), 0),
+    Case("lone surrogate bytes and control characters", _file("ctl.txt", "abc".encode() + b"\xed\xa0\x80" + "def\x01\x07\x1b[31m红\x1b[0m\x7f\u200b\n\n".encode() + ZH.encode()), 0, expect_in_output=("abc\ufffd\ufffd\ufffddef", "红\u200b")),
+    Case("right-to-left text and emoji with joiners", _file("rtl.txt", ("مرحبا بالعالم \u200f שָׁלוֹם 👨\u200d👩\u200d👧\u200d👦 🏳️\u200d🌈\n\n" * 3).encode()), 0, expect_in_output=("👨\u200d👩\u200d👧\u200d👦", "שָׁלוֹם")),
+    Case("Markdown and HTML markup", _file("md.txt", ("# 标题\n\n<div class='x'>段落一。</div>\n\n* 列表项\n* 列表项\n\n```\ncode\n```\n\n" * 3).encode()), 0, expect_in_output=("# 标题", "<div class='x'>段落一。</div>")),
+    Case("missing input", lambda tmp: [str(tmp / "missing.txt")], 1, "no such file"),
+    Case("directory as input", lambda tmp: [str(tmp)], 1, "is a directory"),
+    Case("unreadable input (/proc/self/mem)", _unreadable, 1, "cannot read"),
+    Case("output in a missing directory", lambda tmp: [str(SEED), "-o", str(tmp / "nodir" / "out.txt")], 1, "does not exist", outputs=False),
+    Case("output under a regular file", lambda tmp: [str(SEED), "--report", str(tmp / "r.json"), "-o", str(SEED) + "/out.txt"], 1, "is not a directory", outputs=False),
+    Case("output in read-only /proc", lambda tmp: [str(SEED), "--report", str(tmp / "r.json"), "-o", "/proc/out.txt"], 1, "cannot create a file", outputs=False),
+    Case("--threshold 2", lambda tmp: [str(SEED), "--threshold", "2"], 2, "must be in (0, 1]"),
+    Case("--threshold abc", lambda tmp: [str(SEED), "--threshold", "abc"], 2, "not a number"),
+    Case("--unit word", lambda tmp: [str(SEED), "--unit", "word"], 2, "invalid choice"),
+    Case("--repair maybe", lambda tmp: [str(SEED), "--repair", "maybe"], 2, "invalid choice"),
+    Case("--encoding nosuch", lambda tmp: [str(SEED), "--encoding", "nosuch"], 2, "unknown encoding"),
+    Case("--max-bytes -1", lambda tmp: [str(SEED), "--max-bytes", "-1"], 2, "must be positive"),
+    Case("--max-blocks 1e3", lambda tmp: [str(SEED), "--max-blocks", "1e3"], 2, "not a whole number"),
+    Case("unknown option", lambda tmp: [str(SEED), "--frobnicate"], 2, "unrecognized arguments"),
+    Case("wrong encoding forced", _file("gbk.txt", ZH.encode("gb18030"), "--encoding", "utf-8"), 1, "cannot decode input as utf-8"),
+    Case("two inputs, -o not a directory", lambda tmp: [str(SEED), str(SEED)], 2, "must be an existing directory"),
+]
+
+
+def run_case(case: Case, tmp: Path) -> tuple[int, list[str], Path, Path, list[str]]:
+    """Build and run one case in process.
+
+    Returns (exit code, names in ``tmp`` before the run, output, report, argv).
+    """
+    (tmp / "out").mkdir()
+    argv = case.build(tmp)
+    before = sorted(p.name for p in tmp.iterdir())
+    out, rep = tmp / "out" / "clean.txt", tmp / "out" / "report.json"
+    if case.outputs:
+        argv = [*argv, "-o", str(out), "--report", str(rep)]
+    return main([*argv, "-q"]), before, out, rep, argv
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, before, out, rep, argv = run_case(case, tmp_path)
+    captured = capsys.readouterr()
+    assert code == case.code, captured.err
+    assert "Traceback" not in captured.err
+    if code:
+        assert captured.err.startswith("dedup-text: error: ") and captured.err.count("\n") == 1, captured.err
+        assert case.message in captured.err, captured.err
+        # no partial output and no temporary file, wherever we could have written
+        assert sorted(p.name for p in tmp_path.iterdir()) == before
+        assert list((tmp_path / "out").iterdir()) == []
+        assert not any(p.name.endswith(".tmp") for p in SEED.parent.iterdir())
+        return
+    assert captured.err == ""
+    text = read_path(argv[0], ReadConfig(max_bytes=1 << 30)).text
+    output = out.read_text(encoding="utf-8")
+    report = json.loads(rep.read_text(encoding="utf-8"))
+    assert check(text, output, report) == []
+    for needle in case.expect_in_output:
+        assert needle in output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["clean.txt", "report.json"]
+
+
+def test_control_characters_are_removed_only_by_named_edits() -> None:
+    """ANSI escapes and C0 controls may go (ftfy), but each removal is an edit with a rule and a reason."""
+    from dedup.io.read import decode
+
+    data = "abc\x01\x07\x1b[31m红\x1b[0m\x7f\u200b\n\n".encode() + ZH.encode() * 3
+    text = decode(data).text
+    result = clean(data)
+    assert check(text, result.text, result.report) == []
+    gone = [c for c in "\x01\x07\x1b\x7f" if c in text and c not in result.text]
+    assert gone, "nothing was removed: update this test"
+    for c in gone:
+        k = text.index(c)
+        assert any(e.span.start <= k < e.span.end and e.rule and e.reason for e in result.report.edits), repr(c)
+    assert "红\u200b" in result.text  # the visible text and the zero-width space stay
+
+
+def test_lone_surrogates_in_library_text_are_accounted_for() -> None:
+    """``clean(str)`` may get text no decoder produces: the surrogates are replaced by a named edit, and it replays."""
+    text = "甲乙丙\ud800丁戊。\n\n甲乙丙\ud800丁戊。\n\n\udfff孤立代理。\n"
+    result = clean(text)
+    assert check(text, result.text, result.report) == []
+    assert "\ud800" not in result.text and "\udfff" not in result.text
+    k = text.index("\udfff")
+    assert any(e.span.start <= k < e.span.end and e.rule.startswith("unicode.") for e in result.report.edits)
+    result.text.encode("utf-8")  # the output is valid UTF-8
+
+
+def _cli(*args: str, **kw):  # type: ignore[no-untyped-def]
+    return subprocess.Popen([sys.executable, "-m", "dedup.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+
+
+def _big_input(tmp: Path) -> Path:
+    from dedup.testing import synthetic_paragraphs
+
+    big = tmp / "big.txt"
+    big.write_text("\n\n".join(synthetic_paragraphs(5, 800)), encoding="utf-8")  # ~450 KB of output
+    return big
+
+
+def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
+    """``dedup-text big.txt | true``: the reader is gone before we write: exit 141 (SIGPIPE convention), stderr empty."""
+    proc = _cli(str(_big_input(tmp_path)), "-q")
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 141, err
+    assert err == ""
+
+
+def test_pipe_closed_mid_output_exits_quietly(tmp_path: Path) -> None:
+    """``dedup-text big.txt | head -c 100``: whether the kernel reports the broken pipe
+    mid-write (141) or lets the write finish (0, seen on this VM's kernel), no traceback."""
+    proc = _cli(str(_big_input(tmp_path)), "-q")
+    assert proc.stdout is not None and proc.stderr is not None
+    assert len(proc.stdout.read(100)) == 100
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) in (0, 141), err
+    assert err == ""
+
+
+def test_ctrl_c_while_reading_stdin(tmp_path: Path) -> None:
+    """SIGINT mid-run: exit 130, one line, and the output and report do not exist."""
+    out, rep = tmp_path / "o.txt", tmp_path / "r.json"
+    proc = subprocess.Popen([sys.executable, "-m", "dedup.cli", "-", "-o", str(out), "--report", str(rep)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stderr is not None
+    proc.stdin.write(ZH.encode() * 100)
+    proc.stdin.flush()  # half the input is in, the rest never comes
+    time.sleep(3)  # interpreter and imports are up; the reader waits on stdin
+    proc.send_signal(signal.SIGINT)
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 130, err
+    assert err == "dedup-text: interrupted; no output was written\n"
+    proc.stdin.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_in_the_middle_of_a_corpus_run(tmp_path: Path) -> None:
+    """A real SIGINT to ``dedup-text corpus`` with two workers: exit 130, one line, no output files."""
+    from dedup.testing import make_corpus
+
+    corpus = make_corpus(3, 3000)
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in corpus.records), encoding="utf-8")
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out_dir / "o.jsonl"), "--report", str(out_dir / "r.jsonl"), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(6)
+    assert proc.poll() is None, "the corpus run finished before it could be interrupted: make the corpus bigger"
+    proc.send_signal(signal.SIGINT)
+    _, err_b = proc.communicate(timeout=120)
+    err = err_b.decode()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and err.count("\n") == 1 and "interrupted" in err, err
+    assert list(out_dir.iterdir()) == []
+
+
+def test_report_write_failure_leaves_no_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The report is staged too: a bad report path leaves no cleaned text behind."""
+    out = tmp_path / "o.txt"
+    assert main([str(SEED), "-o", str(out), "--report", str(tmp_path / "nodir" / "r.json"), "-q"]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_limits_are_inclusive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A document exactly at each limit is accepted; one past it is refused."""
+    doc = tmp_path / "d.txt"
+    doc.write_bytes(_tiny_paragraphs(100))
+    size = doc.stat().st_size
+    assert main([str(doc), "-o", str(tmp_path / "o"), "--max-blocks", "100", "--max-bytes", str(size), "-q"]) == 0
+    assert main([str(doc), "-o", str(tmp_path / "o2"), "--max-blocks", "99", "-q"]) == 1
+    assert main([str(doc), "-o", str(tmp_path / "o3"), "--max-bytes", str(size - 1), "-q"]) == 1
+    longest = max(len(line) for line in doc.read_text(encoding="utf-8").split("\n"))
+    assert main([str(doc), "-o", str(tmp_path / "o4"), "--max-block-chars", str(longest), "-q"]) == 0
+    assert main([str(doc), "-o", str(tmp_path / "o5"), "--max-block-chars", str(longest - 1), "-q"]) == 1
+    capsys.readouterr()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.txt", "o", "o4"]
