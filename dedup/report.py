@@ -303,8 +303,8 @@ def check(input_text: str, output_text: str, report: dict[str, Any] | Report) ->
         if b["fate"] == "removed" and any(not edited[k] and not input_text[k].isspace() for k in range(s, t)):
             problems.append(f"block {b['id']} is marked removed but part of it reaches the output unedited")
         for d in b.get("duplicate_of_blocks", []):
-            if d not in ids or d == b["id"]:
-                problems.append(f"block {b['id']} says it duplicates block {d!r}, which is not another block")
+            if d not in ids:  # (itself is fine: a sentence repeated inside one block)
+                problems.append(f"block {b['id']} says it duplicates block {d!r}, which does not exist")
     for k, c in enumerate(input_text):
         if not covered[k] and not c.isspace():
             problems.append(f"input character {k} ({c!r}) belongs to no block")
