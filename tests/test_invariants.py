@@ -296,7 +296,7 @@ def _partition(rows) -> set[frozenset[str]]:  # type: ignore[no-untyped-def]
     return {frozenset(g) for g in groups.values()}
 
 
-@settings(max_examples=10)
+@settings(max_examples=max(10, settings().max_examples // 6))  # three corpus runs per example
 @given(corpora(max_docs=40), st.integers(1, 7), st.randoms(use_true_random=False))
 def test_property_corpus_clusters_independent_of_batch_size_and_order(corpus, batch_size, rnd) -> None:  # type: ignore[no-untyped-def]
     records = list(corpus.records)
