@@ -26,10 +26,30 @@ MASK32 = U64(0xFFFFFFFF)
 
 @njit(inline="always", cache=True)
 def shingle_hash(sym, start, n):  # pragma: no cover - compiled
-    """FNV-1a over ``n`` symbols, fmix64, high 32 bits (as uint64)."""
+    """FNV-1a over ``n`` symbols, fmix64, high 32 bits (as uint64).
+
+    The usual sizes (3, 4, 5) are spelled out: a loop with a run-time trip
+    count is not unrolled and roughly doubles the cost of a shingle.
+    """
     h = FNV_OFFSET
-    for k in range(n):
-        h = (h ^ U64(sym[start + k])) * FNV_PRIME
+    if n == 4:
+        h = (h ^ U64(sym[start])) * FNV_PRIME
+        h = (h ^ U64(sym[start + 1])) * FNV_PRIME
+        h = (h ^ U64(sym[start + 2])) * FNV_PRIME
+        h = (h ^ U64(sym[start + 3])) * FNV_PRIME
+    elif n == 5:
+        h = (h ^ U64(sym[start])) * FNV_PRIME
+        h = (h ^ U64(sym[start + 1])) * FNV_PRIME
+        h = (h ^ U64(sym[start + 2])) * FNV_PRIME
+        h = (h ^ U64(sym[start + 3])) * FNV_PRIME
+        h = (h ^ U64(sym[start + 4])) * FNV_PRIME
+    elif n == 3:
+        h = (h ^ U64(sym[start])) * FNV_PRIME
+        h = (h ^ U64(sym[start + 1])) * FNV_PRIME
+        h = (h ^ U64(sym[start + 2])) * FNV_PRIME
+    else:
+        for k in range(n):
+            h = (h ^ U64(sym[start + k])) * FNV_PRIME
     h ^= h >> S33
     h *= M1
     h ^= h >> S33
@@ -82,20 +102,27 @@ def min_into(row, a, b, hs, i, k):  # pragma: no cover - compiled
 
 @njit(parallel=True, cache=True)
 def minhash_symbols(sym, offsets, ngram, a, b, out):  # pragma: no cover - compiled
-    """Signatures straight from symbols: hash, shingle and take minima in one loop."""
+    """Signatures straight from symbols: hash, shingle and take minima in one pass per key.
+
+    A key's shingle hashes go to a small buffer first (a tight loop the CPU
+    overlaps well), then into the row eight at a time; no shingle set is
+    ever built.
+    """
     nd = offsets.shape[0] - 1
     for d in prange(nd):
         s0 = offsets[d]
         n = ngram[d]
         m = offsets[d + 1] - s0 - n + 1
+        if m <= 0:
+            continue
         row = out[d]
-        hs = np.empty(8, dtype=np.uint64)
+        hs = np.empty(m, dtype=np.uint64)
+        for i in range(m):
+            hs[i] = fmix32(shingle_hash(sym, s0 + i, n))
         i = 0
         while i < m:
             k = min(8, m - i)
-            for t in range(k):
-                hs[t] = fmix32(shingle_hash(sym, s0 + i + t, n))
-            min_into(row, a, b, hs, 0, k)
+            min_into(row, a, b, hs, i, k)
             i += k
 
 
