@@ -20,14 +20,11 @@ from __future__ import annotations
 
 import sys
 
-import atheris
-
-with atheris.instrument_imports(include=["dedup"]):
-    from dedup.errors import InputError
-    from dedup.io.read import ReadConfig, decode
-    from dedup.pipeline import clean
-    from dedup.report import check
-    from dedup.segment import SegmentConfig, segment
+from dedup.errors import InputError
+from dedup.io.read import ReadConfig, decode
+from dedup.pipeline import clean
+from dedup.report import check
+from dedup.segment import SegmentConfig, segment
 
 #: small limits so that the fuzzer also walks the limit paths
 READ = ReadConfig(max_bytes=1 << 16)
@@ -72,6 +69,11 @@ def one_input(data: bytes) -> None:
 
 
 def main() -> None:
+    # imported here so that tests/test_fuzz_regressions.py can replay
+    # one_input without atheris installed
+    import atheris
+
+    atheris.instrument_all()  # coverage feedback from every loaded module, dedup included
     atheris.Setup(sys.argv, one_input)
     atheris.Fuzz()
 
