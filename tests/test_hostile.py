@@ -234,6 +234,22 @@ def test_ctrl_c_while_reading_stdin(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+def test_ctrl_c_while_cleaning(tmp_path: Path) -> None:
+    """SIGINT while a long document is being cleaned: exit 130, one line, no output or report."""
+    doc = tmp_path / "doc.txt"
+    doc.write_bytes(_tiny_paragraphs(60000))  # ~40 s of work; interrupted after 5
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    proc = _cli(str(doc), "-o", str(out_dir / "o.txt"), "--report", str(out_dir / "r.json"))
+    time.sleep(5)
+    assert proc.poll() is None, "the run finished before it could be interrupted: make the input bigger"
+    proc.send_signal(signal.SIGINT)
+    _, err_b = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err_b
+    assert err_b.decode() == "dedup-text: interrupted; no output was written\n"
+    assert list(out_dir.iterdir()) == []
+
+
 def test_ctrl_c_in_the_middle_of_a_corpus_run(tmp_path: Path) -> None:
     """A real SIGINT to ``dedup-text corpus`` with two workers: exit 130, one line, no output files."""
     from dedup.testing import make_corpus
