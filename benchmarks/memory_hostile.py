@@ -55,6 +55,18 @@ def one_line(path: Path, n_bytes: int) -> Path:
     return path
 
 
+def prose_line(path: Path, n_chars: int) -> Path:
+    """One line of real-looking Chinese prose (jieba words, sentences), no newline."""
+    from dedup.testing import synthetic_paragraphs
+
+    text, k = "", 0
+    while len(text) < n_chars:
+        text += "".join(synthetic_paragraphs(k, 2000))
+        k += 1
+    path.write_text(text[:n_chars], encoding="utf-8")
+    return path
+
+
 def tiny(path: Path, n: int) -> Path:
     with open(path, "w", encoding="utf-8") as f:
         for i in range(n):
@@ -91,8 +103,8 @@ def main() -> None:
         show("1 GB one line (stdin)", big, stdin=True)
         big.unlink()
         for chars in (100_000, 300_000, 1_000_000):
-            show(f"one line, {chars:,} chars", one_line(tmp / f"line{chars}.txt", chars * 3))
-        show("one line, 1,000,001 chars", one_line(tmp / "line_over.txt", 3_000_003))
+            show(f"one line of prose, {chars:,} chars", prose_line(tmp / f"line{chars}.txt", chars))
+        show("one line of prose, 1,000,001 chars", prose_line(tmp / "line_over.txt", 1_000_001))
         show("1,000,000 tiny paragraphs", tiny(tmp / "tiny1m.txt", 1_000_000))
         for n in (10_000, 30_000) if quick else (10_000, 30_000, 100_000):
             show(f"{n:,} tiny paragraphs", tiny(tmp / f"tiny{n}.txt", n))
