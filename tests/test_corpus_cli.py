@@ -173,3 +173,24 @@ def test_incremental_cli_reports_revisions(tmp_path):
     r2 = _lines(tmp_path / "r2.jsonl")
     assert r2[0]["id"] == "a" and r2[0]["duplicate_of"] is None
     assert r2[1] == {**r2[1], "id": "s", "duplicate_of": "a", "revised": True}
+
+
+def test_sigterm_stops_like_ctrl_c(tmp_path, monkeypatch, capsys):
+    import os
+    import signal
+    import time
+
+    import dedup.corpus as corpus
+
+    src = _jsonl(tmp_path / "in.jsonl", RECORDS)
+
+    def terminated(*a, **k):  # type: ignore[no-untyped-def]
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler interrupts this
+        raise AssertionError("SIGTERM was not turned into an interrupt")
+
+    monkeypatch.setattr(corpus, "finish_batch", terminated)
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["corpus", str(src), "-o", str(tmp_path / "o.jsonl"), "--report", str(tmp_path / "r.jsonl"), "--workers", "1"]) == 130
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+    assert signal.getsignal(signal.SIGTERM) is before  # restored after the run
