@@ -60,8 +60,8 @@ def row(name: str, code: int, err: str, partial: str, accounted: str) -> str:
         msg = "TRACEBACK: " + msg.splitlines()[-1]
     elif err.count("\n") > 1:
         msg = f"{err.count(chr(10))} LINES: " + msg.splitlines()[0]
-    if len(msg) > 150:
-        msg = msg[:147] + "..."
+    if len(msg) > 220:
+        msg = msg[:217] + "..."
     return f"| {name} | {code} | {msg or '(none)'} | {partial} | {accounted} |"
 
 
@@ -121,6 +121,7 @@ def main() -> None:
         rows = hostile_rows(tmp)
         if "--no-big" not in sys.argv:
             rows += big_rows(tmp)
+        rows = [r.replace(d, "<tmp>") for r in rows]  # stable, readable messages
     print("| case | exit | message (stderr) | partial output left? | input accounted for? |")
     print("|---|---|---|---|---|")
     for r in rows:
