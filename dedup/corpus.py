@@ -122,7 +122,7 @@ class CorpusConfig:
     clean: bool = True
     #: settings of that per-document cleaning (None: the pipeline's defaults)
     pipeline: Any = None
-    #: "most_complete" (longest key, then majority, then earliest) or "earliest"
+    #: "most_complete" (longest key without boilerplate, then majority, then earliest) or "earliest"
     keep: Literal["most_complete", "earliest"] = "most_complete"
     #: documents per task
     batch_size: int = 500
@@ -222,6 +222,7 @@ class Prints:
     bands: np.ndarray
     units: np.ndarray
     unit_off: np.ndarray
+    unit_len: np.ndarray
 
 
 def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
@@ -233,11 +234,14 @@ def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
     bands, rows = config.bands_rows()
     bh = band_hashes(sigs, bands, rows)
     units: list[np.ndarray] = []
+    lens: list[np.ndarray] = []
     off = [0]
     min_chars = config.boilerplate.min_chars
     for uk in per_unit:
-        hs = np.unique(np.array([hash64(k) for k in uk if len(k) >= min_chars], dtype=np.uint64)) if config.boilerplate.enabled else np.empty(0, np.uint64)
+        length = {hash64(k): len(k) for k in uk if len(k) >= min_chars} if config.boilerplate.enabled else {}
+        hs = np.array(sorted(length), dtype=np.uint64)
         units.append(hs)
+        lens.append(np.array([length[int(h)] for h in hs], dtype=np.int32))
         off.append(off[-1] + len(hs))
     return Prints(
         keys=keys,
@@ -247,6 +251,7 @@ def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
         bands=bh,
         units=np.concatenate(units) if units else np.empty(0, np.uint64),
         unit_off=np.array(off, dtype=np.int64),
+        unit_len=np.concatenate(lens) if lens else np.empty(0, np.int32),
     )
 
 
@@ -449,24 +454,26 @@ def keepers(comp: np.ndarray, keylen: np.ndarray, keyhash: np.ndarray, policy: s
     return keeper_of[comp]
 
 
-def boilerplate_table(units: np.ndarray, owner_doc: np.ndarray, keeper: np.ndarray, config: BoilerplateConfig) -> tuple[np.ndarray, np.ndarray, int]:
-    """Sorted boilerplate unit hashes, the document keeping each (-1: none), and the count threshold.
+def boilerplate_table(units: np.ndarray, owner_doc: np.ndarray, comp: np.ndarray, config: BoilerplateConfig) -> tuple[np.ndarray, int]:
+    """Sorted boilerplate unit hashes and the count threshold.
 
-    Units are counted once per *cluster* (``keeper`` names each document's
-    kept document): five near-copies of one story do not make its paragraphs
+    Units are counted once per *cluster* (``comp`` labels each document's
+    cluster): five near-copies of one story do not make its paragraphs
     boilerplate, five different stories sharing a line do.
     """
-    n = len(keeper)
     if not config.enabled or not len(units):
-        return np.empty(0, np.uint64), np.empty(0, np.int64), 0
-    n_clusters = int(np.sum(keeper == np.arange(n)))
+        return np.empty(0, np.uint64), 0
+    n_clusters = len(np.unique(comp))
     threshold = max(config.min_docs, math.ceil(config.share * n_clusters))
-    pairs = np.unique(np.stack([units.astype(np.uint64), keeper[owner_doc].astype(np.uint64)], axis=1), axis=0)
+    pairs = np.unique(np.stack([units.astype(np.uint64), comp[owner_doc].astype(np.uint64)], axis=1), axis=0)
     hashes, counts = np.unique(pairs[:, 0], return_counts=True)
-    boiler = hashes[counts >= threshold]
+    return hashes[counts >= threshold], threshold
+
+
+def boilerplate_owners(boiler: np.ndarray, units: np.ndarray, owner_doc: np.ndarray, kept: np.ndarray, config: BoilerplateConfig) -> np.ndarray:
+    """The document that keeps each boilerplate unit: the first kept one having it (``keep="first"``), else -1."""
     owners = np.full(len(boiler), -1, dtype=np.int64)
     if config.keep == "first" and len(boiler):
-        kept = keeper == np.arange(n)
         m = kept[owner_doc] & np.isin(units, boiler)
         u, d = units[m], owner_doc[m]
         o = np.lexsort((d, u))
@@ -474,7 +481,19 @@ def boilerplate_table(units: np.ndarray, owner_doc: np.ndarray, keeper: np.ndarr
         firsts = np.ones(len(u), dtype=bool)
         firsts[1:] = u[1:] != u[:-1]
         owners[np.searchsorted(boiler, u[firsts])] = d[firsts]
-    return boiler, owners, threshold
+    return owners
+
+
+def content_lengths(keylen: np.ndarray, boiler: np.ndarray, units: np.ndarray, unit_len: np.ndarray, owner_doc: np.ndarray) -> np.ndarray:
+    """Key length of each document without its boilerplate units: what "most complete" compares.
+
+    A copy is not more complete for carrying a copyright line.
+    """
+    if not len(boiler):
+        return keylen
+    hit = np.isin(units, boiler)
+    minus = np.bincount(owner_doc[hit], weights=unit_len[hit], minlength=len(keylen)).astype(np.int64)
+    return np.maximum(keylen - minus, 0)
 
 
 # ------------------------------------------------------------------ results
@@ -580,6 +599,7 @@ class CorpusRun:
         self.stats: dict[str, Any] = {}
         self._state: dict[str, np.ndarray] | None = None
         self._verified: dict[str, np.ndarray] | None = None
+        self._boiler: tuple[np.ndarray, np.ndarray, int] = (np.empty(0, np.uint64), np.empty(0, np.int64), 0)
         self._done = False
 
     # -- stage 1: read, spill, fingerprint ---------------------------------------------
@@ -593,7 +613,7 @@ class CorpusRun:
         folder = self.index.new_segment_folder()
         keys_f = open(folder / "keys.bin", "wb", buffering=1 << 20)
         key_off = [0]
-        arrays: dict[str, list[np.ndarray]] = {k: [] for k in ("keyhash", "keylen", "shingles", "bands", "units")}
+        arrays: dict[str, list[np.ndarray]] = {k: [] for k in ("keyhash", "keylen", "shingles", "bands", "units", "unit_len")}
         unit_off = [np.zeros(1, np.int64)]
         fid, ftext = self.fields.id, self.fields.text
         bar = _bar(self.progress, "fingerprint", "docs")
@@ -618,7 +638,7 @@ class CorpusRun:
                     b = k.encode("utf-8", "surrogatepass")
                     keys_f.write(b)
                     key_off.append(key_off[-1] + len(b))
-                for k in ("keyhash", "keylen", "shingles", "bands", "units"):
+                for k in ("keyhash", "keylen", "shingles", "bands", "units", "unit_len"):
                     arrays[k].append(getattr(p, k))
                 unit_off.append(p.unit_off[1:] + unit_off[-1][-1])
                 if bar:
@@ -637,6 +657,7 @@ class CorpusRun:
             shingles=np.concatenate(arrays["shingles"]) if ids else np.empty(0, np.int64),
             units=np.concatenate(arrays["units"]) if ids else np.empty(0, np.uint64),
             unit_off=np.concatenate(unit_off),
+            unit_len=np.concatenate(arrays["unit_len"]) if ids else np.empty(0, np.int32),
             keys_path=folder / "keys.bin",
             key_off=np.array(key_off, dtype=np.int64),
         )
@@ -708,7 +729,11 @@ class CorpusRun:
         edges = cand[accepted]
         self.stats["accepted_pairs"] = int(len(edges))
         comp = components(n, edges)
-        keeper = keepers(comp, keylen, keyhash, self.config.keep)
+        units, owner_doc = idx.units()
+        boiler, threshold = boilerplate_table(units, owner_doc, comp, self.config.boilerplate)
+        content = content_lengths(keylen, boiler, units, idx.unit_lengths(), owner_doc)
+        keeper = keepers(comp, content, keyhash, self.config.keep)
+        self._boiler = (boiler, boilerplate_owners(boiler, units, owner_doc, keeper == np.arange(n), self.config.boilerplate), threshold)
         dups = np.flatnonzero(keeper != np.arange(n))
         dpairs = np.stack([np.minimum(dups, keeper[dups]), np.maximum(dups, keeper[dups])], axis=1) if len(dups) else np.empty((0, 2), np.int64)
         cache = self._verify(dpairs, cache)
@@ -744,8 +769,7 @@ class CorpusRun:
         keeper = self._state["keeper"]
         n = len(keeper)
         kept = keeper == np.arange(n)
-        units, owner_doc = self.index.units()
-        boiler, owners, threshold = boilerplate_table(units, owner_doc, keeper, self.config.boilerplate)
+        boiler, owners, threshold = self._boiler
         self.stats["boilerplate_units"] = int(len(boiler))
         self.stats["boilerplate_threshold_docs"] = int(threshold)
         ids = self.index.ids()

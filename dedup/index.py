@@ -11,6 +11,7 @@ An index is a folder::
         shingles.npy     (n,) int64 shingles of the key (0: too short for MinHash)
         units.npy        uint64 hashes of the document's boilerplate units, concatenated
         unit_off.npy     (n + 1,) int64 offsets into units.npy
+        unit_len.npy     int32 key length of each of those units (for the keep policy)
         keys.bin         UTF-8 matching keys, concatenated (read through a memory map)
         key_off.npy      (n + 1,) int64 byte offsets into keys.bin
     verified-000002.npz  every pair verified so far and its scores (so no pair is scored twice)
@@ -44,7 +45,7 @@ import orjson
 
 from .errors import InputError, OutputError, UsageError
 
-FORMAT = "dedup.index/1"
+FORMAT = "dedup.index/2"
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Segment:
     shingles: np.ndarray
     units: np.ndarray
     unit_off: np.ndarray
+    unit_len: np.ndarray
     keys_path: Path
     key_off: np.ndarray
     _map: Any = field(default=None, repr=False)
@@ -84,7 +86,7 @@ class Segment:
 def _save_segment(folder: Path, seg: Segment) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "ids.json").write_bytes(orjson.dumps(seg.ids))
-    for name in ("bands", "keyhash", "keylen", "shingles", "units", "unit_off", "key_off"):
+    for name in ("bands", "keyhash", "keylen", "shingles", "units", "unit_off", "unit_len", "key_off"):
         np.save(folder / f"{name}.npy", getattr(seg, name), allow_pickle=False)
     if seg.keys_path != folder / "keys.bin":
         shutil.move(str(seg.keys_path), folder / "keys.bin")
@@ -92,7 +94,7 @@ def _save_segment(folder: Path, seg: Segment) -> None:
 
 
 def _load_segment(folder: Path) -> Segment:
-    arrays = {name: np.load(folder / f"{name}.npy", allow_pickle=False) for name in ("bands", "keyhash", "keylen", "shingles", "units", "unit_off", "key_off")}
+    arrays = {name: np.load(folder / f"{name}.npy", allow_pickle=False) for name in ("bands", "keyhash", "keylen", "shingles", "units", "unit_off", "unit_len", "key_off")}
     ids = orjson.loads((folder / "ids.json").read_bytes())
     return Segment(ids=ids, keys_path=folder / "keys.bin", **arrays)
 
@@ -208,6 +210,10 @@ class Index:
     def concat(self, name: str) -> np.ndarray:
         """One array over every segment (``bands``, ``keyhash``, ``keylen``, ``shingles``)."""
         return np.concatenate([getattr(s, name) for s in self.segments]) if self.segments else np.empty(0)
+
+    def unit_lengths(self) -> np.ndarray:
+        """Key length of every unit, aligned with :meth:`units`."""
+        return np.concatenate([s.unit_len for s in self.segments]).astype(np.int64) if self.segments else np.empty(0, np.int64)
 
     def units(self) -> tuple[np.ndarray, np.ndarray]:
         """All unit hashes and the global document number of each."""

@@ -332,3 +332,15 @@ def test_index_is_used_by_one_run_at_a_time(tmp_path):
     finally:
         held.close()
     assert len(list(dedup_records(make_corpus(1, 5).records, FAST, index=tmp_path / "idx"))) == 5
+
+
+def test_boilerplate_does_not_make_a_copy_more_complete():
+    paras = dt.synthetic_paragraphs(9, 8, min_chars=80, max_chars=160)
+    notice = "相关阅读：更多精彩内容请关注本站首页"
+    others = [{"id": f"o{i}", "text": f"{paras[i]}\n\n{notice}"} for i in range(6)]
+    plain = {"id": "plain", "text": paras[7]}
+    with_notice = {"id": "with-notice", "text": f"{paras[7]}\n\n{notice}"}
+    docs = {d.id: d for d in dedup_records([*others, plain, with_notice], FAST)}
+    # same content once the boilerplate line is discounted: the earlier copy is kept
+    assert docs["with-notice"].duplicate_of == "plain" and docs["plain"].kept
+    assert all(d.boilerplate_removed == 1 for i, d in docs.items() if i.startswith("o"))
