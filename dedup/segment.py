@@ -31,13 +31,13 @@ class SegmentConfig:
 
     #: "paragraph": blocks separated by blank lines; "line": every non-blank line.
     unit: Unit = "paragraph"
-    #: Most blocks one document may have.  Memory grows by ~17 KB per block
-    #: (measured: benchmarks/memory_hostile.py), so 100,000 blocks stay under
-    #: ~2 GB; a bigger "document" is a corpus: split it, use ``dedup-text corpus``.
+    #: Most blocks one document may have.  Memory grows by ~15 KB per block
+    #: (benchmarks/memory_hostile.py: 100,000 tiny paragraphs peak at 1.5 GB,
+    #: 92 s); a bigger "document" is a corpus: split it, use ``dedup-text corpus``.
     max_blocks: int = 100_000
-    #: Longest block, in characters.  Matching and sentence alignment of one
-    #: block cost ~250 bytes per character; a longer block is almost always a
-    #: file without blank lines (use ``unit="line"``) or not prose at all.
+    #: Longest block, in characters (a 1,000,000-character line of prose peaks
+    #: at ~350 MB, 30 s).  A longer block is almost always a file without
+    #: blank lines (use ``unit="line"``) or not prose at all.
     max_block_chars: int = 1_000_000
 
 

@@ -51,10 +51,10 @@ class ReadConfig:
     #: Force this encoding instead of detecting one (Python codec name).
     encoding: str | None = None
     #: Largest single document read into memory, in bytes (corpus mode streams).
-    #: Cleaning costs ~130 bytes of memory and ~30 us per character of
-    #: ordinary prose (benchmarks/memory_hostile.py): 32 MiB of Chinese text
-    #: (~11 M characters) peaks near 1.5 GB.  A larger file is refused before
-    #: it is read, from its size alone.
+    #: Cleaning costs ~150 bytes of memory and ~30 us per character of
+    #: ordinary prose (benchmarks/memory_hostile.py: a 13 MiB messy document
+    #: peaks at 672 MB): 32 MiB of Chinese text (~11 M characters) needs about
+    #: 1.6 GB.  A larger file is refused from its size, before it is read.
     max_bytes: int = 32 * 1024 * 1024
     #: Largest share of undecodable bytes tolerated in otherwise-UTF-8 input
     #: (each is kept as U+FFFD and listed in the report); above it, detection runs.
