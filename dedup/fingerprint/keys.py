@@ -60,13 +60,54 @@ def strip_marker(text: str, config: KeyConfig = KeyConfig()) -> int:
     return n
 
 
+class _CJKTable(dict):  # type: ignore[type-arg]
+    """``str.translate`` table that deletes the characters ``_CJK`` matches (filled lazily)."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if _CJK.match(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_DELETE_CJK = _CJKTable()
+
+
 def is_cjk(text: str, threshold: float = 0.3) -> bool:
-    """True if CJK characters are at least ``threshold`` of the letters."""
+    """True if CJK characters are at least ``threshold`` of the letters.
+
+    >>> is_cjk("推进教育"), is_cjk("the cat"), is_cjk("日本語abc")
+    (True, False, True)
+    """
     if not text:
         return False
-    cjk = len(_CJK.findall(text))
-    letters = sum(1 for c in text if c.isalpha())
-    return letters > 0 and cjk / letters >= threshold
+    letters = sum(map(str.isalpha, text))
+    if not letters:
+        return False
+    cjk = len(text) - len(text.translate(_DELETE_CJK))
+    return cjk / letters >= threshold
+
+
+class _FoldTable(dict):  # type: ignore[type-arg]
+    """``str.translate`` table: keep letters, digits, marks and symbols; drop the rest.
+
+    Filled lazily, one decision per code point ever seen, so keys cost one
+    C-level ``translate`` instead of a Python loop over characters.
+    """
+
+    def __init__(self, replacement: str | None) -> None:
+        super().__init__()
+        self.replacement = replacement
+
+    def __missing__(self, code: int) -> int | str | None:
+        cat = unicodedata.category(chr(code))
+        keep = cat[0] in "LN" or cat in ("Mn", "Mc") or (cat[0] == "S" and cat != "Sk")
+        value = code if keep else self.replacement
+        self[code] = value
+        return value
+
+
+_DROP = _FoldTable(None)  # CJK keys: no spaces at all
+_TO_SPACE = _FoldTable(" ")  # other keys: words stay apart
 
 
 def matching_key(text: str, config: KeyConfig = KeyConfig(), *, marker: bool = True) -> str:
@@ -82,18 +123,15 @@ def matching_key(text: str, config: KeyConfig = KeyConfig(), *, marker: bool = T
     """
     if marker:
         text = text[strip_marker(text, config) :]
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    cjk = is_cjk(folded)
-    out = []
-    for c in folded:
-        cat = unicodedata.category(c)
-        if cat[0] in "LN" or cat == "Mn" or cat == "Mc":
-            out.append(c)
-        elif cat[0] == "S" and cat != "Sk":
-            out.append(c)
-        elif not cjk:
-            out.append(" ")
-    key = "".join(out)
-    if not cjk:
-        key = " ".join(key.split())
-    return key
+    # NFKC is the slow step: skip it when the text already is NFKC (most CJK
+    # text once its full-width punctuation has been dropped), and fold again
+    # afterwards because NFKC can produce punctuation ("⑴" -> "(1)")
+    if not unicodedata.is_normalized("NFKC", text):
+        light = text.translate(_TO_SPACE)
+        if not unicodedata.is_normalized("NFKC", light):
+            light = unicodedata.normalize("NFKC", light)
+        text = light
+    folded = text.casefold()
+    if is_cjk(folded):
+        return folded.translate(_DROP)
+    return " ".join(folded.translate(_TO_SPACE).split())
