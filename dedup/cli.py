@@ -84,10 +84,10 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     if args.threshold is not None:
         cfg = dataclasses.replace(cfg, match=dataclasses.replace(cfg.match, threshold=args.threshold))
     cfg = dataclasses.replace(cfg, segment=dataclasses.replace(cfg.segment, unit=args.unit))
-    if args.max_blocks:
-        cfg = dataclasses.replace(cfg, segment=dataclasses.replace(cfg.segment, max_blocks=args.max_blocks))
-    if args.max_block_chars:
-        cfg = dataclasses.replace(cfg, segment=dataclasses.replace(cfg.segment, max_block_chars=args.max_block_chars))
+    from .segment import DEFAULT_MAX_BLOCK_CHARS, DEFAULT_MAX_BLOCKS
+
+    limits = {"max_blocks": args.max_blocks or DEFAULT_MAX_BLOCKS, "max_block_chars": args.max_block_chars or DEFAULT_MAX_BLOCK_CHARS}
+    cfg = dataclasses.replace(cfg, segment=dataclasses.replace(cfg.segment, **limits))
     cfg = dataclasses.replace(cfg, repair=dataclasses.replace(cfg.repair, mode=args.repair))
     read = cfg.read
     if args.encoding:

@@ -31,14 +31,24 @@ class SegmentConfig:
 
     #: "paragraph": blocks separated by blank lines; "line": every non-blank line.
     unit: Unit = "paragraph"
-    #: Most blocks one document may have.  Memory grows by ~15 KB per block
-    #: (benchmarks/memory_hostile.py: 100,000 tiny paragraphs peak at 1.5 GB,
-    #: 92 s); a bigger "document" is a corpus: split it, use ``dedup-text corpus``.
-    max_blocks: int = 100_000
-    #: Longest block, in characters (a 1,000,000-character line of prose peaks
-    #: at ~350 MB, 30 s).  A longer block is almost always a file without
-    #: blank lines (use ``unit="line"``) or not prose at all.
-    max_block_chars: int = 1_000_000
+    #: Most blocks one document may have (None: no limit; ``dedup-text``
+    #: uses :data:`DEFAULT_MAX_BLOCKS`).
+    max_blocks: int | None = None
+    #: Longest block, in characters (None: no limit; ``dedup-text`` uses
+    #: :data:`DEFAULT_MAX_BLOCK_CHARS`).
+    max_block_chars: int | None = None
+
+
+#: The command's block limit.  Memory grows by ~15 KB per block
+#: (benchmarks/memory_hostile.py: 100,000 tiny paragraphs peak at 1.5 GB,
+#: 92 s); a bigger "document" is a corpus: split it, use ``dedup-text corpus``.
+#: The library has no default limit, so that corpus mode, which cleans
+#: documents in bulk, is not stopped by one odd record.
+DEFAULT_MAX_BLOCKS = 100_000
+#: The command's block-length limit (a 1,000,000-character line of prose
+#: peaks at ~350 MB, 30 s).  A longer block is almost always a file without
+#: blank lines (use ``--unit line``) or not prose at all.
+DEFAULT_MAX_BLOCK_CHARS = 1_000_000
 
 
 def segment(text: str, config: SegmentConfig = SegmentConfig()) -> list[Block]:
@@ -60,7 +70,8 @@ def segment(text: str, config: SegmentConfig = SegmentConfig()) -> list[Block]:
 
     pos = 0
     n = len(text)
-    while pos < n and len(blocks) <= config.max_blocks:  # stop early: check_limits refuses it
+    most = n if config.max_blocks is None else config.max_blocks
+    while pos < n and len(blocks) <= most:  # stop early: check_limits refuses it
         nl = text.find("\n", pos)
         line_end = n if nl < 0 else nl
         line = text[pos:line_end]
@@ -92,11 +103,13 @@ def check_limits(text: str, blocks: list[Block], config: SegmentConfig = Segment
     ...
     dedup.errors.InputError: block 0 (line 1) is 3 characters long, above the limit of 2 (is it a file without blank lines? try --unit line, or raise --max-block-chars)
     """
-    if len(blocks) > config.max_blocks:
+    if config.max_blocks is not None and len(blocks) > config.max_blocks:
         raise InputError(
             f"input has more than {config.max_blocks:,} blocks, the single-document limit "
             "(split it and use 'dedup-text corpus', or raise --max-blocks)"
         )
+    if config.max_block_chars is None:
+        return
     for b in blocks:
         if len(b.span) > config.max_block_chars:
             line = text.count("\n", 0, b.span.start) + 1
