@@ -14,9 +14,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from dedup.io.read import decode
 from dedup.pipeline import Config, clean
@@ -205,6 +206,16 @@ def test_property_accounted_for_in_every_repair_mode(doc, mode) -> None:  # type
     assert check(doc.text, result.text, result.report) == []
 
 
+#: found by the long profile: pass 1 keeps the variant's first sentence as new content,
+#: pass 2 removes that line as a duplicate paragraph of the (unstitched) cut lines
+LINE_MODE_CUT_AND_VARIANT = (
+    "三是吨粮田骨子里司令官，动作故事同一公案论点\n\n华国锋警卫，波恩行星地方。生活量子力学充分，狠毒值得坚决黑陶石家庄，生理特别光学演习无动于衷平常轻易。\n\n"
+    "三是吨粮田骨子里司令官，动作故事同一公案论点建国锋警卫，波恩行星地方。生活量子力学充分，狠毒值得坚决黑陶石家庄，生理特别光学演习无动于衷平常轻易。\n"
+)
+
+
+@pytest.mark.xfail(strict=True, reason="known bug in line mode (reconstruct): not idempotent on a cut paragraph plus a variant copy; remove this mark once fixed")
+@example(SimpleNamespace(text=LINE_MODE_CUT_AND_VARIANT))
 @given(messy_documents())
 def test_property_idempotent_in_line_mode_too(doc) -> None:  # type: ignore[no-untyped-def]
     cfg = _mode("safe", "line")
