@@ -32,6 +32,10 @@ class MatchConfig:
     min_containment_shingles: int = 8
     #: keys longer than this skip the quadratic edit similarity (shingle scores decide)
     max_edit_chars: int = 20_000
+    #: below this many shingle co-occurrences (a single document, a small batch), contained
+    #: copies are also found exactly: LSH estimates Jaccard, and a short copy of a long text
+    #: has a low Jaccard however contained it is
+    exact_containment_budget: int = 2_000_000
     shingles: ShingleConfig = field(default_factory=ShingleConfig)
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     lsh: LSHConfig = field(default_factory=LSHConfig)
@@ -104,7 +108,8 @@ def find_clusters(keys: Sequence[str], config: MatchConfig = MatchConfig()) -> C
     cand = candidates_from_bands(bh, valid, config.lsh.max_bucket_pairs)
     del bh
     key_id, same = identical_pairs(keys)
-    pairs = unique_pairs(np.concatenate([cand, same]), max(n, 1))
+    contained = contained_pairs(fp.sets, config)
+    pairs = unique_pairs(np.concatenate([cand, same, contained]), max(n, 1))
     v = verify_pairs(pairs, keys, fp.sets, config, key_id=key_id, cjk=fp.cjk)
     scored = v.to_pairs()
     acc = np.flatnonzero(v.accepted)
@@ -117,6 +122,42 @@ def find_clusters(keys: Sequence[str], config: MatchConfig = MatchConfig()) -> C
         "clusters": len(clusters),
     }
     return ClusterResult(tuple(clusters), tuple(labels.tolist()), tuple(scored), stats)
+
+
+def contained_pairs(sets: ShingleSets, config: MatchConfig) -> np.ndarray:
+    """Pairs whose shorter set is at least ``config.containment`` inside the longer one, found exactly.
+
+    Counts shared shingles through an inverted index (sort by hash, pairs
+    within each group of equal hashes).  Only runs while the number of
+    co-occurrences stays within ``config.exact_containment_budget``; above it
+    (corpus scale) LSH alone proposes candidates.
+    """
+    sizes = sets.sizes
+    n = len(sizes)
+    empty = np.empty((0, 2), dtype=np.int64)
+    if n < 2 or not len(sets.hashes):
+        return empty
+    doc = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    order = np.lexsort((doc, sets.hashes))
+    h, d = sets.hashes[order], doc[order]
+    cut = np.flatnonzero(h[1:] != h[:-1]) + 1
+    starts = np.concatenate(([0], cut))
+    g = np.diff(np.concatenate((starts, [len(h)])))
+    if int(np.sum(g * (g - 1) // 2)) > config.exact_containment_budget:
+        return empty
+    codes = []
+    for size in np.unique(g[g >= 2]).tolist():
+        firsts = starts[g == size]
+        i, j = np.triu_indices(size, 1)
+        block = d[firsts[:, None] + np.arange(size)[None, :]]  # (groups, size), docs sorted in each
+        codes.append((block[:, i] * n + block[:, j]).ravel())
+    if not codes:
+        return empty
+    pair_codes, inter = np.unique(np.concatenate(codes), return_counts=True)
+    a, b = pair_codes // n, pair_codes % n
+    small = np.minimum(sizes[a], sizes[b])
+    keep = (inter >= config.containment * small) & (small >= config.min_containment_shingles)
+    return np.stack([a[keep], b[keep]], axis=1)
 
 
 @dataclass(frozen=True)

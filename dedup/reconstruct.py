@@ -69,6 +69,10 @@ class SentenceConfig:
     truncation_threshold: float = 0.9
 
 
+#: text that is moved keeps everything but list markers: a speaker-like prefix is content
+_MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
+
+
 def _ends_sentence(s: str) -> bool:
     s = s.rstrip()
     while s and s[-1] in CLOSERS:
@@ -144,17 +148,27 @@ class Reconstructor:
         last = matching_key(part[spans[-1][0] : spans[-1][1]], self.keys)
         if not last:
             return None
-        hit = self._truncation(last, full_keys)
-        if hit is None or not _ends_sentence(full[full_spans[hit[0]][0] : full_spans[hit[0]][1]]):
+        hit = self._prefix_of(last, full_keys)
+        if hit is None or not _ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]):
             return None
-        return full_spans[hit[0]][1]
+        return full_spans[hit][1]
+
+    def _prefix_of(self, key: str, pool: Sequence[str]) -> int | None:
+        """Index of the pool sentence that ``key`` is the (fuzzy) beginning of."""
+        best, best_score = None, self.cfg.truncation_threshold
+        for i, p in enumerate(pool):
+            if len(p) > len(key):
+                score = 1.0 if p.startswith(key) else fuzz.ratio(key, p[: len(key)]) / 100.0
+                if score >= best_score:
+                    best, best_score = i, score
+        return best
 
     def _complete_first(self, first: int, chosen: int, cid: int, upto: int) -> None:
         u, v = self.units[first], self.units[chosen]
         cur_first = self.draft.current(u.span.start, u.span.end)
         cur_chosen = self.draft.current(v.span.start, v.span.end)[:upto]
         # the first occurrence keeps its own list marker: it sits in its own list
-        m1, m2 = strip_marker(cur_first, self.keys), strip_marker(cur_chosen, self.keys)
+        m1, m2 = strip_marker(cur_first, _MARKERS_ONLY), strip_marker(cur_chosen, _MARKERS_ONLY)
         target = cur_first[:m1] + cur_chosen[m2:].rstrip()
         self.draft.rewrite(
             u.span,
@@ -176,6 +190,10 @@ class Reconstructor:
             pass
         hit = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=self.cfg.threshold * 100)
         if hit is None:
+            return None
+        # a sentence that says clearly more than the one it resembles is new content:
+        # removing it would lose its extra words
+        if len(key) > len(pool[hit[2]]) * 1.1 + 2:
             return None
         return hit[2], hit[1] / 100.0
 

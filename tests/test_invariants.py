@@ -214,7 +214,6 @@ LINE_MODE_CUT_AND_VARIANT = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason="known bug in line mode (reconstruct): not idempotent on a cut paragraph plus a variant copy; remove this mark once fixed")
 @example(SimpleNamespace(text=LINE_MODE_CUT_AND_VARIANT))
 @given(messy_documents())
 def test_property_idempotent_in_line_mode_too(doc) -> None:  # type: ignore[no-untyped-def]
