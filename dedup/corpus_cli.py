@@ -68,8 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clean", action=argparse.BooleanOptionalAction, default=True, help="run each kept document through the single-document cleaner (default: on)")
     p.add_argument("--annotate", action="store_true", help="write every document, duplicates too, with cluster and duplicate_of fields")
     p.add_argument("--encoding", metavar="ENC", help="decode text files with this encoding instead of detecting it")
-    p.add_argument("--max-bytes", type=_positive_int, metavar="N", help="largest single text file read (default 256 MiB)")
+    p.add_argument("--max-bytes", type=_positive_int, metavar="N", help="largest single text file read (default 32 MiB)")
     p.add_argument("--stats", action="store_true", help="print run statistics (JSON) on standard error")
+    p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML review page of the largest clusters (inputs are read a second time for their texts)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary or progress on standard error")
     return p
 
@@ -172,6 +173,8 @@ def _run(args: argparse.Namespace) -> int:
     fields = Fields(text=args.text_field, id=args.id_field)
     if args.format == "auto" and "-" in args.inputs:
         raise UsageError("give --format for standard input (jsonl, parquet or sogou)")
+    if args.html and "-" in args.inputs:
+        raise UsageError("--html re-reads the inputs and cannot be used with standard input")
     in_fmt = args.format if args.format != "auto" else sniff_format(args.inputs[0])
     out_fmt = output_format(args.output, in_fmt)  # type: ignore[arg-type]
     records = iter_records(args.inputs, args.format, fields, _read_config(args))
@@ -182,11 +185,15 @@ def _run(args: argparse.Namespace) -> int:
         writer = RecordWriter(args.output, out_fmt, fields)
         report = open_report(args.report) if args.report else None
         run = CorpusRun(records, config, fields=fields, engine=engine, index=args.index, progress=progress)
+        rows: list[dict[str, Any]] = []  # only kept for --html: a few small fields per document
         try:
             n_written = 0
             for doc in run:
+                row = doc.report()
                 if report is not None:
-                    report.write(doc.report())
+                    report.write(row)
+                if args.html and not doc.revised:
+                    rows.append({k: row.get(k) for k in ("id", "cluster", "duplicate_of", "score", "match", "cluster_size")})
                 if doc.revised or not (doc.kept or args.annotate):
                     continue
                 rec: dict[str, Any] = dict(doc.record or {})
@@ -197,9 +204,14 @@ def _run(args: argparse.Namespace) -> int:
                     rec["duplicate_of"] = doc.duplicate_of
                 writer.write(rec)
                 n_written += 1
+            html = _review_page(args, rows, fields, config) if args.html else None
             writer.commit()
             if report is not None:
                 report.commit()
+            if html is not None:
+                from .io.write import write_atomic
+
+                write_atomic(args.html, html)
             run.commit()
         finally:
             run.close()
@@ -222,6 +234,21 @@ def _run(args: argparse.Namespace) -> int:
     if args.stats:
         print(json.dumps(s, sort_keys=True), file=sys.stderr)
     return 0
+
+
+def _review_page(args: argparse.Namespace, rows: list[dict[str, Any]], fields: Any, config: Any) -> str:
+    """The corpus review page: sample the largest clusters, then re-read only their texts."""
+    from .io.records import iter_records
+    from .review import corpus_sample_ids, corpus_to_html
+
+    wanted = set(corpus_sample_ids(rows))
+    texts: dict[str, str] = {}
+    for rec in iter_records(args.inputs, args.format, fields, _read_config(args)):
+        key = str(rec.get(fields.id))
+        if key in wanted:
+            texts[key] = str(rec.get(fields.text) or "")
+    threshold = getattr(getattr(config, "match", None), "threshold", None)
+    return corpus_to_html(rows, texts, threshold=threshold, title="dedup corpus review: " + ", ".join(args.inputs))
 
 
 __all__ = ["build_parser", "run_corpus"]

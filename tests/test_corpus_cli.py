@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
 
 import orjson
@@ -194,3 +195,29 @@ def test_sigterm_stops_like_ctrl_c(tmp_path, monkeypatch, capsys):
     assert main(["corpus", str(src), "-o", str(tmp_path / "o.jsonl"), "--report", str(tmp_path / "r.jsonl"), "--workers", "1"]) == 130
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
     assert signal.getsignal(signal.SIGTERM) is before  # restored after the run
+
+
+def test_corpus_html_review_page(tmp_path):
+    import orjson
+
+    from dedup.cli import main
+    from dedup.testing import make_corpus
+
+    corpus = make_corpus(11, 120)
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in corpus.records))
+    page, rep = tmp_path / "review.html", tmp_path / "rep.jsonl"
+    assert main(["corpus", str(src), "-o", str(tmp_path / "out.jsonl"), "--report", str(rep), "--html", str(page), "--workers", "1", "-q"]) == 0
+    html = page.read_text(encoding="utf-8")
+    rows = [orjson.loads(line) for line in rep.read_bytes().splitlines()]
+    dup = next(r for r in rows if r["duplicate_of"] is not None)
+    assert f'id="doc-{dup["duplicate_of"]}"' in html or dup["duplicate_of"] in html
+    # self-contained: no script, stylesheet or image is fetched from anywhere
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=", html)
+
+
+def test_corpus_html_refuses_stdin(tmp_path, capsys):
+    from dedup.cli import main
+
+    assert main(["corpus", "-", "--format", "jsonl", "-o", str(tmp_path / "o.jsonl"), "--html", str(tmp_path / "r.html")]) == 2
+    assert "--html" in capsys.readouterr().err
