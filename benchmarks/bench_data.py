@@ -1,45 +1,18 @@
-"""Generated benchmark corpora, quickly: the same generator as :mod:`dedup.testing`, with its word table cached.
+"""Generated benchmark corpora: :mod:`dedup.testing`'s generator, with its truth labels.
 
-``dedup.testing.synthetic_paragraphs`` draws every clause with
-``random.choices(words, weights=...)``, which rebuilds a 30,000-entry
-cumulative table on each call (~2 ms); for 10^5 documents that is half an
-hour.  :func:`paragraph_pool` draws from the same words with the same
-weights but passes ``cum_weights`` once, so a 100k-document corpus takes
-seconds.  Documents then come from :func:`dedup.testing.make_corpus` with
-that pool, so the truth labels are the library's own.
+:func:`paragraph_pool` is ``dedup.testing.synthetic_paragraphs`` (jieba
+dictionary words drawn with precomputed cumulative weights); documents come
+from :func:`dedup.testing.make_corpus` with that pool.
 """
 
 from __future__ import annotations
 
-import itertools
-import random
-from functools import lru_cache
-
-from dedup.testing import Corpus, _dictionary_words, make_corpus
-
-
-@lru_cache(maxsize=1)
-def _table() -> tuple[tuple[str, ...], list[float]]:
-    words, weights = _dictionary_words()
-    return words, list(itertools.accumulate(weights))
+from dedup.testing import Corpus, make_corpus, synthetic_paragraphs
 
 
 def paragraph_pool(seed: int, n: int, *, min_chars: int = 60, max_chars: int = 240) -> list[str]:
-    """``n`` distinct Chinese paragraphs built like ``synthetic_paragraphs`` (1-3 clauses per sentence)."""
-    words, cum = _table()
-    rng = random.Random(seed)
-    out: list[str] = []
-    seen: set[str] = set()
-    while len(out) < n:
-        target = rng.randint(min_chars, max_chars)
-        p = ""
-        while len(p) < target:
-            clauses = ["".join(rng.choices(words, cum_weights=cum, k=rng.randint(3, 8))) for _ in range(rng.randint(1, 3))]
-            p += "，".join(clauses) + "。"
-        if p not in seen:
-            seen.add(p)
-            out.append(p)
-    return out
+    """``n`` distinct Chinese paragraphs (``dedup.testing.synthetic_paragraphs``)."""
+    return synthetic_paragraphs(seed, n, min_chars=min_chars, max_chars=max_chars)
 
 
 def corpus(seed: int, n_docs: int, **knobs) -> Corpus:  # type: ignore[no-untyped-def]

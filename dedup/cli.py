@@ -89,7 +89,14 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     limits = {"max_blocks": args.max_blocks or DEFAULT_MAX_BLOCKS, "max_block_chars": args.max_block_chars or DEFAULT_MAX_BLOCK_CHARS}
     cfg = dataclasses.replace(cfg, segment=dataclasses.replace(cfg.segment, **limits))
     cfg = dataclasses.replace(cfg, repair=dataclasses.replace(cfg.repair, mode=args.repair))
-    read = cfg.read
+    return dataclasses.replace(cfg, read=read_config_from_args(args))
+
+
+def read_config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The reader's settings from ``--encoding`` and ``--max-bytes`` (shared with ``corpus``)."""
+    from .io.read import ReadConfig
+
+    read = ReadConfig()
     if args.encoding:
         import codecs
 
@@ -100,7 +107,7 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         read = dataclasses.replace(read, encoding=args.encoding)
     if args.max_bytes:
         read = dataclasses.replace(read, max_bytes=args.max_bytes)
-    return dataclasses.replace(cfg, read=read)
+    return read
 
 
 def _run(argv: Sequence[str]) -> int:

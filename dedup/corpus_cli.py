@@ -96,20 +96,9 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _read_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .io.read import ReadConfig
+    from .cli import read_config_from_args
 
-    read = ReadConfig()
-    if args.encoding:
-        import codecs
-
-        try:
-            codecs.lookup(args.encoding)
-        except LookupError:
-            raise UsageError(f"unknown encoding {args.encoding!r}") from None
-        read = dataclasses.replace(read, encoding=args.encoding)
-    if args.max_bytes:
-        read = dataclasses.replace(read, max_bytes=args.max_bytes)
-    return read
+    return read_config_from_args(args)
 
 
 def _check_paths(args: argparse.Namespace) -> None:
