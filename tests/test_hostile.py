@@ -184,8 +184,14 @@ def test_lone_surrogates_in_library_text_are_accounted_for() -> None:
     result.text.encode("utf-8")  # the output is valid UTF-8
 
 
+def _interruptible() -> None:
+    """Give the child the default SIGINT action: a test run started as a background job
+    ignores SIGINT, children inherit that, and Ctrl-C would then never arrive."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _cli(*args: str, **kw):  # type: ignore[no-untyped-def]
-    return subprocess.Popen([sys.executable, "-m", "dedup.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+    return subprocess.Popen([sys.executable, "-m", "dedup.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_interruptible, **kw)
 
 
 def _big_input(tmp: Path) -> Path:
@@ -221,14 +227,15 @@ def test_pipe_closed_mid_output_exits_quietly(tmp_path: Path) -> None:
 def test_ctrl_c_while_reading_stdin(tmp_path: Path) -> None:
     """SIGINT mid-run: exit 130, one line, and the output and report do not exist."""
     out, rep = tmp_path / "o.txt", tmp_path / "r.json"
-    proc = subprocess.Popen([sys.executable, "-m", "dedup.cli", "-", "-o", str(out), "--report", str(rep)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = _cli("-", "-o", str(out), "--report", str(rep), stdin=subprocess.PIPE)
     assert proc.stdin is not None and proc.stderr is not None
     proc.stdin.write(ZH.encode() * 100)
     proc.stdin.flush()  # half the input is in, the rest never comes
     time.sleep(3)  # interpreter and imports are up; the reader waits on stdin
     proc.send_signal(signal.SIGINT)
+    code = proc.wait(timeout=60)
     err = proc.stderr.read().decode()
-    assert proc.wait(timeout=60) == 130, err
+    assert code == 130, err
     assert err == "dedup-text: interrupted; no output was written\n"
     proc.stdin.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == []
@@ -263,6 +270,7 @@ def test_ctrl_c_in_the_middle_of_a_corpus_run(tmp_path: Path) -> None:
         [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out_dir / "o.jsonl"), "--report", str(out_dir / "r.jsonl"), "--workers", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=_interruptible,
     )
     time.sleep(6)
     assert proc.poll() is None, "the corpus run finished before it could be interrupted: make the corpus bigger"
