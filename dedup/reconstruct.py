@@ -64,7 +64,7 @@ class SentenceConfig:
     #: is a duplicate (0.75 keeps OCR-damaged copies out; benchmarks/tune_defaults.py)
     threshold: float = 0.75
     #: sentences with keys at least this long are removed when repeated anywhere in the document
-    min_global_chars: int = 10
+    min_global_chars: int = 8
     #: an unfinished last sentence of a copy is a truncation when this similar to the start of a kept one
     truncation_threshold: float = 0.9
 

@@ -13,7 +13,9 @@ SEED = ROOT / "examples" / "seed_zh_press.txt"
 
 # "ci" is quick and runs by default; "long" is for the dedicated property run:
 #   HYPOTHESIS_PROFILE=long python -m pytest tests -k property
-settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# "ci" is derandomized: the same examples on every run, so CI never flakes on a rare case
+# (the long profile explores with fresh randomness and is where rare cases are hunted)
+settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("long", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 

@@ -42,6 +42,17 @@ def plain_clusters(keys, config):
             j = first.setdefault(k, i)
             if j != i:
                 pair_set.add((j, i))
+    # contained copies, found exactly while the shingle co-occurrences stay within budget
+    py_sets = [set(s.tolist()) for s in sets]
+    holders: dict[int, int] = {}
+    for s in py_sets:
+        for h in s:
+            holders[h] = holders.get(h, 0) + 1
+    if sum(g * (g - 1) // 2 for g in holders.values()) <= config.exact_containment_budget:
+        for i, j in combinations(range(n), 2):
+            small = min(len(py_sets[i]), len(py_sets[j]))
+            if small >= config.min_containment_shingles and len(py_sets[i] & py_sets[j]) >= config.containment * small:
+                pair_set.add((i, j))
     scored = [score_pair(i, j, keys, sets, config) for i, j in sorted(pair_set)]
     parent = list(range(n))
 
