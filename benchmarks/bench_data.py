@@ -7,7 +7,7 @@ from :func:`dedup.testing.make_corpus` with that pool.
 
 from __future__ import annotations
 
-from dedup.testing import Corpus, make_corpus, synthetic_paragraphs
+from dedup.testing import Corpus, _dictionary_words, make_corpus, synthetic_paragraphs
 
 
 def paragraph_pool(seed: int, n: int, *, min_chars: int = 60, max_chars: int = 240) -> list[str]:
@@ -46,7 +46,7 @@ def seed_sized_paragraphs(seed: int, n: int, *, mean_chars: int = 114, dup_fract
     """
     import numpy as np
 
-    words, cum = _table()
+    words, cum = _dictionary_words()  # cumulative weights
     rng = np.random.default_rng(seed)
     cw = np.asarray(cum)
     word_len = np.fromiter(map(len, words), dtype=np.int64, count=len(words))

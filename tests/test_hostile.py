@@ -18,7 +18,6 @@ paths are tested on small inputs with small limits.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import struct
 import subprocess
