@@ -10,6 +10,7 @@ ever happens inside matching keys (:mod:`dedup.fingerprint.keys`).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,6 +48,20 @@ def _ftfy_config(cfg: UnicodeConfig):  # type: ignore[no-untyped-def]
     )
 
 
+#: characters ftfy can act on with the CJK-safe settings: controls, Latin-1 and the Latin,
+#: Greek and Cyrillic ranges that mojibake decodes to, box drawing (cp437), ligatures,
+#: surrogates, U+FFFD, invisible format characters, HTML entities, terminal escapes, and
+#: the symbols MacRoman/Windows mojibake is made of (√ ≤ ‚ „ ‰ † • € ™ ◊).
+#: Text without any of them (typical Chinese text) skips ftfy entirely.
+_FTFY_MATTER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\u04ff\u2500-\u259f\ufb00-\ufb06\ud800-\udfff"
+    "\ufffd\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffc&\x1b"
+    # what MacRoman and Windows code pages decode UTF-8 lead bytes to (not the quotes,
+    # dashes and ellipsis that Chinese text uses itself)
+    "\u2200-\u22ff\u201a\u201e\u2020-\u2022\u2030\u2039\u203a\u2044\u20ac\u2122\u25ca]"
+)
+
+
 def fix_unicode(text: str, config: UnicodeConfig = UnicodeConfig()) -> tuple[str, list[str]]:
     """Fix mojibake and Unicode oddities; return the text and ftfy's plan.
 
@@ -59,10 +74,15 @@ def fix_unicode(text: str, config: UnicodeConfig = UnicodeConfig()) -> tuple[str
     """
     if text.isascii() and "&" not in text and "\x1b" not in text:
         return text, []
-    import ftfy
+    if _FTFY_MATTER.search(text):
+        import ftfy  # lazy: ~0.15 s, paid only by text that ftfy could change
 
-    fixed, plan = ftfy.fix_and_explain(text, config=_ftfy_config(config))
-    steps = [f"{kind}:{name}" for kind, name in (plan or [])] if fixed != text else []
+        fixed, plan = ftfy.fix_and_explain(text, config=_ftfy_config(config))
+        steps = [f"{kind}:{name}" for kind, name in (plan or [])] if fixed != text else []
+    else:
+        # nothing ftfy acts on (with CJK-safe settings) but normalisation
+        fixed = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+        steps = ["normalize:NFC"] if fixed != text else []
     if config.fix_gbk_mojibake and not fixed.isascii():
         from .mojibake import fix_gbk_mojibake
 
