@@ -351,18 +351,23 @@ def read_path(path: str | os.PathLike[str], config: ReadConfig = ReadConfig()) -
             )
         with open(path, "rb") as f:
             data = f.read()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory (use 'dedup-text corpus' for folders)") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        raise input_error(path, exc, directory_hint="use 'dedup-text corpus' for folders") from None
     try:
         return decode(data, config)
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from None
+
+
+def input_error(path: str | os.PathLike[str], exc: OSError, *, directory_hint: str) -> InputError:
+    """The one-line error for an input that cannot be opened or read."""
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{path}: no such file")
+    if isinstance(exc, IsADirectoryError):
+        return InputError(f"{path}: is a directory ({directory_hint})")
+    if isinstance(exc, PermissionError):
+        return InputError(f"{path}: permission denied")
+    return InputError(f"{path}: cannot read ({exc.strerror})")
 
 
 def _read_limited(stream: BinaryIO, limit: int) -> bytes:

@@ -26,7 +26,7 @@ from typing import IO, Any, Iterable, Iterator, Literal
 import orjson
 
 from ..errors import InputError, OutputError, UsageError
-from .read import ReadConfig, decode
+from .read import ReadConfig, decode, input_error
 
 Format = Literal["jsonl", "parquet", "text", "sogou"]
 FORMATS: tuple[str, ...] = ("jsonl", "parquet", "text", "sogou")
@@ -134,14 +134,8 @@ def _open_binary(path: str) -> IO[bytes]:
         return sys.stdin.buffer
     try:
         return open(path, "rb")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory (use --format text for a folder of text files)") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        raise input_error(path, exc, directory_hint="use --format text for a folder of text files") from None
 
 
 def _normalise(rec: Any, fields: Fields, where: str, default_id: str) -> dict[str, Any]:
