@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+
+from dedup.testing import external_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def external() -> Path:
     """../shared/data/external beside the checkout (or $DEDUP_EXTERNAL_DATA)."""
-    env = os.environ.get("DEDUP_EXTERNAL_DATA")
-    if env:
-        return Path(env)
-    for base in (ROOT, *ROOT.parents):
-        cand = base / "shared" / "data" / "external"
-        if cand.is_dir():
-            return cand
-    raise SystemExit("../shared/data/external not found; set DEDUP_EXTERNAL_DATA")
+    try:
+        return external_data_dir(ROOT)
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def acc_sentences(name: str) -> list[str]:

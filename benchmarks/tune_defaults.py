@@ -21,16 +21,14 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from dedup import Config, clean
-from dedup.testing import load_paragraphs, make_messy_document, pair_scores, synthetic_paragraphs
+from dedup.testing import external_data_dir, load_paragraphs, make_messy_document, pair_scores, synthetic_paragraphs
 
 
 def _docs(n: int, synthetic: bool, max_variants: int):
     if synthetic:
         pool = synthetic_paragraphs(0, 400, min_chars=30, max_chars=200)
     else:
-        here = Path(__file__).resolve()
-        wiki = next(p / "shared/data/external/wiki-zh-200/wiki_zh_200.txt" for p in here.parents if (p / "shared/data/external").is_dir())
-        pool = load_paragraphs(wiki, min_chars=30)
+        pool = load_paragraphs(external_data_dir(Path(__file__).resolve()) / "wiki-zh-200" / "wiki_zh_200.txt", min_chars=30)
     out = []
     for seed in range(n):
         rng = random.Random(seed)

@@ -28,7 +28,10 @@ import os
 import random
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _ORDINALS = "一二三四五六七八九十"
 _COMMON = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处府理世保制"
@@ -85,6 +88,25 @@ def synthetic_paragraphs(seed: int, n: int, *, min_chars: int = 40, max_chars: i
             seen.add(p)
             out.append(p)
     return out
+
+
+def external_data_dir(start: str | os.PathLike[str] | None = None) -> "Path":
+    """Where evaluation data lives: ``$DEDUP_EXTERNAL_DATA``, else ``shared/data/external``
+    in the first folder at or above ``start`` (default: this checkout) that has one.
+
+    The data is used by tests and benchmarks, never shipped in the package.
+    """
+    from pathlib import Path
+
+    env = os.environ.get("DEDUP_EXTERNAL_DATA")
+    if env:
+        return Path(env)
+    here = Path(start) if start is not None else Path(__file__).resolve().parent.parent
+    for base in (here, *here.parents):
+        cand = base / "shared" / "data" / "external"
+        if cand.is_dir():
+            return cand
+    raise FileNotFoundError("../shared/data/external not found; set DEDUP_EXTERNAL_DATA")
 
 
 def load_paragraphs(path: str | os.PathLike[str], *, min_chars: int = 20) -> list[str]:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from dedup.testing import external_data_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "seed_zh_press.txt"
 
@@ -20,21 +22,9 @@ settings.register_profile("long", max_examples=3000, deadline=None, suppress_hea
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-def _find_external() -> Path:
-    """../shared/data/external beside the checkout (CI lays a copy of shared/ there)."""
-    env = os.environ.get("DEDUP_EXTERNAL_DATA")
-    if env:
-        return Path(env)
-    for base in (ROOT, *ROOT.parents):
-        cand = base / "shared" / "data" / "external"
-        if cand.is_dir():
-            return cand
-    raise RuntimeError("../shared/data/external not found; set DEDUP_EXTERNAL_DATA")
-
-
 @pytest.fixture(scope="session")
 def external() -> Path:
-    return _find_external()
+    return external_data_dir(ROOT)
 
 
 @pytest.fixture(scope="session")
