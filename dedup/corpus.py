@@ -728,7 +728,8 @@ class CorpusRun:
         accepted = cache["accepted"][self._lookup(cache, cand)] if len(cand) else np.empty(0, bool)
         edges = cand[accepted]
         self.stats["accepted_pairs"] = int(len(edges))
-        comp = components(n, edges)
+        # the engine may label components without gathering the edges (Dask beyond one node)
+        comp = self.engine.components(n, edges)
         units, owner_doc = idx.units()
         boiler, threshold = boilerplate_table(units, owner_doc, comp, self.config.boilerplate)
         content = content_lengths(keylen, boiler, units, idx.unit_lengths(), owner_doc)

@@ -33,6 +33,10 @@ class Engine(Protocol):
         """Candidate pairs from runs of equal ``(band, hash)``, as :func:`dedup.corpus.bucket_pairs`."""
         ...
 
+    def components(self, n: int, edges: np.ndarray) -> np.ndarray:
+        """Connected-component label of each of ``n`` nodes, as :func:`dedup.corpus.components`."""
+        ...
+
     def close(self) -> None:
         ...
 

@@ -85,6 +85,11 @@ class DaskEngine:
             return np.empty((0, 2), np.int64)
         return np.unique(pairs[["a", "b"]].to_numpy(np.int64), axis=0)
 
+    def components(self, n: int, edges: np.ndarray) -> np.ndarray:
+        from ..corpus import components
+
+        return components(n, edges)
+
     def close(self) -> None:
         try:
             self.client.close()

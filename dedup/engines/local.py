@@ -60,6 +60,11 @@ class LocalEngine:
         pairs = np.concatenate(out) if out else np.empty((0, 2), np.int64)
         return np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), np.int64)
 
+    def components(self, n: int, edges: np.ndarray) -> np.ndarray:
+        from ..corpus import components
+
+        return components(n, edges)
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
