@@ -5,9 +5,15 @@ submitted as tasks, and the LSH step — group every ``(band, band hash)`` key
 and pair its members — is a ``dask.dataframe`` shuffle on that key followed
 by :func:`dedup.corpus.bucket_pairs` on each partition.  Because a key lands
 wholly in one partition and pairs are sorted and de-duplicated at the end,
-the candidate pairs are exactly those of the local engine.  Edges and
-connected components are then gathered to this process (scipy), which holds
-while the edge list fits in memory (8 bytes per verified duplicate pair).
+the candidate pairs are exactly those of the local engine.
+
+Connected components are labelled with scipy in this process while the graph
+is small (``gather_edges``, default 20 million edges: scipy's CSR copy of such
+a graph is ~0.5 GB); beyond that, by the large-star / small-star rounds of
+:mod:`dedup.graph` on the cluster: each round shuffles the edges on one
+endpoint and applies the same numpy step to every partition, and only the
+labels (8 bytes per document) come back.  Both give each document the
+smallest document of its component, so the clusters are the same.
 """
 
 from __future__ import annotations
@@ -41,11 +47,57 @@ def _partition_pairs(df, limit: int):  # type: ignore[no-untyped-def]
     return pd.DataFrame({"a": p[:, 0], "b": p[:, 1]})
 
 
-class DaskEngine:
-    """Runs tasks on a scheduler at ``scheduler``, or on a ``LocalCluster`` it starts (and stops)."""
+_EDGES_META = {"a": np.int64, "b": np.int64}
 
-    def __init__(self, workers: int | None = None, scheduler: str | None = None, *, processes: bool = True) -> None:
+
+def _frame(e: np.ndarray):  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    return pd.DataFrame({"a": e[:, 0], "b": e[:, 1]})
+
+
+def _large_star(df):  # type: ignore[no-untyped-def]
+    """Large-star step of one partition of directed edges ``(u, v)`` shuffled on ``u``."""
+    from ..graph import large_star_part
+
+    return _frame(large_star_part(df["u"].to_numpy(np.int64), df["v"].to_numpy(np.int64)))
+
+
+def _small_star(df):  # type: ignore[no-untyped-def]
+    """Small-star step of one partition of edges ``(a, b)`` shuffled on ``b``."""
+    from ..graph import small_star_part
+
+    return _frame(small_star_part(df["a"].to_numpy(np.int64), df["b"].to_numpy(np.int64)))
+
+
+def _unsettled(df):  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    from ..graph import unsettled_part
+
+    return pd.Series([unsettled_part(df["u"].to_numpy(np.int64), df["v"].to_numpy(np.int64))], dtype=np.int64)
+
+
+class DaskEngine:
+    """Runs tasks on a scheduler at ``scheduler``, or on a ``LocalCluster`` it starts (and stops).
+
+    ``gather_edges``: up to this many edges, components are labelled here with
+    scipy; above it, on the cluster (see the module docstring).
+    """
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        scheduler: str | None = None,
+        *,
+        processes: bool = True,
+        gather_edges: int = 20_000_000,
+        max_rounds: int = 200,
+    ) -> None:
         distributed = _require()
+        self.gather_edges = gather_edges
+        self.max_rounds = max_rounds
+        self.rounds = 0
         self._cluster = None
         try:
             if scheduler:
@@ -88,7 +140,39 @@ class DaskEngine:
     def components(self, n: int, edges: np.ndarray) -> np.ndarray:
         from ..corpus import components
 
-        return components(n, edges)
+        if len(edges) <= self.gather_edges:
+            return components(n, edges)
+        return self.star_components(n, edges)
+
+    def star_components(self, n: int, edges: np.ndarray) -> np.ndarray:
+        """:func:`dedup.graph.star_components` with every round on the cluster.
+
+        Each round persists its edges, so the task graph never grows with the
+        number of rounds; the stopping test (no unsettled node) is one small
+        sum per round.
+        """
+        import dask.dataframe as dd
+        import pandas as pd
+
+        from ..graph import canonical, star_labels
+
+        e = canonical(edges)
+        if not len(e):
+            return np.arange(n, dtype=np.int64)
+        nparts = max(2 * self.workers, len(e) // 2_000_000 + 1)
+        meta = pd.DataFrame({k: np.empty(0, t) for k, t in _EDGES_META.items()})
+        cur = dd.from_pandas(_frame(e), npartitions=nparts).persist()
+        del e
+        for r in range(self.max_rounds):
+            both = dd.concat([cur.rename(columns={"a": "u", "b": "v"}), cur.rename(columns={"b": "u", "a": "v"})])
+            by_u = both.shuffle(on="u", npartitions=nparts).persist()
+            if int(by_u.map_partitions(_unsettled, meta=pd.Series(dtype=np.int64)).sum().compute()) == 0:
+                self.rounds = r
+                stars = cur.compute()
+                return star_labels(n, stars[["a", "b"]].to_numpy(np.int64))
+            large = by_u.map_partitions(_large_star, meta=meta)
+            cur = large.shuffle(on="b", npartitions=nparts).map_partitions(_small_star, meta=meta).persist()
+        raise RuntimeError(f"connected components did not settle in {self.max_rounds} rounds")
 
     def close(self) -> None:
         try:
