@@ -49,6 +49,7 @@ from typing import Any, Iterable, Iterator, Literal, Sequence
 import numpy as np
 import orjson
 
+from .checkpoint import Checkpoint
 from .cluster import MatchConfig, score_pair
 from .errors import InputError
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key
@@ -574,6 +575,14 @@ class CorpusRun:
     one per earlier indexed document whose decision changed; call
     :meth:`commit` to make an index durable, :meth:`close` to free temporary
     files.  ``stats`` fills in as the run goes.
+
+    With ``checkpoint`` (a folder, or a :class:`~dedup.checkpoint.Checkpoint`),
+    every batch result of the three costly stages is stored as it arrives and
+    read back by a later run that asks for it (the same command rerun after a
+    crash): only missing batches are computed, and the results are the same
+    bytes.  ``stats`` then counts ``resumed_batches_<stage>`` and
+    ``computed_batches_<stage>``.  The folder is left in place; remove it
+    with ``run.checkpoint.remove()`` once the outputs are safe.
     """
 
     def __init__(
@@ -586,6 +595,7 @@ class CorpusRun:
         index: str | os.PathLike[str] | None = None,
         progress: bool = False,
         work_dir: str | None = None,
+        checkpoint: str | os.PathLike[str] | Checkpoint | None = None,
     ) -> None:
         from .engines.local import LocalEngine
 
@@ -595,12 +605,36 @@ class CorpusRun:
         self.engine = engine or LocalEngine(1)
         self.progress = progress
         self.index = Index.open(index, config.index_settings())
+        #: finished stage results, read back instead of recomputed (see :mod:`dedup.checkpoint`)
+        self.checkpoint: Checkpoint | None = None
+        self._own_checkpoint = False
+        if isinstance(checkpoint, Checkpoint):
+            self.checkpoint = checkpoint
+        elif checkpoint is not None:
+            try:
+                self.checkpoint = Checkpoint.open(checkpoint)
+            except BaseException:
+                self.index.close()
+                raise
+            self._own_checkpoint = True
+        self._checkpoint_before = dict(self.checkpoint.counts) if self.checkpoint is not None else {}
         self._work = tempfile.TemporaryDirectory(prefix="dedup-corpus-spill-", dir=work_dir)
         self.stats: dict[str, Any] = {}
         self._state: dict[str, np.ndarray] | None = None
         self._verified: dict[str, np.ndarray] | None = None
         self._boiler: tuple[np.ndarray, np.ndarray, int] = (np.empty(0, np.uint64), np.empty(0, np.int64), 0)
         self._done = False
+
+    def _imap(self, stage: str, fn: Any, items: Iterable[Any], *args: Any) -> Iterator[Any]:
+        """The engine's ``imap``, through the checkpoint when there is one (same results, same order)."""
+        if self.checkpoint is None:
+            yield from self.engine.imap(fn, items, *args)
+            return
+        try:
+            yield from self.checkpoint.imap(self.engine, stage, fn, items, *args)
+        finally:
+            # this run's counts (a Checkpoint object may serve several runs)
+            self.stats.update({k: v - self._checkpoint_before.get(k, 0) for k, v in self.checkpoint.counts.items()})
 
     # -- stage 1: read, spill, fingerprint ---------------------------------------------
     def _fingerprint(self) -> tuple[int, int]:
@@ -633,7 +667,7 @@ class CorpusRun:
                 yield out
 
         try:
-            for p in self.engine.imap(fingerprint_batch, texts(), self.config):
+            for p in self._imap("fingerprint", fingerprint_batch, texts(), self.config):
                 for k in p.keys:
                     b = k.encode("utf-8", "surrogatepass")
                     keys_f.write(b)
@@ -688,7 +722,7 @@ class CorpusRun:
 
         bar = _bar(self.progress, "verify", "pairs", total=len(todo))
         results = []
-        for r in self.engine.imap(verify_pairs, jobs(), self.config.match):
+        for r in self._imap("verify", verify_pairs, jobs(), self.config.match):
             results.append(r)
             if bar:
                 bar.update(len(r))
@@ -827,7 +861,7 @@ class CorpusRun:
 
         removed = 0
         try:
-            for fins in self.engine.imap(finish_batch, jobs(), boiler, owners, self.config):
+            for fins in self._imap("finish", finish_batch, jobs(), boiler, owners, self.config):
                 g0, recs = pending.popleft()
                 for i, (rec, fin) in enumerate(zip(recs, fins)):
                     removed += fin.boilerplate_removed > 0
@@ -863,7 +897,10 @@ class CorpusRun:
         self.index.commit(self._verified, self._state)
 
     def close(self) -> None:
+        """Free temporary files and locks; a checkpoint's entries stay (see :meth:`Checkpoint.remove`)."""
         self.index.close()
+        if self.checkpoint is not None and self._own_checkpoint:
+            self.checkpoint.close()
         self._work.cleanup()
 
 
@@ -885,6 +922,8 @@ def dedup_records(
     workers: int = 1,
     index: str | os.PathLike[str] | None = None,
     progress: bool = False,
+    checkpoint: str | os.PathLike[str] | None = None,
+    keep_checkpoint: bool = False,
 ) -> Iterator[CorpusDoc]:
     """Deduplicate a stream of record dicts; yields a :class:`CorpusDoc` per record, in input order.
 
@@ -893,7 +932,9 @@ def dedup_records(
     may duplicate one later in the stream); records wait in a temporary file,
     not in memory.  With ``index``, earlier documents whose decision changed
     follow (``revised=True``) and the index is committed when the iterator is
-    exhausted.
+    exhausted.  With ``checkpoint`` (a folder), finished batches are kept
+    there, so that the same call after a crash resumes them; the folder is
+    removed when the iterator is exhausted, unless ``keep_checkpoint``.
 
     >>> docs = [{"id": "a", "text": "推进义务教育优质均衡发展，助力双减政策落地见效。"},
     ...         {"id": "b", "text": "推进义务教育优质均衡发展，助力“双减”政策落地见效！"},
@@ -914,10 +955,12 @@ def dedup_records(
             rid = rec.get(id_field)
             yield {**rec, id_field: str(n) if rid is None else str(rid)}
 
-    run = CorpusRun(normalised(), config, fields=fields, engine=eng, index=index, progress=progress)
+    run = CorpusRun(normalised(), config, fields=fields, engine=eng, index=index, progress=progress, checkpoint=checkpoint)
     try:
         yield from run
         run.commit()
+        if run.checkpoint is not None and not keep_checkpoint:
+            run.checkpoint.remove()
     finally:
         run.close()
         if own_engine:
