@@ -2,11 +2,12 @@
 
     dedup-text corpus INPUT... -o OUT [--report REPORT.jsonl] [--format auto|jsonl|parquet|text|sogou]
         [--text-field text] [--id-field id] [--engine local|dask] [--scheduler ADDRESS]
-        [--workers N] [--index DIR] ...
+        [--workers N] [--index DIR] [--checkpoint DIR] ...
 
 Outputs (the kept documents, cleaned; the report, one JSON line per input
 document) are written to temporary files and renamed only when the whole run
-succeeded; an index is committed after them.  Errors are one line
+succeeded; an index is committed after them, and the checkpoint folder
+(finished stage results that let a rerun resume) is removed last.  Errors are one line
 (:mod:`dedup.errors`), mapped to exit codes by :func:`dedup.cli.main`.
 """
 
@@ -57,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", metavar="ADDRESS", help="dask scheduler address (default: start a LocalCluster)")
     p.add_argument("--workers", type=_positive_int, metavar="N", help=f"worker processes (default: all {os.cpu_count()} cores); results do not depend on it")
     p.add_argument("--index", metavar="DIR", help="persistent index: deduplicate against every document added before, and add these")
+    p.add_argument(
+        "--checkpoint",
+        metavar="DIR",
+        help="keep finished stage results in DIR; rerunning the same command after a crash or Ctrl-C reuses them "
+        "(results are identical). Removed after a successful run. Default with --index: INDEX/checkpoint",
+    )
+    p.add_argument("--keep-checkpoint", action="store_true", help="do not remove the checkpoint folder after a successful run")
+    p.add_argument("--no-checkpoint", action="store_true", help="keep no stage results (not even under --index)")
     p.add_argument("--batch-size", type=_positive_int, default=500, metavar="N", help="documents per task (default 500); bounds memory")
     p.add_argument("--threshold", type=_fraction, metavar="X", help="edit similarity at which documents are near-duplicates (default 0.85)")
     p.add_argument("--keep", choices=("most_complete", "earliest"), default="most_complete", help="which document a cluster keeps (default: most complete, then majority, then earliest)")
@@ -120,6 +129,39 @@ def _check_paths(args: argparse.Namespace) -> None:
     for path in args.inputs:
         if out and path != "-" and os.path.abspath(path) == out:
             raise UsageError(f"-o {args.output} is also an input; choose another output")
+    if args.checkpoint and args.no_checkpoint:
+        raise UsageError("--checkpoint and --no-checkpoint contradict each other")
+    ck = checkpoint_dir(args)
+    if args.keep_checkpoint and ck is None:
+        raise UsageError("--keep-checkpoint needs --checkpoint DIR (or --index)")
+    if args.checkpoint:
+        where = os.path.abspath(args.checkpoint)
+        taken = {os.path.abspath(p): f"an input ({p})" for p in args.inputs if p != "-"}
+        for flag, path in (("-o", args.output), ("--report", args.report), ("--html", args.html), ("--index", args.index)):
+            if path and path != "-":
+                taken[os.path.abspath(path)] = f"{flag} {path}"
+        if where in taken:
+            raise UsageError(f"--checkpoint {args.checkpoint} is also {taken[where]}; choose another folder")
+        if os.path.exists(where) and not os.path.isdir(where):
+            raise UsageError(f"--checkpoint {args.checkpoint}: exists and is not a folder")
+
+
+def checkpoint_dir(args: argparse.Namespace) -> str | None:
+    """Where stage results are kept: ``--checkpoint``, else ``INDEX/checkpoint`` with ``--index``.
+
+    An incremental run is the kind that is long and repeated, so it is
+    resumable by default; the folder is removed after success like any
+    temporary file (``--keep-checkpoint`` keeps it).  Index maintenance only
+    removes the index's own leftovers (``seg-``, ``verified-``, ``state-``,
+    ``.pending-``), never this folder.
+    """
+    if args.no_checkpoint:
+        return None
+    if args.checkpoint:
+        return str(args.checkpoint)
+    if args.index:
+        return os.path.join(args.index, "checkpoint")
+    return None
 
 
 def _terminate_like_interrupt():  # type: ignore[no-untyped-def]
@@ -173,7 +215,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         writer = RecordWriter(args.output, out_fmt, fields)
         report = open_report(args.report) if args.report else None
-        run = CorpusRun(records, config, fields=fields, engine=engine, index=args.index, progress=progress)
+        run = CorpusRun(records, config, fields=fields, engine=engine, index=args.index, progress=progress, checkpoint=checkpoint_dir(args))
         rows: list[dict[str, Any]] = []  # only kept for --html: a few small fields per document
         try:
             n_written = 0
@@ -202,6 +244,8 @@ def _run(args: argparse.Namespace) -> int:
 
                 write_atomic(args.html, html)
             run.commit()
+            if run.checkpoint is not None and not args.keep_checkpoint:
+                run.checkpoint.remove()  # the outputs are safe: the stage results have served
         finally:
             run.close()
     except BaseException:
@@ -217,12 +261,23 @@ def _run(args: argparse.Namespace) -> int:
             f"{PROG} corpus: {s['documents']} documents -> {s['kept']} kept, {s['documents'] - s['kept']} duplicates "
             f"in {s['clusters']} clusters; {s['boilerplate_units']} boilerplate units, removed from {s['docs_with_boilerplate_removed']} documents"
             + (f"; {s['revised']} earlier decisions revised" if s.get("revised") else "")
+            + _resumed_note(s, checkpoint_dir(args))
             + (f"; report: {args.report}" if args.report else ""),
             file=sys.stderr,
         )
     if args.stats:
         print(json.dumps(s, sort_keys=True), file=sys.stderr)
     return 0
+
+
+def _resumed_note(stats: dict[str, Any], folder: str | None) -> str:
+    """``; resumed 12 of 40 batches from DIR`` when a checkpoint served (empty otherwise)."""
+    resumed = sum(v for k, v in stats.items() if k.startswith("resumed_batches_"))
+    total = resumed + sum(v for k, v in stats.items() if k.startswith("computed_batches_"))
+    note = f"; resumed {resumed} of {total} batches from {folder}" if resumed else ""
+    if stats.get("checkpoint_write_errors"):
+        note += f"; {stats['checkpoint_write_errors']} batch results could not be checkpointed (disk full?)"
+    return note
 
 
 def _review_page(args: argparse.Namespace, rows: list[dict[str, Any]], fields: Any, config: Any) -> str:
