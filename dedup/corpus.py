@@ -394,10 +394,8 @@ def candidate_pairs(engine: Any, bands: np.ndarray, valid: np.ndarray, keyhash: 
     ids = np.flatnonzero(valid)
     nb = bands.shape[1] if bands.ndim == 2 else 0
     if len(ids) >= 2 and nb:
-        band = np.repeat(np.arange(nb, dtype=np.int64)[None, :], len(ids), axis=0).ravel()
-        hashes = bands[ids].ravel()
-        docs = np.repeat(ids, nb)
-        lsh = engine.bucket_pairs(band, hashes, docs, rank[docs], limit)
+        # the engine explodes the (documents x bands) table into rows itself, a part at a time
+        lsh = engine.band_pairs(bands, ids, rank, limit)
     else:
         lsh = np.empty((0, 2), np.int64)
     # identical non-empty keys always pair, even when too short for shingles

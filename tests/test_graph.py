@@ -115,7 +115,8 @@ def test_min_labels_maps_any_labelling_to_smallest_member() -> None:
 def forced_dask():  # type: ignore[no-untyped-def]
     from dedup.engines.dask import DaskEngine
 
-    engine = DaskEngine(workers=2, processes=False, gather_edges=0)
+    # every path that a big corpus takes: distributed components, many band-table parts
+    engine = DaskEngine(workers=2, processes=False, gather_edges=0, band_rows=2000)
     yield engine
     engine.close()
 

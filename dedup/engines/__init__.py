@@ -29,8 +29,13 @@ class Engine(Protocol):
         """``fn(item, *args)`` for every item, results in the order of ``items``; bounded look-ahead."""
         ...
 
-    def bucket_pairs(self, band: np.ndarray, hashes: np.ndarray, docs: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
-        """Candidate pairs from runs of equal ``(band, hash)``, as :func:`dedup.corpus.bucket_pairs`."""
+    def band_pairs(self, bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
+        """Sorted unique candidate pairs of documents ``ids`` sharing a ``(band, bands[doc, band])`` key.
+
+        ``bands`` is the (documents x bands) hash table and ``rank`` each
+        document's rank; the pairs are those :func:`dedup.corpus.bucket_pairs`
+        gives on all rows ``(band, hash, doc, rank[doc])`` at once.
+        """
         ...
 
     def components(self, n: int, edges: np.ndarray) -> np.ndarray:

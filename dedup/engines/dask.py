@@ -47,6 +47,22 @@ def _partition_pairs(df, limit: int):  # type: ignore[no-untyped-def]
     return pd.DataFrame({"a": p[:, 0], "b": p[:, 1]})
 
 
+def _band_rows(data):  # type: ignore[no-untyped-def]
+    """``(band, hash, doc, rank)`` rows of a slice of the band table (runs on a worker)."""
+    import pandas as pd
+
+    table, docs, rank = data
+    nb = table.shape[1]
+    return pd.DataFrame(
+        {
+            "band": np.tile(np.arange(nb, dtype=np.int64), len(docs)),
+            "hash": table.ravel().astype(np.uint64),
+            "doc": np.repeat(docs.astype(np.int64), nb),
+            "rank": np.repeat(rank.astype(np.int64), nb),
+        }
+    )
+
+
 _EDGES_META = {"a": np.int64, "b": np.int64}
 
 
@@ -93,9 +109,12 @@ class DaskEngine:
         processes: bool = True,
         gather_edges: int = 20_000_000,
         max_rounds: int = 200,
+        band_rows: int = 2_000_000,
     ) -> None:
         distributed = _require()
         self.gather_edges = gather_edges
+        #: rows (document x band) per partition of the band-key shuffle
+        self.band_rows = band_rows
         self.max_rounds = max_rounds
         self.rounds = 0
         self._cluster = None
@@ -104,7 +123,7 @@ class DaskEngine:
                 self.client = distributed.Client(scheduler, timeout="10s")
             else:
                 self._cluster = distributed.LocalCluster(
-                    n_workers=workers or 1, threads_per_worker=1, processes=processes, dashboard_address=None, silence_logs=50
+                    n_workers=workers or 1, threads_per_worker=1, processes=processes, dashboard_address=":0", silence_logs=50
                 )
                 self.client = distributed.Client(self._cluster)
         except (OSError, TimeoutError) as exc:
@@ -121,18 +140,30 @@ class DaskEngine:
         while pending:
             yield pending.popleft().result()
 
-    def bucket_pairs(self, band: np.ndarray, hashes: np.ndarray, docs: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
+    def band_pairs(self, bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
+        """The band-key shuffle: rows are built on the workers from scattered slices of the band table.
+
+        This process only holds the table itself (8 bytes per document and
+        band, the index's own size), never its exploded rows.
+        """
         import dask.dataframe as dd
         import pandas as pd
+        from dask import delayed
 
-        if len(docs) == 0:
+        if len(ids) < 2:
             return np.empty((0, 2), np.int64)
-        frame = pd.DataFrame({"band": band.astype(np.int64), "hash": hashes.astype(np.uint64), "doc": docs.astype(np.int64), "rank": rank.astype(np.int64)})
-        nparts = max(1, min(64, len(frame) // 200_000 + self.workers))
-        ddf = dd.from_pandas(frame, npartitions=nparts)
-        shuffled = ddf.shuffle(on=["band", "hash"], npartitions=nparts)
-        meta = pd.DataFrame({"a": np.empty(0, np.int64), "b": np.empty(0, np.int64)})
-        pairs = shuffled.map_partitions(_partition_pairs, limit, meta=meta).compute()
+        per = max(1, self.band_rows // bands.shape[1])
+        parts = []
+        for s in range(0, len(ids), per):
+            chunk = ids[s : s + per]
+            data = self.client.scatter((bands[chunk], chunk, rank[chunk]), direct=False)
+            parts.append(delayed(_band_rows)(data))
+        meta = pd.DataFrame({"band": np.empty(0, np.int64), "hash": np.empty(0, np.uint64), "doc": np.empty(0, np.int64), "rank": np.empty(0, np.int64)})
+        frame = dd.from_delayed(parts, meta=meta, verify_meta=False)
+        nparts = max(self.workers, len(parts))
+        shuffled = frame.shuffle(on=["band", "hash"], npartitions=nparts)
+        out = pd.DataFrame({"a": np.empty(0, np.int64), "b": np.empty(0, np.int64)})
+        pairs = shuffled.map_partitions(_partition_pairs, limit, meta=out).compute()
         if len(pairs) == 0:
             return np.empty((0, 2), np.int64)
         return np.unique(pairs[["a", "b"]].to_numpy(np.int64), axis=0)

@@ -49,14 +49,14 @@ class LocalEngine:
         while pending:
             yield pending.popleft().result()
 
-    def bucket_pairs(self, band: np.ndarray, hashes: np.ndarray, docs: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
+    def band_pairs(self, bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
         from ..corpus import bucket_pairs
 
         # one band at a time: the same pairs (keys never span bands), a fraction of the memory
         out = []
-        for b in np.unique(band):
-            m = band == b
-            out.append(bucket_pairs(band[m], hashes[m], docs[m], rank[m], limit))
+        r = rank[ids]
+        for b in range(bands.shape[1]):
+            out.append(bucket_pairs(np.full(len(ids), b, dtype=np.int64), bands[ids, b], ids, r, limit))
         pairs = np.concatenate(out) if out else np.empty((0, 2), np.int64)
         return np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), np.int64)
 
