@@ -131,6 +131,9 @@ def test_dask_rounds_equal_scipy_on_a_chain_and_a_random_graph(forced_dask) -> N
     random = rng.integers(0, 5000, (4000, 2))
     assert forced_dask.components(5000, random).tolist() == scipy_labels(5000, random).tolist()
     assert forced_dask.components(4, np.empty((0, 2), np.int64)).tolist() == [0, 1, 2, 3]
+    # raw input as a caller may pass it: loops, both orientations, repeats
+    messy = np.array([[3, 3], [5, 2], [2, 5], [2, 5], [4, 1], [0, 0]])
+    assert forced_dask.components(6, messy).tolist() == [0, 1, 2, 3, 1, 2]
 
 
 def test_corpus_on_dask_with_distributed_components_equals_local(forced_dask) -> None:  # type: ignore[no-untyped-def]

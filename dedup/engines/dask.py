@@ -72,6 +72,11 @@ def _frame(e: np.ndarray):  # type: ignore[no-untyped-def]
     return pd.DataFrame({"a": e[:, 0], "b": e[:, 1]})
 
 
+def _edge_rows(e: np.ndarray):  # type: ignore[no-untyped-def]
+    """A slice of the input edge list as a frame (runs on a worker)."""
+    return _frame(np.asarray(e, dtype=np.int64).reshape(-1, 2))
+
+
 def _large_star(df):  # type: ignore[no-untyped-def]
     """Large-star step of one partition of directed edges ``(u, v)`` shuffled on ``u``."""
     from ..graph import large_star_part
@@ -184,20 +189,23 @@ class DaskEngine:
         """
         import dask.dataframe as dd
         import pandas as pd
+        from dask import delayed
 
-        from ..graph import canonical, star_labels
+        from ..graph import star_labels
 
-        e = canonical(edges)
-        if not len(e):
+        if not len(edges):
             return np.arange(n, dtype=np.int64)
-        nparts = max(2 * self.workers, len(e) // 2_000_000 + 1)
+        # edges go to the workers a slice at a time; nothing here copies the whole list
+        per = self.band_rows
+        parts = [delayed(_edge_rows)(self.client.scatter(edges[s : s + per], direct=False)) for s in range(0, len(edges), per)]
+        nparts = max(2 * self.workers, len(parts))
         meta = pd.DataFrame({k: np.empty(0, t) for k, t in _EDGES_META.items()})
-        cur = dd.from_pandas(_frame(e), npartitions=nparts).persist()
-        del e
+        cur = dd.from_delayed(parts, meta=meta, verify_meta=False)
         for r in range(self.max_rounds):
             both = dd.concat([cur.rename(columns={"a": "u", "b": "v"}), cur.rename(columns={"b": "u", "a": "v"})])
             by_u = both.shuffle(on="u", npartitions=nparts).persist()
-            if int(by_u.map_partitions(_unsettled, meta=pd.Series(dtype=np.int64)).sum().compute()) == 0:
+            # the raw input may hold duplicates, loops and (b, a) rows: one round makes it canonical first
+            if r and int(by_u.map_partitions(_unsettled, meta=pd.Series(dtype=np.int64)).sum().compute()) == 0:
                 self.rounds = r
                 stars = cur.compute()
                 return star_labels(n, stars[["a", "b"]].to_numpy(np.int64))
