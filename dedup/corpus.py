@@ -52,10 +52,10 @@ import orjson
 from .checkpoint import Checkpoint
 from .cluster import MatchConfig, score_pair
 from .errors import InputError
-from .fingerprint.keys import KeyConfig, is_cjk, matching_key
+from .fingerprint.keys import KeyConfig, is_cjk, matching_keys
 from .fingerprint.lsh import LSHConfig, band_hashes, optimal_param
 from .fingerprint.minhash import signatures
-from .fingerprint.shingle import shingle_hashes
+from .fingerprint.shingle import shingle_hashes, shingle_sets
 from .index import Index, Segment
 from .io.records import Fields
 from .segment import sentences
@@ -190,7 +190,7 @@ def unit_spans(text: str, unit: str) -> list[tuple[int, int]]:
 
 def unit_keys(text: str, config: CorpusConfig) -> list[str]:
     """The matching key of each unit (see :func:`unit_spans`)."""
-    return [matching_key(text[a:b], config.keys) for a, b in unit_spans(text, config.boilerplate.unit)]
+    return matching_keys([text[a:b] for a, b in unit_spans(text, config.boilerplate.unit)], config.keys)
 
 
 def unit_hashes(text: str, config: CorpusConfig) -> list[int]:
@@ -228,9 +228,14 @@ class Prints:
 
 def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
     """Matching keys, band hashes and unit hashes of a batch (pure: any worker, same result)."""
-    per_unit = [unit_keys(t, config) for t in texts]
+    # every unit of the batch keyed in one call, then split back per document
+    spans = [unit_spans(t, config.boilerplate.unit) for t in texts]
+    flat = matching_keys([t[a:b] for t, sp in zip(texts, spans) for a, b in sp], config.keys)
+    ends = np.cumsum([len(sp) for sp in spans]).tolist()
+    per_unit = [flat[e - len(sp) : e] for sp, e in zip(spans, ends)]
     keys = [document_key(t, uk) for t, uk in zip(texts, per_unit)]
-    sets = [shingle_hashes(k, config.match.shingles) for k in keys]
+    # the whole batch shingled at once (the hot loop's batched kernels), same sets as shingle_hashes
+    sets = shingle_sets(keys, config.match.shingles)
     sigs = signatures(sets, config.match.minhash)
     bands, rows = config.bands_rows()
     bh = band_hashes(sigs, bands, rows)
@@ -248,7 +253,7 @@ def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
         keys=keys,
         keyhash=np.array([hash64(k) if k else 0 for k in keys], dtype=np.uint64),
         keylen=np.array([len(k) for k in keys], dtype=np.int64),
-        shingles=np.array([len(s) for s in sets], dtype=np.int64),
+        shingles=sets.sizes.astype(np.int64),
         bands=bh,
         units=np.concatenate(units) if units else np.empty(0, np.uint64),
         unit_off=np.array(off, dtype=np.int64),

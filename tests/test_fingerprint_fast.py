@@ -80,6 +80,32 @@ def test_cjk_flags_equal_is_cjk(keys):
             assert cjk_flags(cp, offsets).tolist() == [is_cjk(k) for k in keys], mode
 
 
+@given(st.text(st.sampled_from(list("推进义务教育かなカナ한국어abc 019𝐀𝠀é，。①\ud800")), min_size=200, max_size=600), st.floats(0.05, 0.95))
+def test_is_cjk_of_long_text_equals_the_character_by_character_rule(text, threshold):
+    # long texts take a table path; it must agree with counting letters and CJK characters one by one
+    letters = sum(map(str.isalpha, text))
+    cjk = sum(1 for c in text if "\u3400" <= c <= "\u4dbf" or "\u4e00" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\u3040" <= c <= "\u30ff" or "\uac00" <= c <= "\ud7af")
+    assert is_cjk(text, threshold) == (letters > 0 and cjk / letters >= threshold)
+
+
+@given(st.lists(st.text(st.sampled_from(list("推进义务教育一是二、(1)①⑴记者：ＡＢabc AB，。!\ud800𝐀é\u0301 ")), max_size=40) | st.text(max_size=40), max_size=12))
+def test_batched_matching_keys_equal_one_by_one(texts):
+    from dedup.fingerprint.keys import matching_keys
+
+    for mode in MODES:
+        with kernel_mode(mode):
+            assert matching_keys(texts) == [matching_key(t) for t in texts], mode
+
+
+@given(st.text(min_size=250, max_size=700), st.booleans(), st.sampled_from(["", "\ud800", "𝐀\udfff"]))
+def test_fold_of_long_text_equals_translate(text, drop, odd):
+    from dedup.fingerprint.keys import _DROP, _TO_SPACE, fold
+
+    text = odd + text + odd  # lone surrogates (read with surrogateescape) and astral letters
+    table = _DROP if drop else _TO_SPACE
+    assert fold(text, table) == text.translate(table)
+
+
 @given(
     st.lists(st.lists(st.integers(0, 2**32 - 1), max_size=40, unique=True), max_size=10),
     st.integers(1, 2**31 - 1),
