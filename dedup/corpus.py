@@ -53,6 +53,7 @@ from .checkpoint import Checkpoint
 from .cluster import MatchConfig, score_pair
 from .errors import InputError
 from .fingerprint.keys import KeyConfig, is_cjk, matching_keys
+from .fingerprint import kernels
 from .fingerprint.lsh import LSHConfig, band_hashes, optimal_param
 from .fingerprint.minhash import signatures
 from .fingerprint.shingle import shingle_hashes, shingle_sets
@@ -228,6 +229,9 @@ class Prints:
 
 def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
     """Matching keys, band hashes and unit hashes of a batch (pure: any worker, same result)."""
+    if len(texts) >= 100:
+        # a corpus brings many batches: load the compiled kernels once per worker
+        kernels.warm()
     # every unit of the batch keyed in one call, then split back per document
     spans = [unit_spans(t, config.boilerplate.unit) for t in texts]
     flat = matching_keys([t[a:b] for t, sp in zip(texts, spans) for a, b in sp], config.keys)
@@ -283,18 +287,16 @@ def bucket_pairs(band: np.ndarray, hashes: np.ndarray, docs: np.ndarray, rank: n
     ends = np.append(starts[1:], len(d))
     size = ends - starts
     found = []
-    two = starts[size == 2]
-    if len(two):
-        found.append(np.stack([d[two], d[two + 1]], axis=1))
-    for s, e in zip(starts[size > 2], ends[size > 2]):
-        m = d[s:e]
-        g = len(m)
+    # all runs of one size at once: one array operation per distinct size, not per run
+    for g in np.unique(size[size >= 2]).tolist():
+        s = starts[size == g][:, None]
         if g * (g - 1) // 2 <= limit:
             i, j = np.triu_indices(g, 1)
-            found.append(np.stack([m[i], m[j]], axis=1))
+            found.append(np.stack([d[s + i].ravel(), d[s + j].ravel()], axis=1))
         else:
-            found.append(np.stack([np.repeat(m[0], g - 1), m[1:]], axis=1))
-            found.append(np.stack([m[:-1], m[1:]], axis=1))
+            rest = np.arange(1, g)
+            found.append(np.stack([np.repeat(d[s[:, 0]], g - 1), d[s + rest].ravel()], axis=1))
+            found.append(np.stack([d[s + rest - 1].ravel(), d[s + rest].ravel()], axis=1))
     if not found:
         return np.empty((0, 2), np.int64)
     p = np.concatenate(found)

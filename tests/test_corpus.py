@@ -11,6 +11,7 @@ import numpy as np
 import orjson
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dedup.testing as dt
 from dedup.cli import main
@@ -107,6 +108,32 @@ def test_bucket_pairs_do_not_depend_on_row_order():
     perm = rng.permutation(n)
     assert np.array_equal(ref, bucket_pairs(band[perm], hashes[perm], docs[perm], rank[perm], 6))
     assert (ref[:, 0] < ref[:, 1]).all()
+
+
+def _bucket_pairs_one_run_at_a_time(band, hashes, docs, rank, limit):  # type: ignore[no-untyped-def]
+    """The rule of bucket_pairs, written as a plain loop over (band, hash) runs."""
+    runs: dict = {}
+    for b, h, d, r in zip(band.tolist(), hashes.tolist(), docs.tolist(), rank.tolist()):
+        runs.setdefault((b, h), []).append((r, d))
+    out = set()
+    for members in runs.values():
+        m = [d for _, d in sorted(members)]
+        if len(m) * (len(m) - 1) // 2 <= limit:
+            pairs = list(itertools.combinations(m, 2))
+        else:
+            pairs = [(m[0], x) for x in m[1:]] + list(zip(m, m[1:]))
+        out |= {(min(a, b), max(a, b)) for a, b in pairs if a != b}
+    return sorted(out)
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 6), st.integers(0, 40)), max_size=80), st.integers(1, 12))
+def test_bucket_pairs_equal_a_plain_loop_over_runs(rows, limit):
+    band = np.array([r[0] for r in rows], dtype=np.int64)
+    hashes = np.array([r[1] for r in rows], dtype=np.uint64)
+    docs = np.array([r[2] for r in rows], dtype=np.int64)
+    rank = (docs * 7919) % 41  # distinct per document, as real ranks are
+    got = bucket_pairs(band, hashes, docs, rank, limit)
+    assert [tuple(p) for p in got.tolist()] == _bucket_pairs_one_run_at_a_time(band, hashes, docs, rank, limit)
 
 
 @settings(max_examples=25)

@@ -36,6 +36,8 @@ from typing import Any
 #: below this many symbols in a batch the numpy path is cheaper than importing numba and
 #: loading the cached kernels (~2 s on a loaded 2-core machine; numpy does ~1 M characters/s)
 AUTO_MIN_SYMBOLS = 2_000_000
+#: once the kernels are loaded, batches from this size on use them
+WARM_MIN_SYMBOLS = 20_000
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +68,23 @@ def use_kernels(size: int) -> bool:
         return False
     if mode == "numba":
         return True
+    if _compiled.cache_info().currsize:
+        # already paid for: worth it for any batch that is not tiny
+        return size >= WARM_MIN_SYMBOLS
     return size >= AUTO_MIN_SYMBOLS
+
+
+def warm() -> bool:
+    """Load the kernels now (``auto`` mode, numba installed), so later mid-sized batches use them.
+
+    For callers that know many batches will follow, such as corpus mode:
+    the one-off import is amortised over the run.  Returns whether kernels
+    are in use.
+    """
+    if kernel_mode() == "numpy" or not numba_available():
+        return False
+    _compiled()
+    return True
 
 
 def workers() -> int:

@@ -213,18 +213,18 @@ def matching_keys(texts: list[str], config: KeyConfig = KeyConfig(), *, marker: 
 
     from .shingle import cjk_flags, code_points
 
-    folded = []
-    for text in texts:
-        if marker:
-            text = text[strip_marker(text, config) :]
-        if not unicodedata.is_normalized("NFKC", text):
-            light = fold(text, _TO_SPACE)
-            if not unicodedata.is_normalized("NFKC", light):
-                light = unicodedata.normalize("NFKC", light)
-            text = light
-        folded.append(text.casefold())
-    if not folded:
+    if not texts:
         return []
+    stripped = [t[strip_marker(t, config) :] for t in texts] if marker else list(texts)
+    # as in matching_key: texts not yet NFKC lose their punctuation first (one batched fold), then NFKC
+    todo = [i for i, t in enumerate(stripped) if not unicodedata.is_normalized("NFKC", t)]
+    if todo:
+        cp, off = code_points([stripped[i] for i in todo])
+        spaced = np.where(_keep_mask(cp), cp, np.uint32(32)).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+        for n, i in enumerate(todo):
+            light = spaced[off[n] : off[n + 1]]
+            stripped[i] = light if unicodedata.is_normalized("NFKC", light) else unicodedata.normalize("NFKC", light)
+    folded = [t.casefold() for t in stripped]
     cp, off = code_points(folded)
     cjk = cjk_flags(cp, off)
     keep = _keep_mask(cp)
