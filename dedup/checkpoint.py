@@ -279,7 +279,7 @@ class Checkpoint:
 
     # -- opening and removing --------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> "Checkpoint":
+    def open(cls, path: str | os.PathLike[str]) -> Checkpoint:
         """Create or reopen the store at ``path``; a foreign folder is refused, never emptied.
 
         The folder is removed after a successful run, so a folder that holds
@@ -458,4 +458,4 @@ class Checkpoint:
                 yield result
 
 
-__all__ = ["Checkpoint", "code_version", "digest", "FORMAT", "STAGES"]
+__all__ = ["FORMAT", "STAGES", "Checkpoint", "code_version", "digest"]

@@ -348,7 +348,7 @@ def test_cli_killed_with_sigkill_then_rerun_gives_the_same_bytes(tmp_path):
     assert not out.exists() and not rep.exists()
     stored = len(_entries(ck, "fingerprint"))
     assert 2 <= stored < 60  # 1500 documents in batches of 25
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     stats = _stats(done.stderr)
     assert _batches(stats, "fingerprint") == (stored, 60 - stored)
@@ -361,7 +361,7 @@ def test_cli_killed_with_sigkill_then_rerun_gives_the_same_bytes(tmp_path):
 
 def _interrupt_finish_after(monkeypatch, calls: int) -> None:  # type: ignore[no-untyped-def]
     """Ctrl-C in the finishing stage, after ``calls`` batches."""
-    import dedup.corpus as corpus
+    from dedup import corpus
 
     real = corpus.finish_batch
     seen = [0]
