@@ -221,3 +221,54 @@ def test_corpus_html_refuses_stdin(tmp_path, capsys):
 
     assert main(["corpus", "-", "--format", "jsonl", "-o", str(tmp_path / "o.jsonl"), "--html", str(tmp_path / "r.html")]) == 2
     assert "--html" in capsys.readouterr().err
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc: the CI machines are Linux)."""
+    from pathlib import Path
+
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def test_workers_exit_when_the_command_is_killed(tmp_path):
+    """SIGKILL (or the OOM killer) on the command must not leave its worker processes running."""
+    import os
+    import signal
+    import subprocess
+    import time
+    from pathlib import Path
+
+    import dedup.testing as dt
+
+    src = _jsonl(tmp_path / "in.jsonl", dt.make_corpus(5, 1500).records)
+    root = Path(__file__).resolve().parent.parent
+    cmd = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(tmp_path / "out.jsonl"), "--workers", "2", "--batch-size", "20", "-q"]
+    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    try:
+        # the pool's two workers (besides multiprocessing's resource tracker) are up and working
+        while len(workers) < 2:
+            assert proc.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline, "no worker processes appeared within 60 s"
+            workers = [p for p in _children(proc.pid) if "spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")]
+            time.sleep(0.05)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    alive = workers
+    deadline = time.monotonic() + 15
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [p for p in workers if Path(f"/proc/{p}").exists() and "Z" not in Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0]]
+    assert not alive, f"worker processes {alive} outlived the killed command"
+    assert not (tmp_path / "out.jsonl").exists()
