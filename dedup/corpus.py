@@ -50,13 +50,13 @@ import numpy as np
 import orjson
 
 from .checkpoint import Checkpoint
-from .cluster import MatchConfig, score_pair
+from .cluster import MatchConfig
 from .errors import InputError
 from .fingerprint.keys import KeyConfig, is_cjk, matching_keys
 from .fingerprint import kernels
 from .fingerprint.lsh import LSHConfig, band_hashes, optimal_param
 from .fingerprint.minhash import signatures
-from .fingerprint.shingle import shingle_hashes, shingle_sets
+from .fingerprint.shingle import shingle_sets
 from .index import Index, Segment
 from .io.records import Fields
 from .segment import sentences
@@ -306,16 +306,29 @@ def bucket_pairs(band: np.ndarray, hashes: np.ndarray, docs: np.ndarray, rank: n
 
 
 def verify_pairs(items: Sequence[tuple[str, str]], match: MatchConfig) -> np.ndarray:
-    """Scores of key pairs: rows of ``(accepted, similarity, jaccard, containment, reason code)``."""
+    """Scores of key pairs: rows of ``(accepted, similarity, jaccard, containment, reason code)``.
+
+    The chunk is scored at once by :func:`dedup.cluster.verify_pairs` (each
+    distinct key shingled once, batched intersections, rapidfuzz only where a
+    bound cannot decide): the numbers :func:`dedup.cluster.score_pair` gives
+    pair by pair.
+    """
+    from .cluster import REASONS as BATCH_REASONS
+    from .cluster import verify_pairs as verify_batch
+
     out = np.zeros((len(items), 5), dtype=np.float64)
-    for n, (ka, kb) in enumerate(items):
-        if ka == kb and ka:
-            # identical keys (a story posted twice): no shingling needed to decide
-            out[n] = (1.0, 1.0, 1.0, 1.0, _REASON_CODE["identical"])
-            continue
-        sets = [shingle_hashes(ka, match.shingles), shingle_hashes(kb, match.shingles)]
-        p = score_pair(0, 1, [ka, kb], sets, match)
-        out[n] = (p.accepted, p.similarity, p.jaccard, p.containment, _REASON_CODE[p.reason])
+    if not len(items):
+        return out
+    number: dict[str, int] = {}
+    ends = np.array([[number.setdefault(k, len(number)) for k in pair] for pair in items], dtype=np.int64)
+    keys = list(number)
+    v = verify_batch(ends, keys, shingle_sets(keys, match.shingles), match)
+    to_ours = np.array([_REASON_CODE[r] for r in BATCH_REASONS], dtype=np.int64)
+    out[:, 0] = v.accepted
+    out[:, 1] = v.similarity
+    out[:, 2] = v.jaccard
+    out[:, 3] = v.containment
+    out[:, 4] = to_ours[v.reason]
     return out
 
 

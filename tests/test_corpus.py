@@ -136,6 +136,24 @@ def test_bucket_pairs_equal_a_plain_loop_over_runs(rows, limit):
     assert [tuple(p) for p in got.tolist()] == _bucket_pairs_one_run_at_a_time(band, hashes, docs, rank, limit)
 
 
+_KEY_WORDS = ["推进义务教育", "优质均衡发展", "助力双减", "政策落地见效", "课后服务", "覆盖面", "不断扩大", "the cat", " sat on", " the mat", "一"]
+
+
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_KEY_WORDS), max_size=12), st.lists(st.sampled_from(_KEY_WORDS), max_size=12)), min_size=1, max_size=15))
+def test_batched_verification_gives_score_pair_numbers(word_pairs):
+    from dedup.cluster import score_pair
+    from dedup.corpus import REASONS, corpus_match, verify_pairs
+    from dedup.fingerprint.shingle import shingle_hashes
+
+    match = corpus_match()
+    items = [("".join(a), "".join(b)) for a, b in word_pairs]
+    got = verify_pairs(items, match)
+    for (ka, kb), row in zip(items, got.tolist()):
+        p = score_pair(0, 1, [ka, kb], [shingle_hashes(ka, match.shingles), shingle_hashes(kb, match.shingles)], match)
+        assert row[0] == p.accepted and REASONS[int(row[4])] == p.reason
+        assert row[1:4] == pytest.approx([p.similarity, p.jaccard, p.containment], abs=1e-12)
+
+
 @settings(max_examples=25)
 @given(dt.corpora(max_docs=30))
 def test_property_clusters_are_a_partition_and_order_independent(corpus):
