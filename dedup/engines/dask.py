@@ -139,7 +139,10 @@ class DaskEngine:
     def imap(self, fn: Callable[..., Any], items: Iterable[Any], *args: Any) -> Iterator[Any]:
         pending: deque = deque()
         for item in items:
-            pending.append(self.client.submit(fn, item, *args, pure=False))
+            # the batch goes to a worker as data, not inside the task graph (a verification
+            # chunk of long keys is tens of MB: dask warns, and the scheduler would hold it)
+            data = self.client.scatter([item], hash=False)[0]
+            pending.append(self.client.submit(fn, data, *args, pure=False))
             if len(pending) >= 2 * self.workers:
                 yield pending.popleft().result()
         while pending:
