@@ -15,7 +15,8 @@ JSONL to ``--work``, never into the repository), every step a
    killed once ``--kill-at`` of the finishing batches are stored,
    ``--clean-repeat`` rounds.
 
-Reported: medians of wall time, the overhead of checkpointing on a run that
+Reported: medians of wall time (and of CPU seconds of the process tree,
+less disturbed by other jobs on a shared machine), the overhead of checkpointing on a run that
 does not crash, and for a crash the time of the rerun against a fresh run
 (time saved) and the total (killed run + rerun) against a run that did not
 crash (work lost).  Every output and report is compared byte for byte with
@@ -70,21 +71,49 @@ def _stats(err: str) -> dict:
     return {}
 
 
-def run(cmd: list[str], label: str) -> dict:
+def _children_cpu() -> float:
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _env(work: Path) -> dict[str, str]:
+    """The environment of every run: a snapshot of the dedup source, and a temporary folder in ``--work``.
+
+    The snapshot: a checkpoint is valid for one version of the code (its
+    source files are part of every digest), so an edit of the working tree
+    between a killed run and its rerun would make the rerun start over.  The
+    temporary folder: a killed run cannot remove its spill folder.
+    """
+    import dedup
+
+    src = work / "src"
+    if not src.exists():
+        shutil.copytree(Path(dedup.__file__).parent, src / "dedup", ignore=shutil.ignore_patterns("*.pyc"))
+    tmp = work / "tmp"
+    tmp.mkdir(exist_ok=True)
+    return {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(src)}
+
+
+def run(cmd: list[str], label: str, env: dict[str, str]) -> dict:
+    cpu0 = _children_cpu()
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     wall = time.perf_counter() - t0
     if proc.returncode:
         raise SystemExit(f"{label} failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
-    out = {"label": label, "seconds": round(wall, 2), "stats": _stats(proc.stderr)}
-    print(json.dumps({k: out[k] for k in ("label", "seconds")}), file=sys.stderr, flush=True)
+    # CPU seconds of the whole process tree (the pool's workers are reaped by the command):
+    # less sensitive than wall time to the other jobs on a shared machine
+    out = {"label": label, "seconds": round(wall, 2), "cpu_seconds": round(_children_cpu() - cpu0, 2), "stats": _stats(proc.stderr)}
+    print(json.dumps({k: out[k] for k in ("label", "seconds", "cpu_seconds")}), file=sys.stderr, flush=True)
     return out
 
 
-def run_and_kill(cmd: list[str], folder: Path, stage: str, at: int, label: str) -> dict:
+def run_and_kill(cmd: list[str], folder: Path, stage: str, at: int, label: str, env: dict[str, str]) -> dict:
     """Start ``cmd``; SIGKILL it once ``at`` results of ``stage`` are stored in ``folder``."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     while _entries(folder, stage) < at:
         if proc.poll() is not None:
             raise SystemExit(f"{label}: the run ended ({proc.returncode}) before {at} {stage} batches were stored")
@@ -100,6 +129,9 @@ def run_and_kill(cmd: list[str], folder: Path, stage: str, at: int, label: str) 
 def scenario(name: str, src: Path, work: Path, flags: list[str], stage: str, repeat: int, kill_at: float, batches: int) -> dict:
     base = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "--workers", "2", "--stats", "-q", *flags]
     at = max(1, round(kill_at * batches))
+    env = _env(work)
+    # warm-up, not measured: compiled kernels, imports and the corpus in the page cache
+    run([*base, "-o", str(work / "warm-up.jsonl")], f"{name}: warm-up", env)
     rounds = []
     checks: dict[str, bool] = {}
     ref: tuple[bytes, bytes] | None = None
@@ -118,24 +150,27 @@ def scenario(name: str, src: Path, work: Path, flags: list[str], stage: str, rep
         ck = work / f"ck-{name}"
         shutil.rmtree(ck, ignore_errors=True)
         o, rep = outputs("plain")
-        r["plain"] = run([*base, "-o", str(o), "--report", str(rep)], f"{name} {i}: no checkpoint")
+        r["plain"] = run([*base, "-o", str(o), "--report", str(rep)], f"{name} {i}: no checkpoint", env)
         got = (o.read_bytes(), rep.read_bytes())
         ref = ref or got
         check("plain runs identical", got == ref)
         o, rep = outputs("ck")
-        r["checkpoint"] = run([*base, "-o", str(o), "--report", str(rep), "--checkpoint", str(ck)], f"{name} {i}: --checkpoint")
+        r["checkpoint"] = run([*base, "-o", str(o), "--report", str(rep), "--checkpoint", str(ck)], f"{name} {i}: --checkpoint", env)
         check("checkpoint run identical", (o.read_bytes(), rep.read_bytes()) == ref)
         check("checkpoint removed after success", not ck.exists())
         o, rep = outputs("resumed")
         cmd = [*base, "-o", str(o), "--report", str(rep), "--checkpoint", str(ck)]
-        r["killed"] = run_and_kill(cmd, ck, stage, at, f"{name} {i}: --checkpoint, SIGKILL at {at}/{batches} {stage} batches")
+        r["killed"] = run_and_kill(cmd, ck, stage, at, f"{name} {i}: --checkpoint, SIGKILL at {at}/{batches} {stage} batches", env)
         check("no output after the kill", not o.exists() and not rep.exists())
-        r["resumed"] = run([*cmd, "--keep-checkpoint"], f"{name} {i}: same command again")
+        r["resumed"] = run([*cmd, "--keep-checkpoint"], f"{name} {i}: same command again", env)
         r["resumed"]["checkpoint_mib"] = _size_mib(ck)
+        # (fails if the dedup source changed between the two runs: its digest is part of every name)
+        check("rerun resumed every stored batch", r["resumed"]["stats"].get(f"resumed_batches_{stage}", 0) >= r["killed"]["stored"][stage])
         shutil.rmtree(ck)
         check("resumed run identical", (o.read_bytes(), rep.read_bytes()) == ref)
         rounds.append(r)
     med = {k: statistics.median(r[k]["seconds"] for r in rounds) for k in ("plain", "checkpoint", "killed", "resumed")}
+    cpu = {k: statistics.median(r[k]["cpu_seconds"] for r in rounds) for k in ("plain", "checkpoint", "resumed")}
     summary = {
         "scenario": name,
         "flags": flags,
@@ -143,7 +178,10 @@ def scenario(name: str, src: Path, work: Path, flags: list[str], stage: str, rep
         "kill_at_batches": f"{at}/{batches}",
         "rounds": len(rounds),
         "median_seconds": med,
+        "median_cpu_seconds": cpu,
         "overhead_pct": round(100 * (med["checkpoint"] / med["plain"] - 1), 1),
+        "overhead_cpu_pct": round(100 * (cpu["checkpoint"] / cpu["plain"] - 1), 1),
+        "rerun_cpu_vs_fresh_pct": round(100 * cpu["resumed"] / cpu["plain"], 1),
         "rerun_vs_fresh_pct": round(100 * med["resumed"] / med["plain"], 1),
         "time_saved_pct": round(100 * (1 - med["resumed"] / med["plain"]), 1),
         "lost_pct": round(100 * ((med["killed"] + med["resumed"]) / med["plain"] - 1), 1),
@@ -171,6 +209,7 @@ def main() -> None:
     _fast_generator()
     from dedup.testing import make_corpus
 
+    shutil.rmtree(work / "src", ignore_errors=True)  # a fresh snapshot of the code under test
     src = work / "corpus.jsonl"
     with open(src, "wb") as f:
         for r in make_corpus(args.seed, args.docs).records:
