@@ -46,6 +46,7 @@ import shutil
 import struct
 import sys
 import tempfile
+import threading
 from collections import deque
 from functools import lru_cache
 from pathlib import Path
@@ -62,6 +63,7 @@ STAGES: tuple[str, ...] = ("fingerprint", "verify", "finish")
 _LIBRARIES = ("numpy", "rapidfuzz", "ftfy", "jieba", "opencc-python-reimplemented", "scipy")
 
 _MISSING = object()
+_ACTIVE = threading.local()  # functions being described (closures may refer to themselves)
 
 
 # ------------------------------------------------------------------ digests
@@ -124,12 +126,20 @@ def _feed(h: Any, obj: Any) -> None:
             _feed(h, f.name)
             _feed(h, getattr(obj, f.name))
     elif hasattr(obj, "__code__") and hasattr(obj, "__qualname__"):
-        # a function (a keep policy, a stage): its name and its code, not its address
+        # a function (a keep policy, a stage): its name, code, defaults and closure, not its
+        # address (the globals it reads are not described: dedup's own are in code_version())
         _feed(h, ("function", getattr(obj, "__module__", None), obj.__qualname__))
-        _feed_code(h, obj.__code__)
-        _feed(h, getattr(obj, "__defaults__", None))
-        _feed(h, getattr(obj, "__kwdefaults__", None))
-        _feed(h, [c.cell_contents for c in (getattr(obj, "__closure__", None) or ())])
+        active = _ACTIVE.__dict__.setdefault("ids", set())
+        if id(obj) in active:  # a closure that refers to itself
+            return
+        active.add(id(obj))
+        try:
+            _feed_code(h, obj.__code__)
+            _feed(h, getattr(obj, "__defaults__", None))
+            _feed(h, getattr(obj, "__kwdefaults__", None))
+            _feed(h, [c.cell_contents for c in (getattr(obj, "__closure__", None) or ())])
+        finally:
+            active.discard(id(obj))
     elif type(obj).__name__ == "code":
         _feed_code(h, obj)
     else:

@@ -281,6 +281,14 @@ def test_digests_do_not_depend_on_hash_seed_or_process(tmp_path):
     assert digest(most_complete) != digest(earliest) and digest(most_complete) == digest(most_complete)
     assert digest(["ab"]) != digest(["a", "b"]) and digest(1) != digest(1.0) != digest("1") and digest(True) != digest(1)
 
+    def policy(limit):  # type: ignore[no-untyped-def]
+        def keep(copies):  # type: ignore[no-untyped-def]
+            return keep(copies[1:]) if len(copies) > limit else 0  # refers to itself through its closure
+
+        return keep
+
+    assert digest(policy(3)) == digest(policy(3)) != digest(policy(4))
+
 
 def test_store_round_trips_and_refuses_what_is_not_its_own(tmp_path):
     from dedup.corpus import Finished, fingerprint_batch
