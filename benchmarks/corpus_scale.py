@@ -10,6 +10,7 @@ memory of its whole process tree sampled every 0.1 s with psutil):
 3. dask engine (LocalCluster, 2 workers) -> r3, must be byte-identical to r1
 4. first half, then second half with ``--index`` -> revisions applied in order must equal r1
 5. per-document cleaning on (``--clean``) on the first ``--clean-docs`` documents: its throughput
+6. with ``--baseline DIR``: an earlier version's local 1-worker run, alternating with ours, side by side
 
 The corpus is ``dedup.testing.make_corpus(seed, docs)`` (written to JSONL in
 ``--work``, never in the repository); generation uses cumulative weights,
@@ -62,11 +63,12 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run(cmd: list[str], label: str) -> dict:
-    """Run one command; wall time and peak RSS of its process tree."""
-    print(f"$ {' '.join(cmd)}", file=sys.stderr, flush=True)
+def run(cmd: list[str], label: str, source: str | None = None) -> dict:
+    """Run one command (with ``dedup`` imported from ``source`` if given); wall time and peak RSS of its process tree."""
+    print(f"$ {' '.join(cmd)}" + (f"   [dedup from {source}]" if source else ""), file=sys.stderr, flush=True)
+    env = {**os.environ, "PYTHONPATH": source} if source else None
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env, cwd=source)
     peak = 0
     done = threading.Event()
 
@@ -112,6 +114,9 @@ def main() -> None:
     ap.add_argument("--out", help="write the results (JSON) here")
     ap.add_argument("--clean-docs", type=int, default=5000)
     ap.add_argument("--skip", default="", help="comma-separated steps to skip: workers2,dask,incremental,clean")
+    ap.add_argument("--baseline", help="a checkout of an earlier version (e.g. `git worktree add /tmp/prev COMMIT`): "
+                    "its local 1-worker run alternates with ours --repeat times; medians, ratio, and whether the reports are identical")
+    ap.add_argument("--repeat", type=int, default=2, help="runs of each version with --baseline")
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     work = Path(args.work)
@@ -146,6 +151,28 @@ def main() -> None:
     print(f"precision {p:.5f} recall {r:.5f}", file=sys.stderr)
     del rep
 
+    if args.baseline:
+        source = str(Path(args.baseline).resolve())
+        cmd = base + [str(whole), "-o", str(work / "ob.jsonl"), "--report", str(work / "rb.jsonl"), "--workers", "1", *common]
+        ours_cmd = base + [str(whole), "-o", str(work / "o1.jsonl"), "--report", str(work / "r1.jsonl"), "--workers", "1", *common]
+        runs: dict[str, list[float]] = {"baseline": [], "ours": [r1["seconds"]]}
+        for i in range(args.repeat):
+            runs["baseline"].append(run(cmd, f"baseline-{i}", source)["seconds"])
+            if i + 1 < args.repeat:
+                runs["ours"].append(run(ours_cmd, f"ours-{i + 1}")["seconds"])
+        import statistics
+
+        mb_, mo = statistics.median(runs["baseline"]), statistics.median(runs["ours"])
+        results["baseline"] = {
+            "source": source,
+            "seconds": runs,
+            "median_baseline": mb_,
+            "median_ours": mo,
+            "speedup": round(mb_ / mo, 2),
+            "reports_identical": (work / "rb.jsonl").read_bytes() == (work / "r1.jsonl").read_bytes(),
+            "outputs_identical": (work / "ob.jsonl").read_bytes() == (work / "o1.jsonl").read_bytes(),
+        }
+        print(json.dumps(results["baseline"]), file=sys.stderr)
     if "workers2" not in skip:
         results["runs"].append(run(base + [str(whole), "-o", str(work / "o2.jsonl"), "--report", str(work / "r2.jsonl"), "--workers", "2", *common], "local-2"))
         results["workers_1_vs_2_identical"] = (work / "r1.jsonl").read_bytes() == (work / "r2.jsonl").read_bytes() and (work / "o1.jsonl").read_bytes() == (work / "o2.jsonl").read_bytes()
