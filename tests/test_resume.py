@@ -168,6 +168,22 @@ def test_two_workers_crash_and_resume_equal_one_worker_without_checkpoint(tmp_pa
     assert one == fresh and stats1["computed_batches_fingerprint"] == stats1["computed_batches_finish"] == 0
 
 
+def test_dask_engine_crash_and_resume_equal_the_local_engine(tmp_path):
+    from dedup.engines.dask import DaskEngine
+
+    recs = make_corpus(39, 200).records
+    fresh, _ = _run(recs, FAST)
+    ck = tmp_path / "ck"
+    engine = DaskEngine(workers=2, processes=False)
+    try:
+        _crash(recs, FAST, ck, "finish", 3, engine=engine)
+        resumed, stats = _run(recs, FAST, ck, engine=engine)
+    finally:
+        engine.close()
+    assert resumed == fresh
+    assert _batches(stats, "fingerprint") == (8, 0) and _batches(stats, "finish") == (3, 5)
+
+
 def test_interrupted_record_stream_resumes(tmp_path):
     recs = make_corpus(35, 200).records
     fresh, _ = _run(recs, FAST)
