@@ -214,8 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DedupError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; no output was written", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        print(f"{PROG}: interrupted; no output was written{getattr(exc, 'note', '')}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader went away (| head): stop quietly, like other Unix filters

@@ -248,10 +248,14 @@ def _run(args: argparse.Namespace) -> int:
                 run.checkpoint.remove()  # the outputs are safe: the stage results have served
         finally:
             run.close()
-    except BaseException:
+    except BaseException as exc:
         for w in (writer, report):
             if w is not None:
                 w.abort()
+        where = checkpoint_dir(args)
+        if isinstance(exc, KeyboardInterrupt) and where and os.path.isdir(where):
+            # the one line Ctrl-C prints (dedup.cli.main) then says how to carry on
+            exc.note = f"; the same command resumes from {where}"  # type: ignore[attr-defined]
         raise
     finally:
         engine.close()

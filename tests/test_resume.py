@@ -406,6 +406,8 @@ def test_cli_index_keeps_a_checkpoint_under_it_by_default(tmp_path, monkeypatch,
     with monkeypatch.context() as mp:
         _interrupt_finish_after(mp, 2)
         assert main(argv) == 130
+    err = capsys.readouterr().err
+    assert err == f"dedup-text: interrupted; no output was written; the same command resumes from {idx / 'checkpoint'}\n"
     assert not (idx / "meta.json").exists()  # nothing committed
     assert (idx / "checkpoint" / MARKER).exists() and len(_entries(idx / "checkpoint", "fingerprint")) == 6
     capsys.readouterr()
