@@ -251,7 +251,9 @@ def test_workers_exit_when_the_command_is_killed(tmp_path):
     src = _jsonl(tmp_path / "in.jsonl", dt.make_corpus(5, 1500).records)
     root = Path(__file__).resolve().parent.parent
     cmd = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(tmp_path / "out.jsonl"), "--workers", "2", "--batch-size", "20", "-q"]
-    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    (tmp_path / "tmp").mkdir()  # a killed run cannot remove its spill folders: keep them out of /tmp
+    env = {**os.environ, "PYTHONPATH": str(root), "TMPDIR": str(tmp_path / "tmp")}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     workers: list[int] = []
     try:
