@@ -144,3 +144,19 @@ def test_corpus_on_dask_with_distributed_components_equals_local(forced_dask) ->
     assert dask == local
     assert forced_dask.rounds >= 1
     assert sum(r["duplicate_of"] is not None for r in local) >= 20
+
+
+def test_corpus_on_a_cluster_of_worker_processes_equals_local() -> None:
+    """The same, with real worker processes: every task, scattered batch and shuffle crosses a process boundary."""
+    from dedup.engines.dask import DaskEngine
+
+    corpus = make_corpus(12, 200)
+    config = CorpusConfig(clean=False, batch_size=50)
+    local = [d.report() for d in dedup_records(corpus.records, config)]
+    engine = DaskEngine(workers=2, processes=True, gather_edges=0, band_rows=2000)
+    try:
+        dask = [d.report() for d in dedup_records(corpus.records, config, engine=engine)]
+        assert engine.rounds >= 1
+    finally:
+        engine.close()
+    assert dask == local
