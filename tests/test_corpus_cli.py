@@ -274,3 +274,22 @@ def test_workers_exit_when_the_command_is_killed(tmp_path):
         alive = [p for p in workers if Path(f"/proc/{p}").exists() and "Z" not in Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0]]
     assert not alive, f"worker processes {alive} outlived the killed command"
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_dask_scheduler_given_by_address_gives_the_local_bytes(tmp_path):
+    """``--engine dask --scheduler ADDRESS``: a running cluster, reached by its address like a remote one."""
+    import distributed
+
+    import dedup.testing as dt
+
+    src = _jsonl(tmp_path / "in.jsonl", dt.make_corpus(6, 150).records)
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0", silence_logs=50)
+    try:
+        args = [str(src), "--report", str(tmp_path / "rd.jsonl"), "-o", str(tmp_path / "od.jsonl"), "--no-clean"]
+        assert main(["corpus", *args, "--engine", "dask", "--scheduler", cluster.scheduler_address, "-q"]) == 0
+    finally:
+        cluster.close()
+    assert _run(str(src), "--report", str(tmp_path / "rl.jsonl"), "-o", str(tmp_path / "ol.jsonl"), "--no-clean") == 0
+    assert (tmp_path / "rd.jsonl").read_bytes() == (tmp_path / "rl.jsonl").read_bytes()
+    assert (tmp_path / "od.jsonl").read_bytes() == (tmp_path / "ol.jsonl").read_bytes()
+    assert any(r["duplicate_of"] for r in _lines(tmp_path / "rl.jsonl"))
