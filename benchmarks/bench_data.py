@@ -74,3 +74,28 @@ def seed_sized_paragraphs(seed: int, n: int, *, mean_chars: int = 114, dup_fract
             t = t[:k] + ("的" if t[k] != "的" else "了") + t[k + 1 :]
         out[i] = t
     return out
+
+
+def use_corpus_mode_generator() -> None:
+    """Switch :func:`dedup.testing.make_corpus` to the word draws the corpus-mode numbers were measured with.
+
+    ``corpus_scale.py`` and ``corpus_resume.py`` draw words with
+    ``_dictionary_words``' cumulative weights accumulated once more, which
+    favours rarer words (a left-over of when ``dedup.testing`` passed plain
+    weights).  It is kept, in this one place, so that the published tables in
+    ``docs/corpus.md`` and ``benchmarks/README.md`` reproduce exactly; the
+    tests use ``make_corpus`` as it is.
+    """
+    import itertools
+    import random
+
+    import dedup.testing as dt
+
+    words, weights = dt._dictionary_words()
+    cum = list(itertools.accumulate(weights))
+
+    def sentence(rng: random.Random, w, wt) -> str:  # type: ignore[no-untyped-def]
+        clauses = ["".join(rng.choices(words, cum_weights=cum, k=rng.randint(3, 8))) for _ in range(rng.randint(1, 3))]
+        return "，".join(clauses) + "。"
+
+    dt._sentence = sentence  # type: ignore[attr-defined]

@@ -39,23 +39,6 @@ from pathlib import Path
 import orjson
 
 
-def _fast_generator() -> None:
-    """``make_corpus``'s corpus, 100x faster (cumulative weights; see corpus_scale.py)."""
-    import itertools
-    import random
-
-    import dedup.testing as dt
-
-    words, weights = dt._dictionary_words()
-    cum = list(itertools.accumulate(weights))
-
-    def sentence(rng: random.Random, w, wt) -> str:  # type: ignore[no-untyped-def]
-        clauses = ["".join(rng.choices(words, cum_weights=cum, k=rng.randint(3, 8))) for _ in range(rng.randint(1, 3))]
-        return "，".join(clauses) + "。"
-
-    dt._sentence = sentence  # type: ignore[attr-defined]
-
-
 def _entries(folder: Path, stage: str) -> int:
     return sum(1 for _ in (folder / stage).glob("??/*.npz"))
 
@@ -206,7 +189,9 @@ def main() -> None:
     args = ap.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    _fast_generator()
+    from bench_data import use_corpus_mode_generator
+
+    use_corpus_mode_generator()
     from dedup.testing import make_corpus
 
     shutil.rmtree(work / "src", ignore_errors=True)  # a fresh snapshot of the code under test

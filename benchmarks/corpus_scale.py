@@ -13,17 +13,15 @@ memory of its whole process tree sampled every 0.1 s with psutil):
 6. with ``--baseline DIR``: an earlier version's local 1-worker run, alternating with ours, side by side
 
 The corpus is ``dedup.testing.make_corpus(seed, docs)`` (written to JSONL in
-``--work``, never in the repository); generation uses cumulative weights,
-which gives the same corpus as ``make_corpus`` itself, 100x faster.
+``--work``, never in the repository) with the word draws of
+``bench_data.use_corpus_mode_generator``, so that the published tables reproduce.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
-import random
 import subprocess
 import sys
 import threading
@@ -31,19 +29,6 @@ import time
 from pathlib import Path
 
 import orjson
-
-
-def _fast_generator() -> None:
-    import dedup.testing as dt
-
-    words, weights = dt._dictionary_words()
-    cum = list(itertools.accumulate(weights))
-
-    def sentence(rng: random.Random, w, wt) -> str:  # type: ignore[no-untyped-def]
-        clauses = ["".join(rng.choices(words, cum_weights=cum, k=rng.randint(3, 8))) for _ in range(rng.randint(1, 3))]
-        return "，".join(clauses) + "。"
-
-    dt._sentence = sentence  # type: ignore[attr-defined]
 
 
 def _tree_rss(pid: int) -> int:
@@ -121,7 +106,9 @@ def main() -> None:
     skip = set(filter(None, args.skip.split(",")))
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    _fast_generator()
+    from bench_data import use_corpus_mode_generator
+
+    use_corpus_mode_generator()
     from dedup.testing import make_corpus, pair_scores
 
     t0 = time.perf_counter()

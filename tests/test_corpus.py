@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import random
 import re
 from pathlib import Path
 
@@ -19,25 +18,6 @@ from dedup.corpus import BoilerplateConfig, CorpusConfig, CorpusRun, bucket_pair
 from dedup.testing import make_corpus, pair_scores
 
 FAST = CorpusConfig(clean=False)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _fast_generator():
-    """``random.choices`` with precomputed cumulative weights: the same draws, 100x faster.
-
-    ``dedup.testing._sentence`` passes ``weights=`` and so re-sums 30,000 word
-    weights per call; passing ``cum_weights=`` gives bit-identical corpora.
-    """
-    words, weights = dt._dictionary_words()
-    cum = list(itertools.accumulate(weights))
-
-    def sentence(rng: random.Random, w, wt) -> str:  # type: ignore[no-untyped-def]
-        clauses = ["".join(rng.choices(words, cum_weights=cum, k=rng.randint(3, 8))) for _ in range(rng.randint(1, 3))]
-        return "，".join(clauses) + "。"
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(dt, "_sentence", sentence)
-        yield
 
 
 def _clusters(docs) -> set[frozenset[str]]:  # type: ignore[no-untyped-def]

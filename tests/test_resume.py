@@ -9,9 +9,7 @@ or damaged on disk must never leak into a result.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -35,21 +33,6 @@ from dedup.testing import make_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = CorpusConfig(clean=False, batch_size=25, verify_chunk=40)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _fast_generator():
-    """The same corpora as ``make_corpus``, 100x faster (cumulative weights; see test_corpus.py)."""
-    words, weights = dt._dictionary_words()
-    cum = list(itertools.accumulate(weights))
-
-    def sentence(rng: random.Random, w, wt) -> str:  # type: ignore[no-untyped-def]
-        clauses = ["".join(rng.choices(words, cum_weights=cum, k=rng.randint(3, 8))) for _ in range(rng.randint(1, 3))]
-        return "，".join(clauses) + "。"
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(dt, "_sentence", sentence)
-        yield
 
 
 class Crash(Exception):
