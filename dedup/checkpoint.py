@@ -349,15 +349,9 @@ class Checkpoint:
         return ck
 
     def _lock(self) -> None:
-        import fcntl
+        from .io.lock import lock_folder
 
-        self._lock_file = open(self.root / ".lock", "a+b")
-        try:
-            fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self._lock_file.close()
-            self._lock_file = None
-            raise UsageError(f"--checkpoint {self.root}: in use by another run") from None
+        self._lock_file = lock_folder(self.root, "--checkpoint")
 
     def _prepare(self) -> None:
         """Write the marker; drop temporary files a killed run left (we hold the lock)."""

@@ -143,15 +143,9 @@ class Index:
 
     def _lock(self) -> None:
         """One run at a time per index: a second one fails at once instead of corrupting it."""
-        import fcntl
+        from .io.lock import lock_folder
 
-        self._lock_file = open(self.root / ".lock", "a+b")
-        try:
-            fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self._lock_file.close()
-            self._lock_file = None
-            raise UsageError(f"--index {self.root}: in use by another run") from None
+        self._lock_file = lock_folder(self.root, "--index")
 
     def _load(self, meta_path: Path) -> None:
         try:
