@@ -328,30 +328,20 @@ class Checkpoint:
         The folder is removed after a successful run, so a folder that holds
         anything else than a checkpoint is refused rather than risked.
         """
+        from .io.lock import open_run_folder
+
         root = Path(path)
-        if root.exists() and not root.is_dir():
-            raise UsageError(f"--checkpoint {root}: exists and is not a folder")
         if root.is_dir() and not (root / MARKER).exists() and any(p.name != ".lock" for p in root.iterdir()):
             raise UsageError(f"--checkpoint {root}: is not empty and not a dedup checkpoint folder; give a new or empty folder")
-        try:
-            root.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"--checkpoint {root}: cannot create the folder ({exc.strerror})") from None
-        if not os.access(root, os.W_OK):
-            raise OutputError(f"--checkpoint {root}: folder is not writable")
+        lock = open_run_folder(root, "--checkpoint")
         ck = cls(root)
-        ck._lock()
+        ck._lock_file = lock
         try:
             ck._prepare()
         except OSError as exc:
             ck.close()
             raise OutputError(f"--checkpoint {root}: cannot write ({exc.strerror})") from None
         return ck
-
-    def _lock(self) -> None:
-        from .io.lock import lock_folder
-
-        self._lock_file = lock_folder(self.root, "--checkpoint")
 
     def _prepare(self) -> None:
         """Write the marker; drop temporary files a killed run left (we hold the lock)."""

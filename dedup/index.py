@@ -122,17 +122,13 @@ class Index:
     def open(cls, path: str | os.PathLike[str] | None, settings: dict[str, Any]) -> "Index":
         if path is None:
             return cls(Path(tempfile.mkdtemp(prefix="dedup-corpus-")), settings, persistent=False)
+        from .io.lock import open_run_folder
+
         root = Path(path)
-        if root.exists() and not root.is_dir():
-            raise UsageError(f"--index {root}: exists and is not a folder")
-        try:
-            root.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"--index {root}: cannot create the folder ({exc.strerror})") from None
-        if not os.access(root, os.W_OK):
-            raise OutputError(f"--index {root}: folder is not writable")
+        lock = open_run_folder(root, "--index")
         idx = cls(root, settings, persistent=True)
-        idx._lock()
+        # one run at a time per index: a second one fails at once instead of corrupting it
+        idx._lock_file = lock
         meta_path = root / "meta.json"
         if meta_path.exists():
             idx._load(meta_path)
@@ -140,12 +136,6 @@ class Index:
             raise InputError(f"--index {root}: has segments but no meta.json (not a dedup index, or damaged)")
         idx._remove_leftovers()
         return idx
-
-    def _lock(self) -> None:
-        """One run at a time per index: a second one fails at once instead of corrupting it."""
-        from .io.lock import lock_folder
-
-        self._lock_file = lock_folder(self.root, "--index")
 
     def _load(self, meta_path: Path) -> None:
         try:

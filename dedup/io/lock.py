@@ -1,11 +1,28 @@
-"""One run at a time per folder (an index, a checkpoint)."""
+"""Folders a run owns (an index, a checkpoint): created, writable, one run at a time."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import UsageError
+from ..errors import OutputError, UsageError
+
+
+def open_run_folder(folder: Path, option: str) -> BinaryIO:
+    """Create ``folder`` if needed, check it is a writable folder, and lock it (:func:`lock_folder`).
+
+    Every failure is one line naming ``option`` (``--index``, ``--checkpoint``).
+    """
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{option} {folder}: exists and is not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{option} {folder}: cannot create the folder ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"{option} {folder}: folder is not writable")
+    return lock_folder(folder, option)
 
 
 def lock_folder(folder: Path, option: str) -> BinaryIO:
