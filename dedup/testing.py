@@ -100,6 +100,8 @@ def external_data_dir(start: str | os.PathLike[str] | None = None) -> "Path":
 
     env = os.environ.get("DEDUP_EXTERNAL_DATA")
     if env:
+        if not Path(env).is_dir():
+            raise FileNotFoundError(f"DEDUP_EXTERNAL_DATA={env} is not a folder")
         return Path(env)
     here = Path(start) if start is not None else Path(__file__).resolve().parent.parent
     for base in (here, *here.parents):

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import require
 
 from dedup.io.read import read_path
 from dedup.pipeline import Config, clean
@@ -24,9 +25,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 @pytest.fixture(scope="module")
 def browser():
+    require(Path(CHROMIUM).exists(), "Debian's chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b

@@ -13,6 +13,9 @@ from functools import lru_cache
 
 import numpy as np
 
+# numpy 2 renamed trapz to trapezoid; the floor we test (numpy 1.24) has only trapz
+_trapezoid = getattr(np, "trapezoid", None) or np.trapz
+
 from .shingle import fmix64
 
 
@@ -61,8 +64,8 @@ def optimal_param(threshold: float, num_perm: int, fp_weight: float = 0.2, fn_we
     hi = np.linspace(threshold, 1.0, 201)
     b = np.concatenate([np.full(num_perm // bi, bi) for bi in range(1, num_perm + 1)])
     r = np.concatenate([np.arange(1, num_perm // bi + 1) for bi in range(1, num_perm + 1)])
-    fp = np.trapezoid(_collision(lo[None, :], b[:, None], r[:, None]), lo, axis=1)
-    fn = np.trapezoid(1.0 - _collision(hi[None, :], b[:, None], r[:, None]), hi, axis=1)
+    fp = _trapezoid(_collision(lo[None, :], b[:, None], r[:, None]), lo, axis=1)
+    fn = _trapezoid(1.0 - _collision(hi[None, :], b[:, None], r[:, None]), hi, axis=1)
     errs = (fp * fp_weight + fn * fn_weight).tolist()
     best, best_err = (1, num_perm), float("inf")
     for k, err in enumerate(errs):
@@ -78,8 +81,8 @@ def _optimal_param_loop(threshold: float, num_perm: int, fp_weight: float = 0.2,
     best, best_err = (1, num_perm), float("inf")
     for b in range(1, num_perm + 1):
         for r in range(1, num_perm // b + 1):
-            fp = np.trapezoid(_collision(lo, b, r), lo)
-            fn = np.trapezoid(1.0 - _collision(hi, b, r), hi)
+            fp = _trapezoid(_collision(lo, b, r), lo)
+            fn = _trapezoid(1.0 - _collision(hi, b, r), hi)
             err = fp * fp_weight + fn * fn_weight
             if err < best_err - 1e-12:
                 best, best_err = (b, r), err
