@@ -130,6 +130,10 @@ class CorpusConfig:
     batch_size: int = 500
     #: pairs per verification task
     verify_chunk: int = 4000
+    #: clusters with at least this many members are named in the stats (a template or a chain, not a story)
+    giant_cluster: int = 1000
+    #: representatives per cluster tried before the rest of a cluster is kept as is (never removed unverified)
+    max_solve_rounds: int = 10_000
 
     def __post_init__(self) -> None:
         if self.keep not in ("most_complete", "earliest"):
@@ -443,34 +447,120 @@ def components(n: int, edges: np.ndarray) -> np.ndarray:
     return comp.astype(np.int64)
 
 
-def keepers(comp: np.ndarray, keylen: np.ndarray, keyhash: np.ndarray, policy: str) -> np.ndarray:
-    """The kept document of each document's cluster (itself when alone).
+def keep_order(comp: np.ndarray, keylen: np.ndarray, keyhash: np.ndarray, policy: str) -> np.ndarray:
+    """Every document, grouped by cluster and, inside it, in keep-policy order.
 
     ``most_complete``: longest key, then the key most members share, then the
     earliest document; ``earliest``: the earliest.
+
+    >>> keep_order(np.array([0, 0, 0, 1]), np.array([5, 9, 9, 3]), np.array([1, 2, 2, 3], np.uint64), "most_complete").tolist()
+    [1, 2, 0, 3]
+    """
+    n = len(comp)
+    g = np.arange(n, dtype=np.int64)
+    if policy == "earliest":
+        return np.lexsort((g, comp))
+    # how many members of the same cluster share each document's exact key
+    o = np.lexsort((keyhash, comp))
+    new = np.ones(n, dtype=bool)
+    new[1:] = (comp[o][1:] != comp[o][:-1]) | (keyhash[o][1:] != keyhash[o][:-1])
+    run = np.cumsum(new) - 1
+    counts = np.bincount(run)
+    same = np.empty(n, dtype=np.int64)
+    same[o] = counts[run]
+    return np.lexsort((g, -same, -keylen, comp))
+
+
+def keepers(comp: np.ndarray, keylen: np.ndarray, keyhash: np.ndarray, policy: str) -> np.ndarray:
+    """The first document of each document's cluster in keep-policy order (itself when alone).
 
     >>> keepers(np.array([0, 0, 0, 1]), np.array([5, 9, 9, 3]), np.array([1, 2, 2, 3], np.uint64), "most_complete").tolist()
     [1, 1, 1, 3]
     """
     n = len(comp)
-    g = np.arange(n, dtype=np.int64)
-    if policy == "earliest":
-        order = np.lexsort((g, comp))
-    else:
-        # how many members of the same cluster share each document's exact key
-        o = np.lexsort((keyhash, comp))
-        new = np.ones(n, dtype=bool)
-        new[1:] = (comp[o][1:] != comp[o][:-1]) | (keyhash[o][1:] != keyhash[o][:-1])
-        run = np.cumsum(new) - 1
-        counts = np.bincount(run)
-        same = np.empty(n, dtype=np.int64)
-        same[o] = counts[run]
-        order = np.lexsort((g, -same, -keylen, comp))
+    order = keep_order(comp, keylen, keyhash, policy)
     first = np.ones(n, dtype=bool)
     first[1:] = comp[order][1:] != comp[order][:-1]
     keeper_of = np.empty(int(comp.max()) + 1 if n else 0, dtype=np.int64)
     keeper_of[comp[order][first]] = order[first]
     return keeper_of[comp]
+
+
+@dataclass(frozen=True)
+class Solved:
+    """Each document's direct representative: itself when kept, else the kept document it matches."""
+
+    rep: np.ndarray  # int64, the kept document each one is a direct match of (itself when kept)
+    score: np.ndarray  # float64, the direct score against ``rep`` (nan when kept)
+    reason: np.ndarray  # int8, index into REASONS (-1 when kept)
+    rounds: int
+    unsolved: int  # members left kept because ``max_rounds`` was reached (a missed duplicate, never a loss)
+
+
+def solve_clusters(
+    comp: np.ndarray,
+    order: np.ndarray,
+    bands: np.ndarray,
+    valid: np.ndarray,
+    keyhash: np.ndarray,
+    verify: Any,
+    max_rounds: int = 10_000,
+) -> Solved:
+    """Decide every cluster so that each removal is a direct match of a kept document.
+
+    A connected component of verified pairs can chain documents that share
+    nothing (document i is close to i+1, the ends are unrelated): removing the
+    whole component in favour of one member loses text. Here, per component and
+    in keep order (``order``, from :func:`keep_order`), the first undecided
+    member is kept as a representative; every other undecided member that
+    could match it (a shared LSH band or an identical key) is verified against
+    it directly (``verify(pairs) -> (accepted, score, reason)``, pairs as
+    ``(low, high)``), and removed only if accepted; the rest are solved again
+    among themselves. All components advance together, one representative per
+    round, so the verification of a round is one batch.
+
+    >>> comp = np.zeros(3, np.int64); bands = np.array([[1, 2], [1, 3], [4, 3]], np.uint64)
+    >>> ok = lambda p: (np.array([sorted(x) in ([0, 1], [1, 2]) for x in p.tolist()]), np.ones(len(p)), np.ones(len(p), np.int8))
+    >>> solve_clusters(comp, np.array([0, 1, 2]), bands, np.ones(3, bool), np.array([5, 6, 7], np.uint64), ok).rep.tolist()
+    [0, 0, 2]
+    """
+    n = len(comp)
+    rep = np.arange(n, dtype=np.int64)
+    score = np.full(n, np.nan)
+    reason = np.full(n, -1, dtype=np.int8)
+    if not n:
+        return Solved(rep, score, reason, 0, 0)
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    open_ = np.bincount(comp)[comp] >= 2
+    head_of = np.full(int(comp.max()) + 1, -1, dtype=np.int64)
+    rounds = 0
+    while open_.any() and rounds < max_rounds:
+        rounds += 1
+        undecided = np.flatnonzero(open_)
+        by_order = undecided[np.argsort(position[undecided], kind="stable")]
+        _, first = np.unique(comp[by_order], return_index=True)
+        heads = by_order[first]
+        open_[heads] = False  # kept: a representative of its component
+        head_of[comp[heads]] = heads
+        members = undecided[open_[undecided]]
+        if not len(members):
+            break
+        h = head_of[comp[members]]
+        banded = valid[members] & valid[h]
+        if bands.ndim == 2 and bands.shape[1]:
+            banded &= (bands[members] == bands[h]).any(axis=1)
+        else:
+            banded[:] = False
+        could = banded | ((keyhash[members] == keyhash[h]) & (keyhash[members] != 0))
+        m, h = members[could], h[could]
+        if not len(m):
+            continue
+        accepted, s, r = verify(np.stack([np.minimum(m, h), np.maximum(m, h)], axis=1))
+        m, h = m[accepted], h[accepted]
+        rep[m], score[m], reason[m] = h, s[accepted], r[accepted]
+        open_[m] = False
+    return Solved(rep, score, reason, rounds, int(open_.sum()))
 
 
 def boilerplate_table(units: np.ndarray, owner_doc: np.ndarray, comp: np.ndarray, config: BoilerplateConfig) -> tuple[np.ndarray, int]:
@@ -539,6 +629,8 @@ class CorpusDoc:
     boilerplate_share: float = 0.0
     chars_in: int | None = None
     revised: bool = False
+    #: "giant cluster" when the cluster reaches ``CorpusConfig.giant_cluster`` members
+    warning: str | None = None
 
     @property
     def kept(self) -> bool:
@@ -554,6 +646,8 @@ class CorpusDoc:
             "match": self.match,
             "cluster_size": self.cluster_size,
         }
+        if self.warning:
+            d["warning"] = self.warning
         if self.revised:
             d["revised"] = True
         else:
@@ -785,26 +879,35 @@ class CorpusRun:
         units, owner_doc = idx.units()
         boiler, threshold = boilerplate_table(units, owner_doc, comp, self.config.boilerplate)
         content = content_lengths(keylen, boiler, units, idx.unit_lengths(), owner_doc)
+        order = keep_order(comp, content, keyhash, self.config.keep)
         keeper = keepers(comp, content, keyhash, self.config.keep)
-        self._boiler = (boiler, boilerplate_owners(boiler, units, owner_doc, keeper == np.arange(n), self.config.boilerplate), threshold)
-        dups = np.flatnonzero(keeper != np.arange(n))
-        dpairs = np.stack([np.minimum(dups, keeper[dups]), np.maximum(dups, keeper[dups])], axis=1) if len(dups) else np.empty((0, 2), np.int64)
-        cache = self._verify(dpairs, cache)
-        score = np.full(n, np.nan)
-        reason = np.full(n, -1, dtype=np.int8)
-        if len(dups):
-            pos = self._lookup(cache, dpairs)
+
+        def direct(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            nonlocal cache
+            cache = self._verify(pairs, cache)
+            pos = self._lookup(cache, pairs)
             r = cache["reason"][pos]
             s = np.where(r == _REASON_CODE["contained"], cache["containment"][pos], cache["similarity"][pos])
-            # a member joined through others and not directly similar to the keeper:
-            # its best direct score (similarity is 0 below the rapidfuzz cutoff)
-            direct = cache["accepted"][pos]
-            s = np.where(direct, s, np.maximum(cache["similarity"][pos], cache["containment"][pos]))
-            r = np.where(direct, r, np.int8(-2))
-            score[dups] = s
-            reason[dups] = r
-        size = np.bincount(comp)[comp]
-        self._state = {"keeper": keeper, "score": score, "reason": reason, "size": size}
+            return cache["accepted"][pos], s, r
+
+        solved = solve_clusters(comp, order, bands, shingles > 0, keyhash, direct, self.config.max_solve_rounds)
+        rep = solved.rep
+        kept = rep == np.arange(n)
+        self._boiler = (boiler, boilerplate_owners(boiler, units, owner_doc, kept, self.config.boilerplate), threshold)
+        dups = np.flatnonzero(~kept)
+        score, reason = solved.score, solved.reason
+        self.stats["solve_rounds"] = solved.rounds
+        self.stats["solve_unsolved"] = solved.unsolved
+        sizes = np.bincount(comp)
+        size = sizes[comp]
+        giant = np.flatnonzero(sizes >= self.config.giant_cluster)
+        names = idx.ids() if len(giant) else []
+        # the largest first, at most 20 named: a Marin-style template or chain cluster is solved, never collapsed
+        self.stats["giant_clusters"] = [
+            {"cluster": names[int(keeper[np.flatnonzero(comp == c)[0]])], "size": int(sizes[c]), "kept": int(np.sum(kept & (comp == c)))}
+            for c in giant[np.argsort(-sizes[giant], kind="stable")][:20].tolist()
+        ]
+        self._state = {"keeper": keeper, "rep": rep, "score": score, "reason": reason, "size": size}
         self._verified = cache
         self.stats["clusters"] = int(np.sum((np.bincount(comp) >= 2)))
         self.stats["duplicates"] = int(len(dups))
@@ -819,9 +922,8 @@ class CorpusRun:
         n_old, n_new = self._fingerprint()
         self._decide()
         assert self._state is not None
-        keeper = self._state["keeper"]
-        n = len(keeper)
-        kept = keeper == np.arange(n)
+        rep = self._state["rep"]
+        kept = rep == np.arange(len(rep))
         boiler, owners, threshold = self._boiler
         self.stats["boilerplate_units"] = int(len(boiler))
         self.stats["boilerplate_threshold_docs"] = int(threshold)
@@ -838,15 +940,15 @@ class CorpusRun:
     def _doc(self, g: int, ids: list[str], record: dict[str, Any] | None, fin: Finished | None, revised: bool = False) -> CorpusDoc:
         assert self._state is not None
         k = int(self._state["keeper"][g])
-        r = int(self._state["reason"][g])
-        score = None if k == g else round(float(self._state["score"][g]), 4)
-        match = None if k == g else ("transitive" if r == -2 else REASONS[r])
+        d = int(self._state["rep"][g])
+        score = None if d == g else round(float(self._state["score"][g]), 4)
+        match = None if d == g else REASONS[int(self._state["reason"][g])]
         return CorpusDoc(
             id=ids[g],
             record=record,
             text=fin.text if fin else None,
             cluster=ids[k],
-            duplicate_of=None if k == g else ids[k],
+            duplicate_of=None if d == g else ids[d],
             score=score,
             match=match,
             cluster_size=int(self._state["size"][g]),
@@ -855,6 +957,7 @@ class CorpusRun:
             boilerplate_share=fin.boilerplate_share if fin else 0.0,
             chars_in=len(record[self.fields.text]) if record is not None else None,
             revised=revised,
+            warning="giant cluster" if int(self._state["size"][g]) >= self.config.giant_cluster else None,
         )
 
     def _finish(self, n_old: int, n_new: int, ids: list[str], kept: np.ndarray, boiler: np.ndarray, owners: np.ndarray) -> Iterator[CorpusDoc]:
@@ -900,9 +1003,11 @@ class CorpusRun:
         if old is not None and n_old:
             ko, so, ro = old["keeper"][:n_old], old["score"][:n_old], old["reason"][:n_old]
             kn, sn, rn = self._state["keeper"][:n_old], self._state["score"][:n_old], self._state["reason"][:n_old]
+            # an index written before clusters were solved holds no direct representatives
+            po, pn = old.get("rep", old["keeper"])[:n_old], self._state["rep"][:n_old]
             zo, zn = old["size"][:n_old], self._state["size"][:n_old]
             same_score = (np.isnan(so) & np.isnan(sn)) | (np.round(so, 4) == np.round(sn, 4))
-            changed = np.flatnonzero((ko != kn) | (ro != rn) | ~same_score | (zo != zn))
+            changed = np.flatnonzero((ko != kn) | (po != pn) | (ro != rn) | ~same_score | (zo != zn))
             for g in changed:
                 n_rev += 1
                 yield self._doc(int(g), ids, None, None, revised=True)

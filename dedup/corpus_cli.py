@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoding", metavar="ENC", help="decode text files with this encoding instead of detecting it")
     p.add_argument("--max-bytes", type=_positive_int, metavar="N", help="largest single text file read (default 32 MiB)")
     p.add_argument("--stats", action="store_true", help="print run statistics (JSON) on standard error")
+    p.add_argument("--giant-cluster", type=_positive_int, default=1000, metavar="N", help="warn about clusters of at least N documents (a template or a chain; solved by direct matches, never collapsed; default 1000)")
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML review page of the largest clusters (inputs are read a second time for their texts)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary or progress on standard error")
     return p
@@ -98,6 +99,7 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         clean=args.clean,
         keep=args.keep,
         batch_size=args.batch_size,
+        giant_cluster=args.giant_cluster,
     )
     if args.threshold is not None:
         cfg = dataclasses.replace(cfg, match=dataclasses.replace(cfg.match, threshold=args.threshold))
@@ -269,6 +271,12 @@ def _run(args: argparse.Namespace) -> int:
             + (f"; report: {args.report}" if args.report else ""),
             file=sys.stderr,
         )
+        for g in s.get("giant_clusters", []):
+            print(
+                f"{PROG} corpus: warning: cluster {g['cluster']} has {g['size']} documents ({g['kept']} kept: each removal is a direct match); "
+                "a template or a chain rather than one story? see --stats",
+                file=sys.stderr,
+            )
     if args.stats:
         print(json.dumps(s, sort_keys=True), file=sys.stderr)
     return 0

@@ -50,7 +50,7 @@ def test_generated_corpus_precision_and_recall():
     for d in docs:
         if d.duplicate_of is not None:
             assert d.duplicate_of in kept and d.cluster == d.duplicate_of
-            assert d.match in ("identical", "similar", "contained", "transitive") and 0 < d.score <= 1
+            assert d.match in ("identical", "similar", "contained") and 0 < d.score <= 1
         else:
             assert d.cluster == d.id and d.score is None
 
