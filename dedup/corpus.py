@@ -229,6 +229,9 @@ class Prints:
     units: np.ndarray
     unit_off: np.ndarray
     unit_len: np.ndarray
+    #: each unit's hash in text order (0: too short to count), so finishing never keys a document again
+    span_units: np.ndarray
+    span_off: np.ndarray
 
 
 def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
@@ -251,8 +254,9 @@ def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
     lens: list[np.ndarray] = []
     off = [0]
     min_chars = config.boilerplate.min_chars
-    for uk in per_unit:
-        length = {hash64(k): len(k) for k in uk if len(k) >= min_chars} if config.boilerplate.enabled else {}
+    span_units = [hash64(k) if len(k) >= min_chars else 0 for k in flat] if config.boilerplate.enabled else []
+    for uk, e in zip(per_unit, ends):
+        length = {h: len(k) for k, h in zip(uk, span_units[e - len(uk) : e]) if h} if config.boilerplate.enabled else {}
         hs = np.array(sorted(length), dtype=np.uint64)
         units.append(hs)
         lens.append(np.array([length[int(h)] for h in hs], dtype=np.int32))
@@ -266,6 +270,8 @@ def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
         units=np.concatenate(units) if units else np.empty(0, np.uint64),
         unit_off=np.array(off, dtype=np.int64),
         unit_len=np.concatenate(lens) if lens else np.empty(0, np.int32),
+        span_units=np.array(span_units, dtype=np.uint64),
+        span_off=np.array([0, *ends], dtype=np.int64) if config.boilerplate.enabled else np.zeros(len(texts) + 1, np.int64),
     )
 
 
@@ -347,22 +353,25 @@ class Finished:
     boilerplate_share: float
 
 
-def finish_batch(job: tuple[list[str], list[int], list[bool], list[bool]], boiler: np.ndarray, owners: np.ndarray, config: CorpusConfig) -> list[Finished]:
+def finish_batch(job: tuple[Any, ...], boiler: np.ndarray, owners: np.ndarray, config: CorpusConfig) -> list[Finished]:
     """Boilerplate removal and per-document cleaning of a batch (pure).
 
-    ``job`` is ``(texts, global numbers, kept flags, has-boilerplate flags)``;
-    ``boiler`` the sorted boilerplate unit hashes and ``owners`` the document
-    that keeps each one (-1: none).  Duplicates are only measured, never
-    rewritten.  Units are re-keyed only in documents known to hold boilerplate.
+    ``job`` is ``(texts, global numbers, kept flags, has-boilerplate flags)``,
+    optionally followed by each document's unit hashes in text order (what
+    :func:`fingerprint_batch` computed as ``span_units``; None where unknown,
+    and then the units are keyed again); ``boiler`` the sorted boilerplate unit
+    hashes and ``owners`` the document that keeps each one (-1: none).
+    Duplicates are only measured, never rewritten.
     """
-    texts, numbers, kept, has_bp = job
+    texts, numbers, kept, has_bp = job[:4]
+    known = job[4] if len(job) > 4 else [None] * len(texts)
     out = []
-    for text, g, keep, bp in zip(texts, numbers, kept, has_bp):
+    for text, g, keep, bp, span_units in zip(texts, numbers, kept, has_bp, known):
         spans = unit_spans(text, config.boilerplate.unit) if config.boilerplate.enabled else []
         drop: list[tuple[int, int]] = []
         n_boiler = boiler_chars = 0
         if spans and bp and len(boiler):
-            hashes = np.array(unit_hashes(text, config), dtype=np.uint64)
+            hashes = np.asarray(span_units, dtype=np.uint64) if span_units is not None else np.array(unit_hashes(text, config), dtype=np.uint64)
             pos = np.searchsorted(boiler, hashes)
             pos_c = np.minimum(pos, len(boiler) - 1)
             hit = (boiler[pos_c] == hashes) & (hashes != 0)
@@ -756,6 +765,9 @@ class CorpusRun:
         seen = set(indexed)
         ids: list[str] = []
         spill = open(Path(self._work.name) / "records.jsonl", "wb", buffering=1 << 20)
+        # each document's unit hashes in text order, for finishing (one uint64 per unit, on disk)
+        spans_f = open(Path(self._work.name) / "span_units.bin", "wb", buffering=1 << 20)
+        span_off = [np.zeros(1, np.int64)]
         folder = self.index.new_segment_folder()
         keys_f = open(folder / "keys.bin", "wb", buffering=1 << 20)
         key_off = [0]
@@ -787,10 +799,13 @@ class CorpusRun:
                 for k in ("keyhash", "keylen", "shingles", "bands", "units", "unit_len"):
                     arrays[k].append(getattr(p, k))
                 unit_off.append(p.unit_off[1:] + unit_off[-1][-1])
+                spans_f.write(p.span_units.astype("<u8").tobytes())
+                span_off.append(p.span_off[1:] + span_off[-1][-1])
                 if bar:
                     bar.update(len(p.keys))
         finally:
             spill.close()
+            spans_f.close()
             keys_f.close()
             if bar:
                 bar.close()
@@ -808,6 +823,7 @@ class CorpusRun:
             key_off=np.array(key_off, dtype=np.int64),
         )
         self.index.add_segment(seg)
+        self._span_off = np.concatenate(span_off)
         self.stats["documents"] = len(ids)
         self.stats["indexed_before"] = n_old
         self.stats["seconds_fingerprint"] = round(time.perf_counter() - t0, 3)
@@ -970,7 +986,11 @@ class CorpusRun:
         has_bp[owner_doc[np.isin(units, boiler)]] = True
         del units, owner_doc
 
-        def jobs() -> Iterator[tuple[list[str], list[int], list[bool], list[bool]]]:
+        span_off = self._span_off
+        span_path = Path(self._work.name) / "span_units.bin"
+        span_units = np.memmap(span_path, dtype="<u8", mode="r") if span_path.stat().st_size else np.empty(0, "<u8")
+
+        def jobs() -> Iterator[tuple[list[str], list[int], list[bool], list[bool], list[np.ndarray | None]]]:
             g = n_old
             with open(Path(self._work.name) / "records.jsonl", "rb") as f:
                 for lines in _batched(f, self.config.batch_size):
@@ -978,7 +998,10 @@ class CorpusRun:
                     numbers = list(range(g, g + len(recs)))
                     pending.append((g, recs))
                     g += len(recs)
-                    yield [r[ftext] for r in recs], numbers, [bool(kept[x]) for x in numbers], [bool(has_bp[x]) for x in numbers]
+                    local = [x - n_old for x in numbers]
+                    # the units' hashes from fingerprinting, only where boilerplate is to be found
+                    known = [np.array(span_units[span_off[i] : span_off[i + 1]]) if has_bp[x] else None for i, x in zip(local, numbers)]
+                    yield [r[ftext] for r in recs], numbers, [bool(kept[x]) for x in numbers], [bool(has_bp[x]) for x in numbers], known
 
         removed = 0
         try:

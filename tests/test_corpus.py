@@ -369,3 +369,22 @@ def test_boilerplate_does_not_make_a_copy_more_complete():
     # same content once the boilerplate line is discounted: the earlier copy is kept
     assert docs["with-notice"].duplicate_of == "plain" and docs["plain"].kept
     assert all(d.boilerplate_removed == 1 for i, d in docs.items() if i.startswith("o"))
+
+
+@given(st.lists(st.lists(st.sampled_from(["版权所有，转载请注明出处。", "本报记者今日从有关部门获悉。", "今天天气很好，适合出门散步游玩。", "短。", "A line of English boilerplate text here."]), min_size=1, max_size=6), min_size=1, max_size=8))
+def test_finishing_with_the_fingerprints_unit_hashes_equals_keying_again(docs: list[list[str]]) -> None:
+    """Finishing takes each unit's hash from fingerprinting instead of keying the document again: same result."""
+    from dedup.corpus import CorpusConfig, finish_batch, fingerprint_batch, unit_hashes
+
+    config = CorpusConfig(clean=False)
+    texts = ["\n".join(lines) for lines in docs]
+    prints = fingerprint_batch(texts, config)
+    known = [prints.span_units[prints.span_off[i] : prints.span_off[i + 1]] for i in range(len(texts))]
+    assert [k.tolist() for k in known] == [unit_hashes(t, config) for t in texts]
+    boiler = np.unique(prints.units)[::2]
+    owners = np.zeros(len(boiler), dtype=np.int64)
+    n = list(range(len(texts)))
+    flags = [True] * len(texts)
+    again = finish_batch((texts, n, flags, flags), boiler, owners, config)
+    reused = finish_batch((texts, n, flags, flags, known), boiler, owners, config)
+    assert again == reused
