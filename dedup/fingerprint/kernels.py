@@ -29,9 +29,14 @@ Environment:
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import subprocess
+import sys
 from functools import lru_cache
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterator
 
 #: below this many symbols in a batch the numpy path is cheaper than importing numba and
 #: loading the cached kernels (~2 s on a loaded 2-core machine; numpy does ~1 M characters/s)
@@ -71,7 +76,14 @@ def use_kernels(size: int) -> bool:
     if _compiled.cache_info().currsize:
         # already paid for: worth it for any batch that is not tiny
         return size >= WARM_MIN_SYMBOLS
-    return size >= AUTO_MIN_SYMBOLS
+    if size < AUTO_MIN_SYMBOLS:
+        return False
+    if kernels_ready() or not _cache_writable():
+        # a cache we cannot mark (read-only install): compile here, as numba would
+        return True
+    # the first big batch on this machine: compile in the background, numpy meanwhile
+    start_background_compile()
+    return False
 
 
 def warm() -> bool:
@@ -80,11 +92,104 @@ def warm() -> bool:
     For callers that know many batches will follow, such as corpus mode:
     the one-off import is amortised over the run.  Returns whether kernels
     are in use.
+
+    Loading cached kernels takes about a second; compiling them the first
+    time on a machine takes 7-20 s.  So, in ``auto`` mode, when the cache is
+    not finished this starts one background compilation for the whole machine
+    (:mod:`dedup.fingerprint._warm`) and returns False: this run carries on
+    with the numpy twins, and switches once the cache is ready.
     """
     if kernel_mode() == "numpy" or not numba_available():
         return False
+    if kernel_mode() == "auto" and not _compiled.cache_info().currsize and not kernels_ready() and _cache_writable():
+        start_background_compile()
+        return False
     _compiled()
     return True
+
+
+def _cache_dir() -> Path:
+    """Where numba caches these kernels (``NUMBA_CACHE_DIR``, else ``__pycache__`` beside them)."""
+    env = os.environ.get("NUMBA_CACHE_DIR", "").strip()
+    return Path(env) if env else Path(__file__).resolve().parent / "__pycache__"
+
+
+@lru_cache(maxsize=1)
+def _cache_tag() -> str:
+    """What a finished cache was compiled from: the kernels' source and the numba and Python versions."""
+    from importlib.metadata import version
+
+    src = (Path(__file__).resolve().parent / "_numba_kernels.py").read_bytes()
+    h = hashlib.blake2b(src + version("numba").encode() + sys.version.encode(), digest_size=8).hexdigest()
+    return h
+
+
+@lru_cache(maxsize=1)
+def _cache_writable() -> bool:
+    d = _cache_dir()
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(d, os.W_OK)
+
+
+def _marker() -> Path:
+    return _cache_dir() / f"dedup-kernels-{_cache_tag()}.ready"
+
+
+def kernels_ready() -> bool:
+    """True when this machine's kernel cache has been compiled in full (so loading it is cheap)."""
+    return _marker().exists()
+
+
+def mark_ready() -> None:
+    m = _marker()
+    m.parent.mkdir(parents=True, exist_ok=True)
+    with open(m, "a", encoding="utf-8") as f:  # one line per compilation: there should be one
+        f.write(f"compiled by dedup.fingerprint._warm, pid {os.getpid()}\n")
+
+
+@contextlib.contextmanager
+def compile_lock(blocking: bool = True) -> Iterator[bool]:
+    """An exclusive lock on this machine's kernel cache; yields whether it is held."""
+    import fcntl
+
+    d = _cache_dir()
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        fd = os.open(d / "dedup-kernels.lock", os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except OSError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+_started = False
+
+
+def start_background_compile() -> None:
+    """Start :mod:`dedup.fingerprint._warm` once per process; it does nothing if another one compiles."""
+    global _started
+    if _started:
+        return
+    _started = True
+    with compile_lock(blocking=False) as free:
+        if not free:
+            return  # a compilation is under way already
+    try:
+        # same process group: a Ctrl-C on the terminal ends it with the run
+        subprocess.Popen([sys.executable, "-m", "dedup.fingerprint._warm"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True)
+    except OSError:
+        pass
 
 
 def workers() -> int:
