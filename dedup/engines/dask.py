@@ -19,6 +19,7 @@ smallest document of its component, so the clusters are the same.
 from __future__ import annotations
 
 from collections import deque
+from concurrent.futures import CancelledError
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
@@ -121,6 +122,8 @@ class DaskEngine:
         #: rows (document x band) per partition of the band-key shuffle
         self.band_rows = band_rows
         self.max_rounds = max_rounds
+        #: resubmissions of a task the scheduler cancelled or forgot
+        self.retries = 3
         self.rounds = 0
         self._cluster = None
         try:
@@ -137,16 +140,39 @@ class DaskEngine:
         self.workers = max(1, len(info.get("workers", {})) or (workers or 1))
 
     def imap(self, fn: Callable[..., Any], items: Iterable[Any], *args: Any) -> Iterator[Any]:
+        """``fn(item, *args)`` for every item on the cluster, results in input order.
+
+        Every future (the scattered batch and its task) is held here until its
+        result is read, and a task the scheduler cancelled or forgot (a client
+        whose heartbeat timed out on a loaded machine is forgotten with all
+        its futures) is submitted again: the functions are pure, so a retry
+        gives the same result.
+        """
         pending: deque = deque()
-        for item in items:
+
+        def submit(item: Any) -> tuple[Any, Any, Any]:
             # the batch goes to a worker as data, not inside the task graph (a verification
             # chunk of long keys is tens of MB: dask warns, and the scheduler would hold it)
             data = self.client.scatter([item], hash=False)[0]
-            pending.append(self.client.submit(fn, data, *args, pure=False))
+            return item, data, self.client.submit(fn, data, *args, pure=False)
+
+        def result(entry: tuple[Any, Any, Any]) -> Any:
+            item, _, future = entry
+            for attempt in range(self.retries + 1):
+                try:
+                    return future.result()
+                except CancelledError:
+                    if attempt == self.retries:
+                        raise
+                    item, _, future = submit(item)
+            raise AssertionError("unreachable")
+
+        for item in items:
+            pending.append(submit(item))
             if len(pending) >= 2 * self.workers:
-                yield pending.popleft().result()
+                yield result(pending.popleft())
         while pending:
-            yield pending.popleft().result()
+            yield result(pending.popleft())
 
     def band_pairs(self, bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
         """The band-key shuffle: rows are built on the workers from scattered slices of the band table.
