@@ -422,6 +422,55 @@ def _remove_units(text: str, drop: list[tuple[int, int]]) -> str:
 # ------------------------------------------------------------------ decisions (driver side)
 
 
+def rederive(cache: dict[str, np.ndarray], shingles: np.ndarray, match: MatchConfig) -> dict[str, np.ndarray]:
+    """Verified pairs re-decided at ``match``'s thresholds from their stored scores.
+
+    Jaccard and containment are exact; an edit similarity is exact when it is
+    at least the cutoff it was computed with (``cutoff``, the threshold of that
+    run) and 0 below it, as rapidfuzz returns under a ``score_cutoff``.  So a
+    pair is decided again without its keys, except a 0 whose cutoff was above
+    the new threshold: those rows are dropped, to be verified again.  The same
+    rule as :func:`dedup.cluster.verify_pairs` (same ``accepted`` and
+    ``reason``) then applies at the new threshold.  A cache from before
+    ``cutoff`` was stored counts every 0 as undecided.
+    """
+    n = len(cache["code"])
+    cutoff = cache["cutoff"] if "cutoff" in cache else np.full(n, np.inf)
+    sim, cont = cache["similarity"], cache["containment"]
+    keep = (sim > 0) | (cutoff <= match.threshold)
+    out = {k: v[keep] for k, v in cache.items()}
+    out["cutoff"] = cutoff[keep]
+    if not len(out["code"]):
+        return out
+    a = (out["code"] >> np.uint64(32)).astype(np.int64)
+    b = (out["code"] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    small = np.minimum(shingles[a], shingles[b])
+    sim, cont = out["similarity"], out["containment"]
+    similar = sim >= match.threshold
+    contained = ~similar & (cont >= match.containment) & (small >= match.min_containment_shingles)
+    out["accepted"] = similar | contained
+    out["reason"] = np.where(
+        similar, np.where(sim < 1.0, _REASON_CODE["similar"], _REASON_CODE["identical"]), np.where(contained, _REASON_CODE["contained"], _REASON_CODE["below threshold"])
+    ).astype(np.int8)
+    return out
+
+
+def near_threshold(cache: dict[str, np.ndarray], pairs: np.ndarray, threshold: float, n: int = 10) -> list[dict[str, Any]]:
+    """The ``n`` verified ``pairs`` whose edit similarity lies nearest ``threshold`` (a valley or a crowd?)."""
+    if not len(pairs):
+        return []
+    pos = np.searchsorted(cache["code"], pair_codes(pairs))
+    sim = cache["similarity"][pos]
+    # a 0 is "below the cutoff", not a score: it says nothing about the neighbourhood
+    scored = np.flatnonzero(sim > 0)
+    near = scored[np.lexsort((scored, np.abs(sim[scored] - threshold)))][:n]
+    rows = []
+    for i in near[np.argsort(-sim[near], kind="stable")].tolist():
+        p = int(pos[i])
+        rows.append({"a": int(pairs[i, 0]), "b": int(pairs[i, 1]), "similarity": round(float(cache["similarity"][p]), 4), "containment": round(float(cache["containment"][p]), 4), "accepted": bool(cache["accepted"][p])})
+    return rows
+
+
 def candidate_pairs(engine: Any, bands: np.ndarray, valid: np.ndarray, keyhash: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
     """Band-key pairs (through the engine) plus chains of identical keys."""
     ids = np.flatnonzero(valid)
@@ -864,8 +913,10 @@ class CorpusRun:
             "jaccard": res[:, 2],
             "containment": res[:, 3],
             "reason": res[:, 4].astype(np.int8),
+            # the threshold the similarity was cut off at: a 0 means "below this"
+            "cutoff": np.full(len(todo), self.config.match.threshold),
         }
-        merged = {k: np.concatenate([cache[k], new[k]]) for k in cache}
+        merged = {k: np.concatenate([cache[k], new[k]]) for k in new}
         o = np.argsort(merged["code"], kind="stable")
         return {k: v[o] for k, v in merged.items()}
 
@@ -886,7 +937,8 @@ class CorpusRun:
         rank[np.lexsort((id_hash, keyhash))] = np.arange(n)
         cand = candidate_pairs(self.engine, bands, shingles > 0, keyhash, rank, self.config.match.lsh.max_bucket_pairs)
         self.stats["candidate_pairs"] = int(len(cand))
-        cache = self._verify(cand, self.index.verified)
+        # pairs verified by earlier runs, decided again at this run's thresholds
+        cache = self._verify(cand, rederive(self.index.verified, shingles, self.config.match))
         accepted = cache["accepted"][self._lookup(cache, cand)] if len(cand) else np.empty(0, bool)
         edges = cand[accepted]
         self.stats["accepted_pairs"] = int(len(edges))
@@ -924,6 +976,7 @@ class CorpusRun:
             for c in giant[np.argsort(-sizes[giant], kind="stable")][:20].tolist()
         ]
         self._state = {"keeper": keeper, "rep": rep, "score": score, "reason": reason, "size": size}
+        self._candidates = cand
         self._verified = cache
         self.stats["clusters"] = int(np.sum((np.bincount(comp) >= 2)))
         self.stats["duplicates"] = int(len(dups))
@@ -1035,6 +1088,33 @@ class CorpusRun:
                 n_rev += 1
                 yield self._doc(int(g), ids, None, None, revised=True)
         self.stats["revised"] = n_rev
+
+    def redecide(self) -> Iterator[CorpusDoc]:
+        """Every indexed document's decision at this run's thresholds, from the stored fingerprints.
+
+        Nothing is fingerprinted and nothing is written: pair scores come from
+        the index (:func:`rederive`); only pairs whose stored similarity cannot
+        answer at the new threshold are verified again, from the stored keys.
+        ``stats["near_threshold"]`` lists the verified pairs nearest it.
+        """
+        if self._done:
+            raise RuntimeError("a CorpusRun can be iterated once")
+        self._done = True
+        if not len(self.index):
+            raise InputError("the index holds no documents: nothing to decide again")
+        t0 = time.perf_counter()
+        before = len(self.index.verified["code"])
+        self._decide()
+        assert self._state is not None and self._verified is not None
+        ids = self.index.ids()
+        near = near_threshold(self._verified, self._candidates, self.config.match.threshold)
+        self.stats["near_threshold"] = [{**r, "a": ids[r["a"]], "b": ids[r["b"]]} for r in near]
+        self.stats["pairs_stored"] = before
+        self.stats["documents"] = len(ids)
+        self.stats["kept"] = int(np.sum(self._state["rep"] == np.arange(len(ids))))
+        for g in range(len(ids)):
+            yield self._doc(g, ids, None, None)
+        self.stats["seconds_total"] = round(time.perf_counter() - t0, 3)
 
     def commit(self) -> None:
         """Make the index durable (no-op without ``index``)."""

@@ -48,8 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
         "or a SogouCS dump); write the kept documents, cleaned, and a report line per input document "
         "(id, cluster, duplicate_of, score).",
     )
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL or Parquet files, folders of text files, SogouCS .dat files, or - for standard input")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="kept documents: a file in the input's format (or by extension: .jsonl, .parquet), a new folder for text input, or - (JSONL on standard output)")
+    p.add_argument("inputs", nargs="*", metavar="INPUT", help="JSONL or Parquet files, folders of text files, SogouCS .dat files, or - for standard input")
+    p.add_argument("-o", "--output", metavar="OUT", help="kept documents: a file in the input's format (or by extension: .jsonl, .parquet), a new folder for text input, or - (JSONL on standard output)")
     p.add_argument("--report", metavar="REPORT.jsonl", help="one JSON line per input document (.parquet: a Parquet table)")
     p.add_argument("--format", choices=("auto", "jsonl", "parquet", "text", "sogou"), default="auto", help="input format (default: from each input)")
     p.add_argument("--text-field", default="text", metavar="NAME", help="field holding the text (default: text)")
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoding", metavar="ENC", help="decode text files with this encoding instead of detecting it")
     p.add_argument("--max-bytes", type=_positive_int, metavar="N", help="largest single text file read (default 32 MiB)")
     p.add_argument("--stats", action="store_true", help="print run statistics (JSON) on standard error")
+    p.add_argument("--rethreshold", type=_fraction, metavar="X", help="with --index and no INPUT: decide every indexed document again at similarity X from the stored pair scores (nothing fingerprinted, the index unchanged); the report and --stats list the pairs nearest X")
     p.add_argument("--giant-cluster", type=_positive_int, default=1000, metavar="N", help="warn about clusters of at least N documents (a template or a chain; solved by direct matches, never collapsed; default 1000)")
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML review page of the largest clusters (inputs are read a second time for their texts)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary or progress on standard error")
@@ -198,6 +199,12 @@ def run_corpus(argv: list[str]) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from .corpus import CorpusRun
+
+    if args.rethreshold is not None:
+        return _rethreshold(args)
+    missing = [name for name, value in (("INPUT", args.inputs), ("-o/--output", args.output)) if not value]
+    if missing:
+        raise UsageError(f"the following arguments are required: {', '.join(missing)} (see '{PROG} corpus --help')")
     from .engines import make_engine
     from .io.records import Fields, RecordWriter, iter_records, open_report, output_format, sniff_format
 
@@ -277,6 +284,51 @@ def _run(args: argparse.Namespace) -> int:
                 "a template or a chain rather than one story? see --stats",
                 file=sys.stderr,
             )
+    if args.stats:
+        print(json.dumps(s, sort_keys=True), file=sys.stderr)
+    return 0
+
+
+def _rethreshold(args: argparse.Namespace) -> int:
+    """``--index DIR --rethreshold X``: every indexed document decided again at X, from stored scores."""
+    from .corpus import CorpusRun
+    from .engines import make_engine
+    from .io.records import open_report
+
+    if args.inputs or args.output:
+        raise UsageError("--rethreshold decides the indexed documents again: give no INPUT and no -o")
+    if not args.index:
+        raise UsageError("--rethreshold needs --index DIR (the stored pair scores)")
+    if not os.path.isfile(os.path.join(args.index, "meta.json")):
+        raise UsageError(f"--index {args.index}: not an index (no meta.json); build one with 'dedup-text corpus INPUT -o OUT --index DIR'")
+    config = dataclasses.replace(config_from_args(args), clean=False)
+    config = dataclasses.replace(config, match=dataclasses.replace(config.match, threshold=args.rethreshold))
+    engine = make_engine(args.engine, workers=args.workers or 1, scheduler=args.scheduler)
+    report = None
+    try:
+        report = open_report(args.report) if args.report else None
+        run = CorpusRun([], config, engine=engine, index=args.index, progress=False)
+        try:
+            for doc in run.redecide():
+                if report is not None:
+                    report.write(doc.report())
+            if report is not None:
+                report.commit()
+        finally:
+            run.close()
+    except BaseException:
+        if report is not None:
+            report.abort()
+        raise
+    finally:
+        engine.close()
+    s = run.stats
+    if not args.quiet:
+        print(f"{PROG} corpus: {s['documents']} indexed documents at similarity {args.rethreshold} -> {s['kept']} kept, "
+              f"{s['documents'] - s['kept']} duplicates in {s['clusters']} clusters ({s.get('pairs_verified', 0)} pairs verified again, "
+              f"{s['pairs_stored']} stored)" + (f"; report: {args.report}" if args.report else ""), file=sys.stderr)
+        for r in s["near_threshold"]:
+            print(f"  near {args.rethreshold}: {r['a']} ~ {r['b']} similarity {r['similarity']} ({'accepted' if r['accepted'] else 'rejected'})", file=sys.stderr)
     if args.stats:
         print(json.dumps(s, sort_keys=True), file=sys.stderr)
     return 0
