@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from dedup.cli import main
 from dedup.corpus import CorpusConfig, dedup_records
 from dedup.errors import OutputError
-from dedup.io.records import RecordWriter, read_sogou
+from dedup.io.records import FileNames, RecordWriter, read_sogou
 
 ROOT = Path(__file__).resolve().parent.parent
 STORY = "推进义务教育优质均衡发展，助力双减政策落地见效。各地教育部门持续发力，课后服务覆盖面不断扩大。"
@@ -97,6 +97,22 @@ def test_folder_output_of_distinct_ids_still_mirrors_the_input(tmp_path):
         "news/b.txt": OTHER,
         "c.txt": THIRD,
     }
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.sampled_from("ab/\\._"), min_size=1, max_size=6), min_size=1, max_size=8))
+def test_file_names_are_distinct_files_or_refused(ids):
+    """Whatever the ids, a folder output either gives each its own file (none inside another's) or refuses."""
+    names = FileNames("out")
+    paths = []
+    for rid in ids:
+        try:
+            paths.append(Path(names.claim(rid)).as_posix())
+        except OutputError:
+            continue
+    assert len(set(paths)) == len(paths)
+    assert not any(q.startswith(p + "/") for p in paths for q in paths)
+    assert all(p and not p.startswith("/") and ".." not in p.split("/") for p in paths)
 
 
 def test_id_with_nul_to_a_folder_is_one_line(tmp_path, capsys):
