@@ -338,6 +338,25 @@ def test_folder_file_over_max_bytes_is_refused_from_its_size(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_folder_that_cannot_be_listed_is_not_skipped_silently(tmp_path, monkeypatch, capsys):
+    """os.walk drops a folder it cannot list (and its documents) unless told; as root, EACCES is simulated."""
+    folder = tmp_path / "pages"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "a.txt").write_text(STORY, encoding="utf-8")
+    (folder / "locked" / "b.txt").write_text(OTHER, encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # type: ignore[no-untyped-def]
+        if isinstance(path, (str, os.PathLike)) and Path(path) == folder / "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert _corpus(str(folder), "-o", str(tmp_path / "out")) == 1
+    _one_error(capsys.readouterr().err, "locked: cannot list the folder (Permission denied)")
+    assert not (tmp_path / "out").exists()
+
+
 def test_links_out_of_the_folder_are_not_followed(tmp_path, capsys):
     secret = tmp_path / "outside" / "secret.txt"
     secret.parent.mkdir()

@@ -417,7 +417,12 @@ def _walk(root: Path, options: ReadOptions) -> Iterator[Path]:
     excluded = {os.path.realpath(x) for x in options.exclude}
     real_root = os.path.realpath(root)
     seen = {real_root}  # folders entered, resolved: a link back up must not loop (--follow-links)
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=options.follow_links):
+
+    def unlisted(exc: OSError) -> None:
+        # os.walk would skip a folder it cannot list, and its documents with it, without a word
+        options.bad(f"{exc.filename}: cannot list the folder ({exc.strerror})")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted, followlinks=options.follow_links):
         keep = []
         for d in dirnames:
             full = os.path.join(dirpath, d)
