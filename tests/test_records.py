@@ -289,6 +289,27 @@ def test_full_tmpdir_is_one_line(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "small"]
 
 
+def test_parquet_on_stdin_with_a_full_tmpdir_is_one_line(tmp_path):
+    """Parquet from standard input is copied to TMPDIR first (it needs seeking): a full one is one error."""
+    from dedup.testing import make_corpus
+
+    src = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pylist(make_corpus(1, 300).records), src)
+    small = tmp_path / "small"
+    small.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(small)], check=True)
+    try:
+        with open(src, "rb") as stdin:
+            cmd = [sys.executable, "-m", "dedup.cli", "corpus", "-", "--format", "parquet", "-o", str(tmp_path / "out.parquet"), "--workers", "1", "-q"]
+            r = subprocess.run(cmd, stdin=stdin, env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(small)}, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 1
+        _one_error(r.stderr, "standard input", "No space left on device")
+        assert sorted(os.listdir(small)) == []
+    finally:
+        subprocess.run(["umount", str(small)], check=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet", "small"]
+
+
 # ---------------------------------------------------------------- 11, 12, 15: what a folder read reads
 
 

@@ -260,9 +260,14 @@ def read_parquet(path: str, fields: Fields = Fields(), *, batch_rows: int = 4096
     tmp = None
     if path == "-":
         # Parquet needs a seekable file: spool standard input to disk, never to memory
-        tmp = tempfile.TemporaryFile()
-        shutil.copyfileobj(sys.stdin.buffer, tmp)
-        tmp.seek(0)
+        try:
+            tmp = tempfile.TemporaryFile()
+            shutil.copyfileobj(sys.stdin.buffer, tmp)
+            tmp.seek(0)
+        except OSError as exc:
+            if tmp is not None:
+                tmp.close()
+            raise InputError(f"standard input: cannot copy it to a temporary file in {tempfile.gettempdir()} ({_why(exc)}); free some space there or set TMPDIR to another disk") from None
         source: Any = tmp
     else:
         if not os.path.exists(path):
