@@ -48,7 +48,6 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Literal, Sequence
 
 import numpy as np
-import orjson
 
 from .checkpoint import Checkpoint
 from .cluster import MatchConfig
