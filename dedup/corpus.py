@@ -132,8 +132,8 @@ class CorpusConfig:
     verify_chunk: int = 4000
     #: a record whose text is larger (UTF-8 bytes) is not compared or cleaned, but kept and
     #: written unchanged, with a note in its report line (None: no limit).  Cleaning costs
-    #: ~100 bytes of memory per byte of text: an 8 MiB record peaked at 0.85 GB and took 28 s,
-    #: a 64 MiB one 7.3 GB and 137 s.
+    #: ~100 bytes of memory per byte of text: an 8 MiB record peaked at 849 MiB and took 28 s,
+    #: a 64 MiB one 7.3 GB and 137 s (docs/corpus.md).
     max_record_bytes: int | None = 8 * 1024 * 1024
 
     def __post_init__(self) -> None:
@@ -619,15 +619,16 @@ def _spill_folder(work_dir: str | None) -> tempfile.TemporaryDirectory:  # type:
 class _DiskWriter:
     """A buffered file of the run's own data: a full disk (or any write error) is one :class:`OutputError`."""
 
-    def __init__(self, path: Path, what: str) -> None:
+    def __init__(self, path: Path, what: str, hint: str = "free some space there or set TMPDIR to another disk") -> None:
         self.what = what
+        self.hint = hint
         try:
             self._f: Any = open(path, "wb", buffering=1 << 20)
         except OSError as exc:
             raise self._error(exc) from None
 
     def _error(self, exc: OSError) -> OutputError:
-        return OutputError(f"cannot write the {self.what} ({exc.strerror}); free some space there or set TMPDIR to another disk")
+        return OutputError(f"cannot write the {self.what} ({exc.strerror}); {self.hint}")
 
     def write(self, data: bytes) -> None:
         try:
@@ -751,7 +752,7 @@ class CorpusRun:
         spill_path = Path(self._work.name) / "records.pickle"
         spill = _DiskWriter(spill_path, f"temporary copy of the records in {self._work.name}")
         folder = self.index.new_segment_folder()
-        keys_f = _DiskWriter(folder / "keys.bin", f"index keys in {folder}")
+        keys_f = _DiskWriter(folder / "keys.bin", f"index keys in {folder}", *(["free some space there"] if self.index.persistent else []))
         key_off = [0]
         arrays: dict[str, list[np.ndarray]] = {k: [] for k in ("keyhash", "keylen", "shingles", "bands", "units", "unit_len")}
         unit_off = [np.zeros(1, np.int64)]
