@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import pickle
 import re
 import resource
 import sys
@@ -47,18 +48,17 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Literal, Sequence
 
 import numpy as np
-import orjson
 
 from .checkpoint import Checkpoint
 from .cluster import MatchConfig
-from .errors import InputError
+from .errors import InputError, OutputError
 from .fingerprint.keys import KeyConfig, is_cjk, matching_keys
 from .fingerprint import kernels
 from .fingerprint.lsh import LSHConfig, band_hashes, optimal_param
 from .fingerprint.minhash import signatures
 from .fingerprint.shingle import shingle_sets
 from .index import Index, Segment
-from .io.records import Fields
+from .io.records import Fields, remove_stale_temporaries
 from .segment import sentences
 
 #: verification outcomes, stored as small integers in the index
@@ -134,12 +134,24 @@ class CorpusConfig:
     giant_cluster: int = 1000
     #: representatives per cluster tried before the rest of a cluster is kept as is (never removed unverified)
     max_solve_rounds: int = 10_000
+    #: a record whose text is larger (UTF-8 bytes) is not compared or cleaned, but kept and
+    #: written unchanged, with a note in its report line (None: no limit).  Cleaning costs
+    #: ~100 bytes of memory per byte of text: an 8 MiB record peaked at 849 MiB and took 28 s,
+    #: a 64 MiB one 7.3 GB and 137 s (docs/corpus.md).
+    max_record_bytes: int | None = 8 * 1024 * 1024
 
     def __post_init__(self) -> None:
         if self.keep not in ("most_complete", "earliest"):
             raise ValueError(f"keep must be most_complete or earliest, not {self.keep!r}")
         if self.batch_size < 1 or self.verify_chunk < 1:
             raise ValueError("batch sizes must be positive")
+        if self.max_record_bytes is not None and self.max_record_bytes < 1:
+            raise ValueError("max_record_bytes must be positive (or None)")
+
+    def oversized(self, text: str) -> bool:
+        """Whether ``text`` is above :attr:`max_record_bytes` (encoded only when it may be)."""
+        limit = self.max_record_bytes
+        return limit is not None and len(text) * 4 > limit and len(text.encode("utf-8", "surrogatepass")) > limit
 
     def bands_rows(self) -> tuple[int, int]:
         lsh = self.match.lsh
@@ -689,6 +701,8 @@ class CorpusDoc:
     revised: bool = False
     #: "giant cluster" when the cluster reaches ``CorpusConfig.giant_cluster`` members
     warning: str | None = None
+    #: why this document was left as it is (a record over ``max_record_bytes``); None normally
+    note: str | None = None
 
     @property
     def kept(self) -> bool:
@@ -716,6 +730,8 @@ class CorpusDoc:
                 chars_in=self.chars_in,
                 chars_out=None if self.text is None else len(self.text),
             )
+            if self.note is not None:
+                d["note"] = self.note
         return d
 
 
@@ -736,6 +752,70 @@ def peak_rss_mib() -> float:
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     scale = 1 if sys.platform == "darwin" else 1024
     return round(max(own, kids) * scale / 2**20, 1)
+
+
+#: the spill folders of :class:`CorpusRun` (group 1: the pid of the run that made it)
+_SPILL_NAME = re.compile(r"dedup-corpus-spill-(\d+)-\w+")
+
+
+def _spill_folder(work_dir: str | None) -> tempfile.TemporaryDirectory:  # type: ignore[type-arg]
+    """This run's private folder for the records' copy; leftovers of killed runs are removed first."""
+    directory = work_dir or tempfile.gettempdir()
+    remove_stale_temporaries(directory, _SPILL_NAME)
+    try:
+        return tempfile.TemporaryDirectory(prefix=f"dedup-corpus-spill-{os.getpid()}-", dir=directory)
+    except OSError as exc:
+        raise OutputError(f"cannot create a temporary folder in {directory} ({exc.strerror}); free some space there or set TMPDIR to another disk") from None
+
+
+class _DiskWriter:
+    """A buffered file of the run's own data: a full disk (or any write error) is one :class:`OutputError`."""
+
+    def __init__(self, path: Path, what: str, hint: str = "free some space there or set TMPDIR to another disk") -> None:
+        self.what = what
+        self.hint = hint
+        try:
+            self._f: Any = open(path, "wb", buffering=1 << 20)
+        except OSError as exc:
+            raise self._error(exc) from None
+
+    def _error(self, exc: OSError) -> OutputError:
+        return OutputError(f"cannot write the {self.what} ({exc.strerror}); {self.hint}")
+
+    def write(self, data: bytes) -> None:
+        try:
+            self._f.write(data)
+        except OSError as exc:
+            raise self._error(exc) from None
+
+    def close(self) -> None:
+        """Flush and close; the flush is where a full disk shows."""
+        try:
+            self._f.close()
+        except OSError as exc:
+            raise self._error(exc) from None
+
+    def discard(self) -> None:
+        """Close after an error, dropping what could not be written."""
+        try:
+            self._f.close()
+        except OSError:
+            pass
+
+
+def _unpickled(f: Any) -> Iterator[Any]:
+    """Objects of a file written one ``pickle.dumps`` after another.
+
+    The spill is pickled, not JSON: records keep their exact values and types
+    (NaN, dates, bytes, decimals from Parquet).  It is this process's own
+    file, in a private temporary folder (mode 0700), read back by the same
+    run: nothing another user could have written is ever unpickled.
+    """
+    while True:
+        try:
+            yield pickle.load(f)
+        except EOFError:
+            return
 
 
 class CorpusRun:
@@ -788,7 +868,15 @@ class CorpusRun:
                 raise
             self._own_checkpoint = True
         self._checkpoint_before = dict(self.checkpoint.counts) if self.checkpoint is not None else {}
-        self._work = tempfile.TemporaryDirectory(prefix="dedup-corpus-spill-", dir=work_dir)
+        try:
+            self._work = _spill_folder(work_dir)
+        except BaseException:
+            self.index.close()
+            if self.checkpoint is not None and self._own_checkpoint:
+                self.checkpoint.close()
+            raise
+        #: this run's record numbers (0 = its first record) whose text is over max_record_bytes
+        self._oversized: set[int] = set()
         self.stats: dict[str, Any] = {}
         self._state: dict[str, np.ndarray] | None = None
         self._verified: dict[str, np.ndarray] | None = None
@@ -813,12 +901,13 @@ class CorpusRun:
         indexed = set(self.index.ids())
         seen = set(indexed)
         ids: list[str] = []
-        spill = open(Path(self._work.name) / "records.jsonl", "wb", buffering=1 << 20)
+        spill_path = Path(self._work.name) / "records.pickle"
+        spill = _DiskWriter(spill_path, f"temporary copy of the records in {self._work.name}")
         # each document's unit hashes in text order, for finishing (one uint64 per unit, on disk)
-        spans_f = open(Path(self._work.name) / "span_units.bin", "wb", buffering=1 << 20)
+        spans_f = _DiskWriter(Path(self._work.name) / "span_units.bin", f"temporary unit hashes in {self._work.name}")
         span_off = [np.zeros(1, np.int64)]
         folder = self.index.new_segment_folder()
-        keys_f = open(folder / "keys.bin", "wb", buffering=1 << 20)
+        keys_f = _DiskWriter(folder / "keys.bin", f"index keys in {folder}", *(["free some space there"] if self.index.persistent else []))
         key_off = [0]
         arrays: dict[str, list[np.ndarray]] = {k: [] for k in ("keyhash", "keylen", "shingles", "bands", "units", "unit_len")}
         unit_off = [np.zeros(1, np.int64)]
@@ -835,8 +924,13 @@ class CorpusRun:
                         raise InputError(f"duplicate document id {rid!r} (already in {where}); ids must be unique")
                     seen.add(rid)
                     ids.append(rid)
-                    spill.write(orjson.dumps(rec, option=orjson.OPT_APPEND_NEWLINE))
-                    out.append(rec[ftext])
+                    spill.write(pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL))
+                    if self.config.oversized(rec[ftext]):
+                        # never fingerprinted (an empty key matches nothing) nor cleaned: kept as it is
+                        self._oversized.add(len(ids) - 1)
+                        out.append("")
+                    else:
+                        out.append(rec[ftext])
                 yield out
 
         try:
@@ -852,10 +946,13 @@ class CorpusRun:
                 span_off.append(p.span_off[1:] + span_off[-1][-1])
                 if bar:
                     bar.update(len(p.keys))
-        finally:
             spill.close()
             spans_f.close()
             keys_f.close()
+        finally:
+            spill.discard()
+            spans_f.discard()
+            keys_f.discard()
             if bar:
                 bar.close()
         bands, rows = self.config.bands_rows()
@@ -874,6 +971,7 @@ class CorpusRun:
         self.index.add_segment(seg)
         self._span_off = np.concatenate(span_off)
         self.stats["documents"] = len(ids)
+        self.stats["oversized_records"] = len(self._oversized)
         self.stats["indexed_before"] = n_old
         self.stats["seconds_fingerprint"] = round(time.perf_counter() - t0, 3)
         return n_old, len(ids)
@@ -1006,7 +1104,11 @@ class CorpusRun:
         self.stats["docs_per_second"] = round(n_new / total, 1) if total > 0 else None
         self.stats["peak_rss_mib"] = peak_rss_mib()
 
-    def _doc(self, g: int, ids: list[str], record: dict[str, Any] | None, fin: Finished | None, revised: bool = False) -> CorpusDoc:
+    def _oversized_note(self, text: str) -> str:
+        size = len(text.encode("utf-8", "surrogatepass"))
+        return f"{size:,} bytes, above the per-record limit of {self.config.max_record_bytes:,}: not compared, not cleaned, written unchanged"
+
+    def _doc(self, g: int, ids: list[str], record: dict[str, Any] | None, fin: Finished | None, revised: bool = False, note: str | None = None) -> CorpusDoc:
         assert self._state is not None
         k = int(self._state["keeper"][g])
         d = int(self._state["rep"][g])
@@ -1027,6 +1129,7 @@ class CorpusRun:
             chars_in=len(record[self.fields.text]) if record is not None else None,
             revised=revised,
             warning="giant cluster" if int(self._state["size"][g]) >= self.config.giant_cluster else None,
+            note=note,
         )
 
     def _finish(self, n_old: int, n_new: int, ids: list[str], kept: np.ndarray, boiler: np.ndarray, owners: np.ndarray) -> Iterator[CorpusDoc]:
@@ -1045,16 +1148,15 @@ class CorpusRun:
 
         def jobs() -> Iterator[tuple[list[str], list[int], list[bool], list[bool], list[np.ndarray | None]]]:
             g = n_old
-            with open(Path(self._work.name) / "records.jsonl", "rb") as f:
-                for lines in _batched(f, self.config.batch_size):
-                    recs = [orjson.loads(ln) for ln in lines]
+            with open(Path(self._work.name) / "records.pickle", "rb") as f:
+                for recs in _batched(_unpickled(f), self.config.batch_size):
                     numbers = list(range(g, g + len(recs)))
                     pending.append((g, recs))
                     g += len(recs)
-                    local = [x - n_old for x in numbers]
+                    texts = ["" if x - n_old in self._oversized else r[ftext] for r, x in zip(recs, numbers)]
                     # the units' hashes from fingerprinting, only where boilerplate is to be found
-                    known = [np.array(span_units[span_off[i] : span_off[i + 1]]) if has_bp[x] else None for i, x in zip(local, numbers)]
-                    yield [r[ftext] for r in recs], numbers, [bool(kept[x]) for x in numbers], [bool(has_bp[x]) for x in numbers], known
+                    known = [np.array(span_units[span_off[x - n_old] : span_off[x - n_old + 1]]) if has_bp[x] else None for x in numbers]
+                    yield texts, numbers, [bool(kept[x]) for x in numbers], [bool(has_bp[x]) for x in numbers], known
 
         removed = 0
         try:
@@ -1062,7 +1164,11 @@ class CorpusRun:
                 g0, recs = pending.popleft()
                 for i, (rec, fin) in enumerate(zip(recs, fins)):
                     removed += fin.boilerplate_removed > 0
-                    yield self._doc(g0 + i, ids, rec, fin)
+                    note = None
+                    if g0 + i - n_old in self._oversized:
+                        fin.text = rec[ftext]  # kept alone (its empty key matched nothing), unchanged
+                        note = self._oversized_note(rec[ftext])
+                    yield self._doc(g0 + i, ids, rec, fin, note=note)
                 if bar:
                     bar.update(len(recs))
         finally:

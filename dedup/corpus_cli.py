@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--annotate", action="store_true", help="write every document, duplicates too, with cluster and duplicate_of fields")
     p.add_argument("--encoding", metavar="ENC", help="decode text files with this encoding instead of detecting it")
     p.add_argument("--max-bytes", type=_positive_int, metavar="N", help="largest single text file read (default 32 MiB)")
+    # corpus record I/O (issue 11): per-record limit, bad records, links
+    p.add_argument("--max-record-bytes", type=_positive_int, metavar="N", help="a record with more text (UTF-8 bytes) is kept and written unchanged, not compared or cleaned, with a note in its report line (default 8 MiB)")
+    p.add_argument("--skip-bad-records", action="store_true", help="skip records that cannot be read (bad JSON, null text, a binary file...), counted in --stats, instead of stopping at the first")
+    p.add_argument("--follow-links", action="store_true", help="in input folders, read links to files outside the folder and enter linked folders (default: skip them)")
     p.add_argument("--stats", action="store_true", help="print run statistics (JSON) on standard error")
     p.add_argument("--rethreshold", type=_fraction, metavar="X", help="with --index and no INPUT: decide every indexed document again at similarity X from the stored pair scores (nothing fingerprinted, the index unchanged); the report and --stats list the pairs nearest X")
     p.add_argument("--giant-cluster", type=_positive_int, default=1000, metavar="N", help="warn about clusters of at least N documents (a template or a chain; solved by direct matches, never collapsed; default 1000)")
@@ -104,7 +108,22 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     )
     if args.threshold is not None:
         cfg = dataclasses.replace(cfg, match=dataclasses.replace(cfg.match, threshold=args.threshold))
+    if getattr(args, "max_record_bytes", None) is not None:
+        cfg = dataclasses.replace(cfg, max_record_bytes=args.max_record_bytes)
     return cfg
+
+
+def read_options(args: argparse.Namespace, *, quiet: bool = False):  # type: ignore[no-untyped-def]
+    """How inputs are read: links, bad records, and the paths never read as documents (index, checkpoint, outputs)."""
+    from .io.records import ReadOptions
+
+    own = [args.index, checkpoint_dir(args), args.output, args.report, args.html]
+    return ReadOptions(
+        follow_links=args.follow_links,
+        skip_bad_records=args.skip_bad_records,
+        exclude=tuple(os.path.abspath(x) for x in own if x and x != "-"),
+        warn=(lambda message: None) if quiet else None,
+    )
 
 
 def _read_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -206,7 +225,7 @@ def _run(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError(f"the following arguments are required: {', '.join(missing)} (see '{PROG} corpus --help')")
     from .engines import make_engine
-    from .io.records import Fields, RecordWriter, iter_records, open_report, output_format, sniff_format
+    from .io.records import Fields, RecordWriter, check_file_names, iter_records, open_report, output_format, parquet_schema, sniff_format
 
     _check_paths(args)
     config = config_from_args(args)
@@ -217,12 +236,15 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError("--html re-reads the inputs and cannot be used with standard input")
     in_fmt = args.format if args.format != "auto" else sniff_format(args.inputs[0])
     out_fmt = output_format(args.output, in_fmt)  # type: ignore[arg-type]
-    records = iter_records(args.inputs, args.format, fields, _read_config(args))
+    options = read_options(args)
+    records = iter_records(args.inputs, args.format, fields, _read_config(args), options=options)
+    if out_fmt == "text":
+        records = check_file_names(records, fields, args.output)  # two ids on one file: refused before any output
     progress = sys.stderr.isatty() and not args.quiet
     writer = report = None
     engine = make_engine(args.engine, workers=args.workers or os.cpu_count() or 1, scheduler=args.scheduler)
     try:
-        writer = RecordWriter(args.output, out_fmt, fields)
+        writer = RecordWriter(args.output, out_fmt, fields, like=parquet_schema(args.inputs, args.format) if out_fmt == "parquet" else None)
         report = open_report(args.report) if args.report else None
         run = CorpusRun(records, config, fields=fields, engine=engine, index=args.index, progress=progress, checkpoint=checkpoint_dir(args))
         rows: list[dict[str, Any]] = []  # only kept for --html: a few small fields per document
@@ -269,12 +291,15 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         engine.close()
     s = run.stats
+    s.update({f"skipped_{kind}": n for kind, n in sorted(options.skipped.items())})
     if not args.quiet:
         print(
             f"{PROG} corpus: {s['documents']} documents -> {s['kept']} kept, {s['documents'] - s['kept']} duplicates "
             f"in {s['clusters']} clusters; {s['boilerplate_units']} boilerplate units, removed from {s['docs_with_boilerplate_removed']} documents"
             + (f"; {s['revised']} earlier decisions revised" if s.get("revised") else "")
             + _resumed_note(s, checkpoint_dir(args))
+            + "".join(f"; {n} {kind.replace('_', ' ')} skipped" for kind, n in sorted(options.skipped.items()))
+            + (f"; {s['oversized_records']} records over --max-record-bytes written unchanged" if s.get("oversized_records") else "")
             + (f"; report: {args.report}" if args.report else ""),
             file=sys.stderr,
         )
@@ -351,7 +376,7 @@ def _review_page(args: argparse.Namespace, rows: list[dict[str, Any]], fields: A
 
     wanted = set(corpus_sample_ids(rows))
     texts: dict[str, str] = {}
-    for rec in iter_records(args.inputs, args.format, fields, _read_config(args)):
+    for rec in iter_records(args.inputs, args.format, fields, _read_config(args), options=read_options(args, quiet=True)):
         key = str(rec.get(fields.id))
         if key in wanted:
             texts[key] = str(rec.get(fields.text) or "")
