@@ -1,0 +1,203 @@
+"""The whole single-document cleaner's speed: against ftfy, against an earlier version, and as it grows.
+
+    python benchmarks/clean_speed.py news --baseline /tmp/prev          # chars/s vs ftfy.fix_text, vs the baseline
+    python benchmarks/clean_speed.py scaling --sizes 1000,5000,20000     # time, exponent and peak RSS per series
+    python benchmarks/clean_speed.py corpus --docs 3000                  # corpus mode with and without cleaning
+
+``news``: news-sized documents (wiki-zh-200 and SogouCS paragraphs for Chinese, clough-stevenson answers
+for English, from ../shared/data/external; damaged like the sample by
+:func:`dedup.testing.make_messy_document`, with and without repeats). For each document, in one process,
+alternating: CPU time of ``dedup.clean(text)`` and of ``ftfy.fix_text(text)``; totals give chars/s and the
+ratio. With ``--baseline DIR`` the same documents are cleaned by that checkout in its own subprocess
+(``PYTHONPATH=DIR``), alternating with ours, and the outputs are compared byte for byte.
+
+``scaling``: one generated document per series and size, each a ``dedup-text`` process of its own
+(whole-process wall time, peak RSS from ``wait4``): distinct paragraphs, 30 % near-copies, a drifting
+chain (each paragraph a light edit of the previous), one paragraph repeated. The exponent is the slope
+of log(time) over log(paragraphs) between consecutive sizes. A series stops after a run over
+``--cap`` seconds.
+
+``corpus``: ``dedup-text corpus`` on a generated corpus with ``--no-clean`` and with cleaning; the
+throughput ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def _cpu() -> float:
+    return time.process_time()
+
+
+def news_documents(seed: int = 7, n: int = 57) -> list[str]:
+    """News-sized damaged documents: about 2/3 Chinese, 1/3 English."""
+    from dedup.testing import external_data_dir, load_paragraphs, make_messy_document
+
+    ext = external_data_dir(ROOT)
+    zh = load_paragraphs(ext / "wiki-zh-200" / "wiki_zh_200.txt", min_chars=40)
+    en = []
+    for p in sorted((ext / "clough-stevenson-short-answers" / "data").glob("*.txt")):
+        en.extend(x.strip() for x in p.read_text(encoding="utf-8", errors="replace").split("\n\n") if len(x.strip()) > 80)
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        pool = zh if i % 3 else en
+        paras = rng.sample(pool, min(len(pool), rng.randint(4, 10)))
+        repeats = (1, 3) if i % 2 else (0, 0)
+        docs.append(make_messy_document(paras, seed + i, markers=pool is zh, repeat_passes=repeats, fragment_paragraphs=pool).text)
+    return docs
+
+
+_BASELINE = r"""
+import json, sys, time
+import dedup
+docs = json.load(open(sys.argv[1], encoding="utf-8"))
+out = []
+for d in docs:
+    t = time.process_time(); text = dedup.clean(d).text; out.append([time.process_time() - t, text])
+json.dump(out, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+"""
+
+
+def news(args: argparse.Namespace) -> None:
+    import ftfy
+
+    import dedup
+
+    docs = news_documents()
+    chars = sum(map(len, docs))
+    dedup.clean(docs[0])
+    ftfy.fix_text(docs[0])  # imports and caches are not what we measure
+    ours = fix = 0.0
+    outputs = []
+    for _ in range(args.repeat):
+        for d in docs:
+            t = _cpu()
+            outputs.append(dedup.clean(d).text)
+            ours += _cpu() - t
+            t = _cpu()
+            ftfy.fix_text(d)
+            fix += _cpu() - t
+    row = {"documents": len(docs), "chars": chars, "dedup_chars_per_s": round(args.repeat * chars / ours), "ftfy_chars_per_s": round(args.repeat * chars / fix)}
+    row["ratio_vs_ftfy"] = round(row["dedup_chars_per_s"] / row["ftfy_chars_per_s"], 3)
+    if args.baseline:
+        with tempfile.TemporaryDirectory() as tmp:
+            src, dst = Path(tmp) / "docs.json", Path(tmp) / "out.json"
+            src.write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
+            code = Path(tmp) / "base.py"
+            code.write_text(_BASELINE)
+            env = {**os.environ, "PYTHONPATH": args.baseline}
+            subprocess.run([sys.executable, str(code), str(src), str(dst)], env=env, check=True)
+            base = json.loads(dst.read_text(encoding="utf-8"))
+        base_s = sum(t for t, _ in base)
+        row["baseline_chars_per_s"] = round(chars / base_s)
+        row["ratio_vs_baseline"] = round(row["dedup_chars_per_s"] / row["baseline_chars_per_s"], 3)
+        row["outputs_identical_to_baseline"] = [t for _, t in base] == outputs[: len(docs)]
+    print(json.dumps(row, indent=1))
+
+
+def _series(kind: str, n: int, seed: int = 3) -> str:
+    from bench_data import seed_sized_paragraphs
+
+    if kind == "distinct":
+        paras = seed_sized_paragraphs(seed, n, dup_fraction=0.0)
+    elif kind == "near-copies":
+        paras = seed_sized_paragraphs(seed, n, dup_fraction=0.3)
+    elif kind == "repeated":
+        paras = seed_sized_paragraphs(seed, 1, dup_fraction=0.0) * n
+    else:  # drifting chain: each paragraph one character away from the previous
+        rng = random.Random(seed)
+        cur = list(seed_sized_paragraphs(seed, 1, dup_fraction=0.0)[0])
+        alphabet = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经"
+        paras = []
+        for _ in range(n):
+            cur[rng.randrange(len(cur))] = rng.choice(alphabet)
+            paras.append("".join(cur))
+    return "\n\n".join(paras) + "\n"
+
+
+def _run_process(cmd: list[str]) -> tuple[float, float]:
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def scaling(args: argparse.Namespace) -> None:
+    sizes = [int(x) for x in args.sizes.split(",")]
+    print("| series | paragraphs | MB | seconds | exponent | peak RSS MiB | RSS / input bytes above 150 MB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in args.series.split(","):
+            prev = None
+            for n in sizes:
+                path = Path(tmp) / f"{kind}-{n}.txt"
+                text = _series(kind, n)
+                path.write_text(text, encoding="utf-8")
+                mb = path.stat().st_size / 1e6
+                cmd = [sys.executable, "-m", "dedup.cli", str(path), "-o", os.devnull, "-q", "--max-blocks", str(max(n + 10, 100_000)), "--max-bytes", str(1 << 30)]
+                wall, rss = _run_process(cmd)
+                exp = "" if prev is None else f"{math.log(wall / prev[1]) / math.log(n / prev[0]):.2f}"
+                ratio = max(0.0, (rss - 150) * 2**20 / path.stat().st_size)
+                print(f"| {kind} | {n:,} | {mb:.1f} | {wall:.1f} | {exp} | {rss:.0f} | {ratio:.1f} |", flush=True)
+                prev = (n, wall)
+                if wall > args.cap:
+                    break
+
+
+def corpus(args: argparse.Namespace) -> None:
+    from bench_data import use_corpus_mode_generator
+
+    use_corpus_mode_generator()
+    from dedup.testing import make_corpus
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "c.jsonl"
+        with open(src, "w", encoding="utf-8") as f:
+            for r in make_corpus(2024, args.docs).records:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        times: dict[str, list[float]] = {"--no-clean": [], "--clean": []}
+        for _ in range(args.repeat):
+            for flag in times:
+                cmd = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(Path(tmp) / "o.jsonl"), "--workers", "1", "-q", flag]
+                times[flag].append(_run_process(cmd)[0])
+        med = {k: sorted(v)[len(v) // 2] for k, v in times.items()}
+        print(json.dumps({"docs": args.docs, "seconds_median": med, "clean_keeps_share_of_no_clean_throughput": round(med["--no-clean"] / med["--clean"], 3)}, indent=1))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="what", required=True)
+    a = sub.add_parser("news")
+    a.add_argument("--baseline")
+    a.add_argument("--repeat", type=int, default=3)
+    b = sub.add_parser("scaling")
+    b.add_argument("--sizes", default="1000,5000,20000,50000,100000")
+    b.add_argument("--series", default="distinct,near-copies,drifting,repeated")
+    b.add_argument("--cap", type=float, default=300.0, help="stop a series after a run longer than this (s)")
+    c = sub.add_parser("corpus")
+    c.add_argument("--docs", type=int, default=3000)
+    c.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    {"news": news, "scaling": scaling, "corpus": corpus}[args.what](args)
+
+
+if __name__ == "__main__":
+    main()
