@@ -192,11 +192,44 @@ def start_background_compile() -> None:
         pass
 
 
+#: threads this process may use, set by an engine that runs several processes (None: no cap)
+_budget: int | None = None
+
+
 def workers() -> int:
-    """Kernel threads: ``DEDUP_WORKERS`` or every core."""
+    """Kernel threads: ``DEDUP_WORKERS`` or every core, within the process's budget.
+
+    An engine running N worker processes gives each a budget (see
+    :func:`thread_budget`), so that ``--workers N`` means N threads in all,
+    not N processes times every core.
+    """
     env = os.environ.get("DEDUP_WORKERS", "").strip()
     n = int(env) if env.isdigit() and int(env) > 0 else (os.cpu_count() or 1)
+    if _budget is not None:
+        n = min(n, _budget)
     return max(1, n)
+
+
+@contextlib.contextmanager
+def thread_budget(n: int | None) -> Iterator[None]:
+    """Within the block, kernels (and rapidfuzz's batch calls) use at most ``n`` threads.
+
+    >>> with thread_budget(1):
+    ...     workers()
+    1
+    """
+    global _budget
+    before, _budget = _budget, n
+    try:
+        yield
+    finally:
+        _budget = before
+
+
+def set_thread_budget(n: int | None) -> None:
+    """The budget for the rest of this process's life (a pool worker's initializer)."""
+    global _budget
+    _budget = n
 
 
 @lru_cache(maxsize=1)
