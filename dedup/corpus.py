@@ -663,7 +663,7 @@ class CorpusRun:
         ids: list[str] = []
         spill = open(Path(self._work.name) / "records.jsonl", "wb", buffering=1 << 20)
         folder = self.index.new_segment_folder()
-        keys_f = open(folder / "keys.bin", "wb", buffering=1 << 20)
+        keys_f = self.index.open_keys(folder)
         key_off = [0]
         arrays: dict[str, list[np.ndarray]] = {k: [] for k in ("keyhash", "keylen", "shingles", "bands", "units", "unit_len")}
         unit_off = [np.zeros(1, np.int64)]
@@ -907,6 +907,16 @@ class CorpusRun:
                 n_rev += 1
                 yield self._doc(int(g), ids, None, None, revised=True)
         self.stats["revised"] = n_rev
+
+    def prepare_commit(self) -> None:
+        """Write the index's new state, synced, without putting it in effect (:meth:`commit` does).
+
+        Call it before renaming outputs into place: what can fail (a full
+        disk) fails then, and :meth:`commit` is left with one rename.
+        """
+        if self._state is None or self._verified is None:
+            raise RuntimeError("prepare_commit() before the run was consumed")
+        self.index.prepare_commit(self._verified, self._state)
 
     def commit(self) -> None:
         """Make the index durable (no-op without ``index``)."""

@@ -21,7 +21,7 @@ import sys
 from typing import Any
 
 from .cli import PROG, _fraction, _Parser, _positive_int
-from .errors import UsageError
+from .errors import DedupError, UsageError
 
 
 def _share(text: str) -> float:
@@ -236,6 +236,7 @@ def _run(args: argparse.Namespace) -> int:
                 writer.write(rec)
                 n_written += 1
             html = _review_page(args, rows, fields, config) if args.html else None
+            run.prepare_commit()  # what can fail (a full --index disk) fails before any output is in place
             writer.commit()
             if report is not None:
                 report.commit()
@@ -243,7 +244,10 @@ def _run(args: argparse.Namespace) -> int:
                 from .io.write import write_atomic
 
                 write_atomic(args.html, html)
-            run.commit()
+            try:
+                run.commit()  # one rename
+            except DedupError as exc:
+                raise type(exc)(str(exc) + _withdraw_outputs(args)) from None
             if run.checkpoint is not None and not args.keep_checkpoint:
                 run.checkpoint.remove()  # the outputs are safe: the stage results have served
         finally:
@@ -272,6 +276,19 @@ def _run(args: argparse.Namespace) -> int:
     if args.stats:
         print(json.dumps(s, sort_keys=True), file=sys.stderr)
     return 0
+
+
+def _withdraw_outputs(args: argparse.Namespace) -> str:
+    """Remove the outputs just put in place when the index could not take this run (they would claim it did)."""
+    gone = []
+    for flag, path in (("-o", args.output), ("--report", args.report), ("--html", args.html)):
+        if path and path != "-" and os.path.isfile(path) and not os.path.islink(path):
+            try:
+                os.unlink(path)
+                gone.append(f"{flag} {path}")
+            except OSError:
+                pass
+    return f"; removed {', '.join(gone)}, which described a run the index does not hold" if gone else ""
 
 
 def _resumed_note(stats: dict[str, Any], folder: str | None) -> str:
