@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="kept documents: a file in the input's format (or by extension: .jsonl, .parquet), a new folder for text input, or - (JSONL on standard output)")
     p.add_argument("--report", metavar="REPORT.jsonl", help="one JSON line per input document (.parquet: a Parquet table)")
     p.add_argument("--format", choices=("auto", "jsonl", "parquet", "text", "sogou"), default="auto", help="input format (default: from each input)")
+    p.add_argument("--glob", action="append", metavar="PATTERN", help="folder inputs: read only files matching PATTERN ('*.txt'; with a '/', matched against the path inside the folder); repeatable")
     p.add_argument("--text-field", default="text", metavar="NAME", help="field holding the text (default: text)")
     p.add_argument("--id-field", default="id", metavar="NAME", help="field holding the document id (default: id; missing ids become FILE:LINE)")
     p.add_argument("--engine", choices=("local", "dask"), default="local", help="local process pool (default) or a dask.distributed cluster")
@@ -107,7 +108,7 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _read_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .cli import read_config_from_args
 
-    return read_config_from_args(args)
+    return dataclasses.replace(read_config_from_args(args), glob=tuple(args.glob or ()))
 
 
 def _check_paths(args: argparse.Namespace) -> None:
@@ -117,7 +118,7 @@ def _check_paths(args: argparse.Namespace) -> None:
     if args.inputs.count("-") > 1:
         raise UsageError("standard input (-) can be given only once")
     for path in args.inputs:
-        if path != "-" and not os.path.exists(path):
+        if path != "-" and not os.path.exists(path) and "://" not in path:  # URLs are opened later (fsspec)
             raise InputError(f"{path}: no such file or folder")
     if args.scheduler and args.engine != "dask":
         raise UsageError("--scheduler needs --engine dask")

@@ -27,6 +27,7 @@ import orjson
 
 from ..errors import InputError, OutputError, UsageError
 from .read import ReadConfig, decode, input_error
+from . import compress
 
 Format = Literal["jsonl", "parquet", "text", "sogou"]
 FORMATS: tuple[str, ...] = ("jsonl", "parquet", "text", "sogou")
@@ -55,15 +56,15 @@ def sniff_format(path: str) -> Format:
     """
     if path != "-" and os.path.isdir(path):
         return "text"
-    low = path.lower()
+    low = compress.strip_suffix(path).lower()  # wiki.jsonl.gz holds JSONL
     if low.endswith(_PARQUET_EXT):
         return "parquet"
     if low.endswith(_JSONL_EXT):
         return "jsonl"
-    if path == "-" or not os.path.exists(path):
+    if path == "-" or not (compress.is_url(path) or os.path.exists(path)):
         raise UsageError(f"cannot tell the format of {_name(path)}; pass --format jsonl|parquet|text|sogou")
     try:
-        with open(path, "rb") as f:
+        with compress.open_input(path) as f:  # the first bytes once decompressed
             head = f.read(4096)
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
@@ -83,7 +84,9 @@ def _sniff_bytes(head: bytes, path: str) -> Format:
 
 def output_format(path: str, input_format: Format) -> Format:
     """The output format: from the extension of ``path`` when it names one, else the input's."""
-    low = path.lower()
+    low = compress.strip_suffix(path).lower()  # out.jsonl.zst is JSONL, compressed
+    if compress.codec_of_name(path) and (low.endswith(_PARQUET_EXT) or input_format == "text" and not low.endswith(_JSONL_EXT)):
+        raise UsageError(f"-o {path}: only JSONL and SogouCS output can be compressed (Parquet compresses inside; text output is a folder)")
     if low.endswith(_PARQUET_EXT):
         return "parquet"
     if low.endswith(_JSONL_EXT) or path == "-":
@@ -130,10 +133,8 @@ def iter_records(
 
 
 def _open_binary(path: str) -> IO[bytes]:
-    if path == "-":
-        return sys.stdin.buffer
     try:
-        return open(path, "rb")
+        return compress.open_input(path)  # decompressed when compressed; standard input as it is
     except OSError as exc:
         raise input_error(path, exc, directory_hint="use --format text for a folder of text files") from None
 
@@ -183,10 +184,13 @@ def read_parquet(path: str, fields: Fields = Fields(), *, batch_rows: int = 4096
     import pyarrow.parquet as pq
 
     tmp = None
-    if path == "-":
-        # Parquet needs a seekable file: spool standard input to disk, never to memory
+    if path == "-" or compress.is_url(path) or compress.is_compressed(path):
+        # Parquet needs a seekable file: spool standard input (a URL, a compressed file) to disk, never to memory
         tmp = tempfile.TemporaryFile()
-        shutil.copyfileobj(sys.stdin.buffer, tmp)
+        src = _open_binary(path)
+        shutil.copyfileobj(src, tmp)
+        if src is not sys.stdin.buffer:
+            src.close()
         tmp.seek(0)
         source: Any = tmp
     else:
@@ -228,6 +232,8 @@ def read_text_folder(path: str, fields: Fields = Fields(), read: ReadConfig = Re
         root = Path(path)
         files = sorted(_walk(root), key=lambda p: p.relative_to(root).as_posix())
     for p in files:
+        if p != Path(path) and not read.takes(p.relative_to(root).as_posix()):
+            continue  # --glob: not one of the files asked for
         rel = p.relative_to(root).as_posix()
         try:
             data = p.read_bytes()
@@ -383,7 +389,7 @@ class RecordWriter:
             return
         self._target = _AtomicTarget(path, folder=fmt == "text")
         if fmt in ("jsonl", "sogou"):
-            self._file = open(self._target.tmp, "wb", buffering=1 << 20)
+            self._file = compress.open_output(self._target.tmp, path)  # compressed as OUT's name says
             if fmt == "sogou":
                 self._file.write(b"<docs>\n")
 
