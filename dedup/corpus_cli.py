@@ -21,7 +21,7 @@ import sys
 from typing import Any
 
 from .cli import PROG, _fraction, _Parser, _positive_int
-from .errors import DedupError, UsageError
+from .errors import UsageError
 
 
 def _share(text: str) -> float:
@@ -245,6 +245,8 @@ def _run(args: argparse.Namespace) -> int:
                 from .io.write import write_atomic
 
                 write_atomic(args.html, html)
+            from .errors import DedupError
+
             try:
                 run.commit()  # one rename
             except DedupError as exc:

@@ -27,6 +27,7 @@ import io
 import lzma
 import os
 import re
+import stat
 import sys
 import zlib
 from typing import IO, Any
@@ -288,7 +289,7 @@ class CompressedWriter(io.RawIOBase):
         try:
             self._stream.close()
             self._raw.flush()
-            if self._raw.fileno() > 2:
+            if stat.S_ISREG(os.fstat(self._raw.fileno()).st_mode):  # a pipe or a device cannot be synced
                 os.fsync(self._raw.fileno())
         finally:
             self._raw.close()
@@ -315,11 +316,18 @@ def _compressor(codec: str, sink: Any) -> Any:
     return pa.CompressedOutputStream(sink, "zstd")
 
 
-def open_output(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> IO[bytes]:
-    """A binary file at ``tmp`` (the staged temporary of ``target``), compressed as ``target``'s name says."""
-    raw = open(tmp, "wb", buffering=_CHUNK)
+def wrap_output(raw: IO[bytes], target: str | os.PathLike[str]) -> IO[bytes]:
+    """``raw`` (an open binary file: the staged temporary of ``target``), compressing as ``target``'s name says.
+
+    Closing the result finishes the compressed stream, syncs the file and closes it.
+    """
     codec = codec_of_name(target)
     return raw if codec is None else io.BufferedWriter(CompressedWriter(raw, codec), buffer_size=_CHUNK)  # type: ignore[return-value]
+
+
+def open_output(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> IO[bytes]:
+    """A new binary file at ``tmp`` (the staged temporary of ``target``), compressed as ``target``'s name says."""
+    return wrap_output(open(tmp, "wb", buffering=_CHUNK), target)
 
 
 def compress_for(target: str | os.PathLike[str], data: bytes) -> bytes:
@@ -349,4 +357,5 @@ __all__ = [
     "open_raw",
     "read_limited",
     "strip_suffix",
+    "wrap_output",
 ]

@@ -27,7 +27,6 @@ import orjson
 
 from ..errors import InputError, OutputError, UsageError
 from .read import ReadConfig, decode, input_error
-from . import compress
 
 Format = Literal["jsonl", "parquet", "text", "sogou"]
 FORMATS: tuple[str, ...] = ("jsonl", "parquet", "text", "sogou")
@@ -54,6 +53,8 @@ def sniff_format(path: str) -> Format:
     >>> sniff_format("corpus.parquet")
     'parquet'
     """
+    from . import compress
+
     if path != "-" and os.path.isdir(path):
         return "text"
     low = compress.strip_suffix(path).lower()  # wiki.jsonl.gz holds JSONL
@@ -84,6 +85,8 @@ def _sniff_bytes(head: bytes, path: str) -> Format:
 
 def output_format(path: str, input_format: Format) -> Format:
     """The output format: from the extension of ``path`` when it names one, else the input's."""
+    from . import compress
+
     low = compress.strip_suffix(path).lower()  # out.jsonl.zst is JSONL, compressed
     if compress.codec_of_name(path) and (low.endswith(_PARQUET_EXT) or input_format == "text" and not low.endswith(_JSONL_EXT)):
         raise UsageError(f"-o {path}: only JSONL and SogouCS output can be compressed (Parquet compresses inside; text output is a folder)")
@@ -133,8 +136,10 @@ def iter_records(
 
 
 def _open_binary(path: str) -> IO[bytes]:
+    from .compress import open_input
+
     try:
-        return compress.open_input(path)  # decompressed when compressed; standard input as it is
+        return open_input(path)  # decompressed when compressed; standard input as it is
     except OSError as exc:
         raise input_error(path, exc, directory_hint="use --format text for a folder of text files") from None
 
@@ -184,7 +189,9 @@ def read_parquet(path: str, fields: Fields = Fields(), *, batch_rows: int = 4096
     import pyarrow.parquet as pq
 
     tmp = None
-    if path == "-" or compress.is_url(path) or compress.is_compressed(path):
+    from .compress import is_compressed, is_url
+
+    if path == "-" or is_url(path) or is_compressed(path):
         # Parquet needs a seekable file: spool standard input (a URL, a compressed file) to disk, never to memory
         tmp = tempfile.TemporaryFile()
         src = _open_binary(path)
@@ -389,7 +396,9 @@ class RecordWriter:
             return
         self._target = _AtomicTarget(path, folder=fmt == "text")
         if fmt in ("jsonl", "sogou"):
-            self._file = compress.open_output(self._target.tmp, path)  # compressed as OUT's name says
+            from .compress import wrap_output
+
+            self._file = wrap_output(open(self._target.tmp, "wb", buffering=1 << 20), path)  # compressed as OUT's name says
             if fmt == "sogou":
                 self._file.write(b"<docs>\n")
 
