@@ -6,7 +6,8 @@
 
 Outputs (the kept documents, cleaned; the report, one JSON line per input
 document) are written to temporary files and renamed only when the whole run
-succeeded; an index is committed after them, and the checkpoint folder
+succeeded; an index's files are written before them and put in effect (one
+rename of its meta.json) after them, and the checkpoint folder
 (finished stage results that let a rerun resume) is removed last.  Errors are one line
 (:mod:`dedup.errors`), mapped to exit codes by :func:`dedup.cli.main`.
 """
