@@ -109,7 +109,9 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _read_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .cli import read_config_from_args
 
-    return dataclasses.replace(read_config_from_args(args), glob=tuple(args.glob or ()))
+    from .io.read import FolderReadConfig
+
+    return FolderReadConfig(**dataclasses.asdict(read_config_from_args(args)), glob=tuple(args.glob or ()))
 
 
 def _check_paths(args: argparse.Namespace) -> None:

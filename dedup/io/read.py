@@ -53,19 +53,33 @@ class ReadConfig:
     #: peaks at 672 MB): 32 MiB of Chinese text (~11 M characters) needs about
     #: 1.6 GB.  A larger file is refused from its size, before it is read.
     max_bytes: int = 32 * 1024 * 1024
-    #: Folder inputs (corpus mode): read only the files matching one of these shell patterns
-    #: (``*.txt``; a pattern with a ``/`` is matched against the path inside the folder,
-    #: one without against the file name).  Empty: every file.
-    glob: tuple[str, ...] = ()
     #: Largest share of undecodable bytes tolerated in otherwise-UTF-8 input
     #: (each is kept as U+FFFD and listed in the report); above it, detection runs.
     max_bad_utf8_share: float = 0.01
 
 
     def takes(self, relpath: str) -> bool:
-        """Whether the file at ``relpath`` (inside an input folder, ``/``-separated) is read (see ``glob``).
+        """Whether the file at ``relpath`` inside an input folder is read: every file (see :class:`FolderReadConfig`)."""
+        return True
 
-        >>> ReadConfig(glob=("*.txt",)).takes("news/2024/a.txt"), ReadConfig(glob=("*.txt",)).takes("file_information.csv")
+
+@dataclass(frozen=True)
+class FolderReadConfig(ReadConfig):
+    """:class:`ReadConfig` for corpus mode, plus which files of an input folder are read (``--glob``).
+
+    A subclass, so that single-document reports (which list the reader's
+    settings) do not change.
+    """
+
+    #: read only the files matching one of these shell patterns (``*.txt``; a pattern
+    #: with a ``/`` is matched against the path inside the folder, one without against
+    #: the file name).  Empty: every file.
+    glob: tuple[str, ...] = ()
+
+    def takes(self, relpath: str) -> bool:
+        """Whether the file at ``relpath`` (inside an input folder, ``/``-separated) is read.
+
+        >>> FolderReadConfig(glob=("*.txt",)).takes("news/2024/a.txt"), FolderReadConfig(glob=("*.txt",)).takes("file_information.csv")
         (True, False)
         """
         if not self.glob:
