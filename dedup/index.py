@@ -387,6 +387,7 @@ class Index:
         code = verified["code"]
         if bool(np.any(code[1:] < code[:-1])):  # looked up by binary search
             raise _Damaged(meta["verified"], "pairs out of order")
+        self._check_reasons(meta.get("verified") or "", verified["reason"], low=0)
         state = _load_archive(self.root, meta["state"], _STATE) if meta.get("state") else None
         if state is None and n:
             raise _Damaged("meta.json", f"names no state file for {n} documents")
@@ -398,14 +399,21 @@ class Index:
     @staticmethod
     def _check_state(name: str, state: dict[str, np.ndarray], n: int) -> None:
         """Decisions for exactly ``n`` documents, each pointing at a document and a known reason."""
-        from .corpus import REASONS
-
         if len(state["keeper"]) != n:
             raise _Damaged(name, f"decisions for {len(state['keeper'])} documents, the segments hold {n}")
         if n and (state["keeper"].min() < 0 or state["keeper"].max() >= n):
             raise _Damaged(name, "a keeper outside the index")
-        if n and (state["reason"].min() < -2 or state["reason"].max() >= len(REASONS) or state["size"].min() < 1):
-            raise _Damaged(name, "unknown match reasons or cluster sizes")
+        Index._check_reasons(name, state["reason"], low=-2)
+        if n and state["size"].min() < 1:
+            raise _Damaged(name, "cluster sizes below 1")
+
+    @staticmethod
+    def _check_reasons(name: str, reason: np.ndarray, *, low: int) -> None:
+        """Match reasons are codes of :data:`dedup.corpus.REASONS` (decisions also use -1 and -2)."""
+        from .corpus import REASONS
+
+        if len(reason) and (int(reason.min()) < low or int(reason.max()) >= len(REASONS)):
+            raise _Damaged(name, "unknown match reasons")
 
     def _referenced(self) -> set[str] | None:
         """What meta.json names (None when it cannot be read: then nothing is removed)."""

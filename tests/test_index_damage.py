@@ -151,6 +151,8 @@ DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
     "state not an archive": (lambda i: (i / "state-000001.npz").write_bytes(b"PK\x03\x04 nope"), "state-000001.npz"),
     "verified pairs unsorted": (lambda i: _npz(i, "verified", lambda z: {k: v[::-1].copy() for k, v in z.items()}), "verified-000001.npz"),
     "verified columns of different lengths": (lambda i: _npz(i, "verified", lambda z: {**z, "accepted": z["accepted"][:-1]}), "verified-000001.npz"),
+    "verified reason unknown": (lambda i: _npz(i, "verified", lambda z: {**z, "reason": z["reason"] + 50}), "verified-000001.npz"),
+    "state reason unknown": (lambda i: _npz(i, "state", lambda z: {**z, "reason": z["reason"] - 50}), "state-000001.npz"),
     ".lock a folder": (lambda i: _replace_by_folder(i / ".lock"), ".lock"),
 }
 
