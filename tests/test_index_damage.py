@@ -21,6 +21,8 @@ from typing import Callable, Iterator
 import numpy as np
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dedup.cli import main
 from dedup.corpus import CorpusConfig, dedup_records
@@ -355,3 +357,36 @@ def test_a_full_index_disk_is_one_line_and_a_later_run_works(built, tmp_path, le
             assert (again.returncode, again.stderr) == (0, "")
     whole = [d for d in dedup_records(make_corpus(3, 60).records, CorpusConfig(clean=False))][30:]
     assert _reports(rep) == {d.id: d.duplicate_of for d in whole}
+
+
+# ---------------------------------------------------------------------------- any truncation
+
+
+def _index_files(idx: Path) -> list[str]:
+    return sorted(p.relative_to(idx).as_posix() for p in idx.rglob("*") if p.is_file() and p.name != ".lock")
+
+
+@given(pick=st.integers(0, 10_000), keep=st.floats(0, 1, exclude_max=True))
+def test_no_truncation_of_any_index_file_is_taken_for_an_index(built, pick, keep):
+    """Cut any file of the index anywhere: one error line naming it, or (a cut that loses nothing) the same result."""
+    import io as _io
+    import tempfile
+
+    files = _index_files(built / "idx")
+    name = files[pick % len(files)]
+    with tempfile.TemporaryDirectory() as d:
+        root = Path(d)
+        shutil.copytree(built / "idx", root / "idx")
+        shutil.copy(built / "second.jsonl", root / "second.jsonl")
+        path = root / "idx" / name
+        data = path.read_bytes()
+        path.write_bytes(data[: int(len(data) * keep)])
+        err = _io.StringIO()
+        with contextlib.redirect_stderr(err):
+            rc = main(["corpus", str(root / "second.jsonl"), "-o", str(root / "o.jsonl"), "--report", str(root / "r.jsonl"), "--index", str(root / "idx"), *ARGS])
+        if rc == 0:
+            assert data[: int(len(data) * keep)].strip() == data.strip(), name  # only white space was cut
+        else:
+            lines = err.getvalue().splitlines()
+            assert rc == 1 and len(lines) == 1 and Path(name).name in lines[0], (name, err.getvalue())
+            assert not (root / "o.jsonl").exists()
