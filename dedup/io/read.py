@@ -399,7 +399,7 @@ def read_path(path: str | os.PathLike[str], config: ReadConfig = ReadConfig()) -
         raise input_error(path, exc, directory_hint="use 'dedup-text corpus' for folders") from None
     if data is None:
         what = f"more than {limit:,} bytes once decompressed ({codec})" if codec else f"more than {limit:,} bytes"
-        raise InputError(f"{name}: {what}, above the single-document limit of {limit:,} {hint}")
+        raise InputError(f"{name}: {what}, above the single-document limit {hint}")
     try:
         return decode(data, config)
     except InputError as exc:
