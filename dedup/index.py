@@ -194,14 +194,14 @@ def _load_array(path: Path, name: str, kinds: str, ndim: int) -> np.ndarray:
     return a
 
 
-def _check_offsets(off: np.ndarray, n: int, end: int, name: str, of: str) -> None:
-    """``off`` must be ``n + 1`` non-decreasing offsets from 0 to ``end`` (the size of ``of``)."""
+def _check_offsets(off: np.ndarray, n: int, end: int, name: str, of: str, unit: str) -> None:
+    """``off`` (file ``name``) must be ``n + 1`` non-decreasing offsets from 0 to ``end``, the size of ``of``."""
     if off.shape != (n + 1,):
         raise _Damaged(name, f"{len(off)} offsets for {n} documents (needs {n + 1})")
     if off[0] != 0 or (n and bool(np.any(np.diff(off) < 0))):
         raise _Damaged(name, "offsets do not start at 0 and grow")
     if int(off[-1]) != end:
-        raise _Damaged(name, f"offsets end at {int(off[-1]):,} but {of} holds {end:,} (truncated or damaged)")
+        raise _Damaged(of, f"{end:,} {unit}, but {name.rsplit('/', 1)[-1]} says {int(off[-1]):,} (one of the two is truncated or damaged)")
 
 
 def _load_segment(root: Path, name: str, bands: int) -> Segment:
@@ -226,13 +226,13 @@ def _load_segment(root: Path, name: str, bands: int) -> Segment:
             raise _Damaged(f"{name}/{k}.npy", f"{len(arrays[k])} rows, but ids.json holds {n} ids")
     if arrays["bands"].shape != (n, bands):
         raise _Damaged(f"{name}/bands.npy", f"shape {arrays['bands'].shape}, needs ({n}, {bands}) ({n} documents, {bands} bands)")
-    _check_offsets(arrays["unit_off"], n, len(arrays["units"]), f"{name}/unit_off.npy", "units.npy")
+    _check_offsets(arrays["unit_off"], n, len(arrays["units"]), f"{name}/unit_off.npy", f"{name}/units.npy", "units")
     if arrays["unit_len"].shape != arrays["units"].shape:
         raise _Damaged(f"{name}/unit_len.npy", f"{len(arrays['unit_len'])} lengths for {len(arrays['units'])} units")
     keys = folder / "keys.bin"
     if not keys.is_file():
         raise _Damaged(f"{name}/keys.bin", "missing" if not keys.exists() else "not a file")
-    _check_offsets(arrays["key_off"], n, keys.stat().st_size, f"{name}/key_off.npy", "keys.bin")
+    _check_offsets(arrays["key_off"], n, keys.stat().st_size, f"{name}/key_off.npy", f"{name}/keys.bin", "bytes")
     return Segment(ids=ids, keys_path=keys, **arrays)
 
 
