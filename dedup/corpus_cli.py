@@ -294,6 +294,19 @@ def _resumed_note(stats: dict[str, Any], folder: str | None) -> str:
     return note
 
 
+def _withdraw_outputs(args: argparse.Namespace) -> str:
+    """Remove the outputs just put in place when the index could not take this run (they would claim it did)."""
+    gone = []
+    for flag, path in (("-o", args.output), ("--report", args.report), ("--html", args.html)):
+        if path and path != "-" and os.path.isfile(path) and not os.path.islink(path):
+            try:
+                os.unlink(path)
+                gone.append(f"{flag} {path}")
+            except OSError:
+                pass
+    return f"; removed {', '.join(gone)}, which described a run the index does not hold" if gone else ""
+
+
 def _review_page(args: argparse.Namespace, rows: list[dict[str, Any]], fields: Any, config: Any) -> str:
     """The corpus review page: sample the largest clusters, then re-read only their texts."""
     from .io.records import iter_records
@@ -307,20 +320,6 @@ def _review_page(args: argparse.Namespace, rows: list[dict[str, Any]], fields: A
             texts[key] = str(rec.get(fields.text) or "")
     threshold = getattr(getattr(config, "match", None), "threshold", None)
     return corpus_to_html(rows, texts, threshold=threshold, title="dedup corpus review: " + ", ".join(args.inputs))
-
-
-
-def _withdraw_outputs(args: argparse.Namespace) -> str:
-    """Remove the outputs just put in place when the index could not take this run (they would claim it did)."""
-    gone = []
-    for flag, path in (("-o", args.output), ("--report", args.report), ("--html", args.html)):
-        if path and path != "-" and os.path.isfile(path) and not os.path.islink(path):
-            try:
-                os.unlink(path)
-                gone.append(f"{flag} {path}")
-            except OSError:
-                pass
-    return f"; removed {', '.join(gone)}, which described a run the index does not hold" if gone else ""
 
 
 __all__ = ["build_parser", "run_corpus"]
