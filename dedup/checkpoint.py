@@ -331,7 +331,8 @@ class Checkpoint:
         from .io.lock import open_run_folder
 
         root = Path(path)
-        if root.is_dir() and not (root / MARKER).exists() and any(p.name != ".lock" for p in root.iterdir()):
+        # (a marker whose write failed, e.g. on a full disk, leaves only our own names)
+        if root.is_dir() and not (root / MARKER).exists() and any(p.name not in (".lock", f".{MARKER}.tmp") for p in root.iterdir()):
             raise UsageError(f"--checkpoint {root}: is not empty and not a dedup checkpoint folder; give a new or empty folder")
         lock = open_run_folder(root, "--checkpoint")
         ck = cls(root)
@@ -355,8 +356,12 @@ class Checkpoint:
             for stage in STAGES:
                 shutil.rmtree(self.root / stage, ignore_errors=True)
             tmp = self.root / f".{MARKER}.tmp"
-            tmp.write_text(json.dumps({"format": FORMAT, "what": "dedup corpus-mode stage results; safe to delete"}) + "\n", encoding="utf-8")
-            os.replace(tmp, marker)
+            try:
+                tmp.write_text(json.dumps({"format": FORMAT, "what": "dedup corpus-mode stage results; safe to delete"}) + "\n", encoding="utf-8")
+                os.replace(tmp, marker)
+            except OSError:
+                tmp.unlink(missing_ok=True)
+                raise
         for stage in STAGES:
             folder = self.root / stage
             folder.mkdir(exist_ok=True)

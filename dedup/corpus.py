@@ -907,7 +907,7 @@ class CorpusRun:
         spans_f = _DiskWriter(Path(self._work.name) / "span_units.bin", f"temporary unit hashes in {self._work.name}")
         span_off = [np.zeros(1, np.int64)]
         folder = self.index.new_segment_folder()
-        keys_f = _DiskWriter(folder / "keys.bin", f"index keys in {folder}", *(["free some space there"] if self.index.persistent else []))
+        keys_f = self.index.open_keys(folder)
         key_off = [0]
         arrays: dict[str, list[np.ndarray]] = {k: [] for k in ("keyhash", "keylen", "shingles", "bands", "units", "unit_len")}
         unit_off = [np.zeros(1, np.int64)]
@@ -1221,6 +1221,16 @@ class CorpusRun:
         for g in range(len(ids)):
             yield self._doc(g, ids, None, None)
         self.stats["seconds_total"] = round(time.perf_counter() - t0, 3)
+
+    def prepare_commit(self) -> None:
+        """Write the index's new state, synced, without putting it in effect (:meth:`commit` does).
+
+        Call it before renaming outputs into place: what can fail (a full
+        disk) fails then, and :meth:`commit` is left with one rename.
+        """
+        if self._state is None or self._verified is None:
+            raise RuntimeError("prepare_commit() before the run was consumed")
+        self.index.prepare_commit(self._verified, self._state)
 
     def commit(self) -> None:
         """Make the index durable (no-op without ``index``)."""

@@ -6,7 +6,8 @@
 
 Outputs (the kept documents, cleaned; the report, one JSON line per input
 document) are written to temporary files and renamed only when the whole run
-succeeded; an index is committed after them, and the checkpoint folder
+succeeded; an index's files are written before them and put in effect (one
+rename of its meta.json) after them, and the checkpoint folder
 (finished stage results that let a rerun resume) is removed last.  Errors are one line
 (:mod:`dedup.errors`), mapped to exit codes by :func:`dedup.cli.main`.
 """
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT", help="kept documents: a file in the input's format (or by extension: .jsonl, .parquet), a new folder for text input, or - (JSONL on standard output)")
     p.add_argument("--report", metavar="REPORT.jsonl", help="one JSON line per input document (.parquet: a Parquet table)")
     p.add_argument("--format", choices=("auto", "jsonl", "parquet", "text", "sogou"), default="auto", help="input format (default: from each input)")
+    p.add_argument("--glob", action="append", metavar="PATTERN", help="folder inputs: read only files matching PATTERN ('*.txt'; with a '/', matched against the path inside the folder); repeatable")
     p.add_argument("--text-field", default="text", metavar="NAME", help="field holding the text (default: text)")
     p.add_argument("--id-field", default="id", metavar="NAME", help="field holding the document id (default: id; missing ids become FILE:LINE)")
     p.add_argument("--engine", choices=("local", "dask"), default="local", help="local process pool (default) or a dask.distributed cluster")
@@ -129,7 +131,9 @@ def read_options(args: argparse.Namespace, *, quiet: bool = False):  # type: ign
 def _read_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .cli import read_config_from_args
 
-    return read_config_from_args(args)
+    from .io.read import FolderReadConfig
+
+    return FolderReadConfig(**dataclasses.asdict(read_config_from_args(args)), glob=tuple(args.glob or ()))
 
 
 def _check_paths(args: argparse.Namespace) -> None:
@@ -139,7 +143,7 @@ def _check_paths(args: argparse.Namespace) -> None:
     if args.inputs.count("-") > 1:
         raise UsageError("standard input (-) can be given only once")
     for path in args.inputs:
-        if path != "-" and not os.path.exists(path):
+        if path != "-" and not os.path.exists(path) and "://" not in path:  # URLs are opened later (fsspec)
             raise InputError(f"{path}: no such file or folder")
     if args.scheduler and args.engine != "dask":
         raise UsageError("--scheduler needs --engine dask")
@@ -267,6 +271,7 @@ def _run(args: argparse.Namespace) -> int:
                 writer.write(rec)
                 n_written += 1
             html = _review_page(args, rows, fields, config) if args.html else None
+            run.prepare_commit()  # what can fail (a full --index disk) fails before any output is in place
             writer.commit()
             if report is not None:
                 report.commit()
@@ -274,7 +279,12 @@ def _run(args: argparse.Namespace) -> int:
                 from .io.write import write_atomic
 
                 write_atomic(args.html, html)
-            run.commit()
+            from .errors import DedupError
+
+            try:
+                run.commit()  # one rename
+            except DedupError as exc:
+                raise type(exc)(str(exc) + _withdraw_outputs(args)) from None
             if run.checkpoint is not None and not args.keep_checkpoint:
                 run.checkpoint.remove()  # the outputs are safe: the stage results have served
         finally:
@@ -367,6 +377,19 @@ def _resumed_note(stats: dict[str, Any], folder: str | None) -> str:
     if stats.get("checkpoint_write_errors"):
         note += f"; {stats['checkpoint_write_errors']} batch results could not be checkpointed (disk full?)"
     return note
+
+
+def _withdraw_outputs(args: argparse.Namespace) -> str:
+    """Remove the outputs just put in place when the index could not take this run (they would claim it did)."""
+    gone = []
+    for flag, path in (("-o", args.output), ("--report", args.report), ("--html", args.html)):
+        if path and path != "-" and os.path.isfile(path) and not os.path.islink(path):
+            try:
+                os.unlink(path)
+                gone.append(f"{flag} {path}")
+            except OSError:
+                pass
+    return f"; removed {', '.join(gone)}, which described a run the index does not hold" if gone else ""
 
 
 def _review_page(args: argparse.Namespace, rows: list[dict[str, Any]], fields: Any, config: Any) -> str:

@@ -35,7 +35,10 @@ def lock_folder(folder: Path, option: str) -> BinaryIO:
     """
     import fcntl
 
-    f = open(folder / ".lock", "a+b")
+    try:
+        f = open(folder / ".lock", "a+b")
+    except OSError as exc:
+        raise OutputError(f"{option} {folder}: cannot open its lock file {folder / '.lock'} ({exc.strerror or exc})") from None
     try:
         fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:

@@ -9,10 +9,9 @@ every other change.
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import os
-import sys
 from dataclasses import dataclass, field
-from typing import BinaryIO
 
 from ..errors import InputError
 
@@ -29,17 +28,15 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-# Magic numbers of common binary formats, refused before any decoding attempt.
+# Magic numbers of common binary formats, refused before any decoding attempt
+# (gzip, bzip2, xz and Zstandard data are decompressed first: dedup.io.compress).
 _MAGIC = {
     b"\x89PNG\r\n\x1a\n": "PNG image",
     b"\xff\xd8\xff": "JPEG image",
     b"GIF8": "GIF image",
     b"%PDF-": "PDF document",
     b"PK\x03\x04": "ZIP archive (or docx/xlsx)",
-    b"\x1f\x8b": "gzip archive",
     b"\x7fELF": "ELF executable",
-    b"BZh": "bzip2 archive",
-    b"\xfd7zXZ\x00": "xz archive",
     b"PAR1": "Parquet file (use 'dedup-text corpus')",
 }
 
@@ -59,6 +56,36 @@ class ReadConfig:
     #: Largest share of undecodable bytes tolerated in otherwise-UTF-8 input
     #: (each is kept as U+FFFD and listed in the report); above it, detection runs.
     max_bad_utf8_share: float = 0.01
+
+
+    def takes(self, relpath: str) -> bool:
+        """Whether the file at ``relpath`` inside an input folder is read: every file (see :class:`FolderReadConfig`)."""
+        return True
+
+
+@dataclass(frozen=True)
+class FolderReadConfig(ReadConfig):
+    """:class:`ReadConfig` for corpus mode, plus which files of an input folder are read (``--glob``).
+
+    A subclass, so that single-document reports (which list the reader's
+    settings) do not change.
+    """
+
+    #: read only the files matching one of these shell patterns (``*.txt``; a pattern
+    #: with a ``/`` is matched against the path inside the folder, one without against
+    #: the file name).  Empty: every file.
+    glob: tuple[str, ...] = ()
+
+    def takes(self, relpath: str) -> bool:
+        """Whether the file at ``relpath`` (inside an input folder, ``/``-separated) is read.
+
+        >>> FolderReadConfig(glob=("*.txt",)).takes("news/2024/a.txt"), FolderReadConfig(glob=("*.txt",)).takes("file_information.csv")
+        (True, False)
+        """
+        if not self.glob:
+            return True
+        name = relpath.rsplit("/", 1)[-1]
+        return any(fnmatch.fnmatchcase(relpath if "/" in g else name, g) for g in self.glob)
 
 
 @dataclass(frozen=True)
@@ -84,6 +111,15 @@ def decode(data: bytes, config: ReadConfig = ReadConfig()) -> Decoded:
     >>> decode(b"a\\r\\nb").text
     'a\\nb'
     """
+    from .compress import decompress_limited
+
+    codec, inner = decompress_limited(data, config.max_bytes)  # a compressed file in a folder, say
+    if inner is None:
+        raise InputError(
+            f"input is more than {config.max_bytes:,} bytes once decompressed ({codec}), above the single-document limit "
+            "(raise --max-bytes, or split it and use 'dedup-text corpus')"
+        )
+    data = inner
     if len(data) > config.max_bytes:
         raise InputError(
             f"input is {len(data):,} bytes, above the single-document limit of {config.max_bytes:,} "
@@ -339,20 +375,31 @@ def _decode_mixed_lines(data: bytes) -> tuple[str, tuple[tuple[int, str, str], .
 
 
 def read_path(path: str | os.PathLike[str], config: ReadConfig = ReadConfig()) -> Decoded:
-    """Read and decode a file, or standard input for ``"-"``."""
-    if str(path) == "-":
-        return decode(_read_limited(sys.stdin.buffer, config.max_bytes), config)
+    """Read and decode a file, standard input for ``"-"``, or a URL (with fsspec).
+
+    Compressed input (gzip, bzip2, xz, Zstandard: see :mod:`dedup.io.compress`)
+    is decompressed; ``config.max_bytes`` bounds the decompressed bytes, and
+    no more than that plus one are ever decompressed or read.
+    """
+    from .compress import codec_of_stream, is_compressed, is_url, open_input, read_limited
+
+    name = "standard input" if str(path) == "-" else str(path)
+    limit = config.max_bytes
+    hint = "(raise --max-bytes, or split it and use 'dedup-text corpus')"
     try:
-        size = os.path.getsize(path)
-        if size > config.max_bytes:
-            raise InputError(
-                f"{path}: {size:,} bytes, above the single-document limit of {config.max_bytes:,} "
-                "(raise --max-bytes, or split it and use 'dedup-text corpus')"
-            )
-        with open(path, "rb") as f:
-            data = f.read()
+        if name != "standard input" and not is_url(path) and not is_compressed(path):
+            size = os.path.getsize(path)
+            if size > limit:
+                # refused from its size, before anything is read
+                raise InputError(f"{path}: {size:,} bytes, above the single-document limit of {limit:,} {hint}")
+        with open_input(path) as f:
+            codec = codec_of_stream(f)
+            data = read_limited(f, limit)
     except OSError as exc:
         raise input_error(path, exc, directory_hint="use 'dedup-text corpus' for folders") from None
+    if data is None:
+        what = f"more than {limit:,} bytes once decompressed ({codec})" if codec else f"more than {limit:,} bytes"
+        raise InputError(f"{name}: {what}, above the single-document limit {hint}")
     try:
         return decode(data, config)
     except InputError as exc:
@@ -367,11 +414,6 @@ def input_error(path: str | os.PathLike[str], exc: OSError, *, directory_hint: s
         return InputError(f"{path}: is a directory ({directory_hint})")
     if isinstance(exc, PermissionError):
         return InputError(f"{path}: permission denied")
-    return InputError(f"{path}: cannot read ({exc.strerror})")
-
-
-def _read_limited(stream: BinaryIO, limit: int) -> bytes:
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise InputError(f"standard input is above the single-document limit of {limit:,} bytes (raise --max-bytes)")
-    return data
+    # (errors of fsspec's file systems often carry no strerror)
+    why = exc.strerror or (str(exc).splitlines() or [type(exc).__name__])[0]
+    return InputError(f"{path}: cannot read ({why})")

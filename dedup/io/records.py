@@ -97,17 +97,19 @@ def sniff_format(path: str) -> Format:
     >>> sniff_format("corpus.parquet")
     'parquet'
     """
+    from . import compress
+
     if path != "-" and os.path.isdir(path):
         return "text"
-    low = path.lower()
+    low = compress.strip_suffix(path).lower()  # wiki.jsonl.gz holds JSONL
     if low.endswith(_PARQUET_EXT):
         return "parquet"
     if low.endswith(_JSONL_EXT):
         return "jsonl"
-    if path == "-" or not os.path.exists(path):
+    if path == "-" or not (compress.is_url(path) or os.path.exists(path)):
         raise UsageError(f"cannot tell the format of {_name(path)}; pass --format jsonl|parquet|text|sogou")
     try:
-        with open(path, "rb") as f:
+        with compress.open_input(path) as f:  # the first bytes once decompressed
             head = f.read(4096)
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
@@ -127,7 +129,11 @@ def _sniff_bytes(head: bytes, path: str) -> Format:
 
 def output_format(path: str, input_format: Format) -> Format:
     """The output format: from the extension of ``path`` when it names one, else the input's."""
-    low = path.lower()
+    from . import compress
+
+    low = compress.strip_suffix(path).lower()  # out.jsonl.zst is JSONL, compressed
+    if compress.codec_of_name(path) and (low.endswith(_PARQUET_EXT) or input_format == "text" and not low.endswith(_JSONL_EXT)):
+        raise UsageError(f"-o {path}: only JSONL and SogouCS output can be compressed (Parquet compresses inside; text output is a folder)")
     if low.endswith(_PARQUET_EXT):
         return "parquet"
     if low.endswith(_JSONL_EXT) or path == "-":
@@ -177,10 +183,10 @@ def iter_records(
 
 
 def _open_binary(path: str) -> IO[bytes]:
-    if path == "-":
-        return sys.stdin.buffer
+    from .compress import open_input
+
     try:
-        return open(path, "rb")
+        return open_input(path)  # decompressed when compressed; standard input as it is
     except OSError as exc:
         raise input_error(path, exc, directory_hint="use --format text for a folder of text files") from None
 
@@ -258,16 +264,24 @@ def read_parquet(path: str, fields: Fields = Fields(), *, batch_rows: int = 4096
 
     options = options if options is not None else ReadOptions()
     tmp = None
-    if path == "-":
-        # Parquet needs a seekable file: spool standard input to disk, never to memory
+    from .compress import is_compressed, is_url
+
+    if path == "-" or is_url(path) or is_compressed(path):
+        # Parquet needs a seekable file: spool standard input (a URL, a compressed file) to disk, never to memory
+        src = None
         try:
             tmp = tempfile.TemporaryFile()
-            shutil.copyfileobj(sys.stdin.buffer, tmp)
+            src = _open_binary(path)
+            shutil.copyfileobj(src, tmp)
             tmp.seek(0)
         except OSError as exc:
             if tmp is not None:
                 tmp.close()
-            raise InputError(f"standard input: cannot copy it to a temporary file in {tempfile.gettempdir()} ({_why(exc)}); free some space there or set TMPDIR to another disk") from None
+            where = "standard input" if path == "-" else path
+            raise InputError(f"{where}: cannot copy it to a temporary file in {tempfile.gettempdir()} ({_why(exc)}); free some space there or set TMPDIR to another disk") from None
+        finally:
+            if src is not None and src is not sys.stdin.buffer:
+                src.close()
         source: Any = tmp
     else:
         if not os.path.exists(path):
@@ -313,10 +327,14 @@ def parquet_schema(inputs: Iterable[str], fmt: str = "auto") -> Any:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from .compress import is_compressed, is_url
+
     schemas = []
     for path in inputs:
         if path == "-" or (sniff_format(path) if fmt == "auto" else fmt) != "parquet":
             continue
+        if is_url(path) or is_compressed(path):
+            continue  # spooled when read; its columns come from the records themselves
         try:
             schemas.append(pq.read_schema(path))
         except (pa.ArrowException, OSError) as exc:
@@ -354,6 +372,8 @@ def read_text_folder(path: str, fields: Fields = Fields(), read: ReadConfig = Re
         files = sorted(_walk(root, options), key=lambda p: p.relative_to(root).as_posix())
     real_root = os.path.realpath(root)
     for p in files:
+        if p != Path(path) and not read.takes(p.relative_to(root).as_posix()):
+            continue  # --glob: not one of the files asked for
         rel = p.relative_to(root).as_posix()
         data = _read_document_file(p, real_root, read.max_bytes, options)
         if data is None:
@@ -670,7 +690,9 @@ class RecordWriter:
         if fmt == "text":
             self._names = FileNames(path)
         if fmt in ("jsonl", "sogou"):
-            self._file = open(self._target.tmp, "wb", buffering=1 << 20)
+            from .compress import wrap_output
+
+            self._file = wrap_output(open(self._target.tmp, "wb", buffering=1 << 20), path)  # compressed as OUT's name says
             if fmt == "sogou":
                 self._file.write(b"<docs>\n")
 

@@ -54,6 +54,9 @@ def _stage(path: str, data: str | bytes) -> str:
     if os.path.isdir(path):
         raise OutputError(f"{path}: is a directory")
     payload = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    from .compress import compress_for
+
+    payload = compress_for(path, payload)  # -o clean.txt.gz: compressed into the staged file
     try:
         fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=directory)
     except PermissionError:
