@@ -8,10 +8,12 @@ a temporary file and renamed, so a failed run leaves no partial output.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import io
 import os
 import sys
-from typing import NoReturn, Sequence
+from typing import Iterator, NoReturn, Sequence
 
 from .errors import DedupError, InputError, UsageError
 
@@ -209,25 +211,70 @@ def _print_diff(path: str, before: str, after: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``dedup-text``; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
-    try:
-        return _run(argv)
-    except DedupError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt as exc:
-        print(f"{PROG}: interrupted; no output was written{getattr(exc, 'note', '')}", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        # the reader went away (| head): stop quietly, like other Unix filters
+    with _whole_writes_to_stdout():
         try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except OSError:
+            code = _run(argv)
+            sys.stdout.flush()  # a closed pipe is found here, not at interpreter exit
+            return code
+        except DedupError as exc:
+            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            return exc.exit_code
+        except KeyboardInterrupt as exc:
+            print(f"{PROG}: interrupted; no output was written{getattr(exc, 'note', '')}", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            # the reader went away (| head): stop quietly with 128 + SIGPIPE, like other Unix filters
+            _discard_stdout()
+            return EXIT_PIPE
+        except MemoryError:
+            print(f"{PROG}: error: out of memory; lower --max-bytes or split the input", file=sys.stderr)
+            return EXIT_ERROR
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null, so that what is still buffered cannot fail again at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+@contextlib.contextmanager
+def _whole_writes_to_stdout() -> Iterator[None]:
+    """Standard output that writes all it is given or raises, for the length of a run.
+
+    With ``PYTHONUNBUFFERED=1`` (or ``python -u``) ``sys.stdout.buffer`` is
+    the raw file: a write into a pipe whose reader has gone returns short
+    and the text layer drops the rest without an error, so ``| head``
+    exited 0 with the output cut.  A buffered writer over the same file
+    retries until the write is whole or fails with ``BrokenPipeError``.
+    Records and text still reach the pipe as they are written
+    (``write_through``, and a flush after each write of the cleaned text).
+    """
+    original = sys.stdout
+    raw = getattr(original, "buffer", None)
+    if not isinstance(raw, io.RawIOBase):
+        yield
+        return
+    buffered = io.BufferedWriter(raw)
+    sys.stdout = io.TextIOWrapper(buffered, encoding=original.encoding, errors=original.errors, newline="\n", write_through=True)
+    try:
+        yield
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _discard_stdout()
+        except (OSError, ValueError):
             pass
-        return EXIT_PIPE
-    except MemoryError:
-        print(f"{PROG}: error: out of memory; lower --max-bytes or split the input", file=sys.stderr)
-        return EXIT_ERROR
+        try:
+            sys.stdout.detach()  # the raw file stays open: it is the interpreter's standard output
+            buffered.detach()
+        except (OSError, ValueError):
+            pass
+        sys.stdout = original
 
 
 if __name__ == "__main__":  # pragma: no cover
