@@ -1,8 +1,16 @@
-"""``dedup-text``: clean documents from the command line.
+"""``dedup-text``: clean documents (``clean``, the default) or a corpus (``corpus``) from the command line.
+
+    dedup-text [clean] [INPUT ...] [-o OUT] [options]      (also: python -m dedup)
+    dedup-text corpus INPUT ... -o OUT [options]            (dedup.corpus_cli)
+
+Options shared by the subcommands are defined once here (``add_*_options``);
+``--config FILE`` fills in options from TOML (:mod:`dedup.cli_config`);
+``-v``/``--log-level`` send the ``dedup`` logger to standard error.
 
 Exit codes: 0 success, 1 input or processing error, 2 usage error, 130
-interrupted.  Every error is one line on stderr; output files are written to
-a temporary file and renamed, so a failed run leaves no partial output.
+interrupted, 141 output pipe closed.  Every error is one line on stderr;
+output files are written to a temporary file and renamed, so a failed run
+leaves no partial output.
 """
 
 from __future__ import annotations
@@ -11,24 +19,52 @@ import argparse
 import contextlib
 import dataclasses
 import io
+import logging
 import os
 import sys
-from typing import Iterator, NoReturn, Sequence
+import time
+from typing import Any, Iterator, NoReturn, Sequence
 
 from .errors import DedupError, InputError, UsageError
 
 PROG = "dedup-text"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
 
+#: the package's logger: ``-v``/``--log-level`` send it to standard error
+log = logging.getLogger("dedup")
 
-class _Parser(argparse.ArgumentParser):
-    """argparse whose errors are one line and exit code 2."""
+
+class Parser(argparse.ArgumentParser):
+    """argparse whose errors are one line and exit code 2, and which lists its options.
+
+    :attr:`options` (every option added, with its action kind) is what a
+    ``--config`` file is checked against (:mod:`dedup.cli_config`).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.options: list[Option] = []  # before argparse adds -h/--help
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        if action.option_strings:
+            self.options.append(Option(action, kwargs.get("action", "store")))
+        return action
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def _fraction(text: str) -> float:
+@dataclasses.dataclass(frozen=True)
+class Option:
+    """One option of a :class:`Parser` and how it was declared (``"store"``, ``"store_true"``, an Action class...)."""
+
+    action: argparse.Action
+    kind: Any
+
+
+def fraction(text: str) -> float:
+    """An argparse type: a number in (0, 1]."""
     try:
         v = float(text)
     except ValueError:
@@ -38,7 +74,8 @@ def _fraction(text: str) -> float:
     return v
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number > 0."""
     try:
         v = int(text)
     except ValueError:
@@ -48,29 +85,133 @@ def _positive_int(text: str) -> int:
     return v
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
-        prog=PROG,
-        description="Collapse near-duplicate paragraphs, rejoin cut paragraphs and repair typos with evidence; "
-        "write one clean document and a JSON report that accounts for every input span. "
-        f"For corpora (JSONL, Parquet, folders) see '{PROG} corpus --help'.",
-    )
+# -- options shared by the subcommands: each defined once, here ----------------------------
+
+#: the keep policies by name (dedup.reconstruct.KEEP_POLICIES, not imported: it is heavy)
+KEEP_NAMES = ("most_complete", "earliest")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+DIFF_MODES = ("lines", "words", "chars")
+COMMANDS = ("clean", "corpus")
+
+
+def add_matching_options(p: argparse.ArgumentParser, *, what: str, threshold: float) -> None:
+    """``--threshold`` and ``--keep``: when copies are near-duplicates, and which one a cluster keeps."""
+    p.add_argument("--threshold", type=fraction, metavar="X", help=f"edit similarity at which {what} are near-duplicates (default {threshold})")
+    p.add_argument("--keep", choices=KEEP_NAMES, default="most_complete", help="which copy a cluster keeps (default: most complete, then majority, then earliest)")
+
+
+def add_read_options(p: argparse.ArgumentParser) -> None:
+    """``--encoding`` and ``--max-bytes``: how text files are read (:func:`read_config_from_args`)."""
+    p.add_argument("--encoding", metavar="ENC", help="decode text files with this encoding instead of detecting it")
+    p.add_argument("--max-bytes", type=positive_int, metavar="N", help="largest single document or text file read into memory, in bytes (default 32 MiB)")
+
+
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    """What every subcommand has: a config file, how much it says, its version."""
+    p.add_argument("--config", metavar="FILE", help="read options from this TOML file (keys: the long options, e.g. max-bytes = 1000000); the command line wins")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary or progress on standard error")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="log what is done on standard error (-v: steps, -vv: details)")
+    p.add_argument("--log-level", type=str.lower, choices=LOG_LEVELS, metavar="LEVEL", help=f"log level ({', '.join(LOG_LEVELS)}; default warning, or as -v says)")
+    p.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+
+
+# -- dedup-text clean ----------------------------------------------------------------------
+
+
+def add_clean_options(p: argparse.ArgumentParser) -> None:
+    """The options of ``dedup-text clean`` (also ``dedup-text`` without a subcommand)."""
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="text files in any common encoding, or - for standard input (default)")
     p.add_argument("-o", "--output", metavar="OUT", help="write the cleaned text here (a directory when there are several inputs); default: standard output")
     p.add_argument("--report", metavar="FILE", help="write the JSON report here (a directory when there are several inputs)")
-    p.add_argument("--diff", action="store_true", help="print a unified diff of input -> output instead of writing anything")
-    p.add_argument("--threshold", type=_fraction, metavar="X", help="edit similarity at which paragraphs are near-duplicates (default 0.8)")
+    p.add_argument(
+        "--diff",
+        nargs="?",
+        const="lines",
+        choices=DIFF_MODES,
+        metavar="MODE",
+        help="print what changed instead of writing anything: a unified diff of lines (default), or of words or "
+        "chars inside changed lines, marked [-removed-]{+added+} (chars suits Chinese)",
+    )
+    add_matching_options(p, what="paragraphs", threshold=0.8)
     p.add_argument("--unit", choices=("paragraph", "line"), default="paragraph", help="what a block is (default: paragraph)")
     p.add_argument("--repair", choices=("off", "safe", "aggressive"), default="safe", help="typo repair mode (default: safe)")
     p.add_argument("--explain", action="store_true", help="list every edit, with its rule and reason, on standard error")
-    p.add_argument("--encoding", metavar="ENC", help="decode input with this encoding instead of detecting it")
-    p.add_argument("--max-bytes", type=_positive_int, metavar="N", help="largest single document read into memory, in bytes (default 32 MiB)")
-    p.add_argument("--max-blocks", type=_positive_int, metavar="N", help="most blocks in one document (default 100000; more is a corpus)")
-    p.add_argument("--max-block-chars", type=_positive_int, metavar="N", help="longest block, in characters (default 1000000)")
+    add_read_options(p)
+    p.add_argument("--max-blocks", type=positive_int, metavar="N", help="most blocks in one document (default 100000; more is a corpus)")
+    p.add_argument("--max-block-chars", type=positive_int, metavar="N", help="longest block, in characters (default 1000000)")
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML review page")
-    p.add_argument("-q", "--quiet", action="store_true", help="no summary on standard error")
-    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    return p
+    add_run_options(p)
+
+
+CLEAN_HELP = (
+    "Collapse near-duplicate paragraphs, rejoin cut paragraphs and repair typos with evidence; "
+    "write one clean document and a JSON report that accounts for every input span."
+)
+CORPUS_HELP = (
+    "Find near-duplicate documents and boilerplate across a corpus (JSONL, Parquet, a folder of text files "
+    "or a SogouCS dump); write the kept documents, cleaned, and a report line per input document "
+    "(id, cluster, duplicate_of, score)."
+)
+
+
+def build_parsers() -> tuple[Parser, dict[str, Parser]]:
+    """The ``dedup-text`` parser and its subcommands' parsers, by name."""
+    from .corpus_cli import add_corpus_options
+
+    top = Parser(
+        prog=PROG,
+        usage=f"{PROG} [clean] [INPUT ...] [-o OUT] [options]\n       {PROG} corpus INPUT ... -o OUT [options]\n       {PROG} COMMAND --help | --version",
+        description="Clean messy, heavily repeated text: one document at a time (clean) or a whole corpus (corpus).",
+        epilog=f"Without a command, {PROG} cleans: '{PROG} FILE -o OUT' is '{PROG} clean FILE -o OUT' "
+        f"(a file named like a command: '{PROG} clean corpus' or './corpus'). "
+        f"'{PROG} COMMAND --help' lists a command's options.",
+    )
+    top.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", title="commands", parser_class=Parser)
+    clean = sub.add_parser("clean", prog=f"{PROG} clean", help="clean documents (the default)", description=CLEAN_HELP + f" For corpora see '{PROG} corpus --help'.")
+    add_clean_options(clean)
+    corpus = sub.add_parser("corpus", prog=f"{PROG} corpus", help="deduplicate a corpus (JSONL, Parquet, folders, SogouCS)", description=CORPUS_HELP)
+    add_corpus_options(corpus)
+    return top, {"clean": clean, "corpus": corpus}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``dedup-text`` parser (subcommands ``clean`` and ``corpus``)."""
+    return build_parsers()[0]
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """``dedup-text`` arguments: the subcommand (``clean`` when none is named), its options, ``--config`` merged in.
+
+    Only the first argument names a subcommand, so ``dedup-text FILE -o OUT``
+    keeps meaning ``clean``; ``args.command`` says which one ran.
+    """
+    from .cli_config import parse_with_config
+
+    argv = list(argv)
+    top, commands = build_parsers()
+    if argv[:1] in (["-h"], ["--help"], ["--version"]):
+        top.parse_args(argv[:1])  # prints, then exits
+    command = argv[0] if argv[:1] and argv[0] in commands else "clean"
+    rest = argv[1:] if argv[:1] == [command] else argv
+    if command == "clean":
+        rest = diff_mode_arguments(rest)
+    args = parse_with_config(commands[command], rest)
+    args.command = command
+    if command == "corpus" and args.output is None:
+        commands[command].error("the following arguments are required: -o/--output")
+    return args
+
+
+def diff_mode_arguments(argv: list[str]) -> list[str]:
+    """``--diff`` not followed by a mode becomes ``--diff=lines``, so that ``--diff FILE`` keeps FILE an input."""
+    out: list[str] = []
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            return out + argv[i:]
+        following = argv[i + 1] if i + 1 < len(argv) else None
+        out.append("--diff=lines" if arg == "--diff" and following not in DIFF_MODES else arg)
+    return out
 
 
 def _version() -> str:
@@ -90,7 +231,7 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
     limits = {"max_blocks": args.max_blocks or DEFAULT_MAX_BLOCKS, "max_block_chars": args.max_block_chars or DEFAULT_MAX_BLOCK_CHARS}
     cfg = dataclasses.replace(cfg, segment=dataclasses.replace(cfg.segment, **limits))
-    cfg = dataclasses.replace(cfg, repair=dataclasses.replace(cfg.repair, mode=args.repair))
+    cfg = dataclasses.replace(cfg, repair=dataclasses.replace(cfg.repair, mode=args.repair), keep=args.keep)
     return dataclasses.replace(cfg, read=read_config_from_args(args))
 
 
@@ -113,11 +254,18 @@ def read_config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-
 
 
 def _run(argv: Sequence[str]) -> int:
-    if argv and argv[0] == "corpus":
-        from .corpus_cli import run_corpus
+    args = parse_args(argv)
+    configure_logging(args)
+    log.debug("settings: %s", " ".join(f"{k}={v!r}" for k, v in sorted(vars(args).items())))
+    if args.command == "corpus":
+        from .corpus_cli import run
 
-        return run_corpus(list(argv[1:]))
-    args = build_parser().parse_args(list(argv))
+        return run(args)
+    return run_clean(args)
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    """``dedup-text clean``: returns the exit code (errors raise DedupError)."""
     config = config_from_args(args)
     inputs = args.inputs or ["-"]
     if inputs.count("-") > 1:
@@ -133,13 +281,16 @@ def _run(argv: Sequence[str]) -> int:
     # read and clean everything first: an error in any input leaves no output at all
     results = []
     for path in inputs:
+        started = time.perf_counter()
         decoded = read_path(path, config.read)
+        log.info("%s: read %d bytes as %s (confidence %.2f)", _name(path), decoded.n_bytes, decoded.encoding, decoded.confidence)
         if not decoded.text.strip():
             raise DedupError(f"{_name(path)}: input has no text (empty or whitespace only); nothing to clean")
         try:
             result = clean(decoded, config=config, source=None if path == "-" else str(path))
         except InputError as exc:  # a limit (dedup.segment.check_limits): say which input
             raise InputError(f"{_name(path)}: {exc}") from None
+        log.info("%s: cleaned in %.2f s: %d -> %d characters", _name(path), time.perf_counter() - started, len(decoded.text), len(result.text))
         results.append((path, decoded, result))
     if args.diff:
         for path, decoded, result in results:
@@ -158,6 +309,8 @@ def _run(argv: Sequence[str]) -> int:
         if args.output:
             files.append((os.path.join(args.output, os.path.basename(path)) if several else args.output, result.text))
     write_atomic_many(files)
+    for name, _ in files:
+        log.info("wrote %s", name)
     for path, decoded, result in results:
         if args.explain:
             _explain(path, result)
@@ -167,6 +320,38 @@ def _run(argv: Sequence[str]) -> int:
         if not args.quiet:
             _summary(path, result, args)
     return EXIT_OK
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Log records as ``dedup-text: info: ...`` on whatever ``sys.stderr`` is when they are emitted."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # type: ignore[no-untyped-def]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+    def format(self, record: logging.LogRecord) -> str:
+        # one line each: the message only, never a traceback (exc_info is not printed)
+        return f"{PROG}: {record.levelname.lower()}: {record.getMessage()}"
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass  # standard error gone: say nothing rather than print logging's own traceback
+
+
+def configure_logging(args: argparse.Namespace) -> None:
+    """``--log-level`` (else warning, one step lower per ``-v``) for the ``dedup`` logger, on standard error."""
+    if args.log_level:
+        level = getattr(logging, args.log_level.upper())
+    else:
+        level = max(logging.DEBUG, logging.WARNING - 10 * args.verbose)
+    for handler in [h for h in log.handlers if isinstance(h, _StderrHandler)]:
+        log.removeHandler(handler)
+    log.addHandler(_StderrHandler())
+    log.setLevel(level)
+    log.propagate = False
 
 
 def _name(path: str) -> str:
@@ -229,6 +414,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except MemoryError:
             print(f"{PROG}: error: out of memory; lower --max-bytes or split the input", file=sys.stderr)
             return EXIT_ERROR
+        except SystemExit as exc:  # --help, --version
+            sys.stdout.flush()
+            return exc.code if isinstance(exc.code, int) else EXIT_OK
 
 
 def _discard_stdout() -> None:

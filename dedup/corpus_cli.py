@@ -20,7 +20,7 @@ import os
 import sys
 from typing import Any
 
-from .cli import PROG, _fraction, _Parser, _positive_int
+from .cli import PROG, add_matching_options, add_read_options, add_run_options, log, positive_int
 from .errors import UsageError
 
 
@@ -35,28 +35,24 @@ def _share(text: str) -> float:
 
 
 def _at_least_two(text: str) -> int:
-    v = _positive_int(text)
+    v = positive_int(text)
     if v < 2:
         raise argparse.ArgumentTypeError(f"must be at least 2, got {v}")
     return v
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
-        prog=f"{PROG} corpus",
-        description="Find near-duplicate documents and boilerplate across a corpus (JSONL, Parquet, a folder of text files "
-        "or a SogouCS dump); write the kept documents, cleaned, and a report line per input document "
-        "(id, cluster, duplicate_of, score).",
-    )
+def add_corpus_options(p: argparse.ArgumentParser) -> None:
+    """The options of ``dedup-text corpus``; those it shares with ``clean`` come from :mod:`dedup.cli`."""
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL or Parquet files, folders of text files, SogouCS .dat files, or - for standard input")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="kept documents: a file in the input's format (or by extension: .jsonl, .parquet), a new folder for text input, or - (JSONL on standard output)")
+    # required, but may come from --config: dedup.cli.parse_args checks it after the merge
+    p.add_argument("-o", "--output", metavar="OUT", help="required: kept documents: a file in the input's format (or by extension: .jsonl, .parquet), a new folder for text input, or - (JSONL on standard output)")
     p.add_argument("--report", metavar="REPORT.jsonl", help="one JSON line per input document (.parquet: a Parquet table)")
     p.add_argument("--format", choices=("auto", "jsonl", "parquet", "text", "sogou"), default="auto", help="input format (default: from each input)")
     p.add_argument("--text-field", default="text", metavar="NAME", help="field holding the text (default: text)")
     p.add_argument("--id-field", default="id", metavar="NAME", help="field holding the document id (default: id; missing ids become FILE:LINE)")
     p.add_argument("--engine", choices=("local", "dask"), default="local", help="local process pool (default) or a dask.distributed cluster")
     p.add_argument("--scheduler", metavar="ADDRESS", help="dask scheduler address (default: start a LocalCluster)")
-    p.add_argument("--workers", type=_positive_int, metavar="N", help=f"worker processes (default: all {os.cpu_count()} cores); results do not depend on it")
+    p.add_argument("--workers", type=positive_int, metavar="N", help=f"worker processes (default: all {os.cpu_count()} cores); results do not depend on it")
     p.add_argument("--index", metavar="DIR", help="persistent index: deduplicate against every document added before, and add these")
     p.add_argument(
         "--checkpoint",
@@ -66,9 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--keep-checkpoint", action="store_true", help="do not remove the checkpoint folder after a successful run")
     p.add_argument("--no-checkpoint", action="store_true", help="keep no stage results (not even under --index)")
-    p.add_argument("--batch-size", type=_positive_int, default=500, metavar="N", help="documents per task (default 500); bounds memory")
-    p.add_argument("--threshold", type=_fraction, metavar="X", help="edit similarity at which documents are near-duplicates (default 0.85)")
-    p.add_argument("--keep", choices=("most_complete", "earliest"), default="most_complete", help="which document a cluster keeps (default: most complete, then majority, then earliest)")
+    p.add_argument("--batch-size", type=positive_int, default=500, metavar="N", help="documents per task (default 500); bounds memory")
+    add_matching_options(p, what="documents", threshold=0.85)
     p.add_argument("--boilerplate-unit", choices=("line", "sentence"), default="line", help="unit of boilerplate: lines (default) or sentences (pages without line breaks)")
     p.add_argument("--boilerplate-min-docs", type=_at_least_two, default=5, metavar="N", help="a unit is boilerplate in at least N distinct documents (default 5)")
     p.add_argument("--boilerplate-share", type=_share, default=0.0, metavar="X", help="... and in at least this share of them (default 0)")
@@ -76,12 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-boilerplate", action="store_true", help="do not look for boilerplate")
     p.add_argument("--clean", action=argparse.BooleanOptionalAction, default=True, help="run each kept document through the single-document cleaner (default: on)")
     p.add_argument("--annotate", action="store_true", help="write every document, duplicates too, with cluster and duplicate_of fields")
-    p.add_argument("--encoding", metavar="ENC", help="decode text files with this encoding instead of detecting it")
-    p.add_argument("--max-bytes", type=_positive_int, metavar="N", help="largest single text file read (default 32 MiB)")
+    add_read_options(p)
     p.add_argument("--stats", action="store_true", help="print run statistics (JSON) on standard error")
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML review page of the largest clusters (inputs are read a second time for their texts)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no summary or progress on standard error")
-    return p
+    add_run_options(p)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``dedup-text corpus`` (a subcommand of :func:`dedup.cli.build_parser`)."""
+    from .cli import build_parsers
+
+    return build_parsers()[1]["corpus"]
 
 
 def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -182,10 +182,16 @@ def _terminate_like_interrupt():  # type: ignore[no-untyped-def]
 
 
 def run_corpus(argv: list[str]) -> int:
-    """Entry point of ``dedup-text corpus``; returns the exit code (errors raise DedupError)."""
+    """``dedup-text corpus ARGV...``; returns the exit code (errors raise DedupError)."""
+    from .cli import parse_args
+
+    return run(parse_args(["corpus", *argv]))
+
+
+def run(args: argparse.Namespace) -> int:
+    """``dedup-text corpus`` with its parsed arguments; returns the exit code (errors raise DedupError)."""
     import signal
 
-    args = build_parser().parse_args(argv)
     previous = _terminate_like_interrupt()
     try:
         return _run(args)
@@ -212,6 +218,7 @@ def _run(args: argparse.Namespace) -> int:
     progress = sys.stderr.isatty() and not args.quiet
     writer = report = None
     engine = make_engine(args.engine, workers=args.workers or os.cpu_count() or 1, scheduler=args.scheduler)
+    log.info("%d inputs (%s) -> %s (%s); engine %s", len(args.inputs), in_fmt, args.output, out_fmt, args.engine)
     try:
         writer = RecordWriter(args.output, out_fmt, fields)
         report = open_report(args.report) if args.report else None
@@ -260,6 +267,7 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         engine.close()
     s = run.stats
+    log.info("stage seconds: %s", ", ".join(f"{k[len('seconds_'):]} {v}" for k, v in sorted(s.items()) if k.startswith("seconds_")))
     if not args.quiet:
         print(
             f"{PROG} corpus: {s['documents']} documents -> {s['kept']} kept, {s['documents'] - s['kept']} duplicates "
@@ -299,4 +307,4 @@ def _review_page(args: argparse.Namespace, rows: list[dict[str, Any]], fields: A
     return corpus_to_html(rows, texts, threshold=threshold, title="dedup corpus review: " + ", ".join(args.inputs))
 
 
-__all__ = ["build_parser", "run_corpus"]
+__all__ = ["add_corpus_options", "build_parser", "run", "run_corpus"]
