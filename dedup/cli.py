@@ -294,7 +294,7 @@ def run_clean(args: argparse.Namespace) -> int:
         results.append((path, decoded, result))
     if args.diff:
         for path, decoded, result in results:
-            _print_diff(path, decoded.text, result.text)
+            _print_diff(path, decoded.text, result.text, args.diff)
         return EXIT_OK
     # every file of every input is staged before any is renamed into place:
     # a failure on the last one leaves none of the others behind
@@ -385,12 +385,20 @@ def _short(s: str, n: int = 40) -> str:
     return s if len(s) <= n else s[: n // 2] + "…" + s[-n // 2 :]
 
 
-def _print_diff(path: str, before: str, after: str) -> None:
-    import difflib
+def _print_diff(path: str, before: str, after: str, mode: str) -> None:
+    from .diffview import diff
 
-    name = _name(path)
-    sys.stdout.writelines(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=name, tofile=name + " (cleaned)"))
+    sys.stdout.write(diff(before, after, name=_name(path), mode=mode, colour=_colour(sys.stdout)))  # type: ignore[arg-type]
     sys.stdout.flush()
+
+
+def _colour(stream: Any) -> bool:
+    """Colour for a terminal, unless ``NO_COLOR`` is set or the terminal is dumb (https://no-color.org)."""
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+    return bool(tty) and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
