@@ -217,7 +217,7 @@ def diff_mode_arguments(argv: list[str]) -> list[str]:
 def _version() -> str:
     from . import __version__
 
-    return __version__
+    return str(__version__)
 
 
 def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -325,13 +325,13 @@ def run_clean(args: argparse.Namespace) -> int:
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Log records as ``dedup-text: info: ...`` on whatever ``sys.stderr`` is when they are emitted."""
 
-    @property  # type: ignore[override]
-    def stream(self):  # type: ignore[no-untyped-def]
+    @property
+    def stream(self) -> Any:
         return sys.stderr
 
     @stream.setter
-    def stream(self, value) -> None:  # type: ignore[no-untyped-def]
-        pass
+    def stream(self, value: Any) -> None:
+        pass  # StreamHandler sets it; the stream is always the current sys.stderr
 
     def format(self, record: logging.LogRecord) -> str:
         # one line each: the message only, never a traceback (exc_info is not printed)

@@ -164,7 +164,7 @@ def checkpoint_dir(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _terminate_like_interrupt():  # type: ignore[no-untyped-def]
+def _terminate_like_interrupt() -> Any:
     """SIGTERM stops a run like Ctrl-C: temporary files removed, workers stopped, exit 130.
 
     Returns the previous handler (None off the main thread, where signals cannot be set).
