@@ -25,7 +25,7 @@ import sys
 import time
 from typing import Any, Iterator, NoReturn, Sequence
 
-from .errors import DedupError, InputError, UsageError
+from .errors import DedupError, InputError, OutputError, UsageError
 
 PROG = "dedup-text"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
@@ -315,8 +315,7 @@ def run_clean(args: argparse.Namespace) -> int:
         if args.explain:
             _explain(path, result)
         if not args.output:
-            sys.stdout.write(result.text)
-            sys.stdout.flush()
+            write_stdout(result.text)
         if not args.quiet:
             _summary(path, result, args)
     return EXIT_OK
@@ -388,8 +387,20 @@ def _short(s: str, n: int = 40) -> str:
 def _print_diff(path: str, before: str, after: str, mode: str) -> None:
     from .diffview import diff
 
-    sys.stdout.write(diff(before, after, name=_name(path), mode=mode, colour=_colour(sys.stdout)))  # type: ignore[arg-type]
-    sys.stdout.flush()
+    write_stdout(diff(before, after, name=_name(path), mode=mode, colour=_colour(sys.stdout)))  # type: ignore[arg-type]
+
+
+def write_stdout(text: str) -> None:
+    """Write ``text`` to standard output now; a closed or full one is an :class:`OutputError` (a gone reader stays BrokenPipeError)."""
+    if sys.stdout is None:
+        raise OutputError("standard output is closed; give -o FILE")
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"standard output: cannot write ({exc.strerror})") from None
 
 
 def _colour(stream: Any) -> bool:
@@ -406,10 +417,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     with _whole_writes_to_stdout():
         try:
-            code = _run(argv)
-            sys.stdout.flush()  # a closed pipe is found here, not at interpreter exit
+            try:
+                code = _run(argv)
+            except SystemExit as exc:  # --help, --version
+                code = exc.code if isinstance(exc.code, int) else EXIT_OK
+            if sys.stdout is not None:
+                write_stdout("")  # a closed pipe or a full disk is found here, not at interpreter exit
             return code
         except DedupError as exc:
+            if isinstance(exc, OutputError):
+                _discard_stdout()  # what a failed write left buffered must not fail again at exit
             print(f"{PROG}: error: {exc}", file=sys.stderr)
             return exc.exit_code
         except KeyboardInterrupt as exc:
@@ -422,13 +439,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         except MemoryError:
             print(f"{PROG}: error: out of memory; lower --max-bytes or split the input", file=sys.stderr)
             return EXIT_ERROR
-        except SystemExit as exc:  # --help, --version
-            sys.stdout.flush()
-            return exc.code if isinstance(exc.code, int) else EXIT_OK
 
 
 def _discard_stdout() -> None:
     """Point standard output at /dev/null, so that what is still buffered cannot fail again at exit."""
+    if sys.stdout is None:
+        return
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -461,10 +477,8 @@ def _whole_writes_to_stdout() -> Iterator[None]:
     finally:
         try:
             sys.stdout.flush()
-        except BrokenPipeError:
-            _discard_stdout()
         except (OSError, ValueError):
-            pass
+            _discard_stdout()
         try:
             sys.stdout.detach()  # the raw file stays open: it is the interpreter's standard output
             buffered.detach()

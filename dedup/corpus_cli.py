@@ -125,6 +125,10 @@ def _check_paths(args: argparse.Namespace) -> None:
         raise UsageError("--report and -o must be different files")
     if args.report == "-" and args.output == "-":
         raise UsageError("only one of -o and --report can be standard output")
+    if "-" in (args.output, args.report) and sys.stdout is None:
+        from .errors import OutputError
+
+        raise OutputError("standard output is closed; give -o FILE")
     out = os.path.abspath(args.output) if args.output != "-" else None
     for path in args.inputs:
         if out and path != "-" and os.path.abspath(path) == out:

@@ -69,3 +69,33 @@ def test_output_that_fits_is_whole_and_exits_0(unbuffered: bool) -> None:
     out = subprocess.run([sys.executable, "-m", "dedup.cli", str(seed), "-q"], capture_output=True, env=_env(unbuffered), timeout=300)
     assert out.returncode == 0 and out.stderr == b""
     assert out.stdout == (ROOT / "examples" / "seed_zh_press.cleaned.txt").read_bytes()
+
+
+SEED = ROOT / "examples" / "seed_zh_press.txt"
+_CLOSED_OR_FULL = [
+    [str(SEED), "-q"],
+    [str(SEED), "-q", "--diff=chars"],
+    ["corpus", str(SEED), "--format", "text", "-o", "-", "--workers", "1", "-q"],
+]
+
+
+def _close_stdout() -> None:
+    os.close(1)
+
+
+@pytest.mark.parametrize("args", _CLOSED_OR_FULL, ids=["clean", "diff", "corpus"])
+def test_closed_standard_output_is_one_line(args: list[str]) -> None:
+    """``dedup-text FILE >&-``: an AttributeError traceback ('NoneType' object has no attribute 'write') before."""
+    proc = subprocess.run([sys.executable, "-m", "dedup.cli", *args], stderr=subprocess.PIPE, env=_env(True), preexec_fn=_close_stdout, timeout=300)
+    assert (proc.returncode, proc.stderr.decode()) == (1, "dedup-text: error: standard output is closed; give -o FILE\n")
+
+
+@pytest.mark.parametrize("unbuffered", [True, False], ids=["PYTHONUNBUFFERED=1", "buffered"])
+@pytest.mark.parametrize("args", [*_CLOSED_OR_FULL, ["--help"]], ids=["clean", "diff", "corpus", "help"])
+def test_full_standard_output_is_one_line(args: list[str], unbuffered: bool) -> None:
+    """``dedup-text FILE > /dev/full``: an OSError traceback before (or, for --help, exit 0 with nothing written)."""
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run([sys.executable, "-m", "dedup.cli", *args], stdout=full, stderr=subprocess.PIPE, env=_env(unbuffered), timeout=300)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.endswith(": cannot write (No space left on device)\n")
