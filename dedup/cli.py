@@ -353,6 +353,16 @@ def configure_logging(args: argparse.Namespace) -> None:
     log.propagate = False
 
 
+def say(text: str) -> None:
+    """One line on standard error, best effort: a closed or broken standard error does not fail the run."""
+    if sys.stderr is None:  # started with it closed: print(file=None) would write to standard output
+        return
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def _name(path: str) -> str:
     return "<stdin>" if path == "-" else path
 
@@ -361,23 +371,22 @@ def _summary(path: str, result, args) -> None:  # type: ignore[no-untyped-def]
     s = result.report.stats
     rules = s["edits_by_rule"]
     repaired = sum(v for k, v in rules.items() if k.startswith(("repair.", "unicode.")))
-    print(
+    say(
         f"{PROG}: {_name(path)}: {s['blocks']} blocks -> {s['blocks_kept']} kept, {s['blocks_partly_removed']} partly kept, "
         f"{s['blocks_removed']} removed as duplicates ({s['clusters']} clusters); "
         f"{rules.get('stitch.cut_paragraph', 0)} cut paragraphs rejoined; {repaired} repairs"
-        + (f"; report: {args.report}" if args.report else ""),
-        file=sys.stderr,
+        + (f"; report: {args.report}" if args.report else "")
     )
 
 
 def _explain(path: str, result) -> None:  # type: ignore[no-untyped-def]
-    print(f"# edits for {_name(path)}", file=sys.stderr)
+    say(f"# edits for {_name(path)}")
     for e in result.report.edits:
         if e.rule.startswith("layout."):
             continue
         before = _short(e.before)
         after = _short(e.after)
-        print(f"[{e.span.start}:{e.span.end}] {e.rule}: {before!r} -> {after!r} ({e.reason}; confidence {e.confidence:.2f})", file=sys.stderr)
+        say(f"[{e.span.start}:{e.span.end}] {e.rule}: {before!r} -> {after!r} ({e.reason}; confidence {e.confidence:.2f})")
 
 
 def _short(s: str, n: int = 40) -> str:
@@ -427,17 +436,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         except DedupError as exc:
             if isinstance(exc, OutputError):
                 _discard_stdout()  # what a failed write left buffered must not fail again at exit
-            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            say(f"{PROG}: error: {exc}")
             return exc.exit_code
         except KeyboardInterrupt as exc:
-            print(f"{PROG}: interrupted; no output was written{getattr(exc, 'note', '')}", file=sys.stderr)
+            say(f"{PROG}: interrupted; no output was written{getattr(exc, 'note', '')}")
             return EXIT_INTERRUPTED
         except BrokenPipeError:
             # the reader went away (| head): stop quietly with 128 + SIGPIPE, like other Unix filters
             _discard_stdout()
             return EXIT_PIPE
         except MemoryError:
-            print(f"{PROG}: error: out of memory; lower --max-bytes or split the input", file=sys.stderr)
+            say(f"{PROG}: error: out of memory; lower --max-bytes or split the input")
             return EXIT_ERROR
 
 

@@ -20,7 +20,7 @@ import os
 import sys
 from typing import Any
 
-from .cli import PROG, add_matching_options, add_read_options, add_run_options, log, positive_int
+from .cli import PROG, add_matching_options, add_read_options, add_run_options, log, positive_int, say
 from .errors import UsageError
 
 
@@ -273,16 +273,15 @@ def _run(args: argparse.Namespace) -> int:
     s = run.stats
     log.info("stage seconds: %s", ", ".join(f"{k[len('seconds_'):]} {v}" for k, v in sorted(s.items()) if k.startswith("seconds_")))
     if not args.quiet:
-        print(
+        say(
             f"{PROG} corpus: {s['documents']} documents -> {s['kept']} kept, {s['documents'] - s['kept']} duplicates "
             f"in {s['clusters']} clusters; {s['boilerplate_units']} boilerplate units, removed from {s['docs_with_boilerplate_removed']} documents"
             + (f"; {s['revised']} earlier decisions revised" if s.get("revised") else "")
             + _resumed_note(s, checkpoint_dir(args))
-            + (f"; report: {args.report}" if args.report else ""),
-            file=sys.stderr,
+            + (f"; report: {args.report}" if args.report else "")
         )
     if args.stats:
-        print(json.dumps(s, sort_keys=True), file=sys.stderr)
+        say(json.dumps(s, sort_keys=True))
     return 0
 
 
