@@ -5,12 +5,16 @@ The keys are the subcommand's long options, spelled either way
 for ``--threshold``, ``true``/``false`` for a flag, a list for an option
 that may be repeated) and pass the same checks as on the command line::
 
-    # corpus.toml, for: dedup-text corpus --config corpus.toml INPUT... -o OUT
+    # corpus.toml:  dedup-text corpus --config corpus.toml news/*.jsonl -o kept.jsonl
     format = "jsonl"
     text-field = "content"
+    id-field = "url"
     threshold = 0.9
+    keep = "earliest"
     boilerplate-min-docs = 3
-    clean = false
+    clean = false               # --no-clean
+    workers = 4
+    report = "report.jsonl"
 
 An unknown key, a value of the wrong type or out of range is a usage error
 of one line naming the file and the key.  Relative paths in the file are

@@ -143,3 +143,15 @@ def test_file_then_command_line_is_the_command_line_alone(tmp_path, in_file, on_
     alone = vars(parse_args(["corpus", "x", "-o", "y", *_command_line({**in_file, **given})]))
     assert with_file.pop("config") is not None and alone.pop("config") is None
     assert with_file == alone
+
+
+def test_the_documented_example_is_a_valid_corpus_config(tmp_path):
+    """The example in dedup.cli_config's docstring (and the README's) parses, each key to its option."""
+    import dedup.cli_config
+
+    doc = dedup.cli_config.__doc__ or ""
+    example = "\n".join(line[4:] for line in doc.split("::", 1)[1].split("\n\n", 2)[1].splitlines())
+    assert example.startswith("# corpus.toml:") and "boilerplate-min-docs = 3" in example
+    args = parse_args(["corpus", "news.jsonl", "-o", "kept.jsonl", "--config", _toml(tmp_path, example)])
+    assert (args.format, args.text_field, args.id_field, args.threshold, args.keep) == ("jsonl", "content", "url", 0.9, "earliest")
+    assert (args.boilerplate_min_docs, args.clean, args.workers, args.report) == (3, False, 4, "report.jsonl")
