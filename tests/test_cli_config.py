@@ -155,3 +155,22 @@ def test_the_documented_example_is_a_valid_corpus_config(tmp_path):
     args = parse_args(["corpus", "news.jsonl", "-o", "kept.jsonl", "--config", _toml(tmp_path, example)])
     assert (args.format, args.text_field, args.id_field, args.threshold, args.keep) == ("jsonl", "content", "url", 0.9, "earliest")
     assert (args.boilerplate_min_docs, args.clean, args.workers, args.report) == (3, False, 4, "report.jsonl")
+
+
+def test_a_repeatable_option_takes_a_list_and_the_command_line_replaces_it(tmp_path):
+    """An ``action="append"`` option (like a repeatable --glob): a TOML list; given on the command line, it replaces the file's."""
+    from dedup.cli import Parser
+    from dedup.cli_config import parse_with_config
+
+    def parser() -> Parser:
+        p = Parser(prog="t")
+        p.add_argument("--glob", action="append", metavar="PATTERN")
+        p.add_argument("--config")
+        return p
+
+    both = _toml(tmp_path, 'glob = ["*.txt", "*.md"]\n')
+    assert parse_with_config(parser(), ["--config", both]).glob == ["*.txt", "*.md"]
+    assert parse_with_config(parser(), ["--config", both, "--glob", "*.csv"]).glob == ["*.csv"]
+    assert parse_with_config(parser(), ["--config", _toml(tmp_path, 'glob = "*.txt"\n', "one.toml")]).glob == ["*.txt"]
+    with pytest.raises(Exception, match=r"glob: expected a string, not 1"):
+        parse_with_config(parser(), ["--config", _toml(tmp_path, "glob = [1]\n", "bad.toml")])
