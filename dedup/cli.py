@@ -435,7 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return code
         except DedupError as exc:
             if isinstance(exc, OutputError):
-                _discard_stdout()  # what a failed write left buffered must not fail again at exit
+                _settle_stdout()
             say(f"{PROG}: error: {exc}")
             return exc.exit_code
         except KeyboardInterrupt as exc:
@@ -448,6 +448,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         except MemoryError:
             say(f"{PROG}: error: out of memory; lower --max-bytes or split the input")
             return EXIT_ERROR
+
+
+def _settle_stdout() -> None:
+    """Flush standard output; what cannot be written is dropped, so that it cannot fail again at exit."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        _discard_stdout()
 
 
 def _discard_stdout() -> None:
@@ -471,8 +480,8 @@ def _whole_writes_to_stdout() -> Iterator[None]:
     and the text layer drops the rest without an error, so ``| head``
     exited 0 with the output cut.  A buffered writer over the same file
     retries until the write is whole or fails with ``BrokenPipeError``.
-    Records and text still reach the pipe as they are written
-    (``write_through``, and a flush after each write of the cleaned text).
+    Corpus records (``-o -``) then reach the pipe in blocks of up to 8 KiB;
+    the cleaned text and the diff are flushed as soon as they are written.
     """
     original = sys.stdout
     raw = getattr(original, "buffer", None)
@@ -484,10 +493,7 @@ def _whole_writes_to_stdout() -> Iterator[None]:
     try:
         yield
     finally:
-        try:
-            sys.stdout.flush()
-        except (OSError, ValueError):
-            _discard_stdout()
+        _settle_stdout()
         try:
             sys.stdout.detach()  # the raw file stays open: it is the interpreter's standard output
             buffered.detach()
