@@ -219,7 +219,7 @@ def _run(args: argparse.Namespace) -> int:
     in_fmt = args.format if args.format != "auto" else sniff_format(args.inputs[0])
     out_fmt = output_format(args.output, in_fmt)  # type: ignore[arg-type]
     records = iter_records(args.inputs, args.format, fields, _read_config(args))
-    progress = sys.stderr.isatty() and not args.quiet
+    progress = sys.stderr is not None and sys.stderr.isatty() and not args.quiet  # None: started with 2>&-
     writer = report = None
     engine = make_engine(args.engine, workers=args.workers or os.cpu_count() or 1, scheduler=args.scheduler)
     log.info("%d inputs (%s) -> %s (%s); engine %s", len(args.inputs), in_fmt, args.output, out_fmt, args.engine)

@@ -147,3 +147,13 @@ def test_a_closed_standard_error_fails_nothing(how):
             os.close(w)
     assert proc.returncode == 0
     assert proc.stdout == CLEANED.read_bytes()
+
+
+def test_corpus_with_standard_error_closed(tmp_path):
+    """``dedup-text corpus ... 2>&-``: sys.stderr is None; the progress check crashed on it."""
+    out = tmp_path / "o.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    argv = [sys.executable, "-m", "dedup.cli", "corpus", str(SEED), "--format", "text", "-o", str(out), "--workers", "1", "--stats", "-v"]
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, preexec_fn=_close_stderr, env=env, timeout=300)
+    assert (proc.returncode, proc.stdout) == (0, b"")
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1
