@@ -10,7 +10,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+#: the distribution's name on the package index (``dedup`` there is someone else's)
+DISTRIBUTION = "dedup-text"
 
 # Imported on first use (PEP 562), so that ``dedup-text`` reaches its own
 # error handling before the heavy imports: Ctrl-C during start-up then gives
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = version = _version()
+        return version
     module = _EXPORTS.get(name)
     if module is not None:
         value = getattr(importlib.import_module(f".{module}", __name__), name)
@@ -49,8 +53,34 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
 
 
+def _version() -> str:
+    """The one version string: the installed distribution's metadata.
+
+    A source tree used without installing (``PYTHONPATH=.``) has no metadata
+    for ``dedup-text``; its ``pyproject.toml`` then says the version.
+    """
+    from importlib import metadata
+
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return _source_tree_version()
+
+
+def _source_tree_version() -> str:
+    """``version`` from the ``pyproject.toml`` beside this package, if it is ours; else ``0+unknown``."""
+    import tomllib
+    from pathlib import Path
+
+    try:
+        project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")).get("project", {})
+    except (OSError, ValueError):
+        return "0+unknown"
+    return str(project.get("version", "0+unknown")) if project.get("name") == DISTRIBUTION else "0+unknown"
+
+
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+    return sorted(set(globals()) | set(_EXPORTS) | {"__version__"})
 
 
 __all__ = ["Block", "Cluster", "Config", "Edit", "Pair", "Report", "Result", "Span", "check", "clean", "__version__"]

@@ -59,6 +59,7 @@ from .fingerprint.minhash import signatures
 from .fingerprint.shingle import shingle_sets
 from .index import Index, Segment
 from .io.records import Fields, remove_stale_temporaries
+from .reconstruct import KeepName, KeepPolicy, keep_policy_name
 from .segment import sentences
 
 #: verification outcomes, stored as small integers in the index
@@ -124,8 +125,9 @@ class CorpusConfig:
     clean: bool = True
     #: settings of that per-document cleaning (None: the pipeline's defaults)
     pipeline: Any = None
-    #: "most_complete" (longest key without boilerplate, then majority, then earliest) or "earliest"
-    keep: Literal["most_complete", "earliest"] = "most_complete"
+    #: "most_complete" (longest key without boilerplate, then majority, then earliest) or "earliest",
+    #: by name or as its function in :mod:`dedup.reconstruct` (kept as the name)
+    keep: KeepName | KeepPolicy = "most_complete"
     #: documents per task
     batch_size: int = 500
     #: pairs per verification task
@@ -141,8 +143,7 @@ class CorpusConfig:
     max_record_bytes: int | None = 8 * 1024 * 1024
 
     def __post_init__(self) -> None:
-        if self.keep not in ("most_complete", "earliest"):
-            raise ValueError(f"keep must be most_complete or earliest, not {self.keep!r}")
+        object.__setattr__(self, "keep", keep_policy_name(self.keep))
         if self.batch_size < 1 or self.verify_chunk < 1:
             raise ValueError("batch sizes must be positive")
         if self.max_record_bytes is not None and self.max_record_bytes < 1:

@@ -21,7 +21,7 @@ import os
 import sys
 from typing import Any
 
-from .cli import PROG, _fraction, _Parser, _positive_int
+from .cli import PROG, add_matching_options, add_read_options, add_run_options, fraction, log, positive_int, say
 from .errors import UsageError
 
 
@@ -36,21 +36,17 @@ def _share(text: str) -> float:
 
 
 def _at_least_two(text: str) -> int:
-    v = _positive_int(text)
+    v = positive_int(text)
     if v < 2:
         raise argparse.ArgumentTypeError(f"must be at least 2, got {v}")
     return v
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
-        prog=f"{PROG} corpus",
-        description="Find near-duplicate documents and boilerplate across a corpus (JSONL, Parquet, a folder of text files "
-        "or a SogouCS dump); write the kept documents, cleaned, and a report line per input document "
-        "(id, cluster, duplicate_of, score).",
-    )
+def add_corpus_options(p: argparse.ArgumentParser) -> None:
+    """The options of ``dedup-text corpus``; those it shares with ``clean`` come from :mod:`dedup.cli`."""
+    # INPUT and -o are required except with --rethreshold: dedup.cli.parse_args checks it after --config is merged
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="JSONL or Parquet files, folders of text files, SogouCS .dat files, or - for standard input")
-    p.add_argument("-o", "--output", metavar="OUT", help="kept documents: a file in the input's format (or by extension: .jsonl, .parquet), a new folder for text input, or - (JSONL on standard output)")
+    p.add_argument("-o", "--output", metavar="OUT", help="required: kept documents: a file in the input's format (or by extension: .jsonl, .parquet), a new folder for text input, or - (JSONL on standard output)")
     p.add_argument("--report", metavar="REPORT.jsonl", help="one JSON line per input document (.parquet: a Parquet table)")
     p.add_argument("--format", choices=("auto", "jsonl", "parquet", "text", "sogou"), default="auto", help="input format (default: from each input)")
     p.add_argument("--glob", action="append", metavar="PATTERN", help="folder inputs: read only files matching PATTERN ('*.txt'; with a '/', matched against the path inside the folder); repeatable")
@@ -58,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id-field", default="id", metavar="NAME", help="field holding the document id (default: id; missing ids become FILE:LINE)")
     p.add_argument("--engine", choices=("local", "dask"), default="local", help="local process pool (default) or a dask.distributed cluster")
     p.add_argument("--scheduler", metavar="ADDRESS", help="dask scheduler address (default: start a LocalCluster)")
-    p.add_argument("--workers", type=_positive_int, metavar="N", help=f"worker processes (default: all {os.cpu_count()} cores); results do not depend on it")
+    p.add_argument("--workers", type=positive_int, metavar="N", help=f"worker processes (default: all {os.cpu_count()} cores); results do not depend on it")
     p.add_argument("--index", metavar="DIR", help="persistent index: deduplicate against every document added before, and add these")
     p.add_argument(
         "--checkpoint",
@@ -68,9 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--keep-checkpoint", action="store_true", help="do not remove the checkpoint folder after a successful run")
     p.add_argument("--no-checkpoint", action="store_true", help="keep no stage results (not even under --index)")
-    p.add_argument("--batch-size", type=_positive_int, default=500, metavar="N", help="documents per task (default 500); bounds memory")
-    p.add_argument("--threshold", type=_fraction, metavar="X", help="edit similarity at which documents are near-duplicates (default 0.85)")
-    p.add_argument("--keep", choices=("most_complete", "earliest"), default="most_complete", help="which document a cluster keeps (default: most complete, then majority, then earliest)")
+    p.add_argument("--batch-size", type=positive_int, default=500, metavar="N", help="documents per task (default 500); bounds memory")
+    add_matching_options(p, what="documents", threshold=0.85)
     p.add_argument("--boilerplate-unit", choices=("line", "sentence"), default="line", help="unit of boilerplate: lines (default) or sentences (pages without line breaks)")
     p.add_argument("--boilerplate-min-docs", type=_at_least_two, default=5, metavar="N", help="a unit is boilerplate in at least N distinct documents (default 5)")
     p.add_argument("--boilerplate-share", type=_share, default=0.0, metavar="X", help="... and in at least this share of them (default 0)")
@@ -78,18 +73,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-boilerplate", action="store_true", help="do not look for boilerplate")
     p.add_argument("--clean", action=argparse.BooleanOptionalAction, default=True, help="run each kept document through the single-document cleaner (default: on)")
     p.add_argument("--annotate", action="store_true", help="write every document, duplicates too, with cluster and duplicate_of fields")
-    p.add_argument("--encoding", metavar="ENC", help="decode text files with this encoding instead of detecting it")
-    p.add_argument("--max-bytes", type=_positive_int, metavar="N", help="largest single text file read (default 32 MiB)")
+    add_read_options(p)
     # corpus record I/O (issue 11): per-record limit, bad records, links
-    p.add_argument("--max-record-bytes", type=_positive_int, metavar="N", help="a record with more text (UTF-8 bytes) is kept and written unchanged, not compared or cleaned, with a note in its report line (default 8 MiB)")
+    p.add_argument("--max-record-bytes", type=positive_int, metavar="N", help="a record with more text (UTF-8 bytes) is kept and written unchanged, not compared or cleaned, with a note in its report line (default 8 MiB)")
     p.add_argument("--skip-bad-records", action="store_true", help="skip records that cannot be read (bad JSON, null text, a binary file...), counted in --stats, instead of stopping at the first")
     p.add_argument("--follow-links", action="store_true", help="in input folders, read links to files outside the folder and enter linked folders (default: skip them)")
     p.add_argument("--stats", action="store_true", help="print run statistics (JSON) on standard error")
-    p.add_argument("--rethreshold", type=_fraction, metavar="X", help="with --index and no INPUT: decide every indexed document again at similarity X from the stored pair scores (nothing fingerprinted, the index unchanged); the report and --stats list the pairs nearest X")
-    p.add_argument("--giant-cluster", type=_positive_int, default=1000, metavar="N", help="warn about clusters of at least N documents (a template or a chain; solved by direct matches, never collapsed; default 1000)")
+    p.add_argument("--rethreshold", type=fraction, metavar="X", help="with --index and no INPUT: decide every indexed document again at similarity X from the stored pair scores (nothing fingerprinted, the index unchanged); the report and --stats list the pairs nearest X")
+    p.add_argument("--giant-cluster", type=positive_int, default=1000, metavar="N", help="warn about clusters of at least N documents (a template or a chain; solved by direct matches, never collapsed; default 1000)")
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML review page of the largest clusters (inputs are read a second time for their texts)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no summary or progress on standard error")
-    return p
+    add_run_options(p)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``dedup-text corpus`` (a subcommand of :func:`dedup.cli.build_parser`)."""
+    from .cli import build_parsers
+
+    return build_parsers()[1]["corpus"]
 
 
 def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -151,6 +151,10 @@ def _check_paths(args: argparse.Namespace) -> None:
         raise UsageError("--report and -o must be different files")
     if args.report == "-" and args.output == "-":
         raise UsageError("only one of -o and --report can be standard output")
+    if "-" in (args.output, args.report) and sys.stdout is None:
+        from .errors import OutputError
+
+        raise OutputError("standard output is closed; give -o FILE")
     out = os.path.abspath(args.output) if args.output != "-" else None
     for path in args.inputs:
         if out and path != "-" and os.path.abspath(path) == out:
@@ -190,7 +194,7 @@ def checkpoint_dir(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _terminate_like_interrupt():  # type: ignore[no-untyped-def]
+def _terminate_like_interrupt() -> Any:
     """SIGTERM stops a run like Ctrl-C: temporary files removed, workers stopped, exit 130.
 
     Returns the previous handler (None off the main thread, where signals cannot be set).
@@ -208,10 +212,16 @@ def _terminate_like_interrupt():  # type: ignore[no-untyped-def]
 
 
 def run_corpus(argv: list[str]) -> int:
-    """Entry point of ``dedup-text corpus``; returns the exit code (errors raise DedupError)."""
+    """``dedup-text corpus ARGV...``; returns the exit code (errors raise DedupError)."""
+    from .cli import parse_args
+
+    return run(parse_args(["corpus", *argv]))
+
+
+def run(args: argparse.Namespace) -> int:
+    """``dedup-text corpus`` with its parsed arguments; returns the exit code (errors raise DedupError)."""
     import signal
 
-    args = build_parser().parse_args(argv)
     previous = _terminate_like_interrupt()
     try:
         return _run(args)
@@ -225,9 +235,6 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.rethreshold is not None:
         return _rethreshold(args)
-    missing = [name for name, value in (("INPUT", args.inputs), ("-o/--output", args.output)) if not value]
-    if missing:
-        raise UsageError(f"the following arguments are required: {', '.join(missing)} (see '{PROG} corpus --help')")
     from .engines import make_engine
     from .io.records import Fields, RecordWriter, check_file_names, iter_records, open_report, output_format, parquet_schema, sniff_format
 
@@ -244,9 +251,10 @@ def _run(args: argparse.Namespace) -> int:
     records = iter_records(args.inputs, args.format, fields, _read_config(args), options=options)
     if out_fmt == "text":
         records = check_file_names(records, fields, args.output)  # two ids on one file: refused before any output
-    progress = sys.stderr.isatty() and not args.quiet
+    progress = sys.stderr is not None and sys.stderr.isatty() and not args.quiet  # None: started with 2>&-
     writer = report = None
     engine = make_engine(args.engine, workers=args.workers or os.cpu_count() or 1, scheduler=args.scheduler)
+    log.info("%d inputs (%s) -> %s (%s); engine %s", len(args.inputs), in_fmt, args.output, out_fmt, args.engine)
     try:
         writer = RecordWriter(args.output, out_fmt, fields, like=parquet_schema(args.inputs, args.format) if out_fmt == "parquet" else None)
         report = open_report(args.report) if args.report else None
@@ -302,25 +310,24 @@ def _run(args: argparse.Namespace) -> int:
         engine.close()
     s = run.stats
     s.update({f"skipped_{kind}": n for kind, n in sorted(options.skipped.items())})
+    log.info("stage seconds: %s", ", ".join(f"{k[len('seconds_'):]} {v}" for k, v in sorted(s.items()) if k.startswith("seconds_")))
     if not args.quiet:
-        print(
+        say(
             f"{PROG} corpus: {s['documents']} documents -> {s['kept']} kept, {s['documents'] - s['kept']} duplicates "
             f"in {s['clusters']} clusters; {s['boilerplate_units']} boilerplate units, removed from {s['docs_with_boilerplate_removed']} documents"
             + (f"; {s['revised']} earlier decisions revised" if s.get("revised") else "")
             + _resumed_note(s, checkpoint_dir(args))
             + "".join(f"; {n} {kind.replace('_', ' ')} skipped" for kind, n in sorted(options.skipped.items()))
             + (f"; {s['oversized_records']} records over --max-record-bytes written unchanged" if s.get("oversized_records") else "")
-            + (f"; report: {args.report}" if args.report else ""),
-            file=sys.stderr,
+            + (f"; report: {args.report}" if args.report else "")
         )
         for g in s.get("giant_clusters", []):
-            print(
+            say(
                 f"{PROG} corpus: warning: cluster {g['cluster']} has {g['size']} documents ({g['kept']} kept: each removal is a direct match); "
-                "a template or a chain rather than one story? see --stats",
-                file=sys.stderr,
+                "a template or a chain rather than one story? see --stats"
             )
     if args.stats:
-        print(json.dumps(s, sort_keys=True), file=sys.stderr)
+        say(json.dumps(s, sort_keys=True))
     return 0
 
 
@@ -359,13 +366,15 @@ def _rethreshold(args: argparse.Namespace) -> int:
         engine.close()
     s = run.stats
     if not args.quiet:
-        print(f"{PROG} corpus: {s['documents']} indexed documents at similarity {args.rethreshold} -> {s['kept']} kept, "
-              f"{s['documents'] - s['kept']} duplicates in {s['clusters']} clusters ({s.get('pairs_verified', 0)} pairs verified again, "
-              f"{s['pairs_stored']} stored)" + (f"; report: {args.report}" if args.report else ""), file=sys.stderr)
+        say(
+            f"{PROG} corpus: {s['documents']} indexed documents at similarity {args.rethreshold} -> {s['kept']} kept, "
+            f"{s['documents'] - s['kept']} duplicates in {s['clusters']} clusters ({s.get('pairs_verified', 0)} pairs verified again, "
+            f"{s['pairs_stored']} stored)" + (f"; report: {args.report}" if args.report else "")
+        )
         for r in s["near_threshold"]:
-            print(f"  near {args.rethreshold}: {r['a']} ~ {r['b']} similarity {r['similarity']} ({'accepted' if r['accepted'] else 'rejected'})", file=sys.stderr)
+            say(f"  near {args.rethreshold}: {r['a']} ~ {r['b']} similarity {r['similarity']} ({'accepted' if r['accepted'] else 'rejected'})")
     if args.stats:
-        print(json.dumps(s, sort_keys=True), file=sys.stderr)
+        say(json.dumps(s, sort_keys=True))
     return 0
 
 
@@ -407,4 +416,4 @@ def _review_page(args: argparse.Namespace, rows: list[dict[str, Any]], fields: A
     return corpus_to_html(rows, texts, threshold=threshold, title="dedup corpus review: " + ", ".join(args.inputs))
 
 
-__all__ = ["build_parser", "run_corpus"]
+__all__ = ["add_corpus_options", "build_parser", "run", "run_corpus"]

@@ -19,7 +19,7 @@ from .io.read import Decoded, ReadConfig, decode
 from .io.read import _finish as _finish_text
 from .normalize.stitch import StitchConfig, Unit, stitch
 from .normalize.unicode import UnicodeConfig, fix_unicode, rule_for
-from .reconstruct import KeepPolicy, Reconstructor, SentenceConfig, layout, most_complete
+from .reconstruct import KeepName, KeepPolicy, Reconstructor, SentenceConfig, keep_policy, layout, most_complete
 from .repair import RepairConfig, repair_units
 from .segment import SegmentConfig, segment
 
@@ -41,8 +41,13 @@ class Config:
     match: MatchConfig = field(default_factory=lambda: MatchConfig(lsh=LSHConfig(threshold=0.3)))
     sentences: SentenceConfig = field(default_factory=SentenceConfig)
     repair: RepairConfig = field(default_factory=RepairConfig)
-    #: picks the copy a cluster keeps; see :mod:`dedup.reconstruct`
-    keep: KeepPolicy = most_complete
+    #: picks the copy a cluster keeps: a name (``"most_complete"``, ``"earliest"``) or a
+    #: callable taking the copies; see :mod:`dedup.reconstruct`
+    keep: KeepName | KeepPolicy = most_complete
+
+    def __post_init__(self) -> None:
+        # a name becomes its function now: a wrong keep fails here, not mid-run
+        object.__setattr__(self, "keep", keep_policy(self.keep))
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,7 @@ def clean(data: str | bytes | Decoded, *, config: Config | None = None, source: 
     repair_units(draft, units, config.repair)
     keys = [matching_key(draft.current(u.span.start, u.span.end), config.keys) if u.kind != "heading" else "" for u in units]
     clusters = find_clusters(keys, config.match)
-    Reconstructor(draft, units, clusters, keep=config.keep, sentence=config.sentences, keys=config.keys, repair=config.repair).run()
+    Reconstructor(draft, units, clusters, keep=keep_policy(config.keep), sentence=config.sentences, keys=config.keys, repair=config.repair).run()
     layout(draft, text, units, paragraph_mode=config.segment.unit == "paragraph")
     out = draft.text
     report = build_report(decoded, blocks, units, clusters, draft, out, config, source=source)

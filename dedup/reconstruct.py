@@ -13,7 +13,7 @@ wrong cluster can cost a duplicate, never a sentence.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Literal, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -54,6 +54,45 @@ def most_complete(copies: Sequence[Copy]) -> int:
 def earliest(copies: Sequence[Copy]) -> int:
     """Keep policy: always the first occurrence."""
     return min(range(len(copies)), key=lambda i: copies[i].unit)
+
+
+#: the keep policies that have a name: ``Config(keep=...)``, ``CorpusConfig(keep=...)``, ``--keep``
+KEEP_POLICIES: dict[str, KeepPolicy] = {"most_complete": most_complete, "earliest": earliest}
+KeepName = Literal["most_complete", "earliest"]
+
+
+def keep_policy(keep: "KeepName | KeepPolicy") -> KeepPolicy:
+    """The keep policy given by name or as a callable; ``ValueError`` for anything else.
+
+    >>> keep_policy("earliest") is earliest
+    True
+    """
+    if isinstance(keep, str):
+        if keep not in KEEP_POLICIES:
+            raise ValueError(f"keep must be {' or '.join(KEEP_POLICIES)}, or a callable taking the copies, not {keep!r}")
+        return KEEP_POLICIES[keep]
+    if not callable(keep):
+        raise ValueError(f"keep must be {' or '.join(KEEP_POLICIES)}, or a callable taking the copies, not {keep!r}")
+    return keep
+
+
+def keep_policy_name(keep: "KeepName | KeepPolicy") -> KeepName:
+    """The name of a named keep policy, given by name or as its function; ``ValueError`` for any other.
+
+    For corpus mode, which decides all clusters at once from stored
+    fingerprints, without the documents' texts that a callable would need.
+
+    >>> keep_policy_name(earliest)
+    'earliest'
+    """
+    policy = keep_policy(keep)
+    for name, known in KEEP_POLICIES.items():
+        if policy is known:
+            return name  # type: ignore[return-value]
+    raise ValueError(
+        f"corpus mode takes a named keep policy ({' or '.join(KEEP_POLICIES)}, or dedup.reconstruct.{'/'.join(KEEP_POLICIES)}), "
+        f"not {getattr(keep, '__name__', repr(keep))}: it decides from stored fingerprints, without the texts a callable needs"
+    )
 
 
 @dataclass(frozen=True)
