@@ -693,12 +693,12 @@ class CorpusRun:
                 for k in ("keyhash", "keylen", "shingles", "bands", "units", "unit_len"):
                     arrays[k].append(getattr(p, k))
                 unit_off.append(p.unit_off[1:] + unit_off[-1][-1])
-                if bar:
+                if bar is not None:
                     bar.update(len(p.keys))
         finally:
             spill.close()
             keys_f.close()
-            if bar:
+            if bar is not None:
                 bar.close()
         bands, rows = self.config.bands_rows()
         seg = Segment(
@@ -742,9 +742,9 @@ class CorpusRun:
         results = []
         for r in self._imap("verify", verify_pairs, jobs(), self.config.match):
             results.append(r)
-            if bar:
+            if bar is not None:
                 bar.update(len(r))
-        if bar:
+        if bar is not None:
             bar.close()
         res = np.concatenate(results)
         new = {
@@ -884,10 +884,10 @@ class CorpusRun:
                 for i, (rec, fin) in enumerate(zip(recs, fins)):
                     removed += fin.boilerplate_removed > 0
                     yield self._doc(g0 + i, ids, rec, fin)
-                if bar:
+                if bar is not None:
                     bar.update(len(recs))
         finally:
-            if bar:
+            if bar is not None:
                 bar.close()
         self.stats["docs_with_boilerplate_removed"] = int(removed)
         self.stats["kept"] = int(kept[n_old:].sum())
@@ -923,6 +923,11 @@ class CorpusRun:
 
 
 def _bar(enabled: bool, desc: str, unit: str, total: int | None = None):  # type: ignore[no-untyped-def]
+    """A tqdm bar on standard error, or None; test it with ``is not None``.
+
+    ``bool()`` of a tqdm bar is its length: a TypeError without a total (the
+    fingerprint stage streams) and False for a zero total.
+    """
     if not enabled:
         return None
     from tqdm import tqdm
