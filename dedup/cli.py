@@ -125,8 +125,11 @@ def _run(argv: Sequence[str]) -> int:
         if several and value and not os.path.isdir(value):
             raise UsageError(f"{flag} must be an existing directory when there are several inputs")
     from .io.read import read_path
+    from .io.targets import check_distinct
     from .io.write import write_atomic_many
     from .pipeline import clean
+
+    check_distinct(inputs, [(flag, name, path) for path in inputs for flag, name in _output_names(args, path, several).items()])
 
     # read and clean everything first: an error in any input leaves no output at all
     results = []
@@ -147,14 +150,15 @@ def _run(argv: Sequence[str]) -> int:
     # a failure on the last one leaves none of the others behind
     files: list[tuple[str, str]] = []
     for path, decoded, result in results:
+        names = _output_names(args, path, several)
         if args.report:
-            files.append((os.path.join(args.report, os.path.basename(path) + ".report.json") if several else args.report, result.report.to_json() + "\n"))
+            files.append((names["--report"], result.report.to_json() + "\n"))
         if args.html:
             from .review import to_html
 
-            files.append((os.path.join(args.html, os.path.basename(path) + ".html") if several else args.html, to_html(result.report, decoded.text, result.text)))
+            files.append((names["--html"], to_html(result.report, decoded.text, result.text)))
         if args.output:
-            files.append((os.path.join(args.output, os.path.basename(path)) if several else args.output, result.text))
+            files.append((names["-o"], result.text))
     write_atomic_many(files)
     for path, decoded, result in results:
         if args.explain:
@@ -165,6 +169,15 @@ def _run(argv: Sequence[str]) -> int:
         if not args.quiet:
             _summary(path, result, args)
     return EXIT_OK
+
+
+def _output_names(args: argparse.Namespace, path: str, several: bool) -> dict[str, str]:
+    """The files written for input ``path``, by option (with several inputs each option is a folder)."""
+    names = {}
+    for flag, value, suffix in (("-o", args.output, ""), ("--report", args.report, ".report.json"), ("--html", args.html, ".html")):
+        if value:
+            names[flag] = os.path.join(value, os.path.basename(path) + suffix) if several else value
+    return names
 
 
 def _name(path: str) -> str:

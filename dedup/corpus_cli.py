@@ -121,14 +121,11 @@ def _check_paths(args: argparse.Namespace) -> None:
             raise InputError(f"{path}: no such file or folder")
     if args.scheduler and args.engine != "dask":
         raise UsageError("--scheduler needs --engine dask")
-    if args.report and args.report == args.output and args.output != "-":
-        raise UsageError("--report and -o must be different files")
     if args.report == "-" and args.output == "-":
         raise UsageError("only one of -o and --report can be standard output")
-    out = os.path.abspath(args.output) if args.output != "-" else None
-    for path in args.inputs:
-        if out and path != "-" and os.path.abspath(path) == out:
-            raise UsageError(f"-o {args.output} is also an input; choose another output")
+    from .io.targets import check_distinct
+
+    check_distinct(args.inputs, [("-o", args.output, None), ("--report", args.report, None), ("--html", args.html, None)])
     if args.checkpoint and args.no_checkpoint:
         raise UsageError("--checkpoint and --no-checkpoint contradict each other")
     ck = checkpoint_dir(args)
