@@ -208,7 +208,7 @@ def _run(args: argparse.Namespace) -> int:
     records = iter_records(args.inputs, args.format, fields, _read_config(args))
     progress = sys.stderr.isatty() and not args.quiet
     writer = report = None
-    engine = make_engine(args.engine, workers=args.workers or os.cpu_count() or 1, scheduler=args.scheduler)
+    engine = make_engine(args.engine, workers=_workers(args), scheduler=args.scheduler)
     try:
         writer = RecordWriter(args.output, out_fmt, fields)
         report = open_report(args.report) if args.report else None
@@ -269,6 +269,18 @@ def _run(args: argparse.Namespace) -> int:
     if args.stats:
         print(json.dumps(s, sort_keys=True), file=sys.stderr)
     return 0
+
+
+def _workers(args: argparse.Namespace) -> int:
+    """``--workers``, or every usable CPU; more than the CPUs is capped (a scheduler's cluster is its own)."""
+    from .engines.local import cap_workers, usable_cpus
+
+    if args.scheduler:
+        return args.workers or usable_cpus()
+    workers = cap_workers(args.workers or usable_cpus())
+    if args.workers and workers < args.workers:
+        print(f"{PROG} corpus: warning: --workers {args.workers} is more than the {workers} CPUs this process can use; using {workers}", file=sys.stderr)
+    return workers
 
 
 def _resumed_note(stats: dict[str, Any], folder: str | None) -> str:

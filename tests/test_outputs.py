@@ -544,3 +544,28 @@ def test_several_inputs_with_one_name_are_refused_before_reading(tmp_path: Path,
     (tmp_path / "b" / "y.txt").write_bytes(SEED.read_bytes())
     assert main([a, str(tmp_path / "b" / "y.txt"), "-o", str(tmp_path / "out"), "--report", str(tmp_path / "rep"), "-q"]) == 0
     assert sorted(p.name for p in (tmp_path / "rep").iterdir()) == ["x.txt.report.json", "y.txt.report.json"]
+
+
+# ---------------------------------------------------------------------------- item 14: --workers capped
+
+
+def test_workers_are_capped_at_the_usable_cpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--workers 1000``: one warning line, the CPU count of processes, the same bytes as one worker."""
+    from dedup.engines.local import LocalEngine, usable_cpus
+
+    cpus = len(os.sched_getaffinity(0))
+    assert usable_cpus() == cpus
+    assert LocalEngine(1000).workers == cpus
+    src = _corpus(tmp_path)
+    want_out, want_rep = _corpus_expected(src)
+    assert main(["corpus", str(src), "-o", str(tmp_path / "o.jsonl"), "--report", str(tmp_path / "r.jsonl"), "--workers", "1000", "-q"]) == 0
+    err = capsys.readouterr().err
+    assert err == f"dedup-text corpus: warning: --workers 1000 is more than the {cpus} CPUs this process can use; using {cpus}\n"
+    assert (tmp_path / "o.jsonl").read_bytes() == want_out and (tmp_path / "r.jsonl").read_bytes() == want_rep
+
+
+def test_workers_follow_the_affinity_mask() -> None:
+    """A process pinned to one CPU (``taskset``) gets one worker, whatever the machine has."""
+    code = "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); from dedup.engines.local import LocalEngine; print(LocalEngine(64).workers)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120).stdout
+    assert out.strip() == "1"
