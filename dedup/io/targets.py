@@ -58,7 +58,7 @@ def resolve_target(path: str | os.PathLike[str]) -> Target:
         return Target(given, real, True, int(number) if own else None)
     try:
         st = os.stat(real)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # a new file (the writer says what is wrong with its folder)
         return Target(given, real, False)
     except OSError as exc:
         raise OutputError(f"{given}: cannot write ({exc.strerror})") from None
