@@ -164,18 +164,26 @@ def checkpoint_dir(args: argparse.Namespace) -> str | None:
 def _terminate_like_interrupt():  # type: ignore[no-untyped-def]
     """SIGTERM stops a run like Ctrl-C: temporary files removed, workers stopped, exit 130.
 
-    Returns the previous handler (None off the main thread, where signals cannot be set).
+    The first of them wins: from then on both are ignored, so that a second
+    Ctrl-C cannot break the cleanup the first one started (temporary files,
+    workers) nor the exit after it (a traceback from the pool's exit handler).
+    Returns the previous handlers and the list of signals received (None off
+    the main thread, where signals cannot be set).
     """
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         return None
+    received: list[int] = []
 
     def handler(signum, frame):  # type: ignore[no-untyped-def]
+        received.append(signum)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
         raise KeyboardInterrupt
 
-    return signal.signal(signal.SIGTERM, handler)
+    return {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}, received
 
 
 def run_corpus(argv: list[str]) -> int:
@@ -183,12 +191,13 @@ def run_corpus(argv: list[str]) -> int:
     import signal
 
     args = build_parser().parse_args(argv)
-    previous = _terminate_like_interrupt()
+    handlers = _terminate_like_interrupt()
     try:
         return _run(args)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        if handlers is not None and not handlers[1]:  # after a stop signal they stay ignored: the process is ending
+            for sig, previous in handlers[0].items():
+                signal.signal(sig, previous)
 
 
 def _run(args: argparse.Namespace) -> int:
