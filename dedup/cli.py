@@ -219,8 +219,22 @@ def _print_diff(path: str, before: str, after: str) -> None:
     sys.stdout.flush()
 
 
+def _ignore_stop_signals() -> None:
+    """After an interrupt the process only exits: later Ctrl-C or SIGTERM are ignored.
+
+    Python puts SIGINT back to the default action while it finalizes, so a
+    second press during the exit would kill the process by signal (status
+    -2, not 130); ignored signals are left ignored.
+    """
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``dedup-text``; returns the exit code."""
+    as_command = argv is None
     argv = sys.argv[1:] if argv is None else argv
     try:
         return _run(argv)
@@ -228,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt as exc:
+        if as_command:
+            _ignore_stop_signals()
         print(f"{PROG}: interrupted; no output was written{getattr(exc, 'note', '')}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:

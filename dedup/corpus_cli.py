@@ -166,8 +166,9 @@ def _terminate_like_interrupt():  # type: ignore[no-untyped-def]
 
     The first of them wins: from then on both are ignored, so that a second
     Ctrl-C cannot break the cleanup the first one started (temporary files,
-    workers) nor the exit after it (a traceback from the pool's exit handler).
-    Returns the previous handlers and the list of signals received (None off
+    workers; the engine's pool is fully stopped by then, so the exit after
+    it has nothing left to wait for).  Returns the previous handlers, which
+    :func:`run_corpus` puts back, and the list of signals received (None off
     the main thread, where signals cannot be set).
     """
     import signal
@@ -195,7 +196,7 @@ def run_corpus(argv: list[str]) -> int:
     try:
         return _run(args)
     finally:
-        if handlers is not None and not handlers[1]:  # after a stop signal they stay ignored: the process is ending
+        if handlers is not None:
             for sig, previous in handlers[0].items():
                 signal.signal(sig, previous)
 

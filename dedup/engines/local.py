@@ -170,10 +170,12 @@ def _kill_workers(pool: ProcessPoolExecutor, timeout: float = 5.0) -> None:
     Workers ignore SIGINT and SIGTERM (:func:`_worker_init`), so SIGKILL; they
     hold nothing to clean up (results only travel back to this process).
     ``ProcessPoolExecutor`` has no public way to do this before Python 3.14
-    (``kill_workers``); its ``_processes`` map is the same one that method uses.
+    (``kill_workers``); its ``_processes`` map and ``_executor_manager_thread``
+    are what that method and ``shutdown`` use.
     """
     kill = getattr(pool, "kill_workers", None)
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     if kill is not None:
         kill()
     else:
@@ -189,3 +191,7 @@ def _kill_workers(pool: ProcessPoolExecutor, timeout: float = 5.0) -> None:
             proc.join(max(0.0, deadline - time.monotonic()))
         except (AssertionError, ValueError):
             pass
+    # the pool's manager thread sees its workers die and ends; waiting for it here leaves the
+    # interpreter's exit handler (which joins it) nothing to wait for, so a late Ctrl-C cannot land there
+    if manager is not None and manager.is_alive():
+        manager.join(max(0.0, deadline - time.monotonic()))
