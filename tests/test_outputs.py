@@ -362,6 +362,7 @@ def test_dev_fd_n(tmp_path: Path) -> None:
 
 def test_the_real_dev_null_survives(tmp_path: Path) -> None:
     """The one test on this machine's /dev/null: only after the same run left a device node in tmp_path a device."""
+    assert _is_char_device("/dev/null"), "/dev/null was already replaced before this test (by another process)"
     dev = _device(tmp_path / "null")
     assert main([str(SEED), "-o", str(dev), "--report", str(dev), "-q"]) == 0
     assert _is_char_device(dev), "the fix is not in: not touching the real /dev/null"
