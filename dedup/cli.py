@@ -277,8 +277,11 @@ def run_clean(args: argparse.Namespace) -> int:
         if several and value and not os.path.isdir(value):
             raise UsageError(f"{flag} must be an existing directory when there are several inputs")
     from .io.read import read_path
+    from .io.targets import check_distinct
     from .io.write import write_atomic_many
     from .pipeline import clean
+
+    check_distinct(inputs, [(flag, name, path) for path in inputs for flag, name in _output_names(args, path, several).items()])
 
     # read and clean everything first: an error in any input leaves no output at all
     results = []
@@ -302,14 +305,15 @@ def run_clean(args: argparse.Namespace) -> int:
     # a failure on the last one leaves none of the others behind
     files: list[tuple[str, str]] = []
     for path, decoded, result in results:
+        names = _output_names(args, path, several)
         if args.report:
-            files.append((os.path.join(args.report, os.path.basename(path) + ".report.json") if several else args.report, result.report.to_json() + "\n"))
+            files.append((names["--report"], result.report.to_json() + "\n"))
         if args.html:
             from .review import to_html
 
-            files.append((os.path.join(args.html, os.path.basename(path) + ".html") if several else args.html, to_html(result.report, decoded.text, result.text)))
+            files.append((names["--html"], to_html(result.report, decoded.text, result.text)))
         if args.output:
-            files.append((os.path.join(args.output, os.path.basename(path)) if several else args.output, result.text))
+            files.append((names["-o"], result.text))
     write_atomic_many(files)
     for name, _ in files:
         log.info("wrote %s", name)
@@ -363,6 +367,15 @@ def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
     except (OSError, ValueError, AttributeError):
         pass
+
+
+def _output_names(args: argparse.Namespace, path: str, several: bool) -> dict[str, str]:
+    """The files written for input ``path``, by option (with several inputs each option is a folder)."""
+    names = {}
+    for flag, value, suffix in (("-o", args.output, ""), ("--report", args.report, ".report.json"), ("--html", args.html, ".html")):
+        if value:
+            names[flag] = os.path.join(value, os.path.basename(path) + suffix) if several else value
+    return names
 
 
 def _name(path: str) -> str:
@@ -423,8 +436,22 @@ def _colour(stream: Any) -> bool:
     return bool(tty) and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
+def _ignore_stop_signals() -> None:
+    """After an interrupt the process only exits: later Ctrl-C or SIGTERM are ignored.
+
+    Python puts SIGINT back to the default action while it finalizes, so a
+    second press during the exit would kill the process by signal (status
+    -2, not 130); ignored signals are left ignored.
+    """
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``dedup-text``; returns the exit code."""
+    as_command = argv is None
     argv = sys.argv[1:] if argv is None else argv
     with _whole_writes_to_stdout():
         try:
@@ -441,6 +468,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             say(f"{PROG}: error: {exc}")
             return exc.exit_code
         except KeyboardInterrupt as exc:
+            if as_command:
+                _ignore_stop_signals()
             say(f"{PROG}: interrupted; no output was written{getattr(exc, 'note', '')}")
             return EXIT_INTERRUPTED
         except BrokenPipeError:

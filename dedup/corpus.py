@@ -945,7 +945,7 @@ class CorpusRun:
                 unit_off.append(p.unit_off[1:] + unit_off[-1][-1])
                 spans_f.write(p.span_units.astype("<u8").tobytes())
                 span_off.append(p.span_off[1:] + span_off[-1][-1])
-                if bar:
+                if bar is not None:
                     bar.update(len(p.keys))
             spill.close()
             spans_f.close()
@@ -954,7 +954,7 @@ class CorpusRun:
             spill.discard()
             spans_f.discard()
             keys_f.discard()
-            if bar:
+            if bar is not None:
                 bar.close()
         bands, rows = self.config.bands_rows()
         seg = Segment(
@@ -1000,9 +1000,9 @@ class CorpusRun:
         results = []
         for r in self._imap("verify", verify_pairs, jobs(), self.config.match):
             results.append(r)
-            if bar:
+            if bar is not None:
                 bar.update(len(r))
-        if bar:
+        if bar is not None:
             bar.close()
         res = np.concatenate(results)
         new = {
@@ -1170,10 +1170,10 @@ class CorpusRun:
                         fin.text = rec[ftext]  # kept alone (its empty key matched nothing), unchanged
                         note = self._oversized_note(rec[ftext])
                     yield self._doc(g0 + i, ids, rec, fin, note=note)
-                if bar:
+                if bar is not None:
                     bar.update(len(recs))
         finally:
-            if bar:
+            if bar is not None:
                 bar.close()
         self.stats["docs_with_boilerplate_removed"] = int(removed)
         self.stats["kept"] = int(kept[n_old:].sum())
@@ -1248,6 +1248,11 @@ class CorpusRun:
 
 
 def _bar(enabled: bool, desc: str, unit: str, total: int | None = None):  # type: ignore[no-untyped-def]
+    """A tqdm bar on standard error, or None; test it with ``is not None``.
+
+    ``bool()`` of a tqdm bar is its length: a TypeError without a total (the
+    fingerprint stage streams) and False for a zero total.
+    """
     if not enabled:
         return None
     from tqdm import tqdm

@@ -147,18 +147,15 @@ def _check_paths(args: argparse.Namespace) -> None:
             raise InputError(f"{path}: no such file or folder")
     if args.scheduler and args.engine != "dask":
         raise UsageError("--scheduler needs --engine dask")
-    if args.report and args.report == args.output and args.output != "-":
-        raise UsageError("--report and -o must be different files")
     if args.report == "-" and args.output == "-":
         raise UsageError("only one of -o and --report can be standard output")
     if "-" in (args.output, args.report) and sys.stdout is None:
         from .errors import OutputError
 
         raise OutputError("standard output is closed; give -o FILE")
-    out = os.path.abspath(args.output) if args.output != "-" else None
-    for path in args.inputs:
-        if out and path != "-" and os.path.abspath(path) == out:
-            raise UsageError(f"-o {args.output} is also an input; choose another output")
+    from .io.targets import check_distinct
+
+    check_distinct(args.inputs, [("-o", args.output, None), ("--report", args.report, None), ("--html", args.html, None)])
     if args.checkpoint and args.no_checkpoint:
         raise UsageError("--checkpoint and --no-checkpoint contradict each other")
     ck = checkpoint_dir(args)
@@ -197,18 +194,27 @@ def checkpoint_dir(args: argparse.Namespace) -> str | None:
 def _terminate_like_interrupt() -> Any:
     """SIGTERM stops a run like Ctrl-C: temporary files removed, workers stopped, exit 130.
 
-    Returns the previous handler (None off the main thread, where signals cannot be set).
+    The first of them wins: from then on both are ignored, so that a second
+    Ctrl-C cannot break the cleanup the first one started (temporary files,
+    workers; the engine's pool is fully stopped by then, so the exit after
+    it has nothing left to wait for).  Returns the previous handlers, which
+    :func:`run_corpus` puts back, and the list of signals received (None off
+    the main thread, where signals cannot be set).
     """
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         return None
+    received: list[int] = []
 
     def handler(signum, frame):  # type: ignore[no-untyped-def]
+        received.append(signum)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
         raise KeyboardInterrupt
 
-    return signal.signal(signal.SIGTERM, handler)
+    return {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}, received
 
 
 def run_corpus(argv: list[str]) -> int:
@@ -222,12 +228,13 @@ def run(args: argparse.Namespace) -> int:
     """``dedup-text corpus`` with its parsed arguments; returns the exit code (errors raise DedupError)."""
     import signal
 
-    previous = _terminate_like_interrupt()
+    handlers = _terminate_like_interrupt()
     try:
         return _run(args)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        if handlers is not None:
+            for sig, previous in handlers[0].items():
+                signal.signal(sig, previous)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -253,7 +260,7 @@ def _run(args: argparse.Namespace) -> int:
         records = check_file_names(records, fields, args.output)  # two ids on one file: refused before any output
     progress = sys.stderr is not None and sys.stderr.isatty() and not args.quiet  # None: started with 2>&-
     writer = report = None
-    engine = make_engine(args.engine, workers=args.workers or os.cpu_count() or 1, scheduler=args.scheduler)
+    engine = make_engine(args.engine, workers=_workers(args), scheduler=args.scheduler)
     log.info("%d inputs (%s) -> %s (%s); engine %s", len(args.inputs), in_fmt, args.output, out_fmt, args.engine)
     try:
         writer = RecordWriter(args.output, out_fmt, fields, like=parquet_schema(args.inputs, args.format) if out_fmt == "parquet" else None)
@@ -376,6 +383,18 @@ def _rethreshold(args: argparse.Namespace) -> int:
     if args.stats:
         say(json.dumps(s, sort_keys=True))
     return 0
+
+
+def _workers(args: argparse.Namespace) -> int:
+    """``--workers``, or every usable CPU; more than the CPUs is capped (a scheduler's cluster is its own)."""
+    from .engines.local import cap_workers, usable_cpus
+
+    if args.scheduler:
+        return args.workers or usable_cpus()
+    workers = cap_workers(args.workers or usable_cpus())
+    if args.workers and workers < args.workers:
+        say(f"{PROG} corpus: warning: --workers {args.workers} is more than the {workers} CPUs this process can use; using {workers}")
+    return workers
 
 
 def _resumed_note(stats: dict[str, Any], folder: str | None) -> str:

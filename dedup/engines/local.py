@@ -5,23 +5,51 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
 
-def _worker_init(parent: int) -> None:
-    """Workers leave Ctrl-C to the parent, and exit when the parent is gone.
+#: the signals a terminal or a service manager stops a run with; the parent handles them
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-    A parent killed outright (SIGKILL, the OOM killer) cannot stop its pool;
-    without the watch, its workers would live on, orphaned, finishing work
-    nobody will read.
+
+def usable_cpus() -> int:
+    """CPUs this process may run on: its affinity mask, not the machine's core count."""
+    count = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if count is not None:
+        return max(1, count() or 1)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def cap_workers(requested: int) -> int:
+    """``requested`` worker processes, at most one per usable CPU (more only add memory and start-up)."""
+    return max(1, min(int(requested), usable_cpus()))
+
+
+def _worker_init(parent: int) -> None:
+    """Workers leave Ctrl-C and SIGTERM to the parent, and exit when the parent is gone.
+
+    A terminal sends Ctrl-C to the whole process group: the parent alone
+    decides (it kills the workers, see :meth:`LocalEngine.close`), so a
+    worker never prints a traceback of its own.  The parent started this
+    process with those signals blocked (so none could arrive before this
+    point); ignored now, they are unblocked.  A parent killed outright
+    (SIGKILL, the OOM killer) cannot stop its pool; without the watch, its
+    workers would live on, orphaned, finishing work nobody will read.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in _STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -31,6 +59,25 @@ def _worker_init(parent: int) -> None:
     threading.Thread(target=watch, name="dedup-parent-watch", daemon=True).start()
 
 
+@contextmanager
+def _stop_signals_blocked() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back for a moment (delivered on exit), in this thread and the processes it starts.
+
+    ``submit`` may start a worker; a child inherits the signal mask, so the
+    worker cannot be hit by the terminal's Ctrl-C while it is still
+    importing, before :func:`_worker_init` ignores it.  The parent gets the
+    signal as soon as the block ends.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 class LocalEngine:
     """``workers == 1`` runs everything inline; more uses a spawn-based process pool.
 
@@ -38,17 +85,31 @@ class LocalEngine:
     in flight, so memory stays bounded by a few batches whatever the corpus
     size.  ``spawn`` (not ``fork``) keeps workers independent of whatever
     threads the parent has (tqdm, dask clients in the same process).
+    ``workers`` is capped at the usable CPUs (:func:`cap_workers`).
+
+    A run abandoned half-way (Ctrl-C, SIGTERM, an error while results are
+    still outstanding) must not wait for the batches in flight, which take
+    seconds each: :meth:`close` then kills the workers instead of joining
+    them.
     """
 
     def __init__(self, workers: int = 1) -> None:
-        self.workers = max(1, int(workers))
+        self.workers = cap_workers(workers)
         self._pool: ProcessPoolExecutor | None = None
+        self._outstanding: set[Future] = set()
 
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             ctx = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),))
         return self._pool
+
+    def _submit(self, pool: ProcessPoolExecutor, fn: Callable[..., Any], *args: Any) -> Future:
+        with _stop_signals_blocked():  # and a Ctrl-C held back is raised only once the future is tracked
+            future = pool.submit(fn, *args)
+            self._outstanding.add(future)
+            future.add_done_callback(self._outstanding.discard)
+        return future
 
     def imap(self, fn: Callable[..., Any], items: Iterable[Any], *args: Any) -> Iterator[Any]:
         if self.workers == 1:
@@ -57,12 +118,16 @@ class LocalEngine:
             return
         pool = self._get_pool()
         pending: deque[Future] = deque()
-        for item in items:
-            pending.append(pool.submit(fn, item, *args))
-            if len(pending) >= 2 * self.workers:
+        try:
+            for item in items:
+                pending.append(self._submit(pool, fn, item, *args))
+                if len(pending) >= 2 * self.workers:
+                    yield pending.popleft().result()
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        finally:
+            for future in pending:  # abandoned (an exception, or the consumer stopped early)
+                future.cancel()
 
     def band_pairs(self, bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
         from ..corpus import bucket_pairs
@@ -81,6 +146,52 @@ class LocalEngine:
         return components(n, edges)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Stop the pool: join idle workers after a finished run, kill them when the run is abandoned.
+
+        Abandoned: work still in flight, or ``close`` called while an
+        exception (Ctrl-C, SIGTERM, an error) is on its way out of the
+        caller's ``finally``.  Even idle workers take seconds to exit
+        politely (each unloads numpy, numba...): an interrupted run must not
+        wait for that.
+        """
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if sys.exc_info()[1] is not None or any(not f.done() for f in tuple(self._outstanding)):
+            _kill_workers(pool)
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)
+        self._outstanding.clear()
+
+
+def _kill_workers(pool: ProcessPoolExecutor, timeout: float = 5.0) -> None:
+    """End a pool now: cancel what is queued, SIGKILL the workers, reap them.
+
+    Workers ignore SIGINT and SIGTERM (:func:`_worker_init`), so SIGKILL; they
+    hold nothing to clean up (results only travel back to this process).
+    ``ProcessPoolExecutor`` has no public way to do this before Python 3.14
+    (``kill_workers``); its ``_processes`` map and ``_executor_manager_thread``
+    are what that method and ``shutdown`` use.
+    """
+    kill = getattr(pool, "kill_workers", None)
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if kill is not None:
+        kill()
+    else:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            try:
+                proc.kill()
+            except (ProcessLookupError, ValueError, AttributeError):
+                pass
+    deadline = time.monotonic() + timeout
+    for proc in processes:
+        try:
+            proc.join(max(0.0, deadline - time.monotonic()))
+        except (AssertionError, ValueError):
+            pass
+    # the pool's manager thread sees its workers die and ends; waiting for it here leaves the
+    # interpreter's exit handler (which joins it) nothing to wait for, so a late Ctrl-C cannot land there
+    if manager is not None and manager.is_alive():
+        manager.join(max(0.0, deadline - time.monotonic()))

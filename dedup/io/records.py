@@ -28,6 +28,7 @@ import orjson
 
 from ..errors import InputError, OutputError, UsageError
 from .read import ReadConfig, decode, input_error
+from .targets import open_in_place, resolve_target, sync
 
 Format = Literal["jsonl", "parquet", "text", "sogou"]
 FORMATS: tuple[str, ...] = ("jsonl", "parquet", "text", "sogou")
@@ -602,21 +603,33 @@ def remove_stale_temporaries(directory: str | os.PathLike[str], name: re.Pattern
 
 
 class _AtomicTarget:
-    """A temporary file or folder beside ``path``, renamed onto it by :meth:`commit`."""
+    """A temporary file or folder beside ``path``, renamed onto it by :meth:`commit`.
+
+    ``path``'s symlinks are resolved (the rename replaces the file a link
+    points at, not the link); a device, FIFO or descriptor is written in
+    place (``tmp`` is then ``path`` itself, and commit and abort leave it be).
+    """
 
     def __init__(self, path: str, *, folder: bool = False) -> None:
         self.path = path
         self.folder = folder
-        directory = os.path.dirname(os.path.abspath(path))
+        target = resolve_target(path)
+        self.in_place = target.in_place and not folder
+        if self.in_place:
+            self.target, self.tmp = target, path
+            return
+        real = target.real
+        directory = os.path.dirname(real)
         if not os.path.isdir(directory):
             raise OutputError(f"{path}: directory {directory} does not exist")
         if folder:
-            if os.path.exists(path) and (not os.path.isdir(path) or os.listdir(path)):
+            if os.path.exists(real) and (not os.path.isdir(real) or os.listdir(real)):
                 raise OutputError(f"{path}: exists and is not an empty folder (text output is a folder of files)")
-        elif os.path.isdir(path):
+        elif os.path.isdir(real):
             raise OutputError(f"{path}: is a directory")
-        remove_stale_temporaries(directory, _temporary_name(os.path.basename(os.path.abspath(path))))
-        base = temporary_prefix(path)
+        self.real = real
+        remove_stale_temporaries(directory, _temporary_name(os.path.basename(real)))
+        base = temporary_prefix(real)
         try:
             if folder:
                 self.tmp = tempfile.mkdtemp(prefix=base, suffix=".tmp", dir=directory)
@@ -628,20 +641,30 @@ class _AtomicTarget:
         except OSError as exc:
             raise OutputError(f"{path}: cannot create a file in {directory} ({exc.strerror})") from None
 
+    def open(self) -> IO[bytes]:
+        """The binary file to stream into: the temporary file, or the device/FIFO/descriptor itself."""
+        if self.in_place:
+            return open_in_place(self.target)
+        return open(self.tmp, "wb", buffering=1 << 20)
+
     def commit(self) -> None:
+        if self.in_place:
+            return
         try:
             if not self.folder:
                 umask = os.umask(0)
                 os.umask(umask)
                 os.chmod(self.tmp, 0o666 & ~umask)
-            elif os.path.isdir(self.path):
-                os.rmdir(self.path)  # empty (checked above): the rename needs it gone
-            os.replace(self.tmp, self.path)
+            elif os.path.isdir(self.real):
+                os.rmdir(self.real)  # empty (checked above): the rename needs it gone
+            os.replace(self.tmp, self.real)
         except OSError as exc:
             self.abort()
             raise OutputError(f"{self.path}: cannot write ({exc.strerror})") from None
 
     def abort(self) -> None:
+        if self.in_place:
+            return  # never remove what we did not create (/dev/null...)
         try:
             if self.folder:
                 shutil.rmtree(self.tmp, ignore_errors=True)
@@ -692,7 +715,7 @@ class RecordWriter:
         if fmt in ("jsonl", "sogou"):
             from .compress import wrap_output
 
-            self._file = wrap_output(open(self._target.tmp, "wb", buffering=1 << 20), path)  # compressed as OUT's name says
+            self._file = wrap_output(self._target.open(), path)  # compressed as OUT's name says
             if fmt == "sogou":
                 self._file.write(b"<docs>\n")
 
@@ -802,7 +825,7 @@ class RecordWriter:
                     self._file.write(b"</docs>\n")
                 self._file.flush()
                 if self._file is not sys.stdout.buffer:
-                    os.fsync(self._file.fileno())
+                    sync(self._file)
                     self._file.close()
         except OSError as exc:
             if isinstance(exc, BrokenPipeError):

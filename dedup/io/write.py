@@ -5,6 +5,12 @@ half-written file.  :func:`write_atomic_many` extends this to several
 targets (cleaned text, report, review page): every temporary file is written
 before any is renamed, so a failure on the last target leaves none of the
 others behind either.
+
+Targets that are not regular files are not renamed over (see
+:mod:`dedup.io.targets`): symlinks are resolved and the file they point at
+is replaced atomically; devices, FIFOs and descriptors (``/dev/null``,
+``/dev/stdout``) are written in place, after every regular target has been
+staged, so a full disk still leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import tempfile
 from typing import Sequence
 
 from ..errors import OutputError
+from .targets import Target, resolve_target, write_in_place
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
@@ -24,18 +31,25 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
 def write_atomic_many(targets: Sequence[tuple[str | os.PathLike[str], str | bytes]]) -> None:
     """Write every ``(path, data)`` pair, or none of them.
 
-    All data go to temporary files first; only when every one is written
-    and synced are they renamed over their targets.
+    All data for regular files go to temporary files first; then devices,
+    FIFOs and descriptors are written (they cannot be rolled back, so they
+    come only when nothing else can fail but a rename); then every
+    temporary file is renamed onto its (symlink-resolved) target.
     """
-    staged: list[tuple[str, str]] = []  # (temporary file, target)
+    resolved = [(resolve_target(path), data) for path, data in targets]
+    staged: list[tuple[str, Target]] = []  # (temporary file, target)
     try:
-        for path, data in targets:
-            staged.append((_stage(os.fspath(path), data), os.fspath(path)))
-        for tmp, path in staged:
+        for target, data in resolved:
+            if not target.in_place:
+                staged.append((_stage(target, data), target))
+        for target, data in resolved:
+            if target.in_place:
+                write_in_place(target, _payload(data))
+        for tmp, target in staged:
             try:
-                os.replace(tmp, path)
+                os.replace(tmp, target.real)
             except OSError as exc:
-                raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+                raise OutputError(f"{target.path}: cannot write ({exc.strerror})") from None
     except BaseException:
         for tmp, _ in staged:
             try:
@@ -45,20 +59,24 @@ def write_atomic_many(targets: Sequence[tuple[str | os.PathLike[str], str | byte
         raise
 
 
-def _stage(path: str, data: str | bytes) -> str:
-    """Write ``data`` to a synced temporary file beside ``path``; return its name."""
-    directory = os.path.dirname(os.path.abspath(path))
+def _payload(data: str | bytes) -> bytes:
+    return data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+
+
+def _stage(target: Target, data: str | bytes) -> str:
+    """Write ``data`` to a synced temporary file beside the real target; return its name."""
+    path, real = target.path, target.real
+    directory = os.path.dirname(real)
     if not os.path.isdir(directory):
         what = f"{directory} is not a directory" if os.path.exists(directory) else f"directory {directory} does not exist"
         raise OutputError(f"{path}: {what}")
-    if os.path.isdir(path):
+    if os.path.isdir(real):
         raise OutputError(f"{path}: is a directory")
-    payload = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     from .compress import compress_for
 
-    payload = compress_for(path, payload)  # -o clean.txt.gz: compressed into the staged file
+    payload = compress_for(path, _payload(data))  # -o clean.txt.gz: compressed into the staged file
     try:
-        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(real) + ".", suffix=".tmp", dir=directory)
     except PermissionError:
         raise OutputError(f"{path}: directory {directory} is not writable") from None
     except OSError as exc:
@@ -68,9 +86,9 @@ def _stage(path: str, data: str | bytes) -> str:
             f.write(payload)
             f.flush()
             os.fsync(f.fileno())
-        if os.path.exists(path):
+        if os.path.exists(real):
             try:
-                os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+                os.chmod(tmp, os.stat(real).st_mode & 0o7777)
             except OSError:
                 pass
         else:
