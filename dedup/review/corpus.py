@@ -12,7 +12,7 @@ from ._html import esc, lang_attr, paged
 from ._shell import render_page
 from .config import ReviewConfig
 from .diff import char_diff
-from .histogram import histogram_svg
+from .histogram import bin_index, histogram_svg
 
 
 def _blank_cluster(value: Any) -> bool:
@@ -55,7 +55,7 @@ def _sample_corpus(rows: Iterable[Mapping[str, Any]], config: ReviewConfig) -> _
             n_dup += 1
         sc = row.get("score")
         if isinstance(sc, (int, float)) and not isinstance(sc, bool) and not math.isnan(sc):
-            score_bins[min(config.bins - 1, max(0, int(float(sc) * config.bins)))] += 1
+            score_bins[bin_index(sc, config.bins)] += 1
             n_scores += 1
         c = row.get("cluster")
         # corpus mode gives every document a cluster and says its size: singletons cost no memory here
@@ -73,6 +73,88 @@ def _sample_corpus(rows: Iterable[Mapping[str, Any]], config: ReviewConfig) -> _
     ranked = sorted(multi, key=lambda k: (-size[k], k))
     return _CorpusSample(
         n_docs, n_dup, score_bins, n_scores, size, kept_row, copies, len(multi), sum(size[k] for k in multi), ranked[: config.max_clusters]
+    )
+
+
+class _Documents:
+    """The sampled documents' texts, by id, and their anchors on the page (numbered in order of first use)."""
+
+    def __init__(self, texts: Mapping[str, str] | Callable[[str], str | None]) -> None:
+        self.lookup: Callable[[str], str | None] = texts if callable(texts) else texts.get  # type: ignore[assignment]
+        self.anchors: dict[str, str] = {}
+
+    def anchor(self, doc_id: Any) -> str:
+        key = str(doc_id)
+        if key not in self.anchors:
+            self.anchors[key] = f"d-{len(self.anchors)}"
+        return self.anchors[key]
+
+    def text(self, doc_id: Any) -> str | None:
+        # ids may be numbers in the report rows and strings in the text mapping (or the other way round)
+        t = self.lookup(doc_id)
+        return self.lookup(str(doc_id)) if t is None and not isinstance(doc_id, str) else t
+
+
+def _copy_html(r: Mapping[str, Any], kid: Any, ktext: str | None, la: str, docs: _Documents, config: ReviewConfig) -> tuple[str, bool]:
+    """One copy against the kept document: side by side with the differences marked, or one line when identical (then True)."""
+    anchor = docs.anchor
+    ktext_shown = (ktext or "")[: config.max_doc_chars]
+    rid = r["id"]
+    rtext = docs.text(rid)
+    rshown = (rtext or "")[: config.max_doc_chars]
+    if ktext is None or rtext is None:
+        left = esc(ktext_shown) if ktext is not None else '<span class="empty">(text not available)</span>'
+        right = esc(rshown) if rtext is not None else '<span class="empty">(text not available)</span>'
+    else:
+        left, right = char_diff(ktext_shown, rshown, max_chars=config.max_diff_chars)
+    sc = r.get("score")
+    sc_txt = f"score <b>{float(sc):.3f}</b>" if isinstance(sc, (int, float)) and not isinstance(sc, bool) else "no score"
+    if r.get("match"):
+        sc_txt += f" · {esc(str(r['match']))}"
+    cut = " (shown truncated)" if (rtext and len(rtext) > config.max_doc_chars) or (ktext and len(ktext) > config.max_doc_chars) else ""
+    if rtext is not None and rtext == ktext:
+        # exact copies are the commonest duplicates: say so instead of printing the text twice more
+        return (
+            f'<div class="copy same" id="{anchor(rid)}" data-doc="{esc(str(rid))}"><p class="scores">{sc_txt} · <b>{esc(str(rid))}</b> is identical to '
+            f'<a href="#{anchor(kid)}">{esc(str(kid))}</a>, character for character</p></div>'
+        ), True
+    return (
+        f'<div class="copy" id="{anchor(rid)}" data-doc="{esc(str(rid))}"><p class="scores">{sc_txt} · duplicate of '
+        f'<a href="#{anchor(kid)}">{esc(str(r.get("duplicate_of")))}</a>{cut}</p><div class="sbs">'
+        f'<div class="col"><div class="ch">kept: <a href="#{anchor(kid)}">{esc(str(kid))}</a></div><div class="txt"{la}>{left}</div></div>'
+        f'<div class="col"><div class="ch">copy: <b>{esc(str(rid))}</b></div><div class="txt"{la}>{right}</div></div></div></div>'
+    ), False
+
+
+def _cluster_item(cs: _CorpusSample, key: str, index: int, docs: _Documents, config: ReviewConfig) -> str:
+    """One sampled cluster, collapsed: its kept document and each copy shown against it."""
+    from ..fingerprint.keys import is_cjk
+
+    size = cs.size
+    kept = cs.kept(key)
+    kid = kept["id"]
+    ktext = docs.text(kid)
+    lang = "zh" if ktext and is_cjk(ktext[:5000]) else None
+    la = lang_attr(lang)
+    parts = []
+    shown_once = False
+    cps = cs.copies.get(key, [])
+    for r in cps:
+        part, same = _copy_html(r, kid, ktext, la, docs, config)
+        parts.append(part)
+        shown_once = shown_once or same
+    if shown_once:
+        ktext_shown = (ktext or "")[: config.max_doc_chars]
+        parts.insert(0, f'<div class="col kept-text"><div class="ch">kept: {esc(str(kid))}{" (shown truncated)" if ktext and len(ktext) > config.max_doc_chars else ""}</div><div class="txt"{la}>{esc(ktext_shown)}</div></div>')
+    more = size[key] - 1 - len(cps)
+    if more > 0:
+        parts.append(f'<p class="more">{more} more copies not shown (see the corpus report).</p>')
+    snippet = (ktext or "").strip()[:60]
+    return (
+        f'<details class="cluster item" data-cluster="{esc(key)}" data-size="{size[key]}" id="k-{index}">'
+        f'<summary><span class="cid">Cluster {esc(key)}</span> · {size[key]} documents · kept <span class="kept-doc" id="{docs.anchor(kid)}">{esc(str(kid))}</span>'
+        f' · <span class="snip"{la}>{esc(snippet)}…</span></summary>'
+        f'<div class="cluster-body" data-cluster="{esc(key)}" data-copies="{size[key]}">{"".join(parts)}</div></details>'
     )
 
 
@@ -127,76 +209,11 @@ def corpus_to_html(
     and at most ``max_members`` rows per cluster), not by the corpus.
     """
     config = config or ReviewConfig()
-    lookup: Callable[[str], str | None] = texts if callable(texts) else texts.get  # type: ignore[assignment]
     cs = _sample_corpus(rows, config)
-    size, copies, sample = cs.size, cs.copies, cs.sample
+    size, sample = cs.size, cs.sample
     n_docs, n_dup, n_scores, score_bins, n_clusters = cs.n_docs, cs.n_dup, cs.n_scores, cs.score_bins, cs.n_clusters
-    anchors: dict[str, str] = {}
-
-    def anchor(doc_id: Any) -> str:
-        key = str(doc_id)
-        if key not in anchors:
-            anchors[key] = f"d-{len(anchors)}"
-        return anchors[key]
-
-    def doc_text(doc_id: Any) -> str | None:
-        # ids may be numbers in the report rows and strings in the text mapping (or the other way round)
-        t = lookup(doc_id)
-        return lookup(str(doc_id)) if t is None and not isinstance(doc_id, str) else t
-
-    from ..fingerprint.keys import is_cjk
-
-    items = []
-    for key in sample:
-        kept = cs.kept(key)
-        cps = copies.get(key, [])
-        kid = kept["id"]
-        ktext = doc_text(kid)
-        lang = "zh" if ktext and is_cjk(ktext[:5000]) else None
-        la = lang_attr(lang)
-        ktext_shown = (ktext or "")[: config.max_doc_chars]
-        parts = []
-        shown_once = False
-        for r in cps:
-            rid = r["id"]
-            rtext = doc_text(rid)
-            rshown = (rtext or "")[: config.max_doc_chars]
-            if ktext is None or rtext is None:
-                left = esc(ktext_shown) if ktext is not None else '<span class="empty">(text not available)</span>'
-                right = esc(rshown) if rtext is not None else '<span class="empty">(text not available)</span>'
-            else:
-                left, right = char_diff(ktext_shown, rshown, max_chars=config.max_diff_chars)
-            sc = r.get("score")
-            sc_txt = f"score <b>{float(sc):.3f}</b>" if isinstance(sc, (int, float)) and not isinstance(sc, bool) else "no score"
-            if r.get("match"):
-                sc_txt += f" · {esc(str(r['match']))}"
-            cut = " (shown truncated)" if (rtext and len(rtext) > config.max_doc_chars) or (ktext and len(ktext) > config.max_doc_chars) else ""
-            if rtext is not None and rtext == ktext:
-                # exact copies are the commonest duplicates: say so instead of printing the text twice more
-                shown_once = True
-                parts.append(
-                    f'<div class="copy same" id="{anchor(rid)}" data-doc="{esc(str(rid))}"><p class="scores">{sc_txt} · <b>{esc(str(rid))}</b> is identical to '
-                    f'<a href="#{anchor(kid)}">{esc(str(kid))}</a>, character for character</p></div>'
-                )
-                continue
-            parts.append(
-                f'<div class="copy" id="{anchor(rid)}" data-doc="{esc(str(rid))}"><p class="scores">{sc_txt} · duplicate of '
-                f'<a href="#{anchor(kid)}">{esc(str(r.get("duplicate_of")))}</a>{cut}</p><div class="sbs">'
-                f'<div class="col"><div class="ch">kept: <a href="#{anchor(kid)}">{esc(str(kid))}</a></div><div class="txt"{la}>{left}</div></div>'
-                f'<div class="col"><div class="ch">copy: <b>{esc(str(rid))}</b></div><div class="txt"{la}>{right}</div></div></div></div>'
-            )
-        if shown_once:
-            parts.insert(0, f'<div class="col kept-text"><div class="ch">kept: {esc(str(kid))}{" (shown truncated)" if ktext and len(ktext) > config.max_doc_chars else ""}</div><div class="txt"{la}>{esc(ktext_shown)}</div></div>')
-        more = size[key] - 1 - len(cps)
-        if more > 0:
-            parts.append(f'<p class="more">{more} more copies not shown (see the corpus report).</p>')
-        snippet = (ktext or "").strip()[:60]
-        items.append(
-            f'<details class="cluster item" data-cluster="{esc(key)}" data-size="{size[key]}" id="k-{len(items)}">'
-            f'<summary><span class="cid">Cluster {esc(key)}</span> · {size[key]} documents · kept <span class="kept-doc" id="{anchor(kid)}">{esc(str(kid))}</span>'
-            f' · <span class="snip"{la}>{esc(snippet)}…</span></summary>'
-            f'<div class="cluster-body" data-cluster="{esc(key)}" data-copies="{size[key]}">{"".join(parts)}</div></details>'
-        )
+    docs = _Documents(texts)
+    items = [_cluster_item(cs, key, k, docs, config) for k, key in enumerate(sample)]
     in_clusters = cs.docs_in_clusters
     stats = {
         "documents": n_docs,
@@ -212,7 +229,7 @@ def corpus_to_html(
     caption = f"Histogram of {n_scores} document scores (similarity to the kept document)."
     svg = histogram_svg(score_bins, threshold, caption=caption)
     title = title or "dedup corpus review"
-    page_data = {"kind": "corpus", "stats": stats, "docs": anchors, "histogram": {"scores": n_scores, "threshold": threshold, "counts": score_bins}}
+    page_data = {"kind": "corpus", "stats": stats, "docs": docs.anchors, "histogram": {"scores": n_scores, "threshold": threshold, "counts": score_bins}}
     body = f"""
 <header class="top"><h1>{esc(title)}</h1>
 <nav class="top"><a href="#summary">Summary</a><a href="#similarity">Similarity</a><a href="#clusters">Clusters ({len(sample)} of {n_clusters})</a>

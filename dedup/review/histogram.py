@@ -9,14 +9,22 @@ from typing import Iterable, Sequence
 from ._html import esc
 
 
+def bin_index(score: float, bins: int) -> int:
+    """The bin of ``score`` among ``bins`` equal bins over [0, 1]; 1.0 falls in the last, out-of-range scores in the nearest.
+
+    >>> [bin_index(s, 4) for s in (0.0, 0.24, 0.25, 1.0, 1.5, -0.1)]
+    [0, 0, 1, 3, 3, 0]
+    """
+    return min(bins - 1, max(0, int(float(score) * bins)))
+
+
 def bin_counts(scores: Iterable[float], bins: int) -> list[int]:
     """Counts per bin over [0, 1]; a score of exactly 1.0 falls in the last bin."""
     counts = [0] * bins
     for s in scores:
         if s is None or (isinstance(s, float) and math.isnan(s)):
             continue
-        k = min(bins - 1, max(0, int(float(s) * bins)))
-        counts[k] += 1
+        counts[bin_index(s, bins)] += 1
     return counts
 
 
