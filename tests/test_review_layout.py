@@ -88,3 +88,27 @@ def test_stylesheet_and_script_are_package_data_carried_inline():
     assert f"<style>\n{css}</style>" in page
     assert f"<script>\n{js}</script>" in page
     assert "JSON.parse" in js and ":root{" in css
+
+
+def _names(node: ast.Import | ast.ImportFrom) -> list[str]:
+    """The modules an import statement may name: ``from . import review`` names ``review``."""
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    return [node.module] if node.module else [a.name for a in node.names]
+
+
+def test_nothing_below_the_review_imports_it():
+    """No cycle through the review: of the package, only the command line (the layer above) imports it.
+
+    Until issue 14, ``dedup.report.to_html`` imported the review, which imports
+    ``dedup.report.check``: ``report -> review -> report``.
+    """
+    importers = set()
+    for path in (ROOT / "dedup").rglob("*.py"):
+        if PACKAGE in path.parents:
+            continue
+        for node in _imports(path):
+            if any(n.split(".")[-1] == "review" or ".review." in n for n in _names(node)):
+                importers.add(path.relative_to(ROOT / "dedup").as_posix())
+    command_line = {p for p in importers if p.split("/")[0].removesuffix(".py") in ("cli", "corpus_cli")}
+    assert importers == command_line
