@@ -9,6 +9,7 @@ from ..errors import UsageError
 
 
 def report_dict(report: Any) -> dict[str, Any]:
+    """The report as its dict (a :class:`~dedup.report.Report` or its ``to_dict()``); anything else is a usage error."""
     data = report.to_dict() if hasattr(report, "to_dict") else report
     if not isinstance(data, dict) or "blocks" not in data or "edits" not in data:
         raise UsageError("not a dedup report (expected a Report or its to_dict() with blocks and edits)")
@@ -16,6 +17,7 @@ def report_dict(report: Any) -> dict[str, Any]:
 
 
 def input_sha(text: str) -> str:
+    """The sha256 the report records for its input (lone surrogates, kept for undecodable bytes, included)."""
     import hashlib
 
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -40,13 +42,16 @@ class Doc:
 
     @property
     def threshold(self) -> float | None:
+        """The matcher's similarity threshold the report was made with, if it says."""
         return self.data.get("config", {}).get("match", {}).get("threshold")
 
     @property
     def units(self) -> list[dict[str, Any]]:
+        """The report's units (paragraphs after stitching), indexed by id."""
         return self.data["units"]
 
     def unit_text(self, u: int) -> str:
+        """The input text of unit ``u``."""
         s, e = self.units[u]["span"]
         return self.input_text[s:e]
 
@@ -59,6 +64,7 @@ class Doc:
 
 
 def _fate_of(fates: Sequence[str]) -> str:
+    """One unit's fate from its blocks' fates."""
     if all(f == "kept" for f in fates):
         return "kept"
     if all(f == "removed" for f in fates):
@@ -67,6 +73,7 @@ def _fate_of(fates: Sequence[str]) -> str:
 
 
 def analyse(data: dict[str, Any], input_text: str, output_text: str) -> Doc:
+    """Index the report once: output range, fate, cluster and edits of every unit; the kept copy of every cluster."""
     from ..fingerprint.keys import is_cjk
 
     units = data["units"]

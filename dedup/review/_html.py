@@ -58,6 +58,7 @@ def visible(text: str) -> str:
 
 
 def lang_attr(lang: str | None) -> str:
+    """The ``lang`` attribute for text in ``lang`` (none when unknown)."""
     return f' lang="{lang}"' if lang else ""
 
 

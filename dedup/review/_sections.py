@@ -25,6 +25,7 @@ def _sim(p: Mapping[str, Any], threshold: float | None) -> str:
 
 
 def _scores_line(p: Mapping[str, Any] | None, raw: float | None, threshold: float | None) -> str:
+    """A copy's scores against the kept copy: the matcher's pair (when it compared them) and the raw-text similarity."""
     if p is None:
         s = "not compared directly (joined through other copies)"
     else:
@@ -38,6 +39,7 @@ def _scores_line(p: Mapping[str, Any] | None, raw: float | None, threshold: floa
 
 
 def cluster_html(doc: Doc, c: Mapping[str, Any], config: ReviewConfig) -> str:
+    """One cluster, collapsed: the kept copy against every other copy, and every scored pair."""
     cid = c["id"]
     members = list(c["members"])
     kept = doc.kept_of[cid]
@@ -92,6 +94,7 @@ def cluster_html(doc: Doc, c: Mapping[str, Any], config: ReviewConfig) -> str:
 
 
 def edit_html(doc: Doc, i: int, e: Mapping[str, Any], config: ReviewConfig) -> str:
+    """One edit: rule, span, confidence, the paragraphs it touched, before/after and its evidence."""
     s, t = e["span"]
     if e["rule"].startswith("layout.") and not e.get("evidence") and not e.get("subsumes") and len(e["before"]) + len(e["after"]) <= 20:
         # blank-line bookkeeping: one line each, there can be as many as there are paragraphs

@@ -23,11 +23,13 @@ def _asset(name: str) -> str:
 
 
 def _css() -> str:
+    """The page's stylesheet."""
     # the stylesheet and the script open on a new line inside their elements, as they always have
     return "\n" + _asset("review.css")
 
 
 def _js() -> str:
+    """The page's script: it reads the JSON data and builds DOM nodes; it never parses strings as HTML."""
     return "\n" + _asset("review.js")
 
 

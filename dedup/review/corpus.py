@@ -16,6 +16,7 @@ from .histogram import bin_index, histogram_svg
 
 
 def _blank_cluster(value: Any) -> bool:
+    """A row's cluster value that means "no cluster"."""
     return value is None or value == "" or value == -1
 
 
@@ -44,6 +45,7 @@ class _CorpusSample:
 
 
 def _sample_corpus(rows: Iterable[Mapping[str, Any]], config: ReviewConfig) -> _CorpusSample:
+    """Read the rows once: counts, the score histogram, and the largest clusters with a bounded sample of members."""
     n_docs = n_dup = n_scores = 0
     score_bins = [0] * config.bins
     size: Counter[str] = Counter()
@@ -84,12 +86,14 @@ class _Documents:
         self.anchors: dict[str, str] = {}
 
     def anchor(self, doc_id: Any) -> str:
+        """The page anchor of a document, assigned on first use."""
         key = str(doc_id)
         if key not in self.anchors:
             self.anchors[key] = f"d-{len(self.anchors)}"
         return self.anchors[key]
 
     def text(self, doc_id: Any) -> str | None:
+        """A document's text, or None when the caller did not supply it."""
         # ids may be numbers in the report rows and strings in the text mapping (or the other way round)
         t = self.lookup(doc_id)
         return self.lookup(str(doc_id)) if t is None and not isinstance(doc_id, str) else t

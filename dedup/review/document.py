@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ._analysis import Doc, analyse, input_sha, report_dict
@@ -13,8 +13,12 @@ from ._shell import render_page
 from .config import ReviewConfig
 from .histogram import best_match_scores, bin_counts, histogram_svg
 
+if TYPE_CHECKING:
+    from ..report import Report
+
 
 def _summary_html(doc: Doc, problems: list[str] | None) -> str:
+    """The counts, sizes, edits by rule and whether the report was re-verified against this input and output."""
     s = doc.data["stats"]
     edits = doc.data["edits"]
     n_layout = sum(1 for e in edits if e["rule"].startswith("layout."))
@@ -111,7 +115,7 @@ def _document_html(doc: Doc, config: ReviewConfig) -> str:
     sizes = Counter(doc.unit_cluster.values())
 
     def gap(a: int, b: int) -> None:
-        # output text no paragraph claims (only layout whitespace, normally): show it if it is more than that
+        """Output text no paragraph claims (normally only layout whitespace): shown when it is more than that."""
         if a < b and out[a:b].strip():
             items.append(f'<div class="para gap item"{lang}>{esc(out[a:b])}</div>')
 
@@ -153,7 +157,7 @@ def _unit_json(doc: Doc) -> dict[str, Any]:
     return out
 
 
-def to_html(report: Any, input_text: str, output_text: str, *, title: str | None = None, config: ReviewConfig | None = None) -> str:
+def to_html(report: Report | dict[str, Any], input_text: str, output_text: str, *, title: str | None = None, config: ReviewConfig | None = None) -> str:
     """The review page of one run, as one self-contained HTML document.
 
     ``report`` is a :class:`~dedup.report.Report` (or its ``to_dict()``);
