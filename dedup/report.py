@@ -310,10 +310,3 @@ def check(input_text: str, output_text: str, report: dict[str, Any] | Report) ->
             problems.append(f"input character {k} ({c!r}) belongs to no block")
             break
     return problems
-
-
-def to_html(report: Report, input_text: str, output_text: str) -> str:
-    """The self-contained HTML review page of a run; see :func:`dedup.review.to_html`."""
-    from .review import to_html as _to_html
-
-    return _to_html(report, input_text, output_text)

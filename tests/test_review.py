@@ -253,13 +253,6 @@ def test_report_for_another_input_is_refused(sample):
         to_html({"schema": "x"}, text_in, result.text)
 
 
-def test_report_module_delegates(sample):
-    from dedup import report
-
-    text_in, result, page, _ = sample
-    assert report.to_html(result.report, text_in, result.text) == page
-
-
 def test_long_lists_are_paged(sample):
     text_in, result, _, _ = sample
     page = to_html(result.report, text_in, result.text, config=ReviewConfig(page_size=4))
