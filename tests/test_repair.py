@@ -83,7 +83,8 @@ def test_repair_off_changes_no_character(seed_bytes):
 def test_doubled_safe_mode():
     assert repair_text("建立立政府财政投入为主")[0] == "建立政府财政投入为主"
     assert repair_text("see the the report")[0] == "see the report"
-    for text in ("加强政府政府监管", "发改委体改司司长孔泾源", "中国渔船琼琼海090", "从2010年年底到去年", "她也现在在后悔"):
+    assert repair_text("加强政府政府监管")[0] == "加强政府监管"
+    for text in ("发改委体改司司长孔泾源", "中国渔船琼琼海090", "从2010年年底到去年", "她也现在在后悔"):
         assert repair_text(text)[0] == text
 
 

@@ -93,7 +93,7 @@ def repair_units(draft: Draft, units: Sequence[Unit], config: RepairConfig = Rep
 
         lengths = tuple(range(config.min_dropped_len, 6))
         vocab = document_vocabulary(doc, lexicon(), lengths) if config.dropped else None
-        _apply(draft, regions, lambda text, _doc: _word_pass(text, vocab, config))
+        _apply(draft, regions, lambda text, whole: _word_pass(text, vocab, config, whole))
     elif config.doubled:
         _apply(draft, regions, lambda text, _doc: _latin_pass(text))
     if config.correctors:
@@ -194,19 +194,19 @@ def _cached_vote(doc: str, tables):  # type: ignore[no-untyped-def]
     return vote
 
 
-def _word_pass(text: str, vocab, config: RepairConfig) -> list[Repair]:  # type: ignore[no-untyped-def]
+def _word_pass(text: str, vocab, config: RepairConfig, document: str) -> list[Repair]:  # type: ignore[no-untyped-def]
     from .doubled import doubled_char_repairs, doubled_latin_repairs, doubled_word_repairs
     from .dropped import dropped_char_repairs
     from .lexicon import lexicon
+    from .reading import document_ngrams
 
     lx = lexicon()
     out: list[Repair] = []
     if config.doubled:
         aggressive = config.mode == "aggressive"
-        out += doubled_char_repairs(text, lx, aggressive=aggressive) + doubled_latin_repairs(text)
-        if aggressive:
-            # a doubled Chinese word is as often a title or a name (长安长安, 苏木苏木) as a typo
-            out += doubled_word_repairs(text, lx)
+        ngrams = document_ngrams(document)
+        out += doubled_char_repairs(text, lx, aggressive=aggressive, doc=ngrams) + doubled_latin_repairs(text)
+        out += doubled_word_repairs(text, lx, ngrams, aggressive=aggressive)
     if vocab is not None:
         out += dropped_char_repairs(text, vocab, lx, min_len=config.min_dropped_len)
     return out

@@ -15,9 +15,20 @@ from typing import Literal
 
 from .base import Repair
 from .lexicon import Lexicon, OpenCCTables
+from .reading import DocumentNgrams, document_ngrams
 
 Script = Literal["simplified", "traditional", "mixed", "none"]
 RULE = "repair.variant_char"
+#: a lone traditional character is converted without a word only when its
+#: simplified form is this frequent as a word by itself (对, 据, 让, 为 ...)
+MIN_SINGLE_FREQ = 500
+#: ... and no other traditional character stands this close to it
+ISOLATION = 3
+
+
+def _ngrams(document: str) -> DocumentNgrams:
+    """The document's n-gram counts, built once per document."""
+    return document_ngrams(document)
 
 
 @dataclass(frozen=True)
@@ -69,13 +80,19 @@ def variant_repairs(text: str, vote: ScriptVote, tables: OpenCCTables, lexicon: 
         c = text[i]
         forms = to_simp[c]
         best, word = _pick_form(text, i, forms, lexicon, document)
+        isolated = False
         if best is None:
-            # no word to show for it: only a full conversion (asked for) or the
-            # aggressive mode converts; in safe mode a lone variant amid
-            # unrecognisable text (leftover mojibake) is no evidence
-            if not (convert_all or (lenient and len(forms) == 1 and _plain_neighbours(text, i))):
+            # no word to show for it.  A lone traditional character amid
+            # simplified text whose simplified form is unique and a common word
+            # by itself (爲|独生子女, 據|报道) is a stray; a full conversion
+            # (asked for) converts anyway; otherwise (a traditional phrase, a
+            # one-to-many form, leftover mojibake) it stays
+            if convert_all:
+                best = forms[0]
+            elif len(forms) == 1 and _plain_neighbours(text, i) and (lenient or (_isolated(text, i, to_simp) and lexicon.freq(forms[0]) >= MIN_SINGLE_FREQ)):
+                best, isolated = forms[0], True
+            else:
                 continue
-            best = forms[0]
         evidence = {
             "character": c,
             "simplified": best,
@@ -85,12 +102,25 @@ def variant_repairs(text: str, vote: ScriptVote, tables: OpenCCTables, lexicon: 
         }
         if word:
             evidence["word"] = word
-            evidence["word_in_document"] = document.count(word)
+            evidence["word_in_document"] = _ngrams(document).count(word)
             evidence["word_frequency"] = lexicon.freq(word)
+        if isolated:
+            evidence["isolated"] = _isolated(text, i, to_simp)
+            evidence["simplified_frequency"] = lexicon.freq(best)
         why = "the document is written in simplified Chinese" if not convert_all else "conversion to simplified Chinese was asked for"
-        reason = f"stray traditional/variant character {c} → {best}: {why}" + (f"; {word} is a word" if word else "")
+        if word:
+            why += f"; {word} is a word"
+        elif isolated:
+            why += f"; no other traditional character near it, and {best} is a common word by itself"
+        reason = f"stray traditional/variant character {c} → {best}: {why}"
         out.append(Repair(i, i + 1, best, RULE, reason, evidence, 0.95 if word else 0.85))
     return out
+
+
+def _isolated(text: str, i: int, to_simp) -> bool:  # type: ignore[no-untyped-def]
+    """True if no other traditional character stands within ``ISOLATION`` characters of ``i``."""
+    lo, hi = max(0, i - ISOLATION), i + ISOLATION + 1
+    return not any(c in to_simp for k, c in enumerate(text[lo:hi], lo) if k != i)
 
 
 def _plain_neighbours(text: str, i: int) -> bool:
@@ -110,7 +140,7 @@ def _pick_form(text: str, i: int, forms: tuple[str, ...], lexicon: Lexicon, docu
     for f in forms:
         fixed = text[:i] + f + text[i + 1 :]
         for w in lexicon.covers(fixed, i, i + 1):
-            score = lexicon.freq(w) + 1000 * document.count(w)
+            score = lexicon.freq(w) + 1000 * _ngrams(document).count(w)
             if best is None or score > best[0]:
                 best = (score, f, w)
     if best is None:
