@@ -130,7 +130,11 @@ def plant_one(rng: random.Random, p: str, kind: str, s2t: dict[str, str]) -> tup
 
 
 def plant_document(rng: random.Random, paragraphs: list[str], s2t: dict[str, str]) -> tuple[str, str, list[Planted]]:
-    """Corrupt some paragraphs (one corruption each); return (corrupted, truth, planted spans)."""
+    """Corrupt some paragraphs (one corruption each); return (corrupted, truth, planted spans).
+
+    A doubled character never makes a run of three (``哈哈哈`` is left alone
+    on purpose: a tripled character is another corruption).
+    """
     lx = lexicon()
     corrupted: list[str] = []
     truth: list[str] = []
@@ -141,19 +145,10 @@ def plant_document(rng: random.Random, paragraphs: list[str], s2t: dict[str, str
         kind = rng.choice(["none", "none", "doubled", "doubled_word", "dropped", "variant", "mojibake"])
         new, span = p, None
         han = _han_positions(p)
-        if kind == "doubled" and han:
-            i = rng.choice(han)
-            new, span = p[: i + 1] + p[i] + p[i + 1 :], (i, i + 2)
-        elif kind == "doubled_word":
-            words = _word_spans(p)
-            if words:
-                a, b = rng.choice(words)
-                new, span = p[:b] + p[a:b] + p[b:], (a, b + (b - a))
-        elif kind == "variant":
-            cands = [i for i in han if p[i] in s2t]
-            if cands:
-                i = rng.choice(cands)
-                new, span = p[:i] + s2t[p[i]] + p[i + 1 :], (i, i + 1)
+        if kind in ("doubled", "doubled_word", "variant"):
+            made = plant_one(rng, p, kind, s2t)
+            if made is not None:
+                new, span = made
         elif kind == "dropped":
             # only where the document has evidence: a 4-character word that another paragraph also uses
             others = whole_truth.replace(p, "")

@@ -37,7 +37,21 @@ LATIN_KEEP = frozenset(
     "had that is do bye so very no yes ha haha ho hey well knock tut chop boo bang ding dong night murmur "
     "pooh hush tom dum can cha hip pom yo la na blah ga go again far more many much long round away".split()
 )
-#: parts of speech (jieba tags) that reduplicate as ABAB or AA on purpose
+#: parts of speech (jieba tags) whose words reduplicate as ABAB (see :func:`reduplicates`)
+_ABAB_POS = ("m", "q", "a", "z", "o", "e", "y", "r", "u", "b", "k", "h", "x")
+#: first characters of phrases that reduplicate (一步一步, 很高很高, 太多太多, 大口大口)
+_ABAB_HEADS = frozenset("一很太好多最挺真大小")
+#: two-character verbs that reduplicate as ABAB ("do a little"): 研究研究, 商量商量.
+#: jieba's tags do not tell them apart (商量 is tagged n, 需要 v), so they are listed
+REDUPLICATING_VERBS = frozenset(
+    "研究 讨论 学习 考虑 商量 休息 活动 锻炼 打扫 检查 准备 收拾 整理 介绍 交流 了解 体会 尝试 比较 帮助 "
+    "思考 琢磨 打听 议论 调查 分析 总结 练习 放松 欣赏 熟悉 认识 考察 观察 溜达 清理 梳理 关心 照顾 享受 "
+    "体验 感受 批评 表扬 沟通 请教 反省 反思 捉摸 合计 盘算 修理 擦拭 打扮 收拾 清洗 活动 走动 说说 "
+    "商议 研讨 核对 核实 算计 暖和 凉快 高兴 热闹 轻松 舒服 明白 清楚 痛快 干净 认真 仔细 实验 试验 "
+    "比划 比画 摸索 见识 锻练 操练 演练 补习 复习 预习 温习 整顿 修改 改进 调整 打理 整治 折腾 吆喝 "
+    "提醒 指点 点拨 开导 安慰 鼓励 表演 示范 讲解 解释 说明 介绍 汇报 请示 参观 游览 逛逛 散散 拜访 看望".split()
+)
+#: parts of speech (jieba tags) that reduplicate as AA on purpose
 _REDUPLICATING_POS = ("v", "a", "d", "m", "q", "t", "r", "o", "y", "e", "u", "p", "c", "z", "f")
 #: a neighbour word must be at least this frequent to count as evidence
 MIN_FREQ = 5
@@ -53,17 +67,25 @@ _AFFIX_POS = ("k", "zg", "h")
 
 #: function characters that never reduplicate: two in a row (的的, 在在, 与与)
 #: are a typo when the lexicon knows no word holding the pair
-NEVER_DOUBLED = frozenset("的地得着过之和与及或也都就而并把被将在是为以其所于从向由给让使这那此该某很我你他她它们据均又按各呢吗吧已曾仍却因如若即则且未才再了有要至到能可越应")
+NEVER_DOUBLED = frozenset("的地得着过之和与及或也都就而并把被将在是为以其所于从向由给让使这那此该某很我你他她它们据均又按各呢吗吧已曾仍却因如若即则且未才再了有要至到能可越应对不后同没但全")
 #: particles that follow any word, also one ending in the same character (目的|的, 现在|在)
 PARTICLES = frozenset("的在了对")
 #: characters that stand alone beside a pair without being part of a name the lexicon lacks
-FREE_CHARS = FUNCTION_CHARS | frozenset("我你他她它们到还说又再才就也都")
+FREE_CHARS = FUNCTION_CHARS | frozenset("我你他她它们到还说又再才就也都已等可能会次张个项条位名种下")
+#: verb-object words whose verb reduplicates (AAB: 点点头, 散散步, 帮帮忙)
+AAB_VERBS = frozenset(
+    "点头 摇头 握手 招手 挥手 拍手 鼓掌 散步 跑步 洗澡 聊天 见面 谈心 交心 睡觉 唱歌 跳舞 鞠躬 吃饭 喝茶 看书 说话 "
+    "走路 游泳 帮忙 伸手 动手 晒太阳 垫脚 捶背 揉眼 眨眼 点名 敲门 招呼 搓手 跺脚 叹气 喘气 松气 透气 歇脚 出汗 过瘾".split()
+)
 #: how much better (in log-probability, natural log) the reading without the
 #: extra copy must be; the thresholds were tuned on SogouCS and CSCD-NS
 #: (lomo) text, not on the acc_* sets the benchmark reports
 GAIN_BRIDGE = 7.0
 GAIN_ORPHAN = 5.0
 GAIN_BRIDGE_JUNCTION = 10.0
+#: the two-character word an orphan copy joins must be at least this common in
+#: the lexicon (longer words are rarer but say more by their length)
+ORPHAN_WORD_FREQ = 30
 #: a pair word the lexicon has seen fewer times is no evidence (了了, 交交: 3)
 RARE_PAIR = 10
 #: administrative abbreviations that head a compound of their own (市|医院, 省|环保厅,
@@ -83,6 +105,7 @@ class DoubledSpot:
     fixed: Reading
     word: str  # the word holding the remaining copy in the fixed reading
     junction: bool  # in the text as it is, each copy belongs to a word of its own
+    word_elsewhere: int = 0  # how often the document writes ``word`` outside this spot
 
 
 def read_doubled(text: str, i: int, lexicon: Lexicon, doc: DocumentNgrams | None = None) -> DoubledSpot:
@@ -117,7 +140,8 @@ def read_doubled(text: str, i: int, lexicon: Lexicon, doc: DocumentNgrams | None
         kind = "second_orphan"  # 建立|立|政府
     else:
         kind = "first_orphan"  # 工作|计|计划
-    return DoubledSpot(kind, ra.cost - rf.cost, ra, rf, wf, s1 != s2 and len(w1) > 1 and len(w2) > 1)
+    elsewhere = doc.count(wf) - discount.get(wf, 0) if doc is not None and discount is not None else 0
+    return DoubledSpot(kind, ra.cost - rf.cost, ra, rf, wf, s1 != s2 and len(w1) > 1 and len(w2) > 1, max(0, elsewhere))
 
 
 def _own_ngrams(window: str) -> Counter:
@@ -159,8 +183,8 @@ def doubled_char_repairs(text: str, lexicon: Lexicon, *, aggressive: bool = Fals
             continue
         i = m.start()
         c = text[i]
-        if i > 0 and (text[i - 1] in "一每" or text[i - 1].isdigit()) and c not in NEVER_DOUBLED and c not in "万亿":
-            continue  # 一届届, 一步步, 96军|军长, 2010年年底: a measure word or a unit (but 一是是, 17万万元)
+        if i > 0 and c not in NEVER_DOUBLED and (text[i - 1] in "一每" or (text[i - 1].isdigit() and c not in "万亿元余")):
+            continue  # 一届届, 一点点, 2010年年底, 3月月底, 21列|列车: a measure word or a unit (but 一是是, 3000元元)
         if text[i + 2 : i + 3] == text[i + 3 : i + 4] != "" or (i >= 2 and text[i - 2] == text[i - 1]):
             continue  # 手手脚脚, 高高兴兴: AABB reduplication
         spot = read_doubled(text, i, lexicon, doc)
@@ -176,7 +200,7 @@ def doubled_char_repairs(text: str, lexicon: Lexicon, *, aggressive: bool = Fals
             "log_gain": round(spot.gain, 2),
         }
         if doc is not None:
-            evidence["word_in_document"] = doc.count(spot.word)
+            evidence["word_elsewhere_in_document"] = spot.word_elsewhere
         reason = f"{c} is doubled: {'|'.join(spot.fixed.words)} reads better than {'|'.join(spot.as_is.words)} (log-probability +{spot.gain:.1f}, {spot.kind})"
         out.append(Repair(i + 1, i + 2, "", RULE_CHAR, reason, evidence, 0.9))
     return out
@@ -199,27 +223,40 @@ def keep_reason(text: str, i: int, spot: DoubledSpot, lexicon: Lexicon, aggressi
         return "" if spot.gain >= need - slack else "bridge gain"
     if spot.kind in ("inside", "junction", "document_pair"):
         return spot.kind
-    if spot.kind == "both_single":
-        return "" if c in NEVER_DOUBLED and lexicon.freq(c + c) < RARE_PAIR else "both single, not a function character"
+    kind = spot.kind
+    if kind == "both_single":
+        if c in NEVER_DOUBLED and lexicon.freq(c + c) < RARE_PAIR:
+            return ""  # 的的, 在在: a function character is never doubled
+        if len(spot.word) == 1:
+            return "both single, not a function character"  # 陌|陌, 当|当: a name the lexicon lacks
+        # 两|党|党|理论 → 两党|理论: without the copy the other one joins a word, as an orphan would
+        kind = "first_orphan" if spot.fixed.word_at(_window_index(text, i)).__getitem__(0) == _window_index(text, i) else "second_orphan"
     if c in ADMIN:
         return "administrative abbreviation"  # 海林市|市医院, 体改司|司长: it heads a compound of its own
     if spot.gain < GAIN_ORPHAN - slack:
         return "orphan gain"
-    if spot.kind == "second_orphan":
+    if len(spot.word) == 2 and lexicon.freq(spot.word) < ORPHAN_WORD_FREQ:
+        return "rare word"  # 是|代|代入|坐: the word the copy would join is too rare to vouch for it
+    if kind == "second_orphan":
         if c in PARTICLES:
             return "particle after its word"  # 现在|在|城市, 目的|的|实现
-        if not _free_side(text, i + 2, lexicon, after=True):
+        if not spot.word_elsewhere and not _free_side(text, i + 2, lexicon, after=True):
             return "no word after"
         return "longer word after" if _joins(text, i + 2, lexicon) else ""
     # first_orphan, 工作|计|计划: the first copy heads no word, and the text before it stands alone
     pair_is_word = lexicon.freq(c + c) >= RARE_PAIR
     if c in NAME_ENDINGS or c == "的" or lexicon.pos(c).startswith(("k", "h")) or (pair_is_word and c in PREFIXES):
         return "suffix or prefix"  # 信息化部|部长, 张学友的|的哥, 小|小说: the first copy ends a name or heads a word
-    if lexicon.freq(c + c) >= RARE_PAIR and lexicon.pos(c + c).startswith("v") and not aggressive:
-        return "one-character verb"  # 走走, 看看: the lexicon lists the verb's reduplication
-    if not _free_side(text, i, lexicon, after=False):
+    if spot.word in AAB_VERBS and not aggressive:
+        return "one-character verb"  # 点点头, 握握手: a verb-object word reduplicates its verb
+    if not spot.word_elsewhere and not _free_side(text, i, lexicon, after=False):
         return "no word before"
     return "longer word before" if _joins(text, i, lexicon) else ""
+
+
+def _window_index(text: str, i: int) -> int:
+    """Index of ``text[i]`` inside the window :func:`read_doubled` segments."""
+    return i - han_window(text, i, i + 2)[0]
 
 
 def _free_side(text: str, at: int, lexicon: Lexicon, *, after: bool) -> bool:
@@ -268,10 +305,8 @@ def doubled_word_repairs(text: str, lexicon: Lexicon, doc: DocumentNgrams | None
         if len(set(w)) == 1 or lexicon.freq(whole) or lexicon.covers(text, m.start(), m.end(), range(2 * n, 2 * n + 2)):
             continue
         pos = lexicon.pos(w)
-        if lexicon.freq(w) < MIN_FREQ or pos.startswith(_REDUPLICATING_POS) or pos == "vn":
+        if lexicon.freq(w) < MIN_FREQ or reduplicates(w, pos) or (not aggressive and _in_title(text, m.start())):
             continue
-        if not aggressive and pos.startswith(("nr", "ns", "nz", "nt")):
-            continue  # 长安长安, 苏木苏木: a name or a title repeated on purpose
         if doc is not None and doc.count(whole) > 1:
             continue  # the document writes the doubled form elsewhere too
         lo, hi = han_window(text, m.start(), m.end())
@@ -294,6 +329,24 @@ def doubled_word_repairs(text: str, lexicon: Lexicon, doc: DocumentNgrams | None
         }
         out.append(Repair(m.start() + n, m.end(), "", RULE_WORD, reason, evidence, 0.85))
     return out
+
+
+def reduplicates(word: str, pos: str) -> bool:
+    """True if Chinese writes ``word`` twice on purpose (ABAB).
+
+    Numerals with a measure (``一步一步``), adjectives and states
+    (``温柔温柔``, ``冰凉冰凉``), onomatopoeia (``咣当咣当``), pronouns
+    (``如何如何``), degree phrases (``很高很高``, ``太多太多``) and the
+    volitional verbs of :data:`REDUPLICATING_VERBS` (``研究研究``).  Other
+    verbs, nouns, adverbs, time words and names are not doubled in prose
+    (``需要需要``, ``已经已经``, ``当前当前``, ``毛泽东毛泽东``).
+    """
+    return word in REDUPLICATING_VERBS or pos.startswith(_ABAB_POS) or word[0] in _ABAB_HEADS
+
+
+def _in_title(text: str, at: int) -> bool:
+    """True if ``at`` is inside a 《title》 (a title may repeat a word: 《长安长安》)."""
+    return text.rfind("《", 0, at) > text.rfind("》", 0, at)
 
 
 def doubled_latin_repairs(text: str) -> list[Repair]:
