@@ -38,9 +38,11 @@ LATIN_KEEP = frozenset(
     "pooh hush tom dum can cha hip pom yo la na blah ga go again far more many much long round away".split()
 )
 #: parts of speech (jieba tags) whose words reduplicate as ABAB (see :func:`reduplicates`)
-_ABAB_POS = ("m", "q", "a", "z", "o", "e", "y", "r", "u", "b", "k", "h", "x")
-#: first characters of phrases that reduplicate (一步一步, 很高很高, 太多太多, 大口大口)
-_ABAB_HEADS = frozenset("一很太好多最挺真大小")
+_ABAB_POS = ("q", "a", "z", "o", "e", "y", "u", "k", "h", "x")
+#: first characters of phrases that reduplicate (一步一步, 两个两个, 很高很高, 太多太多, 大口大口)
+_ABAB_HEADS = frozenset("一两几许很太好多最挺真大小")
+#: pronouns that stand for something left unsaid when doubled (如何如何, 什么什么)
+_ABAB_PRONOUNS = frozenset("如何 什么 怎样 怎么 这样 那样 多少 某某 谁谁".split())
 #: two-character verbs that reduplicate as ABAB ("do a little"): 研究研究, 商量商量.
 #: jieba's tags do not tell them apart (商量 is tagged n, 需要 v), so they are listed
 REDUPLICATING_VERBS = frozenset(
@@ -105,7 +107,7 @@ class DoubledSpot:
     fixed: Reading
     word: str  # the word holding the remaining copy in the fixed reading
     junction: bool  # in the text as it is, each copy belongs to a word of its own
-    word_elsewhere: int = 0  # how often the document writes ``word`` outside this spot
+    attested: int = 0  # how often the document writes the four characters around the spot, without the copy
 
 
 def read_doubled(text: str, i: int, lexicon: Lexicon, doc: DocumentNgrams | None = None) -> DoubledSpot:
@@ -140,8 +142,17 @@ def read_doubled(text: str, i: int, lexicon: Lexicon, doc: DocumentNgrams | None
         kind = "second_orphan"  # 建立|立|政府
     else:
         kind = "first_orphan"  # 工作|计|计划
-    elsewhere = doc.count(wf) - discount.get(wf, 0) if doc is not None and discount is not None else 0
-    return DoubledSpot(kind, ra.cost - rf.cost, ra, rf, wf, s1 != s2 and len(w1) > 1 and len(w2) > 1, max(0, elsewhere))
+    # the document writes the text around the spot without the copy elsewhere
+    # (经济|济|基础: it writes 经济基础): the reading without it is attested
+    attested = 0
+    if doc is not None:
+        # four characters with the kept copy inside (a neighbour on each side),
+        # which the text as it is cannot contain at this spot
+        for a in range(max(0, j - 2), j):
+            gram = fixed[a : a + 4]
+            if len(gram) == 4:
+                attested = max(attested, doc.count(gram))
+    return DoubledSpot(kind, ra.cost - rf.cost, ra, rf, wf, s1 != s2 and len(w1) > 1 and len(w2) > 1, attested)
 
 
 def _own_ngrams(window: str) -> Counter:
@@ -200,7 +211,7 @@ def doubled_char_repairs(text: str, lexicon: Lexicon, *, aggressive: bool = Fals
             "log_gain": round(spot.gain, 2),
         }
         if doc is not None:
-            evidence["word_elsewhere_in_document"] = spot.word_elsewhere
+            evidence["fixed_text_in_document"] = spot.attested
         reason = f"{c} is doubled: {'|'.join(spot.fixed.words)} reads better than {'|'.join(spot.as_is.words)} (log-probability +{spot.gain:.1f}, {spot.kind})"
         out.append(Repair(i + 1, i + 2, "", RULE_CHAR, reason, evidence, 0.9))
     return out
@@ -240,7 +251,7 @@ def keep_reason(text: str, i: int, spot: DoubledSpot, lexicon: Lexicon, aggressi
     if kind == "second_orphan":
         if c in PARTICLES:
             return "particle after its word"  # 现在|在|城市, 目的|的|实现
-        if not spot.word_elsewhere and not _free_side(text, i + 2, lexicon, after=True):
+        if not spot.attested and not _free_side(text, i + 2, lexicon, after=True):
             return "no word after"
         return "longer word after" if _joins(text, i + 2, lexicon) else ""
     # first_orphan, 工作|计|计划: the first copy heads no word, and the text before it stands alone
@@ -249,7 +260,7 @@ def keep_reason(text: str, i: int, spot: DoubledSpot, lexicon: Lexicon, aggressi
         return "suffix or prefix"  # 信息化部|部长, 张学友的|的哥, 小|小说: the first copy ends a name or heads a word
     if spot.word in AAB_VERBS and not aggressive:
         return "one-character verb"  # 点点头, 握握手: a verb-object word reduplicates its verb
-    if not spot.word_elsewhere and not _free_side(text, i, lexicon, after=False):
+    if not spot.attested and not _free_side(text, i, lexicon, after=False):
         return "no word before"
     return "longer word before" if _joins(text, i, lexicon) else ""
 
@@ -341,7 +352,11 @@ def reduplicates(word: str, pos: str) -> bool:
     verbs, nouns, adverbs, time words and names are not doubled in prose
     (``需要需要``, ``已经已经``, ``当前当前``, ``毛泽东毛泽东``).
     """
-    return word in REDUPLICATING_VERBS or pos.startswith(_ABAB_POS) or word[0] in _ABAB_HEADS
+    if word in REDUPLICATING_VERBS or word in _ABAB_PRONOUNS or word[0] in _ABAB_HEADS:
+        return True
+    if pos.startswith(("m", "r")):
+        return False  # 十八十八, 第三次第三次, 我们我们: only 一步一步, 两个两个, 如何如何 repeat
+    return pos.startswith(_ABAB_POS)
 
 
 def _in_title(text: str, at: int) -> bool:

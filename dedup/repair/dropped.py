@@ -85,6 +85,8 @@ def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_
                     continue
                 if word[k] in text[max(0, at - 1) : at + 1]:
                     continue  # the insertion would double a character
+                if not _plain_context(text, start, end):
+                    continue  # leftover mojibake (U+FFFD, rare hanzi) reads as anything
                 if not _plausible(text, start, end, word, k, lexicon):
                     continue
                 seen.add((at, word[k]))
@@ -167,6 +169,20 @@ def _binds(word: str, k: int, lexicon: Lexicon, document: str = "") -> bool:
 def _used_alone(short: str, word: str, document: str) -> bool:
     """True if ``document`` uses ``short`` outside occurrences of ``word``."""
     return not document or document.count(short) > document.count(word)
+
+
+def _plain_context(text: str, start: int, end: int) -> bool:
+    """True if the text around ``text[start:end]`` is ordinary: no U+FFFD and only common hanzi.
+
+    A paragraph the Unicode stage could not fully restore (lost bytes shown
+    as U+FFFD, GBK mojibake such as ``鍙戣揪``) matches short forms of
+    document words by chance.
+    """
+    from ..normalize.mojibake import common_hanzi
+
+    common = common_hanzi()
+    around = text[max(0, start - 3) : end + 3]
+    return "\ufffd" not in around and all(c in common for c in around if HAN_RUN.match(c))
 
 
 def _plausible(text: str, start: int, end: int, word: str, k: int, lexicon: Lexicon) -> bool:
