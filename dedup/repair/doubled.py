@@ -242,6 +242,10 @@ def keep_reason(text: str, i: int, spot: DoubledSpot, lexicon: Lexicon, aggressi
             return "both single, not a function character"  # 陌|陌, 当|当: a name the lexicon lacks
         # 两|党|党|理论 → 两党|理论: without the copy the other one joins a word, as an orphan would
         kind = "first_orphan" if spot.fixed.word_at(_window_index(text, i)).__getitem__(0) == _window_index(text, i) else "second_orphan"
+    if c == "一":
+        # 问题|一|一列|出来 is also 问题|一一|列出|来: the numeral joins almost
+        # anything after it, so its orphan reading proves nothing
+        return "一一"
     if c in ADMIN:
         return "administrative abbreviation"  # 海林市|市医院, 体改司|司长: it heads a compound of its own
     if spot.gain < GAIN_ORPHAN - slack:

@@ -40,11 +40,16 @@ class ScriptVote:
 
     @property
     def script(self) -> Script:
-        """Simplified when simplified-only characters outnumber traditional ones 9 to 1."""
+        """Simplified when simplified-only characters outnumber traditional ones 9 to 1.
+
+        A single traditional character beside at least 5 simplified-only ones
+        (a one-sentence document: ``爲独生子女家庭提供帮助``) is a stray too:
+        traditional text has no simplified-only characters at all.
+        """
         s, t = self.simplified, self.traditional
         if s + t == 0:
             return "none"
-        if s >= 5 and s >= 9 * t:
+        if s >= 5 and (s >= 9 * t or t == 1):
             return "simplified"
         if t >= 5 and t >= 9 * s:
             return "traditional"
