@@ -322,7 +322,7 @@ def doubled_word_repairs(text: str, lexicon: Lexicon, doc: DocumentNgrams | None
         pos = lexicon.pos(w)
         if lexicon.freq(w) < MIN_FREQ or reduplicates(w, pos) or (not aggressive and _in_title(text, m.start())):
             continue
-        if doc is not None and doc.count(whole) > 1:
+        if doc is not None and doc.count(whole[:MAX_WORD]) > 1:  # (the index holds up to MAX_WORD characters)
             continue  # the document writes the doubled form elsewhere too
         lo, hi = han_window(text, m.start(), m.end())
         window = text[lo:hi]

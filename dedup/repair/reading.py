@@ -55,26 +55,35 @@ class Reading:
 
 
 class DocumentNgrams:
-    """Counts of the document's Han n-grams (2 to ``MAX_WORD`` characters), built once.
+    """Counts of the document's Han n-grams (2 to ``MAX_WORD`` characters).
 
     Repairs ask it how often the document writes a string instead of scanning
-    the document for every candidate.
+    the document for every candidate.  The counts of each length are built
+    on first use, once per document: a document with no candidate for a
+    repair never pays for them.
 
     >>> DocumentNgrams("外交部发言人说，外交部").count("外交部")
     2
     """
 
-    def __init__(self, document: str, lengths: range = range(2, MAX_WORD + 1)) -> None:
-        counts: Counter[str] = Counter()
-        for m in HAN_RUN.finditer(document):
-            run = m.group()
-            for n in lengths:
-                counts.update(run[a : a + n] for a in range(len(run) - n + 1))
-        self.counts: Mapping[str, int] = counts
+    def __init__(self, document: str) -> None:
+        self._runs = HAN_RUN.findall(document)
+        self._by_length: dict[int, Counter[str]] = {}
+
+    def counter(self, n: int) -> Mapping[str, int]:
+        """Every Han n-gram of length ``n`` with its count (overlapping occurrences count)."""
+        counts = self._by_length.get(n)
+        if counts is None:
+            counts = Counter(run[a : a + n] for run in self._runs for a in range(len(run) - n + 1))
+            self._by_length[n] = counts
+        return counts
 
     def count(self, text: str) -> int:
         """How many times the document writes ``text`` (0 for strings of other lengths)."""
-        return self.counts.get(text, 0)
+        n = len(text)
+        if n < 2 or n > MAX_WORD:
+            return 0
+        return self.counter(n).get(text, 0)
 
 
 _LAST: list[tuple[str, DocumentNgrams]] = []
@@ -95,7 +104,8 @@ def document_ngrams(document: str) -> DocumentNgrams:
 
 
 @lru_cache(maxsize=1)
-def _log_total(lexicon: Lexicon) -> float:
+def log_total(lexicon: Lexicon) -> float:
+    """log of the lexicon's total frequency (computed once per process, like the tables)."""
     return math.log(sum(int(f) for f in lexicon._freqs))
 
 
@@ -116,7 +126,7 @@ def word_cost(word: str, lexicon: Lexicon, doc: DocumentNgrams | None = None, di
         if len(word) > 1:
             return math.inf
         freq = 1
-    return _log_total(lexicon) - math.log(freq)
+    return log_total(lexicon) - math.log(freq)
 
 
 def best_reading(text: str, lexicon: Lexicon, doc: DocumentNgrams | None = None, discount: Mapping[str, int] | None = None, rare: frozenset[str] = frozenset()) -> Reading:
