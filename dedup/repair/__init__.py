@@ -8,9 +8,12 @@ repairs with strong evidence) or ``aggressive``.
 rule                       evidence
 =========================  ====================================================
 ``repair.variant_char``    the document is simplified Chinese (character vote)
-                           and the simplified form makes a word (``內容``)
-``repair.doubled_char``    ``建立|立|政府``: the extra copy forms no word
-``repair.doubled_word``    ``the the``; ``政府政府`` (a noun; aggressive mode only)
+                           and the simplified form makes a word (``內容``), or
+                           the stray stands alone amid simplified text and its
+                           unique simplified form is a common word (``爲``)
+``repair.doubled_char``    the spot reads far better without one copy, in a
+                           typo's shape (``外交|交|部``, ``建立|立|政府``)
+``repair.doubled_word``    ``the the``; ``政府政府`` (a word Chinese does not repeat)
 ``repair.dropped_char``    ``贯彻落`` is no word; the document writes ``贯彻落实``
 ``repair.consensus``       the majority of a cluster's copies read otherwise
 ``repair.model.<name>``    a plug-in corrector named in ``correctors``

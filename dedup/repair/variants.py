@@ -3,7 +3,13 @@
 Scraped and OCR'd copy often carries a few traditional characters into
 simplified text (``主要內容`` where the rest of the document writes ``内容``).
 In a document that is predominantly simplified, each such character is
-converted with OpenCC's table.  A document that is written in traditional
+converted with OpenCC's table when the simplified form makes a word with its
+neighbours (``內容`` → ``内容``) or, when it makes none, when the character
+stands alone among simplified text (no other traditional character within
+three), its simplified form is unique and a common word by itself
+(``爲独生子女`` → ``为独生子女``).  One-to-many forms (``畫`` → ``画``/``划``)
+need a word; characters that are valid simplified Chinese themselves
+(``乾``, ``著``, ``於``) are never converted.  A document that is written in traditional
 Chinese is left alone unless the configuration asks for conversion: its
 "stray" characters are its script.
 """
