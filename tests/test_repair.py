@@ -333,6 +333,19 @@ def test_singleton_repair_idempotent(clean_sentences, data):
     assert repair_text(once, config)[0] == once
 
 
+def test_copies_count_once_as_evidence():
+    """Evidence that keeps a pair counts contexts, not copies: cleaning the cleaned text repairs nothing more.
+
+    (Found by tests/test_properties.py::test_idempotent: three copies of a
+    paragraph made ``中天天下`` look like a word the document uses, and the
+    second run, with one copy left, removed a 天.)
+    """
+    p = "虽然步履又称年号。中天天下完善凹陷齐全音乐心疼，解释泥石流悲哀两座火苗。"
+    doc = "\n\n".join([p, "另外一段完全不同的文字内容，讲述别的事情和别的安排。", p, p]) + "\n"
+    once = clean(doc).text
+    assert clean(once).text == once
+
+
 # -- plug-in correctors ------------------------------------------------------
 
 

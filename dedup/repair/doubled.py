@@ -128,8 +128,9 @@ def read_doubled(text: str, i: int, lexicon: Lexicon, doc: DocumentNgrams | None
     pair = text[i] * 2
     # a pair the lexicon has barely seen (十十, 管管: 3) and the document
     # writes nowhere else is not read as a word
-    rare = frozenset((pair,)) if lexicon.freq(pair) < RARE_PAIR and (doc is None or doc.count(pair) <= discount[pair]) else frozenset()
-    if doc is not None and doc.count(pair) > discount[pair]:
+    elsewhere = doc.contexts(pair) - 1 if doc is not None else 0  # (this spot is one context)
+    rare = frozenset((pair,)) if lexicon.freq(pair) < RARE_PAIR and elsewhere <= 0 else frozenset()
+    if elsewhere > 0:
         # the document writes the pair elsewhere too (陌陌, 童童: a name)
         reading = best_reading(as_is, lexicon)
         return DoubledSpot("document_pair", 0.0, reading, reading, pair, False)
@@ -164,8 +165,8 @@ def read_doubled(text: str, i: int, lexicon: Lexicon, doc: DocumentNgrams | None
 
 
 def _own_ngrams(window: str) -> Counter:
-    """The window's own n-grams: the document counts them once because of this spot."""
-    return Counter(window[a : a + n] for n in range(2, MAX_WORD + 1) for a in range(len(window) - n + 1))
+    """The window's own n-grams, each once: the document has their context here because of this spot."""
+    return Counter({window[a : a + n]: 1 for n in range(2, MAX_WORD + 1) for a in range(len(window) - n + 1)})
 
 
 def doubled_char_repairs(text: str, lexicon: Lexicon, *, aggressive: bool = False, doc: DocumentNgrams | None = None) -> list[Repair]:
@@ -340,7 +341,7 @@ def doubled_word_repairs(text: str, lexicon: Lexicon, doc: DocumentNgrams | None
         pos = lexicon.pos(w)
         if lexicon.freq(w) < MIN_FREQ or reduplicates(w, pos) or (not aggressive and _in_title(text, m.start())):
             continue
-        if doc is not None and doc.count(whole[:MAX_WORD]) > 1:  # (the index holds up to MAX_WORD characters)
+        if doc is not None and doc.contexts(whole[:MAX_WORD]) > 1:  # in another context (the index holds up to MAX_WORD characters)
             continue  # the document writes the doubled form elsewhere too
         lo, hi = han_window(text, m.start(), m.end())
         window = text[lo:hi]

@@ -69,6 +69,7 @@ class DocumentNgrams:
     def __init__(self, document: str) -> None:
         self._runs = HAN_RUN.findall(document)
         self._by_length: dict[int, Counter[str]] = {}
+        self._contexts: dict[int, Counter[str]] = {}
 
     def counter(self, n: int) -> Mapping[str, int]:
         """Every Han n-gram of length ``n`` with its count (overlapping occurrences count)."""
@@ -84,6 +85,30 @@ class DocumentNgrams:
         if n < 2 or n > MAX_WORD:
             return 0
         return self.counter(n).get(text, 0)
+
+    def contexts(self, text: str) -> int:
+        """In how many different contexts (the character before and after) the document writes ``text``.
+
+        Evidence that keeps a text as it is counts contexts, not occurrences:
+        the copies of a repeated paragraph say one thing once, and removing
+        them (deduplication) must not change what the rest of the document
+        proves, or cleaning the cleaned text would repair more.
+
+        >>> DocumentNgrams("陌陌说。陌陌说。我和陌陌").contexts("陌陌")
+        2
+        """
+        n = len(text)
+        if n < 2 or n > MAX_WORD:
+            return 0
+        counts = self._contexts.get(n)
+        if counts is None:
+            seen = set()
+            for run in self._runs:
+                padded = "^" + run + "$"
+                seen.update(padded[a : a + n + 2] for a in range(len(run) - n + 1))
+            counts = Counter(w[1:-1] for w in seen)
+            self._contexts[n] = counts
+        return counts.get(text, 0)
 
 
 _LAST: list[tuple[str, DocumentNgrams]] = []
@@ -112,14 +137,16 @@ def log_total(lexicon: Lexicon) -> float:
 def word_cost(word: str, lexicon: Lexicon, doc: DocumentNgrams | None = None, discount: Mapping[str, int] | None = None) -> float:
     """``log(total) - log(frequency)``; ``inf`` for an unknown word of several characters.
 
-    ``discount`` lists occurrences of the document's counts that are the spot
-    itself (they are not evidence for themselves).
+    ``discount`` lists contexts of the document's counts that are the spot
+    itself (they are not evidence for themselves).  Document words are
+    counted by context (:meth:`DocumentNgrams.contexts`), so that copies of
+    one paragraph are one piece of evidence.
     """
     freq = lexicon.freq(word)
     if doc is not None and freq > 0 and len(word) > 1:
         # only words of the lexicon: an n-gram the document merely repeats
         # (关系的 in 中美关系的…, 中美关系的…) is no word
-        seen = doc.count(word) - (discount.get(word, 0) if discount else 0)
+        seen = doc.contexts(word) - (discount.get(word, 0) if discount else 0)
         if seen > 0:
             freq += DOC_WEIGHT * seen
     if freq <= 0:
