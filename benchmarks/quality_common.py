@@ -29,6 +29,18 @@ def wiki_lines() -> list[str]:
     return [l for l in (external() / "wiki-zh-200" / "wiki_zh_200.txt").read_text(encoding="utf-8").splitlines() if l.strip()]
 
 
+def english_paragraphs() -> list[str]:
+    """Paragraphs of the clough-stevenson English texts (Wikipedia sources and students' answers)."""
+    base = external() / "clough-stevenson-short-answers" / "data"
+    out = []
+    for path in sorted(base.glob("*.txt")):
+        for para in path.read_text(encoding="utf-8", errors="replace").split("\n\n"):
+            para = " ".join(para.split())
+            if len(para) >= 40:
+                out.append(para)
+    return out
+
+
 def csc_pairs(name: str) -> list[tuple[str, str]]:
     """(source, target) sentence pairs of a real typo set, by short name."""
     ext = external()

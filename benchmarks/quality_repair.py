@@ -1,6 +1,8 @@
 """Repair quality: planted corruptions with known truth, over-correction of clean text, real typo sets.
 
     python benchmarks/quality_repair.py synthetic      # planted errors, edit precision and recall per kind
+    python benchmarks/quality_repair.py singletons     # one sentence, one corruption, repaired alone: recall/precision per kind
+    python benchmarks/quality_repair.py english        # clough-stevenson: clean paragraphs unchanged, doubled words found
     python benchmarks/quality_repair.py overcorrection # acc_rmrb, acc_xxqg, wiki-zh-200: share left unchanged
     python benchmarks/quality_repair.py csc            # SIGHAN-15, ECSpell, LEMON-news, CSCD-NS: sentence P/R
     python benchmarks/quality_repair.py speed          # repair cost per document
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -23,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
-from benchmarks.quality_common import acc_sentences, csc_pairs, wiki_lines  # noqa: E402
+from benchmarks.quality_common import acc_sentences, csc_pairs, english_paragraphs, wiki_lines  # noqa: E402
 from dedup.draft import Draft, apply_edits  # noqa: E402
 from dedup.model import Edit  # noqa: E402
 from dedup.normalize.stitch import Unit  # noqa: E402
@@ -82,8 +85,56 @@ def _han_positions(text: str) -> list[int]:
     return [i for i, c in enumerate(text) if "\u4e00" <= c <= "\u9fff"]
 
 
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the multi-character lexicon words of ``text``, as the lexicon segments it.
+
+    (Only the segmentation chooses where a doubled word is planted; jieba's
+    DAG would choose about the same words.)
+    """
+    import re
+
+    from dedup.repair.reading import best_reading
+
+    lx = lexicon()
+    out = []
+    for m in re.finditer(r"[\u4e00-\u9fff]+", text):
+        pos = m.start()
+        for w in best_reading(m.group(), lx).words:
+            if len(w) > 1 and lx.freq(w) >= 5:
+                out.append((pos, pos + len(w)))
+            pos += len(w)
+    return out
+
+
+def plant_one(rng: random.Random, p: str, kind: str, s2t: dict[str, str]) -> tuple[str, tuple[int, int]] | None:
+    """One corruption of ``kind`` in the sentence ``p`` (doubled, doubled_word or variant), or None."""
+    han = _han_positions(p)
+    if kind == "doubled" and han:
+        i = rng.choice(han)
+        if p[i - 1 : i] == p[i] or p[i + 1 : i + 2] == p[i]:
+            return None  # would make a run of three
+        return p[: i + 1] + p[i] + p[i + 1 :], (i, i + 2)
+    if kind == "doubled_word":
+        words = _word_spans(p)
+        if not words:
+            return None
+        a, b = rng.choice(words)
+        return p[:b] + p[a:b] + p[b:], (a, b + (b - a))
+    if kind == "variant":
+        cands = [i for i in han if p[i] in s2t]
+        if not cands:
+            return None
+        i = rng.choice(cands)
+        return p[:i] + s2t[p[i]] + p[i + 1 :], (i, i + 1)
+    return None
+
+
 def plant_document(rng: random.Random, paragraphs: list[str], s2t: dict[str, str]) -> tuple[str, str, list[Planted]]:
-    """Corrupt some paragraphs (one corruption each); return (corrupted, truth, planted spans)."""
+    """Corrupt some paragraphs (one corruption each); return (corrupted, truth, planted spans).
+
+    A doubled character never makes a run of three (``哈哈哈`` is left alone
+    on purpose: a tripled character is another corruption).
+    """
     lx = lexicon()
     corrupted: list[str] = []
     truth: list[str] = []
@@ -91,17 +142,13 @@ def plant_document(rng: random.Random, paragraphs: list[str], s2t: dict[str, str
     offset = 0
     whole_truth = "\n\n".join(paragraphs)
     for k, p in enumerate(paragraphs):
-        kind = rng.choice(["none", "none", "doubled", "dropped", "variant", "mojibake"])
+        kind = rng.choice(["none", "none", "doubled", "doubled_word", "dropped", "variant", "mojibake"])
         new, span = p, None
         han = _han_positions(p)
-        if kind == "doubled" and han:
-            i = rng.choice(han)
-            new, span = p[: i + 1] + p[i] + p[i + 1 :], (i, i + 2)
-        elif kind == "variant":
-            cands = [i for i in han if p[i] in s2t]
-            if cands:
-                i = rng.choice(cands)
-                new, span = p[:i] + s2t[p[i]] + p[i + 1 :], (i, i + 1)
+        if kind in ("doubled", "doubled_word", "variant"):
+            made = plant_one(rng, p, kind, s2t)
+            if made is not None:
+                new, span = made
         elif kind == "dropped":
             # only where the document has evidence: a 4-character word that another paragraph also uses
             others = whole_truth.replace(p, "")
@@ -202,11 +249,73 @@ def run_synthetic(n_docs: int = 300, seed: int = 3, mode: str = "safe") -> None:
     print()
     print("(unicode.gbk_mojibake is counted per minimal edit: one mojibake paragraph gives many edits.)")
     print()
+    dbl_ok = by_rule_ok["repair.doubled_char"] + by_rule_ok["repair.doubled_word"]
+    dbl_n = dbl_ok + by_rule_bad["repair.doubled_char"] + by_rule_bad["repair.doubled_word"]
+    print(f"doubled characters and words together: {dbl_n} edits, {dbl_ok} correct, precision {dbl_ok / max(1, dbl_n):.3f}")
+    print()
     print("| planted kind | planted | repaired | recall |")
     print("| --- | ---: | ---: | ---: |")
-    for kind in ("doubled", "dropped", "variant", "mojibake", "consensus"):
+    for kind in ("doubled", "doubled_word", "dropped", "variant", "mojibake", "consensus"):
         n = by_kind_total[kind]
         print(f"| {kind} | {n} | {by_kind_fixed[kind]} | {by_kind_fixed[kind] / max(1, n):.3f} |")
+
+
+# -- singletons: one sentence, one corruption, no other copy -----------------
+
+
+def run_singletons(n: int = 2000, seed: int = 5, mode: str = "safe") -> None:
+    """Each sentence repaired alone after one planted corruption: recall and precision per kind."""
+    cfg = RepairConfig(mode=mode)  # type: ignore[arg-type]
+    rng = random.Random(seed)
+    sents = [s for s in acc_sentences("acc_xxqg") + acc_sentences("acc_rmrb") if len(_han_positions(s)) >= 10]
+    s2t = _simp_to_trad()
+    print(f"singletons, mode {mode}: {n} acc_xxqg/acc_rmrb sentences per kind, one corruption each, each repaired alone (repair_text), seed {seed}")
+    print()
+    print("| planted kind | sentences | repaired | recall | edits | correct edits | precision |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for kind in ("doubled", "doubled_word", "variant"):
+        planted = fixed = ok = bad = 0
+        while planted < n:
+            truth = rng.choice(sents)
+            made = plant_one(rng, truth, kind, s2t)
+            if made is None:
+                continue
+            corrupted, span = made
+            planted += 1
+            _, edits = repair_text(corrupted, cfg)
+            edits = [e for e in edits if e.rule.startswith("repair.")]
+            good, wrong, hit = score_edits(corrupted, truth, edits, [Planted(kind, *span)])
+            ok += good
+            bad += wrong
+            fixed += bool(hit)
+        print(f"| {kind} | {planted} | {fixed} | {fixed / planted:.3f} | {ok + bad} | {ok} | {ok / max(1, ok + bad):.3f} |")
+
+
+def run_english(seed: int = 7) -> None:
+    """English prose: error-free paragraphs left alone, and one planted doubled word found."""
+    rng = random.Random(seed)
+    paras = english_paragraphs()
+    unchanged = sum(repair_text(p)[0] == p for p in paras)
+    planted = fixed = ok = bad = 0
+    for p in paras:
+        words = [m for m in re.finditer(r"[A-Za-z]+", p)]
+        if not words:
+            continue
+        m = rng.choice(words)
+        corrupted = p[: m.end()] + " " + m.group() + p[m.end() :]
+        planted += 1
+        _, edits = repair_text(corrupted)
+        good, wrong, hit = score_edits(corrupted, p, edits, [Planted("doubled_word", m.start(), m.end() + len(m.group()) + 1)])
+        ok += good
+        bad += wrong
+        fixed += bool(hit)
+    print(f"English (clough-stevenson, {len(paras)} paragraphs), seed {seed}")
+    print()
+    print("| what | paragraphs | result |")
+    print("| --- | ---: | ---: |")
+    print(f"| error-free paragraphs unchanged | {len(paras)} | {unchanged / len(paras):.2%} |")
+    print(f"| one word doubled at random: recall | {planted} | {fixed / planted:.3f} |")
+    print(f"| ... precision of the edits | {ok + bad} edits | {ok / max(1, ok + bad):.3f} |")
 
 
 # -- over-correction ---------------------------------------------------------
@@ -296,8 +405,10 @@ def run_csc(mode: str = "safe") -> None:
 
 def run_speed() -> None:
     """Table load time, and the repair stage's cost per document (20 news paragraphs, ~1 000 characters)."""
+    from dedup.repair.reading import log_total
+
     t0 = time.perf_counter()
-    lexicon()
+    log_total(lexicon())
     opencc_tables()
     load = time.perf_counter() - t0
     sents = acc_sentences("acc_xxqg")
@@ -316,13 +427,20 @@ def run_speed() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=("synthetic", "overcorrection", "csc", "speed", "all"))
+    ap.add_argument("what", choices=("synthetic", "singletons", "english", "overcorrection", "csc", "speed", "all"))
     ap.add_argument("--docs", type=int, default=300)
+    ap.add_argument("--sentences", type=int, default=2000, help="singletons: sentences per kind")
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--mode", default="safe", choices=("safe", "aggressive"))
     args = ap.parse_args(argv)
     if args.what in ("synthetic", "all"):
         run_synthetic(args.docs, args.seed, args.mode)
+        print()
+    if args.what in ("singletons", "all"):
+        run_singletons(args.sentences, args.seed + 2, args.mode)
+        print()
+    if args.what in ("english", "all"):
+        run_english(args.seed + 4)
         print()
     if args.what in ("overcorrection", "all"):
         run_overcorrection()

@@ -83,7 +83,8 @@ def test_repair_off_changes_no_character(seed_bytes):
 def test_doubled_safe_mode():
     assert repair_text("建立立政府财政投入为主")[0] == "建立政府财政投入为主"
     assert repair_text("see the the report")[0] == "see the report"
-    for text in ("加强政府政府监管", "发改委体改司司长孔泾源", "中国渔船琼琼海090", "从2010年年底到去年", "她也现在在后悔"):
+    assert repair_text("加强政府政府监管")[0] == "加强政府监管"
+    for text in ("发改委体改司司长孔泾源", "中国渔船琼琼海090", "从2010年年底到去年", "她也现在在后悔"):
         assert repair_text(text)[0] == text
 
 
@@ -103,6 +104,72 @@ def test_doubled_removed_in_aggressive_mode(broken, fixed):
     out, edits = repair_text(broken, RepairConfig(mode="aggressive"))
     assert out == fixed
     assert all(e.rule in ("repair.doubled_char", "repair.doubled_word") and e.reason for e in edits)
+
+
+# issue 13, failure class 7: repairs left undone in singletons (a paragraph
+# with no other copy, so only the lexicon and the sentence itself are evidence)
+SINGLETON_CASES = [
+    ("中国外交交部发言人在例行记者会上表示，中方对此坚决反对。", "中国外交部发言人在例行记者会上表示，中方对此坚决反对。", "repair.doubled_char", "外交部"),
+    ("国家十二二五规划纲要明确提出了这项任务。", "国家十二五规划纲要明确提出了这项任务。", "repair.doubled_char", "十二五"),
+    ("各单位要认真制定工作计计划，并按时上报。", "各单位要认真制定工作计划，并按时上报。", "repair.doubled_char", "计划"),
+    ("个人账户户余额可以依法继承。", "个人账户余额可以依法继承。", "repair.doubled_char", "账户"),
+    ("爲独生子女家庭提供帮助，我们认为这是政府的责任。", "为独生子女家庭提供帮助，我们认为这是政府的责任。", "repair.variant_char", None),
+]
+
+
+@pytest.mark.parametrize(("broken", "fixed", "rule", "word"), SINGLETON_CASES)
+def test_singleton_repairs(broken, fixed, rule, word):
+    """Each is fixed alone, by one edit of the named rule that says why."""
+    out, edits = repair_text(broken)
+    assert out == fixed
+    (edit,) = edits
+    assert edit.rule == rule and edit.reason and edit.evidence and 0 < edit.confidence <= 1
+    if word is not None:
+        assert word in edit.evidence["word"]  # the lexicon word the kept copy belongs to
+    else:
+        assert edit.evidence["isolated"] is True and edit.evidence["simplified"] == "为"
+    # the same paragraph inside a document with other paragraphs is fixed the same way
+    _, draft = _doc_draft(["这是另外一段文字，讲述别的事情和别的安排。", broken])
+    assert fixed in draft.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "谢谢大家的支持",
+        "他常常工作到深夜",
+        "你去看看孩子们",
+        "他天天坚持锻炼身体",
+        "人人都有责任",
+        "这件事我们要研究研究再说",
+        "把问题一一列出来",
+        "他明明知道答案",
+        "孩子们高高兴兴地上学去了",
+        "如何如何做好工作",
+        "一步一步向前走",
+        "他点点头，走了出去",
+        "it had had an effect",
+        "he said that that was wrong",
+    ],
+)
+def test_legitimate_doublings_kept(text):
+    """Reduplication Chinese uses on purpose, and English pairs that are grammatical."""
+    assert repair_text(text)[0] == text
+    assert repair_text(text, RepairConfig(mode="aggressive"))[0] == text or not text.isascii()
+
+
+def test_variant_needs_simplified_document_and_unique_form():
+    """A stray is converted only in simplified text, never a traditional phrase or a one-to-many form."""
+    # traditional sentence: its characters are its script
+    trad = "這是關於國家發展的問題，爲了我們的將來。"
+    assert repair_text(trad)[0] == trad
+    # two traditional characters side by side in simplified text: a quotation, not a stray
+    quoted = "他写下了“後來”二字，我们认为这是重要的历史见证。"
+    assert repair_text(quoted)[0] == quoted
+    # 乾, 著, 於 are valid simplified characters and are never converted
+    for c in "乾著於":
+        text = f"这是{c}我们认为重要的问题，需要认真对待。"
+        assert repair_text(text)[0] == text
 
 
 # -- dropped characters -------------------------------------------------------
@@ -216,6 +283,67 @@ def test_repair_idempotent_and_replayable(clean_sentences, data):
     assert again.text == once
     result = clean(text)
     assert check(text, result.text, result.report) == []
+
+
+def _plant_singleton(rng: random.Random, text: str) -> str:
+    """One corruption of the kinds the singleton rules repair: a doubled character, a doubled word, a stray variant."""
+    from dedup.repair.lexicon import lexicon, opencc_tables
+    from dedup.repair.reading import best_reading
+
+    han = [i for i, c in enumerate(text) if "\u4e00" <= c <= "\u9fff"]
+    if not han:
+        return text
+    kind = rng.choice(["char", "word", "variant"])
+    if kind == "variant":
+        s2t = {forms[0]: t for t, forms in opencc_tables().to_simplified.items() if len(forms) == 1}
+        cands = [i for i in han if text[i] in s2t]
+        if cands:
+            i = rng.choice(cands)
+            return text[:i] + s2t[text[i]] + text[i + 1 :]
+    if kind == "word":
+        lx = lexicon()
+        pos, spans = 0, []
+        for w in best_reading(text, lx).words:
+            if len(w) > 1 and all("\u4e00" <= c <= "\u9fff" for c in w):
+                spans.append((pos, pos + len(w)))
+            pos += len(w)
+        if spans:
+            a, b = rng.choice(spans)
+            return text[:b] + text[a:b] + text[b:]
+    i = rng.choice(han)
+    return text[: i + 1] + text[i] + text[i + 1 :]
+
+
+@given(data=st.data())
+def test_clean_sentence_alone_unchanged(clean_sentences, data):
+    """A clean sentence repaired on its own (no document evidence at all) is left as it is, in either mode."""
+    s = data.draw(st.sampled_from(clean_sentences))
+    assert repair_text(s)[0] == s, [(e.rule, e.before, e.after) for e in repair_text(s)[1]]
+
+
+@given(data=st.data())
+def test_singleton_repair_idempotent(clean_sentences, data):
+    """Repairing a repaired sentence changes nothing, and every edit replays to the output."""
+    rng = random.Random(data.draw(st.integers(0, 2**32)))
+    s = _plant_singleton(rng, data.draw(st.sampled_from(clean_sentences)))
+    config = RepairConfig(mode=data.draw(st.sampled_from(["safe", "aggressive"])))
+    once, edits = repair_text(s, config)
+    assert apply_edits(s, edits) == once
+    assert all(e.rule.startswith("repair.") and e.reason and e.evidence for e in edits)
+    assert repair_text(once, config)[0] == once
+
+
+def test_copies_count_once_as_evidence():
+    """Evidence that keeps a pair counts contexts, not copies: cleaning the cleaned text repairs nothing more.
+
+    (Found by tests/test_properties.py::test_idempotent: three copies of a
+    paragraph made ``中天天下`` look like a word the document uses, and the
+    second run, with one copy left, removed a 天.)
+    """
+    p = "虽然步履又称年号。中天天下完善凹陷齐全音乐心疼，解释泥石流悲哀两座火苗。"
+    doc = "\n\n".join([p, "另外一段完全不同的文字内容，讲述别的事情和别的安排。", p, p]) + "\n"
+    once = clean(doc).text
+    assert clean(once).text == once
 
 
 # -- plug-in correctors ------------------------------------------------------

@@ -8,9 +8,12 @@ repairs with strong evidence) or ``aggressive``.
 rule                       evidence
 =========================  ====================================================
 ``repair.variant_char``    the document is simplified Chinese (character vote)
-                           and the simplified form makes a word (``內容``)
-``repair.doubled_char``    ``建立|立|政府``: the extra copy forms no word
-``repair.doubled_word``    ``the the``; ``政府政府`` (a noun; aggressive mode only)
+                           and the simplified form makes a word (``內容``), or
+                           the stray stands alone amid simplified text and its
+                           unique simplified form is a common word (``爲``)
+``repair.doubled_char``    the spot reads far better without one copy, in a
+                           typo's shape (``外交|交|部``, ``建立|立|政府``)
+``repair.doubled_word``    ``the the``; ``政府政府`` (a word Chinese does not repeat)
 ``repair.dropped_char``    ``贯彻落`` is no word; the document writes ``贯彻落实``
 ``repair.consensus``       the majority of a cluster's copies read otherwise
 ``repair.model.<name>``    a plug-in corrector named in ``correctors``
@@ -93,7 +96,7 @@ def repair_units(draft: Draft, units: Sequence[Unit], config: RepairConfig = Rep
 
         lengths = tuple(range(config.min_dropped_len, 6))
         vocab = document_vocabulary(doc, lexicon(), lengths) if config.dropped else None
-        _apply(draft, regions, lambda text, _doc: _word_pass(text, vocab, config))
+        _apply(draft, regions, lambda text, whole: _word_pass(text, vocab, config, whole))
     elif config.doubled:
         _apply(draft, regions, lambda text, _doc: _latin_pass(text))
     if config.correctors:
@@ -194,19 +197,19 @@ def _cached_vote(doc: str, tables):  # type: ignore[no-untyped-def]
     return vote
 
 
-def _word_pass(text: str, vocab, config: RepairConfig) -> list[Repair]:  # type: ignore[no-untyped-def]
+def _word_pass(text: str, vocab, config: RepairConfig, document: str) -> list[Repair]:  # type: ignore[no-untyped-def]
     from .doubled import doubled_char_repairs, doubled_latin_repairs, doubled_word_repairs
     from .dropped import dropped_char_repairs
     from .lexicon import lexicon
+    from .reading import document_ngrams
 
     lx = lexicon()
     out: list[Repair] = []
     if config.doubled:
         aggressive = config.mode == "aggressive"
-        out += doubled_char_repairs(text, lx, aggressive=aggressive) + doubled_latin_repairs(text)
-        if aggressive:
-            # a doubled Chinese word is as often a title or a name (长安长安, 苏木苏木) as a typo
-            out += doubled_word_repairs(text, lx)
+        ngrams = document_ngrams(document)
+        out += doubled_char_repairs(text, lx, aggressive=aggressive, doc=ngrams) + doubled_latin_repairs(text)
+        out += doubled_word_repairs(text, lx, ngrams, aggressive=aggressive)
     if vocab is not None:
         out += dropped_char_repairs(text, vocab, lx, min_len=config.min_dropped_len)
     return out

@@ -34,16 +34,38 @@ class Vocabulary:
 
 def document_vocabulary(document: str, lexicon: Lexicon, lengths: tuple[int, ...] = (4, 5)) -> Vocabulary:
     """Every lexicon word of the given lengths found in ``document``'s Han runs."""
-    # all substrings of the wanted lengths, intersected with the lexicon in C
-    subs: set[str] = set()
-    for m in HAN_RUN.finditer(document):
-        run = m.group()
-        for n in lengths:
-            subs.update(run[a : a + n] for a in range(len(run) - n + 1))
-    found = sorted(lexicon.index.keys() & subs)
-    counts = {w: document.count(w) for w in found}
-    first = {w: document.find(w) for w in found}
-    return Vocabulary(counts, first, document)
+    from .reading import document_ngrams
+
+    # the document's n-gram counts (built once per document and shared with
+    # the other repairs), kept where the lexicon has the word
+    ngrams = document_ngrams(document)
+    counts: dict[str, int] = {}
+    for n in lengths:
+        grams = ngrams.counter(n)
+        for w in grams.keys() & lexicon.index.keys():  # the small side first
+            counts[w] = grams[w]
+    found = sorted(counts)
+    return Vocabulary({w: counts[w] for w in found}, _FirstPositions(document), document)
+
+
+class _FirstPositions(Mapping[str, int]):
+    """Where a word first occurs in the document, looked up only when an edit cites it."""
+
+    def __init__(self, document: str) -> None:
+        self._document = document
+
+    def __getitem__(self, word: str) -> int:
+        at = self._document.find(word)
+        if at < 0:
+            raise KeyError(word)
+        return at
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
 
 
 def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_count: int = 1, min_len: int = 4, outside_only: bool = True) -> list[Repair]:
@@ -85,6 +107,8 @@ def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_
                     continue
                 if word[k] in text[max(0, at - 1) : at + 1]:
                     continue  # the insertion would double a character
+                if not _plain_context(text, start, end):
+                    continue  # leftover mojibake (U+FFFD, rare hanzi) reads as anything
                 if not _plausible(text, start, end, word, k, lexicon):
                     continue
                 seen.add((at, word[k]))
@@ -166,7 +190,26 @@ def _binds(word: str, k: int, lexicon: Lexicon, document: str = "") -> bool:
 
 def _used_alone(short: str, word: str, document: str) -> bool:
     """True if ``document`` uses ``short`` outside occurrences of ``word``."""
-    return not document or document.count(short) > document.count(word)
+    if not document:
+        return True
+    from .reading import document_ngrams
+
+    ngrams = document_ngrams(document)  # built once per document, not a scan per word
+    return ngrams.count(short) > ngrams.count(word)
+
+
+def _plain_context(text: str, start: int, end: int) -> bool:
+    """True if the text around ``text[start:end]`` is ordinary: no U+FFFD and only common hanzi.
+
+    A paragraph the Unicode stage could not fully restore (lost bytes shown
+    as U+FFFD, GBK mojibake such as ``鍙戣揪``) matches short forms of
+    document words by chance.
+    """
+    from ..normalize.mojibake import common_hanzi
+
+    common = common_hanzi()
+    around = text[max(0, start - 3) : end + 3]
+    return "\ufffd" not in around and all(c in common for c in around if HAN_RUN.match(c))
 
 
 def _plausible(text: str, start: int, end: int, word: str, k: int, lexicon: Lexicon) -> bool:

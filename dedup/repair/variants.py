@@ -3,21 +3,39 @@
 Scraped and OCR'd copy often carries a few traditional characters into
 simplified text (``主要內容`` where the rest of the document writes ``内容``).
 In a document that is predominantly simplified, each such character is
-converted with OpenCC's table.  A document that is written in traditional
+converted with OpenCC's table when the simplified form makes a word with its
+neighbours (``內容`` → ``内容``) or, when it makes none, when the character
+stands alone among simplified text (no other traditional character within
+three), its simplified form is unique and a common word by itself
+(``爲独生子女`` → ``为独生子女``).  One-to-many forms (``畫`` → ``画``/``划``)
+need a word; characters that are valid simplified Chinese themselves
+(``乾``, ``著``, ``於``) are never converted.  A document that is written in traditional
 Chinese is left alone unless the configuration asks for conversion: its
 "stray" characters are its script.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
 from .base import Repair
 from .lexicon import Lexicon, OpenCCTables
+from .reading import DocumentNgrams, document_ngrams
 
 Script = Literal["simplified", "traditional", "mixed", "none"]
 RULE = "repair.variant_char"
+#: a lone traditional character is converted without a word only when its
+#: simplified form is this frequent as a word by itself (对, 据, 让, 为 ...)
+MIN_SINGLE_FREQ = 500
+#: ... and no other traditional character stands this close to it
+ISOLATION = 3
+
+
+def _ngrams(document: str) -> DocumentNgrams:
+    """The document's n-gram counts, built once per document."""
+    return document_ngrams(document)
 
 
 @dataclass(frozen=True)
@@ -29,11 +47,16 @@ class ScriptVote:
 
     @property
     def script(self) -> Script:
-        """Simplified when simplified-only characters outnumber traditional ones 9 to 1."""
+        """Simplified when simplified-only characters outnumber traditional ones 9 to 1.
+
+        A single traditional character beside at least 5 simplified-only ones
+        (a one-sentence document: ``爲独生子女家庭提供帮助``) is a stray too:
+        traditional text has no simplified-only characters at all.
+        """
         s, t = self.simplified, self.traditional
         if s + t == 0:
             return "none"
-        if s >= 5 and s >= 9 * t:
+        if s >= 5 and (s >= 9 * t or t == 1):
             return "simplified"
         if t >= 5 and t >= 9 * s:
             return "traditional"
@@ -45,9 +68,9 @@ def script_vote(text: str, tables: OpenCCTables) -> ScriptVote:
 
     Characters common to both scripts (人, 大, 中 ...) say nothing and are not counted.
     """
-    chars = set(text)
-    s = sum(text.count(c) for c in chars & tables.simplified_only)
-    t = sum(text.count(c) for c in chars if c in tables.to_simplified)
+    counts = Counter(text)  # one pass, not one scan of the text per distinct character
+    s = sum(counts[c] for c in counts.keys() & tables.simplified_only)
+    t = sum(n for c, n in counts.items() if c in tables.to_simplified)
     return ScriptVote(s, t)
 
 
@@ -69,13 +92,19 @@ def variant_repairs(text: str, vote: ScriptVote, tables: OpenCCTables, lexicon: 
         c = text[i]
         forms = to_simp[c]
         best, word = _pick_form(text, i, forms, lexicon, document)
+        isolated = False
         if best is None:
-            # no word to show for it: only a full conversion (asked for) or the
-            # aggressive mode converts; in safe mode a lone variant amid
-            # unrecognisable text (leftover mojibake) is no evidence
-            if not (convert_all or (lenient and len(forms) == 1 and _plain_neighbours(text, i))):
+            # no word to show for it.  A lone traditional character amid
+            # simplified text whose simplified form is unique and a common word
+            # by itself (爲|独生子女, 據|报道) is a stray; a full conversion
+            # (asked for) converts anyway; otherwise (a traditional phrase, a
+            # one-to-many form, leftover mojibake) it stays
+            if convert_all:
+                best = forms[0]
+            elif len(forms) == 1 and _plain_neighbours(text, i) and (lenient or (_isolated(text, i, to_simp) and lexicon.freq(forms[0]) >= MIN_SINGLE_FREQ)):
+                best, isolated = forms[0], True
+            else:
                 continue
-            best = forms[0]
         evidence = {
             "character": c,
             "simplified": best,
@@ -85,12 +114,25 @@ def variant_repairs(text: str, vote: ScriptVote, tables: OpenCCTables, lexicon: 
         }
         if word:
             evidence["word"] = word
-            evidence["word_in_document"] = document.count(word)
+            evidence["word_in_document"] = _ngrams(document).count(word)
             evidence["word_frequency"] = lexicon.freq(word)
+        if isolated:
+            evidence["isolated"] = _isolated(text, i, to_simp)
+            evidence["simplified_frequency"] = lexicon.freq(best)
         why = "the document is written in simplified Chinese" if not convert_all else "conversion to simplified Chinese was asked for"
-        reason = f"stray traditional/variant character {c} → {best}: {why}" + (f"; {word} is a word" if word else "")
+        if word:
+            why += f"; {word} is a word"
+        elif isolated:
+            why += f"; no other traditional character near it, and {best} is a common word by itself"
+        reason = f"stray traditional/variant character {c} → {best}: {why}"
         out.append(Repair(i, i + 1, best, RULE, reason, evidence, 0.95 if word else 0.85))
     return out
+
+
+def _isolated(text: str, i: int, to_simp) -> bool:  # type: ignore[no-untyped-def]
+    """True if no other traditional character stands within ``ISOLATION`` characters of ``i``."""
+    lo, hi = max(0, i - ISOLATION), i + ISOLATION + 1
+    return not any(c in to_simp for k, c in enumerate(text[lo:hi], lo) if k != i)
 
 
 def _plain_neighbours(text: str, i: int) -> bool:
@@ -110,7 +152,7 @@ def _pick_form(text: str, i: int, forms: tuple[str, ...], lexicon: Lexicon, docu
     for f in forms:
         fixed = text[:i] + f + text[i + 1 :]
         for w in lexicon.covers(fixed, i, i + 1):
-            score = lexicon.freq(w) + 1000 * document.count(w)
+            score = lexicon.freq(w) + 1000 * _ngrams(document).count(w)
             if best is None or score > best[0]:
                 best = (score, f, w)
     if best is None:

@@ -1,0 +1,189 @@
+"""How well a Han run reads: the lexicon's best segmentation of it and its cost.
+
+The doubled-character and doubled-word repairs compare two readings of the
+same spot, the text as it is and the text with one copy removed, the way
+jieba segments: a word costs ``log(total) - log(frequency)`` (a character the
+lexicon does not know costs as much as a word seen once) and the best
+segmentation is the cheapest path through the run.  Lexicon words the
+document itself uses elsewhere are cheaper (:class:`DocumentNgrams`): the
+document's own vocabulary is evidence of what its text says.
+
+Only a window of characters around the spot is segmented, so the cost of a
+candidate does not grow with the document.
+
+>>> from dedup.repair.lexicon import lexicon
+>>> best_reading("建立立政府", lexicon()).words
+('建立', '立', '政府')
+>>> best_reading("建立政府", lexicon()).words
+('建立', '政府')
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping
+
+from .lexicon import HAN_RUN, Lexicon
+
+#: longest word the segmentation tries (jieba's dictionary has longer ones, but
+#: a window of a few characters around one spot needs no more)
+MAX_WORD = 5
+#: characters of context kept on each side of a spot
+WINDOW = 8
+#: how much a document word counts, per occurrence, on top of its lexicon frequency
+DOC_WEIGHT = 200
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One segmentation of a text: its words and its total cost (lower reads better)."""
+
+    words: tuple[str, ...]
+    cost: float
+
+    def word_at(self, index: int) -> tuple[int, str]:
+        """(start, word) of the word covering character ``index``."""
+        pos = 0
+        for w in self.words:
+            if pos <= index < pos + len(w):
+                return pos, w
+            pos += len(w)
+        raise IndexError(index)
+
+
+class DocumentNgrams:
+    """Counts of the document's Han n-grams (2 to ``MAX_WORD`` characters).
+
+    Repairs ask it how often the document writes a string instead of scanning
+    the document for every candidate.  The counts of each length are built
+    on first use, once per document: a document with no candidate for a
+    repair never pays for them.
+
+    >>> DocumentNgrams("外交部发言人说，外交部").count("外交部")
+    2
+    """
+
+    def __init__(self, document: str) -> None:
+        self._runs = HAN_RUN.findall(document)
+        self._by_length: dict[int, Counter[str]] = {}
+        self._contexts: dict[int, Counter[str]] = {}
+
+    def counter(self, n: int) -> Mapping[str, int]:
+        """Every Han n-gram of length ``n`` with its count (overlapping occurrences count)."""
+        counts = self._by_length.get(n)
+        if counts is None:
+            counts = Counter(run[a : a + n] for run in self._runs for a in range(len(run) - n + 1))
+            self._by_length[n] = counts
+        return counts
+
+    def count(self, text: str) -> int:
+        """How many times the document writes ``text`` (0 for strings of other lengths)."""
+        n = len(text)
+        if n < 2 or n > MAX_WORD:
+            return 0
+        return self.counter(n).get(text, 0)
+
+    def contexts(self, text: str) -> int:
+        """In how many different contexts (the character before and after) the document writes ``text``.
+
+        Evidence that keeps a text as it is counts contexts, not occurrences:
+        the copies of a repeated paragraph say one thing once, and removing
+        them (deduplication) must not change what the rest of the document
+        proves, or cleaning the cleaned text would repair more.
+
+        >>> DocumentNgrams("陌陌说。陌陌说。我和陌陌").contexts("陌陌")
+        2
+        """
+        n = len(text)
+        if n < 2 or n > MAX_WORD:
+            return 0
+        counts = self._contexts.get(n)
+        if counts is None:
+            seen = set()
+            for run in self._runs:
+                padded = "^" + run + "$"
+                seen.update(padded[a : a + n + 2] for a in range(len(run) - n + 1))
+            counts = Counter(w[1:-1] for w in seen)
+            self._contexts[n] = counts
+        return counts.get(text, 0)
+
+
+_LAST: list[tuple[str, DocumentNgrams]] = []
+
+
+def document_ngrams(document: str) -> DocumentNgrams:
+    """:class:`DocumentNgrams` of ``document``, cached for the last document seen.
+
+    The repairs of one document ask for it once per unit; the cache keeps the
+    index from being rebuilt for each (the document is compared by identity
+    first, then by value).
+    """
+    if _LAST and (_LAST[0][0] is document or _LAST[0][0] == document):
+        return _LAST[0][1]
+    index = DocumentNgrams(document)
+    _LAST[:] = [(document, index)]
+    return index
+
+
+@lru_cache(maxsize=1)
+def log_total(lexicon: Lexicon) -> float:
+    """log of the lexicon's total frequency (computed once per process, like the tables)."""
+    return math.log(sum(int(f) for f in lexicon._freqs))
+
+
+def word_cost(word: str, lexicon: Lexicon, doc: DocumentNgrams | None = None, discount: Mapping[str, int] | None = None) -> float:
+    """``log(total) - log(frequency)``; ``inf`` for an unknown word of several characters.
+
+    ``discount`` lists contexts of the document's counts that are the spot
+    itself (they are not evidence for themselves).  Document words are
+    counted by context (:meth:`DocumentNgrams.contexts`), so that copies of
+    one paragraph are one piece of evidence.
+    """
+    freq = lexicon.freq(word)
+    if doc is not None and freq > 0 and len(word) > 1:
+        # only words of the lexicon: an n-gram the document merely repeats
+        # (关系的 in 中美关系的…, 中美关系的…) is no word
+        seen = doc.contexts(word) - (discount.get(word, 0) if discount else 0)
+        if seen > 0:
+            freq += DOC_WEIGHT * seen
+    if freq <= 0:
+        if len(word) > 1:
+            return math.inf
+        freq = 1
+    return log_total(lexicon) - math.log(freq)
+
+
+def best_reading(text: str, lexicon: Lexicon, doc: DocumentNgrams | None = None, discount: Mapping[str, int] | None = None, rare: frozenset[str] = frozenset()) -> Reading:
+    """The cheapest segmentation of ``text`` (a Han run) into lexicon words and single characters.
+
+    Words in ``rare`` are not used (the lexicon's entry is no evidence).
+    """
+    n = len(text)
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(math.inf, 0)] * n
+    for end in range(1, n + 1):
+        for k in range(1, min(MAX_WORD, end) + 1):
+            w = text[end - k : end]
+            c = best[end - k][0] + (math.inf if w in rare else word_cost(w, lexicon, doc, discount))
+            if c < best[end][0]:
+                best[end] = (c, k)
+    words = []
+    end = n
+    while end > 0:
+        k = best[end][1]
+        words.append(text[end - k : end])
+        end -= k
+    return Reading(tuple(reversed(words)), best[n][0])
+
+
+def han_window(text: str, start: int, end: int, width: int = WINDOW) -> tuple[int, int]:
+    """The span of Han characters around ``text[start:end]``, at most ``width`` on each side."""
+    lo = start
+    while lo > 0 and start - lo < width and HAN_RUN.match(text[lo - 1]):
+        lo -= 1
+    hi = end
+    while hi < len(text) and hi - end < width and HAN_RUN.match(text[hi]):
+        hi += 1
+    return lo, hi
