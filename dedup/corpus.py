@@ -576,6 +576,7 @@ def solve_clusters(
     keyhash: np.ndarray,
     verify: Any,
     max_rounds: int = 10_000,
+    sizes: np.ndarray | None = None,
 ) -> Solved:
     """Decide every cluster so that each removal is a direct match of a kept document.
 
@@ -586,8 +587,10 @@ def solve_clusters(
     member is kept as a representative; every other undecided member that
     could match it (a shared LSH band or an identical key) is verified against
     it directly (``verify(pairs) -> (accepted, score, reason)``, pairs as
-    ``(low, high)``), and removed only if accepted; the rest are solved again
-    among themselves. All components advance together, one representative per
+    ``(low, high)``), and removed only if accepted — and, for a containment
+    match, only if it is the contained side (``sizes``: shingle counts; a
+    longer document is never removed for containing a shorter one); the rest
+    are solved again among themselves. All components advance together, one representative per
     round, so the verification of a round is one batch.
 
     >>> comp = np.zeros(3, np.int64); bands = np.array([[1, 2], [1, 3], [4, 3]], np.uint64)
@@ -628,6 +631,9 @@ def solve_clusters(
         if not len(m):
             continue
         accepted, s, r = verify(np.stack([np.minimum(m, h), np.maximum(m, h)], axis=1))
+        if sizes is not None:
+            # containment is measured against the smaller set: only the contained side may go
+            accepted = accepted & ~((r == _REASON_CODE["contained"]) & (sizes[m] > sizes[h]))
         m, h = m[accepted], h[accepted]
         rep[m], score[m], reason[m] = h, s[accepted], r[accepted]
         open_[m] = False
@@ -723,6 +729,8 @@ class CorpusDoc:
             d["warning"] = self.warning
         if self.revised:
             d["revised"] = True
+            if self.note is not None:
+                d["note"] = self.note
         else:
             d.update(
                 boilerplate_units=self.boilerplate_units,
@@ -1057,7 +1065,7 @@ class CorpusRun:
             s = np.where(r == _REASON_CODE["contained"], cache["containment"][pos], cache["similarity"][pos])
             return cache["accepted"][pos], s, r
 
-        solved = solve_clusters(comp, order, bands, shingles > 0, keyhash, direct, self.config.max_solve_rounds)
+        solved = solve_clusters(comp, order, bands, shingles > 0, keyhash, direct, self.config.max_solve_rounds, sizes=shingles)
         rep = solved.rep
         kept = rep == np.arange(n)
         self._boiler = (boiler, boilerplate_owners(boiler, units, owner_doc, kept, self.config.boilerplate), threshold)
@@ -1191,9 +1199,16 @@ class CorpusRun:
             zo, zn = old["size"][:n_old], self._state["size"][:n_old]
             same_score = (np.isnan(so) & np.isnan(sn)) | (np.round(so, 4) == np.round(sn, 4))
             changed = np.flatnonzero((ko != kn) | (po != pn) | (ro != rn) | ~same_score | (zo != zn))
+            restored = 0
             for g in changed:
                 n_rev += 1
-                yield self._doc(int(g), ids, None, None, revised=True)
+                # a duplicate whose representative is now removed itself, and which matches no kept
+                # document directly, is kept again: its text is in the earlier run's input, not here
+                back = bool(po[g] != g and pn[g] == g)
+                restored += back
+                note = "kept again: its text is in the input of the run that first saw it, not in this output" if back else None
+                yield self._doc(int(g), ids, None, None, revised=True, note=note)
+            self.stats["restored"] = restored
         self.stats["revised"] = n_rev
 
     def redecide(self) -> Iterator[CorpusDoc]:

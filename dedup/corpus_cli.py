@@ -156,6 +156,7 @@ def _check_paths(args: argparse.Namespace) -> None:
     from .io.targets import check_distinct
 
     check_distinct(args.inputs, [("-o", args.output, None), ("--report", args.report, None), ("--html", args.html, None)])
+    _outputs_outside_state_folders(args)
     if args.checkpoint and args.no_checkpoint:
         raise UsageError("--checkpoint and --no-checkpoint contradict each other")
     ck = checkpoint_dir(args)
@@ -171,6 +172,22 @@ def _check_paths(args: argparse.Namespace) -> None:
             raise UsageError(f"--checkpoint {args.checkpoint} is also {taken[where]}; choose another folder")
         if os.path.exists(where) and not os.path.isdir(where):
             raise UsageError(f"--checkpoint {args.checkpoint}: exists and is not a folder")
+
+
+def _outputs_outside_state_folders(args: argparse.Namespace) -> None:
+    """No output inside the ``--index`` or checkpoint folder: it would overwrite the run's own state.
+
+    (``-o IDX/seg-1/keys.bin`` replaced the index's keys, and later runs used the damaged index.)
+    """
+    folders = [(flag, path) for flag, path in (("--index", args.index), ("--checkpoint", checkpoint_dir(args))) if path]
+    for flag, path in (("-o", args.output), ("--report", args.report), ("--html", args.html)):
+        if not path or path == "-":
+            continue
+        real = os.path.realpath(path)
+        for what, folder in folders:
+            root = os.path.realpath(folder)
+            if real == root or real.startswith(root + os.sep):
+                raise UsageError(f"{flag} {path} is inside the {what} folder {folder}; choose an output elsewhere")
 
 
 def checkpoint_dir(args: argparse.Namespace) -> str | None:
@@ -328,11 +345,17 @@ def _run(args: argparse.Namespace) -> int:
             + (f"; {s['oversized_records']} records over --max-record-bytes written unchanged" if s.get("oversized_records") else "")
             + (f"; report: {args.report}" if args.report else "")
         )
-        for g in s.get("giant_clusters", []):
-            say(
-                f"{PROG} corpus: warning: cluster {g['cluster']} has {g['size']} documents ({g['kept']} kept: each removal is a direct match); "
-                "a template or a chain rather than one story? see --stats"
-            )
+    # warnings are about the data: said even with -q
+    if s.get("restored"):
+        say(
+            f"{PROG} corpus: warning: {s['restored']} earlier duplicates are kept again (the document each duplicated is removed now, "
+            "and they match no kept one directly); their text is in the earlier runs' inputs, not in this output: see 'note' in the report"
+        )
+    for g in s.get("giant_clusters", []):
+        say(
+            f"{PROG} corpus: warning: cluster {g['cluster']} has {g['size']} documents ({g['kept']} kept: each removal is a direct match); "
+            "a template or a chain rather than one story? see --stats"
+        )
     if args.stats:
         say(json.dumps(s, sort_keys=True))
     return 0
@@ -348,6 +371,10 @@ def _rethreshold(args: argparse.Namespace) -> int:
         raise UsageError("--rethreshold decides the indexed documents again: give no INPUT and no -o")
     if not args.index:
         raise UsageError("--rethreshold needs --index DIR (the stored pair scores)")
+    for flag, value in (("--threshold", args.threshold), ("--html", args.html), ("--checkpoint", args.checkpoint), ("--annotate", args.annotate or None)):
+        if value is not None:
+            raise UsageError(f"{flag} does not go with --rethreshold (it decides again at X from the index alone)")
+    _outputs_outside_state_folders(args)
     if not os.path.isfile(os.path.join(args.index, "meta.json")):
         raise UsageError(f"--index {args.index}: not an index (no meta.json); build one with 'dedup-text corpus INPUT -o OUT --index DIR'")
     config = dataclasses.replace(config_from_args(args), clean=False)

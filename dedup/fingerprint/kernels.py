@@ -119,8 +119,15 @@ def _cache_tag() -> str:
     """What a finished cache was compiled from: the kernels' source and the numba and Python versions."""
     from importlib.metadata import version
 
-    src = (Path(__file__).resolve().parent / "_numba_kernels.py").read_bytes()
-    h = hashlib.blake2b(src + version("numba").encode() + sys.version.encode(), digest_size=8).hexdigest()
+    path = Path(__file__).resolve().parent / "_numba_kernels.py"
+    try:
+        numba_version = version("numba")
+    except Exception:  # numba without package metadata (a vendored copy): its module knows
+        import numba
+
+        numba_version = str(getattr(numba, "__version__", "?"))
+    # numba's cache index is keyed by the file's path too: another install sharing NUMBA_CACHE_DIR is not this one
+    h = hashlib.blake2b(path.read_bytes() + str(path).encode() + numba_version.encode() + sys.version.encode(), digest_size=8).hexdigest()
     return h
 
 
@@ -185,6 +192,8 @@ def start_background_compile() -> None:
     with compile_lock(blocking=False) as free:
         if not free:
             return  # a compilation is under way already
+    if not sys.executable:
+        return  # an embedded interpreter: no Python to start (the kernels then compile here, when used)
     try:
         # same process group: a Ctrl-C on the terminal ends it with the run
         subprocess.Popen([sys.executable, "-m", "dedup.fingerprint._warm"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True)
