@@ -146,3 +146,25 @@ def test_solver_every_removal_is_direct_and_every_kept_pair_is_not(case: tuple[i
         for b in kept:
             if a < b:
                 assert (a, b) not in similar, "two kept documents match directly"
+
+
+def _kernel_threads(_: object) -> int:
+    from dedup.fingerprint import kernels
+
+    return kernels.workers()
+
+
+def test_workers_n_means_n_kernel_threads_in_all() -> None:
+    """``--workers 1`` used to run kernels on every core (2 here), which on a loaded machine was slower."""
+    from dedup.engines.local import LocalEngine
+    from dedup.fingerprint import kernels
+
+    threads = _kernel_threads
+    one = LocalEngine(1)
+    assert list(one.imap(threads, range(3))) == [1, 1, 1]
+    assert kernels.workers() == max(1, kernels.workers())  # the caller's own budget is untouched
+    two = LocalEngine(2)
+    try:
+        assert list(two.imap(threads, range(4))) == [1, 1, 1, 1]
+    finally:
+        two.close()

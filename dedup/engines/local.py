@@ -50,6 +50,10 @@ def _worker_init(parent: int) -> None:
     for sig in _STOP_SIGNALS:
         signal.signal(sig, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+    # --workers N means N threads of kernels in all: one per worker process, not every core each
+    from ..fingerprint import kernels
+
+    kernels.set_thread_budget(1)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -113,8 +117,13 @@ class LocalEngine:
 
     def imap(self, fn: Callable[..., Any], items: Iterable[Any], *args: Any) -> Iterator[Any]:
         if self.workers == 1:
+            from ..fingerprint import kernels
+
             for item in items:
-                yield fn(item, *args)
+                # one worker is one thread of kernels (rapidfuzz's batch calls included)
+                with kernels.thread_budget(1):
+                    result = fn(item, *args)
+                yield result
             return
         pool = self._get_pool()
         pending: deque[Future] = deque()
