@@ -156,7 +156,6 @@ def _check_paths(args: argparse.Namespace) -> None:
     from .io.targets import check_distinct
 
     check_distinct(args.inputs, [("-o", args.output, None), ("--report", args.report, None), ("--html", args.html, None)])
-    _outputs_outside_state_folders(args)
     if args.checkpoint and args.no_checkpoint:
         raise UsageError("--checkpoint and --no-checkpoint contradict each other")
     ck = checkpoint_dir(args)
@@ -172,6 +171,7 @@ def _check_paths(args: argparse.Namespace) -> None:
             raise UsageError(f"--checkpoint {args.checkpoint} is also {taken[where]}; choose another folder")
         if os.path.exists(where) and not os.path.isdir(where):
             raise UsageError(f"--checkpoint {args.checkpoint}: exists and is not a folder")
+    _outputs_outside_state_folders(args)
 
 
 def _outputs_outside_state_folders(args: argparse.Namespace) -> None:

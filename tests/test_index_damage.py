@@ -159,6 +159,12 @@ DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
 }
 
 
+def _quiet(err: str) -> str:
+    """Standard error less the warning that an earlier duplicate is kept again (this corpus has one:
+    solving frees a duplicate whose representative the second half removes; see docs/corpus.md)."""
+    return "".join(line for line in err.splitlines(keepends=True) if "earlier duplicates are kept again" not in line)
+
+
 def _run_second(root: Path, idx: Path, capsys) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     capsys.readouterr()
     rc = main(["corpus", str(root / "second.jsonl"), "-o", str(root / "o2.jsonl"), "--report", str(root / "r2.jsonl"), "--index", str(idx), *ARGS])
@@ -171,7 +177,7 @@ def test_the_undamaged_index_takes_the_second_half(built, tmp_path, capsys):
     for name in ("second.jsonl",):
         shutil.copy(built / name, tmp_path / name)
     rc, err = _run_second(tmp_path, tmp_path / "idx", capsys)
-    assert (rc, err) == (0, "")
+    assert (rc, _quiet(err)) == (0, "")
     report = [orjson.loads(x) for x in (tmp_path / "r2.jsonl").read_bytes().splitlines()]
     # the incremental run decides the second half as one run over both halves would
     whole = [d for d in dedup_records(make_corpus(3, 60).records, CorpusConfig(clean=False))][30:]
@@ -238,7 +244,7 @@ def test_a_first_commit_killed_leaves_leftovers_not_a_refused_index(built, tmp_p
     assert killed.returncode == -signal.SIGKILL
     assert any(p.name.startswith("seg-") for p in idx.iterdir())  # the half-made commit is there
     again = _cli("corpus", src, "-o", out, "--report", rep, "--index", str(idx), *ARGS)
-    assert (again.returncode, again.stderr) == (0, "")
+    assert (again.returncode, _quiet(again.stderr)) == (0, "")
     fresh = _cli("corpus", src, "-o", str(tmp_path / "of.jsonl"), "--report", str(tmp_path / "rf.jsonl"), *ARGS)
     assert fresh.returncode == 0 and _reports(tmp_path / "r.jsonl") == _reports(tmp_path / "rf.jsonl")
     assert sorted(p.name for p in idx.iterdir() if p.name.startswith(("seg-", "state-", "verified-", ".pending", ".meta"))) == [
@@ -257,7 +263,7 @@ def test_an_index_left_by_an_older_killed_first_commit_is_taken_as_leftovers(bui
             p.unlink()
     shutil.copy(built / "first.jsonl", tmp_path / "second.jsonl")  # the same input again: its ids are not in the index
     rc, err = _run_second(tmp_path, idx, capsys)
-    assert (rc, err) == (0, "")
+    assert (rc, _quiet(err)) == (0, "")
     assert json.loads((idx / "meta.json").read_text())["documents"] == 30
 
 
@@ -284,7 +290,7 @@ def test_a_failed_final_rename_withdraws_the_outputs(built, tmp_path, monkeypatc
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert _snapshot(idx) == before
     monkeypatch.setattr(ix.os, "replace", real)
-    assert _run_second(tmp_path, idx, capsys) == (0, "")  # and the same command then works
+    assert (lambda r: (r[0], _quiet(r[1])))(_run_second(tmp_path, idx, capsys)) == (0, "")  # and the same command then works
 
 
 def test_an_index_write_error_leaves_the_outputs_as_they_were(built, tmp_path, monkeypatch, capsys):
@@ -354,7 +360,7 @@ def test_a_full_index_disk_is_one_line_and_a_later_run_works(built, tmp_path, le
                 assert _snapshot(idx) == before  # the committed index is as it was
             filler.unlink()
             again = _cli(*argv)
-            assert (again.returncode, again.stderr) == (0, "")
+            assert (again.returncode, _quiet(again.stderr)) == (0, "")
     whole = [d for d in dedup_records(make_corpus(3, 60).records, CorpusConfig(clean=False))][30:]
     assert _reports(rep) == {d.id: d.duplicate_of for d in whole}
 
