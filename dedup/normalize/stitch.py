@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from ..draft import Draft
@@ -51,9 +52,12 @@ _SAME_QUOTES = frozenset("\"'")
 #: English words a sentence (let alone a paragraph) does not end with
 #: (prepositions are left out: "the page it links to." is a sentence)
 _FUNCTION_WORDS = frozenset("a an the of and or nor but than whose whether if because although whereas its their our your my".split())
-#: a whitespace run inside the text a copy must read: spaces, or one line break (never a blank line)
-_WS_PATTERN = r"(?:[ \t\u3000]+\n?|\n)[ \t\u3000]*"
+#: a gap that is a single line break (line mode): the cut reads across it as a space
+_ONE_BREAK = re.compile(r"[ \t\u3000]*\n?[ \t\u3000]*")
+_BLANK_LINES = re.compile(r"[ \t\u3000]*\n(?:[ \t\u3000]*\n)+[ \t\u3000]*")
 _WS_RUN = re.compile(r"\s+")
+#: the characters of each side of a cut that the rules read (bounded, so a long paragraph costs nothing)
+_SIDE = 512
 _LATIN_WORD_END = re.compile(r"[A-Za-z\u00c0-\u024f]+$")
 _LATIN_WORD_START = re.compile(r"^[A-Za-z\u00c0-\u024f]+")
 _LEADING_NUMBER = re.compile(r"[.．,，]?\d+")
@@ -143,28 +147,80 @@ def _closes(n: str, opener: str) -> bool:
     return False
 
 
-def _pattern(text: str) -> str:
-    """A regex that reads ``text`` with any of its whitespace runs as spaces or one line break."""
-    return _WS_PATTERN.join(re.escape(part) for part in _WS_RUN.split(text))
+class _Reading:
+    """The document as copies are compared: blank lines as NUL, every other whitespace run as one space.
 
-
-def _occurrences(across: str, reading: str, gap: str, limit: int = 2) -> int:
-    """How often ``reading`` reads ``across`` (at most ``limit``), not counting the cut itself.
-
-    A blank-line gap can never read as a space, so the cut attests itself
-    only when its gap is a single line break (line mode): then one more
-    occurrence is needed.
+    A copy hard-wrapped at another point still reads ``the Free Software``;
+    a blank line never reads as a space, so a cut cannot attest itself.
+    After the first few look-ups a sorted array of hashes of every
+    :data:`_GRAM`-character stretch answers most of them (those that are not
+    there) without a scan of the whole text.
     """
-    own = 1 if re.fullmatch(_WS_PATTERN, gap) and " " in across else 0
-    if not _WS_RUN.search(across):
-        found = reading.count(across)
-    else:
-        found = 0
-        for _ in re.finditer(_pattern(across), reading):
-            found += 1
-            if found >= limit + own:
-                break
-    return max(0, found - own)
+
+    def __init__(self, text: str) -> None:
+        self.folded = _WS_RUN.sub(" ", _BLANK_LINES.sub("\x00", text))
+        self.lower = self.folded.lower()
+        self._lookups = 0
+        self._grams: dict[bool, object] = {}
+
+    def count(self, needle: str, *, lower: bool = False) -> int:
+        """Occurrences of ``needle`` (already folded) in the folded text (lowercased with ``lower``)."""
+        text = self.lower if lower else self.folded
+        if not self._may_hold(needle, text, lower):
+            return 0
+        return text.count(needle)
+
+    def find(self, needle: str, start: int = 0, *, lower: bool = False) -> int:
+        text = self.lower if lower else self.folded
+        if start == 0 and not self._may_hold(needle, text, lower):
+            return -1
+        return text.find(needle, start)
+
+    def _may_hold(self, needle: str, text: str, lower: bool) -> bool:
+        self._lookups += 1
+        if len(needle) < _GRAM or self._lookups <= _INDEX_AFTER or len(text) < 4 * _GRAM:
+            return True
+        import numpy as np
+
+        grams = self._grams.get(lower)
+        if grams is None:
+            cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+            h = np.zeros(len(cp) - _GRAM + 1, dtype=np.uint64)
+            for j in range(_GRAM):
+                h = h * np.uint64(_PRIME) + cp[j : len(cp) - _GRAM + 1 + j]
+            grams = self._grams[lower] = np.unique(h)
+        for piece in (needle[:_GRAM], needle[-_GRAM:]):
+            x = np.uint64(_gram_hash(piece))
+            i = int(np.searchsorted(grams, x))  # type: ignore[call-overload]
+            if i == len(grams) or grams[i] != x:  # type: ignore[arg-type, index]
+                return False
+        return True
+
+
+#: stretch length of the look-up index, and the look-ups after which it is built
+_GRAM, _INDEX_AFTER, _PRIME = 8, 64, 1_000_003
+
+
+def _gram_hash(piece: str) -> int:
+    h = 0
+    for c in piece:
+        h = (h * _PRIME + ord(c)) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+@lru_cache(maxsize=2)
+def _reading(document: str) -> _Reading:
+    return _Reading(document)
+
+
+def _occurrences(across: str, reading: str, gap: str, joiner: str) -> int:
+    """How often ``reading`` reads ``across``, not counting the cut itself.
+
+    The cut reads as ``across`` only when its gap is a single line break (line
+    mode) and the joiner a space: then one more occurrence is needed.
+    """
+    own = 1 if joiner == " " and _ONE_BREAK.fullmatch(gap) else 0
+    return max(0, _reading(reading).count(_WS_RUN.sub(" ", across)) - own)
 
 
 def _attested(p: str, n: str, reading: str, gap: str, config: StitchConfig, joiners: tuple[str, ...] | None = None) -> dict | None:
@@ -182,7 +238,7 @@ def _attested(p: str, n: str, reading: str, gap: str, config: StitchConfig, join
         across = p[-k:] + joiner + n[:k]
         if not cjk and len(across.strip()) < 8:
             continue  # a few Latin letters read across prove nothing
-        found = _occurrences(across, reading, gap)
+        found = _occurrences(across, reading, gap, joiner)
         # a tie goes to the space: Latin cuts fall between words more often than inside one
         if found and (best is None or found >= best[0]):
             best = (found, joiner, across)
@@ -208,14 +264,24 @@ def _number_cut(p: str, n: str) -> bool:
 
 def _latin_joiner(p: str, n: str, reading: str) -> str:
     """``""`` if the document writes the two halves of the cut as one word (``inter`` / ``national``), else ``" "``."""
-    a, b = _LATIN_WORD_END.search(p), _LATIN_WORD_START.match(n)
+    a, b = _LATIN_WORD_END.search(p, max(0, len(p) - 64)), _LATIN_WORD_START.match(n)
     if not a or not b:
         return " "
-    whole, apart = a.group() + b.group(), a.group() + " " + b.group()
-    bound = r"(?<![A-Za-z\u00c0-\u024f]){}(?![A-Za-z\u00c0-\u024f])"
-    one = re.search(bound.format(re.escape(whole)), reading, re.IGNORECASE)
-    two = re.search(bound.format(_pattern(apart)), reading, re.IGNORECASE)
-    return "" if one and not two else " "
+    text = _reading(reading)
+    whole, apart = (a.group() + b.group()).lower(), (a.group() + " " + b.group()).lower()
+    return "" if _has_word(text, whole) and not _has_word(text, apart) else " "
+
+
+def _has_word(reading: _Reading, word: str) -> bool:
+    """Does ``word`` occur in the lowercased reading with no letter right before or after it?"""
+    text = reading.lower
+    i = reading.find(word, lower=True)
+    while i >= 0:
+        j = i + len(word)
+        if (i == 0 or not text[i - 1].isalpha()) and (j == len(text) or not text[j].isalpha()):
+            return True
+        i = reading.find(word, i + 1, lower=True)
+    return False
 
 
 def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConfig = StitchConfig()) -> dict | None:
@@ -235,7 +301,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
     >>> join_reason("城镇化正以前所未有的速度扩大。据《", "经济参考报》报道，随着", "\\n\\n", "")["why"]
     "previous block ends inside '《', which the next block closes"
     """
-    p, n = prev.rstrip(), nxt.lstrip()
+    p, n = prev.rstrip()[-_SIDE:], nxt.lstrip()[:_SIDE]
     if not p or not n or gap.count("\n") - 1 > config.max_blank_lines:
         return None
     last, first = p[-1], n[0]
@@ -331,11 +397,8 @@ def _join_round(document: str, blocks: Sequence[Block], draft: Draft, config: St
             continue
         if (todo is None or (k - 1) in todo) and b.kind != "heading" and prev.kind != "heading" and blocks[start].kind != "heading":
             gap = document[prev.span.end : b.span.start]
-            end = k
-            while end in joined:  # the paragraph after the gap, as joined so far
-                end += 1
-            nxt = draft.current(b.span.start, blocks[end].span.end)
-            reason = join_reason(draft.current(blocks[start].span.start, prev.span.end), nxt, gap, reading, config)
+            before, after = _sides(blocks, draft, joined, start, k)
+            reason = join_reason(before, after, gap, reading, config)
             if reason is not None:
                 draft.replace(
                     prev.span.end,
@@ -357,6 +420,33 @@ def _join_round(document: str, blocks: Sequence[Block], draft: Draft, config: St
 _WINDOW = 32
 
 
+def _sides(blocks: Sequence[Block], draft: Draft, joined: set[int], start: int, k: int) -> tuple[str, str]:
+    """The paragraph before gap ``k - 1`` (from block ``start``) and the one after it, as joined so far.
+
+    Only their last and first :data:`_SIDE` visible characters matter to
+    :func:`join_reason`, so only that much is read: a chain of many joins
+    stays linear.
+    """
+    # read whole stretches at once (block borders are edit borders), doubling until enough is read
+    j, want = k - 1, _SIDE
+    while True:
+        while j > start and blocks[k - 1].span.end - blocks[j].span.start < want:
+            j -= 1
+        before = draft.current(blocks[j].span.start, blocks[k - 1].span.end)
+        if j == start or len(before.rstrip()) >= _SIDE:
+            break
+        want *= 2
+    j, want = k, _SIDE
+    while True:
+        while j in joined and blocks[j].span.end - blocks[k].span.start < want:
+            j += 1
+        after = draft.current(blocks[k].span.start, blocks[j].span.end)
+        if j not in joined or len(after.lstrip()) >= _SIDE:
+            break
+        want *= 2
+    return before, after
+
+
 def _worth_another_look(blocks: Sequence[Block], draft: Draft, joined: set[int], fresh: list[int]) -> set[int]:
     """Gaps whose evidence the last round's joins may have changed.
 
@@ -365,29 +455,25 @@ def _worth_another_look(blocks: Sequence[Block], draft: Draft, joined: set[int],
     the paragraph on either side of it (length, open brackets and the
     closing ones after count).
     """
+    group_start = []  # first block of the paragraph each block is in
+    for k in range(len(blocks)):
+        group_start.append(group_start[k - 1] if k and (k - 1) in joined else k)
     windows = []
     for k in fresh:
-        first, last = k, k + 1  # the whole paragraph the join is in: earlier joins border it
-        while first - 1 in joined:
-            first -= 1
-        while last in joined:
-            last += 1
-        a, b = blocks[k], blocks[k + 1]
-        before = draft.current(blocks[first].span.start, a.span.end)[-_WINDOW:]
-        after = draft.current(b.span.start, blocks[last].span.end)[:_WINDOW]
-        windows.append(before + draft.current(a.span.end, b.span.start) + after)
+        before, after = _sides(blocks, draft, joined, group_start[k], k + 1)
+        windows.append(before[-_WINDOW:] + draft.current(blocks[k].span.end, blocks[k + 1].span.start) + after[:_WINDOW])
     around = "\x00".join(windows)
+    # the junctions those windows hold: adjacent characters, and characters one space or break apart
+    junctions = {around[i : i + 2] for i in range(len(around) - 1)}
+    junctions.update(around[i] + around[i + 2] for i in range(len(around) - 2) if around[i + 1] in " \n")
+    group_end = [0] * len(blocks)  # last block of the paragraph each block is in
+    for k in reversed(range(len(blocks))):
+        group_end[k] = group_end[k + 1] if k in joined else k
     grown = set()
     for k in fresh:
-        j = k + 1
-        while j in joined:
-            j += 1
-        grown.add(j)
-        i = k - 1
-        while i in joined:
-            i -= 1
-        if i >= 0:
-            grown.add(i)
+        grown.add(group_end[k + 1])
+        if group_start[k] > 0:
+            grown.add(group_start[k] - 1)
     todo = set()
     for k in range(len(blocks) - 1):
         if k in joined:
@@ -397,6 +483,6 @@ def _worth_another_look(blocks: Sequence[Block], draft: Draft, joined: set[int],
             continue
         p = draft.current(blocks[k].span.start, blocks[k].span.end).rstrip()
         n = draft.current(blocks[k + 1].span.start, blocks[k + 1].span.end).lstrip()
-        if p and n and any(p[-1] + j + n[0] in around for j in ("", " ", "\n")):
+        if p and n and p[-1] + n[0] in junctions:
             todo.add(k)
     return todo
