@@ -489,7 +489,8 @@ def split_sentences(text: str) -> list[str]:
             else:
                 tok = _abbreviation_before(text, i)
                 rest = text[i + 1 :].lstrip()
-                capital_next = bool(rest) and (rest[0].isupper() or not rest[0].isalpha())
+                # in all-capitals text a capital says nothing
+                capital_next = bool(rest) and (rest[0].isupper() or not rest[0].isalpha()) and not text[start:i].isupper()
                 if tok in _NEVER_FINAL or (len(tok) == 1 and tok.isalpha()):
                     end = False
                 elif tok in _MAYBE_FINAL:
@@ -542,6 +543,7 @@ _EN_TAILS = (
     "despite heavy rain", "in front of a large crowd", "without any warning", "at the request of residents",
     "in the U.S. style", "as the law requires", "e.g. by counting every household", "during a quiet week in March",
     "on behalf of the whole region", "at a cost nobody had expected", "in a letter to the local paper",
+    "(the second such case this year)", 'in what the mayor called "a fair deal"', "(see the appendix of the report)",
 )
 _EN_CLAUSES = (
     "which surprised many observers", "and the decision was final", "because the money had run out",
@@ -690,6 +692,8 @@ class DocumentTruth:
     block_source: tuple[int, ...]
     #: for every block: "first", "copy", "extend", "merge", "truncate", "drop", "swap", "cut-head", "cut-tail", "fragment"
     block_kind: tuple[str, ...]
+    #: every cut across a blank line: (head block, tail block, what joins them: "" or " ")
+    cuts: tuple[tuple[int, int, str], ...] = ()
 
     def kinds(self) -> set[str]:
         """The damage classes actually planted in this document."""
@@ -770,10 +774,12 @@ def _cut_candidates(text: str, lo: int, kind: str, cjk: bool) -> list[tuple[int,
     out: list[tuple[int, int]] = []
     for i in range(lo, hi):
         a, b = text[i - 1], text[i]
-        if a in _SENTENCE_END or a in _CLOSE or b in _CLOSE or a == "." and not b.isdigit():
+        # a straight quote opens after a space
+        opener = a in _OPENERS and (a not in "\"'" or i < 2 or text[i - 2].isspace())
+        if not opener and (a in _SENTENCE_END or a in _CLOSE) or b in _CLOSE or a == "." and not b.isdigit():
             continue
         if kind == "cut-bracket":
-            if a in _OPENERS and not b.isspace():
+            if opener and not b.isspace():
                 out.append((i, i))
         elif kind == "cut-number":
             if a.isdigit() and (b.isdigit() or b in ".．" and i + 1 < n and text[i + 1].isdigit()):
@@ -809,6 +815,7 @@ def _extension(rng: random.Random, pool: list[str], cjk: bool) -> str:
             if len(words) >= 4:
                 k = rng.randint(3, min(8, len(words)))
                 clause = " ".join(words[-k:])
+                clause = _re.sub(r"^(?:and|or|but)\s+", "", clause, flags=_re.I) or clause
                 return ", and " + clause[0].lower() + clause[1:]
     return "，确保农民增收" if cjk else ", and the farmers' income rose"
 
@@ -882,9 +889,11 @@ def make_damaged_document(
             s = canon[i][j]
             phrase = rng.choice(("According to Dr. Brown of the U.S. office, ", "As Prof. Lee noted, e.g. in her reports, ", "In the U.S. and elsewhere, i.e. in most places, "))
             canon[i][j] = phrase + (s[0].lower() + s[1:] if s[:2].isalpha() and not s[:2].isupper() else s)
+            corruptions.append(Corruption("abbrev", -1, i, phrase.strip()))
     if "caps" in on and n:
         i = rng.randrange(n)
         canon[i] = [s.upper() for s in canon[i]]
+        corruptions.append(Corruption("caps", -1, i, "all capitals"))
     speaker_of: dict[int, str] = {}
     if "speaker" in on and n:
         i = rng.randrange(n)
@@ -975,7 +984,7 @@ def make_damaged_document(
                 continue
             corruptions.append(Corruption("repeat", len(blocks), i, f"pass {r_i + 2}"))
             lead = prefix[i]
-            if i in speaker_of and rng.random() < 0.5:
+            if i in speaker_of and i not in owed and rng.random() < 0.5:
                 lead = ""
                 corruptions.append(Corruption("speaker", len(blocks), i, f"tag {speaker_of[i]!r} dropped"))
             elif "renumber" in on and i not in speaker_of and rng.random() < 0.5:
@@ -1032,6 +1041,7 @@ def make_damaged_document(
     cut_kinds = [k for k in ("cut", "cut-bracket", "cut-number", "cut-latin") if k in on]
     out_blocks: list[list[Any]] = []
     cuts: list[Corruption] = []
+    joins: list[tuple[int, int, str]] = []
     cut_at: dict[int, float] = {}  # paragraph → relative position of its first cut
     remap: dict[int, int] = {}  # block index before the cuts → after
     for b_i, (text, s, kind, lo) in enumerate(blocks):
@@ -1049,6 +1059,7 @@ def make_damaged_document(
                     label = "cut-other" if again else ck
                     cuts.append(Corruption(label, len(out_blocks), s, f"{text[max(0, a - 6):a]} / {text[b:b + 6]}"))
                     cut_at.setdefault(s, a / len(text))
+                    joins.append((len(out_blocks), len(out_blocks) + 1, text[a:b]))
                     out_blocks.append([text[:a], s, "cut-head", lo])
                     out_blocks.append([text[b:], s, "cut-tail", 0])
                     break
@@ -1082,6 +1093,7 @@ def make_damaged_document(
         corruptions=tuple(corruptions),
         block_source=tuple(b[1] for b in out_blocks),
         block_kind=tuple(b[2] for b in out_blocks),
+        cuts=tuple(joins),
     )
     text = "\n\n".join(b[0] for b in out_blocks) + "\n"
     return DamagedDocument(text, truth)
