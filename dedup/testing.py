@@ -832,6 +832,8 @@ def make_damaged_document(
     cut_rate: float = 0.25,
     repair_rate: float = 0.15,
     fragments: tuple[int, int] = (1, 2),
+    extend_rate: float = 1.0,
+    complete_rate: float = 1.0,
 ) -> DamagedDocument:
     """Damage clean ``paragraphs`` with the failure classes of issue 13 and say what a perfect cleaner outputs.
 
@@ -849,6 +851,8 @@ def make_damaged_document(
     traditional characters go into first copies with probability
     ``repair_rate`` (a perfect cleaner repairs them).  Last come unrelated
     fragments.  First copies carry no typos, so the truth is exact.
+    ``extend_rate`` and ``complete_rate`` are the chances that a document
+    gets its (one) extended copy and its (one) completion.
 
     Deterministic: the same arguments give the same document.
 
@@ -914,7 +918,7 @@ def make_damaged_document(
     owed: dict[int, str] = {}  # paragraph → what its first later copy must carry ("extend" / "complete")
     cands = [i for i in repeated]
     rng.shuffle(cands)
-    if "extend" in on and cands:
+    if "extend" in on and cands and rng.random() < extend_rate:
         i = cands.pop()
         j = rng.randrange(len(canon[i]))
         s = canon[i][j]
@@ -926,7 +930,7 @@ def make_damaged_document(
             canon[i][j] = s[:-1] + ext + s[-1]
             owed[i] = "extend"
             corruptions.append(Corruption("extend", -1, i, f"{s[-12:]} → …{ext}{s[-1]}"))
-    if "complete" in on and cands:
+    if "complete" in on and cands and rng.random() < complete_rate:
         i = cands.pop()
         whole = _join_sentences(canon[i], cjk)
         points = [a for a, _ in _cut_candidates(whole, len(whole) // 2, "cut", cjk)]
@@ -1342,6 +1346,7 @@ def damaged_set(
     *,
     classes: Sequence[str] = DAMAGE_CLASSES,
     like_sample: bool = False,
+    paragraphs: tuple[int, int] = (2, 6),
     **knobs: Any,
 ) -> list[DamagedDocument]:
     """``count`` damaged documents in ``language`` from real text in ``external`` (None: generated text).
@@ -1351,6 +1356,9 @@ def damaged_set(
     text per task (1-3 tasks), or the built-in grammar.  Fragments come from
     other pages or tasks.  ``like_sample`` takes whole news pages (up to 10
     paragraphs) and whole Clough texts, as the sample is one whole page.
+    ``paragraphs`` is the range of source paragraphs of a document (news
+    pages and Clough texts give what they have up to its top); ``knobs`` go
+    to :func:`make_damaged_document`.
     """
     rng = random.Random(seed)
     docs: list[DamagedDocument] = []
@@ -1361,16 +1369,16 @@ def damaged_set(
         by_task = clough_texts(external)
     for k in range(count):
         if external is None:
-            paras, frags = _draw_sources(rng, language, rng.randint(2, 6), None)
+            paras, frags = _draw_sources(rng, language, rng.randint(*paragraphs), None)
         elif language == "zh":
             if like_sample or k % 2 == 0:
                 page = rng.choice(pages)
-                m = min(len(page), 10 if like_sample else rng.randint(2, 6))
+                m = min(len(page), 10 if like_sample else rng.randint(*paragraphs))
                 a = rng.randint(0, len(page) - m)
                 paras = page[a : a + m]
                 frags = [p for q in rng.sample(pages, 3) for p in q if q is not page][:4]
             else:
-                picked = rng.sample(wiki, rng.randint(2, 6) + 4)
+                picked = rng.sample(wiki, rng.randint(*paragraphs) + 4)
                 paras, frags = picked[:-4], picked[-4:]
         else:
             tasks = sorted(by_task)
@@ -1378,7 +1386,7 @@ def damaged_set(
             paras = []
             for t in chosen:
                 text = rng.choice(by_task[t])
-                paras += text if like_sample else text[: rng.randint(1, 3)]
+                paras += text if like_sample else text[: max(1, rng.randint(*paragraphs) // len(chosen))]
             other = [t for t in tasks if t not in chosen]
             frags = [p for t in other for p in rng.choice(by_task[t])][:4] if other else None
         docs.append(make_damaged_document(paras, rng.randrange(2**31), language=language, classes=classes, fragment_paragraphs=frags, **knobs))
