@@ -1246,10 +1246,15 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     **Near-duplicates**: pairs of output sentences that count, with rapidfuzz
     ratio ≥ 90, less the pairs the truth itself has (each truth pair
     explains one output pair whose sentences match it at ratio ≥ 90).
+    Conversely a truth sentence with a twin in the truth (equal, or a
+    near-duplicate pair) needs an output sentence of its own: one output
+    sentence cannot stand for both ``甲地…百分之五`` and ``乙地…百分之六``.
 
     **CER**: Levenshtein distance between :func:`normalize_document` of the
     output and of the truth's text, over the latter's length.
     """
+    from collections import Counter
+
     from rapidfuzz import fuzz, process
     from rapidfuzz.distance import Levenshtein
 
@@ -1258,26 +1263,43 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     outs = [normalize_sentence(s) for s in output_sentences(output)]
     outs = [s for s in outs if s]
     joined = sep.join(outs)
-    windows = outs + [sep.join(outs[k : k + w]) for w in (2, 3) for k in range(len(outs) - w + 1)]
-    lost = []
-    checked = 0
-    for s in truth.sentences:
-        if not counts_as_sentence(s):
-            continue
-        checked += 1
-        ns = normalize_sentence(s)
-        if ns in joined:
-            continue
-        cands: dict[int, None] = {}
-        if windows:
-            for scorer in (fuzz.ratio, fuzz.partial_ratio):
-                for _w, _score, k in process.extract(ns, windows, scorer=scorer, limit=4):
-                    cands[k] = None
-        if not any(_survives(_missing(ns, windows[k]), len(ns)) for k in cands):
-            lost.append(s)
+    spans = [(k, k + w) for w in (1, 2, 3) for k in range(len(outs) - w + 1)]
+    windows = [sep.join(outs[a:b]) for a, b in spans]
+    truth_norm = [normalize_sentence(s) for s in truth.sentences]
+    # sentences with a twin in the truth (equal or a near-duplicate pair) need an output sentence each
+    twins = {i for p in truth.near_duplicates for i in p}
+    seen_twice = {n for n, c in Counter(truth_norm).items() if c > 1}
+    twins |= {i for i, n in enumerate(truth_norm) if n in seen_twice}
+
+    def holders(ns: str, limit: int) -> list[tuple[float, int]]:
+        """(ratio, window) of the windows that hold ``ns``, best first."""
+        if not windows:
+            return []
+        cands: dict[int, float] = {}
+        for scorer in (fuzz.ratio, fuzz.partial_ratio):
+            for _w, score, k in process.extract(ns, windows, scorer=scorer, limit=limit):
+                cands[k] = max(cands.get(k, 0.0), fuzz.ratio(ns, windows[k]))
+        order = sorted(cands, key=lambda k: (-cands[k], spans[k][1] - spans[k][0], k))
+        return [(cands[k], k) for k in order if _survives(_missing(ns, windows[k]), len(ns))]
+
+    counted = [i for i, s in enumerate(truth.sentences) if counts_as_sentence(s)]
+    missing: set[int] = set()
+    for i in counted:
+        if i not in twins and not (truth_norm[i] in joined or holders(truth_norm[i], 4)):
+            missing.add(i)
+    # twins: the best-held first, each taking output sentences no other twin has taken
+    options = {i: holders(truth_norm[i], 8) for i in counted if i in twins}
+    taken: set[int] = set()
+    for i in sorted(options, key=lambda i: (-(options[i][0][0] if options[i] else -1.0), i)):
+        free = [k for _r, k in options[i] if taken.isdisjoint(range(*spans[k]))]
+        if free:
+            taken.update(range(*spans[free[0]]))
+        else:
+            missing.add(i)
+    lost = [truth.sentences[i] for i in sorted(missing)]
+    checked = len(counted)
     # near-duplicates beyond the truth's
     pairs = _near_duplicate_pairs(outs)
-    truth_norm = [normalize_sentence(s) for s in truth.sentences]
     unexplained = []
     used: set[tuple[int, int]] = set()
     for a, b in pairs:

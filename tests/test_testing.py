@@ -207,6 +207,12 @@ def test_measurer_truth_pairs_are_not_counted():
     assert t.near_duplicates == ((0, 1),)
     assert measure(t, text).near_duplicates == ()
     assert len(measure(t, text + "\n乙地今年的粮食产量比去年增长了百分之六。\n").near_duplicates) >= 1
+    # one output sentence cannot stand for both twins: dropping either is a loss
+    assert measure(t, "乙地今年的粮食产量比去年增长了百分之六。\n").lost == ("甲地今年的粮食产量比去年增长了百分之五。",)
+    assert measure(t, "甲地今年的粮食产量比去年增长了百分之五。\n").lost == ("乙地今年的粮食产量比去年增长了百分之六。",)
+    same = make_damaged_document(["甲地今年的粮食产量增长了百分之五。", "甲地今年的粮食产量增长了百分之五。"], 0, classes=()).truth
+    assert measure(same, "甲地今年的粮食产量增长了百分之五。\n").lost == ("甲地今年的粮食产量增长了百分之五。",)
+    assert measure(same, same.expected_text).lost == ()
 
 
 @given(st.sampled_from(LANGS).flatmap(lambda lang: damaged_documents(lang)), st.randoms(use_true_random=False))
