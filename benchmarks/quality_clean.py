@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ISSUE_CLASSES = ("repeat", "cut", "cut-bracket", "variant", "renumber", "truncate", "extend", "merge", "drop", "swap")
 #: ... at about the rates of the older ``make_messy_document`` (a copy damaged 4 times in 10, fewer cuts), longer documents
 ISSUE_KNOBS = {"paragraphs": (6, 10), "damage_rate": 0.4, "cut_rate": 0.15, "extend_rate": 0.5}
+#: whole news pages / Clough texts, every class, damaged about as lightly as the sample
+SAMPLE_KNOBS = {"damage_rate": 0.4, "cut_rate": 0.15, "extend_rate": 0.5, "complete_rate": 0.5, "repair_rate": 0.1}
 
 
 def run_clean(inp: str, out: str) -> None:
@@ -73,16 +75,20 @@ def clean_in(checkout: Path, texts: list[str], timeout: float) -> tuple[list[dic
     return data["rows"], str(used)
 
 
-def make_sets(external: Path | None, names: list[str], zh: int, en: int, seed: int) -> dict[str, list]:
-    """The document sets by name (see the module docstring)."""
-    from dedup.testing import damaged_set
+def make_sets(external: Path | None, names: list[str], zh: int, en: int, seed: int, only: tuple[str, ...] | None = None) -> dict[str, list]:
+    """The document sets by name (see the module docstring); ``only`` restricts every set to those damage classes."""
+    from dedup.testing import DAMAGE_CLASSES
+    from dedup.testing import damaged_set as _damaged_set
+
+    def damaged_set(*args, classes=DAMAGE_CLASSES, **kw):  # type: ignore[no-untyped-def]
+        return _damaged_set(*args, classes=tuple(c for c in classes if only is None or c in only), **kw)
 
     makers = {
         "zh": lambda: damaged_set(external, "zh", zh, seed),
         "zh-issue13": lambda: damaged_set(external, "zh", zh, seed + 1, classes=ISSUE_CLASSES, **ISSUE_KNOBS),
-        "zh-sample-like": lambda: damaged_set(external, "zh", 37, seed + 2, like_sample=True),
+        "zh-sample-like": lambda: damaged_set(external, "zh", 37, seed + 2, like_sample=True, **SAMPLE_KNOBS),
         "en": lambda: damaged_set(external, "en", en, seed + 3),
-        "en-sample-like": lambda: damaged_set(external, "en", 20, seed + 4, like_sample=True),
+        "en-sample-like": lambda: damaged_set(external, "en", 20, seed + 4, like_sample=True, **SAMPLE_KNOBS),
         "en-generated": lambda: damaged_set(None, "en", en, seed + 5),
         "zh-generated": lambda: damaged_set(None, "zh", zh // 5, seed + 6),
     }
@@ -102,6 +108,31 @@ def _paragraph_of(truth) -> dict[str, int]:
     from dedup.testing import split_sentences
 
     return {s: i for i, p in enumerate(truth.paragraphs) for s in split_sentences(p)}
+
+
+def dump(folder: Path, name: str, docs: list, rows: list[dict]) -> int:
+    """Write every document with a loss or an extra near-duplicate: input, truth, output, what was found."""
+    from dedup.testing import measure
+
+    folder.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for i, (doc, row) in enumerate(zip(docs, rows)):
+        q = measure(doc.truth, row["text"])
+        if not (q.lost or q.near_duplicates):
+            continue
+        n += 1
+        base = folder / f"{name}-{i:04d}"
+        Path(f"{base}.in.txt").write_text(doc.text, encoding="utf-8")
+        Path(f"{base}.truth.txt").write_text(doc.truth.expected_text, encoding="utf-8")
+        Path(f"{base}.out.txt").write_text(row["text"], encoding="utf-8")
+        found = {
+            "lost": list(q.lost),
+            "near_duplicates": [list(p) for p in q.near_duplicates],
+            "cer": q.cer,
+            "corruptions": [[c.kind, c.block, c.paragraph, c.detail] for c in doc.truth.corruptions if c.kind != "repeat"],
+        }
+        Path(f"{base}.found.json").write_text(json.dumps(found, ensure_ascii=False, indent=1), encoding="utf-8")
+    return n
 
 
 def score(docs: list, rows: list[dict]) -> dict:
@@ -171,6 +202,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--baseline", type=Path, help="an earlier checkout to run beside this one")
     ap.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "quality_clean.json")
     ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per version and set before giving up")
+    ap.add_argument("--only", help="comma-separated damage classes: plant only these (see dedup.testing.DAMAGE_CLASSES)")
+    ap.add_argument("--dump", type=Path, help="write this checkout's failing documents (input, truth, output, findings) here")
     args = ap.parse_args(argv)
     if args.run_clean:
         run_clean(*args.run_clean)
@@ -182,7 +215,8 @@ def main(argv: list[str] | None = None) -> None:
         external: Path | None = external_data_dir(ROOT)
     except FileNotFoundError:
         external = None
-    sets = make_sets(external, [s for s in args.sets.split(",") if s], args.zh, args.en, args.seed)
+    only = tuple(c for c in args.only.split(",") if c) if args.only else None
+    sets = make_sets(external, [s for s in args.sets.split(",") if s], args.zh, args.en, args.seed, only)
     versions = {"this": ROOT}
     if args.baseline:
         versions = {"baseline": args.baseline, **versions}
@@ -192,10 +226,12 @@ def main(argv: list[str] | None = None) -> None:
         results[name] = {}
         for version, path in versions.items():
             rows, _used = clean_in(path, [d.text for d in docs], args.timeout)
+            if args.dump and version == "this":
+                print(f"{name}: {dump(args.dump, name, docs, rows)} documents written to {args.dump}", file=sys.stderr)
             results[name][f"{version} ({labels[version]})"] = score(docs, rows)
             r = results[name][f"{version} ({labels[version]})"]
             print(f"{name:16} {version:8} lost/1000 {r['lost_per_1000']:6.2f}  near-dup/1000 {r['near_duplicates_per_1000']:6.2f}  CER mean {100 * r['cer_mean']:.2f} %", file=sys.stderr)
-    payload = {"seed": args.seed, "zh": args.zh, "en": args.en, "versions": labels, "results": results}
+    payload = {"seed": args.seed, "zh": args.zh, "en": args.en, "only": only, "versions": labels, "results": results}
     args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(markdown(results))
 

@@ -14,7 +14,20 @@ dictionary (so the generator ships no corpus of its own).
   cleaner would print.
 * :func:`make_corpus` builds a corpus of documents with exact and near
   duplicates and boilerplate lines; the truth maps every id to its cluster.
-* :func:`messy_documents` and :func:`corpora` are hypothesis strategies.
+* :func:`make_damaged_document` plants every failure class of issue 13
+  (:data:`DAMAGE_CLASSES`) in Chinese or English paragraphs: repeat passes,
+  cuts after ``（《“「`` and inside numbers and Latin words, typos, renumbered,
+  truncated, extended, merged, dropped and swapped copies, completion,
+  speaker tags, doubled and traditional characters, capitals, line breaks,
+  abbreviations, fragments.  Its :class:`DocumentTruth` gives the canonical
+  paragraphs, the sentences that must survive, the near-duplicate pairs of
+  the truth itself and every planted corruption; :func:`measure` scores a
+  cleaner's output against it (sentences lost, near-duplicates left, CER).
+  :func:`damaged_set` builds whole sets from ../shared/data/external
+  (:func:`wiki_zh_paragraphs`, :func:`sogou_pages`, :func:`clough_texts`) or
+  from :func:`synthetic_english_paragraphs` / :func:`synthetic_paragraphs`.
+* :func:`messy_documents`, :func:`damaged_documents` and :func:`corpora` are
+  hypothesis strategies.
 
 >>> doc = make_messy_document(synthetic_paragraphs(7, 5), seed=7)
 >>> doc.text.count("\\n\\n") > 5 and len(doc.truth.paragraphs) == 5
@@ -26,6 +39,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import random
+import re as _re
+import unicodedata as _unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Sequence
@@ -399,9 +414,6 @@ def corpora(max_docs: int = 60, **knobs: Any):  # type: ignore[no-untyped-def]
 # survive, the near-duplicate sentence pairs the truth itself has, and every
 # planted corruption.
 # ---------------------------------------------------------------------------
-
-import re as _re
-import unicodedata as _unicodedata
 
 #: every failure class :func:`make_damaged_document` can plant (see its docstring)
 DAMAGE_CLASSES: tuple[str, ...] = (
@@ -1153,6 +1165,11 @@ def counts_as_sentence(text: str) -> bool:
     return len(t.split()) >= MIN_LATIN_WORDS
 
 
+def _content_key(normalized: str) -> str:
+    """The words of a sentence: letters, digits and CJK characters, case-folded (punctuation and spaces aside)."""
+    return "".join(c for c in normalized.casefold() if c.isalnum())
+
+
 def _near_duplicate_pairs(normalized: Sequence[str]) -> tuple[tuple[int, int], ...]:
     """Index pairs ``(i, j)``, ``i < j``, of the countable sentences with ratio ≥ :data:`NEAR_DUPLICATE_RATIO`."""
     from rapidfuzz import fuzz, process
@@ -1246,9 +1263,13 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     **Near-duplicates**: pairs of output sentences that count, with rapidfuzz
     ratio ≥ 90, less the pairs the truth itself has (each truth pair
     explains one output pair whose sentences match it at ratio ≥ 90).
-    Conversely a truth sentence with a twin in the truth (equal, or a
-    near-duplicate pair) needs an output sentence of its own: one output
-    sentence cannot stand for both ``甲地…百分之五`` and ``乙地…百分之六``.
+    Conversely a truth sentence with a near twin in the truth (a
+    near-duplicate pair of different text) needs an output sentence of its
+    own: one output sentence cannot stand for both ``甲地…百分之五`` and
+    ``乙地…百分之六``, nor ``作品名称：X`` and ``X``.  Sentences with the same
+    letters, digits and CJK characters (case and punctuation aside) are one
+    text: one output copy holds them all (removing a sentence the source
+    repeats loses nothing).
 
     **CER**: Levenshtein distance between :func:`normalize_document` of the
     output and of the truth's text, over the latter's length.
@@ -1266,10 +1287,13 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     spans = [(k, k + w) for w in (1, 2, 3) for k in range(len(outs) - w + 1)]
     windows = [sep.join(outs[a:b]) for a, b in spans]
     truth_norm = [normalize_sentence(s) for s in truth.sentences]
-    # sentences with a twin in the truth (equal or a near-duplicate pair) need an output sentence each
-    twins = {i for p in truth.near_duplicates for i in p}
-    seen_twice = {n for n, c in Counter(truth_norm).items() if c > 1}
-    twins |= {i for i, n in enumerate(truth_norm) if n in seen_twice}
+    # a sentence with a near twin in the truth (a near-duplicate pair whose words differ) needs an
+    # output sentence of its own; sentences with the same words are one text, held by one output sentence
+    keys = [_content_key(n) for n in truth_norm]
+    first_of: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        first_of.setdefault(key, i)
+    twins = {first_of[keys[i]] for p in truth.near_duplicates for i in p if keys[p[0]] != keys[p[1]]}
 
     def holders(ns: str, limit: int) -> list[tuple[float, int]]:
         """(ratio, window) of the windows that hold ``ns``, best first."""
@@ -1285,7 +1309,7 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     counted = [i for i, s in enumerate(truth.sentences) if counts_as_sentence(s)]
     missing: set[int] = set()
     for i in counted:
-        if i not in twins and not (truth_norm[i] in joined or holders(truth_norm[i], 4)):
+        if first_of[keys[i]] == i and i not in twins and not (truth_norm[i] in joined or holders(truth_norm[i], 4)):
             missing.add(i)
     # twins: the best-held first, each taking output sentences no other twin has taken
     options = {i: holders(truth_norm[i], 8) for i in counted if i in twins}
@@ -1296,6 +1320,7 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
             taken.update(range(*spans[free[0]]))
         else:
             missing.add(i)
+    missing |= {i for i in counted if first_of[keys[i]] in missing}
     lost = [truth.sentences[i] for i in sorted(missing)]
     checked = len(counted)
     # near-duplicates beyond the truth's

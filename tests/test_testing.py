@@ -211,8 +211,14 @@ def test_measurer_truth_pairs_are_not_counted():
     assert measure(t, "乙地今年的粮食产量比去年增长了百分之六。\n").lost == ("甲地今年的粮食产量比去年增长了百分之五。",)
     assert measure(t, "甲地今年的粮食产量比去年增长了百分之五。\n").lost == ("乙地今年的粮食产量比去年增长了百分之六。",)
     same = make_damaged_document(["甲地今年的粮食产量增长了百分之五。", "甲地今年的粮食产量增长了百分之五。"], 0, classes=()).truth
-    assert measure(same, "甲地今年的粮食产量增长了百分之五。\n").lost == ("甲地今年的粮食产量增长了百分之五。",)
-    assert measure(same, same.expected_text).lost == ()
+    # a sentence repeated verbatim in the source is one text: one copy holds it, none loses both
+    assert measure(same, "甲地今年的粮食产量增长了百分之五。\n").lost == ()
+    assert len(measure(same, "乙地。\n").lost) == 2
+    assert measure(same, same.expected_text).near_duplicates == ()
+    punct = make_damaged_document(["安全驾驶：这是汽车系列之不要把你的汽车当成餐厅。", "安全驾驶－－这是汽车系列之不要把你的汽车当成餐厅。"], 0, classes=()).truth
+    assert measure(punct, "安全驾驶：这是汽车系列之不要把你的汽车当成餐厅。\n").lost == ()
+    label = make_damaged_document(["安全驾驶这是汽车系列之不要把你的汽车当成餐厅。", "作品名称：安全驾驶这是汽车系列之不要把你的汽车当成餐厅。"], 0, classes=()).truth
+    assert measure(label, "安全驾驶这是汽车系列之不要把你的汽车当成餐厅。\n").lost == ("作品名称：安全驾驶这是汽车系列之不要把你的汽车当成餐厅。",)
 
 
 @given(st.sampled_from(LANGS).flatmap(lambda lang: damaged_documents(lang)), st.randoms(use_true_random=False))
