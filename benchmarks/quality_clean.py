@@ -15,6 +15,13 @@ in its own subprocess with ``PYTHONPATH`` set to its checkout; the documents and
 the measuring (:func:`dedup.testing.measure`) always come from this checkout.
 Make a baseline with ``git worktree add /tmp/prev <commit>``.
 
+What is counted (see :func:`dedup.testing.measure`): truth sentences of ≥ 8 CJK
+characters / ≥ 3 words missing from the output (10 % of characters may differ, never 3
+in a row); near-duplicate sentence pairs (ratio ≥ 90) and parts of a sentence left
+beside the whole (partial ratio ≥ 95), each beyond what the truth itself has; CER
+against the truth's text.  ``--dump DIR`` writes every failing document (input,
+truth, output, findings) for debugging; ``--only CLASSES`` plants only those classes.
+
 Data comes from ../shared/data/external (see each folder's README); nothing is shipped.
 Writes benchmarks/quality_clean.json (the numbers) and prints a markdown table.
 """
@@ -118,7 +125,7 @@ def dump(folder: Path, name: str, docs: list, rows: list[dict]) -> int:
     n = 0
     for i, (doc, row) in enumerate(zip(docs, rows)):
         q = measure(doc.truth, row["text"])
-        if not (q.lost or q.near_duplicates):
+        if not (q.lost or q.near_duplicates or q.contained):
             continue
         n += 1
         base = folder / f"{name}-{i:04d}"
@@ -128,6 +135,7 @@ def dump(folder: Path, name: str, docs: list, rows: list[dict]) -> int:
         found = {
             "lost": list(q.lost),
             "near_duplicates": [list(p) for p in q.near_duplicates],
+            "contained": [list(p) for p in q.contained],
             "cer": q.cer,
             "corruptions": [[c.kind, c.block, c.paragraph, c.detail] for c in doc.truth.corruptions if c.kind != "repeat"],
         }
@@ -139,7 +147,7 @@ def score(docs: list, rows: list[dict]) -> dict:
     """Per-set numbers for one version's outputs ``rows`` of ``docs``."""
     from dedup.testing import measure
 
-    sentences = lost = pairs = docs_lost = flagged = crashed = 0
+    sentences = lost = pairs = parts = docs_lost = flagged = crashed = 0
     cers: list[float] = []
     by_class: Counter[str] = Counter()
     examples: list[str] = []
@@ -148,6 +156,7 @@ def score(docs: list, rows: list[dict]) -> dict:
         sentences += q.sentences
         lost += len(q.lost)
         pairs += len(q.near_duplicates)
+        parts += len(q.contained)
         docs_lost += bool(q.lost)
         flagged += row["check"] > 0
         crashed += row["error"] is not None
@@ -168,6 +177,8 @@ def score(docs: list, rows: list[dict]) -> dict:
         "documents_with_loss": docs_lost,
         "near_duplicate_pairs": pairs,
         "near_duplicates_per_1000": round(1000 * pairs / sentences, 2) if sentences else 0.0,
+        "contained_parts": parts,
+        "contained_per_1000": round(1000 * parts / sentences, 2) if sentences else 0.0,
         "cer_mean": round(statistics.fmean(cers), 5) if cers else 0.0,
         "cer_median": round(statistics.median(cers), 5) if cers else 0.0,
         "cer_worst": round(max(cers), 5) if cers else 0.0,
@@ -180,13 +191,14 @@ def score(docs: list, rows: list[dict]) -> dict:
 
 def markdown(results: dict[str, dict[str, dict]]) -> str:
     """The README table: one row per set and version."""
-    head = "| set | version | docs | sentences | lost / 1,000 | docs with a loss | near-dup pairs / 1,000 | CER mean | CER median | CER worst | `check` flagged |"
-    lines = [head, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    head = "| set | version | docs | sentences | lost / 1,000 | docs with a loss | near-dup pairs / 1,000 | parts beside whole / 1,000 | CER mean | CER median | CER worst | `check` flagged |"
+    lines = [head, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, versions in results.items():
         for version, r in versions.items():
             lines.append(
                 f"| {name} | {version} | {r['documents']:,} | {r['sentences']:,} | {r['lost_per_1000']:.2f} ({r['lost']}) | {r['documents_with_loss']} "
-                f"| {r['near_duplicates_per_1000']:.2f} ({r['near_duplicate_pairs']}) | {100 * r['cer_mean']:.2f} % | {100 * r['cer_median']:.2f} % "
+                f"| {r['near_duplicates_per_1000']:.2f} ({r['near_duplicate_pairs']}) | {r['contained_per_1000']:.2f} ({r['contained_parts']}) "
+                f"| {100 * r['cer_mean']:.2f} % | {100 * r['cer_median']:.2f} % "
                 f"| {100 * r['cer_worst']:.1f} % | {r['check_flagged']} |"
             )
     return "\n".join(lines)

@@ -1187,6 +1187,30 @@ def _near_duplicate_pairs(normalized: Sequence[str]) -> tuple[tuple[int, int], .
     return tuple(out)
 
 
+#: a shorter sentence this close (rapidfuzz partial_ratio) to a stretch of a longer one is a part of it
+CONTAINED_RATIO = 95.0
+
+
+def _contained_pairs(normalized: Sequence[str]) -> list[tuple[int, int]]:
+    """Index pairs ``(part, whole)``: a countable sentence that is (almost verbatim) a stretch of a longer one.
+
+    "Longer" means by more than 10 %, so that these are not near-duplicate pairs.
+    """
+    from rapidfuzz import fuzz, process
+
+    idx = [i for i, s in enumerate(normalized) if s and counts_as_sentence(s)]
+    if len(idx) < 2:
+        return []
+    strs = [normalized[i] for i in idx]
+    m = process.cdist(strs, [normalized[i] for i in range(len(normalized))], scorer=fuzz.partial_ratio, score_cutoff=CONTAINED_RATIO, workers=1)
+    out = []
+    for a, i in enumerate(idx):
+        for j in range(len(normalized)):
+            if m[a][j] >= CONTAINED_RATIO and len(normalized[i]) < 0.9 * len(normalized[j]):
+                out.append((i, j))
+    return out
+
+
 def _missing(sentence: str, window: str) -> tuple[int, int]:
     """(characters of ``sentence`` missing or replaced in its best alignment inside ``window``, longest run of them).
 
@@ -1235,6 +1259,8 @@ class Quality:
     errors: int
     #: length of the normalised truth
     length: int
+    #: (part, whole) pairs of output sentences, a part of a cut or merged copy left beside the whole, beyond the truth's own
+    contained: tuple[tuple[str, str], ...] = ()
 
     @property
     def cer(self) -> float:
@@ -1270,6 +1296,12 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     letters, digits and CJK characters (case and punctuation aside) are one
     text: one output copy holds them all (removing a sentence the source
     repeats loses nothing).
+
+    **Contained**: pairs of output sentences where one that counts is
+    (rapidfuzz partial_ratio ≥ 95) a stretch of another more than 10 %
+    longer (half of a cut copy beside the whole paragraph, ``IN NO EVENT …
+    AS PERMITTED`` / ``… AS PERMITTED ABOVE, BE LIABLE …``), less such pairs
+    the truth has (same words).
 
     **CER**: Levenshtein distance between :func:`normalize_document` of the
     output and of the truth's text, over the latter's length.
@@ -1339,8 +1371,12 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
                 break
         else:
             unexplained.append((outs[a], outs[b]))
+    # parts beside their whole (halves of a cut copy, a copy inside a merged one), beyond the truth's
+    truth_parts = {(keys[i], keys[j]) for i, j in _contained_pairs(truth_norm)}
+    out_keys = [_content_key(o) for o in outs]
+    contained = tuple((outs[a], outs[b]) for a, b in _contained_pairs(outs) if (out_keys[a], out_keys[b]) not in truth_parts)
     t_doc, o_doc = normalize_document(truth.expected_text), normalize_document(output)
-    return Quality(checked, tuple(lost), tuple(unexplained), Levenshtein.distance(t_doc, o_doc), len(t_doc))
+    return Quality(checked, tuple(lost), tuple(unexplained), Levenshtein.distance(t_doc, o_doc), len(t_doc), contained)
 
 
 # --- strategies and whole sets of damaged documents ----------------------------------------------

@@ -64,7 +64,7 @@ def _check_truth(doc, source: list[str] | None = None) -> None:
         assert (t.block_kind[h], t.block_kind[tail]) == ("cut-head", "cut-tail") and tail == h + 1
     # a perfect cleaner's output is measured as perfect
     q = measure(t, t.expected_text)
-    assert q.lost == () and q.near_duplicates == () and q.errors == 0
+    assert q.lost == () and q.near_duplicates == () and q.contained == () and q.errors == 0
     # every truth sentence can be read in the messy text once cuts are joined,
     # unless a repair class touched its paragraph (外交交, 爲)
     readable = " ".join(normalize_sentence(p) for p in _rejoined(doc).split("\n\n"))
@@ -182,6 +182,16 @@ def test_measurer_catches_a_duplicated_sentence():
     e = _truth(EN, "en")
     q = measure(e, EN + "\nThe committee reviewed the annual budget after a long debate!\n")
     assert len(q.near_duplicates) == 1
+
+
+def test_measurer_catches_half_of_a_cut_copy_beside_the_whole():
+    e = _truth(EN, "en")
+    q = measure(e, EN + "\nDr. Alvarez did not approve the plan\n")
+    assert q.lost == () and q.near_duplicates == ()
+    assert q.contained == (("Dr. Alvarez did not approve the plan", "Dr. Alvarez did not approve the plan for the northern bridge."),)
+    t = _truth(ZH, "zh")
+    assert len(measure(t, ZH + "\n我们要统筹教育、人社、民政等部门\n").contained) == 1
+    assert measure(t, ZH).contained == ()
 
 
 def test_measurer_does_not_call_a_repair_or_an_open_cut_a_loss():
