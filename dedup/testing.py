@@ -903,8 +903,9 @@ def make_damaged_document(
         for i in rng.sample(range(n), min(n, 2)):
             j = rng.randrange(len(canon[i]))
             s = canon[i][j]
-            phrase = rng.choice(("According to Dr. Brown of the U.S. office, ", "As Prof. Lee noted, e.g. in her reports, ", "In the U.S. and elsewhere, i.e. in most places, "))
-            canon[i][j] = phrase + (s[0].lower() + s[1:] if s[:2].isalpha() and not s[:2].isupper() else s)
+            name = rng.choice(("Brown", "Lee", "Okafor", "Smith"))
+            phrase = rng.choice((f"According to Dr. {name} of the U.S. office, ", f"As Prof. {name} noted, e.g. in a report, ", "In the U.S. and elsewhere, i.e. in most places, ", f"Mr. {name} wrote (cf. Fig. 2) that "))
+            canon[i][j] = phrase + s  # the sentence keeps its capital: it may be a name (PageRank)
             corruptions.append(Corruption("abbrev", -1, i, phrase.strip()))
     if "caps" in on and n:
         i = rng.randrange(n)
