@@ -247,12 +247,44 @@ def messy_outcomes(paragraphs: Sequence[str], seeds: Iterable[int], config: Stit
     return out
 
 
+def damaged_outcomes(docs: Iterable, config: StitchConfig = StitchConfig()) -> dict[str, int]:
+    """The same over dedup.testing's damaged documents (both scripts; cuts of every kind, truncated and merged copies).
+
+    ``right`` counts cuts joined with the joiner the truth says (``""`` or ``" "``).
+    """
+    out = {"cuts": 0, "joined": 0, "right": 0, "pairs": 0, "false": 0}
+    for doc in docs:
+        blocks = segment(doc.text)
+        draft = Draft(doc.text)
+        units = stitch(doc.text, blocks, draft, config)
+        joiners = {}
+        for e in draft.edits():
+            k = next(i for i, b in enumerate(blocks) if b.span.end == e.span.start)
+            joiners[(k, k + 1)] = e.after
+        truth = {(a, b): j for a, b, j in doc.truth.cuts}
+        out["cuts"] += len(truth)
+        out["joined"] += sum(1 for c in truth if c in joiners)
+        out["right"] += sum(1 for c, j in truth.items() if joiners.get(c) == j)
+        out["pairs"] += len(blocks) - 1 - len(truth)
+        out["false"] += sum(1 for c in joiners if c not in truth)
+    del units
+    return out
+
+
+def damaged_sets(external: Path, count: int) -> dict[str, list]:
+    """``count`` damaged documents per language, from real text (wiki-zh-200 and SogouCS; clough-stevenson)."""
+    from dedup.testing import damaged_set
+
+    return {"zh": damaged_set(external, "zh", count, 11), "en": damaged_set(external, "en", count, 13)}
+
+
 # -- the command --------------------------------------------------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", type=int, default=3, help="cuts per paragraph (one per seed)")
+    ap.add_argument("--damaged", type=int, default=300, help="damaged documents per language")
     ap.add_argument("--messy", type=int, default=300, help="messy documents to generate")
     ap.add_argument("--examples", type=int, default=5, help="failures to print per table")
     args = ap.parse_args(argv)
@@ -268,6 +300,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     m = messy_outcomes([p for p in wiki_paragraphs(ext) if len(p) >= 30 and p.endswith("。")], range(args.messy))
     print("| cuts | joined | other block pairs | false joins |\n|---|---|---|---|")
     print(f"| {m['cuts']} | {m['joined']} ({m['joined'] / max(1, m['cuts']):.3f}) | {m['pairs']} | {m['false']} ({m['false'] / max(1, m['pairs']):.2%}) |")
+    print("\n## damaged documents (dedup.testing.damaged_set: every damage class of issue 13)\n")
+    print("| language | cuts | joined | joined with the right joiner | other block pairs | false joins |\n|---|---|---|---|---|---|")
+    for lang, docs in damaged_sets(ext, args.damaged).items():
+        d = damaged_outcomes(docs)
+        c = max(1, d["cuts"])
+        print(f"| {lang} | {d['cuts']} | {d['joined']} ({d['joined'] / c:.3f}) | {d['right']} ({d['right'] / c:.3f}) | {d['pairs']} | {d['false']} ({d['false'] / max(1, d['pairs']):.2%}) |")
     print("\n## generated cuts\n")
     print("| text | copy elsewhere | kind | cuts | joined right | joined wrong | left | extra join | recall |\n|---|---|---|---|---|---|---|---|---|")
     for name, script, paras in (("wiki-zh-200", "zh", wiki_paragraphs(ext)), ("clough-stevenson", "en", clough_paragraphs(ext))):

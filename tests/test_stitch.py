@@ -115,10 +115,11 @@ def test_halves_of_an_all_capitals_copy_do_not_survive_beside_the_whole():
     assert clean(doc).text == f"{whole}\n"
 
 
-def test_english_paragraph_ending_with_an_article_is_a_cut():
-    head, tail = _cut(EN, "published by the", drop_space=True)
-    reason = join_reason(head, tail, "\n\n", "")
-    assert reason is not None and reason["joiner"] == " "
+def test_truncated_copy_is_not_glued_to_the_next_paragraph():
+    """A copy cut short at ``the`` is followed by a new paragraph: without a copy reading across, no join."""
+    head, _ = _cut(EN, "published by the", drop_space=True)
+    assert join_reason(head, EN_OTHER, "\n\n", f"{EN}\n\n{head}\n\n{EN_OTHER}\n") is None
+    assert join_reason("城镇化正以前所未有的速度扩大，各地新城不断", "农村人口则逐年减少，耕地保护面临新的压力。", "\n\n", "") is None
 
 
 def test_english_sentence_that_ends_with_a_preposition_is_not_a_cut():

@@ -14,7 +14,8 @@ document itself uses elsewhere.  A join needs evidence, strongest first:
 4. CJK: the junction is a word the document uses elsewhere, or the first
    block ends with a comma;
 5. English: the next block starts with a lowercase word, or the first one ends
-   with a comma or a word that cannot end a sentence (``the``, ``of``, ``and``).
+   with a comma.  (Not a last word like ``the``: a copy truncated there is
+   followed by a new paragraph, and gluing the two would hide both.)
 
 CJK text joins with nothing, two Latin words with a space (or with nothing
 when the document spells the two halves as one word).  A short block (a
@@ -47,11 +48,10 @@ _CANNOT_START = frozenset("，,、。.；;：:）)】」』”’》〉!！?？�
 #: opening bracket -> its closer (a cut right after one leaves it open)
 _PAIRS = {"《": "》", "“": "”", "「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "〈": "〉", "‘": "’", "[": "]"}
 _CLOSER_OF = {v: k for k, v in _PAIRS.items()}
+_TYPOGRAPHIC_OPENERS = frozenset("《“「『（【〈‘")
+_CN_DIGITS = frozenset("〇零一二三四五六七八九十百千万两")
 #: ASCII quotes open and close with the same character
 _SAME_QUOTES = frozenset("\"'")
-#: English words a sentence (let alone a paragraph) does not end with
-#: (prepositions are left out: "the page it links to." is a sentence)
-_FUNCTION_WORDS = frozenset("a an the of and or nor but than whose whether if because although whereas its their our your my".split())
 #: a gap that is a single line break (line mode): the cut reads across it as a space
 _ONE_BREAK = re.compile(r"[ \t\u3000]*\n?[ \t\u3000]*")
 _BLANK_LINES = re.compile(r"[ \t\u3000]*\n(?:[ \t\u3000]*\n)+[ \t\u3000]*")
@@ -122,6 +122,8 @@ def _left_open(p: str, n: str) -> str | None:
     if last in _SAME_QUOTES:
         opens = len(p) == 1 or p[-2].isspace() or p[-2] in _PAIRS
         return last if opens and last in n[:200] else None
+    if last in _TYPOGRAPHIC_OPENERS:
+        return last  # nothing ends with 《 or “: the next block goes on, however far its closer is
     if last in _PAIRS:
         return last if _closes(n, last) else None
     if _finished(p):
@@ -220,31 +222,38 @@ def _occurrences(across: str, reading: str, gap: str, joiner: str) -> int:
     mode) and the joiner a space: then one more occurrence is needed.
     """
     own = 1 if joiner == " " and _ONE_BREAK.fullmatch(gap) else 0
-    return max(0, _reading(reading).count(_WS_RUN.sub(" ", across)) - own)
+    return max(0, _reading(reading).count(_WS_RUN.sub(" ", across).lower(), lower=True) - own)
 
 
 def _attested(p: str, n: str, reading: str, gap: str, config: StitchConfig, joiners: tuple[str, ...] | None = None) -> dict | None:
-    """Another copy reads straight across the cut: which joiner, and the text it reads."""
+    """Another copy reads straight across the cut (case aside): which joiner, and the text it reads.
+
+    Around CJK text ``attest_chars`` characters on each side, then one
+    fewer (a typo next to the cut in the other copy); elsewhere
+    ``attest_chars_latin``.
+    """
     last, first = p[-1], n[0]
-    cjk = _is_cjk(last) or _is_cjk(first)
-    k = config.attest_chars if cjk else config.attest_chars_latin
-    k = min(k, len(p), len(n))
-    if k < 2:
-        return None
+    cjk = any(_is_cjk(c) for c in p[-config.attest_chars :] + n[: config.attest_chars])
     if joiners is None:
         joiners = ("",) if _is_cjk(last) and _is_cjk(first) else ("", " ")
-    best: tuple[int, str, str] | None = None
-    for joiner in joiners:
-        across = p[-k:] + joiner + n[:k]
-        if not cjk and len(across.strip()) < 8:
-            continue  # a few Latin letters read across prove nothing
-        found = _occurrences(across, reading, gap, joiner)
-        # a tie goes to the space: Latin cuts fall between words more often than inside one
-        if found and (best is None or found >= best[0]):
-            best = (found, joiner, across)
-    if best is None:
-        return None
-    return {"joiner": best[1], "attested_by": best[2]}
+    for want in (config.attest_chars, config.attest_chars - 1) if cjk else (config.attest_chars_latin,):
+        k = min(want, len(p), len(n))
+        if k < 2:
+            return None
+        best: tuple[int, str, str] | None = None
+        for joiner in joiners:
+            across = p[-k:] + joiner + n[:k]
+            if not cjk and len(across.strip()) < 8:
+                continue  # a few Latin letters read across prove nothing
+            found = _occurrences(across, reading, gap, joiner)
+            # a tie goes to the space: Latin cuts fall between words more often than inside one
+            if found and (best is None or found >= best[0]):
+                best = (found, joiner, across)
+        if best is not None:
+            return {"joiner": best[1], "attested_by": best[2]}
+        if k < want:
+            return None  # a side is shorter than asked: a shorter look proves no more
+    return None
 
 
 def _number_cut(p: str, n: str) -> bool:
@@ -318,6 +327,10 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
     finished = _finished(p)
     if finished and not _number_cut(p, n) and not (last in ".．" and first.isdigit()):
         return None
+    # a list item starts here (a speaker-like colon does not count); even a copy reading across
+    # proves nothing, as copies that merge two items are common, unless a number goes on (十 / 五、十六)
+    if strip_marker(n, _LIST_MARKERS_ONLY) > 0 and not (last.isdigit() or last in _CN_DIGITS):
+        return None
     # another copy in the document reads straight across the cut: the strongest evidence
     # (after a finished sentence only a decimal point counts: a copy that merges two paragraphs proves nothing)
     attested = _attested(p, n, document, gap, config, joiners=("",) if finished else None)
@@ -325,7 +338,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         return joined(attested["joiner"], "another copy in the document reads straight across the cut", attested_by=attested["attested_by"])
     if finished and not _number_cut(p, n):
         return None
-    if strip_marker(n, _LIST_MARKERS_ONLY) > 0:  # a list item starts here; a speaker-like colon does not count
+    if strip_marker(n, _LIST_MARKERS_ONLY) > 0:
         return None
     if len(p) < config.min_chars:
         return None
@@ -345,9 +358,6 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         return joined(" " if last == "," and _is_latin(first) else "", "previous block ends with a comma")
     if _is_latin(last) and first.isalpha() and unicodedata.category(first) == "Ll":
         return joined(_latin_joiner(p, n, document), "next block starts with a lowercase word")
-    word = _LATIN_WORD_END.search(p)
-    if word and word.group().lower() in _FUNCTION_WORDS and _is_latin(first):
-        return joined(" ", f"previous block ends with '{word.group()}', a word no sentence ends with")
     return None
 
 
