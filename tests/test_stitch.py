@@ -70,6 +70,7 @@ def test_cut_after_an_open_bracket_keeps_its_sentence():
         ("会议讨论了户籍制度改革的若干问题（包括", "积分落户），并形成决议。"),
         ("The answers were called, ‘MSc Student’ and ‘", "PhD Student’ as both are students."),
         ('The algorithm emulates the so-called "', 'random surfer" who follows links at random.'),
+        ("The problem is stated in the following extract: “", "Suppose there exists a school with 60 % boys and 40 % girls. " * 8),
     ],
 )
 def test_unclosed_bracket_or_quote_is_a_cut(head, tail):
@@ -103,6 +104,21 @@ def test_latin_cut_attested_by_a_hard_wrapped_copy():
     wrapped = EN.replace("the Free Software", "the Free\nSoftware")
     head, tail = _cut(EN, "the Free", drop_space=True)
     assert join_reason(head, tail, "\n\n", f"{wrapped}\n\n{head}\n\n{tail}\n") is not None
+
+
+def test_attestation_ignores_case_and_reads_latin_inside_cjk_by_cjk_rules():
+    whole = "Bayes' theorem relates the conditional and marginal probabilities of two random events."
+    head, tail = _cut(whole.upper(), "MARGINAL", drop_space=True)
+    reason = join_reason(head, tail, "\n\n", f"{whole}\n\n{head}\n\n{tail}\n")
+    assert reason is not None and reason["joiner"] == " "
+    zh = "鸽鳟为辐鳍鱼纲鲑形目鲑科的一种，被IUCN列为次级保育类动物。"
+    head, tail = _cut(zh, "被I")
+    assert join_reason(head, tail, "\n\n", f"{zh}\n\n{head}\n\n{tail}\n")["joiner"] == ""
+
+
+def test_a_copy_merging_two_list_items_does_not_attest_their_join():
+    a, b = "３、纪念索尔弗利诺战役１５０周年", "４、纪念红十字会与红新月会国际联合会成立９０周年"
+    assert join_reason(a, b, "\n\n", f"{a}{b}\n\n{a}\n\n{b}\n") is None
 
 
 def test_halves_of_an_all_capitals_copy_do_not_survive_beside_the_whole():
@@ -311,3 +327,17 @@ def test_messy_documents_cuts_joined_truncated_copies_left_alone(external):
     m = q.messy_outcomes(paras, range(100))
     assert m["joined"] >= 0.98 * m["cuts"]
     assert m["false"] <= 0.005 * m["pairs"]
+
+
+@pytest.mark.parametrize("language,floor", [("zh", 0.9), ("en", 0.95)])
+def test_damaged_documents_cuts_joined_and_no_false_joins(external, language, floor):
+    """dedup.testing.damaged_set (every damage class of issue 13): measured 0.915 zh / 0.963 en of 300 documents
+    (92a1b8f: 0.574 / 0.510; the cuts left have no copy reading across and no other evidence),
+    false joins 0.04 % / 0.26 % of the other block pairs."""
+    from dedup.testing import damaged_set
+
+    docs = damaged_set(external, language, 120, 11 if language == "zh" else 13)
+    d = q.damaged_outcomes(docs)
+    assert d["cuts"] > 200
+    assert d["joined"] >= floor * d["cuts"], d
+    assert d["false"] <= 0.005 * d["pairs"], d
