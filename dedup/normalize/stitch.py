@@ -4,7 +4,7 @@
 without sentence-final punctuation and the junction ``保障`` is a word the
 document itself uses elsewhere.  A join needs evidence, strongest first:
 
-1. the first block ends inside a bracket or quote that the next one closes
+1. the first block ends inside a bracket or quote left open
    (``…速度扩大。据《`` / ``经济参考报》报道…``);
 2. another copy in the document reads straight across the cut, in any script:
    ``经费保障``, ``the Free Software Foundation`` (joined with a space),
@@ -34,7 +34,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..draft import Draft
 from ..fingerprint.keys import KeyConfig, strip_marker
@@ -111,10 +111,12 @@ def _finished(p: str) -> bool:
 
 
 def _left_open(p: str, n: str) -> str | None:
-    """The bracket or quote ``p`` leaves open at its end and ``n`` closes, or None.
+    """The bracket or quote ``p`` leaves open at its end, or None.
 
-    ``…据《`` / ``经济参考报》报道`` qualifies, and so does ``…据《经济参`` /
-    ``考报》报道`` when ``p`` ends mid-sentence.  Only ``p``'s last sentence is
+    ``…据《`` / ``经济参考报》报道`` qualifies (``《“「『（【〈‘`` at the very
+    end need no closer in ``n``: nothing ends with them); so does ``…据《经济参``
+    / ``考报》报道`` when ``p`` ends mid-sentence and ``n`` closes the bracket
+    (ASCII brackets and quotes need that closer too: code ends with ``(``).  Only ``p``'s last sentence is
     read, so an unclosed quotation in an earlier one (a quoted passage that
     spans paragraphs) does not count.
     """
@@ -123,7 +125,7 @@ def _left_open(p: str, n: str) -> str | None:
         opens = len(p) == 1 or p[-2].isspace() or p[-2] in _PAIRS
         return last if opens and last in n[:200] else None
     if last in _TYPOGRAPHIC_OPENERS:
-        return last  # nothing ends with 《 or “: the next block goes on, however far its closer is
+        return last  # nothing ends with 《 or “: the next block goes on, however far away its closer
     if last in _PAIRS:
         return last if _closes(n, last) else None
     if _finished(p):
@@ -150,51 +152,46 @@ def _closes(n: str, opener: str) -> bool:
 
 
 class _Reading:
-    """The document as copies are compared: blank lines as NUL, every other whitespace run as one space.
+    """The document as copies are compared: lowercased, blank lines as NUL, other whitespace runs as one space.
 
-    A copy hard-wrapped at another point still reads ``the Free Software``;
-    a blank line never reads as a space, so a cut cannot attest itself.
-    After the first few look-ups a sorted array of hashes of every
-    :data:`_GRAM`-character stretch answers most of them (those that are not
-    there) without a scan of the whole text.
+    A copy hard-wrapped at another point or written in capitals still reads
+    ``the free software``; a blank line never reads as a space, so a cut
+    cannot attest itself.  After the first few look-ups a sorted array of
+    hashes of every :data:`_GRAM`-character stretch answers most of them
+    (those that are not there) without a scan of the whole text.
     """
 
     def __init__(self, text: str) -> None:
-        self.folded = _WS_RUN.sub(" ", _BLANK_LINES.sub("\x00", text))
-        self.lower = self.folded.lower()
+        self.text = _WS_RUN.sub(" ", _BLANK_LINES.sub("\x00", text)).lower()
         self._lookups = 0
-        self._grams: dict[bool, object] = {}
+        self._grams: Any = None
 
-    def count(self, needle: str, *, lower: bool = False) -> int:
-        """Occurrences of ``needle`` (already folded) in the folded text (lowercased with ``lower``)."""
-        text = self.lower if lower else self.folded
-        if not self._may_hold(needle, text, lower):
-            return 0
-        return text.count(needle)
+    def count(self, needle: str) -> int:
+        """Occurrences of ``needle`` (folded and lowercased like the text)."""
+        return self.text.count(needle) if self._may_hold(needle) else 0
 
-    def find(self, needle: str, start: int = 0, *, lower: bool = False) -> int:
-        text = self.lower if lower else self.folded
-        if start == 0 and not self._may_hold(needle, text, lower):
+    def find(self, needle: str, start: int = 0) -> int:
+        if start == 0 and not self._may_hold(needle):
             return -1
-        return text.find(needle, start)
+        return self.text.find(needle, start)
 
-    def _may_hold(self, needle: str, text: str, lower: bool) -> bool:
+    def _may_hold(self, needle: str) -> bool:
+        """False only if ``needle`` certainly does not occur (its first or last stretch is nowhere)."""
         self._lookups += 1
-        if len(needle) < _GRAM or self._lookups <= _INDEX_AFTER or len(text) < 4 * _GRAM:
+        if len(needle) < _GRAM or self._lookups <= _INDEX_AFTER or len(self.text) < 4 * _GRAM:
             return True
         import numpy as np
 
-        grams = self._grams.get(lower)
-        if grams is None:
-            cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+        if self._grams is None:
+            cp = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
             h = np.zeros(len(cp) - _GRAM + 1, dtype=np.uint64)
-            for j in range(_GRAM):
+            for j in range(_GRAM):  # the same polynomial hash as _gram_hash, wrapping at 2**64
                 h = h * np.uint64(_PRIME) + cp[j : len(cp) - _GRAM + 1 + j]
-            grams = self._grams[lower] = np.unique(h)
+            self._grams = np.unique(h)
         for piece in (needle[:_GRAM], needle[-_GRAM:]):
             x = np.uint64(_gram_hash(piece))
-            i = int(np.searchsorted(grams, x))  # type: ignore[call-overload]
-            if i == len(grams) or grams[i] != x:  # type: ignore[arg-type, index]
+            i = int(np.searchsorted(self._grams, x))
+            if i == len(self._grams) or self._grams[i] != x:
                 return False
         return True
 
@@ -222,7 +219,7 @@ def _occurrences(across: str, reading: str, gap: str, joiner: str) -> int:
     mode) and the joiner a space: then one more occurrence is needed.
     """
     own = 1 if joiner == " " and _ONE_BREAK.fullmatch(gap) else 0
-    return max(0, _reading(reading).count(_WS_RUN.sub(" ", across).lower(), lower=True) - own)
+    return max(0, _reading(reading).count(_WS_RUN.sub(" ", across).lower()) - own)
 
 
 def _attested(p: str, n: str, reading: str, gap: str, config: StitchConfig, joiners: tuple[str, ...] | None = None) -> dict | None:
@@ -283,13 +280,13 @@ def _latin_joiner(p: str, n: str, reading: str) -> str:
 
 def _has_word(reading: _Reading, word: str) -> bool:
     """Does ``word`` occur in the lowercased reading with no letter right before or after it?"""
-    text = reading.lower
-    i = reading.find(word, lower=True)
+    text = reading.text
+    i = reading.find(word)
     while i >= 0:
         j = i + len(word)
         if (i == 0 or not text[i - 1].isalpha()) and (j == len(text) or not text[j].isalpha()):
             return True
-        i = reading.find(word, i + 1, lower=True)
+        i = reading.find(word, i + 1)
     return False
 
 
@@ -308,7 +305,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
     >>> join_reason("It is published by the Free", "Software Foundation. If", "\\n\\n", doc)["junction"]
     'e S'
     >>> join_reason("城镇化正以前所未有的速度扩大。据《", "经济参考报》报道，随着", "\\n\\n", "")["why"]
-    "previous block ends inside '《', which the next block closes"
+    "previous block ends inside '《', left open"
     """
     p, n = prev.rstrip()[-_SIDE:], nxt.lstrip()[:_SIDE]
     if not p or not n or gap.count("\n") - 1 > config.max_blank_lines:
@@ -323,7 +320,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         joiner = " " if _is_latin(last) and _is_latin(first) and not (last.isdigit() and first.isdigit()) else ""
         if joiner:  # ``(as in the`` / ``Free Software Foundation)``: between words, unless the document says otherwise
             joiner = (_attested(p, n, document, gap, config) or {"joiner": _latin_joiner(p, n, document)})["joiner"]
-        return joined(joiner, f"previous block ends inside '{opened}', which the next block closes")
+        return joined(joiner, f"previous block ends inside '{opened}', left open")
     finished = _finished(p)
     if finished and not _number_cut(p, n) and not (last in ".．" and first.isdigit()):
         return None
