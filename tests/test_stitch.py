@@ -116,6 +116,12 @@ def test_attestation_ignores_case_and_reads_latin_inside_cjk_by_cjk_rules():
     assert join_reason(head, tail, "\n\n", f"{zh}\n\n{head}\n\n{tail}\n")["joiner"] == ""
 
 
+def test_korean_cut_between_words_joins_with_a_space():
+    whole = "대한민국의 수도는 서울특별시이며 인구는 약 오천만 명이다."
+    head, tail = _cut(whole, "서울특별시이며", drop_space=True)
+    assert join_reason(head, tail, "\n\n", f"{whole}\n\n{head}\n\n{tail}\n")["joiner"] == " "
+
+
 def test_a_copy_merging_two_list_items_does_not_attest_their_join():
     a, b = "３、纪念索尔弗利诺战役１５０周年", "４、纪念红十字会与红新月会国际联合会成立９０周年"
     assert join_reason(a, b, "\n\n", f"{a}{b}\n\n{a}\n\n{b}\n") is None

@@ -41,7 +41,8 @@ from ..fingerprint.keys import KeyConfig, strip_marker
 from ..model import Block, Span
 from ..segment import CLOSERS, SENTENCE_END, sentences
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+#: scripts written without spaces between words (Hangul is not one: Korean puts spaces between words)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SOFT_END = frozenset("，,、")
 _LIST_MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
 _CANNOT_START = frozenset("，,、。.；;：:）)】」』”’》〉!！?？…%")
