@@ -200,6 +200,13 @@ def test_attestation_beats_a_list_marker_look_alike():
     assert join_reason(head, tail, "\n\n", f"{head}\n\n{tail}\n") is None
 
 
+def test_a_word_cut_before_what_looks_like_a_letter_marker():
+    """``…within the se`` / ``t. Google assigns…``: ``t.`` is the end of ``set.``, not list item t."""
+    whole = "It measures its relative importance within the set. Google assigns a numeric weighting to each element."
+    head, tail = _cut(whole, "within the se")
+    assert join_reason(head, tail, "\n\n", f"{whole}\n\n{head}\n\n{tail}\n")["joiner"] == ""
+
+
 def test_title_does_not_join_without_a_copy():
     assert join_reason("Results and Discussion of the Survey", "Methods used in this study are described below.", "\n\n", "") is None
     assert join_reason("Introduction", "methods used in this study are described below.", "\n\n", "") is None

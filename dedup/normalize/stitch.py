@@ -326,8 +326,10 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
     if finished and not _number_cut(p, n) and not (last in ".．" and first.isdigit()):
         return None
     # a list item starts here (a speaker-like colon does not count); even a copy reading across
-    # proves nothing, as copies that merge two items are common, unless a number goes on (十 / 五、十六)
-    if strip_marker(n, _LIST_MARKERS_ONLY) > 0 and not (last.isdigit() or last in _CN_DIGITS):
+    # proves nothing, as copies that merge two items are common, unless a number or a Latin word
+    # goes on (十 / 五、十六, the se / t. Google)
+    goes_on = last.isdigit() or last in _CN_DIGITS or (last.isalpha() and first.isalpha() and not _is_cjk(last) and not _is_cjk(first))
+    if strip_marker(n, _LIST_MARKERS_ONLY) > 0 and not goes_on:
         return None
     # another copy in the document reads straight across the cut: the strongest evidence
     # (after a finished sentence only a decimal point counts: a copy that merges two paragraphs proves nothing)
