@@ -130,34 +130,127 @@ def gaps(text: str, blocks: list[Block]) -> list[Span]:
     return out
 
 
+#: abbreviations after which ``.`` does not end a sentence when a Latin word or a number follows
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms mx dr prof sr jr st mt gen col lt sgt capt cmdr rev hon gov sen rep pres supt insp messrs mme mlle "
+    "vs cf viz ca approx al dept univ assn bros inc ltd co corp".split()
+)
+#: ... and those after which it does not end one when a number follows (``No. 5``, ``Fig. 3``)
+_NUMBER_ABBREVIATIONS = frozenset("no nos vol vols p pp fig figs eq eqs art sec ch chap op ed eds jan feb mar apr jun jul aug sep sept oct nov dec".split())
+#: ... and those after which it does not end one when a lowercase word follows (``etc. and``)
+_LOWERCASE_ABBREVIATIONS = frozenset("etc esp incl excl resp approx min max est misc orig abbr".split())
+#: a run of sentence-final punctuation with the closing quotes and brackets after it
+_END_RUN = re.compile(
+    "[" + re.escape("".join(sorted(SENTENCE_END))) + r"\.][" + re.escape("".join(sorted(SENTENCE_END | CLOSERS))) + r"\.]*"
+)
+_SPACE_AFTER_END = " \t"
+#: characters that end the word before a period, scanning back from it
+_WORD_BOUNDARY = frozenset(" \t\n([{\"'“‘«")
+#: abbreviations are short: the scan back stops after this many characters
+_LONGEST_ABBREVIATION = 12
+_VISIBLE = re.compile(r"\S")
+_LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence ranges ``(start, end)`` of ``text``, covering it without gaps.
 
-    A sentence ends after a run of sentence-final punctuation and any closing
-    quotes or brackets; for ASCII ``.`` only when a space or the end follows
-    (so ``1.84亿`` and ``e.g.`` inside a word do not split).
+    A sentence ends after a run of sentence-final punctuation (``。！？；…``,
+    ``! ? ;``) and any closing quotes or brackets, plus the spaces after it.
+    An ASCII ``.`` ends one only before a space, a line break or the end (so
+    ``1.84亿``, ``3.5`` and ``e.g.`` inside a word do not split), and not
+    after an abbreviation when a Latin word or number follows (``Dr. Smith``,
+    ``e.g. Simula``, ``U.S. Army``, ``No. 5``, ``J. R. Tolkien``, ``etc. and``).
+    ``!`` or ``?`` between two Latin characters (``?q=1``) ends nothing.  A
+    line break alone never ends a sentence.
 
     >>> t = "一是甲。乙“丙！”丁"
     >>> [t[a:b] for a, b in sentences(t)]
     ['一是甲。', '乙“丙！”', '丁']
+    >>> t = "Dr. Smith met Mr. J. R. Jones, e.g. at No. 5 on 3.5 acres. He left."
+    >>> [t[a:b] for a, b in sentences(t)]
+    ['Dr. Smith met Mr. J. R. Jones, e.g. at No. 5 on 3.5 acres. ', 'He left.']
     """
     out: list[tuple[int, int]] = []
     start = 0
-    i = 0
     n = len(text)
-    while i < n:
-        c = text[i]
-        end_here = c in SENTENCE_END or (c == "." and (i + 1 == n or text[i + 1] in " \n\t") and i > start)
-        if end_here:
-            j = i + 1
-            while j < n and (text[j] in SENTENCE_END or text[j] in CLOSERS):
-                j += 1
-            while j < n and text[j] in " \t":
-                j += 1
-            out.append((start, j))
-            start = i = j
+    for m in _END_RUN.finditer(text):
+        if not _ends_here(text, m.start(), m.end(), start):
             continue
-        i += 1
+        j = m.end()
+        while j < n and text[j] in _SPACE_AFTER_END:
+            j += 1
+        out.append((start, j))
+        start = j
     if start < n:
         out.append((start, n))
     return out
+
+
+def _ends_here(text: str, i: int, j: int, start: int) -> bool:
+    """Does the punctuation run ``text[i:j]`` end the sentence that began at ``start``?"""
+    run = text[i:j]
+    strong = [c for c in run if c in SENTENCE_END]
+    if strong and (not all(c in "!?" for c in strong) or not _latin_before(text, i)):
+        return True  # CJK punctuation, ``;``, ``…``, or ``!?`` in CJK text: always an end
+    if not strong and i + run.count(".") - 1 <= start:
+        return False  # a period that opens the sentence ends nothing
+    if j == len(text):
+        return True
+    if text[j] not in " \n\t":
+        if strong:  # ``Yahoo!Inc`` and ``?q=1`` go on; ``Thank you!"他说`` ends
+            return len(run) > len(strong) or not _LATIN_OR_DIGIT.match(text[j])
+        return False  # 3.5, e.g.x, U.S.A: inside a word
+    if strong:
+        return True
+    nxt = _next_visible(text, j)
+    if not nxt or not _LATIN_OR_DIGIT.match(nxt):
+        return True  # the end, CJK and other text: the period behaves as before
+    return not _abbreviation(text, i, nxt)
+
+
+def _name_before(text: str, k: int) -> bool:
+    """Does a name part (a capitalised word, an initial, a title) or the start of the text precede ``k``?"""
+    k2 = k
+    while k2 > 0 and text[k2 - 1] in " \t":
+        k2 -= 1
+    if k2 == 0 or text[k2 - 1] in "\n([\"'“‘":
+        return True
+    if text[k2 - 1] in ".":
+        k2 -= 1  # an initial or a title before: "J. R.", "Mr. J."
+    k1 = k2
+    while k1 > 0 and text[k1 - 1].isalpha():
+        k1 -= 1
+    before = text[k1:k2]
+    return bool(before) and before[0].isupper() and (len(before) == 1 or before[1:].islower())
+
+
+def _latin_before(text: str, i: int) -> bool:
+    return i > 0 and _LATIN_OR_DIGIT.match(text[i - 1]) is not None
+
+
+def _next_visible(text: str, j: int) -> str:
+    """The first non-whitespace character at or after ``j`` ('' if none)."""
+    m = re.compile(r"\S").search(text, j)
+    return m.group() if m else ""
+
+
+def _abbreviation(text: str, i: int, nxt: str) -> bool:
+    """Is the word before the period at ``i`` an abbreviation, given the next visible character?"""
+    k = i
+    while k > 0 and i - k <= _LONGEST_ABBREVIATION and text[k - 1] not in _WORD_BOUNDARY:
+        k -= 1
+    word = text[k:i]
+    if not word or word.endswith("."):
+        return False  # an ellipsis, or nothing: an end
+    if len(word) == 1 and word.isalpha() and word.isupper() and nxt.isupper():
+        return _name_before(text, k)  # an initial (J. R. Tolkien, John F. Kennedy), not "page B. Google"
+    if "." in word and all(part.isalpha() for part in word.split(".")):
+        return True  # U.S, e.g, i.e, Ph.D, a.m
+    w = word.lower()
+    if w in _ABBREVIATIONS:
+        return True
+    if nxt.isdigit():
+        return w in _NUMBER_ABBREVIATIONS
+    # before a lowercase word only: "etc. and", "Fig. shows" (sloppy "links. the more" still ends)
+    return nxt.islower() and (w in _LOWERCASE_ABBREVIATIONS or w in _NUMBER_ABBREVIATIONS)

@@ -59,3 +59,19 @@ def test_headings_are_never_removed():
     text = "# 标题\n\n正文第一段落的内容在这里出现一次。\n\n# 标题\n\n正文第一段落的内容在这里出现一次。\n"
     result = clean(text)
     assert result.text == "# 标题\n\n正文第一段落的内容在这里出现一次。\n\n# 标题\n"
+
+
+def test_a_stitched_latin_copy_has_the_key_of_the_whole():
+    """``…by the Free`` / ``Software Foundation…`` stitched (a copy reads across) keys like the whole, so they cluster."""
+    from dedup.draft import Draft
+    from dedup.normalize.stitch import stitch
+    from dedup.segment import segment
+
+    whole = "It is published by the Free Software Foundation. If the program is modified,\nthe notice must stay."
+    i = whole.index("Free ") + 4
+    doc = f"{whole}\n\n{whole[:i]}\n\n{whole[i + 1 :]}\n"
+    blocks = segment(doc)
+    draft = Draft(doc)
+    units = stitch(doc, blocks, draft)
+    keys = [matching_key(draft.current(u.span.start, u.span.end)) for u in units]
+    assert keys == [matching_key(whole)] * 2

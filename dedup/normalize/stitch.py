@@ -2,12 +2,30 @@
 
 ``…切实加强经费保`` / ``障。民办学校…`` is one paragraph: the first block ends
 without sentence-final punctuation and the junction ``保障`` is a word the
-document itself uses elsewhere.  A join needs such evidence, or a next block
-that cannot start a sentence (it opens with ``，`` or a lowercase word); a
-short block (a title) or a wide gap (two or more blank lines) never joins.
-Where it can be wrong: a title longer than ``min_chars`` with no punctuation,
-followed by a paragraph whose first character happens to form a word with the
-title's last one.
+document itself uses elsewhere.  A join needs evidence, strongest first:
+
+1. the first block ends inside a bracket or quote left open
+   (``…速度扩大。据《`` / ``经济参考报》报道…``);
+2. another copy in the document reads straight across the cut, in any script:
+   ``经费保障``, ``the Free Software Foundation`` (joined with a space),
+   ``entities`` (a word cut inside: joined with nothing);
+3. the next block cannot open a sentence (it starts with ``，`` or ``)``), or
+   the cut is inside a number (``1`` / ``.2万亿``, ``19`` / ``67``);
+4. CJK: the junction is a word the document uses elsewhere, or the first
+   block ends with a comma;
+5. English: the next block starts with a lowercase word, or the first one ends
+   with a comma.  (Not a last word like ``the``: a copy truncated there is
+   followed by a new paragraph, and gluing the two would hide both.)
+
+CJK text joins with nothing, two Latin words with a space (or with nothing
+when the document spells the two halves as one word).  A short block (a
+title), a finished sentence, a next block that starts a list item, or a wide
+gap (two or more blank lines) never joins, except by rule 1 or 2.  Where it
+can be wrong: a title longer than ``min_chars`` without punctuation, followed
+by a paragraph whose first character forms a word with the title's last one.
+
+The evidence is looked up in the text as stitched so far, until nothing more
+joins, so stitching stitched text changes nothing.
 """
 
 from __future__ import annotations
@@ -15,17 +33,35 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Sequence
+from functools import lru_cache
+from typing import Any, Sequence
 
 from ..draft import Draft
 from ..fingerprint.keys import KeyConfig, strip_marker
 from ..model import Block, Span
-from ..segment import CLOSERS, SENTENCE_END
+from ..segment import CLOSERS, SENTENCE_END, sentences
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: scripts written without spaces between words (Hangul is not one: Korean puts spaces between words)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SOFT_END = frozenset("，,、")
 _LIST_MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
-_CANNOT_START = frozenset("，,、。.；;：:）)】」』”’!！?？…%")
+_CANNOT_START = frozenset("，,、。.；;：:）)】」』”’》〉!！?？…%")
+#: opening bracket -> its closer (a cut right after one leaves it open)
+_PAIRS = {"《": "》", "“": "”", "「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "〈": "〉", "‘": "’", "[": "]"}
+_CLOSER_OF = {v: k for k, v in _PAIRS.items()}
+_TYPOGRAPHIC_OPENERS = frozenset("《“「『（【〈‘")
+_CN_DIGITS = frozenset("〇零一二三四五六七八九十百千万两")
+#: ASCII quotes open and close with the same character
+_SAME_QUOTES = frozenset("\"'")
+#: a gap that is a single line break (line mode): the cut reads across it as a space
+_ONE_BREAK = re.compile(r"[ \t\u3000]*\n?[ \t\u3000]*")
+_BLANK_LINES = re.compile(r"[ \t\u3000]*\n(?:[ \t\u3000]*\n)+[ \t\u3000]*")
+_WS_RUN = re.compile(r"\s+")
+#: the characters of each side of a cut that the rules read (bounded, so a long paragraph costs nothing)
+_SIDE = 512
+_LATIN_WORD_END = re.compile(r"[A-Za-z\u00c0-\u024f]+$")
+_LATIN_WORD_START = re.compile(r"^[A-Za-z\u00c0-\u024f]+")
+_LEADING_NUMBER = re.compile(r"[.．,，]?\d+")
 
 
 @dataclass(frozen=True)
@@ -39,8 +75,10 @@ class StitchConfig:
     max_blank_lines: int = 1
     #: times the junction (last char + first char) must occur elsewhere in the document
     min_evidence: int = 1
-    #: characters on each side of a cut that another copy must read straight across
+    #: characters on each side of a cut that another copy must read straight across (CJK)
     attest_chars: int = 4
+    #: the same for other scripts, where characters carry less (``the Free`` / ``Software``)
+    attest_chars_latin: int = 8
 
 
 @dataclass(frozen=True)
@@ -53,77 +91,408 @@ class Unit:
     kind: str
 
 
+def _is_cjk(c: str) -> bool:
+    return _CJK.match(c) is not None
+
+
+def _is_latin(c: str) -> bool:
+    """A letter or digit of a script that puts spaces between words."""
+    return c.isalnum() and not _is_cjk(c)
+
+
+def _finished(p: str) -> bool:
+    """Does ``p`` end with a finished sentence (closing quotes and brackets after its end allowed)?
+
+    An ASCII period counts as an end: a cut right after one is a cut between sentences.
+    """
+    k = len(p)
+    while k and p[k - 1] in CLOSERS:
+        k -= 1
+    return k > 0 and (p[k - 1] in SENTENCE_END or p[k - 1] in ".:：")
+
+
+def _left_open(p: str, n: str) -> str | None:
+    """The bracket or quote ``p`` leaves open at its end, or None.
+
+    ``…据《`` / ``经济参考报》报道`` qualifies (``《“「『（【〈‘`` at the very
+    end need no closer in ``n``: nothing ends with them); so does ``…据《经济参``
+    / ``考报》报道`` when ``p`` ends mid-sentence and ``n`` closes the bracket
+    (ASCII brackets and quotes need that closer too: code ends with ``(``).  Only ``p``'s last sentence is
+    read, so an unclosed quotation in an earlier one (a quoted passage that
+    spans paragraphs) does not count.
+    """
+    last = p[-1]
+    if last in _SAME_QUOTES:
+        opens = len(p) == 1 or p[-2].isspace() or p[-2] in _PAIRS
+        return last if opens and last in n[:200] else None
+    if last in _TYPOGRAPHIC_OPENERS:
+        return last  # nothing ends with 《 or “: the next block goes on, however far away its closer
+    if last in _PAIRS:
+        return last if _closes(n, last) else None
+    if _finished(p):
+        return None
+    a, _ = sentences(p)[-1]
+    stack: list[str] = []
+    for c in p[a:]:
+        if c in _PAIRS:
+            stack.append(c)
+        elif c in _CLOSER_OF and stack and stack[-1] == _CLOSER_OF[c]:
+            stack.pop()
+    return stack[-1] if stack and _closes(n, stack[-1]) else None
+
+
+def _closes(n: str, opener: str) -> bool:
+    """Does ``n`` close ``opener`` (within its first 200 characters) before opening another?"""
+    closer = _PAIRS[opener]
+    for c in n[:200]:
+        if c == closer:
+            return True
+        if c == opener:
+            return False
+    return False
+
+
+class _Reading:
+    """The document as copies are compared: lowercased, blank lines as NUL, other whitespace runs as one space.
+
+    A copy hard-wrapped at another point or written in capitals still reads
+    ``the free software``; a blank line never reads as a space, so a cut
+    cannot attest itself.  After the first few look-ups a sorted array of
+    hashes of every :data:`_GRAM`-character stretch answers most of them
+    (those that are not there) without a scan of the whole text.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = _WS_RUN.sub(" ", _BLANK_LINES.sub("\x00", text)).lower()
+        self._lookups = 0
+        self._grams: Any = None
+
+    def count(self, needle: str) -> int:
+        """Occurrences of ``needle`` (folded and lowercased like the text)."""
+        return self.text.count(needle) if self._may_hold(needle) else 0
+
+    def find(self, needle: str, start: int = 0) -> int:
+        if start == 0 and not self._may_hold(needle):
+            return -1
+        return self.text.find(needle, start)
+
+    def _may_hold(self, needle: str) -> bool:
+        """False only if ``needle`` certainly does not occur (its first or last stretch is nowhere)."""
+        self._lookups += 1
+        if len(needle) < _GRAM or self._lookups <= _INDEX_AFTER or len(self.text) < 4 * _GRAM:
+            return True
+        import numpy as np
+
+        if self._grams is None:
+            cp = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+            h = np.zeros(len(cp) - _GRAM + 1, dtype=np.uint64)
+            for j in range(_GRAM):  # the same polynomial hash as _gram_hash, wrapping at 2**64
+                h = h * np.uint64(_PRIME) + cp[j : len(cp) - _GRAM + 1 + j]
+            self._grams = np.unique(h)
+        for piece in (needle[:_GRAM], needle[-_GRAM:]):
+            x = np.uint64(_gram_hash(piece))
+            i = int(np.searchsorted(self._grams, x))
+            if i == len(self._grams) or self._grams[i] != x:
+                return False
+        return True
+
+
+#: stretch length of the look-up index, and the look-ups after which it is built
+_GRAM, _INDEX_AFTER, _PRIME = 8, 64, 1_000_003
+
+
+def _gram_hash(piece: str) -> int:
+    h = 0
+    for c in piece:
+        h = (h * _PRIME + ord(c)) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+@lru_cache(maxsize=2)
+def _reading(document: str) -> _Reading:
+    return _Reading(document)
+
+
+def _occurrences(across: str, reading: str, gap: str, joiner: str) -> int:
+    """How often ``reading`` reads ``across``, not counting the cut itself.
+
+    The cut reads as ``across`` only when its gap is a single line break (line
+    mode) and the joiner a space: then one more occurrence is needed.
+    """
+    own = 1 if joiner == " " and _ONE_BREAK.fullmatch(gap) else 0
+    return max(0, _reading(reading).count(_WS_RUN.sub(" ", across).lower()) - own)
+
+
+def _attested(p: str, n: str, reading: str, gap: str, config: StitchConfig, joiners: tuple[str, ...] | None = None) -> dict | None:
+    """Another copy reads straight across the cut (case aside): which joiner, and the text it reads.
+
+    Around CJK text ``attest_chars`` characters on each side, then one
+    fewer (a typo next to the cut in the other copy); elsewhere
+    ``attest_chars_latin``.
+    """
+    last, first = p[-1], n[0]
+    cjk = any(_is_cjk(c) for c in p[-config.attest_chars :] + n[: config.attest_chars])
+    if joiners is None:
+        joiners = ("",) if _is_cjk(last) and _is_cjk(first) else ("", " ")
+    for want in (config.attest_chars, config.attest_chars - 1) if cjk else (config.attest_chars_latin,):
+        k = min(want, len(p), len(n))
+        if k < 2:
+            return None
+        best: tuple[int, str, str] | None = None
+        for joiner in joiners:
+            across = p[-k:] + joiner + n[:k]
+            if not cjk and len(across.strip()) < 8:
+                continue  # a few Latin letters read across prove nothing
+            found = _occurrences(across, reading, gap, joiner)
+            # a tie goes to the space: Latin cuts fall between words more often than inside one
+            if found and (best is None or found >= best[0]):
+                best = (found, joiner, across)
+        if best is not None:
+            return {"joiner": best[1], "attested_by": best[2]}
+        if k < want:
+            return None  # a side is shorter than asked: a shorter look proves no more
+    return None
+
+
+def _number_cut(p: str, n: str) -> bool:
+    """Is the cut inside a number: ``…面积190`` / ``0平方米``, ``…达到1`` / ``.2万亿``, ``…1.`` / ``2万亿``?
+
+    ``…in 2019.`` / ``5 people`` is two sentences: a number that goes on must
+    not stop at a space.
+    """
+    last, first = p[-1], n[0]
+    if not (last.isdigit() or (last in ".．,，" and p[-2:-1].isdigit())):
+        return False
+    if first in ".．,，" and not last.isdigit():
+        return False
+    digits = _LEADING_NUMBER.match(n)
+    return digits is not None and (digits.end() == len(n) or not n[digits.end()].isspace() or last.isdigit())
+
+
+def _latin_joiner(p: str, n: str, reading: str) -> str:
+    """``""`` if the document writes the two halves of the cut as one word (``inter`` / ``national``), else ``" "``."""
+    a, b = _LATIN_WORD_END.search(p, max(0, len(p) - 64)), _LATIN_WORD_START.match(n)
+    if not a or not b:
+        return " "
+    text = _reading(reading)
+    whole, apart = (a.group() + b.group()).lower(), (a.group() + " " + b.group()).lower()
+    return "" if _has_word(text, whole) and not _has_word(text, apart) else " "
+
+
+def _has_word(reading: _Reading, word: str) -> bool:
+    """Does ``word`` occur in the lowercased reading with no letter right before or after it?"""
+    text = reading.text
+    i = reading.find(word)
+    while i >= 0:
+        j = i + len(word)
+        if (i == 0 or not text[i - 1].isalpha()) and (j == len(text) or not text[j].isalpha()):
+            return True
+        i = reading.find(word, i + 1)
+    return False
+
+
 def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConfig = StitchConfig()) -> dict | None:
     """Why ``prev`` and ``nxt`` are one paragraph, or None.
+
+    The answer's ``joiner`` is what replaces the gap (``""`` or ``" "``);
+    ``junction`` is the last character, the joiner and the first character.
 
     >>> doc = "加强经费保障。切实加强经费保\\n\\n障。民办学校"
     >>> join_reason("切实加强经费保切实加强经费保切实加强", "障。民办学校", "\\n\\n", doc) is None
     True
     >>> join_reason("所需经费由自治区各级财政补助为主切实加强经费保", "障。民办学校", "\\n\\n", doc)["junction"]
     '保障'
+    >>> doc = "It is published by the Free Software Foundation. x\\n\\nIt is published by the Free\\n\\nSoftware Foundation. If"
+    >>> join_reason("It is published by the Free", "Software Foundation. If", "\\n\\n", doc)["junction"]
+    'e S'
+    >>> join_reason("城镇化正以前所未有的速度扩大。据《", "经济参考报》报道，随着", "\\n\\n", "")["why"]
+    "previous block ends inside '《', left open"
     """
-    p, n = prev.rstrip(), nxt.lstrip()
+    p, n = prev.rstrip()[-_SIDE:], nxt.lstrip()[:_SIDE]
     if not p or not n or gap.count("\n") - 1 > config.max_blank_lines:
         return None
     last, first = p[-1], n[0]
-    if last in SENTENCE_END or last in CLOSERS or last in ":：":
+
+    def joined(joiner: str, why: str, **evidence: object) -> dict:
+        return {"junction": last + joiner + first, "joiner": joiner, **evidence, "why": why}
+
+    opened = _left_open(p, n)
+    if opened is not None:
+        joiner = " " if _is_latin(last) and _is_latin(first) and not (last.isdigit() and first.isdigit()) else ""
+        if joiner:  # ``(as in the`` / ``Free Software Foundation)``: between words, unless the document says otherwise
+            joiner = (_attested(p, n, document, gap, config) or {"joiner": _latin_joiner(p, n, document)})["joiner"]
+        return joined(joiner, f"previous block ends inside '{opened}', left open")
+    finished = _finished(p)
+    if finished and not _number_cut(p, n) and not (last in ".．" and first.isdigit()):
         return None
-    if strip_marker(n, _LIST_MARKERS_ONLY) > 0:  # a list item starts here; a speaker-like colon does not count
+    # a list item starts here (a speaker-like colon does not count); even a copy reading across
+    # proves nothing, as copies that merge two items are common, unless a number or a Latin word
+    # goes on (十 / 五、十六, the se / t. Google)
+    goes_on = last.isdigit() or last in _CN_DIGITS or (last.isalpha() and first.isalpha() and not _is_cjk(last) and not _is_cjk(first))
+    if strip_marker(n, _LIST_MARKERS_ONLY) > 0 and not goes_on:
         return None
     # another copy in the document reads straight across the cut: the strongest evidence
-    k = min(config.attest_chars, len(p), len(n))
-    if k >= 2 and _CJK.match(last):
-        across = p[-k:] + n[:k]
-        if across in document:
-            return {"junction": last + first, "attested_by": across, "why": "another copy in the document reads straight across the cut"}
+    # (after a finished sentence only a decimal point counts: a copy that merges two paragraphs proves nothing)
+    attested = _attested(p, n, document, gap, config, joiners=("",) if finished else None)
+    if attested is not None:
+        return joined(attested["joiner"], "another copy in the document reads straight across the cut", attested_by=attested["attested_by"])
+    if finished and not _number_cut(p, n):
+        return None
+    if strip_marker(n, _LIST_MARKERS_ONLY) > 0:
+        return None
     if len(p) < config.min_chars:
         return None
     if first in _CANNOT_START:
-        return {"junction": last + first, "why": "next block starts with punctuation that cannot open a sentence"}
-    if _CJK.match(last) and _CJK.match(first):
+        return joined("", "next block starts with punctuation that cannot open a sentence")
+    if _number_cut(p, n):
+        return joined("", "the cut is inside a number")
+    if _is_cjk(last) and _is_cjk(first):
         junction = last + first
         count = document.count(junction)
         if count >= config.min_evidence:
-            return {"junction": junction, "occurrences_elsewhere": count, "why": "the junction is a word the document uses elsewhere"}
-        if last in _SOFT_END:
-            return {"junction": junction, "why": "previous block ends with a comma"}
+            return joined("", "the junction is a word the document uses elsewhere", occurrences_elsewhere=count)
+        # an unfinished sentence alone is no evidence: a truncated copy ends like that too,
+        # and gluing it to the next paragraph would hide both
         return None
-    if last in _SOFT_END and (_CJK.match(first) or first.islower()):
-        return {"junction": last + first, "why": "previous block ends with a comma"}
-    if (last.isalpha() or last.isdigit()) and first.islower() and unicodedata.category(first) == "Ll":
-        return {"junction": last + " " + first, "why": "next block starts with a lowercase word"}
+    if last in _SOFT_END and (_is_cjk(first) or first.isalpha()):
+        return joined(" " if last == "," and _is_latin(first) else "", "previous block ends with a comma")
+    if _is_latin(last) and first.isalpha() and unicodedata.category(first) == "Ll":
+        return joined(_latin_joiner(p, n, document), "next block starts with a lowercase word")
     return None
 
 
 def stitch(document: str, blocks: Sequence[Block], draft: Draft, config: StitchConfig = StitchConfig()) -> list[Unit]:
-    """Group blocks into units, recording each join as a ``stitch.cut_paragraph`` edit."""
+    """Group blocks into units, recording each join as a ``stitch.cut_paragraph`` edit.
+
+    ``document`` is the input ``blocks`` index into; the evidence is read in
+    the draft's current text, again after every round of joins until a round
+    joins nothing (a join can make the text another cut needs: ``Free
+    Software`` read across one cut attests the same cut elsewhere).
+    """
+    joined: set[int] = set()  # k: blocks[k] and blocks[k + 1] are one paragraph
+    if config.enabled:
+        todo: set[int] | None = None  # None: every pair
+        while True:
+            fresh = _join_round(document, blocks, draft, config, joined, todo)
+            if not fresh:
+                break
+            todo = _worth_another_look(blocks, draft, joined, fresh)
     units: list[Unit] = []
     group: list[Block] = []
-
-    def flush() -> None:
+    for k, b in enumerate(blocks):
+        if group and (k - 1) in joined:
+            group.append(b)
+            continue
         if group:
-            kind = "heading" if group[0].kind == "heading" else group[0].kind
-            units.append(Unit(len(units), tuple(b.index for b in group), Span(group[0].span.start, group[-1].span.end), kind))
+            units.append(_unit(len(units), group))
+        group = [b]
+    if group:
+        units.append(_unit(len(units), group))
+    return units
 
-    for b in blocks:
-        if group and config.enabled and b.kind != "heading" and group[-1].kind != "heading":
-            prev = group[-1]
+
+def _unit(index: int, group: Sequence[Block]) -> Unit:
+    kind = "heading" if group[0].kind == "heading" else group[0].kind
+    return Unit(index, tuple(b.index for b in group), Span(group[0].span.start, group[-1].span.end), kind)
+
+
+def _join_round(document: str, blocks: Sequence[Block], draft: Draft, config: StitchConfig, joined: set[int], todo: set[int] | None) -> list[int]:
+    """One pass over the gaps (all, or those in ``todo``); returns the gaps it joined."""
+    reading = draft.text
+    fresh: list[int] = []
+    start = 0  # first block of the current group
+    for k in range(1, len(blocks)):
+        prev, b = blocks[k - 1], blocks[k]
+        if (k - 1) in joined:
+            continue
+        if (todo is None or (k - 1) in todo) and b.kind != "heading" and prev.kind != "heading" and blocks[start].kind != "heading":
             gap = document[prev.span.end : b.span.start]
-            reason = join_reason(draft.current(group[0].span.start, prev.span.end), draft.current(b.span.start, b.span.end), gap, document, config)
+            before, after = _sides(blocks, draft, joined, start, k)
+            reason = join_reason(before, after, gap, reading, config)
             if reason is not None:
-                latin = " " in reason["junction"]
                 draft.replace(
                     prev.span.end,
                     b.span.start,
-                    " " if latin else "",
+                    reason["joiner"],
                     rule="stitch.cut_paragraph",
                     reason=f"paragraph cut mid-sentence at '{reason['junction']}': {reason['why']}",
                     evidence=reason,
                     confidence=0.9,
                 )
-                group.append(b)
+                joined.add(k - 1)
+                fresh.append(k - 1)
                 continue
-        flush()
-        group = [b]
-    flush()
-    return units
+        start = k
+    return fresh
+
+
+#: characters on each side of a junction in which a join can make evidence for another gap
+_WINDOW = 32
+
+
+def _sides(blocks: Sequence[Block], draft: Draft, joined: set[int], start: int, k: int) -> tuple[str, str]:
+    """The paragraph before gap ``k - 1`` (from block ``start``) and the one after it, as joined so far.
+
+    Only their last and first :data:`_SIDE` visible characters matter to
+    :func:`join_reason`, so only that much is read: a chain of many joins
+    stays linear.
+    """
+    # read whole stretches at once (block borders are edit borders), doubling until enough is read
+    j, want = k - 1, _SIDE
+    while True:
+        while j > start and blocks[k - 1].span.end - blocks[j].span.start < want:
+            j -= 1
+        before = draft.current(blocks[j].span.start, blocks[k - 1].span.end)
+        if j == start or len(before.rstrip()) >= _SIDE:
+            break
+        want *= 2
+    j, want = k, _SIDE
+    while True:
+        while j in joined and blocks[j].span.end - blocks[k].span.start < want:
+            j += 1
+        after = draft.current(blocks[k].span.start, blocks[j].span.end)
+        if j not in joined or len(after.lstrip()) >= _SIDE:
+            break
+        want *= 2
+    return before, after
+
+
+def _worth_another_look(blocks: Sequence[Block], draft: Draft, joined: set[int], fresh: list[int]) -> set[int]:
+    """Gaps whose evidence the last round's joins may have changed.
+
+    A join changes the text only around its junction, so a gap needs another
+    look only if its own junction characters occur there, or if a join grew
+    the paragraph on either side of it (length, open brackets and the
+    closing ones after count).
+    """
+    group_start = []  # first block of the paragraph each block is in
+    for k in range(len(blocks)):
+        group_start.append(group_start[k - 1] if k and (k - 1) in joined else k)
+    windows = []
+    for k in fresh:
+        before, after = _sides(blocks, draft, joined, group_start[k], k + 1)
+        windows.append(before[-_WINDOW:] + draft.current(blocks[k].span.end, blocks[k + 1].span.start) + after[:_WINDOW])
+    around = "\x00".join(windows)
+    # the junctions those windows hold: adjacent characters, and characters one space or break apart
+    junctions = {around[i : i + 2] for i in range(len(around) - 1)}
+    junctions.update(around[i] + around[i + 2] for i in range(len(around) - 2) if around[i + 1] in " \n")
+    group_end = [0] * len(blocks)  # last block of the paragraph each block is in
+    for k in reversed(range(len(blocks))):
+        group_end[k] = group_end[k + 1] if k in joined else k
+    grown = set()
+    for k in fresh:
+        grown.add(group_end[k + 1])
+        if group_start[k] > 0:
+            grown.add(group_start[k] - 1)
+    todo = set()
+    for k in range(len(blocks) - 1):
+        if k in joined:
+            continue
+        if k in grown:
+            todo.add(k)
+            continue
+        p = draft.current(blocks[k].span.start, blocks[k].span.end).rstrip()
+        n = draft.current(blocks[k + 1].span.start, blocks[k + 1].span.end).lstrip()
+        if p and n and p[-1] + n[0] in junctions:
+            todo.add(k)
+    return todo
