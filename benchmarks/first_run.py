@@ -58,7 +58,8 @@ def main() -> None:
                 digests.add(hashlib.sha256(out.read_bytes() + report.read_bytes()).hexdigest())
                 print(f"{kind} workers={workers}: {times[(kind, workers)][-1]:.2f} s", file=sys.stderr)
                 # let a background compilation of a cold run finish before the next run is timed
-                subprocess.run(["sh", "-c", "while pgrep -f dedup.fingerprint._warm >/dev/null; do sleep 0.5; done"])
+                while subprocess.run(["pgrep", "-f", "dedup[.]fingerprint[.]_warm"], capture_output=True).stdout:
+                    time.sleep(0.5)
     print("| workers | warm (median s) | first run on an empty cache (median s) | difference |")
     print("| ---: | ---: | ---: | ---: |")
     for workers in (1, 2):
