@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .draft import Draft, apply_edits
+from .fingerprint.keys import KeyConfig
+from .invariant import content_problems
 from .model import Block, Edit, Span
 
 if TYPE_CHECKING:
@@ -237,7 +239,10 @@ def check(input_text: str, output_text: str, report: dict[str, Any] | Report) ->
     carry a rule and a reason, and replay to the output; that the blocks
     cover every non-whitespace character of the input once; that removed
     blocks say what they duplicate (an existing other block), and really are
-    rewritten by edits; and that the recorded hashes and sizes match.
+    rewritten by edits; that the recorded hashes and sizes match; and, once all
+    that holds, the content invariant (:mod:`dedup.invariant`): every sentence of
+    the input is in the output, or removed in favour of output text that
+    contains it, or changed by a named repair.
     """
     data = report.to_dict() if isinstance(report, Report) else report
     problems: list[str] = []
@@ -309,7 +314,18 @@ def check(input_text: str, output_text: str, report: dict[str, Any] | Report) ->
         if not covered[k] and not c.isspace():
             problems.append(f"input character {k} ({c!r}) belongs to no block")
             break
+    if not problems:  # the content invariant reads the edits and units: only once they are sound
+        problems.extend(content_problems(input_text, data, _key_config(data)))
     return problems
+
+
+def _key_config(data: dict[str, Any]) -> KeyConfig:
+    """The matching-key settings the run used (the defaults for a report that does not say)."""
+    keys = data.get("config", {}).get("keys")
+    try:
+        return KeyConfig(**keys) if isinstance(keys, dict) else KeyConfig()
+    except TypeError:
+        return KeyConfig()
 
 
 def to_html(report: Report, input_text: str, output_text: str) -> str:

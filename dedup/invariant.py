@@ -1,0 +1,266 @@
+"""The content invariant: every sentence of the input survives or is accounted for.
+
+A cleaner that removes repeats can lose text in two ways: it removes a
+sentence that says more than the one it resembles, or it removes a sentence
+in favour of text that does not survive.  Both are caught here, by one
+predicate, :func:`covers`, that the reconstructor uses to decide and
+:func:`content_problems` (called by :func:`dedup.report.check`) uses to verify:
+
+* every sentence of every unit is in the output text of its own unit (repairs
+  allowed: a few characters), **or**
+* it was removed by an edit that names the units it duplicates, and the text
+  those units have *in the output* covers it, **or**
+* it was changed by a named text repair (``unicode.*``) that rewrites whole spans.
+
+Completions (``dedup.complete_from_copy``) must insert only; layout and
+stitching edits may touch whitespace only.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from .fingerprint.keys import KeyConfig, matching_key
+from .segment import sentences
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How much a covered sentence may differ from the text covering it.
+
+    A copy differs from its original by typos, doubled or dropped characters:
+    scattered single characters.  Three or more adjacent characters that the
+    covering text lacks are a word it does not say, and a digit it lacks is a
+    different number: either makes the sentence new content.
+    """
+
+    #: longest run of characters of the sentence the covering text lacks
+    max_run: int = 2
+    #: at most this share of the sentence's characters may be unmatched ...
+    max_share: float = 0.25
+    #: ... or this many, whichever is more
+    min_allowed: int = 2
+
+
+#: what a removal inside a cluster (copies of one paragraph) may differ by
+CLUSTER = Tolerance()
+#: what a removal of a sentence from an unrelated paragraph may differ by (matches ratio >= 0.9)
+GLOBAL = Tolerance(max_share=0.1, min_allowed=1)
+
+
+def unmatched(sentence: str, text: str) -> list[tuple[int, int, bool]] | None:
+    """Runs ``(start, end, hanging)`` of ``sentence`` that the best-aligned part of ``text`` lacks.
+
+    A run is *hanging* when it begins or ends the sentence and ``text`` has
+    nothing opposite it (``text`` ends, or begins, right at the aligned part):
+    that is ``text`` cut short, not a typo.  None when ``text`` is empty.
+    ``sentence`` and ``text`` are matching keys.
+
+    >>> unmatched("推进义务教育", "一是推进义务教育优质")
+    []
+    >>> unmatched("推进义务教育确保增收", "推进义务教育")
+    [(6, 10, True)]
+    >>> unmatched("推进义务教肓", "推进义务教育，另外")
+    [(5, 6, False)]
+    """
+    if not text:
+        return None
+    if sentence in text:
+        return []
+    lo, hi = 0, len(text)
+    if len(sentence) <= len(text):
+        al = fuzz.partial_ratio_alignment(sentence, text)
+        if al is not None:
+            pad = max(2, len(sentence) // 5)
+            lo, hi = max(0, al.dest_start - pad), min(len(text), al.dest_end + pad)
+    matched = bytearray(len(sentence))
+    first_dest = last_dest = None
+    for op in Indel.opcodes(sentence, text[lo:hi]):
+        if op.tag == "equal" and op.src_end > op.src_start:
+            matched[op.src_start : op.src_end] = b"\x01" * (op.src_end - op.src_start)
+            first_dest = lo + op.dest_start if first_dest is None else first_dest
+            last_dest = lo + op.dest_end
+    runs: list[tuple[int, int, bool]] = []
+    i, n = 0, len(sentence)
+    while i < n:
+        if matched[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and not matched[j]:
+            j += 1
+        hanging = first_dest is None or (i == 0 and first_dest == 0) or (j == n and last_dest == len(text))
+        runs.append((i, j, hanging))
+        i = j
+    return runs
+
+
+def covers(text: str, sentence: str, tolerance: Tolerance = CLUSTER) -> bool:
+    """True if ``text`` says everything ``sentence`` says (both matching keys).
+
+    >>> covers("推进义务教育优质均衡发展", "推进义务教肓优质均衡发展")
+    True
+    >>> covers("推进义务教育优质均衡发展", "推进义务教育优质均衡发展确保农民增收")
+    False
+    >>> covers("推进义务教育优质均衡发展办好人民满意的", "推进义务教育优质均衡发展办好人民满意的教育")
+    False
+    >>> covers("增长百分之五点二", "增长百分之5点二")
+    False
+    """
+    if not sentence:
+        return True
+    runs = unmatched(sentence, text)
+    if runs is None:
+        return False
+    if not runs:
+        return True
+    if len(sentence) <= 3 or any(h for _, _, h in runs):
+        return False
+    missing = sum(b - a for a, b, _ in runs)
+    if max(b - a for a, b, _ in runs) > tolerance.max_run:
+        return False
+    if missing > max(tolerance.min_allowed, tolerance.max_share * len(sentence)):
+        return False
+    return not any(c.isdigit() for a, b, _ in runs for c in sentence[a:b])
+
+
+# -- verifying a report ------------------------------------------------------------
+
+#: rules that remove text as a repeat of something else
+REMOVAL_RULES = ("dedup.duplicate_paragraph", "dedup.duplicate_sentence")
+#: rules allowed to rewrite a sentence beyond recognition (mojibake decoded again)
+REWRITING_RULES = ("unicode.",)
+#: rules that may only touch whitespace
+WHITESPACE_RULES = ("layout.", "stitch.")
+COMPLETION_RULE = "dedup.complete_from_copy"
+
+
+class _Replay:
+    """Output text produced by input ranges, from the report's edits."""
+
+    def __init__(self, input_text: str, edits: Sequence[dict[str, Any]]) -> None:
+        self.input = input_text
+        self.edits = sorted(edits, key=lambda e: (e["span"][0], e["span"][1]))
+        self.starts = [e["span"][0] for e in self.edits]
+
+    def text(self, start: int, end: int, *, unit: int | None = None) -> str:
+        """Output of input ``[start, end)``: edits inside it, insertions strictly inside it,
+        and insertions at its end that say they belong to ``unit``."""
+        out = []
+        pos = start
+        k = bisect.bisect_left(self.starts, start)
+        while k < len(self.edits):
+            e = self.edits[k]
+            s, t = e["span"]
+            if s > end:
+                break
+            k += 1
+            if t > end or s < start:
+                continue
+            if s == t and s in (start, end):
+                ev = e.get("evidence") or {}
+                if not (s == end and unit is not None and ev.get("unit") == unit):
+                    continue
+            out.append(self.input[pos:s])
+            out.append(e["after"])
+            pos = t
+        out.append(self.input[pos:end])
+        return "".join(out)
+
+    def touching(self, start: int, end: int) -> list[dict[str, Any]]:
+        """Edits that rewrite at least one character of ``[start, end)``."""
+        k = max(0, bisect.bisect_left(self.starts, start) - 1)
+        out = []
+        for e in self.edits[k:]:
+            s, t = e["span"]
+            if s >= end:
+                break
+            if t > start and s < end:
+                out.append(e)
+        return out
+
+
+def _rules(e: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for sub in e.get("subsumes", ()):
+        out.extend(_rules(sub))
+    out.append(e["rule"])
+    return out
+
+
+def _duplicate_targets(e: dict[str, Any]) -> set[int]:
+    ev = e.get("evidence") or {}
+    out = {ev["duplicate_of_unit"]} if isinstance(ev.get("duplicate_of_unit"), int) else set()
+    for s in ev.get("sentences", ()):
+        if isinstance(s, dict) and isinstance(s.get("duplicate_of_unit"), int):
+            out.add(s["duplicate_of_unit"])
+    for sub in e.get("subsumes", ()):
+        out |= _duplicate_targets(sub)
+    return out
+
+
+def _short(s: str, n: int = 24) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def edit_shape_problems(edits: Iterable[dict[str, Any]]) -> list[str]:
+    """Edits whose rule promises a shape they do not have."""
+    problems = []
+    for i, e in enumerate(edits):
+        rule = e.get("rule", "")
+        if rule == COMPLETION_RULE and e.get("before"):
+            problems.append(f"edit {i} at {e['span']}: a completion rewrites {_short(e['before'])!r} of the first copy (it may only append)")
+        if rule.startswith(WHITESPACE_RULES) and (e.get("before", "").strip() or e.get("after", "").strip()):
+            problems.append(f"edit {i} at {e['span']}: {rule} rewrites text, not only whitespace ({_short(e.get('before', ''))!r} -> {_short(e.get('after', ''))!r})")
+    return problems
+
+
+def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = KeyConfig()) -> list[str]:
+    """Sentences of the input neither in the output nor accounted for (see the module docstring)."""
+    units = report.get("units", [])
+    edits = report.get("edits", [])
+    problems = edit_shape_problems(edits)
+    replay = _Replay(input_text, edits)
+    out_cache: dict[int, str] = {}
+
+    def unit_output(u: int) -> str:
+        if u not in out_cache:
+            if not (isinstance(u, int) and 0 <= u < len(units)):
+                out_cache[u] = ""
+            else:
+                s, t = units[u]["span"]
+                out_cache[u] = matching_key(replay.text(s, t, unit=u), keys, marker=False)
+        return out_cache[u]
+
+    for u in units:
+        if u.get("kind") == "heading":
+            continue
+        s0, t0 = u["span"]
+        text = input_text[s0:t0]
+        for a, b in sentences(text):
+            key = matching_key(text[a:b], keys)
+            if not key:
+                continue
+            own = unit_output(u["id"])
+            if covers(own, key):
+                continue
+            touching = replay.touching(s0 + a, s0 + b)
+            rules = [r for e in touching for r in _rules(e)]
+            removals = [e for e in touching if any(r in REMOVAL_RULES for r in _rules(e))]
+            if any(r.startswith(REWRITING_RULES) for r in rules):
+                continue  # changed by a named repair that rewrites whole spans
+            where = f"sentence {_short(text[a:b])!r} of unit {u['id']} at [{s0 + a}, {s0 + b})"
+            if not removals:
+                named = sorted({r for r in rules if not r.startswith(WHITESPACE_RULES)})
+                problems.append(f"{where} is not in the output" + (f" ({', '.join(named)} changed it beyond repair)" if named else " and no edit accounts for it"))
+                continue
+            targets = sorted({t for e in removals for t in _duplicate_targets(e)})
+            if not any(covers(unit_output(t), key) for t in targets):
+                problems.append(f"{where} is removed as a repeat of unit(s) {targets}, whose text in the output does not contain it")
+    return problems

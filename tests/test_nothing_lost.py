@@ -1,0 +1,161 @@
+"""Nothing lost: regression tests for the ways the cleaner used to lose sentences (issue 13).
+
+Each shape is a minimal document of one failure class; every test asserts the
+text a reader needs is in the output *and* that :func:`dedup.check` (the
+content invariant, :mod:`dedup.invariant`) passes.  The checker itself is
+shown to catch each class on a report broken the way the old code broke it.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+
+import pytest
+
+from dedup.draft import apply_edits
+from dedup.model import Edit, Span
+from dedup.pipeline import clean
+from dedup.report import check
+
+OTHER = "二是加强教师队伍建设，提高教师待遇水平，推动城乡教育均衡发展。"
+
+
+def _clean(doc: str):  # type: ignore[no-untyped-def]
+    r = clean(doc)
+    return r, check(doc, r.text, r.report)
+
+
+def _sentences_in(text: str, *needles: str) -> list[str]:
+    return [n for n in needles if n not in text]
+
+
+# -- class 1: the completion of a cut-short first copy overwritten by layout ----------------
+
+FULL_1 = "一是推进义务教育优质均衡发展，办好人民满意的教育。"
+
+
+@pytest.mark.parametrize("cut", range(4, len(FULL_1) - 1))
+def test_class1_completion_survives_layout_at_every_cut(cut: int) -> None:
+    """First copy cut at every position, the whole paragraph later: the end is in the output once."""
+    doc = FULL_1[:cut] + "\n\n" + OTHER + "\n\n" + FULL_1 + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert "人民满意的教育。" in r.text
+    assert r.text.count("办好人民满意的教") == 1, r.text
+
+
+# -- class 2: completion rewrote the correct first copy with the later copy's typo --------------
+
+FULL_2 = "一是切实加强经费保障，确保学校正常运转，民办学校依法享有自主办学权利。"
+TYPO_2 = "三是切实加强经废保障，确保学校正常运转，民办学校依法享有自主办学权利。"
+
+
+@pytest.mark.parametrize("cut", [26, 28, 30, 32])
+def test_class2_completion_appends_and_never_rewrites(cut: int) -> None:
+    doc = FULL_2[:cut] + "\n\n" + OTHER + "\n\n" + TYPO_2 + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert FULL_2 in r.text, r.text
+    assert "经废" not in r.text
+    for e in r.report.edits:
+        if e.rule == "dedup.complete_from_copy":
+            assert e.before == "" and e.span.start == cut, e
+
+
+# -- class 3: a longer sentence removed as a near-duplicate of a shorter one --------------------
+
+X_3 = "各地要进一步加大对农业农村的投入力度，完善农业支持保护制度，推动农村一二三产业融合发展"
+
+
+def test_class3_a_sentence_that_says_more_stays() -> None:
+    doc = X_3 + "。\n\n" + OTHER + "\n\n" + X_3 + "，确保农民增收。\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert "确保农民增收" in r.text, r.text
+    assert X_3 in r.text
+
+
+# -- class 4: removed in favour of something removed -----------------------------------------
+
+P1_4 = "今年以来，我国对外贸易保持稳定增长，进出口规模以较快速度扩大。"
+P2_4 = "据《经济参考报》报道，随着一系列稳外贸政策落地见效，企业订单明显回升。"
+
+
+def test_class4_never_removed_in_favour_of_removed_text() -> None:
+    """``…扩大。据《`` / ``经济参考报》报道…`` and later the whole: one copy of each sentence remains."""
+    doc = P1_4 + "据《\n\n" + P2_4[2:] + "\n\n" + OTHER + "\n\n" + P1_4 + P2_4 + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert "经济参考报》报道，随着一系列稳外贸政策落地见效，企业订单明显回升。" in r.text, r.text
+    assert r.text.count("企业订单明显回升") == 1, r.text
+
+
+# -- the checker catches each class on a report broken the way the old code broke it ----------
+
+
+def _rebuild(doc: str, report: dict, edits: list[dict]) -> tuple[str, dict]:
+    """A report with ``edits`` instead of its own, and the output they give (hashes refreshed)."""
+    broken = copy.deepcopy(report)
+    broken["edits"] = edits
+    out = apply_edits(doc, [Edit(Span(*e["span"]), e["before"], e["after"], e["rule"], e["reason"], e.get("evidence", {})) for e in edits])
+    broken["output"] = {"chars": len(out), "sha256": hashlib.sha256(out.encode("utf-8")).hexdigest()}
+    return out, broken
+
+
+def _report(doc: str) -> dict:
+    r = clean(doc)
+    assert check(doc, r.text, r.report) == []
+    return json.loads(r.report.to_json())
+
+
+def test_checker_catches_a_lost_completion() -> None:
+    """Class 1 as the old code did it: the completion gone, the later whole copy still removed."""
+    doc = FULL_1[:18] + "\n\n" + OTHER + "\n\n" + FULL_1 + "\n"
+    report = _report(doc)
+    edits = [e for e in report["edits"] if e["rule"] != "dedup.complete_from_copy"]
+    assert len(edits) < len(report["edits"])
+    out, broken = _rebuild(doc, report, edits)
+    problems = check(doc, out, broken)
+    assert any("whose text in the output does not contain it" in p for p in problems), problems
+
+
+def test_checker_catches_a_completion_that_rewrites() -> None:
+    """Class 2 as the old code did it: ``费`` of the first copy replaced by the copy's ``废``."""
+    doc = FULL_2[:30] + "\n\n" + OTHER + "\n\n" + TYPO_2 + "\n"
+    report = _report(doc)
+    edits = copy.deepcopy(report["edits"])
+    edits.insert(0, {"span": [7, 8], "before": "费", "after": "废", "rule": "dedup.complete_from_copy", "reason": "r", "evidence": {}})
+    out, broken = _rebuild(doc, report, edits)
+    problems = check(doc, out, broken)
+    assert any("a completion rewrites" in p for p in problems), problems
+
+
+def test_checker_catches_a_longer_sentence_removed() -> None:
+    """Class 3 as the old code did it: ``X，确保农民增收。`` removed as a repeat of ``X。``."""
+    doc = X_3 + "。\n\n" + OTHER + "\n\n" + X_3 + "，确保农民增收。\n"
+    report = _report(doc)
+    start = doc.rindex(X_3)
+    edits = [e for e in report["edits"] if e["span"][1] <= start - 2]
+    edits.append({"span": [start - 2, start], "before": "\n\n", "after": "", "rule": "layout.paragraph_break", "reason": "r"})
+    end = len(doc) - 1
+    edits.append({"span": [start, end], "before": doc[start:end], "after": "", "rule": "dedup.duplicate_paragraph", "reason": "r", "evidence": {"duplicate_of_unit": 0}})
+    out, broken = _rebuild(doc, report, edits)
+    assert "确保农民增收" not in out
+    problems = check(doc, out, broken)
+    assert any("does not contain it" in p for p in problems), problems
+
+
+def test_checker_catches_removal_in_favour_of_removed_text() -> None:
+    """Class 4: two copies, each removed as a repeat of the other."""
+    doc = P1_4 + "\n\n" + OTHER + "\n\n" + P1_4 + "\n"
+    report = _report(doc)
+    a, b = 0, doc.rindex(P1_4)
+    edits = [
+        {"span": [a, a + len(P1_4) + 2], "before": doc[a : a + len(P1_4) + 2], "after": "", "rule": "dedup.duplicate_paragraph", "reason": "r", "evidence": {"duplicate_of_unit": 2}},
+        {"span": [b - 2, len(doc) - 1], "before": doc[b - 2 : len(doc) - 1], "after": "", "rule": "dedup.duplicate_paragraph", "reason": "r", "evidence": {"duplicate_of_unit": 0}},
+    ]
+    out, broken = _rebuild(doc, report, edits)
+    problems = check(doc, out, broken)
+    assert sum("does not contain it" in p for p in problems) == 2, problems
