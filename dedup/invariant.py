@@ -135,6 +135,8 @@ def covers(text: str, sentence: str, tolerance: Tolerance = CLUSTER) -> bool:
 REMOVAL_RULES = ("dedup.duplicate_paragraph", "dedup.duplicate_sentence")
 #: rules allowed to rewrite a sentence beyond recognition (mojibake decoded again)
 REWRITING_RULES = ("unicode.",)
+#: rules that change a sentence in place, each with its evidence
+REPAIR_RULES = ("repair.", "unicode.")
 #: rules that may only touch whitespace
 WHITESPACE_RULES = ("layout.", "stitch.")
 COMPLETION_RULE = "dedup.complete_from_copy"
@@ -153,7 +155,7 @@ class _Replay:
         and insertions at its end that say they belong to ``unit``."""
         out = []
         pos = start
-        k = bisect.bisect_left(self.starts, start)
+        k = max(0, bisect.bisect_left(self.starts, start) - 1)
         while k < len(self.edits):
             e = self.edits[k]
             s, t = e["span"]
@@ -161,6 +163,12 @@ class _Replay:
                 break
             k += 1
             if t > end or s < start:
+                # an edit reaching past the region: its text counts as the region's
+                # when it overlaps it (nothing, for a removal)
+                if t > start and s < end:
+                    out.append(self.input[pos : max(pos, s)])
+                    out.append(e["after"])
+                    pos = max(pos, min(t, end))
                 continue
             if s == t and s in (start, end):
                 ev = e.get("evidence") or {}
@@ -202,6 +210,33 @@ def _duplicate_targets(e: dict[str, Any]) -> set[int]:
     for sub in e.get("subsumes", ()):
         out |= _duplicate_targets(sub)
     return out
+
+
+def _repairs_in(e: dict[str, Any]) -> list[dict[str, Any]]:
+    """The repair edits an edit is or absorbed (innermost ones, in no particular order)."""
+    if e["rule"].startswith(REPAIR_RULES) and not e.get("subsumes"):
+        return [e]
+    out: list[dict[str, Any]] = []
+    for sub in e.get("subsumes", ()):
+        out.extend(_repairs_in(sub))
+    if e["rule"].startswith(REPAIR_RULES) and not out:
+        out.append(e)
+    return out
+
+
+def _repaired(input_text: str, start: int, end: int, touching: Sequence[dict[str, Any]]) -> str:
+    """Input ``[start, end)`` with the repairs inside it applied (repairs crossing its borders skipped)."""
+    reps = sorted((r for e in touching for r in _repairs_in(e) if start <= r["span"][0] and r["span"][1] <= end), key=lambda r: r["span"])
+    out, pos = [], start
+    for r in reps:
+        a, b = r["span"]
+        if a < pos:
+            continue
+        out.append(input_text[pos:a])
+        out.append(r["after"])
+        pos = b
+    out.append(input_text[pos:end])
+    return "".join(out)
 
 
 def _short(s: str, n: int = 24) -> str:
@@ -257,10 +292,12 @@ def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = 
                 continue  # changed by a named repair that rewrites whole spans
             where = f"sentence {_short(text[a:b])!r} of unit {u['id']} at [{s0 + a}, {s0 + b})"
             if not removals:
-                named = sorted({r for r in rules if not r.startswith(WHITESPACE_RULES)})
-                problems.append(f"{where} is not in the output" + (f" ({', '.join(named)} changed it beyond repair)" if named else " and no edit accounts for it"))
-                continue
+                if not any(r.startswith(REPAIR_RULES) for r in rules):
+                    problems.append(f"{where} is not in the output and no edit accounts for it")
+                continue  # changed by named repairs (their shape is checked above)
             targets = sorted({t for e in removals for t in _duplicate_targets(e)})
-            if not any(covers(unit_output(t), key) for t in targets):
+            # the sentence as the removal saw it: repairs made before it (absorbed by it) applied
+            repaired = matching_key(_repaired(input_text, s0 + a, s0 + b, touching), keys)
+            if not any(covers(unit_output(t), key) or covers(unit_output(t), repaired) for t in targets):
                 problems.append(f"{where} is removed as a repeat of unit(s) {targets}, whose text in the output does not contain it")
     return problems

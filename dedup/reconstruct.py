@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 from .cluster import ClusterResult
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, matching_key, strip_marker
+from .invariant import covers
 from .model import Span
 from .normalize.stitch import Unit
 from .repair import RepairConfig, consensus
@@ -110,9 +111,9 @@ class Reconstructor:
             copies = [Copy(m, texts[m], matching_key(texts[m], self.keys)) for m in c.members]
             chosen = copies[self.keep(copies)].unit
             first = c.members[0]
-            upto = self._completion(texts[chosen], texts[first]) if chosen != first else None
-            if upto is not None:
-                self._complete_first(first, chosen, c.id, upto)
+            missing = self._completion(texts[chosen], texts[first]) if chosen != first else None
+            if missing is not None:
+                self._complete_first(first, chosen, c.id, missing)
             # the text now at the first occurrence is corrected by the majority of the copies
             consensus(self.draft, self.units, c.members, first, c.id, self.repair)
             for m in c.members:
@@ -127,14 +128,15 @@ class Reconstructor:
             self._merge_sentences(u, cid, is_first, seen_global, seen_cluster.setdefault(cid, []) if cid >= 0 else [])
 
     # -- the canonical copy at the first occurrence ----------------------
-    def _completion(self, full: str, part: str) -> int | None:
-        """Where ``full`` completes ``part``: the end (in ``full``) of the sentence that
-        finishes ``part``'s unfinished last sentence, or None.
+    def _completion(self, full: str, part: str) -> tuple[int, int] | None:
+        """What of ``full`` completes ``part``: ``(start, end)`` in ``full`` of the missing end
+        of ``part``'s unfinished last sentence, or None.
 
         ``part`` must be cut short (its last sentence has no final punctuation)
-        and every earlier sentence of it must be said by ``full``.  What ``full``
-        says beyond that sentence is not a completion but new content, which
-        stays at its own copy's place.
+        and every earlier sentence of it must be said by ``full``.  ``start`` is
+        where ``part``'s fragment stops in ``full``'s reading of that sentence,
+        ``end`` the end of the sentence: what ``full`` says beyond it is not a
+        completion but new content, which stays at its own copy's place.
         """
         spans = sentences(part)
         if not spans or _ends_sentence(part[spans[-1][0] : spans[-1][1]]):
@@ -151,7 +153,15 @@ class Reconstructor:
         hit = self._prefix_of(last, full_keys)
         if hit is None or not _ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]):
             return None
-        return full_spans[hit][1]
+        fragment = part[spans[-1][0] : spans[-1][1]].rstrip()
+        if len(spans) == 1:
+            fragment = fragment[strip_marker(fragment, _MARKERS_ONLY) :]
+        a, b = full_spans[hit]
+        if hit == 0:
+            a += strip_marker(full[a:b], _MARKERS_ONLY)
+        start = a + _aligned_end(fragment, full[a:b])
+        end = a + len(full[a:b].rstrip())
+        return (start, end) if start < end else None
 
     def _prefix_of(self, key: str, pool: Sequence[str]) -> int | None:
         """Index of the pool sentence that ``key`` is the (fuzzy) beginning of."""
@@ -163,19 +173,24 @@ class Reconstructor:
                     best, best_score = i, score
         return best
 
-    def _complete_first(self, first: int, chosen: int, cid: int, upto: int) -> None:
+    def _complete_first(self, first: int, chosen: int, cid: int, missing: tuple[int, int]) -> None:
+        """Append the missing end of the first occurrence's last sentence, read from ``chosen``.
+
+        Only an insertion: what the first occurrence has is never rewritten
+        (its reading may be the right one; the copy's typos stay with the copy).
+        """
         u, v = self.units[first], self.units[chosen]
         cur_first = self.draft.current(u.span.start, u.span.end)
-        cur_chosen = self.draft.current(v.span.start, v.span.end)[:upto]
-        # the first occurrence keeps its own list marker: it sits in its own list
-        m1, m2 = strip_marker(cur_first, _MARKERS_ONLY), strip_marker(cur_chosen, _MARKERS_ONLY)
-        target = cur_first[:m1] + cur_chosen[m2:].rstrip()
-        self.draft.rewrite(
+        tail = self.draft.current(v.span.start, v.span.end)[missing[0] : missing[1]]
+        at = len(cur_first.rstrip())
+        self.draft.replace_current(
             u.span,
-            target,
+            at,
+            at,
+            tail,
             rule="dedup.complete_from_copy",
             reason=f"this first occurrence is cut short; the copy at [{v.span.start}, {v.span.end}) of cluster {cid} completes its last sentence",
-            evidence={"cluster": cid, "canonical_unit": chosen, "canonical_span": v.span.as_list()},
+            evidence={"cluster": cid, "unit": first, "canonical_unit": chosen, "canonical_span": v.span.as_list()},
             confidence=0.9,
         )
 
@@ -191,9 +206,9 @@ class Reconstructor:
         hit = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=self.cfg.threshold * 100)
         if hit is None:
             return None
-        # a sentence that says clearly more than the one it resembles is new content:
-        # removing it would lose its extra words
-        if len(key) > len(pool[hit[2]]) * 1.1 + 2:
+        # a sentence that says more than the one it resembles (a word, a number it lacks)
+        # is new content: removing it would lose its extra words
+        if not covers(pool[hit[2]], key):
             return None
         return hit[2], hit[1] / 100.0
 
@@ -209,7 +224,7 @@ class Reconstructor:
                 return i, 1.0
             if len(p) >= len(key):
                 s = fuzz.ratio(key, p[: len(key)]) / 100.0
-                if s >= self.cfg.truncation_threshold and (best is None or s > best[1]):
+                if s >= self.cfg.truncation_threshold and (best is None or s > best[1]) and covers(p, key):
                     best = (i, s)
         return best
 
@@ -280,6 +295,21 @@ class Reconstructor:
             )
 
 
+def _aligned_end(fragment: str, sentence: str) -> int:
+    """Where in ``sentence`` the text that ``fragment`` begins it with ends (best alignment).
+
+    >>> _aligned_end("切实加强经费保", "切实加强经废保障，确保运转。")
+    7
+    """
+    best, best_score = len(fragment), -1.0
+    lo, hi = max(1, len(fragment) // 2), min(len(sentence), 2 * len(fragment) + 2)
+    for j in range(lo, hi + 1):
+        score = fuzz.ratio(fragment, sentence[:j])
+        if score > best_score:
+            best, best_score = j, score
+    return best
+
+
 def _complement(ranges: Sequence[tuple[int, int]], n: int) -> list[tuple[int, int]]:
     out, pos = [], 0
     for a, b in sorted(ranges):
@@ -320,10 +350,16 @@ def layout(draft: Draft, document: str, units: Sequence[Unit], *, paragraph_mode
         else:
             want = ""
         cur = draft.current(g.start, g.end)
-        if cur != want:
-            draft.replace(
-                g.start,
-                g.end,
+        # text inserted at either border of the gap (a completion appended to the paragraph
+        # before it) is content, not whitespace: only what lies between is laid out
+        head = draft.inserted_at(g.start)
+        tail = draft.inserted_at(g.end) if g.end > g.start else ""
+        lo, hi = len(head), len(cur) - len(tail)
+        if cur[lo:hi] != want:
+            draft.replace_current(
+                g,
+                lo,
+                hi,
                 want,
                 rule="layout.paragraph_break",
                 reason="one blank line between the paragraphs that remain, none before the first, one newline after the last",
