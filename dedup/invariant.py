@@ -204,9 +204,12 @@ def _rules(e: dict[str, Any]) -> list[str]:
 def _duplicate_targets(e: dict[str, Any]) -> set[int]:
     ev = e.get("evidence") or {}
     out = {ev["duplicate_of_unit"]} if isinstance(ev.get("duplicate_of_unit"), int) else set()
+    out.update(u for u in ev.get("duplicate_of_units", ()) if isinstance(u, int))
     for s in ev.get("sentences", ()):
-        if isinstance(s, dict) and isinstance(s.get("duplicate_of_unit"), int):
-            out.add(s["duplicate_of_unit"])
+        if isinstance(s, dict):
+            if isinstance(s.get("duplicate_of_unit"), int):
+                out.add(s["duplicate_of_unit"])
+            out.update(u for u in s.get("duplicate_of_units", ()) if isinstance(u, int))
     for sub in e.get("subsumes", ()):
         out |= _duplicate_targets(sub)
     return out
@@ -298,6 +301,7 @@ def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = 
             targets = sorted({t for e in removals for t in _duplicate_targets(e)})
             # the sentence as the removal saw it: repairs made before it (absorbed by it) applied
             repaired = matching_key(_repaired(input_text, s0 + a, s0 + b, touching), keys)
-            if not any(covers(unit_output(t), key) or covers(unit_output(t), repaired) for t in targets):
+            together = "".join(unit_output(t) for t in targets)  # a fragment may span two kept units
+            if not any(covers(t, key) or covers(t, repaired) for t in [*map(unit_output, targets), together]):
                 problems.append(f"{where} is removed as a repeat of unit(s) {targets}, whose text in the output does not contain it")
     return problems

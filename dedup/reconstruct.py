@@ -19,8 +19,8 @@ from rapidfuzz import fuzz, process
 
 from .cluster import ClusterResult
 from .draft import Draft
-from .fingerprint.keys import KeyConfig, matching_key, strip_marker
-from .invariant import covers
+from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
+from .invariant import CLUSTER, GLOBAL, Tolerance, covers
 from .model import Span
 from .normalize.stitch import Unit
 from .repair import RepairConfig, consensus
@@ -70,6 +70,15 @@ class SentenceConfig:
     truncation_threshold: float = 0.9
 
 
+#: a paragraph all of whose sentences kept text covers is removed when it has this many key characters
+MIN_CONTAINED_UNIT = 4
+
+#: ... and a sentence of another script, this many words, to be removed alone from a paragraph that stays
+MIN_CONTAINED_WORDS = 8
+
+#: verdicts found anywhere in the document, not among copies of one cluster
+_GLOBAL_VERDICTS = frozenset({"repeated sentence", "contained in kept text"})
+
 #: text that is moved keeps everything but list markers: a speaker-like prefix is content
 _MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
 
@@ -79,6 +88,55 @@ def _ends_sentence(s: str) -> bool:
     while s and s[-1] in CLOSERS:
         s = s[:-1]
     return bool(s) and s[-1] in SENTENCE_END
+
+
+class KeptText:
+    """Every sentence kept so far, in reading order, and a 3-gram index to find those like a new one.
+
+    A sentence (or a fragment of a cut copy) is a repeat when the kept text
+    around one of its candidates covers it (:func:`dedup.invariant.covers`):
+    the candidate with its neighbours, so that a fragment spanning two kept
+    sentences, or two halves of one kept sentence cut apart, is found too.
+    """
+
+    #: grams looked up per query: the rarest ones decide
+    PROBES = 8
+    #: a gram in more kept sentences than this says nothing about any of them
+    MAX_POSTINGS = 400
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.units: list[int] = []
+        self.index: dict[str, list[int]] = {}
+
+    @staticmethod
+    def _grams(key: str) -> set[str]:
+        return {key[i : i + 3] for i in range(len(key) - 2)} if len(key) >= 3 else {key}
+
+    def add(self, key: str, unit: int) -> None:
+        i = len(self.keys)
+        self.keys.append(key)
+        self.units.append(unit)
+        for g in self._grams(key):
+            self.index.setdefault(g, []).append(i)
+
+    def covering(self, key: str, tolerance: Tolerance) -> list[int] | None:
+        """Units whose kept text covers ``key`` (in reading order), or None."""
+        grams = sorted(self._grams(key), key=lambda g: len(self.index.get(g, ())))
+        probes = [g for g in grams[: self.PROBES] if 0 < len(self.index.get(g, ())) <= self.MAX_POSTINGS]
+        if not probes:
+            return None
+        votes: dict[int, int] = {}
+        for g in probes:
+            for i in self.index[g]:
+                votes[i] = votes.get(i, 0) + 1
+        need = max(1, (len(probes) + 1) // 2)
+        for i in sorted((i for i, v in votes.items() if v >= need), key=lambda i: (-votes[i], i))[:6]:
+            for lo, hi in ((i, i + 1), (i - 1, i + 1), (i, i + 2), (i - 1, i + 2)):
+                lo, hi = max(0, lo), min(len(self.keys), hi)
+                if covers("".join(self.keys[lo:hi]), key, tolerance):
+                    return sorted(set(self.units[lo:hi]))
+        return None
 
 
 class Reconstructor:
@@ -119,6 +177,7 @@ class Reconstructor:
             for m in c.members:
                 self.canonical[m] = chosen
         seen_global: dict[str, int] = {}
+        self.kept = KeptText()
         seen_cluster: dict[int, list[tuple[str, int]]] = {}
         for u in self.units:
             if u.kind == "heading":
@@ -228,6 +287,28 @@ class Reconstructor:
                     best = (i, s)
         return best
 
+    def _covered_elsewhere(self, key: str, i: int, n: int, sentence: str) -> dict | None:
+        """A verdict when text kept anywhere earlier covers this sentence (or fragment of a cut copy).
+
+        Stricter than a match inside a cluster (:data:`dedup.invariant.GLOBAL`): the
+        sentence comes from a paragraph not judged a copy, so only a near-exact repeat goes.
+        """
+        units = self.kept.covering(key, GLOBAL)
+        if units is None:
+            return None
+        return {"why": "contained in kept text", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0, "chars": len(key)}
+
+    def _says_enough(self, key: str) -> bool:
+        """Long enough to be removed on its own from a paragraph that otherwise stays.
+
+        A short phrase (a fragment left by a mis-split abbreviation, ``In the U.S.``)
+        said elsewhere is not a repeated sentence; taking it out of its paragraph
+        would break the sentence it belongs to.
+        """
+        if is_cjk(key):
+            return len(key) >= self.cfg.min_global_chars
+        return key.count(" ") + 1 >= MIN_CONTAINED_WORDS
+
     def _merge_sentences(self, u: Unit, cid: int, is_first: bool, seen_global: dict[str, int], seen_cluster: list[tuple[str, int]]) -> None:
         text = self.draft.current(u.span.start, u.span.end)
         spans = sentences(text)
@@ -249,11 +330,20 @@ class Reconstructor:
                 elif hit is not None:
                     verdict = {"why": "near-duplicate sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
             if verdict is None:
+                verdict = self._covered_elsewhere(k, i, len(spans), text[a:b])
+            if verdict is None:
                 seen_global.setdefault(k, u.index)
                 seen_cluster.append((k, u.index))
                 pool.append(k)
+                self.kept.add(k, u.index)
             else:
                 drops.append((a, b, verdict))
+        if drops and len(drops) < len([1 for a, b in spans if matching_key(text[a:b], self.keys)]):
+            # a partly repeated paragraph: only sentences long enough to be more than a
+            # common phrase go; short ones stay with the new content around them
+            drops = [d for d in drops if d[2]["why"] not in _GLOBAL_VERDICTS or self._says_enough(matching_key(text[d[0] : d[1]], self.keys))]
+        elif drops and all(d[2]["why"] == "contained in kept text" for d in drops) and sum(d[2]["chars"] for d in drops) < MIN_CONTAINED_UNIT:
+            drops = []  # "谢谢。" said twice is not a repeated paragraph
         if not drops:
             return
         # whole-unit removal: one edit over the unit

@@ -159,3 +159,52 @@ def test_checker_catches_removal_in_favour_of_removed_text() -> None:
     out, broken = _rebuild(doc, report, edits)
     problems = check(doc, out, broken)
     assert sum("does not contain it" in p for p in problems) == 2, problems
+
+
+# -- class 6 (item 4): sentence-level containment, whatever point a copy was cut at ----------
+
+LICENSE = (
+    "IN NO EVENT UNLESS REQUIRED BY APPLICABLE LAW OR AGREED TO IN WRITING WILL ANY COPYRIGHT HOLDER, OR ANY OTHER PARTY "
+    "WHO MAY MODIFY AND/OR REDISTRIBUTE THE PROGRAM AS PERMITTED ABOVE, BE LIABLE TO YOU FOR DAMAGES, INCLUDING ANY GENERAL, "
+    "SPECIAL, INCIDENTAL OR CONSEQUENTIAL DAMAGES ARISING OUT OF THE USE OR INABILITY TO USE THE PROGRAM."
+)
+LICENSE_OTHER = "This program is free software; you can redistribute it and modify it under the terms of the license."
+ZH_6 = "一是推进义务教育优质均衡发展，办好人民满意的教育。二是加强教师队伍建设，提高教师待遇水平。三是落实经费保障，确保学校正常运转。"
+ZH_6_OTHER = "今年以来，我国对外贸易保持稳定增长，进出口规模以较快速度扩大。"
+
+
+def test_class6_halves_of_a_cut_copy_beside_the_whole_go_english() -> None:
+    """``IN NO EVENT … AS PERMITTED`` / ``ABOVE, BE LIABLE …`` (two blank lines: never rejoined) after the whole."""
+    k = LICENSE.index(" ABOVE")
+    doc = LICENSE + "\n\n" + LICENSE_OTHER + "\n\n" + LICENSE[:k] + "\n\n\n" + LICENSE[k + 1 :] + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == LICENSE + "\n\n" + LICENSE_OTHER + "\n"
+
+
+@pytest.mark.parametrize("cut", [ZH_6.index("提高"), ZH_6.index("三是") + 4, ZH_6.index("均衡")])
+def test_class6_halves_of_a_cut_copy_beside_the_whole_go_chinese(cut: int) -> None:
+    doc = ZH_6 + "\n\n" + ZH_6_OTHER + "\n\n" + ZH_6[:cut] + "\n\n\n" + ZH_6[cut:] + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == ZH_6 + "\n\n" + ZH_6_OTHER + "\n"
+
+
+def test_class6_a_copy_with_new_content_leaves_only_the_new_content() -> None:
+    """A later copy, first sentence apart, says one new sentence and repeats the rest: only the new one stays."""
+    first, rest = ZH_6.split("。", 1)
+    new = "据新华社报道，今年新建学校三百所。"
+    doc = ZH_6 + "\n\n" + ZH_6_OTHER + "\n\n" + first + "。\n\n" + new + rest + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == ZH_6 + "\n\n" + ZH_6_OTHER + "\n\n" + new + "\n"
+
+
+def test_class6_a_short_phrase_said_twice_is_not_removed_from_its_paragraph() -> None:
+    """Containment removes sentences, not phrases: ``In the U.S.`` stays inside the paragraph that uses it."""
+    a = "In the U.S. most states have rules of their own for this kind of contract and its renewal."
+    b = "Courts elsewhere read the clause narrowly. In the U.S. judges have read it broadly since the first cases."
+    doc = a + "\n\n" + b + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == doc
