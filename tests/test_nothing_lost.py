@@ -208,3 +208,45 @@ def test_class6_a_short_phrase_said_twice_is_not_removed_from_its_paragraph() ->
     r, problems = _clean(doc)
     assert problems == []
     assert r.text == doc
+
+
+# -- the invariant on generated documents (hypothesis) ----------------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from dedup.testing import damaged_documents, synthetic_english_paragraphs, synthetic_paragraphs  # noqa: E402
+
+
+@st.composite
+def cut_and_whole(draw):  # type: ignore[no-untyped-def]
+    """Paragraphs, one printed first cut short at any point and later whole (maybe with a typo), in either script."""
+    seed = draw(st.integers(0, 2**31 - 1))
+    english = draw(st.booleans())
+    paras = synthetic_english_paragraphs(seed, 3) if english else synthetic_paragraphs(seed, 3, min_chars=30, max_chars=160)
+    target = paras[0]
+    cut = draw(st.integers(1, len(target) - 1))
+    later = target
+    if draw(st.booleans()):
+        i = draw(st.integers(0, len(target) - 1))
+        if target[i].isalpha():
+            later = target[:i] + ("x" if english else "废") + target[i + 1 :]
+    order = [target[:cut], paras[1], later, paras[2]]
+    return "\n\n".join(order) + "\n"
+
+
+@given(cut_and_whole())
+def test_property_a_cut_first_copy_loses_nothing(doc: str) -> None:
+    r, problems = _clean(doc)
+    assert problems == []
+
+
+@given(damaged_documents("zh"))
+def test_property_invariant_on_damaged_chinese(doc) -> None:  # type: ignore[no-untyped-def]
+    r, problems = _clean(doc.text)
+    assert problems == []
+
+
+@given(damaged_documents("en"))
+def test_property_invariant_on_damaged_english(doc) -> None:  # type: ignore[no-untyped-def]
+    r, problems = _clean(doc.text)
+    assert problems == []
