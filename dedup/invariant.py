@@ -12,7 +12,7 @@ predicate, :func:`covers`, that the reconstructor uses to decide and
   those units have *in the output* covers it, **or**
 * it was changed by a named text repair (``unicode.*``) that rewrites whole spans.
 
-Completions (``dedup.complete_from_copy``) must insert only; layout and
+Completions (``dedup.complete_from_copy``, ``dedup.extend_from_copy``) must insert only; layout and
 stitching edits may touch whitespace only.
 """
 
@@ -163,7 +163,8 @@ REWRITING_RULES = ("unicode.",)
 REPAIR_RULES = ("repair.", "unicode.")
 #: rules that may only touch whitespace
 WHITESPACE_RULES = ("layout.", "stitch.")
-COMPLETION_RULE = "dedup.complete_from_copy"
+#: rules that insert into a first occurrence what a later copy adds: insertions only
+INSERTING_RULES = ("dedup.complete_from_copy", "dedup.extend_from_copy")
 
 
 class _Replay:
@@ -276,8 +277,8 @@ def edit_shape_problems(edits: Iterable[dict[str, Any]]) -> list[str]:
     problems = []
     for i, e in enumerate(edits):
         rule = e.get("rule", "")
-        if rule == COMPLETION_RULE and e.get("before"):
-            problems.append(f"edit {i} at {e['span']}: a completion rewrites {_short(e['before'])!r} of the first copy (it may only append)")
+        if rule in INSERTING_RULES and e.get("before"):
+            problems.append(f"edit {i} at {e['span']}: a completion rewrites {_short(e['before'])!r} of the first copy (it may only insert)")
         if rule.startswith(WHITESPACE_RULES) and (e.get("before", "").strip() or e.get("after", "").strip()):
             problems.append(f"edit {i} at {e['span']}: {rule} rewrites text, not only whitespace ({_short(e.get('before', ''))!r} -> {_short(e.get('after', ''))!r})")
     return problems

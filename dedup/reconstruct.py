@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from .cluster import ClusterResult
 from .draft import Draft
@@ -287,6 +288,72 @@ class Reconstructor:
                     best = (i, s)
         return best
 
+    def _extend_kept(self, key: str, sentence: str, unit: int, seen_cluster: list[tuple[str, int]], pool: list[str], seen_global: dict[str, int]) -> dict | None:
+        """Complete a kept sentence from a later copy that says more, and call the copy a duplicate.
+
+        ``X。`` kept, ``X，确保农民增收。`` in a later copy of the paragraph: the
+        words the copy adds are inserted into the kept sentence where they
+        belong (only insertions, of runs of three characters or more: what the
+        kept sentence says, its reading included, stays), so the paragraph reads
+        whole at its first place and is not printed twice.  None when the copy
+        does not simply say more.
+        """
+        if not pool:
+            return None
+        hit = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=self.cfg.threshold * 100)
+        if hit is None:
+            return None
+        j = hit[2]
+        kept_key, kept_unit = seen_cluster[j]
+        if kept_unit == unit or covers(kept_key, key) or not covers(key, kept_key):
+            return None
+        where = self._locate(kept_unit, kept_key)
+        if where is None:
+            return None
+        region = self.units[kept_unit].span
+        cur = self.draft.current(region.start, region.end)
+        a, b = where
+        kept = cur[a:b].rstrip()
+        inserts = [
+            (op.src_start, sentence[op.dest_start : op.dest_end])
+            for op in Indel.opcodes(kept, sentence.rstrip())
+            if op.tag == "insert" and op.dest_end - op.dest_start > 2 and 0 < op.src_start
+        ]
+        if not inserts:
+            return None
+        extended = kept
+        for at, words in reversed(inserts):
+            extended = extended[:at] + words + extended[at:]
+        new_key = matching_key(extended, self.keys)
+        if not covers(new_key, key):
+            return None
+        tu = self.units[unit]
+        for at, words in reversed(inserts):
+            self.draft.replace_current(
+                region,
+                a + at,
+                a + at,
+                words,
+                rule="dedup.extend_from_copy",
+                reason=f"a later copy at [{tu.span.start}, {tu.span.end}) says more in this sentence; its extra words are inserted here and the copy goes",
+                evidence={"unit": kept_unit, "copy_unit": unit, "copy_span": tu.span.as_list()},
+                confidence=0.9,
+            )
+        seen_cluster[j] = (new_key, kept_unit)
+        pool[j] = new_key
+        seen_global.setdefault(new_key, kept_unit)
+        self.kept.add(new_key, kept_unit)
+        return {"why": "said by the kept sentence it extended", "duplicate_of_unit": kept_unit, "score": round(hit[1] / 100.0, 4)}
+
+    def _locate(self, unit: int, key: str) -> tuple[int, int] | None:
+        """Current range of the sentence of ``unit`` whose key is ``key``."""
+        u = self.units[unit]
+        text = self.draft.current(u.span.start, u.span.end)
+        for a, b in sentences(text):
+            if matching_key(text[a:b], self.keys) == key:
+                return a, b
+        return None
+
     def _covered_elsewhere(self, key: str, i: int, n: int, sentence: str) -> dict | None:
         """A verdict when text kept anywhere earlier covers this sentence (or fragment of a cut copy).
 
@@ -329,6 +396,8 @@ class Reconstructor:
                         verdict = {"why": "truncated copy of a sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
                 elif hit is not None:
                     verdict = {"why": "near-duplicate sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
+                else:
+                    verdict = self._extend_kept(k, text[a:b], u.index, seen_cluster, pool, seen_global)
             if verdict is None:
                 verdict = self._covered_elsewhere(k, i, len(spans), text[a:b])
             if verdict is None:

@@ -36,8 +36,10 @@ if TYPE_CHECKING:
     from .pipeline import Config
 
 SCHEMA = "dedup.report/1"
-#: rules whose edits remove content as duplicate (everything else repairs or lays out)
+#: rules whose edits remove content as duplicate (everything else repairs or lays out) ...
 REMOVAL_PREFIX = "dedup."
+#: ... except these, which insert into a first occurrence what a later copy adds
+INSERTING_RULES = frozenset({"dedup.complete_from_copy", "dedup.extend_from_copy"})
 
 
 def _sha(text: str) -> str:
@@ -156,7 +158,7 @@ def build_report(
     for b in blocks:
         u = units[unit_of[b.index]]
         inside = _edits_touching(edits, edit_ends, b.span.start, b.span.end)
-        removals = [e for e in inside if any(r.startswith(REMOVAL_PREFIX) and r != "dedup.complete_from_copy" for r in e.rules)]
+        removals = [e for e in inside if any(r.startswith(REMOVAL_PREFIX) and r not in INSERTING_RULES for r in e.rules)]
         ospan = out_map.span(b.span.start, b.span.end)
         fate = "removed" if ospan is None else ("partly_removed" if removals else "kept")
         dup_units = sorted({e.evidence.get("duplicate_of_unit") for e in removals if e.evidence.get("duplicate_of_unit") is not None})
@@ -190,7 +192,7 @@ def build_report(
                 "pairs": [p.to_dict() for p in c.pairs],
             }
         )
-    n_removed_chars = sum(len(e.span) - len(e.after) for e in edits if e.rule.startswith(REMOVAL_PREFIX))
+    n_removed_chars = sum(len(e.span) - len(e.after) for e in edits if e.rule.startswith(REMOVAL_PREFIX) and e.rule not in INSERTING_RULES)
     by_rule: dict[str, int] = {}
     for e in edits:
         by_rule[e.rule] = by_rule.get(e.rule, 0) + 1

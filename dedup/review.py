@@ -719,7 +719,7 @@ def _edit_html(doc: _Doc, i: int, e: Mapping[str, Any], config: ReviewConfig) ->
 
 def _is_removal(e: Mapping[str, Any]) -> bool:
     """An edit that drops text as duplicate (as opposed to one that repairs or lays it out)."""
-    return e["after"] == "" or (e["rule"].startswith("dedup.") and e["rule"] != "dedup.complete_from_copy")
+    return e["after"] == "" or (e["rule"].startswith("dedup.") and e["rule"] not in ("dedup.complete_from_copy", "dedup.extend_from_copy"))
 
 
 def _dropped_html(doc: _Doc, config: ReviewConfig) -> tuple[list[str], int]:

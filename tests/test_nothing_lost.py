@@ -70,11 +70,30 @@ X_3 = "各地要进一步加大对农业农村的投入力度，完善农业支�
 
 
 def test_class3_a_sentence_that_says_more_stays() -> None:
+    """``X，确保农民增收。`` after ``X。``: the extra words complete the first sentence, which is said once."""
     doc = X_3 + "。\n\n" + OTHER + "\n\n" + X_3 + "，确保农民增收。\n"
     r, problems = _clean(doc)
     assert problems == []
-    assert "确保农民增收" in r.text, r.text
-    assert X_3 in r.text
+    assert r.text == X_3 + "，确保农民增收。\n\n" + OTHER + "\n", r.text
+    ext = [e for e in r.report.edits if e.rule == "dedup.extend_from_copy"]
+    assert [(e.before, e.after) for e in ext] == [("", "，确保农民增收")]
+
+
+def test_class3_the_first_reading_is_kept_when_extended() -> None:
+    """The later copy's typo (``农业``→``农叶``) is not carried into the sentence it extends."""
+    later = X_3.replace("完善农业", "完善农叶")
+    doc = X_3 + "。\n\n" + OTHER + "\n\n" + later + "，确保农民增收。\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == X_3 + "，确保农民增收。\n\n" + OTHER + "\n", r.text
+
+
+def test_class3_a_longer_copy_that_differs_elsewhere_stays_whole() -> None:
+    """A later copy with extra words *and* a different number is new content: nothing of it is dropped."""
+    doc = "今年全省粮食产量达到五百万吨，比上年增长百分之三点二，创历史新高。\n\n" + OTHER + "\n\n今年全省粮食产量达到五百万吨，比上年增长百分之3.5，再创历史新高，确保农民增收。\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert "百分之3.5" in r.text and "百分之三点二" in r.text
 
 
 # -- class 4: removed in favour of something removed -----------------------------------------
@@ -137,7 +156,7 @@ def test_checker_catches_a_longer_sentence_removed() -> None:
     doc = X_3 + "。\n\n" + OTHER + "\n\n" + X_3 + "，确保农民增收。\n"
     report = _report(doc)
     start = doc.rindex(X_3)
-    edits = [e for e in report["edits"] if e["span"][1] <= start - 2]
+    edits = [e for e in report["edits"] if e["span"][1] <= start - 2 and e["rule"] != "dedup.extend_from_copy"]
     edits.append({"span": [start - 2, start], "before": "\n\n", "after": "", "rule": "layout.paragraph_break", "reason": "r"})
     end = len(doc) - 1
     edits.append({"span": [start, end], "before": doc[start:end], "after": "", "rule": "dedup.duplicate_paragraph", "reason": "r", "evidence": {"duplicate_of_unit": 0}})
