@@ -77,6 +77,9 @@ MIN_CONTAINED_UNIT = 4
 #: ... and a sentence of another script, this many words, to be removed alone from a paragraph that stays
 MIN_CONTAINED_WORDS = 8
 
+#: a kept sentence is extended from a later one only when it is at least this share of it
+EXTENSION_SHARE = 0.5
+
 #: verdicts found anywhere in the document, not among copies of one cluster
 _GLOBAL_VERDICTS = frozenset({"repeated sentence", "contained in kept text"})
 
@@ -121,18 +124,33 @@ class KeptText:
         for g in self._grams(key):
             self.index.setdefault(g, []).append(i)
 
-    def covering(self, key: str, tolerance: Tolerance) -> list[int] | None:
-        """Units whose kept text covers ``key`` (in reading order), or None."""
+    def candidates(self, key: str, limit: int = 6) -> list[int]:
+        """Kept sentences sharing most of ``key``'s rarest 3-grams, best first."""
         grams = sorted(self._grams(key), key=lambda g: len(self.index.get(g, ())))
         probes = [g for g in grams[: self.PROBES] if 0 < len(self.index.get(g, ())) <= self.MAX_POSTINGS]
         if not probes:
-            return None
+            return []
         votes: dict[int, int] = {}
         for g in probes:
             for i in self.index[g]:
                 votes[i] = votes.get(i, 0) + 1
         need = max(1, (len(probes) + 1) // 2)
-        for i in sorted((i for i, v in votes.items() if v >= need), key=lambda i: (-votes[i], i))[:6]:
+        return sorted((i for i, v in votes.items() if v >= need), key=lambda i: (-votes[i], i))[:limit]
+
+    def contained_in(self, key: str, share: float = 0.6, limit: int = 6) -> list[int]:
+        """Kept sentences most of whose 3-grams ``key`` has (those it may say all of), longest first."""
+        votes: dict[int, int] = {}
+        for g in self._grams(key):
+            post = self.index.get(g, ())
+            if len(post) <= self.MAX_POSTINGS:
+                for i in post:
+                    votes[i] = votes.get(i, 0) + 1
+        hits = [i for i, v in votes.items() if v >= share * len(self._grams(self.keys[i]))]
+        return sorted(hits, key=lambda i: (-len(self.keys[i]), i))[:limit]
+
+    def covering(self, key: str, tolerance: Tolerance) -> list[int] | None:
+        """Units whose kept text covers ``key`` (in reading order), or None."""
+        for i in self.candidates(key):
             for lo, hi in ((i, i + 1), (i - 1, i + 1), (i, i + 2), (i - 1, i + 2)):
                 lo, hi = max(0, lo), min(len(self.keys), hi)
                 if covers("".join(self.keys[lo:hi]), key, tolerance):
@@ -289,22 +307,48 @@ class Reconstructor:
         return best
 
     def _extend_kept(self, key: str, sentence: str, unit: int, seen_cluster: list[tuple[str, int]], pool: list[str], seen_global: dict[str, int]) -> dict | None:
-        """Complete a kept sentence from a later copy that says more, and call the copy a duplicate.
+        """Complete a kept sentence of the cluster from a later copy that says more (see :meth:`_extend_into`)."""
+        for j in sorted((j for j, p in enumerate(pool) if self._extendable(p, key)), key=lambda j: (-len(pool[j]), j)):
+            kept_key, kept_unit = seen_cluster[j]
+            new_key = self._extend_into(kept_key, kept_unit, key, sentence, unit)
+            if new_key is None:
+                continue
+            seen_cluster[j] = (new_key, kept_unit)
+            pool[j] = new_key
+            seen_global.setdefault(new_key, kept_unit)
+            self.kept.add(new_key, kept_unit)
+            return {"why": "said by the kept sentence it extended", "duplicate_of_unit": kept_unit, "score": round(fuzz.ratio(key, kept_key) / 100.0, 4)}
+        return None
 
-        ``X。`` kept, ``X，确保农民增收。`` in a later copy of the paragraph: the
-        words the copy adds are inserted into the kept sentence where they
-        belong (only insertions, of runs of three characters or more: what the
-        kept sentence says, its reading included, stays), so the paragraph reads
-        whole at its first place and is not printed twice.  None when the copy
-        does not simply say more.
+    def _extendable(self, kept_key: str, key: str) -> bool:
+        """Whether ``key`` may extend ``kept_key``: it says all of it, and the kept one is most of it."""
+        return len(kept_key) >= max(self.cfg.min_global_chars, EXTENSION_SHARE * len(key)) and covers(key, kept_key)
+
+    def _extend_anywhere(self, key: str, sentence: str, unit: int, seen_global: dict[str, int]) -> dict | None:
+        """Complete a kept sentence anywhere earlier from this one, when this one says it all and more."""
+        for i in self.kept.contained_in(key):
+            kept_key, kept_unit = self.kept.keys[i], self.kept.units[i]
+            if not self._extendable(kept_key, key):
+                continue
+            new_key = self._extend_into(kept_key, kept_unit, key, sentence, unit)
+            if new_key is not None:
+                seen_global.setdefault(new_key, kept_unit)
+                self.kept.add(new_key, kept_unit)
+                return {"why": "said by the kept sentence it extended", "duplicate_of_unit": kept_unit, "score": round(fuzz.ratio(key, kept_key) / 100.0, 4)}
+        return None
+
+    def _extend_into(self, kept_key: str, kept_unit: int, key: str, sentence: str, unit: int) -> str | None:
+        """Insert into the kept sentence the words ``sentence`` (a later one) adds; its new key, or None.
+
+        ``X。`` kept, ``X，确保农民增收。`` later: the words the later sentence
+        adds are inserted into the kept one where they belong (only insertions,
+        of runs of three characters or more: what the kept sentence says, its
+        reading included, stays), so the paragraph reads whole at its first
+        place and the later sentence can go as its duplicate.  Nothing is done
+        unless the later sentence covers the kept one and the result covers the
+        later one, and words the kept paragraph already says elsewhere (a
+        sentence moved, not added) are not inserted.
         """
-        if not pool:
-            return None
-        hit = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=self.cfg.threshold * 100)
-        if hit is None:
-            return None
-        j = hit[2]
-        kept_key, kept_unit = seen_cluster[j]
         if kept_unit == unit or covers(kept_key, key) or not covers(key, kept_key):
             return None
         where = self._locate(kept_unit, kept_key)
@@ -312,13 +356,15 @@ class Reconstructor:
             return None
         region = self.units[kept_unit].span
         cur = self.draft.current(region.start, region.end)
+        whole = matching_key(cur, self.keys, marker=False)
         a, b = where
         kept = cur[a:b].rstrip()
         inserts = [
             (op.src_start, sentence[op.dest_start : op.dest_end])
             for op in Indel.opcodes(kept, sentence.rstrip())
-            if op.tag == "insert" and op.dest_end - op.dest_start > 2 and 0 < op.src_start
+            if op.tag == "insert" and op.dest_end - op.dest_start > 2 and op.src_start > 0
         ]
+        inserts = [(at, words) for at, words in inserts if matching_key(words, self.keys, marker=False) not in whole]
         if not inserts:
             return None
         extended = kept
@@ -339,11 +385,7 @@ class Reconstructor:
                 evidence={"unit": kept_unit, "copy_unit": unit, "copy_span": tu.span.as_list()},
                 confidence=0.9,
             )
-        seen_cluster[j] = (new_key, kept_unit)
-        pool[j] = new_key
-        seen_global.setdefault(new_key, kept_unit)
-        self.kept.add(new_key, kept_unit)
-        return {"why": "said by the kept sentence it extended", "duplicate_of_unit": kept_unit, "score": round(hit[1] / 100.0, 4)}
+        return new_key
 
     def _locate(self, unit: int, key: str) -> tuple[int, int] | None:
         """Current range of the sentence of ``unit`` whose key is ``key``."""
@@ -400,6 +442,8 @@ class Reconstructor:
                     verdict = self._extend_kept(k, text[a:b], u.index, seen_cluster, pool, seen_global)
             if verdict is None:
                 verdict = self._covered_elsewhere(k, i, len(spans), text[a:b])
+            if verdict is None and _ends_sentence(text[a:b]):
+                verdict = self._extend_anywhere(k, text[a:b], u.index, seen_global)
             if verdict is None:
                 seen_global.setdefault(k, u.index)
                 seen_cluster.append((k, u.index))
