@@ -196,8 +196,7 @@ class _Replay:
                     pos = max(pos, min(t, end))
                 continue
             if s == t and s in (start, end):
-                ev = e.get("evidence") or {}
-                if not (s == end and unit is not None and ev.get("unit") == unit):
+                if not (s == end and unit is not None and unit in _inserted_for(e)):
                     continue
             out.append(self.input[pos:s])
             out.append(e["after"])
@@ -216,6 +215,15 @@ class _Replay:
             if t > start and s < end:
                 out.append(e)
         return out
+
+
+def _inserted_for(e: dict[str, Any]) -> set[int]:
+    """Units an insertion says it belongs to (a repair that absorbed a completion keeps its claim)."""
+    ev = e.get("evidence") or {}
+    out = {ev["unit"]} if isinstance(ev.get("unit"), int) else set()
+    for sub in e.get("subsumes", ()):
+        out |= _inserted_for(sub)
+    return out
 
 
 def _rules(e: dict[str, Any]) -> list[str]:
