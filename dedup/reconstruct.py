@@ -188,7 +188,8 @@ class Reconstructor:
             copies = [Copy(m, texts[m], matching_key(texts[m], self.keys)) for m in c.members]
             chosen = copies[self.keep(copies)].unit
             first = c.members[0]
-            missing = self._completion(texts[chosen], texts[first]) if chosen != first else None
+            support = [matching_key(texts[m], self.keys) for m in c.members if m not in (first, chosen)]
+            missing = self._completion(texts[chosen], texts[first], support) if chosen != first else None
             if missing is not None:
                 self._complete_first(first, chosen, c.id, missing)
             # the text now at the first occurrence is corrected by the majority of the copies
@@ -206,15 +207,17 @@ class Reconstructor:
             self._merge_sentences(u, cid, is_first, seen_global, seen_cluster.setdefault(cid, []) if cid >= 0 else [])
 
     # -- the canonical copy at the first occurrence ----------------------
-    def _completion(self, full: str, part: str) -> tuple[int, int] | None:
+    def _completion(self, full: str, part: str, support: Sequence[str] = ()) -> tuple[int, int] | None:
         """What of ``full`` completes ``part``: ``(start, end)`` in ``full`` of the missing end
-        of ``part``'s unfinished last sentence, or None.
+        of ``part``'s unfinished last sentence and of the paragraph after it, or None.
 
         ``part`` must be cut short (its last sentence has no final punctuation)
         and every earlier sentence of it must be said by ``full``.  ``start`` is
-        where ``part``'s fragment stops in ``full``'s reading of that sentence,
-        ``end`` the end of the sentence: what ``full`` says beyond it is not a
-        completion but new content, which stays at its own copy's place.
+        where ``part``'s fragment stops in ``full``'s reading of that sentence.
+        ``end`` is the end of that sentence, or of the sentences after it that
+        other copies of the paragraph (``support``: their keys) say too: a copy
+        cut short lacks the rest of its paragraph, but what only ``full`` says
+        (a paragraph merged into it, new content) stays at its own copy's place.
         """
         spans = sentences(part)
         if not spans or _ends_sentence(part[spans[-1][0] : spans[-1][1]]):
@@ -239,6 +242,12 @@ class Reconstructor:
             a += strip_marker(full[a:b], _MARKERS_ONLY)
         start = a + _aligned_end(fragment, full[a:b])
         end = a + len(full[a:b].rstrip())
+        for (c, d), k in zip(full_spans[hit + 1 :], full_keys[hit + 1 :]):
+            if not k:
+                continue
+            if not _ends_sentence(full[c:d]) or not any(covers(o, k) for o in support):
+                break
+            end = c + len(full[c:d].rstrip())
         return (start, end) if start < end else None
 
     def _prefix_of(self, key: str, pool: Sequence[str]) -> int | None:
