@@ -25,7 +25,7 @@ from typing import Any, Iterable, Sequence
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from .fingerprint.keys import KeyConfig, matching_key
+from .fingerprint.keys import KeyConfig, matching_key, strip_marker
 from .segment import sentences
 
 
@@ -151,6 +151,29 @@ def _within(aligned: tuple[list[tuple[int, int, bool]], list[int]] | None, sente
         if lengths and (max(lengths) > tolerance.max_run or sum(lengths) > allowed):
             return False
     return not any(c.isdigit() for a, b, _ in runs for c in sentence[a:b])
+
+
+_MARKERS = KeyConfig(strip_markers=True, strip_speaker=False)
+
+
+def sentence_key(text: str, keys: KeyConfig = KeyConfig()) -> str:
+    """The matching key of one sentence, every leading list marker folded away.
+
+    Copies renumber and stack markers (``三是２、纪念…`` beside ``２、纪念…``):
+    all of them go, not just the first, so that a renumbered copy is a copy.
+
+    >>> sentence_key("三是２、纪念５月１２日"), sentence_key("２、纪念５月１２日")
+    ('纪念5月12日', '纪念5月12日')
+    """
+    n = strip_marker(text, keys)
+    for _ in range(3):
+        if not keys.strip_markers:
+            break
+        m = strip_marker(text[n:], _MARKERS)
+        if not m:
+            break
+        n += m
+    return matching_key(text[n:], keys, marker=False)
 
 
 # -- verifying a report ------------------------------------------------------------
@@ -315,7 +338,7 @@ def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = 
         s0, t0 = u["span"]
         text = input_text[s0:t0]
         for a, b in sentences(text):
-            key = matching_key(text[a:b], keys)
+            key = sentence_key(text[a:b], keys)
             if not key:
                 continue
             own = unit_output(u["id"])
@@ -333,7 +356,7 @@ def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = 
                 continue  # changed by named repairs (their shape is checked above)
             targets = sorted({t for e in removals for t in _duplicate_targets(e)})
             # the sentence as the removal saw it: repairs made before it (absorbed by it) applied
-            repaired = matching_key(_repaired(input_text, s0 + a, s0 + b, touching), keys)
+            repaired = sentence_key(_repaired(input_text, s0 + a, s0 + b, touching), keys)
             together = "".join(unit_output(t) for t in targets)  # a fragment may span two kept units
             if not any(covers(t, key) or covers(t, repaired) for t in [*map(unit_output, targets), together]):
                 problems.append(f"{where} is removed as a repeat of unit(s) {targets}, whose text in the output does not contain it")

@@ -21,7 +21,7 @@ from rapidfuzz.distance import Indel
 from .cluster import ClusterResult
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
-from .invariant import CLUSTER, GLOBAL, Tolerance, covers
+from .invariant import CLUSTER, GLOBAL, Tolerance, covers, sentence_key
 from .model import Span
 from .normalize.stitch import Unit
 from .repair import RepairConfig, consensus
@@ -137,6 +137,16 @@ class KeptText:
         need = max(1, (len(probes) + 1) // 2)
         return sorted((i for i, v in votes.items() if v >= need), key=lambda i: (-votes[i], i))[:limit]
 
+    def extend(self, key: str, unit: int, new_key: str) -> None:
+        """The kept sentence ``key`` of ``unit`` now reads ``new_key`` (it keeps its place in reading order)."""
+        for i in range(len(self.keys) - 1, -1, -1):
+            if self.keys[i] == key and self.units[i] == unit:
+                self.keys[i] = new_key
+                for g in self._grams(new_key) - self._grams(key):
+                    self.index.setdefault(g, []).append(i)
+                return
+        self.add(new_key, unit)
+
     def contained_in(self, key: str, share: float = 0.6, limit: int = 6) -> list[int]:
         """Kept sentences most of whose 3-grams ``key`` has (those it may say all of), longest first."""
         votes: dict[int, int] = {}
@@ -223,12 +233,12 @@ class Reconstructor:
         if not spans or _ends_sentence(part[spans[-1][0] : spans[-1][1]]):
             return None
         full_spans = sentences(full)
-        full_keys = [matching_key(full[a:b], self.keys) for a, b in full_spans]
+        full_keys = [sentence_key(full[a:b], self.keys) for a, b in full_spans]
         for a, b in spans[:-1]:
-            k = matching_key(part[a:b], self.keys)
+            k = sentence_key(part[a:b], self.keys)
             if k and self._match(k, full_keys) is None:
                 return None
-        last = matching_key(part[spans[-1][0] : spans[-1][1]], self.keys)
+        last = sentence_key(part[spans[-1][0] : spans[-1][1]], self.keys)
         if not last:
             return None
         hit = self._prefix_of(last, full_keys)
@@ -325,7 +335,7 @@ class Reconstructor:
             seen_cluster[j] = (new_key, kept_unit)
             pool[j] = new_key
             seen_global.setdefault(new_key, kept_unit)
-            self.kept.add(new_key, kept_unit)
+            self.kept.extend(kept_key, kept_unit, new_key)
             return {"why": "said by the kept sentence it extended", "duplicate_of_unit": kept_unit, "score": round(fuzz.ratio(key, kept_key) / 100.0, 4)}
         return None
 
@@ -342,7 +352,7 @@ class Reconstructor:
             new_key = self._extend_into(kept_key, kept_unit, key, sentence, unit)
             if new_key is not None:
                 seen_global.setdefault(new_key, kept_unit)
-                self.kept.add(new_key, kept_unit)
+                self.kept.extend(kept_key, kept_unit, new_key)
                 return {"why": "said by the kept sentence it extended", "duplicate_of_unit": kept_unit, "score": round(fuzz.ratio(key, kept_key) / 100.0, 4)}
         return None
 
@@ -379,7 +389,7 @@ class Reconstructor:
         extended = kept
         for at, words in reversed(inserts):
             extended = extended[:at] + words + extended[at:]
-        new_key = matching_key(extended, self.keys)
+        new_key = sentence_key(extended, self.keys)
         if not covers(new_key, key):
             return None
         tu = self.units[unit]
@@ -401,7 +411,7 @@ class Reconstructor:
         u = self.units[unit]
         text = self.draft.current(u.span.start, u.span.end)
         for a, b in sentences(text):
-            if matching_key(text[a:b], self.keys) == key:
+            if sentence_key(text[a:b], self.keys) == key:
                 return a, b
         return None
 
@@ -433,7 +443,7 @@ class Reconstructor:
         pool = [k for k, _ in seen_cluster]
         drops: list[tuple[int, int, dict]] = []
         for i, (a, b) in enumerate(spans):
-            k = matching_key(text[a:b], self.keys)
+            k = sentence_key(text[a:b], self.keys)
             if not k:
                 continue
             verdict = None
@@ -451,7 +461,7 @@ class Reconstructor:
                     verdict = self._extend_kept(k, text[a:b], u.index, seen_cluster, pool, seen_global)
             if verdict is None:
                 verdict = self._covered_elsewhere(k, i, len(spans), text[a:b])
-            if verdict is None and _ends_sentence(text[a:b]):
+            if verdict is None:
                 verdict = self._extend_anywhere(k, text[a:b], u.index, seen_global)
             if verdict is None:
                 seen_global.setdefault(k, u.index)
@@ -460,10 +470,10 @@ class Reconstructor:
                 self.kept.add(k, u.index)
             else:
                 drops.append((a, b, verdict))
-        if drops and len(drops) < len([1 for a, b in spans if matching_key(text[a:b], self.keys)]):
+        if drops and len(drops) < len([1 for a, b in spans if sentence_key(text[a:b], self.keys)]):
             # a partly repeated paragraph: only sentences long enough to be more than a
             # common phrase go; short ones stay with the new content around them
-            drops = [d for d in drops if d[2]["why"] not in _GLOBAL_VERDICTS or self._says_enough(matching_key(text[d[0] : d[1]], self.keys))]
+            drops = [d for d in drops if d[2]["why"] not in _GLOBAL_VERDICTS or self._says_enough(sentence_key(text[d[0] : d[1]], self.keys))]
         elif drops and all(d[2]["why"] == "contained in kept text" for d in drops) and sum(d[2]["chars"] for d in drops) < MIN_CONTAINED_UNIT:
             drops = []  # "谢谢。" said twice is not a repeated paragraph
         if not drops:
