@@ -22,10 +22,10 @@ import bisect
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel, Levenshtein
 
-from .fingerprint.keys import KeyConfig, matching_key, strip_marker
+from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
 from .segment import sentences
 
 
@@ -128,11 +128,86 @@ def covers(text: str, sentence: str, tolerance: Tolerance = CLUSTER) -> bool:
     >>> covers("要破除养老制度方面的种种不公", "养老制度种种不公")
     False
     """
-    if not sentence:
+    if not sentence or sentence in text:
         return True
+    if " " in sentence and not is_cjk(sentence):
+        if " " in text:
+            return any(_covers_words(text, sentence, tolerance, padded=p) for p in (False, True))
+        # Latin words inside a Chinese paragraph: its key has no spaces, so neither may theirs
+        sentence = sentence.replace(" ", "")
+        if sentence in text:
+            return True
     # the tight stretch first: padding lets a stray character outside it (``a`` of ``hale an``)
     # pull the alignment apart
     return any(_within(_align(sentence, text, padded=p), sentence, tolerance) for p in (False, True))
+
+
+#: a word of a copy this similar (rapidfuzz ratio) to the one opposite it is that word with a typo
+TYPO_RATIO = 75
+#: words this short (articles, prepositions) may differ without the sentence saying more
+SHORT_WORD = 3
+
+
+def _typo_of(word: str, window: Sequence[str]) -> str:
+    """The word of ``window`` that ``word`` is a typo of (``word`` itself if none)."""
+    hit = process.extractOne(word, window, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO)
+    return word if hit is None or any(c.isdigit() for c in hit[0]) else hit[0]
+
+
+def _covers_words(text: str, sentence: str, tolerance: Tolerance = CLUSTER, *, padded: bool = True) -> bool:
+    """:func:`covers` for text written in words: aligned word by word, not character by character.
+
+    Letters recur so often in words that a character alignment lets a missing
+    word dissolve into stray matches; words do not.  A word of the sentence
+    is said by the text when the word opposite it is the same or the same
+    with a typo.  The sentence is covered unless it has a word of more than
+    three letters (or any number) that the text lacks, or more short ones than
+    the tolerance allows, or begins or ends beyond the text; and the text may
+    have at most ``max_run`` words of its own between two aligned ones.
+
+    >>> covers("the local farmer measured the annual budget", "the local famer measured the budget")
+    True
+    >>> covers("the local farmer measured the annual budget", "the local farmer never measured the budget")
+    False
+    >>> covers("petrova postponed the new new water pipes", "petrova postponed the new water pipes")
+    True
+    """
+    sw, tw = sentence.split(), text.split()
+    if not tw:
+        return False
+    lo, hi = 0, len(tw)
+    if len(sentence) <= len(text):
+        al = fuzz.partial_ratio_alignment(sentence, text)
+        if al is not None:
+            pad = max(1, len(sw) // 5) if padded else 0
+            lo = max(0, text.count(" ", 0, al.dest_start) - pad)
+            hi = min(len(tw), text.count(" ", 0, al.dest_end) + 1 + pad)
+    window = tw[lo:hi]
+    # a word with a typo reads as the word it is a typo of, so the alignment matches it
+    present = set(window)
+    sw = [w if w in present or any(c.isdigit() for c in w) else _typo_of(w, window) for w in sw]
+    missing: list[str] = []
+    gaps: list[int] = []
+    first = last = None  # window positions of the first and last aligned words
+    for op in Indel.opcodes(sw, window):
+        if op.tag == "equal":
+            if last is not None and op.dest_start > last:
+                gaps.append(op.dest_start - last)
+            first = op.dest_start if first is None else first
+            last = op.dest_end
+        elif op.tag == "delete":
+            hanging = (op.src_start == 0 and lo + op.dest_start == 0) or (op.src_end == len(sw) and lo + op.dest_end == len(tw))
+            if hanging:
+                return False
+            missing.extend(sw[op.src_start : op.src_end])
+    if first is None:
+        return False
+    if any(any(c.isdigit() for c in w) or len(w) > SHORT_WORD for w in missing):
+        return False
+    allowed = tolerance.max_share * len(sw) + (1 if tolerance.min_allowed else 0)
+    if len(missing) > allowed:
+        return False
+    return not gaps or (max(gaps) <= tolerance.max_run and sum(gaps) <= max(tolerance.max_run, allowed))
 
 
 def _within(aligned: tuple[list[tuple[int, int, bool]], list[int]] | None, sentence: str, tolerance: Tolerance) -> bool:
@@ -200,7 +275,8 @@ class _Replay:
 
     def text(self, start: int, end: int, *, unit: int | None = None) -> str:
         """Output of input ``[start, end)``: edits inside it, insertions strictly inside it,
-        and insertions at its end that say they belong to ``unit``."""
+        insertions at its end that say they belong to ``unit``, and at its start
+        those that claim no other unit."""
         out = []
         pos = start
         k = max(0, bisect.bisect_left(self.starts, start) - 1)
@@ -219,7 +295,11 @@ class _Replay:
                     pos = max(pos, min(t, end))
                 continue
             if s == t and s in (start, end):
-                if not (s == end and unit is not None and unit in _inserted_for(e)):
+                # an insertion at a border belongs to this unit when it says so (a completion
+                # appended at its end) or, at its start, when it claims no other unit
+                claims = _inserted_for(e)
+                mine = unit is not None and (unit in claims or (s == start and not claims))
+                if not mine:
                     continue
             out.append(self.input[pos:s])
             out.append(e["after"])

@@ -282,3 +282,26 @@ def test_property_invariant_on_damaged_chinese(doc) -> None:  # type: ignore[no-
 def test_property_invariant_on_damaged_english(doc) -> None:  # type: ignore[no-untyped-def]
     r, problems = _clean(doc.text)
     assert problems == []
+
+
+# -- coverage in words, and Latin words inside Chinese -----------------------------------------
+
+
+def test_english_coverage_is_judged_in_words() -> None:
+    """A missing word cannot dissolve into stray letter matches; a doubled word in the kept text is no loss."""
+    from dedup.invariant import covers
+
+    kept = "ms petrova postponed the new new water pipes before the end of the month"
+    assert covers(kept, "ms petrova postponed the new water pipes before the end of the month")
+    assert not covers(kept, "ms petrova never postponed the new water pipes before the end of the month")
+    assert not covers(kept, "ms petrova postponed the new water pipes before the end of the month of may")
+    assert covers(kept, "ms petrova postpned the new water pipes before the end of the month")
+
+
+def test_latin_words_inside_a_chinese_paragraph() -> None:
+    """``网址为：www.…`` (its key is Latin, the paragraph's is not) is found in the paragraph that keeps it."""
+    first = "公民可以通过输入植树证书编号查询到所植树木区域的生长情况，树木照片实施定期更新。植树生长情况查询网址为：ｗｗｗ．ｇｒｅｅｎｃｈｉｎａ３１２．ｏｒｇ．ｃｎ……［详细］"
+    doc = first + "\n\n" + OTHER + "\n\n" + first + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == first + "\n\n" + OTHER + "\n"
