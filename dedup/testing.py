@@ -14,7 +14,20 @@ dictionary (so the generator ships no corpus of its own).
   cleaner would print.
 * :func:`make_corpus` builds a corpus of documents with exact and near
   duplicates and boilerplate lines; the truth maps every id to its cluster.
-* :func:`messy_documents` and :func:`corpora` are hypothesis strategies.
+* :func:`make_damaged_document` plants every failure class of issue 13
+  (:data:`DAMAGE_CLASSES`) in Chinese or English paragraphs: repeat passes,
+  cuts after ``（《“「`` and inside numbers and Latin words, typos, renumbered,
+  truncated, extended, merged, dropped and swapped copies, completion,
+  speaker tags, doubled and traditional characters, capitals, line breaks,
+  abbreviations, fragments.  Its :class:`DocumentTruth` gives the canonical
+  paragraphs, the sentences that must survive, the near-duplicate pairs of
+  the truth itself and every planted corruption; :func:`measure` scores a
+  cleaner's output against it (sentences lost, near-duplicates left, CER).
+  :func:`damaged_set` builds whole sets from ../shared/data/external
+  (:func:`wiki_zh_paragraphs`, :func:`sogou_pages`, :func:`clough_texts`) or
+  from :func:`synthetic_english_paragraphs` / :func:`synthetic_paragraphs`.
+* :func:`messy_documents`, :func:`damaged_documents` and :func:`corpora` are
+  hypothesis strategies.
 
 >>> doc = make_messy_document(synthetic_paragraphs(7, 5), seed=7)
 >>> doc.text.count("\\n\\n") > 5 and len(doc.truth.paragraphs) == 5
@@ -26,6 +39,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import random
+import re as _re
+import unicodedata as _unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Sequence
@@ -400,9 +415,6 @@ def corpora(max_docs: int = 60, **knobs: Any):  # type: ignore[no-untyped-def]
 # planted corruption.
 # ---------------------------------------------------------------------------
 
-import re as _re
-import unicodedata as _unicodedata
-
 #: every failure class :func:`make_damaged_document` can plant (see its docstring)
 DAMAGE_CLASSES: tuple[str, ...] = (
     "repeat",  # runs of paragraphs printed again (3-4 copies in all)
@@ -489,7 +501,8 @@ def split_sentences(text: str) -> list[str]:
             else:
                 tok = _abbreviation_before(text, i)
                 rest = text[i + 1 :].lstrip()
-                capital_next = bool(rest) and (rest[0].isupper() or not rest[0].isalpha())
+                # in all-capitals text a capital says nothing
+                capital_next = bool(rest) and (rest[0].isupper() or not rest[0].isalpha()) and not text[start:i].isupper()
                 if tok in _NEVER_FINAL or (len(tok) == 1 and tok.isalpha()):
                     end = False
                 elif tok in _MAYBE_FINAL:
@@ -542,6 +555,7 @@ _EN_TAILS = (
     "despite heavy rain", "in front of a large crowd", "without any warning", "at the request of residents",
     "in the U.S. style", "as the law requires", "e.g. by counting every household", "during a quiet week in March",
     "on behalf of the whole region", "at a cost nobody had expected", "in a letter to the local paper",
+    "(the second such case this year)", 'in what the mayor called "a fair deal"', "(see the appendix of the report)",
 )
 _EN_CLAUSES = (
     "which surprised many observers", "and the decision was final", "because the money had run out",
@@ -690,6 +704,8 @@ class DocumentTruth:
     block_source: tuple[int, ...]
     #: for every block: "first", "copy", "extend", "merge", "truncate", "drop", "swap", "cut-head", "cut-tail", "fragment"
     block_kind: tuple[str, ...]
+    #: every cut across a blank line: (head block, tail block, what joins them: "" or " ")
+    cuts: tuple[tuple[int, int, str], ...] = ()
 
     def kinds(self) -> set[str]:
         """The damage classes actually planted in this document."""
@@ -770,10 +786,12 @@ def _cut_candidates(text: str, lo: int, kind: str, cjk: bool) -> list[tuple[int,
     out: list[tuple[int, int]] = []
     for i in range(lo, hi):
         a, b = text[i - 1], text[i]
-        if a in _SENTENCE_END or a in _CLOSE or b in _CLOSE or a == "." and not b.isdigit():
+        # a straight quote opens after a space
+        opener = a in _OPENERS and (a not in "\"'" or i < 2 or text[i - 2].isspace())
+        if not opener and (a in _SENTENCE_END or a in _CLOSE) or b in _CLOSE or a == "." and not b.isdigit():
             continue
         if kind == "cut-bracket":
-            if a in _OPENERS and not b.isspace():
+            if opener and not b.isspace():
                 out.append((i, i))
         elif kind == "cut-number":
             if a.isdigit() and (b.isdigit() or b in ".．" and i + 1 < n and text[i + 1].isdigit()):
@@ -809,6 +827,7 @@ def _extension(rng: random.Random, pool: list[str], cjk: bool) -> str:
             if len(words) >= 4:
                 k = rng.randint(3, min(8, len(words)))
                 clause = " ".join(words[-k:])
+                clause = _re.sub(r"^(?:and|or|but)\s+", "", clause, flags=_re.I) or clause
                 return ", and " + clause[0].lower() + clause[1:]
     return "，确保农民增收" if cjk else ", and the farmers' income rose"
 
@@ -825,6 +844,8 @@ def make_damaged_document(
     cut_rate: float = 0.25,
     repair_rate: float = 0.15,
     fragments: tuple[int, int] = (1, 2),
+    extend_rate: float = 1.0,
+    complete_rate: float = 1.0,
 ) -> DamagedDocument:
     """Damage clean ``paragraphs`` with the failure classes of issue 13 and say what a perfect cleaner outputs.
 
@@ -842,6 +863,8 @@ def make_damaged_document(
     traditional characters go into first copies with probability
     ``repair_rate`` (a perfect cleaner repairs them).  Last come unrelated
     fragments.  First copies carry no typos, so the truth is exact.
+    ``extend_rate`` and ``complete_rate`` are the chances that a document
+    gets its (one) extended copy and its (one) completion.
 
     Deterministic: the same arguments give the same document.
 
@@ -882,9 +905,11 @@ def make_damaged_document(
             s = canon[i][j]
             phrase = rng.choice(("According to Dr. Brown of the U.S. office, ", "As Prof. Lee noted, e.g. in her reports, ", "In the U.S. and elsewhere, i.e. in most places, "))
             canon[i][j] = phrase + (s[0].lower() + s[1:] if s[:2].isalpha() and not s[:2].isupper() else s)
+            corruptions.append(Corruption("abbrev", -1, i, phrase.strip()))
     if "caps" in on and n:
         i = rng.randrange(n)
         canon[i] = [s.upper() for s in canon[i]]
+        corruptions.append(Corruption("caps", -1, i, "all capitals"))
     speaker_of: dict[int, str] = {}
     if "speaker" in on and n:
         i = rng.randrange(n)
@@ -905,7 +930,7 @@ def make_damaged_document(
     owed: dict[int, str] = {}  # paragraph → what its first later copy must carry ("extend" / "complete")
     cands = [i for i in repeated]
     rng.shuffle(cands)
-    if "extend" in on and cands:
+    if "extend" in on and cands and rng.random() < extend_rate:
         i = cands.pop()
         j = rng.randrange(len(canon[i]))
         s = canon[i][j]
@@ -917,7 +942,7 @@ def make_damaged_document(
             canon[i][j] = s[:-1] + ext + s[-1]
             owed[i] = "extend"
             corruptions.append(Corruption("extend", -1, i, f"{s[-12:]} → …{ext}{s[-1]}"))
-    if "complete" in on and cands:
+    if "complete" in on and cands and rng.random() < complete_rate:
         i = cands.pop()
         whole = _join_sentences(canon[i], cjk)
         points = [a for a, _ in _cut_candidates(whole, len(whole) // 2, "cut", cjk)]
@@ -975,7 +1000,7 @@ def make_damaged_document(
                 continue
             corruptions.append(Corruption("repeat", len(blocks), i, f"pass {r_i + 2}"))
             lead = prefix[i]
-            if i in speaker_of and rng.random() < 0.5:
+            if i in speaker_of and i not in owed and rng.random() < 0.5:
                 lead = ""
                 corruptions.append(Corruption("speaker", len(blocks), i, f"tag {speaker_of[i]!r} dropped"))
             elif "renumber" in on and i not in speaker_of and rng.random() < 0.5:
@@ -1032,6 +1057,7 @@ def make_damaged_document(
     cut_kinds = [k for k in ("cut", "cut-bracket", "cut-number", "cut-latin") if k in on]
     out_blocks: list[list[Any]] = []
     cuts: list[Corruption] = []
+    joins: list[tuple[int, int, str]] = []
     cut_at: dict[int, float] = {}  # paragraph → relative position of its first cut
     remap: dict[int, int] = {}  # block index before the cuts → after
     for b_i, (text, s, kind, lo) in enumerate(blocks):
@@ -1049,6 +1075,7 @@ def make_damaged_document(
                     label = "cut-other" if again else ck
                     cuts.append(Corruption(label, len(out_blocks), s, f"{text[max(0, a - 6):a]} / {text[b:b + 6]}"))
                     cut_at.setdefault(s, a / len(text))
+                    joins.append((len(out_blocks), len(out_blocks) + 1, text[a:b]))
                     out_blocks.append([text[:a], s, "cut-head", lo])
                     out_blocks.append([text[b:], s, "cut-tail", 0])
                     break
@@ -1082,6 +1109,7 @@ def make_damaged_document(
         corruptions=tuple(corruptions),
         block_source=tuple(b[1] for b in out_blocks),
         block_kind=tuple(b[2] for b in out_blocks),
+        cuts=tuple(joins),
     )
     text = "\n\n".join(b[0] for b in out_blocks) + "\n"
     return DamagedDocument(text, truth)
@@ -1135,6 +1163,11 @@ def counts_as_sentence(text: str) -> bool:
     if is_cjk_text(t):
         return len(t) >= MIN_CJK_CHARS
     return len(t.split()) >= MIN_LATIN_WORDS
+
+
+def _content_key(normalized: str) -> str:
+    """The words of a sentence: letters, digits and CJK characters, case-folded (punctuation and spaces aside)."""
+    return "".join(c for c in normalized.casefold() if c.isalnum())
 
 
 def _near_duplicate_pairs(normalized: Sequence[str]) -> tuple[tuple[int, int], ...]:
@@ -1230,10 +1263,19 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     **Near-duplicates**: pairs of output sentences that count, with rapidfuzz
     ratio ≥ 90, less the pairs the truth itself has (each truth pair
     explains one output pair whose sentences match it at ratio ≥ 90).
+    Conversely a truth sentence with a near twin in the truth (a
+    near-duplicate pair of different text) needs an output sentence of its
+    own: one output sentence cannot stand for both ``甲地…百分之五`` and
+    ``乙地…百分之六``, nor ``作品名称：X`` and ``X``.  Sentences with the same
+    letters, digits and CJK characters (case and punctuation aside) are one
+    text: one output copy holds them all (removing a sentence the source
+    repeats loses nothing).
 
     **CER**: Levenshtein distance between :func:`normalize_document` of the
     output and of the truth's text, over the latter's length.
     """
+    from collections import Counter
+
     from rapidfuzz import fuzz, process
     from rapidfuzz.distance import Levenshtein
 
@@ -1242,26 +1284,47 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     outs = [normalize_sentence(s) for s in output_sentences(output)]
     outs = [s for s in outs if s]
     joined = sep.join(outs)
-    windows = outs + [sep.join(outs[k : k + w]) for w in (2, 3) for k in range(len(outs) - w + 1)]
-    lost = []
-    checked = 0
-    for s in truth.sentences:
-        if not counts_as_sentence(s):
-            continue
-        checked += 1
-        ns = normalize_sentence(s)
-        if ns in joined:
-            continue
-        cands: dict[int, None] = {}
-        if windows:
-            for scorer in (fuzz.ratio, fuzz.partial_ratio):
-                for _w, _score, k in process.extract(ns, windows, scorer=scorer, limit=4):
-                    cands[k] = None
-        if not any(_survives(_missing(ns, windows[k]), len(ns)) for k in cands):
-            lost.append(s)
+    spans = [(k, k + w) for w in (1, 2, 3) for k in range(len(outs) - w + 1)]
+    windows = [sep.join(outs[a:b]) for a, b in spans]
+    truth_norm = [normalize_sentence(s) for s in truth.sentences]
+    # a sentence with a near twin in the truth (a near-duplicate pair whose words differ) needs an
+    # output sentence of its own; sentences with the same words are one text, held by one output sentence
+    keys = [_content_key(n) for n in truth_norm]
+    first_of: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        first_of.setdefault(key, i)
+    twins = {first_of[keys[i]] for p in truth.near_duplicates for i in p if keys[p[0]] != keys[p[1]]}
+
+    def holders(ns: str, limit: int) -> list[tuple[float, int]]:
+        """(ratio, window) of the windows that hold ``ns``, best first."""
+        if not windows:
+            return []
+        cands: dict[int, float] = {}
+        for scorer in (fuzz.ratio, fuzz.partial_ratio):
+            for _w, score, k in process.extract(ns, windows, scorer=scorer, limit=limit):
+                cands[k] = max(cands.get(k, 0.0), fuzz.ratio(ns, windows[k]))
+        order = sorted(cands, key=lambda k: (-cands[k], spans[k][1] - spans[k][0], k))
+        return [(cands[k], k) for k in order if _survives(_missing(ns, windows[k]), len(ns))]
+
+    counted = [i for i, s in enumerate(truth.sentences) if counts_as_sentence(s)]
+    missing: set[int] = set()
+    for i in counted:
+        if first_of[keys[i]] == i and i not in twins and not (truth_norm[i] in joined or holders(truth_norm[i], 4)):
+            missing.add(i)
+    # twins: the best-held first, each taking output sentences no other twin has taken
+    options = {i: holders(truth_norm[i], 8) for i in counted if i in twins}
+    taken: set[int] = set()
+    for i in sorted(options, key=lambda i: (-(options[i][0][0] if options[i] else -1.0), i)):
+        free = [k for _r, k in options[i] if taken.isdisjoint(range(*spans[k]))]
+        if free:
+            taken.update(range(*spans[free[0]]))
+        else:
+            missing.add(i)
+    missing |= {i for i in counted if first_of[keys[i]] in missing}
+    lost = [truth.sentences[i] for i in sorted(missing)]
+    checked = len(counted)
     # near-duplicates beyond the truth's
     pairs = _near_duplicate_pairs(outs)
-    truth_norm = [normalize_sentence(s) for s in truth.sentences]
     unexplained = []
     used: set[tuple[int, int]] = set()
     for a, b in pairs:
@@ -1330,6 +1393,7 @@ def damaged_set(
     *,
     classes: Sequence[str] = DAMAGE_CLASSES,
     like_sample: bool = False,
+    paragraphs: tuple[int, int] = (2, 6),
     **knobs: Any,
 ) -> list[DamagedDocument]:
     """``count`` damaged documents in ``language`` from real text in ``external`` (None: generated text).
@@ -1339,6 +1403,9 @@ def damaged_set(
     text per task (1-3 tasks), or the built-in grammar.  Fragments come from
     other pages or tasks.  ``like_sample`` takes whole news pages (up to 10
     paragraphs) and whole Clough texts, as the sample is one whole page.
+    ``paragraphs`` is the range of source paragraphs of a document (news
+    pages and Clough texts give what they have up to its top); ``knobs`` go
+    to :func:`make_damaged_document`.
     """
     rng = random.Random(seed)
     docs: list[DamagedDocument] = []
@@ -1349,16 +1416,16 @@ def damaged_set(
         by_task = clough_texts(external)
     for k in range(count):
         if external is None:
-            paras, frags = _draw_sources(rng, language, rng.randint(2, 6), None)
+            paras, frags = _draw_sources(rng, language, rng.randint(*paragraphs), None)
         elif language == "zh":
             if like_sample or k % 2 == 0:
                 page = rng.choice(pages)
-                m = min(len(page), 10 if like_sample else rng.randint(2, 6))
+                m = min(len(page), 10 if like_sample else rng.randint(*paragraphs))
                 a = rng.randint(0, len(page) - m)
                 paras = page[a : a + m]
                 frags = [p for q in rng.sample(pages, 3) for p in q if q is not page][:4]
             else:
-                picked = rng.sample(wiki, rng.randint(2, 6) + 4)
+                picked = rng.sample(wiki, rng.randint(*paragraphs) + 4)
                 paras, frags = picked[:-4], picked[-4:]
         else:
             tasks = sorted(by_task)
@@ -1366,7 +1433,7 @@ def damaged_set(
             paras = []
             for t in chosen:
                 text = rng.choice(by_task[t])
-                paras += text if like_sample else text[: rng.randint(1, 3)]
+                paras += text if like_sample else text[: max(1, rng.randint(*paragraphs) // len(chosen))]
             other = [t for t in tasks if t not in chosen]
             frags = [p for t in other for p in rng.choice(by_task[t])][:4] if other else None
         docs.append(make_damaged_document(paras, rng.randrange(2**31), language=language, classes=classes, fragment_paragraphs=frags, **knobs))
