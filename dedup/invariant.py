@@ -383,16 +383,51 @@ def _short(s: str, n: int = 24) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def _absorbed_cover(e: dict[str, Any]) -> bool:
+    """Whether the edits ``e`` absorbed account for every input character it rewrites.
+
+    An insertion next to an earlier repair absorbs it (edits never overlap), so
+    its ``before`` is the repair's, not text the insertion itself replaced.
+    """
+    s, t = e["span"]
+    pos = s
+    for sub in sorted(e.get("subsumes", ()), key=lambda x: x["span"][0]):
+        a, b = sub["span"]
+        if a > pos:
+            return False
+        pos = max(pos, b)
+    return pos >= t
+
+
 def edit_shape_problems(edits: Iterable[dict[str, Any]]) -> list[str]:
     """Edits whose rule promises a shape they do not have."""
     problems = []
     for i, e in enumerate(edits):
         rule = e.get("rule", "")
-        if rule in INSERTING_RULES and e.get("before"):
+        if rule in INSERTING_RULES and e.get("before") and not _absorbed_cover(e):
             problems.append(f"edit {i} at {e['span']}: a completion rewrites {_short(e['before'])!r} of the first copy (it may only insert)")
         if rule.startswith(WHITESPACE_RULES) and (e.get("before", "").strip() or e.get("after", "").strip()):
             problems.append(f"edit {i} at {e['span']}: {rule} rewrites text, not only whitespace ({_short(e.get('before', ''))!r} -> {_short(e.get('after', ''))!r})")
     return problems
+
+
+def join_keys(keys: Sequence[str]) -> str:
+    """Consecutive sentence keys as one text (words stay apart)."""
+    return (" " if any(" " in k for k in keys) else "").join(keys)
+
+
+def said_by(kept: Sequence[str], key: str, tolerance: Tolerance = CLUSTER) -> bool:
+    """Whether the sentences ``kept`` (keys, in order) say ``key``: one of them, or two or three in a row.
+
+    Sentence by sentence, as the cleaner compares, so that an alignment over a
+    whole paragraph cannot settle on the wrong one of two similar sentences.
+    """
+    if not kept:
+        return False
+    if key in join_keys(kept):
+        return True
+    n = len(kept)
+    return any(covers(join_keys(kept[i : i + w]), key, tolerance) for w in (1, 2, 3) for i in range(max(1, n - w + 1)))
 
 
 def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = KeyConfig()) -> list[str]:
@@ -401,15 +436,17 @@ def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = 
     edits = report.get("edits", [])
     problems = edit_shape_problems(edits)
     replay = _Replay(input_text, edits)
-    out_cache: dict[int, str] = {}
+    out_cache: dict[int, list[str]] = {}
 
-    def unit_output(u: int) -> str:
+    def unit_output(u: int) -> list[str]:
+        """Keys of the sentences unit ``u`` has in the output."""
         if u not in out_cache:
             if not (isinstance(u, int) and 0 <= u < len(units)):
-                out_cache[u] = ""
+                out_cache[u] = []
             else:
                 s, t = units[u]["span"]
-                out_cache[u] = matching_key(replay.text(s, t, unit=u), keys, marker=False)
+                text = replay.text(s, t, unit=u)
+                out_cache[u] = [k for k in (sentence_key(text[a:b], keys) for a, b in sentences(text)) if k]
         return out_cache[u]
 
     for u in units:
@@ -421,8 +458,7 @@ def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = 
             key = sentence_key(text[a:b], keys)
             if not key:
                 continue
-            own = unit_output(u["id"])
-            if covers(own, key):
+            if said_by(unit_output(u["id"]), key):
                 continue
             touching = replay.touching(s0 + a, s0 + b)
             rules = [r for e in touching for r in _rules(e)]
@@ -437,7 +473,7 @@ def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = 
             targets = sorted({t for e in removals for t in _duplicate_targets(e)})
             # the sentence as the removal saw it: repairs made before it (absorbed by it) applied
             repaired = sentence_key(_repaired(input_text, s0 + a, s0 + b, touching), keys)
-            together = "".join(unit_output(t) for t in targets)  # a fragment may span two kept units
-            if not any(covers(t, key) or covers(t, repaired) for t in [*map(unit_output, targets), together]):
+            kept = [k for t in targets for k in unit_output(t)]  # a fragment may span two kept units
+            if not (said_by(kept, key) or said_by(kept, repaired)):
                 problems.append(f"{where} is removed as a repeat of unit(s) {targets}, whose text in the output does not contain it")
     return problems

@@ -21,7 +21,7 @@ from rapidfuzz.distance import Indel
 from .cluster import ClusterResult
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
-from .invariant import CLUSTER, GLOBAL, Tolerance, covers, sentence_key
+from .invariant import CLUSTER, GLOBAL, Tolerance, covers, join_keys, sentence_key
 from .model import Span
 from .normalize.stitch import Unit
 from .repair import RepairConfig, consensus
@@ -163,7 +163,7 @@ class KeptText:
         for i in self.candidates(key):
             for lo, hi in ((i, i + 1), (i - 1, i + 1), (i, i + 2), (i - 1, i + 2)):
                 lo, hi = max(0, lo), min(len(self.keys), hi)
-                if covers("".join(self.keys[lo:hi]), key, tolerance):
+                if covers(join_keys(self.keys[lo:hi]), key, tolerance):
                     return sorted(set(self.units[lo:hi]))
         return None
 
