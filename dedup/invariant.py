@@ -236,12 +236,15 @@ def sentence_key(text: str, keys: KeyConfig = KeyConfig()) -> str:
 
     Copies renumber and stack markers (``三是２、纪念…`` beside ``２、纪念…``):
     all of them go, not just the first, so that a renumbered copy is a copy.
+    A speaker tag (``记者：``, ``卫生部：``) stays: it is content, and a sentence
+    removed in favour of one without it would lose it (paragraphs still
+    cluster without it, see :mod:`dedup.fingerprint.keys`).
 
     >>> sentence_key("三是２、纪念５月１２日"), sentence_key("２、纪念５月１２日")
     ('纪念5月12日', '纪念5月12日')
     """
-    n = strip_marker(text, keys)
-    for _ in range(3):
+    n = 0
+    for _ in range(4):
         if not keys.strip_markers:
             break
         m = strip_marker(text[n:], _MARKERS)
