@@ -106,6 +106,16 @@ class _OutputMap:
             self.offsets.append(pos)
             pos += len(t)
 
+    def with_completion(self, ospan: list[int], end: int, unit: int) -> list[int]:
+        """``ospan`` grown by the text inserted at input ``end`` for ``unit`` (a completion appended to it)."""
+        k = bisect.bisect_left(self.ends, end)
+        while k < len(self.pieces) and self.pieces[k].start <= end:
+            p = self.pieces[k]
+            if p.edit is not None and p.start == p.end == end and unit in _claimed_units(p.edit) and self.offsets[k] == ospan[1]:
+                return [ospan[0], ospan[1] + len(self.texts[k])]
+            k += 1
+        return ospan
+
     def span(self, start: int, end: int) -> list[int] | None:
         """Output ``[lo, hi]`` of the text produced by input ``[start, end)``, or None if none is."""
         lo = hi = None
@@ -125,6 +135,14 @@ class _OutputMap:
                 lo = pos if lo is None else lo
                 hi = pos + len(t)
         return None if lo is None else [lo, hi]
+
+
+def _claimed_units(e: Edit) -> set[int]:
+    """Units an edit (or one it absorbed) says it was inserted for."""
+    out = {e.evidence["unit"]} if isinstance(e.evidence.get("unit"), int) else set()
+    for sub in e.subsumes:
+        out |= _claimed_units(sub)
+    return out
 
 
 def _edits_touching(edits: Sequence[Edit], edit_ends: Sequence[int], start: int, end: int) -> list[Edit]:
@@ -160,6 +178,8 @@ def build_report(
         inside = _edits_touching(edits, edit_ends, b.span.start, b.span.end)
         removals = [e for e in inside if any(r.startswith(REMOVAL_PREFIX) and r not in INSERTING_RULES for r in e.rules)]
         ospan = out_map.span(b.span.start, b.span.end)
+        if ospan is not None and b.index == u.blocks[-1]:
+            ospan = out_map.with_completion(ospan, b.span.end, u.index)
         fate = "removed" if ospan is None else ("partly_removed" if removals else "kept")
         dup_units = sorted({e.evidence.get("duplicate_of_unit") for e in removals if e.evidence.get("duplicate_of_unit") is not None})
         entry: dict[str, Any] = {

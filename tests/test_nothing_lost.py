@@ -44,6 +44,10 @@ def test_class1_completion_survives_layout_at_every_cut(cut: int) -> None:
     assert problems == []
     assert "人民满意的教育。" in r.text
     assert r.text.count("办好人民满意的教") == 1, r.text
+    if any(e.rule == "dedup.complete_from_copy" for e in r.report.edits):
+        # the report places the completion in the output with the block it completes
+        lo, hi = r.report.blocks[0]["output_span"]
+        assert r.text[lo:hi] == FULL_1
 
 
 # -- class 2: completion rewrote the correct first copy with the later copy's typo --------------
