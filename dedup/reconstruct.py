@@ -1,13 +1,31 @@
-"""One canonical paragraph per cluster, in reading order; nothing lost silently.
+"""One canonical paragraph per cluster, in reading order; nothing lost, nothing twice.
 
-For each cluster the keep policy picks the canonical copy.  It is placed at
-the cluster's first occurrence (when the first occurrence is a truncated or
-typo'd version of it; a first occurrence that says something the canonical
-copy does not is never overwritten).  Every later copy is then read sentence
-by sentence: sentences already said are removed (each removal an edit naming
-the copy it duplicates), sentences that add something stay where they are.
-So a copy with a different continuation keeps only its new content, and a
-wrong cluster can cost a duplicate, never a sentence.
+For each cluster the keep policy picks the canonical copy.  When the first
+occurrence is cut short, the missing end of its last sentence (and the
+sentences after it that other copies say too) is *appended* to it from the
+canonical copy (``dedup.complete_from_copy``): an insertion only, so the first
+occurrence's own reading is never rewritten.  Then every paragraph is read
+sentence by sentence, in order:
+
+* a sentence that text kept earlier *covers* (:func:`dedup.invariant.covers`:
+  no word, number or three characters it lacks) is removed, naming the
+  paragraph(s) whose text covers it.  Within a cluster the match tolerates
+  typos (:data:`dedup.invariant.CLUSTER`); anywhere else in the document only
+  a near-exact repeat goes (:data:`dedup.invariant.GLOBAL`), found through a
+  3-gram index of the kept sentences (:class:`KeptText`) with their
+  neighbours, so halves of a copy cut at any point beside the whole are found;
+* a sentence that says everything a kept one says and more
+  (``X，确保农民增收。`` after ``X。``) completes the kept one by insertions
+  (``dedup.extend_from_copy``) and goes as its duplicate;
+* any other sentence is new content and stays where it is.
+
+Removals only ever point at text that was kept (and stays: later stages
+never rewrite kept text, and :func:`layout` never rewrites text inserted at
+a paragraph's border), which :func:`dedup.check` verifies on every report.
+A paragraph all of whose sentences go is removed as one edit; from a
+paragraph that otherwise stays, only sentences long enough to be more than a
+common phrase are taken.  So a wrong cluster can cost a duplicate, never a
+sentence.
 """
 
 from __future__ import annotations
