@@ -309,3 +309,14 @@ def test_latin_words_inside_a_chinese_paragraph() -> None:
     r, problems = _clean(doc)
     assert problems == []
     assert r.text == first + "\n\n" + OTHER + "\n"
+
+
+def test_the_examples_in_the_invariant_and_reconstruct_docs_hold() -> None:
+    import doctest
+
+    import dedup.invariant
+    import dedup.reconstruct
+
+    for module in (dedup.invariant, dedup.reconstruct):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
