@@ -277,9 +277,8 @@ class _Replay:
         self.starts = [e["span"][0] for e in self.edits]
 
     def text(self, start: int, end: int, *, unit: int | None = None) -> str:
-        """Output of input ``[start, end)``: edits inside it, insertions strictly inside it,
-        insertions at its end that say they belong to ``unit``, and at its start
-        those that claim no other unit."""
+        """Output of input ``[start, end)``: edits inside it, and insertions inside it or at
+        its borders that do not say they belong to a unit other than ``unit``."""
         out = []
         pos = start
         k = max(0, bisect.bisect_left(self.starts, start) - 1)
@@ -298,10 +297,10 @@ class _Replay:
                     pos = max(pos, min(t, end))
                 continue
             if s == t and s in (start, end):
-                # an insertion at a border belongs to this unit when it says so (a completion
-                # appended at its end) or, at its start, when it claims no other unit
+                # an insertion at a border belongs to this unit unless it says it belongs to
+                # another (a paragraph's borders are never another paragraph's: a gap lies between)
                 claims = _inserted_for(e)
-                mine = unit is not None and (unit in claims or (s == start and not claims))
+                mine = unit is not None and (unit in claims or not claims)
                 if not mine:
                     continue
             out.append(self.input[pos:s])

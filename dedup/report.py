@@ -107,11 +107,11 @@ class _OutputMap:
             pos += len(t)
 
     def with_completion(self, ospan: list[int], end: int, unit: int) -> list[int]:
-        """``ospan`` grown by the text inserted at input ``end`` for ``unit`` (a completion appended to it)."""
+        """``ospan`` grown by the text inserted at input ``end`` for ``unit`` (a completion or repair appended to it)."""
         k = bisect.bisect_left(self.ends, end)
         while k < len(self.pieces) and self.pieces[k].start <= end:
             p = self.pieces[k]
-            if p.edit is not None and p.start == p.end == end and unit in _claimed_units(p.edit) and self.offsets[k] == ospan[1]:
+            if p.edit is not None and p.start == p.end == end and unit in (_claimed_units(p.edit) or {unit}) and self.offsets[k] == ospan[1]:
                 return [ospan[0], ospan[1] + len(self.texts[k])]
             k += 1
         return ospan
