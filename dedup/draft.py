@@ -66,6 +66,16 @@ class Draft:
                 out.append(p.edit.after)
         return "".join(out)
 
+    def inserted_at(self, pos: int) -> str:
+        """Text an edit inserted at input position ``pos`` (``""`` if none; there is at most one)."""
+        k = bisect.bisect_left(self._pieces, pos, key=_piece_end)
+        while k < len(self._pieces) and self._pieces[k].start <= pos:
+            p = self._pieces[k]
+            if p.edit is not None and p.start == p.end == pos:
+                return p.edit.after
+            k += 1
+        return ""
+
     def touched(self, start: int, end: int) -> bool:
         """True if an edit lies in, or inserts into, ``[start, end)``."""
         return any(p.edit is not None for p in self._pieces_in(start, end))

@@ -1,13 +1,31 @@
-"""One canonical paragraph per cluster, in reading order; nothing lost silently.
+"""One canonical paragraph per cluster, in reading order; nothing lost, nothing twice.
 
-For each cluster the keep policy picks the canonical copy.  It is placed at
-the cluster's first occurrence (when the first occurrence is a truncated or
-typo'd version of it; a first occurrence that says something the canonical
-copy does not is never overwritten).  Every later copy is then read sentence
-by sentence: sentences already said are removed (each removal an edit naming
-the copy it duplicates), sentences that add something stay where they are.
-So a copy with a different continuation keeps only its new content, and a
-wrong cluster can cost a duplicate, never a sentence.
+For each cluster the keep policy picks the canonical copy.  When the first
+occurrence is cut short, the missing end of its last sentence (and the
+sentences after it that other copies say too) is *appended* to it from the
+canonical copy (``dedup.complete_from_copy``): an insertion only, so the first
+occurrence's own reading is never rewritten.  Then every paragraph is read
+sentence by sentence, in order:
+
+* a sentence that text kept earlier *covers* (:func:`dedup.invariant.covers`:
+  no word, number or three characters it lacks) is removed, naming the
+  paragraph(s) whose text covers it.  Within a cluster the match tolerates
+  typos (:data:`dedup.invariant.CLUSTER`); anywhere else in the document only
+  a near-exact repeat goes (:data:`dedup.invariant.GLOBAL`), found through a
+  3-gram index of the kept sentences (:class:`KeptText`) with their
+  neighbours, so halves of a copy cut at any point beside the whole are found;
+* a sentence that says everything a kept one says and more
+  (``X，确保农民增收。`` after ``X。``) completes the kept one by insertions
+  (``dedup.extend_from_copy``) and goes as its duplicate;
+* any other sentence is new content and stays where it is.
+
+Removals only ever point at text that was kept (and stays: later stages
+never rewrite kept text, and :func:`layout` never rewrites text inserted at
+a paragraph's border), which :func:`dedup.check` verifies on every report.
+A paragraph all of whose sentences go is removed as one edit; from a
+paragraph that otherwise stays, only sentences long enough to be more than a
+common phrase are taken.  So a wrong cluster can cost a duplicate, never a
+sentence.
 """
 
 from __future__ import annotations
@@ -16,10 +34,12 @@ from dataclasses import dataclass
 from typing import Callable, Literal, Sequence
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from .cluster import ClusterResult
 from .draft import Draft
-from .fingerprint.keys import KeyConfig, matching_key, strip_marker
+from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
+from .invariant import CLUSTER, GLOBAL, Tolerance, covers, join_keys, sentence_key
 from .model import Span
 from .normalize.stitch import Unit
 from .repair import RepairConfig, consensus
@@ -108,6 +128,18 @@ class SentenceConfig:
     truncation_threshold: float = 0.9
 
 
+#: a paragraph all of whose sentences kept text covers is removed when it has this many key characters
+MIN_CONTAINED_UNIT = 4
+
+#: ... and a sentence of another script, this many words, to be removed alone from a paragraph that stays
+MIN_CONTAINED_WORDS = 8
+
+#: a kept sentence is extended from a later one only when it is at least this share of it
+EXTENSION_SHARE = 0.5
+
+#: verdicts found anywhere in the document, not among copies of one cluster
+_GLOBAL_VERDICTS = frozenset({"repeated sentence", "contained in kept text"})
+
 #: text that is moved keeps everything but list markers: a speaker-like prefix is content
 _MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
 
@@ -117,6 +149,80 @@ def _ends_sentence(s: str) -> bool:
     while s and s[-1] in CLOSERS:
         s = s[:-1]
     return bool(s) and s[-1] in SENTENCE_END
+
+
+class KeptText:
+    """Every sentence kept so far, in reading order, and a 3-gram index to find those like a new one.
+
+    A sentence (or a fragment of a cut copy) is a repeat when the kept text
+    around one of its candidates covers it (:func:`dedup.invariant.covers`):
+    the candidate with its neighbours, so that a fragment spanning two kept
+    sentences, or two halves of one kept sentence cut apart, is found too.
+    """
+
+    #: grams looked up per query: the rarest ones decide
+    PROBES = 8
+    #: a gram in more kept sentences than this says nothing about any of them
+    MAX_POSTINGS = 400
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.units: list[int] = []
+        self.index: dict[str, list[int]] = {}
+
+    @staticmethod
+    def _grams(key: str) -> set[str]:
+        return {key[i : i + 3] for i in range(len(key) - 2)} if len(key) >= 3 else {key}
+
+    def add(self, key: str, unit: int) -> None:
+        i = len(self.keys)
+        self.keys.append(key)
+        self.units.append(unit)
+        for g in self._grams(key):
+            self.index.setdefault(g, []).append(i)
+
+    def candidates(self, key: str, limit: int = 6) -> list[int]:
+        """Kept sentences sharing most of ``key``'s rarest 3-grams, best first."""
+        grams = sorted(self._grams(key), key=lambda g: len(self.index.get(g, ())))
+        probes = [g for g in grams[: self.PROBES] if 0 < len(self.index.get(g, ())) <= self.MAX_POSTINGS]
+        if not probes:
+            return []
+        votes: dict[int, int] = {}
+        for g in probes:
+            for i in self.index[g]:
+                votes[i] = votes.get(i, 0) + 1
+        need = max(1, (len(probes) + 1) // 2)
+        return sorted((i for i, v in votes.items() if v >= need), key=lambda i: (-votes[i], i))[:limit]
+
+    def extend(self, key: str, unit: int, new_key: str) -> None:
+        """The kept sentence ``key`` of ``unit`` now reads ``new_key`` (it keeps its place in reading order)."""
+        for i in range(len(self.keys) - 1, -1, -1):
+            if self.keys[i] == key and self.units[i] == unit:
+                self.keys[i] = new_key
+                for g in self._grams(new_key) - self._grams(key):
+                    self.index.setdefault(g, []).append(i)
+                return
+        self.add(new_key, unit)
+
+    def contained_in(self, key: str, share: float = 0.6, limit: int = 6) -> list[int]:
+        """Kept sentences most of whose 3-grams ``key`` has (those it may say all of), longest first."""
+        votes: dict[int, int] = {}
+        for g in self._grams(key):
+            post = self.index.get(g, ())
+            if len(post) <= self.MAX_POSTINGS:
+                for i in post:
+                    votes[i] = votes.get(i, 0) + 1
+        hits = [i for i, v in votes.items() if v >= share * len(self._grams(self.keys[i]))]
+        return sorted(hits, key=lambda i: (-len(self.keys[i]), i))[:limit]
+
+    def covering(self, key: str, tolerance: Tolerance) -> list[int] | None:
+        """Units whose kept text covers ``key`` (in reading order), or None."""
+        for i in self.candidates(key):
+            for lo, hi in ((i, i + 1), (i - 1, i + 1), (i, i + 2), (i - 1, i + 2)):
+                lo, hi = max(0, lo), min(len(self.keys), hi)
+                if covers(join_keys(self.keys[lo:hi]), key, tolerance):
+                    return sorted(set(self.units[lo:hi]))
+        return None
 
 
 class Reconstructor:
@@ -149,14 +255,16 @@ class Reconstructor:
             copies = [Copy(m, texts[m], matching_key(texts[m], self.keys)) for m in c.members]
             chosen = copies[self.keep(copies)].unit
             first = c.members[0]
-            upto = self._completion(texts[chosen], texts[first]) if chosen != first else None
-            if upto is not None:
-                self._complete_first(first, chosen, c.id, upto)
+            support = [matching_key(texts[m], self.keys) for m in c.members if m not in (first, chosen)]
+            missing = self._completion(texts[chosen], texts[first], support) if chosen != first else None
+            if missing is not None:
+                self._complete_first(first, chosen, c.id, missing)
             # the text now at the first occurrence is corrected by the majority of the copies
             consensus(self.draft, self.units, c.members, first, c.id, self.repair)
             for m in c.members:
                 self.canonical[m] = chosen
         seen_global: dict[str, int] = {}
+        self.kept = KeptText()
         seen_cluster: dict[int, list[tuple[str, int]]] = {}
         for u in self.units:
             if u.kind == "heading":
@@ -166,31 +274,48 @@ class Reconstructor:
             self._merge_sentences(u, cid, is_first, seen_global, seen_cluster.setdefault(cid, []) if cid >= 0 else [])
 
     # -- the canonical copy at the first occurrence ----------------------
-    def _completion(self, full: str, part: str) -> int | None:
-        """Where ``full`` completes ``part``: the end (in ``full``) of the sentence that
-        finishes ``part``'s unfinished last sentence, or None.
+    def _completion(self, full: str, part: str, support: Sequence[str] = ()) -> tuple[int, int] | None:
+        """What of ``full`` completes ``part``: ``(start, end)`` in ``full`` of the missing end
+        of ``part``'s unfinished last sentence and of the paragraph after it, or None.
 
         ``part`` must be cut short (its last sentence has no final punctuation)
-        and every earlier sentence of it must be said by ``full``.  What ``full``
-        says beyond that sentence is not a completion but new content, which
-        stays at its own copy's place.
+        and every earlier sentence of it must be said by ``full``.  ``start`` is
+        where ``part``'s fragment stops in ``full``'s reading of that sentence.
+        ``end`` is the end of that sentence, or of the sentences after it that
+        other copies of the paragraph (``support``: their keys) say too: a copy
+        cut short lacks the rest of its paragraph, but what only ``full`` says
+        (a paragraph merged into it, new content) stays at its own copy's place.
         """
         spans = sentences(part)
         if not spans or _ends_sentence(part[spans[-1][0] : spans[-1][1]]):
             return None
         full_spans = sentences(full)
-        full_keys = [matching_key(full[a:b], self.keys) for a, b in full_spans]
+        full_keys = [sentence_key(full[a:b], self.keys) for a, b in full_spans]
         for a, b in spans[:-1]:
-            k = matching_key(part[a:b], self.keys)
+            k = sentence_key(part[a:b], self.keys)
             if k and self._match(k, full_keys) is None:
                 return None
-        last = matching_key(part[spans[-1][0] : spans[-1][1]], self.keys)
+        last = sentence_key(part[spans[-1][0] : spans[-1][1]], self.keys)
         if not last:
             return None
         hit = self._prefix_of(last, full_keys)
         if hit is None or not _ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]):
             return None
-        return full_spans[hit][1]
+        fragment = part[spans[-1][0] : spans[-1][1]].rstrip()
+        if len(spans) == 1:
+            fragment = fragment[strip_marker(fragment, _MARKERS_ONLY) :]
+        a, b = full_spans[hit]
+        if hit == 0:
+            a += strip_marker(full[a:b], _MARKERS_ONLY)
+        start = a + _aligned_end(fragment, full[a:b])
+        end = a + len(full[a:b].rstrip())
+        for (c, d), k in zip(full_spans[hit + 1 :], full_keys[hit + 1 :]):
+            if not k:
+                continue
+            if not _ends_sentence(full[c:d]) or not any(covers(o, k) for o in support):
+                break
+            end = c + len(full[c:d].rstrip())
+        return (start, end) if start < end else None
 
     def _prefix_of(self, key: str, pool: Sequence[str]) -> int | None:
         """Index of the pool sentence that ``key`` is the (fuzzy) beginning of."""
@@ -202,19 +327,24 @@ class Reconstructor:
                     best, best_score = i, score
         return best
 
-    def _complete_first(self, first: int, chosen: int, cid: int, upto: int) -> None:
+    def _complete_first(self, first: int, chosen: int, cid: int, missing: tuple[int, int]) -> None:
+        """Append the missing end of the first occurrence's last sentence, read from ``chosen``.
+
+        Only an insertion: what the first occurrence has is never rewritten
+        (its reading may be the right one; the copy's typos stay with the copy).
+        """
         u, v = self.units[first], self.units[chosen]
         cur_first = self.draft.current(u.span.start, u.span.end)
-        cur_chosen = self.draft.current(v.span.start, v.span.end)[:upto]
-        # the first occurrence keeps its own list marker: it sits in its own list
-        m1, m2 = strip_marker(cur_first, _MARKERS_ONLY), strip_marker(cur_chosen, _MARKERS_ONLY)
-        target = cur_first[:m1] + cur_chosen[m2:].rstrip()
-        self.draft.rewrite(
+        tail = self.draft.current(v.span.start, v.span.end)[missing[0] : missing[1]]
+        at = len(cur_first.rstrip())
+        self.draft.replace_current(
             u.span,
-            target,
+            at,
+            at,
+            tail,
             rule="dedup.complete_from_copy",
             reason=f"this first occurrence is cut short; the copy at [{v.span.start}, {v.span.end}) of cluster {cid} completes its last sentence",
-            evidence={"cluster": cid, "canonical_unit": chosen, "canonical_span": v.span.as_list()},
+            evidence={"cluster": cid, "unit": first, "canonical_unit": chosen, "canonical_span": v.span.as_list()},
             confidence=0.9,
         )
 
@@ -230,9 +360,9 @@ class Reconstructor:
         hit = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=self.cfg.threshold * 100)
         if hit is None:
             return None
-        # a sentence that says clearly more than the one it resembles is new content:
-        # removing it would lose its extra words
-        if len(key) > len(pool[hit[2]]) * 1.1 + 2:
+        # a sentence that says more than the one it resembles (a word, a number it lacks)
+        # is new content: removing it would lose its extra words
+        if not covers(pool[hit[2]], key):
             return None
         return hit[2], hit[1] / 100.0
 
@@ -248,9 +378,121 @@ class Reconstructor:
                 return i, 1.0
             if len(p) >= len(key):
                 s = fuzz.ratio(key, p[: len(key)]) / 100.0
-                if s >= self.cfg.truncation_threshold and (best is None or s > best[1]):
+                if s >= self.cfg.truncation_threshold and (best is None or s > best[1]) and covers(p, key):
                     best = (i, s)
         return best
+
+    def _extend_kept(self, key: str, sentence: str, unit: int, seen_cluster: list[tuple[str, int]], pool: list[str], seen_global: dict[str, int]) -> dict | None:
+        """Complete a kept sentence of the cluster from a later copy that says more (see :meth:`_extend_into`)."""
+        for j in sorted((j for j, p in enumerate(pool) if self._extendable(p, key)), key=lambda j: (-len(pool[j]), j)):
+            kept_key, kept_unit = seen_cluster[j]
+            new_key = self._extend_into(kept_key, kept_unit, key, sentence, unit)
+            if new_key is None:
+                continue
+            seen_cluster[j] = (new_key, kept_unit)
+            pool[j] = new_key
+            seen_global.setdefault(new_key, kept_unit)
+            self.kept.extend(kept_key, kept_unit, new_key)
+            return {"why": "said by the kept sentence it extended", "duplicate_of_unit": kept_unit, "score": round(fuzz.ratio(key, kept_key) / 100.0, 4)}
+        return None
+
+    def _extendable(self, kept_key: str, key: str) -> bool:
+        """Whether ``key`` may extend ``kept_key``: it says all of it, and the kept one is most of it."""
+        return len(kept_key) >= max(self.cfg.min_global_chars, EXTENSION_SHARE * len(key)) and covers(key, kept_key)
+
+    def _extend_anywhere(self, key: str, sentence: str, unit: int, seen_global: dict[str, int]) -> dict | None:
+        """Complete a kept sentence anywhere earlier from this one, when this one says it all and more."""
+        for i in self.kept.contained_in(key):
+            kept_key, kept_unit = self.kept.keys[i], self.kept.units[i]
+            if not self._extendable(kept_key, key):
+                continue
+            new_key = self._extend_into(kept_key, kept_unit, key, sentence, unit)
+            if new_key is not None:
+                seen_global.setdefault(new_key, kept_unit)
+                self.kept.extend(kept_key, kept_unit, new_key)
+                return {"why": "said by the kept sentence it extended", "duplicate_of_unit": kept_unit, "score": round(fuzz.ratio(key, kept_key) / 100.0, 4)}
+        return None
+
+    def _extend_into(self, kept_key: str, kept_unit: int, key: str, sentence: str, unit: int) -> str | None:
+        """Insert into the kept sentence the words ``sentence`` (a later one) adds; its new key, or None.
+
+        ``X。`` kept, ``X，确保农民增收。`` later: the words the later sentence
+        adds are inserted into the kept one where they belong (only insertions,
+        of runs of three characters or more: what the kept sentence says, its
+        reading included, stays), so the paragraph reads whole at its first
+        place and the later sentence can go as its duplicate.  Nothing is done
+        unless the later sentence covers the kept one and the result covers the
+        later one, and words the kept paragraph already says elsewhere (a
+        sentence moved, not added) are not inserted.
+        """
+        if kept_unit == unit or covers(kept_key, key) or not covers(key, kept_key):
+            return None
+        where = self._locate(kept_unit, kept_key)
+        if where is None:
+            return None
+        region = self.units[kept_unit].span
+        cur = self.draft.current(region.start, region.end)
+        whole = matching_key(cur, self.keys, marker=False)
+        a, b = where
+        kept = cur[a:b].rstrip()
+        inserts = [
+            (op.src_start, sentence[op.dest_start : op.dest_end])
+            for op in Indel.opcodes(kept, sentence.rstrip())
+            if op.tag == "insert" and op.dest_end - op.dest_start > 2 and op.src_start > 0
+        ]
+        inserts = [(at, words) for at, words in inserts if matching_key(words, self.keys, marker=False) not in whole]
+        if not inserts:
+            return None
+        extended = kept
+        for at, words in reversed(inserts):
+            extended = extended[:at] + words + extended[at:]
+        new_key = sentence_key(extended, self.keys)
+        if not covers(new_key, key):
+            return None
+        tu = self.units[unit]
+        for at, words in reversed(inserts):
+            self.draft.replace_current(
+                region,
+                a + at,
+                a + at,
+                words,
+                rule="dedup.extend_from_copy",
+                reason=f"a later copy at [{tu.span.start}, {tu.span.end}) says more in this sentence; its extra words are inserted here and the copy goes",
+                evidence={"unit": kept_unit, "copy_unit": unit, "copy_span": tu.span.as_list()},
+                confidence=0.9,
+            )
+        return new_key
+
+    def _locate(self, unit: int, key: str) -> tuple[int, int] | None:
+        """Current range of the sentence of ``unit`` whose key is ``key``."""
+        u = self.units[unit]
+        text = self.draft.current(u.span.start, u.span.end)
+        for a, b in sentences(text):
+            if sentence_key(text[a:b], self.keys) == key:
+                return a, b
+        return None
+
+    def _covered_elsewhere(self, key: str, i: int, n: int, sentence: str) -> dict | None:
+        """A verdict when text kept anywhere earlier covers this sentence (or fragment of a cut copy).
+
+        Stricter than a match inside a cluster (:data:`dedup.invariant.GLOBAL`): the
+        sentence comes from a paragraph not judged a copy, so only a near-exact repeat goes.
+        """
+        units = self.kept.covering(key, GLOBAL)
+        if units is None:
+            return None
+        return {"why": "contained in kept text", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0, "chars": len(key)}
+
+    def _says_enough(self, key: str) -> bool:
+        """Long enough to be removed on its own from a paragraph that otherwise stays.
+
+        A short phrase (a fragment left by a mis-split abbreviation, ``In the U.S.``)
+        said elsewhere is not a repeated sentence; taking it out of its paragraph
+        would break the sentence it belongs to.
+        """
+        if is_cjk(key):
+            return len(key) >= self.cfg.min_global_chars
+        return key.count(" ") + 1 >= MIN_CONTAINED_WORDS
 
     def _merge_sentences(self, u: Unit, cid: int, is_first: bool, seen_global: dict[str, int], seen_cluster: list[tuple[str, int]]) -> None:
         text = self.draft.current(u.span.start, u.span.end)
@@ -258,7 +500,7 @@ class Reconstructor:
         pool = [k for k, _ in seen_cluster]
         drops: list[tuple[int, int, dict]] = []
         for i, (a, b) in enumerate(spans):
-            k = matching_key(text[a:b], self.keys)
+            k = sentence_key(text[a:b], self.keys)
             if not k:
                 continue
             verdict = None
@@ -272,12 +514,25 @@ class Reconstructor:
                         verdict = {"why": "truncated copy of a sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
                 elif hit is not None:
                     verdict = {"why": "near-duplicate sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
+                else:
+                    verdict = self._extend_kept(k, text[a:b], u.index, seen_cluster, pool, seen_global)
+            if verdict is None:
+                verdict = self._covered_elsewhere(k, i, len(spans), text[a:b])
+            if verdict is None:
+                verdict = self._extend_anywhere(k, text[a:b], u.index, seen_global)
             if verdict is None:
                 seen_global.setdefault(k, u.index)
                 seen_cluster.append((k, u.index))
                 pool.append(k)
+                self.kept.add(k, u.index)
             else:
                 drops.append((a, b, verdict))
+        if drops and len(drops) < len([1 for a, b in spans if sentence_key(text[a:b], self.keys)]):
+            # a partly repeated paragraph: only sentences long enough to be more than a
+            # common phrase go; short ones stay with the new content around them
+            drops = [d for d in drops if d[2]["why"] not in _GLOBAL_VERDICTS or self._says_enough(sentence_key(text[d[0] : d[1]], self.keys))]
+        elif drops and all(d[2]["why"] == "contained in kept text" for d in drops) and sum(d[2]["chars"] for d in drops) < MIN_CONTAINED_UNIT:
+            drops = []  # "谢谢。" said twice is not a repeated paragraph
         if not drops:
             return
         # whole-unit removal: one edit over the unit
@@ -317,6 +572,21 @@ class Reconstructor:
                 evidence={"cluster": cid, "duplicate_of_unit": target, "duplicate_of_span": tu.span.as_list(), "sentences": ds},
                 confidence=min(d["score"] for d in ds),
             )
+
+
+def _aligned_end(fragment: str, sentence: str) -> int:
+    """Where in ``sentence`` the text that ``fragment`` begins it with ends (best alignment).
+
+    >>> _aligned_end("切实加强经费保", "切实加强经废保障，确保运转。")
+    7
+    """
+    best, best_score = len(fragment), -1.0
+    lo, hi = max(1, len(fragment) // 2), min(len(sentence), 2 * len(fragment) + 2)
+    for j in range(lo, hi + 1):
+        score = fuzz.ratio(fragment, sentence[:j])
+        if score > best_score:
+            best, best_score = j, score
+    return best
 
 
 def _complement(ranges: Sequence[tuple[int, int]], n: int) -> list[tuple[int, int]]:
@@ -359,10 +629,16 @@ def layout(draft: Draft, document: str, units: Sequence[Unit], *, paragraph_mode
         else:
             want = ""
         cur = draft.current(g.start, g.end)
-        if cur != want:
-            draft.replace(
-                g.start,
-                g.end,
+        # text inserted at either border of the gap (a completion appended to the paragraph
+        # before it) is content, not whitespace: only what lies between is laid out
+        head = draft.inserted_at(g.start)
+        tail = draft.inserted_at(g.end) if g.end > g.start else ""
+        lo, hi = len(head), len(cur) - len(tail)
+        if cur[lo:hi] != want:
+            draft.replace_current(
+                g,
+                lo,
+                hi,
                 want,
                 rule="layout.paragraph_break",
                 reason="one blank line between the paragraphs that remain, none before the first, one newline after the last",

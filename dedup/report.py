@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .draft import Draft, apply_edits
+from .fingerprint.keys import KeyConfig
+from .invariant import content_problems
 from .model import Block, Edit, Span
 
 if TYPE_CHECKING:
@@ -34,8 +36,10 @@ if TYPE_CHECKING:
     from .pipeline import Config
 
 SCHEMA = "dedup.report/1"
-#: rules whose edits remove content as duplicate (everything else repairs or lays out)
+#: rules whose edits remove content as duplicate (everything else repairs or lays out) ...
 REMOVAL_PREFIX = "dedup."
+#: ... except these, which insert into a first occurrence what a later copy adds
+INSERTING_RULES = frozenset({"dedup.complete_from_copy", "dedup.extend_from_copy"})
 
 
 def _sha(text: str) -> str:
@@ -102,6 +106,16 @@ class _OutputMap:
             self.offsets.append(pos)
             pos += len(t)
 
+    def with_completion(self, ospan: list[int], end: int, unit: int) -> list[int]:
+        """``ospan`` grown by the text inserted at input ``end`` for ``unit`` (a completion or repair appended to it)."""
+        k = bisect.bisect_left(self.ends, end)
+        while k < len(self.pieces) and self.pieces[k].start <= end:
+            p = self.pieces[k]
+            if p.edit is not None and p.start == p.end == end and unit in (_claimed_units(p.edit) or {unit}) and self.offsets[k] == ospan[1]:
+                return [ospan[0], ospan[1] + len(self.texts[k])]
+            k += 1
+        return ospan
+
     def span(self, start: int, end: int) -> list[int] | None:
         """Output ``[lo, hi]`` of the text produced by input ``[start, end)``, or None if none is."""
         lo = hi = None
@@ -121,6 +135,14 @@ class _OutputMap:
                 lo = pos if lo is None else lo
                 hi = pos + len(t)
         return None if lo is None else [lo, hi]
+
+
+def _claimed_units(e: Edit) -> set[int]:
+    """Units an edit (or one it absorbed) says it was inserted for."""
+    out = {e.evidence["unit"]} if isinstance(e.evidence.get("unit"), int) else set()
+    for sub in e.subsumes:
+        out |= _claimed_units(sub)
+    return out
 
 
 def _edits_touching(edits: Sequence[Edit], edit_ends: Sequence[int], start: int, end: int) -> list[Edit]:
@@ -154,8 +176,10 @@ def build_report(
     for b in blocks:
         u = units[unit_of[b.index]]
         inside = _edits_touching(edits, edit_ends, b.span.start, b.span.end)
-        removals = [e for e in inside if any(r.startswith(REMOVAL_PREFIX) and r != "dedup.complete_from_copy" for r in e.rules)]
+        removals = [e for e in inside if any(r.startswith(REMOVAL_PREFIX) and r not in INSERTING_RULES for r in e.rules)]
         ospan = out_map.span(b.span.start, b.span.end)
+        if ospan is not None and b.index == u.blocks[-1]:
+            ospan = out_map.with_completion(ospan, b.span.end, u.index)
         fate = "removed" if ospan is None else ("partly_removed" if removals else "kept")
         dup_units = sorted({e.evidence.get("duplicate_of_unit") for e in removals if e.evidence.get("duplicate_of_unit") is not None})
         entry: dict[str, Any] = {
@@ -188,7 +212,7 @@ def build_report(
                 "pairs": [p.to_dict() for p in c.pairs],
             }
         )
-    n_removed_chars = sum(len(e.span) - len(e.after) for e in edits if e.rule.startswith(REMOVAL_PREFIX))
+    n_removed_chars = sum(len(e.span) - len(e.after) for e in edits if e.rule.startswith(REMOVAL_PREFIX) and e.rule not in INSERTING_RULES)
     by_rule: dict[str, int] = {}
     for e in edits:
         by_rule[e.rule] = by_rule.get(e.rule, 0) + 1
@@ -237,7 +261,10 @@ def check(input_text: str, output_text: str, report: dict[str, Any] | Report) ->
     carry a rule and a reason, and replay to the output; that the blocks
     cover every non-whitespace character of the input once; that removed
     blocks say what they duplicate (an existing other block), and really are
-    rewritten by edits; and that the recorded hashes and sizes match.
+    rewritten by edits; that the recorded hashes and sizes match; and, once all
+    that holds, the content invariant (:mod:`dedup.invariant`): every sentence of
+    the input is in the output, or removed in favour of output text that
+    contains it, or changed by a named repair.
     """
     data = report.to_dict() if isinstance(report, Report) else report
     problems: list[str] = []
@@ -309,4 +336,16 @@ def check(input_text: str, output_text: str, report: dict[str, Any] | Report) ->
         if not covered[k] and not c.isspace():
             problems.append(f"input character {k} ({c!r}) belongs to no block")
             break
+    if not problems:  # the content invariant reads the edits and units: only once they are sound
+        problems.extend(content_problems(input_text, data, _key_config(data)))
     return problems
+
+
+def _key_config(data: dict[str, Any]) -> KeyConfig:
+    """The matching-key settings the run used (the defaults for a report that does not say)."""
+    keys = data.get("config", {}).get("keys")
+    try:
+        return KeyConfig(**keys) if isinstance(keys, dict) else KeyConfig()
+    except TypeError:
+        return KeyConfig()
+

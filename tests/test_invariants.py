@@ -235,6 +235,7 @@ GROWING_RULES = {
     "repair.": "restores dropped characters or consensus readings",
     "unicode.": "mojibake repair can decode to more characters",
     "dedup.complete_from_copy": "completes a cut-short first occurrence from a longer copy",
+    "dedup.extend_from_copy": "inserts into a kept sentence the words a later copy adds",
     "layout.": "one newline after the last paragraph",
 }
 

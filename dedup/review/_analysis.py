@@ -157,4 +157,4 @@ def _invert(mapping: Mapping[int, Sequence[int]]) -> dict[int, list[int]]:
 
 def is_removal(e: Mapping[str, Any]) -> bool:
     """An edit that drops text as duplicate (as opposed to one that repairs or lays it out)."""
-    return e["after"] == "" or (e["rule"].startswith("dedup.") and e["rule"] != "dedup.complete_from_copy")
+    return e["after"] == "" or (e["rule"].startswith("dedup.") and e["rule"] not in ("dedup.complete_from_copy", "dedup.extend_from_copy"))
