@@ -72,6 +72,10 @@ def unmatched(sentence: str, text: str) -> list[tuple[int, int, bool]] | None:
     return None if aligned is None else aligned[0]
 
 
+#: sentences longer than this are aligned against the whole text, not the stretch most like them
+LONG_SENTENCE = 2_000
+
+
 def _align(sentence: str, text: str, *, padded: bool = True) -> tuple[list[tuple[int, int, bool]], list[int]] | None:
     """:func:`unmatched`'s runs, and the lengths of the gaps ``text`` has between aligned characters.
 
@@ -84,7 +88,9 @@ def _align(sentence: str, text: str, *, padded: bool = True) -> tuple[list[tuple
     if sentence in text:
         return [], []
     lo, hi = 0, len(text)
-    if len(sentence) <= len(text):
+    # partial_ratio_alignment is quadratic in a long needle (a 48,000-character paragraph without a
+    # full stop took minutes); past LONG_SENTENCE the whole text is aligned, bit-parallel
+    if len(sentence) <= min(len(text), LONG_SENTENCE):
         al = fuzz.partial_ratio_alignment(sentence, text)
         if al is not None:
             pad = max(2, len(sentence) // 5) if padded else 0
@@ -365,9 +371,20 @@ def _repairs_in(e: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _joins_in(e: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stitching edits an edit is or absorbed (a cut rejoined inside a word: ``RES`` / ``ULTS``)."""
+    if e["rule"].startswith("stitch."):
+        return [e]
+    return [j for sub in e.get("subsumes", ()) for j in _joins_in(sub)]
+
+
 def _repaired(input_text: str, start: int, end: int, touching: Sequence[dict[str, Any]]) -> str:
-    """Input ``[start, end)`` with the repairs inside it applied (repairs crossing its borders skipped)."""
-    reps = sorted((r for e in touching for r in _repairs_in(e) if start <= r["span"][0] and r["span"][1] <= end), key=lambda r: r["span"])
+    """Input ``[start, end)`` with the repairs and joins inside it applied (those crossing its borders skipped).
+
+    A join matters for a cut inside a word: the removal compared ``RESULTS``, not ``RES ULTS``.
+    """
+    found = [r for e in touching for r in (*_repairs_in(e), *_joins_in(e))]
+    reps = sorted((r for r in found if start <= r["span"][0] and r["span"][1] <= end), key=lambda r: r["span"])
     out, pos = [], start
     for r in reps:
         a, b = r["span"]
@@ -463,6 +480,9 @@ def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = 
             if said_by(unit_output(u["id"]), key):
                 continue
             touching = replay.touching(s0 + a, s0 + b)
+            # a cut rejoined inside a word (``appe`` / ``ndix``) is in the output as the joined word
+            if any(_joins_in(e) for e in touching) and said_by(unit_output(u["id"]), sentence_key(_repaired(input_text, s0 + a, s0 + b, touching), keys)):
+                continue
             rules = [r for e in touching for r in _rules(e)]
             removals = [e for e in touching if any(r in REMOVAL_RULES for r in _rules(e))]
             if any(r.startswith(REWRITING_RULES) for r in rules):

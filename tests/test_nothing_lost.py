@@ -243,7 +243,9 @@ def test_a_repaired_completion_still_counts_for_its_paragraph() -> None:
     r, problems = _clean(ABSORBED_COMPLETION)
     assert problems == []
     assert r.text.count("邓肯误认为纸浆土壤。") == 1 and "为为" not in r.text
-    assert any("dedup.complete_from_copy" in e.rules and e.rule == "repair.consensus" for e in r.report.edits)
+    # (when this case was found, a consensus repair absorbed the completion of a cut copy; with
+    # stitching for both scripts the cut is now rejoined first and no completion is needed, so the
+    # document only checks the outcome — the checker's rule is tested on a rebuilt report above)
 
 
 #: found by the long profile: a consensus repair appends ``外。`` to the cut-short ``…火葬种族户`` (an
@@ -260,13 +262,13 @@ def test_a_repair_appended_at_a_paragraphs_end_counts_for_it() -> None:
 #: found by the long profile (English, 1 of ~2,000): a later copy with a typo (``fair duol``) extends the
 #: cut-short ``…the mayor called`` although the next kept paragraph (the cut's tail) already says
 #: ``a fair deal so that…``; a later whole copy is then removed in favour of the two, which the
-#: checker cannot align any more.  Not fixed yet: extension should not insert what the next kept
-#: paragraph already says (with typos).
+#: checker cannot align any more.
 EXTENSION_BESIDE_ITS_TAIL = '1. The railway company approved a study of migrating geese for the third year running. As Prof. Lee noted, e.g. in her reports, our survey team funded the price of heating oil in what the mayor called "\n\na fair deal", so that families could plan ahead.\n\n2. The village school recorded the results of the spring census after a long debate, and the decision was final. A group of students published a catalogue of medieval maps in what the mayor called "a fair deal".\n\nReporter: ACCORDING TO DR. BROWN OF THE U.S. OFFICE, OUR SURVEY TEAM DESCRIBED THE RULES FOR STREET MARKETS E.G. BY COUNTING EVERY HOUSEHOLD, AND A SECOND MEETING WAS SET FOR\nJUNE. THE FISHING COOPERATIVE DESCRIBED THE PLAN TO PLANT TEN THOUSAND TREES WITH SOME RELUCTANCE, AND 4.3 MILLION PEOPLE WERE AFFECTED. DR. ALVAREZ IMPROVED THE NOISE FROM THE QUARRY AT A\nCOST NOBODY HAD EXPECTED, AND A SECOND MEETING WAS SET FOR JUNE. A LOCAL FARMER REPAIRED THE\n\n1. The railway company approved a study of migrating geese for the third year running, and pipes for the third year running. As Prof. Lee noted, e.g. in her reports, our survey\n\nteam funded the price of heating oil in what the mayor called "a fair deal", so that families could plan ahead.\n\n2. The village school recorded the results of the spring census after a long debate, and the decision was final. A group of students published a catalogue of medieval maps in what the mayor called "a fair deal".\n\nReporter: ACCORDING TO DR. BROWN OF THE U.S. OFFICE, OUR SURVEY TEAM DESCRIBED THE RULES FOR STREET MARKETS E.G. BY COUNTING EVERY HOUSEHOLD, AND A SECOND MEETING WAS SET FOR JUNE. THE FISHING COOPERATIVE DESCRIBED THE PLAN TO PLANT TEN THOUSAND TREES WITH SOME RELUCTANCE, AND 4.3 MILLION PEOPLE WERE AFFECTED. DR. ALVAREZ IMPROVED THE NOISE FROM THE QUARRY AT A COST NOBODY HAD EXPECTED, AND A SECOND MEETING WAS SET FOR JUNE. A LOCAL FARMER REPAIRED THE HARVEST FIGURES (THE SECOND SUCH CASE THIS YEAR).\n\n2. The railway company\n\napproved a study of migrating geese for the third year running. As Prof. Lee noted, e.g. in her reports, our survey team funded the price of heating oil in what the mayor called "a fair duol", so that families could plan ahead.\n\n3. The village school\nrecorded the results of the spring\ncensus after a long debate, and\n\nthe decision was final. A group of students published a catalogue of medieval maps in what the mayor called "a fair deal".\n\nReporter: ACCORDING TO DR. BROWN OF THE U.S. OFFICE, OUR SURVEY TEAM DESCRIBED THE RULES FOR STREET MNRKETS E.G. BY COUNTING EVERY HOUSEHOLD, AND A SECOND MEETING WAS SET FOR JUNE. THE FISHING COOPERATIVE DESCRIBED THE PLAN TO PLANT TEN THOUSAND TREES WITH SOME RELUCTANCE, AND 4.3 MILLION PEOPLE WERE AFFECTED. DR. ALVAREZ IMPROVED THE NOISE FROM THE QUARRY AT A COST NOBODY HAD EXPECTED, AND A SECOND MEETING WAS SET FOR JUNE. A LOCAL FARMER REPAIRED THE HARVEST FIGURES (THE SECOND SUCH CASE THIS YEAR).\n\n2. The village school recorded the results of the spring census after a long delate, and the decision was final. A group of students published a catalogue of medieval maps in what the mayor called "a fair deal".\n\nA local farmer recorded the timetable for winter trains with some reluctance.\n\nMs. Petrova measured the plan to plant ten thousand trees in front of a large crowd, so that families could plan ahead.\n'
 
 
-@pytest.mark.xfail(strict=True, reason="extension repeats the kept tail of a cut (see EXTENSION_BESIDE_ITS_TAIL)")
 def test_extension_does_not_repeat_the_kept_tail_of_a_cut() -> None:
+    # passes since stitching rejoins the cut ``…called "`` / ``a fair deal"`` first (an open quote at a
+    # block's end is a cut), so no extension is tried; the extension rule itself is unchanged
     r, problems = _clean(EXTENSION_BESIDE_ITS_TAIL)
     assert problems == []
 
