@@ -130,7 +130,7 @@ class LocalEngine:
                 future.cancel()
 
     def band_pairs(self, bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
-        from ..corpus import bucket_pairs
+        from ..fingerprint.lsh import bucket_pairs
 
         # one band at a time: the same pairs (keys never span bands), a fraction of the memory
         out = []
@@ -141,7 +141,7 @@ class LocalEngine:
         return np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), np.int64)
 
     def components(self, n: int, edges: np.ndarray) -> np.ndarray:
-        from ..corpus import components
+        from ..graph import components
 
         return components(n, edges)
 
