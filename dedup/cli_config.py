@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from .errors import UsageError
 
 if TYPE_CHECKING:
-    from .cli import Option, Parser
+    from .cli_args import Option, Parser
 
 #: option kinds whose TOML value is a boolean, and what ``true`` stores
 _FLAGS = {"store_true": True, "store_false": False}
