@@ -19,8 +19,9 @@ smallest document of its component, so the clusters are the same.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 

@@ -9,12 +9,12 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
-
 
 #: the signals a terminal or a service manager stops a run with; the parent handles them
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)

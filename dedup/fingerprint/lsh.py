@@ -13,10 +13,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from .shingle import fmix64
+
 # numpy 2 renamed trapz to trapezoid; the floor we test (numpy 1.24) has only trapz
 _trapezoid = getattr(np, "trapezoid", None) or np.trapz
-
-from .shingle import fmix64
 
 
 @dataclass(frozen=True)

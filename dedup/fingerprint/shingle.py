@@ -12,8 +12,8 @@ function written plainly, one shingle at a time, to test the fast path against.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -154,7 +154,7 @@ class ShingleSets:
         return np.diff(self.indptr)
 
     @classmethod
-    def from_sets(cls, sets: Sequence[np.ndarray]) -> "ShingleSets":
+    def from_sets(cls, sets: Sequence[np.ndarray]) -> ShingleSets:
         """Pack a list of hash arrays (as :func:`shingle_hashes` returns them)."""
         sizes = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
         indptr = np.zeros(len(sets) + 1, dtype=np.int64)
@@ -229,10 +229,7 @@ def symbol_batch(keys: Sequence[str], config: ShingleConfig = ShingleConfig()) -
     """The :class:`SymbolBatch` of ``keys``: what :func:`symbols` gives, for all keys at once."""
     cp, offsets = code_points(keys)
     # the lookup table costs ~15 ms to build: small batches ask keys.is_cjk directly
-    if len(cp) >= TABLE_MIN_CHARS:
-        cjk = cjk_flags(cp, offsets)
-    else:
-        cjk = np.fromiter((is_cjk(k) for k in keys), dtype=bool, count=len(keys))
+    cjk = cjk_flags(cp, offsets) if len(cp) >= TABLE_MIN_CHARS else np.fromiter((is_cjk(k) for k in keys), dtype=bool, count=len(keys))
     ngram = np.where(cjk, config.char_ngram, config.word_ngram).astype(np.int64)
     if cjk.all():
         return SymbolBatch(cp, offsets, ngram, cjk)
