@@ -58,7 +58,7 @@ from .fingerprint import kernels
 from .fingerprint.lsh import LSHConfig, band_hashes, bucket_pairs, optimal_param
 from .fingerprint.minhash import signatures
 from .fingerprint.shingle import shingle_sets
-from .graph import components
+from .graph import components  # noqa: F401  (re-exported: dedup.corpus.components)
 from .index import Index, Segment
 from .io.records import Fields, remove_stale_temporaries
 from .reconstruct import KeepName, KeepPolicy, keep_policy_name
