@@ -48,9 +48,10 @@ import sys
 import tempfile
 import threading
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -251,7 +252,7 @@ def _unpack_strings(prefix: str, z: dict[str, np.ndarray]) -> list[str | None]:
 
 
 def _encode(value: Any) -> dict[str, np.ndarray]:
-    from .corpus import Finished, Prints
+    from .corpus_model import Finished, Prints
 
     out: dict[str, np.ndarray] = {}
     if isinstance(value, Prints):
@@ -276,7 +277,7 @@ def _encode(value: Any) -> dict[str, np.ndarray]:
 
 
 def _decode(z: dict[str, np.ndarray]) -> Any:
-    from .corpus import Finished, Prints
+    from .corpus_model import Finished, Prints
 
     kind = str(z["kind"])
     if kind == "prints":

@@ -3,7 +3,7 @@
     dedup-text [clean] [INPUT ...] [-o OUT] [options]      (also: python -m dedup)
     dedup-text corpus INPUT ... -o OUT [options]            (dedup.corpus_cli)
 
-Options shared by the subcommands are defined once here (``add_*_options``);
+Options shared by the subcommands are defined once, in :mod:`dedup.cli_args` (``add_*_options``);
 ``--config FILE`` fills in options from TOML (:mod:`dedup.cli_config`);
 ``-v``/``--log-level`` send the ``dedup`` logger to standard error.
 
@@ -23,97 +23,30 @@ import logging
 import os
 import sys
 import time
-from typing import Any, Iterator, NoReturn, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
+from .cli_args import (  # noqa: F401  (the shared names keep their dedup.cli import path)
+    COMMANDS,
+    DIFF_MODES,
+    KEEP_NAMES,
+    LOG_LEVELS,
+    PROG,
+    Option,
+    Parser,
+    add_matching_options,
+    add_read_options,
+    add_run_options,
+    fraction,
+    log,
+    positive_int,
+    read_config_from_args,
+    say,
+    version,
+)
 from .errors import DedupError, InputError, OutputError, UsageError
 
-PROG = "dedup-text"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
-
-#: the package's logger: ``-v``/``--log-level`` send it to standard error
-log = logging.getLogger("dedup")
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse whose errors are one line and exit code 2, and which lists its options.
-
-    :attr:`options` (every option added, with its action kind) is what a
-    ``--config`` file is checked against (:mod:`dedup.cli_config`).
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.options: list[Option] = []  # before argparse adds -h/--help
-        super().__init__(*args, **kwargs)
-
-    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
-        action = super().add_argument(*args, **kwargs)
-        if action.option_strings:
-            self.options.append(Option(action, kwargs.get("action", "store")))
-        return action
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-@dataclasses.dataclass(frozen=True)
-class Option:
-    """One option of a :class:`Parser` and how it was declared (``"store"``, ``"store_true"``, an Action class...)."""
-
-    action: argparse.Action
-    kind: Any
-
-
-def fraction(text: str) -> float:
-    """An argparse type: a number in (0, 1]."""
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 < v <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {v}")
-    return v
-
-
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number > 0."""
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {v}")
-    return v
-
-
-# -- options shared by the subcommands: each defined once, here ----------------------------
-
-#: the keep policies by name (dedup.reconstruct.KEEP_POLICIES, not imported: it is heavy)
-KEEP_NAMES = ("most_complete", "earliest")
-LOG_LEVELS = ("debug", "info", "warning", "error")
-DIFF_MODES = ("lines", "words", "chars")
-COMMANDS = ("clean", "corpus")
-
-
-def add_matching_options(p: argparse.ArgumentParser, *, what: str, threshold: float) -> None:
-    """``--threshold`` and ``--keep``: when copies are near-duplicates, and which one a cluster keeps."""
-    p.add_argument("--threshold", type=fraction, metavar="X", help=f"edit similarity at which {what} are near-duplicates (default {threshold})")
-    p.add_argument("--keep", choices=KEEP_NAMES, default="most_complete", help="which copy a cluster keeps (default: most complete, then majority, then earliest)")
-
-
-def add_read_options(p: argparse.ArgumentParser) -> None:
-    """``--encoding`` and ``--max-bytes``: how text files are read (:func:`read_config_from_args`)."""
-    p.add_argument("--encoding", metavar="ENC", help="decode text files with this encoding instead of detecting it")
-    p.add_argument("--max-bytes", type=positive_int, metavar="N", help="largest single document or text file read into memory, in bytes (default 32 MiB)")
-
-
-def add_run_options(p: argparse.ArgumentParser) -> None:
-    """What every subcommand has: a config file, how much it says, its version."""
-    p.add_argument("--config", metavar="FILE", help="read options from this TOML file (keys: the long options, e.g. max-bytes = 1000000); the command line wins")
-    p.add_argument("-q", "--quiet", action="store_true", help="no summary or progress on standard error")
-    p.add_argument("-v", "--verbose", action="count", default=0, help="log what is done on standard error (-v: steps, -vv: details)")
-    p.add_argument("--log-level", type=str.lower, choices=LOG_LEVELS, metavar="LEVEL", help=f"log level ({', '.join(LOG_LEVELS)}; default warning, or as -v says)")
-    p.add_argument("--version", action="version", version=f"{PROG} {_version()}")
-
 
 # -- dedup-text clean ----------------------------------------------------------------------
 
@@ -166,7 +99,7 @@ def build_parsers() -> tuple[Parser, dict[str, Parser]]:
         f"(a file named like a command: '{PROG} clean corpus' or './corpus'). "
         f"'{PROG} COMMAND --help' lists a command's options.",
     )
-    top.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    top.add_argument("--version", action="version", version=f"{PROG} {version()}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", title="commands", parser_class=Parser)
     clean = sub.add_parser("clean", prog=f"{PROG} clean", help="clean documents (the default)", description=CLEAN_HELP + f" For corpora see '{PROG} corpus --help'.")
     add_clean_options(clean)
@@ -216,12 +149,6 @@ def diff_mode_arguments(argv: list[str]) -> list[str]:
     return out
 
 
-def _version() -> str:
-    from . import __version__
-
-    return str(__version__)
-
-
 def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .pipeline import Config
 
@@ -235,24 +162,6 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     cfg = dataclasses.replace(cfg, segment=dataclasses.replace(cfg.segment, **limits))
     cfg = dataclasses.replace(cfg, repair=dataclasses.replace(cfg.repair, mode=args.repair), keep=args.keep)
     return dataclasses.replace(cfg, read=read_config_from_args(args))
-
-
-def read_config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """The reader's settings from ``--encoding`` and ``--max-bytes`` (shared with ``corpus``)."""
-    from .io.read import ReadConfig
-
-    read = ReadConfig()
-    if args.encoding:
-        import codecs
-
-        try:
-            codecs.lookup(args.encoding)
-        except LookupError:
-            raise UsageError(f"unknown encoding {args.encoding!r}") from None
-        read = dataclasses.replace(read, encoding=args.encoding)
-    if args.max_bytes:
-        read = dataclasses.replace(read, max_bytes=args.max_bytes)
-    return read
 
 
 def _run(argv: Sequence[str]) -> int:
@@ -317,7 +226,7 @@ def run_clean(args: argparse.Namespace) -> int:
     write_atomic_many(files)
     for name, _ in files:
         log.info("wrote %s", name)
-    for path, decoded, result in results:
+    for path, _decoded, result in results:
         if args.explain:
             _explain(path, result)
         if not args.output:
@@ -348,25 +257,12 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 def configure_logging(args: argparse.Namespace) -> None:
     """``--log-level`` (else warning, one step lower per ``-v``) for the ``dedup`` logger, on standard error."""
-    if args.log_level:
-        level = getattr(logging, args.log_level.upper())
-    else:
-        level = max(logging.DEBUG, logging.WARNING - 10 * args.verbose)
+    level = getattr(logging, args.log_level.upper()) if args.log_level else max(logging.DEBUG, logging.WARNING - 10 * args.verbose)
     for handler in [h for h in log.handlers if isinstance(h, _StderrHandler)]:
         log.removeHandler(handler)
     log.addHandler(_StderrHandler())
     log.setLevel(level)
     log.propagate = False
-
-
-def say(text: str) -> None:
-    """One line on standard error, best effort: a closed or broken standard error does not fail the run."""
-    if sys.stderr is None:  # started with it closed: print(file=None) would write to standard output
-        return
-    try:
-        print(text, file=sys.stderr, flush=True)
-    except (OSError, ValueError, AttributeError):
-        pass
 
 
 def _output_names(args: argparse.Namespace, path: str, several: bool) -> dict[str, str]:

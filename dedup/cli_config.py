@@ -26,12 +26,13 @@ from __future__ import annotations
 import argparse
 import difflib
 import tomllib
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 
 if TYPE_CHECKING:
-    from .cli import Option, Parser
+    from .cli_args import Option, Parser
 
 #: option kinds whose TOML value is a boolean, and what ``true`` stores
 _FLAGS = {"store_true": True, "store_false": False}
@@ -41,7 +42,7 @@ _LISTS = ("append", "extend")
 _NOT_SETTINGS = ("help", "version", "config")
 
 
-def parse_with_config(parser: "Parser", argv: Sequence[str]) -> argparse.Namespace:
+def parse_with_config(parser: Parser, argv: Sequence[str]) -> argparse.Namespace:
     """Parse ``argv`` with ``parser``, then fill in ``--config``'s settings.
 
     A setting applies only where the command line did not give that
@@ -59,7 +60,7 @@ def parse_with_config(parser: "Parser", argv: Sequence[str]) -> argparse.Namespa
     return args
 
 
-def read_settings(path: str, parser: "Parser") -> dict[str, Any]:
+def read_settings(path: str, parser: Parser) -> dict[str, Any]:
     """The settings of the TOML file at ``path``, by option destination, each checked like its option."""
     try:
         with open(path, "rb") as f:
@@ -84,7 +85,7 @@ def read_settings(path: str, parser: "Parser") -> dict[str, Any]:
     return settings
 
 
-def _options_by_key(parser: "Parser") -> dict[str, tuple["Option", bool]]:
+def _options_by_key(parser: Parser) -> dict[str, tuple[Option, bool]]:
     """Every key a config file may use: each long option, with ``-`` or ``_``; and whether it is a ``--no-`` form."""
     keys: dict[str, tuple[Option, bool]] = {}
     for option in parser.options:
@@ -105,7 +106,7 @@ def _did_you_mean(key: str, keys: dict[str, Any]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _value(option: "Option", value: Any, negated: bool) -> Any:
+def _value(option: Option, value: Any, negated: bool) -> Any:
     """``value`` as the option would store it; ``ValueError``/``ArgumentTypeError`` saying what is wrong."""
     action, kind = option.action, option.kind
     if isinstance(action, argparse.BooleanOptionalAction) or kind in _FLAGS:
@@ -155,7 +156,7 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def _given_on_command_line(parser: "Parser", argv: Sequence[str]) -> set[str]:
+def _given_on_command_line(parser: Parser, argv: Sequence[str]) -> set[str]:
     """The destinations the command line sets: ``argv`` parsed again with every option's default suppressed."""
     saved = [(option.action, option.action.default) for option in parser.options]
     try:

@@ -51,19 +51,19 @@ import numpy as np
 
 from .checkpoint import Checkpoint
 from .cluster import MatchConfig
+from .corpus_model import REASONS, Finished, Prints
 from .errors import InputError, OutputError
 from .fingerprint.keys import KeyConfig, is_cjk, matching_keys
 from .fingerprint import kernels
-from .fingerprint.lsh import LSHConfig, band_hashes, optimal_param
+from .fingerprint.lsh import LSHConfig, band_hashes, bucket_pairs, optimal_param
 from .fingerprint.minhash import signatures
 from .fingerprint.shingle import shingle_sets
+from .graph import components  # noqa: F401  (re-exported: dedup.corpus.components)
 from .index import Index, Segment
 from .io.records import Fields, remove_stale_temporaries
 from .reconstruct import KeepName, KeepPolicy, keep_policy_name
 from .segment import sentences
 
-#: verification outcomes, stored as small integers in the index
-REASONS: tuple[str, ...] = ("below threshold", "similar", "identical", "contained")
 _REASON_CODE = {r: i for i, r in enumerate(REASONS)}
 
 
@@ -230,23 +230,6 @@ def document_key(text: str, keys: Sequence[str]) -> str:
     return ("" if is_cjk(text[:4000]) else " ").join(k for k in keys if k)
 
 
-@dataclass
-class Prints:
-    """Fingerprints of one batch of documents (what the index stores)."""
-
-    keys: list[str]
-    keyhash: np.ndarray
-    keylen: np.ndarray
-    shingles: np.ndarray
-    bands: np.ndarray
-    units: np.ndarray
-    unit_off: np.ndarray
-    unit_len: np.ndarray
-    #: each unit's hash in text order (0: too short to count), so finishing never keys a document again
-    span_units: np.ndarray
-    span_off: np.ndarray
-
-
 def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
     """Matching keys, band hashes and unit hashes of a batch (pure: any worker, same result)."""
     if len(texts) >= 100:
@@ -288,46 +271,6 @@ def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
     )
 
 
-def bucket_pairs(band: np.ndarray, hashes: np.ndarray, docs: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
-    """Sorted unique ``(a, b)`` pairs, ``a < b``, of documents sharing a ``(band, hash)`` key.
-
-    Members of a key are ordered by ``rank`` (derived from content and id, not
-    from input position), and a key with more than ``limit`` pairs emits a star
-    on its first member plus a chain instead of all pairs — so the candidates,
-    and hence the clusters, do not depend on the order of the input or on how
-    rows are spread over partitions.
-
-    >>> bucket_pairs(np.array([0, 0, 1, 1]), np.array([7, 7, 7, 9], np.uint64), np.array([5, 2, 5, 2]), np.array([0, 1, 0, 1]), 64)
-    array([[2, 5]])
-    """
-    if len(docs) < 2:
-        return np.empty((0, 2), np.int64)
-    order = np.lexsort((rank, hashes, band))
-    b, h, d = band[order], hashes[order], docs[order].astype(np.int64)
-    new = np.ones(len(d), dtype=bool)
-    new[1:] = (b[1:] != b[:-1]) | (h[1:] != h[:-1])
-    starts = np.flatnonzero(new)
-    ends = np.append(starts[1:], len(d))
-    size = ends - starts
-    found = []
-    # all runs of one size at once: one array operation per distinct size, not per run
-    for g in np.unique(size[size >= 2]).tolist():
-        s = starts[size == g][:, None]
-        if g * (g - 1) // 2 <= limit:
-            i, j = np.triu_indices(g, 1)
-            found.append(np.stack([d[s + i].ravel(), d[s + j].ravel()], axis=1))
-        else:
-            rest = np.arange(1, g)
-            found.append(np.stack([np.repeat(d[s[:, 0]], g - 1), d[s + rest].ravel()], axis=1))
-            found.append(np.stack([d[s + rest - 1].ravel(), d[s + rest].ravel()], axis=1))
-    if not found:
-        return np.empty((0, 2), np.int64)
-    p = np.concatenate(found)
-    p = np.stack([p.min(axis=1), p.max(axis=1)], axis=1)
-    p = p[p[:, 0] != p[:, 1]]
-    return np.unique(p, axis=0) if len(p) else np.empty((0, 2), np.int64)
-
-
 def verify_pairs(items: Sequence[tuple[str, str]], match: MatchConfig) -> np.ndarray:
     """Scores of key pairs: rows of ``(accepted, similarity, jaccard, containment, reason code)``.
 
@@ -353,17 +296,6 @@ def verify_pairs(items: Sequence[tuple[str, str]], match: MatchConfig) -> np.nda
     out[:, 3] = v.containment
     out[:, 4] = to_ours[v.reason]
     return out
-
-
-@dataclass
-class Finished:
-    """What :func:`finish_batch` returns for one document."""
-
-    text: str | None
-    units: int
-    boilerplate_units: int
-    boilerplate_removed: int
-    boilerplate_share: float
 
 
 def finish_batch(job: tuple[Any, ...], boiler: np.ndarray, owners: np.ndarray, config: CorpusConfig) -> list[Finished]:
@@ -504,18 +436,6 @@ def candidate_pairs(engine: Any, bands: np.ndarray, valid: np.ndarray, keyhash: 
 
 def pair_codes(pairs: np.ndarray) -> np.ndarray:
     return (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1].astype(np.uint64)
-
-
-def components(n: int, edges: np.ndarray) -> np.ndarray:
-    """Connected-component label of each of ``n`` documents (scipy csgraph)."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    if not len(edges):
-        return np.arange(n, dtype=np.int64)
-    graph = coo_matrix((np.ones(len(edges), dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(n, n))
-    _, comp = connected_components(graph, directed=False)
-    return comp.astype(np.int64)
 
 
 def keep_order(comp: np.ndarray, keylen: np.ndarray, keyhash: np.ndarray, policy: str) -> np.ndarray:

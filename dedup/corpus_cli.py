@@ -21,7 +21,7 @@ import os
 import sys
 from typing import Any
 
-from .cli import PROG, add_matching_options, add_read_options, add_run_options, fraction, log, positive_int, say
+from .cli_args import PROG, add_matching_options, add_read_options, add_run_options, fraction, log, positive_int, say
 from .errors import UsageError
 
 
@@ -43,7 +43,7 @@ def _at_least_two(text: str) -> int:
 
 
 def add_corpus_options(p: argparse.ArgumentParser) -> None:
-    """The options of ``dedup-text corpus``; those it shares with ``clean`` come from :mod:`dedup.cli`."""
+    """The options of ``dedup-text corpus``; those it shares with ``clean`` come from :mod:`dedup.cli_args`."""
     # INPUT and -o are required except with --rethreshold: dedup.cli.parse_args checks it after --config is merged
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="JSONL or Parquet files, folders of text files, SogouCS .dat files, or - for standard input")
     p.add_argument("-o", "--output", metavar="OUT", help="required: kept documents: a file in the input's format (or by extension: .jsonl, .parquet), a new folder for text input, or - (JSONL on standard output)")
@@ -85,13 +85,6 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
     add_run_options(p)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of ``dedup-text corpus`` (a subcommand of :func:`dedup.cli.build_parser`)."""
-    from .cli import build_parsers
-
-    return build_parsers()[1]["corpus"]
-
-
 def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .corpus import BoilerplateConfig, CorpusConfig
 
@@ -129,7 +122,7 @@ def read_options(args: argparse.Namespace, *, quiet: bool = False):  # type: ign
 
 
 def _read_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .cli import read_config_from_args
+    from .cli_args import read_config_from_args
 
     from .io.read import FolderReadConfig
 
@@ -215,7 +208,7 @@ def _terminate_like_interrupt() -> Any:
     Ctrl-C cannot break the cleanup the first one started (temporary files,
     workers; the engine's pool is fully stopped by then, so the exit after
     it has nothing left to wait for).  Returns the previous handlers, which
-    :func:`run_corpus` puts back, and the list of signals received (None off
+    :func:`run` puts back, and the list of signals received (None off
     the main thread, where signals cannot be set).
     """
     import signal
@@ -232,13 +225,6 @@ def _terminate_like_interrupt() -> Any:
         raise KeyboardInterrupt
 
     return {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}, received
-
-
-def run_corpus(argv: list[str]) -> int:
-    """``dedup-text corpus ARGV...``; returns the exit code (errors raise DedupError)."""
-    from .cli import parse_args
-
-    return run(parse_args(["corpus", *argv]))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -462,4 +448,4 @@ def _review_page(args: argparse.Namespace, rows: list[dict[str, Any]], fields: A
     return corpus_to_html(rows, texts, threshold=threshold, title="dedup corpus review: " + ", ".join(args.inputs))
 
 
-__all__ = ["add_corpus_options", "build_parser", "run", "run_corpus"]
+__all__ = ["add_corpus_options", "run"]

@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator, Literal
+from typing import Literal
+
+from .chardata import CHAR_WORD_CLASS
 
 DiffMode = Literal["lines", "words", "chars"]
 
@@ -30,7 +33,7 @@ MAX_INLINE_TOKENS = 40_000
 CONTEXT = 3
 LINE_BREAK = "⏎"
 
-_CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff"
+_CJK = CHAR_WORD_CLASS
 #: a word of Latin (Cyrillic, Greek...) letters and digits, one CJK character, a run of spaces, or any other one character
 _WORD = re.compile(rf"[^\W{_CJK}]+|[ \t]+|.", re.DOTALL)
 

@@ -1,7 +1,7 @@
 """Connected components of an edge list, in rounds that an engine can distribute.
 
 scipy labels the components of a graph that fits in one process
-(:func:`dedup.corpus.components`).  For a graph that does not, this module
+(:func:`components`).  For a graph that does not, this module
 gives the *large-star / small-star* iteration of Kiveris et al.,
 "Connected Components in MapReduce and Beyond" (SoCC 2014), written as
 per-partition functions of plain numpy arrays, so the orchestration (how edges
@@ -31,6 +31,18 @@ from __future__ import annotations
 import numpy as np
 
 _EMPTY = np.empty((0, 2), np.int64)
+
+
+def components(n: int, edges: np.ndarray) -> np.ndarray:
+    """Connected-component label of each of ``n`` documents (scipy csgraph)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if not len(edges):
+        return np.arange(n, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(edges), dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    return comp.astype(np.int64)
 
 
 def canonical(edges: np.ndarray) -> np.ndarray:

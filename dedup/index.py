@@ -409,8 +409,8 @@ class Index:
 
     @staticmethod
     def _check_reasons(name: str, reason: np.ndarray, *, low: int) -> None:
-        """Match reasons are codes of :data:`dedup.corpus.REASONS` (decisions also use -1 and -2)."""
-        from .corpus import REASONS
+        """Match reasons are codes of :data:`dedup.corpus_model.REASONS` (decisions also use -1 and -2)."""
+        from .corpus_model import REASONS
 
         if len(reason) and (int(reason.min()) < low or int(reason.max()) >= len(REASONS)):
             raise _Damaged(name, "unknown match reasons")

@@ -8,8 +8,9 @@ back to the characters it is about.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -63,7 +64,7 @@ class Edit:
     reason: str
     evidence: Mapping[str, Any] = field(default_factory=dict)
     confidence: float = 1.0
-    subsumes: tuple["Edit", ...] = ()
+    subsumes: tuple[Edit, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {

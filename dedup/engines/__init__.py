@@ -14,7 +14,8 @@ submission order*, which is why every engine gives byte-identical output:
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Iterator, Protocol
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -33,13 +34,13 @@ class Engine(Protocol):
         """Sorted unique candidate pairs of documents ``ids`` sharing a ``(band, bands[doc, band])`` key.
 
         ``bands`` is the (documents x bands) hash table and ``rank`` each
-        document's rank; the pairs are those :func:`dedup.corpus.bucket_pairs`
+        document's rank; the pairs are those :func:`dedup.fingerprint.lsh.bucket_pairs`
         gives on all rows ``(band, hash, doc, rank[doc])`` at once.
         """
         ...
 
     def components(self, n: int, edges: np.ndarray) -> np.ndarray:
-        """Connected-component label of each of ``n`` nodes, as :func:`dedup.corpus.components`."""
+        """Connected-component label of each of ``n`` nodes, as :func:`dedup.graph.components`."""
         ...
 
     def close(self) -> None:

@@ -3,7 +3,7 @@
 A thin layer: the same per-batch functions of :mod:`dedup.corpus` are
 submitted as tasks, and the LSH step — group every ``(band, band hash)`` key
 and pair its members — is a ``dask.dataframe`` shuffle on that key followed
-by :func:`dedup.corpus.bucket_pairs` on each partition.  Because a key lands
+by :func:`dedup.fingerprint.lsh.bucket_pairs` on each partition.  Because a key lands
 wholly in one partition and pairs are sorted and de-duplicated at the end,
 the candidate pairs are exactly those of the local engine.
 
@@ -19,8 +19,9 @@ smallest document of its component, so the clusters are the same.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +41,7 @@ def _partition_pairs(df, limit: int):  # type: ignore[no-untyped-def]
     """Candidate pairs of one shuffled partition (module level: workers import it)."""
     import pandas as pd
 
-    from ..corpus import bucket_pairs
+    from ..fingerprint.lsh import bucket_pairs
 
     if len(df) == 0:
         return pd.DataFrame({"a": np.empty(0, np.int64), "b": np.empty(0, np.int64)})
@@ -203,7 +204,7 @@ class DaskEngine:
         return np.unique(pairs[["a", "b"]].to_numpy(np.int64), axis=0)
 
     def components(self, n: int, edges: np.ndarray) -> np.ndarray:
-        from ..corpus import components
+        from ..graph import components
 
         if len(edges) <= self.gather_edges:
             return components(n, edges)

@@ -9,12 +9,12 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
-
 
 #: the signals a terminal or a service manager stops a run with; the parent handles them
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -139,7 +139,7 @@ class LocalEngine:
                 future.cancel()
 
     def band_pairs(self, bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
-        from ..corpus import bucket_pairs
+        from ..fingerprint.lsh import bucket_pairs
 
         # one band at a time: the same pairs (keys never span bands), a fraction of the memory
         out = []
@@ -150,7 +150,7 @@ class LocalEngine:
         return np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), np.int64)
 
     def components(self, n: int, edges: np.ndarray) -> np.ndarray:
-        from ..corpus import components
+        from ..graph import components
 
         return components(n, edges)
 

@@ -6,7 +6,7 @@ cannot cache closures) and so that importing :mod:`dedup` never imports numba.
 
 from __future__ import annotations
 
-import numba
+import numba  # noqa: F401  (kernels reads _numba_kernels.numba: the version its cache is keyed by)
 import numpy as np
 from numba import njit, prange
 

@@ -34,9 +34,10 @@ import hashlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 #: below this many symbols in a batch the numpy path is cheaper than importing numba and
 #: loading the cached kernels (~2 s on a loaded 2-core machine; numpy does ~1 M characters/s)

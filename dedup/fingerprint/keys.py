@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from ..chardata import is_cjk
+
 _CN_NUM = "一二三四五六七八九十百零〇两"
 _MARKER = re.compile(
     r"""^\s*(?:
@@ -28,7 +30,6 @@ _MARKER = re.compile(
 )
 # A speaker or byline tag: a short run without punctuation, then a colon.
 _SPEAKER = re.compile(r"^\s*[^\s,，。.!?！？:：;；“”\"'()（）]{1,16}[:：]\s*")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 
 
 @dataclass(frozen=True)
@@ -61,55 +62,8 @@ def strip_marker(text: str, config: KeyConfig = KeyConfig()) -> int:
     return n
 
 
-class _CJKTable(dict):  # type: ignore[type-arg]
-    """``str.translate`` table that deletes the characters ``_CJK`` matches (filled lazily)."""
-
-    def __missing__(self, code: int) -> int | None:
-        value = None if _CJK.match(chr(code)) else code
-        self[code] = value
-        return value
-
-
-_DELETE_CJK = _CJKTable()
-
-
-def is_cjk(text: str, threshold: float = 0.3) -> bool:
-    """True if CJK characters are at least ``threshold`` of the letters.
-
-    >>> is_cjk("推进教育"), is_cjk("the cat"), is_cjk("日本語abc")
-    (True, False, True)
-    """
-    if not text:
-        return False
-    if len(text) >= _TABLE_MIN:
-        return _is_cjk_table(text, threshold)
-    letters = sum(map(str.isalpha, text))
-    if not letters:
-        return False
-    cjk = len(text) - len(text.translate(_DELETE_CJK))
-    return cjk / letters >= threshold
-
-
-#: from this length on, one table lookup per character beats two passes of str methods
+#: from this length on, one array operation over the code points beats ``str.translate``
 _TABLE_MIN = 256
-
-
-def _is_cjk_table(text: str, threshold: float) -> bool:
-    """:func:`is_cjk` through the code-point class table of :mod:`.shingle` (same rule, same result)."""
-    import numpy as np
-
-    from .shingle import _bmp_classes
-
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    astral = cp > 0xFFFF
-    cls = _bmp_classes()[np.where(astral, 0, cp)]
-    letters = int(np.count_nonzero(cls & 1))
-    if astral.any():
-        # beyond the BMP: letters looked up one by one (no CJK range of ours lies there)
-        letters += sum(1 for c in cp[astral].tolist() if chr(c).isalpha()) - int(np.count_nonzero(cls[astral] & 1))
-    if not letters:
-        return False
-    return int(np.count_nonzero(cls & 2)) / letters >= threshold
 
 
 class _FoldTable(dict):  # type: ignore[type-arg]

@@ -13,10 +13,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from .shingle import fmix64
+
 # numpy 2 renamed trapz to trapezoid; the floor we test (numpy 1.24) has only trapz
 _trapezoid = getattr(np, "trapezoid", None) or np.trapz
-
-from .shingle import fmix64
 
 
 @dataclass(frozen=True)
@@ -200,3 +200,43 @@ def _bucket_pairs(m: np.ndarray, limit: int) -> np.ndarray:
     star = np.stack([np.repeat(m[0], g - 1), m[1:]], axis=1)
     chain = np.stack([m[:-1], m[1:]], axis=1)
     return np.concatenate([star, chain])
+
+
+def bucket_pairs(band: np.ndarray, hashes: np.ndarray, docs: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
+    """Sorted unique ``(a, b)`` pairs, ``a < b``, of documents sharing a ``(band, hash)`` key.
+
+    Members of a key are ordered by ``rank`` (derived from content and id, not
+    from input position), and a key with more than ``limit`` pairs emits a star
+    on its first member plus a chain instead of all pairs — so the candidates,
+    and hence the clusters, do not depend on the order of the input or on how
+    rows are spread over partitions.
+
+    >>> bucket_pairs(np.array([0, 0, 1, 1]), np.array([7, 7, 7, 9], np.uint64), np.array([5, 2, 5, 2]), np.array([0, 1, 0, 1]), 64)
+    array([[2, 5]])
+    """
+    if len(docs) < 2:
+        return np.empty((0, 2), np.int64)
+    order = np.lexsort((rank, hashes, band))
+    b, h, d = band[order], hashes[order], docs[order].astype(np.int64)
+    new = np.ones(len(d), dtype=bool)
+    new[1:] = (b[1:] != b[:-1]) | (h[1:] != h[:-1])
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], len(d))
+    size = ends - starts
+    found = []
+    # all runs of one size at once: one array operation per distinct size, not per run
+    for g in np.unique(size[size >= 2]).tolist():
+        s = starts[size == g][:, None]
+        if g * (g - 1) // 2 <= limit:
+            i, j = np.triu_indices(g, 1)
+            found.append(np.stack([d[s + i].ravel(), d[s + j].ravel()], axis=1))
+        else:
+            rest = np.arange(1, g)
+            found.append(np.stack([np.repeat(d[s[:, 0]], g - 1), d[s + rest].ravel()], axis=1))
+            found.append(np.stack([d[s + rest - 1].ravel(), d[s + rest].ravel()], axis=1))
+    if not found:
+        return np.empty((0, 2), np.int64)
+    p = np.concatenate(found)
+    p = np.stack([p.min(axis=1), p.max(axis=1)], axis=1)
+    p = p[p[:, 0] != p[:, 1]]
+    return np.unique(p, axis=0) if len(p) else np.empty((0, 2), np.int64)

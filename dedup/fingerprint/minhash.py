@@ -12,8 +12,9 @@ datasketch is the reference implementation (``DEDUP_REFERENCE=1`` forces it).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -56,7 +57,7 @@ def use_reference() -> bool:
     return os.environ.get("DEDUP_REFERENCE", "") not in ("", "0", "false", "no")
 
 
-def signatures(sets: Sequence[np.ndarray] | "ShingleSets", config: MinHashConfig = MinHashConfig(), *, chunk: int = 1 << 18) -> np.ndarray:
+def signatures(sets: Sequence[np.ndarray] | ShingleSets, config: MinHashConfig = MinHashConfig(), *, chunk: int = 1 << 18) -> np.ndarray:
     """A ``(len(sets), num_perm)`` uint32 matrix of MinHash signatures.
 
     ``sets`` are arrays of 32-bit shingle hashes (or a packed
@@ -111,7 +112,7 @@ def _signatures_csr_numpy(indptr: np.ndarray, hashes: np.ndarray, a: np.ndarray,
             i = j
 
 
-def signatures_of_batch(batch: "SymbolBatch", config: MinHashConfig = MinHashConfig()) -> np.ndarray:
+def signatures_of_batch(batch: SymbolBatch, config: MinHashConfig = MinHashConfig()) -> np.ndarray:
     """Signatures straight from a :class:`~dedup.fingerprint.shingle.SymbolBatch`.
 
     With numba this is one loop per key that hashes, shingles and takes minima

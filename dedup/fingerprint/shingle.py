@@ -12,13 +12,12 @@ function written plainly, one shingle at a time, to test the fast path against.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 
-from .keys import is_cjk
+from ..chardata import bmp_classes, is_cjk
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
@@ -155,7 +154,7 @@ class ShingleSets:
         return np.diff(self.indptr)
 
     @classmethod
-    def from_sets(cls, sets: Sequence[np.ndarray]) -> "ShingleSets":
+    def from_sets(cls, sets: Sequence[np.ndarray]) -> ShingleSets:
         """Pack a list of hash arrays (as :func:`shingle_hashes` returns them)."""
         sizes = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
         indptr = np.zeros(len(sets) + 1, dtype=np.int64)
@@ -166,18 +165,6 @@ class ShingleSets:
 
 #: batches with fewer characters classify keys one by one instead of building the table
 TABLE_MIN_CHARS = 100_000
-
-_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x3040, 0x30FF), (0xAC00, 0xD7AF))
-
-
-@lru_cache(maxsize=1)
-def _bmp_classes() -> np.ndarray:
-    """Per BMP code point: bit 0 = ``str.isalpha``, bit 1 = in ``keys._CJK``'s ranges (built once, ~15 ms)."""
-    table = np.array([chr(i).isalpha() for i in range(0x10000)], dtype=np.uint8)
-    for lo, hi in _CJK_RANGES:
-        table[lo : hi + 1] |= 2
-    return table
-
 
 def _segment_sums(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Per-key sums of ``values`` (empty keys give 0, unlike a bare ``reduceat``)."""
@@ -200,7 +187,7 @@ def cjk_flags(cp: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """
     if len(cp) == 0:
         return np.zeros(len(offsets) - 1, dtype=bool)
-    table = _bmp_classes()
+    table = bmp_classes()
     from . import kernels
 
     if kernels.use_kernels(len(cp)):
@@ -242,10 +229,7 @@ def symbol_batch(keys: Sequence[str], config: ShingleConfig = ShingleConfig()) -
     """The :class:`SymbolBatch` of ``keys``: what :func:`symbols` gives, for all keys at once."""
     cp, offsets = code_points(keys)
     # the lookup table costs ~15 ms to build: small batches ask keys.is_cjk directly
-    if len(cp) >= TABLE_MIN_CHARS:
-        cjk = cjk_flags(cp, offsets)
-    else:
-        cjk = np.fromiter((is_cjk(k) for k in keys), dtype=bool, count=len(keys))
+    cjk = cjk_flags(cp, offsets) if len(cp) >= TABLE_MIN_CHARS else np.fromiter((is_cjk(k) for k in keys), dtype=bool, count=len(keys))
     ngram = np.where(cjk, config.char_ngram, config.word_ngram).astype(np.int64)
     if cjk.all():
         return SymbolBatch(cp, offsets, ngram, cjk)

@@ -36,7 +36,7 @@ def lock_folder(folder: Path, option: str) -> BinaryIO:
     import fcntl
 
     try:
-        f = open(folder / ".lock", "a+b")
+        f = open(folder / ".lock", "a+b")  # noqa: SIM115  (held open: the lock lasts the run)
     except OSError as exc:
         raise OutputError(f"{option} {folder}: cannot open its lock file {folder / '.lock'} ({exc.strerror or exc})") from None
     try:

@@ -20,9 +20,10 @@ import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator, Literal
+from typing import IO, Any, Literal
 
 import orjson
 
@@ -271,7 +272,7 @@ def read_parquet(path: str, fields: Fields = Fields(), *, batch_rows: int = 4096
         # Parquet needs a seekable file: spool standard input (a URL, a compressed file) to disk, never to memory
         src = None
         try:
-            tmp = tempfile.TemporaryFile()
+            tmp = tempfile.TemporaryFile()  # noqa: SIM115  (returned to the caller, who closes it)
             src = _open_binary(path)
             shutil.copyfileobj(src, tmp)
             tmp.seek(0)
@@ -719,7 +720,7 @@ class RecordWriter:
             if fmt == "sogou":
                 self._file.write(b"<docs>\n")
 
-    def __enter__(self) -> "RecordWriter":
+    def __enter__(self) -> RecordWriter:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
@@ -1046,7 +1047,7 @@ def report_schema():  # type: ignore[no-untyped-def]
     )
 
 
-def open_report(path: str) -> "RecordWriter":
+def open_report(path: str) -> RecordWriter:
     """A writer for the per-document report: Parquet when ``path`` ends in .parquet, else JSONL."""
     if path.lower().endswith(_PARQUET_EXT):
         return RecordWriter(path, "parquet", schema=report_schema())

@@ -24,8 +24,9 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO, Sequence
+from typing import BinaryIO
 
 from ..errors import OutputError, UsageError
 
@@ -91,10 +92,7 @@ def _follow_links(path: str) -> tuple[str, tuple[int, str] | None]:
 def open_in_place(target: Target) -> BinaryIO:
     """A binary file writing straight into a device, FIFO or descriptor (never truncating a file)."""
     try:
-        if target.fd is not None:
-            fd = os.dup(target.fd)
-        else:
-            fd = os.open(target.path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.dup(target.fd) if target.fd is not None else os.open(target.path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise OutputError(f"{target.path}: cannot write ({exc.strerror})") from None
     return os.fdopen(fd, "wb")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..errors import OutputError
 from .targets import Target, resolve_target, write_in_place

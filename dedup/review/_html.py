@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import Any, Sequence
-
+from collections.abc import Sequence
+from typing import Any
 
 SURROGATE = re.compile("[\ud800-\udfff]")
 

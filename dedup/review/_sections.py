@@ -5,7 +5,8 @@ from __future__ import annotations
 import bisect
 import html
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ._analysis import Doc, is_removal
 from ._html import SURROGATE, esc, lang_attr, visible

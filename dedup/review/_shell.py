@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from functools import lru_cache
+from collections.abc import Mapping
+from functools import cache
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any
 
 from ._html import esc, script_json
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(name: str) -> str:
     """A file of this package (``review.css``, ``review.js``) as text; read once per process."""
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")

@@ -1,0 +1,121 @@
+"""Character facts, in one place: which code points are CJK, which are Han, and the per-code-point table
+the batched fingerprint code looks them up in (like ftfy's ``chardata``).
+
+This module imports nothing of the package, so every layer may use it.
+
+Two meanings, kept apart by name:
+
+* **CJK** (:data:`CJK_RANGES`): the scripts written without spaces between words -- Han, kana, Hangul.
+  Matching keys and shingles of such text are characters, not words (:func:`is_cjk`).
+* **one-character words** (:data:`CHAR_WORD_RANGES`): what a word diff splits into single characters.
+* **Han** (:data:`HAN_RANGES`): Chinese characters only (CJK Unified Ideographs, extension A, and the
+  compatibility ideographs) -- what a Chinese word, lexicon entry or mojibake test is made of.
+
+>>> HAN_RANGES[:2] == CJK_RANGES[:2]
+True
+>>> re.fullmatch(f"[{CJK_CLASS}]+", "推进かなㄱ한") is None, re.fullmatch(f"[{CJK_CLASS}]+", "推进かな한") is not None
+(True, True)
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+#: Han ideographs: extension A, the unified block, the compatibility block (inclusive ranges)
+HAN_RANGES: tuple[tuple[int, int], ...] = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+#: the scripts written without spaces: Han, then kana (hiragana and katakana) and Hangul syllables
+CJK_RANGES: tuple[tuple[int, int], ...] = HAN_RANGES + ((0x3040, 0x30FF), (0xAC00, 0xD7AF))
+
+#: characters a word diff shows one at a time (each is a word): CJK radicals, kana, bopomofo, Han (the
+#: astral extensions too), Hangul -- wider than :data:`CJK_RANGES`, which decides how a text is keyed
+CHAR_WORD_RANGES: tuple[tuple[int, int], ...] = (
+    (0x2E80, 0x2FFF),
+    (0x3040, 0x30FF),
+    (0x3100, 0x31FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3FFFF),
+)
+
+
+def char_class(ranges: tuple[tuple[int, int], ...]) -> str:
+    """The inside of a regex character class matching ``ranges``.
+
+    >>> char_class(((0x4E00, 0x9FFF),)) == "\\u4e00-\\u9fff"
+    True
+    """
+    return "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in ranges)
+
+
+#: regex class bodies: ``re.compile(f"[{HAN_CLASS}]+")`` is a run of Han characters
+HAN_CLASS = char_class(HAN_RANGES)
+CJK_CLASS = char_class(CJK_RANGES)
+CHAR_WORD_CLASS = char_class(CHAR_WORD_RANGES)
+
+_CJK = re.compile(f"[{CJK_CLASS}]")
+
+
+@lru_cache(maxsize=1)
+def bmp_classes() -> np.ndarray:
+    """Per BMP code point: bit 0 = ``str.isalpha``, bit 1 = in :data:`CJK_RANGES` (built once, ~15 ms)."""
+    import numpy as np
+
+    table = np.array([chr(i).isalpha() for i in range(0x10000)], dtype=np.uint8)
+    for lo, hi in CJK_RANGES:
+        table[lo : hi + 1] |= 2
+    return table
+
+
+class _CJKTable(dict):  # type: ignore[type-arg]
+    """``str.translate`` table that deletes the characters ``_CJK`` matches (filled lazily)."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if _CJK.match(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_DELETE_CJK = _CJKTable()
+
+#: from this length on, one table lookup per character beats two passes of str methods
+_TABLE_MIN = 256
+
+
+def is_cjk(text: str, threshold: float = 0.3) -> bool:
+    """True if CJK characters are at least ``threshold`` of the letters.
+
+    >>> is_cjk("推进教育"), is_cjk("the cat"), is_cjk("日本語abc")
+    (True, False, True)
+    """
+    if not text:
+        return False
+    if len(text) >= _TABLE_MIN:
+        return _is_cjk_table(text, threshold)
+    letters = sum(map(str.isalpha, text))
+    if not letters:
+        return False
+    cjk = len(text) - len(text.translate(_DELETE_CJK))
+    return cjk / letters >= threshold
+
+
+def _is_cjk_table(text: str, threshold: float) -> bool:
+    """:func:`is_cjk` through the code-point class table :func:`bmp_classes` (same rule, same result)."""
+    import numpy as np
+
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    astral = cp > 0xFFFF
+    cls = bmp_classes()[np.where(astral, 0, cp)]
+    letters = int(np.count_nonzero(cls & 1))
+    if astral.any():
+        # beyond the BMP: letters looked up one by one (no CJK range of ours lies there)
+        letters += sum(1 for c in cp[astral].tolist() if chr(c).isalpha()) - int(np.count_nonzero(cls[astral] & 1))
+    if not letters:
+        return False
+    return int(np.count_nonzero(cls & 2)) / letters >= threshold
