@@ -21,8 +21,11 @@ def _matched(pattern: re.Pattern[str]) -> set[int]:
 def test_han_copies_left_in_the_cleaner_equal_the_table():
     han = {c for lo, hi in chardata.HAN_RANGES for c in range(lo, hi + 1)}
     assert _matched(re.compile(f"[{chardata.HAN_CLASS}]")) == han
-    for copy in (re.compile(f"[{doubled._HAN}]"), re.compile(lexicon.HAN_RUN.pattern.removesuffix("+")), stitch._CJK, mojibake._HAN):
+    for copy in (re.compile(f"[{doubled._HAN}]"), re.compile(lexicon.HAN_RUN.pattern.removesuffix("+")), mojibake._HAN):
         assert _matched(copy) == han, copy.pattern
+    # stitching's table is Han plus kana (scripts written without spaces between words; Hangul has
+    # spaces): a meaning of its own, to move into chardata with a name when the cleaner is restructured
+    assert _matched(stitch._CJK) == han | set(range(0x3040, 0x3100))
 
 
 @given(st.integers(0, 0xFFFF))
