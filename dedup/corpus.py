@@ -568,6 +568,72 @@ class Solved:
     unsolved: int  # members left kept because ``max_rounds`` was reached (a missed duplicate, never a loss)
 
 
+def _slices(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices ``starts[i] .. starts[i] + lengths[i] - 1`` of every slice, concatenated.
+
+    >>> _slices(np.array([5, 0]), np.array([2, 3])).tolist()
+    [5, 6, 0, 1, 2]
+    """
+    total = int(lengths.sum())
+    if not total:
+        return np.empty(0, np.int64)
+    shift = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return shift + np.arange(total, dtype=np.int64)
+
+
+@dataclass
+class _Buckets:
+    """The "could match" relation of a solve, built once: buckets of members, in keep order.
+
+    A bucket is ``(component, column, hash)``: one per LSH band hash shared by
+    valid members, plus one per non-zero key hash (the last column).  Two
+    members could match exactly when they share a bucket, so a round looks at
+    the buckets of its representatives only.  Buckets shrink as their members
+    are decided (``length`` counts the live prefix of each slice of ``entries``).
+    """
+
+    entries: np.ndarray  # member of each bucket slot, bucket by bucket, in keep order
+    start: np.ndarray
+    length: np.ndarray
+    member_off: np.ndarray  # CSR: buckets of member m are member_bucket[member_off[m]:member_off[m + 1]]
+    member_bucket: np.ndarray
+
+
+def _buckets(comp: np.ndarray, position: np.ndarray, members: np.ndarray, bands: np.ndarray, valid: np.ndarray, keyhash: np.ndarray) -> _Buckets:
+    """Buckets of ``members`` (the members of components of two or more) that hold two or more."""
+    n = len(comp)
+    nb = bands.shape[1] if bands.ndim == 2 else 0
+    who, col, hsh = [], [], []
+    if nb:
+        v = members[valid[members]]
+        who.append(np.repeat(v, nb))
+        col.append(np.tile(np.arange(nb, dtype=np.int64), len(v)))
+        hsh.append(bands[v].reshape(-1).astype(np.uint64))
+    k = members[keyhash[members] != 0]
+    who.append(k)
+    col.append(np.full(len(k), nb, dtype=np.int64))
+    hsh.append(keyhash[k].astype(np.uint64))
+    who_a, col_a, hsh_a = np.concatenate(who), np.concatenate(col), np.concatenate(hsh)
+    cc = comp[who_a] * (nb + 1) + col_a
+    o = np.lexsort((position[who_a], hsh_a, cc))
+    who_a, cc, hsh_a = who_a[o], cc[o], hsh_a[o]
+    new = np.ones(len(who_a), dtype=bool)
+    new[1:] = (cc[1:] != cc[:-1]) | (hsh_a[1:] != hsh_a[:-1])
+    bid = np.cumsum(new) - 1
+    size = np.bincount(bid) if len(bid) else np.empty(0, np.int64)
+    shared = size[bid] >= 2  # a bucket of one relates nothing
+    entries, bid = who_a[shared], bid[shared]
+    new = np.ones(len(bid), dtype=bool)
+    new[1:] = bid[1:] != bid[:-1]
+    start = np.flatnonzero(new).astype(np.int64)
+    length = np.diff(np.append(start, len(entries))).astype(np.int64)
+    bucket = np.cumsum(new) - 1
+    by_member = np.argsort(entries, kind="stable")
+    member_off = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(entries, minlength=n), out=member_off[1:])
+    return _Buckets(entries, start, length, member_off, bucket[by_member].astype(np.int64))
+
+
 def solve_clusters(
     comp: np.ndarray,
     order: np.ndarray,
@@ -593,6 +659,12 @@ def solve_clusters(
     are solved again among themselves. All components advance together, one representative per
     round, so the verification of a round is one batch.
 
+    A round costs what its representatives could match, not the size of the
+    open components: the buckets of "could match" (:class:`_Buckets`) are
+    built once, a round reads the representatives' buckets only, and drops
+    the members decided since from the buckets it reads.  A 200,000-member
+    chain is thousands of rounds; each used to scan every undecided member.
+
     >>> comp = np.zeros(3, np.int64); bands = np.array([[1, 2], [1, 3], [4, 3]], np.uint64)
     >>> ok = lambda p: (np.array([sorted(x) in ([0, 1], [1, 2]) for x in p.tolist()]), np.ones(len(p)), np.ones(len(p), np.int8))
     >>> solve_clusters(comp, np.array([0, 1, 2]), bands, np.ones(3, bool), np.array([5, 6, 7], np.uint64), ok).rep.tolist()
@@ -606,38 +678,63 @@ def solve_clusters(
         return Solved(rep, score, reason, 0, 0)
     position = np.empty(n, dtype=np.int64)
     position[order] = np.arange(n)
-    open_ = np.bincount(comp)[comp] >= 2
-    head_of = np.full(int(comp.max()) + 1, -1, dtype=np.int64)
+    open_member = np.bincount(comp)[comp] >= 2
+    # the members of open components, component by component, each in keep order
+    grouped = np.flatnonzero(open_member)
+    grouped = grouped[np.lexsort((position[grouped], comp[grouped]))]
+    if not len(grouped):
+        return Solved(rep, score, reason, 0, 0)
+    buckets = _buckets(comp, position, grouped, bands, valid, keyhash)
+    decided = ~open_member
+    first = np.flatnonzero(np.r_[True, comp[grouped][1:] != comp[grouped][:-1]])
+    ends = np.append(first[1:], len(grouped))
+    # each open component's next undecided place in ``grouped`` (each place is passed once in all)
+    cursor = dict(zip(first.tolist(), ends.tolist()))
+    grouped_list = grouped.tolist()
     rounds = 0
-    while open_.any() and rounds < max_rounds:
-        rounds += 1
-        undecided = np.flatnonzero(open_)
-        by_order = undecided[np.argsort(position[undecided], kind="stable")]
-        _, first = np.unique(comp[by_order], return_index=True)
-        heads = by_order[first]
-        open_[heads] = False  # kept: a representative of its component
-        head_of[comp[heads]] = heads
-        members = undecided[open_[undecided]]
-        if not len(members):
+    while cursor and rounds < max_rounds:
+        heads_l: list[int] = []
+        nxt: dict[int, int] = {}
+        for p, end in cursor.items():
+            while p < end and decided[grouped_list[p]]:
+                p += 1
+            if p < end:
+                heads_l.append(grouped_list[p])
+                nxt[p + 1] = end
+        cursor = nxt
+        if not heads_l:
             break
-        h = head_of[comp[members]]
-        banded = valid[members] & valid[h]
-        if bands.ndim == 2 and bands.shape[1]:
-            banded &= (bands[members] == bands[h]).any(axis=1)
-        else:
-            banded[:] = False
-        could = banded | ((keyhash[members] == keyhash[h]) & (keyhash[members] != 0))
-        m, h = members[could], h[could]
-        if not len(m):
-            continue
-        accepted, s, r = verify(np.stack([np.minimum(m, h), np.maximum(m, h)], axis=1))
-        if sizes is not None:
-            # containment is measured against the smaller set: only the contained side may go
-            accepted = accepted & ~((r == _REASON_CODE["contained"]) & (sizes[m] > sizes[h]))
-        m, h = m[accepted], h[accepted]
-        rep[m], score[m], reason[m] = h, s[accepted], r[accepted]
-        open_[m] = False
-    return Solved(rep, score, reason, rounds, int(open_.sum()))
+        rounds += 1
+        heads = np.array(heads_l, dtype=np.int64)
+        decided[heads] = True  # kept: a representative of its component
+        # the heads' buckets, then their live members
+        counts = buckets.member_off[heads + 1] - buckets.member_off[heads]
+        hb = buckets.member_bucket[_slices(buckets.member_off[heads], counts)]
+        hh = np.repeat(heads, counts)
+        slots = _slices(buckets.start[hb], buckets.length[hb])
+        mem = buckets.entries[slots]
+        head_of = np.repeat(hh, buckets.length[hb])
+        live = ~decided[mem]
+        m, first_at = np.unique(mem[live], return_index=True)
+        if len(m):
+            h = head_of[live][first_at]
+            accepted, s, r = verify(np.stack([np.minimum(m, h), np.maximum(m, h)], axis=1))
+            if sizes is not None:
+                # containment is measured against the smaller set: only the contained side may go
+                accepted = accepted & ~((r == _REASON_CODE["contained"]) & (sizes[m] > sizes[h]))
+            m, h = m[accepted], h[accepted]
+            rep[m], score[m], reason[m] = h, s[accepted], r[accepted]
+            decided[m] = True
+        # the buckets read lose their decided members (each slot is dropped once)
+        keep = ~decided[mem]
+        lengths = buckets.length[hb]
+        seg = np.repeat(np.arange(len(hb)), lengths)
+        kept_upto = np.concatenate([[0], np.cumsum(keep)])
+        rank = kept_upto[:-1] - kept_upto[np.cumsum(lengths) - lengths][seg]
+        buckets.entries[buckets.start[hb][seg[keep]] + rank[keep]] = mem[keep]
+        buckets.length[hb] = np.bincount(seg[keep], minlength=len(hb))
+    unsolved = int(np.sum(~decided))
+    return Solved(rep, score, reason, rounds, unsolved)
 
 
 def boilerplate_table(units: np.ndarray, owner_doc: np.ndarray, comp: np.ndarray, config: BoilerplateConfig) -> tuple[np.ndarray, int]:

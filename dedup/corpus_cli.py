@@ -345,20 +345,29 @@ def _run(args: argparse.Namespace) -> int:
             + (f"; {s['oversized_records']} records over --max-record-bytes written unchanged" if s.get("oversized_records") else "")
             + (f"; report: {args.report}" if args.report else "")
         )
-    # warnings are about the data: said even with -q
+    _data_warnings(s)
+    if args.stats:
+        say(json.dumps(s, sort_keys=True))
+    return 0
+
+
+def _data_warnings(s: dict[str, Any]) -> None:
+    """One line per thing about the data a user must hear of (said even with -q)."""
     if s.get("restored"):
         say(
             f"{PROG} corpus: warning: {s['restored']} earlier duplicates are kept again (the document each duplicated is removed now, "
             "and they match no kept one directly); their text is in the earlier runs' inputs, not in this output: see 'note' in the report"
         )
     for g in s.get("giant_clusters", []):
-        say(
-            f"{PROG} corpus: warning: cluster {g['cluster']} has {g['size']} documents ({g['kept']} kept: each removal is a direct match); "
-            "a template or a chain rather than one story? see --stats"
+        why = (
+            f"its members share mostly one template ({g['template_share']:.0%} of their text)" if g.get("why") == "template" else "a template or a chain rather than one story?"
         )
-    if args.stats:
-        say(json.dumps(s, sort_keys=True))
-    return 0
+        say(f"{PROG} corpus: warning: cluster {g['cluster']} has {g['size']} documents ({g['kept']} kept: each removal is a direct match); {why} see --stats")
+    if s.get("solve_unsolved"):
+        say(
+            f"{PROG} corpus: warning: {s['solve_unsolved']} documents of large clusters were kept without being solved "
+            f"(after {s['solve_rounds']} rounds of representatives): possible duplicates left in, nothing removed unverified"
+        )
 
 
 def _rethreshold(args: argparse.Namespace) -> int:
@@ -407,6 +416,7 @@ def _rethreshold(args: argparse.Namespace) -> int:
         )
         for r in s["near_threshold"]:
             say(f"  near {args.rethreshold}: {r['a']} ~ {r['b']} similarity {r['similarity']} ({'accepted' if r['accepted'] else 'rejected'})")
+    _data_warnings(s)
     if args.stats:
         say(json.dumps(s, sort_keys=True))
     return 0
