@@ -67,6 +67,10 @@ REASONS: tuple[str, ...] = ("below threshold", "similar", "identical", "containe
 _REASON_CODE = {r: i for i, r in enumerate(REASONS)}
 
 
+#: a cluster's warning on its report lines, by the code CorpusRun keeps per document
+_WARNINGS: tuple[str | None, ...] = (None, "giant cluster", "template cluster")
+
+
 @dataclass(frozen=True)
 class BoilerplateConfig:
     """When a repeated unit is boilerplate, and what happens to it.
@@ -134,6 +138,11 @@ class CorpusConfig:
     verify_chunk: int = 4000
     #: clusters with at least this many members are named in the stats (a template or a chain, not a story)
     giant_cluster: int = 1000
+    #: clusters of at least this many members whose members share mostly one text (see
+    #: :func:`template_shares`: at least ``template_share`` of their band hashes held by half of them)
+    #: are named like giant ones: a template with different fills (Marin #6851), not one story
+    template_cluster: int = 20
+    template_share: float = 0.5
     #: representatives per cluster tried before the rest of a cluster is kept as is (never removed unverified)
     max_solve_rounds: int = 10_000
     #: a record whose text is larger (UTF-8 bytes) is not compared or cleaned, but kept and
@@ -615,6 +624,19 @@ def _buckets(comp: np.ndarray, position: np.ndarray, members: np.ndarray, bands:
     hsh.append(keyhash[k].astype(np.uint64))
     who_a, col_a, hsh_a = np.concatenate(who), np.concatenate(col), np.concatenate(hsh)
     cc = comp[who_a] * (nb + 1) + col_a
+    # most band hashes are nobody else's: one sort of a mixed 64-bit key finds the cells that may
+    # be shared (equal (cc, hash) means an equal mix), and only those are sorted exactly
+    mix = hsh_a ^ (cc.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    m_order = np.argsort(mix)
+    m_sorted = mix[m_order]
+    twin = np.zeros(len(mix), dtype=bool)
+    if len(mix) > 1:
+        same = m_sorted[1:] == m_sorted[:-1]
+        twin[1:] |= same
+        twin[:-1] |= same
+    maybe = np.zeros(len(mix), dtype=bool)
+    maybe[m_order] = twin
+    who_a, cc, hsh_a = who_a[maybe], cc[maybe], hsh_a[maybe]
     o = np.lexsort((position[who_a], hsh_a, cc))
     who_a, cc, hsh_a = who_a[o], cc[o], hsh_a[o]
     new = np.ones(len(who_a), dtype=bool)
@@ -737,6 +759,47 @@ def solve_clusters(
     return Solved(rep, score, reason, rounds, unsolved)
 
 
+def template_shares(comp: np.ndarray, bands: np.ndarray, valid: np.ndarray, min_members: int) -> np.ndarray:
+    """Per component, how much of its members' text most of them share (nan below ``min_members``).
+
+    The share of its valid members' LSH band hashes (cells of the band table)
+    that at least half of the component's valid members hold in the same band:
+    a MinHash estimate of the text common to most members.  Pages of one
+    template with a different fill each share it (about 0.7 for a 12-sentence
+    frame around one sentence), as do many copies of one story; a chain (each
+    document close to the next) does not, whatever its size, because a band
+    hash is held by a few neighbours only.  Units cannot tell: pages without
+    line breaks are one unit each, all different.
+
+    >>> b = np.array([[1, 2], [1, 3], [1, 4], [5, 6]], np.uint64)
+    >>> template_shares(np.array([0, 0, 0, 1]), b, np.ones(4, bool), 2).round(2).tolist()
+    [0.5, nan]
+    """
+    sizes = np.bincount(comp) if len(comp) else np.empty(0, np.int64)
+    share = np.full(len(sizes), np.nan)
+    nb = bands.shape[1] if bands.ndim == 2 else 0
+    big = np.flatnonzero(sizes >= min_members)
+    if not nb or not len(big):
+        return share
+    who = np.flatnonzero(np.isin(comp, big) & valid)
+    members = np.bincount(comp[who], minlength=len(sizes))
+    cc = np.repeat(comp[who] * nb, nb) + np.tile(np.arange(nb, dtype=np.int64), len(who))
+    h = bands[who].reshape(-1)
+    o = np.lexsort((h, cc))
+    cc, h = cc[o], h[o]
+    new = np.ones(len(cc), dtype=bool)
+    new[1:] = (cc[1:] != cc[:-1]) | (h[1:] != h[:-1])
+    run = np.cumsum(new) - 1
+    held = np.bincount(run)[run]  # members of the component holding this cell's hash in this band
+    c = cc // nb
+    common = held * 2 >= members[c]
+    cells = members * nb
+    share[big] = 0.0
+    has = cells > 0
+    share[has] = np.bincount(c[common], minlength=len(sizes))[has] / cells[has]
+    return share
+
+
 def boilerplate_table(units: np.ndarray, owner_doc: np.ndarray, comp: np.ndarray, config: BoilerplateConfig) -> tuple[np.ndarray, int]:
     """Sorted boilerplate unit hashes and the count threshold.
 
@@ -803,7 +866,8 @@ class CorpusDoc:
     boilerplate_share: float = 0.0
     chars_in: int | None = None
     revised: bool = False
-    #: "giant cluster" when the cluster reaches ``CorpusConfig.giant_cluster`` members
+    #: "giant cluster" when the cluster reaches ``CorpusConfig.giant_cluster`` members, "template
+    #: cluster" when its members share mostly one text (``CorpusConfig.template_cluster``)
     warning: str | None = None
     #: why this document was left as it is (a record over ``max_record_bytes``); None normally
     note: str | None = None
@@ -988,6 +1052,8 @@ class CorpusRun:
         self._verified: dict[str, np.ndarray] | None = None
         self._boiler: tuple[np.ndarray, np.ndarray, int] = (np.empty(0, np.uint64), np.empty(0, np.int64), 0)
         self._done = False
+        #: per document: 0, or the index in _WARNINGS of its cluster's warning
+        self._warning = np.empty(0, np.int8)
 
     def _imap(self, stage: str, fn: Any, items: Iterable[Any], *args: Any) -> Iterator[Any]:
         """The engine's ``imap``, through the checkpoint when there is one (same results, same order)."""
@@ -1172,11 +1238,21 @@ class CorpusRun:
         self.stats["solve_unsolved"] = solved.unsolved
         sizes = np.bincount(comp)
         size = sizes[comp]
-        giant = np.flatnonzero(sizes >= self.config.giant_cluster)
+        share = template_shares(comp, bands, shingles > 0, self.config.template_cluster)
+        template = (sizes >= self.config.template_cluster) & (np.nan_to_num(share) >= self.config.template_share)
+        why = np.where(sizes >= self.config.giant_cluster, 1, np.where(template, 2, 0)).astype(np.int8)
+        self._warning = why[comp]
+        giant = np.flatnonzero(why)
         names = idx.ids() if len(giant) else []
         # the largest first, at most 20 named: a Marin-style template or chain cluster is solved, never collapsed
         self.stats["giant_clusters"] = [
-            {"cluster": names[int(keeper[np.flatnonzero(comp == c)[0]])], "size": int(sizes[c]), "kept": int(np.sum(kept & (comp == c)))}
+            {
+                "cluster": names[int(keeper[np.flatnonzero(comp == c)[0]])],
+                "size": int(sizes[c]),
+                "kept": int(np.sum(kept & (comp == c))),
+                "why": "size" if why[c] == 1 else "template",
+                "template_share": None if np.isnan(share[c]) else round(float(share[c]), 4),
+            }
             for c in giant[np.argsort(-sizes[giant], kind="stable")][:20].tolist()
         ]
         self._state = {"keeper": keeper, "rep": rep, "score": score, "reason": reason, "size": size}
@@ -1234,7 +1310,7 @@ class CorpusRun:
             boilerplate_share=fin.boilerplate_share if fin else 0.0,
             chars_in=len(record[self.fields.text]) if record is not None else None,
             revised=revised,
-            warning="giant cluster" if int(self._state["size"][g]) >= self.config.giant_cluster else None,
+            warning=_WARNINGS[int(self._warning[g])] if len(self._warning) else None,
             note=note,
         )
 

@@ -211,7 +211,6 @@ def test_a_second_install_sharing_the_numba_cache_is_not_told_it_is_compiled(tmp
 # ---------------------------------------------------------------------------- giant / template clusters
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 1: a cluster whose members share mostly one template must be named with a warning; only the size rule (--giant-cluster, 1000) is implemented")
 def test_a_template_cluster_below_the_size_rule_is_still_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # 200 pages: one frame of 12 sentences, a different fill sentence in each (Marin #6851 in small)
     s = _sentences(5, 212)
@@ -227,7 +226,23 @@ def test_a_template_cluster_below_the_size_rule_is_still_named(tmp_path: Path, c
     removed = [r for r in map(json.loads, rep.read_text(encoding="utf-8").splitlines()) if r["duplicate_of"]]
     assert len(removed) >= 150, "the frame makes them near-duplicates: nearly all removed"
     assert any("warning: cluster" in line for line in err), "199 of 200 template pages removed without a warning"
-    assert json.loads(err[-1])["giant_clusters"]
+    (named,) = json.loads(err[-1])["giant_clusters"]
+    assert named["why"] == "template" and named["size"] >= 150 and named["template_share"] >= 0.5, named
+    assert sum("warning: cluster" in line for line in err) == 1
+    rows = list(map(json.loads, rep.read_text(encoding="utf-8").splitlines()))
+    assert {r.get("warning") for r in rows if r["cluster_size"] == named["size"]} == {"template cluster"}
+
+
+def test_a_chain_is_not_called_a_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Neighbours in a chain share most of their text, but no text is shared by most of the chain."""
+    src = _chain_jsonl(tmp_path / "c.jsonl", docs=300, width=8)
+    rep = tmp_path / "report.jsonl"
+    capsys.readouterr()
+    assert main(["corpus", str(src), "-o", str(tmp_path / "out.jsonl"), "--report", str(rep), *COMMON, "--stats"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    rows = list(map(json.loads, rep.read_text(encoding="utf-8").splitlines()))
+    assert max(r["cluster_size"] for r in rows) >= 20, "the scenario: clusters above the template rule's size"
+    assert json.loads(err[-1])["giant_clusters"] == [] and not any("warning" in r for r in rows), err
 
 
 @pytest.mark.xfail(strict=True, reason="--rethreshold writes nothing, yet refuses a read-only index ('folder is not writable'): a published or snapshotted index cannot be re-decided")
