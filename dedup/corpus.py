@@ -1016,6 +1016,7 @@ class CorpusRun:
         progress: bool = False,
         work_dir: str | None = None,
         checkpoint: str | os.PathLike[str] | Checkpoint | None = None,
+        read_only_index: bool = False,
     ) -> None:
         from .engines.local import LocalEngine
 
@@ -1024,7 +1025,8 @@ class CorpusRun:
         self.fields = fields
         self.engine = engine or LocalEngine(1)
         self.progress = progress
-        self.index = Index.open(index, config.index_settings())
+        # read only: for :meth:`redecide`, which writes nothing (a published or snapshotted index)
+        self.index = Index.open(index, config.index_settings(), read_only=read_only_index)
         #: finished stage results, read back instead of recomputed (see :mod:`dedup.checkpoint`)
         self.checkpoint: Checkpoint | None = None
         self._own_checkpoint = False
@@ -1419,13 +1421,17 @@ class CorpusRun:
         """
         if self._state is None or self._verified is None:
             raise RuntimeError("prepare_commit() before the run was consumed")
-        self.index.prepare_commit(self._verified, self._state)
+        self.index.prepare_commit(self._verified, self._state, self.decision_settings())
 
     def commit(self) -> None:
         """Make the index durable (no-op without ``index``)."""
         if self._state is None or self._verified is None:
             raise RuntimeError("commit() before the run was consumed")
-        self.index.commit(self._verified, self._state)
+        self.index.commit(self._verified, self._state, self.decision_settings())
+
+    def decision_settings(self) -> dict[str, Any]:
+        """What, besides the thresholds, decided the state an index keeps: ``--rethreshold`` reuses it."""
+        return {"keep": self.config.keep, "boilerplate": asdict(self.config.boilerplate)}
 
     def close(self) -> None:
         """Free temporary files and locks; a checkpoint's entries stay (see :meth:`Checkpoint.remove`)."""
@@ -1433,6 +1439,31 @@ class CorpusRun:
         if self.checkpoint is not None and self._own_checkpoint:
             self.checkpoint.close()
         self._work.cleanup()
+
+
+def with_decisions(config: CorpusConfig, stored: dict[str, Any] | None, given: set[str] = frozenset()) -> CorpusConfig:  # type: ignore[assignment]
+    """``config`` with the keep policy and boilerplate settings an index was committed with.
+
+    ``stored`` is :attr:`Index.decisions` (None for an index from before they
+    were stored: ``config`` as it is); ``given`` names what the caller set on
+    purpose (``"keep"``, or ``"boilerplate.<field>"``), which wins.
+
+    >>> c = with_decisions(CorpusConfig(), {"keep": "earliest", "boilerplate": {"min_docs": 3, "keep": "first"}}, {"boilerplate.keep"})
+    >>> c.keep, c.boilerplate.min_docs, c.boilerplate.keep
+    ('earliest', 3, 'none')
+    """
+    import dataclasses
+
+    if not stored:
+        return config
+    out = config
+    if "keep" in stored and "keep" not in given:
+        out = dataclasses.replace(out, keep=stored["keep"])
+    fields = {f.name for f in dataclasses.fields(BoilerplateConfig)}
+    bp = {k: v for k, v in (stored.get("boilerplate") or {}).items() if k in fields and f"boilerplate.{k}" not in given}
+    if bp:
+        out = dataclasses.replace(out, boilerplate=dataclasses.replace(out.boilerplate, **bp))
+    return out
 
 
 def _bar(enabled: bool, desc: str, unit: str, total: int | None = None):  # type: ignore[no-untyped-def]

@@ -370,6 +370,26 @@ def _data_warnings(s: dict[str, Any]) -> None:
         )
 
 
+#: options that decide (besides the thresholds), by the name :func:`dedup.corpus.with_decisions` knows them
+_DECISION_OPTIONS = {
+    "keep": "keep",
+    "no_boilerplate": "boilerplate.enabled",
+    "boilerplate_unit": "boilerplate.unit",
+    "boilerplate_min_docs": "boilerplate.min_docs",
+    "boilerplate_share": "boilerplate.share",
+    "boilerplate_keep": "boilerplate.keep",
+}
+
+
+def _given_decisions(args: argparse.Namespace) -> set[str]:
+    """The decision options set on the command line or in --config: those that differ from the defaults.
+
+    (An option given with its default value cannot be told apart, and counts as not given.)
+    """
+    parser = build_parser()
+    return {name for dest, name in _DECISION_OPTIONS.items() if getattr(args, dest) != parser.get_default(dest)}
+
+
 def _rethreshold(args: argparse.Namespace) -> int:
     """``--index DIR --rethreshold X``: every indexed document decided again at X, from stored scores."""
     from .corpus import CorpusRun
@@ -386,13 +406,18 @@ def _rethreshold(args: argparse.Namespace) -> int:
     _outputs_outside_state_folders(args)
     if not os.path.isfile(os.path.join(args.index, "meta.json")):
         raise UsageError(f"--index {args.index}: not an index (no meta.json); build one with 'dedup-text corpus INPUT -o OUT --index DIR'")
-    config = dataclasses.replace(config_from_args(args), clean=False)
+    from .corpus import with_decisions
+    from .index import Index
+
+    # decided as the index was built to decide (its keep policy, its boilerplate), unless told otherwise
+    config = with_decisions(config_from_args(args), Index.stored_decisions(args.index), _given_decisions(args))
+    config = dataclasses.replace(config, clean=False)
     config = dataclasses.replace(config, match=dataclasses.replace(config.match, threshold=args.rethreshold))
     engine = make_engine(args.engine, workers=args.workers or 1, scheduler=args.scheduler)
     report = None
     try:
         report = open_report(args.report) if args.report else None
-        run = CorpusRun([], config, engine=engine, index=args.index, progress=False)
+        run = CorpusRun([], config, engine=engine, index=args.index, progress=False, read_only_index=True)
         try:
             for doc in run.redecide():
                 if report is not None:
