@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 from collections import deque
+import dataclasses
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Literal, Sequence
@@ -1162,22 +1163,7 @@ class CorpusRun:
         self.stats["pairs_verified"] = self.stats.get("pairs_verified", 0) + len(todo)
         if not len(todo):
             return cache
-        reader = self.index.key_reader()
-        chunk = self.config.verify_chunk
-
-        def jobs() -> Iterator[list[tuple[str, str]]]:
-            for s in range(0, len(todo), chunk):
-                yield [(reader[int(a)], reader[int(b)]) for a, b in todo[s : s + chunk]]
-
-        bar = _bar(self.progress, "verify", "pairs", total=len(todo))
-        results = []
-        for r in self._imap("verify", verify_pairs, jobs(), self.config.match):
-            results.append(r)
-            if bar is not None:
-                bar.update(len(r))
-        if bar is not None:
-            bar.close()
-        res = np.concatenate(results)
+        res = self._score(todo, self.config.match)
         new = {
             "code": pair_codes(todo),
             "accepted": res[:, 0].astype(bool),
@@ -1191,6 +1177,48 @@ class CorpusRun:
         merged = {k: np.concatenate([cache[k], new[k]]) for k in new}
         o = np.argsort(merged["code"], kind="stable")
         return {k: v[o] for k, v in merged.items()}
+
+    def _score(self, todo: np.ndarray, match: MatchConfig, stage: str = "verify") -> np.ndarray:
+        """Rows of :func:`verify_pairs` for the pairs ``todo``, verified in chunks through the engine."""
+        reader = self.index.key_reader()
+        chunk = self.config.verify_chunk
+
+        def jobs() -> Iterator[list[tuple[str, str]]]:
+            for s in range(0, len(todo), chunk):
+                yield [(reader[int(a)], reader[int(b)]) for a, b in todo[s : s + chunk]]
+
+        bar = _bar(self.progress, stage, "pairs", total=len(todo))
+        results = []
+        for r in self._imap(stage, verify_pairs, jobs(), match):
+            results.append(r)
+            if bar is not None:
+                bar.update(len(r))
+        if bar is not None:
+            bar.close()
+        return np.concatenate(results)
+
+    def _near_scores(self, cache: dict[str, np.ndarray], pairs: np.ndarray, below: float = 0.15, at_most: int = 50_000) -> dict[str, np.ndarray]:
+        """``cache`` with the similarity of rejected ``pairs`` (stored 0: below the cutoff) measured down to X - ``below``.
+
+        Only for the list of pairs near X: a stored 0 says "below", not how far,
+        so without this the list shows the accepted side only.  The pairs with the
+        highest Jaccard go first (at most ``at_most``); ``accepted`` is not touched:
+        the decisions were made by :meth:`_decide`.
+        """
+        if not len(pairs):
+            return cache
+        pos = np.searchsorted(cache["code"], pair_codes(pairs))
+        zero = np.flatnonzero(cache["similarity"][pos] == 0)
+        zero = zero[np.lexsort((zero, -cache["jaccard"][pos[zero]]))][:at_most]
+        self.stats["near_threshold_rescored"] = int(len(zero))
+        if not len(zero):
+            return cache
+        low = max(0.0, self.config.match.threshold - below)
+        res = self._score(pairs[zero], dataclasses.replace(self.config.match, threshold=low), stage="near")
+        out = dict(cache)
+        out["similarity"] = cache["similarity"].copy()
+        out["similarity"][pos[zero]] = res[:, 1]
+        return out
 
     def _lookup(self, cache: dict[str, np.ndarray], pairs: np.ndarray) -> np.ndarray:
         pos = np.searchsorted(cache["code"], pair_codes(pairs))
@@ -1404,7 +1432,7 @@ class CorpusRun:
         self._decide()
         assert self._state is not None and self._verified is not None
         ids = self.index.ids()
-        near = near_threshold(self._verified, self._candidates, self.config.match.threshold)
+        near = near_threshold(self._near_scores(self._verified, self._candidates), self._candidates, self.config.match.threshold)
         self.stats["near_threshold"] = [{**r, "a": ids[r["a"]], "b": ids[r["b"]]} for r in near]
         self.stats["pairs_stored"] = before
         self.stats["documents"] = len(ids)
@@ -1452,8 +1480,6 @@ def with_decisions(config: CorpusConfig, stored: dict[str, Any] | None, given: s
     >>> c.keep, c.boilerplate.min_docs, c.boilerplate.keep
     ('earliest', 3, 'none')
     """
-    import dataclasses
-
     if not stored:
         return config
     out = config
