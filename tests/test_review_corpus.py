@@ -322,7 +322,6 @@ def test_a_page_with_more_distinct_text_is_not_removed_as_contained_in_a_repetit
 # ---------------------------------------------------------------------------- the review page
 
 
-@pytest.mark.xfail(strict=True, reason="--html shows every copy of a solved cluster against the cluster's first kept document: 'duplicate of d0003' links to, and is diffed against, d0001")
 def test_review_page_shows_each_copy_against_its_own_representative(tmp_path: Path) -> None:
     import re
 
