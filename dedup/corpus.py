@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 from collections import deque
+import dataclasses
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Literal, Sequence
@@ -65,6 +66,10 @@ from .reconstruct import KeepName, KeepPolicy, keep_policy_name
 from .segment import sentences
 
 _REASON_CODE = {r: i for i, r in enumerate(REASONS)}
+
+
+#: a cluster's warning on its report lines, by the code CorpusRun keeps per document
+_WARNINGS: tuple[str | None, ...] = (None, "giant cluster", "template cluster")
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,11 @@ class CorpusConfig:
     verify_chunk: int = 4000
     #: clusters with at least this many members are named in the stats (a template or a chain, not a story)
     giant_cluster: int = 1000
+    #: clusters of at least this many members whose members share mostly one text (see
+    #: :func:`template_shares`: at least ``template_share`` of their band hashes held by half of them)
+    #: are named like giant ones: a template with different fills (Marin #6851), not one story
+    template_cluster: int = 20
+    template_share: float = 0.5
     #: representatives per cluster tried before the rest of a cluster is kept as is (never removed unverified)
     max_solve_rounds: int = 10_000
     #: a record whose text is larger (UTF-8 bytes) is not compared or cleaned, but kept and
@@ -488,6 +498,85 @@ class Solved:
     unsolved: int  # members left kept because ``max_rounds`` was reached (a missed duplicate, never a loss)
 
 
+def _slices(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices ``starts[i] .. starts[i] + lengths[i] - 1`` of every slice, concatenated.
+
+    >>> _slices(np.array([5, 0]), np.array([2, 3])).tolist()
+    [5, 6, 0, 1, 2]
+    """
+    total = int(lengths.sum())
+    if not total:
+        return np.empty(0, np.int64)
+    shift = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return shift + np.arange(total, dtype=np.int64)
+
+
+@dataclass
+class _Buckets:
+    """The "could match" relation of a solve, built once: buckets of members, in keep order.
+
+    A bucket is ``(component, column, hash)``: one per LSH band hash shared by
+    valid members, plus one per non-zero key hash (the last column).  Two
+    members could match exactly when they share a bucket, so a round looks at
+    the buckets of its representatives only.  Buckets shrink as their members
+    are decided (``length`` counts the live prefix of each slice of ``entries``).
+    """
+
+    entries: np.ndarray  # member of each bucket slot, bucket by bucket, in keep order
+    start: np.ndarray
+    length: np.ndarray
+    member_off: np.ndarray  # CSR: buckets of member m are member_bucket[member_off[m]:member_off[m + 1]]
+    member_bucket: np.ndarray
+
+
+def _buckets(comp: np.ndarray, position: np.ndarray, members: np.ndarray, bands: np.ndarray, valid: np.ndarray, keyhash: np.ndarray) -> _Buckets:
+    """Buckets of ``members`` (the members of components of two or more) that hold two or more."""
+    n = len(comp)
+    nb = bands.shape[1] if bands.ndim == 2 else 0
+    who, col, hsh = [], [], []
+    if nb:
+        v = members[valid[members]]
+        who.append(np.repeat(v, nb))
+        col.append(np.tile(np.arange(nb, dtype=np.int64), len(v)))
+        hsh.append(bands[v].reshape(-1).astype(np.uint64))
+    k = members[keyhash[members] != 0]
+    who.append(k)
+    col.append(np.full(len(k), nb, dtype=np.int64))
+    hsh.append(keyhash[k].astype(np.uint64))
+    who_a, col_a, hsh_a = np.concatenate(who), np.concatenate(col), np.concatenate(hsh)
+    cc = comp[who_a] * (nb + 1) + col_a
+    # most band hashes are nobody else's: one sort of a mixed 64-bit key finds the cells that may
+    # be shared (equal (cc, hash) means an equal mix), and only those are sorted exactly
+    mix = hsh_a ^ (cc.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    m_order = np.argsort(mix)
+    m_sorted = mix[m_order]
+    twin = np.zeros(len(mix), dtype=bool)
+    if len(mix) > 1:
+        same = m_sorted[1:] == m_sorted[:-1]
+        twin[1:] |= same
+        twin[:-1] |= same
+    maybe = np.zeros(len(mix), dtype=bool)
+    maybe[m_order] = twin
+    who_a, cc, hsh_a = who_a[maybe], cc[maybe], hsh_a[maybe]
+    o = np.lexsort((position[who_a], hsh_a, cc))
+    who_a, cc, hsh_a = who_a[o], cc[o], hsh_a[o]
+    new = np.ones(len(who_a), dtype=bool)
+    new[1:] = (cc[1:] != cc[:-1]) | (hsh_a[1:] != hsh_a[:-1])
+    bid = np.cumsum(new) - 1
+    size = np.bincount(bid) if len(bid) else np.empty(0, np.int64)
+    shared = size[bid] >= 2  # a bucket of one relates nothing
+    entries, bid = who_a[shared], bid[shared]
+    new = np.ones(len(bid), dtype=bool)
+    new[1:] = bid[1:] != bid[:-1]
+    start = np.flatnonzero(new).astype(np.int64)
+    length = np.diff(np.append(start, len(entries))).astype(np.int64)
+    bucket = np.cumsum(new) - 1
+    by_member = np.argsort(entries, kind="stable")
+    member_off = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(entries, minlength=n), out=member_off[1:])
+    return _Buckets(entries, start, length, member_off, bucket[by_member].astype(np.int64))
+
+
 def solve_clusters(
     comp: np.ndarray,
     order: np.ndarray,
@@ -513,6 +602,12 @@ def solve_clusters(
     are solved again among themselves. All components advance together, one representative per
     round, so the verification of a round is one batch.
 
+    A round costs what its representatives could match, not the size of the
+    open components: the buckets of "could match" (:class:`_Buckets`) are
+    built once, a round reads the representatives' buckets only, and drops
+    the members decided since from the buckets it reads.  A 200,000-member
+    chain is thousands of rounds; each used to scan every undecided member.
+
     >>> comp = np.zeros(3, np.int64); bands = np.array([[1, 2], [1, 3], [4, 3]], np.uint64)
     >>> ok = lambda p: (np.array([sorted(x) in ([0, 1], [1, 2]) for x in p.tolist()]), np.ones(len(p)), np.ones(len(p), np.int8))
     >>> solve_clusters(comp, np.array([0, 1, 2]), bands, np.ones(3, bool), np.array([5, 6, 7], np.uint64), ok).rep.tolist()
@@ -526,38 +621,104 @@ def solve_clusters(
         return Solved(rep, score, reason, 0, 0)
     position = np.empty(n, dtype=np.int64)
     position[order] = np.arange(n)
-    open_ = np.bincount(comp)[comp] >= 2
-    head_of = np.full(int(comp.max()) + 1, -1, dtype=np.int64)
+    open_member = np.bincount(comp)[comp] >= 2
+    # the members of open components, component by component, each in keep order
+    grouped = np.flatnonzero(open_member)
+    grouped = grouped[np.lexsort((position[grouped], comp[grouped]))]
+    if not len(grouped):
+        return Solved(rep, score, reason, 0, 0)
+    buckets = _buckets(comp, position, grouped, bands, valid, keyhash)
+    decided = ~open_member
+    first = np.flatnonzero(np.r_[True, comp[grouped][1:] != comp[grouped][:-1]])
+    ends = np.append(first[1:], len(grouped))
+    # each open component's next undecided place in ``grouped`` (each place is passed once in all)
+    cursor = dict(zip(first.tolist(), ends.tolist()))
+    grouped_list = grouped.tolist()
     rounds = 0
-    while open_.any() and rounds < max_rounds:
-        rounds += 1
-        undecided = np.flatnonzero(open_)
-        by_order = undecided[np.argsort(position[undecided], kind="stable")]
-        _, first = np.unique(comp[by_order], return_index=True)
-        heads = by_order[first]
-        open_[heads] = False  # kept: a representative of its component
-        head_of[comp[heads]] = heads
-        members = undecided[open_[undecided]]
-        if not len(members):
+    while cursor and rounds < max_rounds:
+        heads_l: list[int] = []
+        nxt: dict[int, int] = {}
+        for p, end in cursor.items():
+            while p < end and decided[grouped_list[p]]:
+                p += 1
+            if p < end:
+                heads_l.append(grouped_list[p])
+                nxt[p + 1] = end
+        cursor = nxt
+        if not heads_l:
             break
-        h = head_of[comp[members]]
-        banded = valid[members] & valid[h]
-        if bands.ndim == 2 and bands.shape[1]:
-            banded &= (bands[members] == bands[h]).any(axis=1)
-        else:
-            banded[:] = False
-        could = banded | ((keyhash[members] == keyhash[h]) & (keyhash[members] != 0))
-        m, h = members[could], h[could]
-        if not len(m):
-            continue
-        accepted, s, r = verify(np.stack([np.minimum(m, h), np.maximum(m, h)], axis=1))
-        if sizes is not None:
-            # containment is measured against the smaller set: only the contained side may go
-            accepted = accepted & ~((r == _REASON_CODE["contained"]) & (sizes[m] > sizes[h]))
-        m, h = m[accepted], h[accepted]
-        rep[m], score[m], reason[m] = h, s[accepted], r[accepted]
-        open_[m] = False
-    return Solved(rep, score, reason, rounds, int(open_.sum()))
+        rounds += 1
+        heads = np.array(heads_l, dtype=np.int64)
+        decided[heads] = True  # kept: a representative of its component
+        # the heads' buckets, then their live members
+        counts = buckets.member_off[heads + 1] - buckets.member_off[heads]
+        hb = buckets.member_bucket[_slices(buckets.member_off[heads], counts)]
+        hh = np.repeat(heads, counts)
+        slots = _slices(buckets.start[hb], buckets.length[hb])
+        mem = buckets.entries[slots]
+        head_of = np.repeat(hh, buckets.length[hb])
+        live = ~decided[mem]
+        m, first_at = np.unique(mem[live], return_index=True)
+        if len(m):
+            h = head_of[live][first_at]
+            accepted, s, r = verify(np.stack([np.minimum(m, h), np.maximum(m, h)], axis=1))
+            if sizes is not None:
+                # containment is measured against the smaller set: only the contained side may go
+                accepted = accepted & ~((r == _REASON_CODE["contained"]) & (sizes[m] > sizes[h]))
+            m, h = m[accepted], h[accepted]
+            rep[m], score[m], reason[m] = h, s[accepted], r[accepted]
+            decided[m] = True
+        # the buckets read lose their decided members (each slot is dropped once)
+        keep = ~decided[mem]
+        lengths = buckets.length[hb]
+        seg = np.repeat(np.arange(len(hb)), lengths)
+        kept_upto = np.concatenate([[0], np.cumsum(keep)])
+        rank = kept_upto[:-1] - kept_upto[np.cumsum(lengths) - lengths][seg]
+        buckets.entries[buckets.start[hb][seg[keep]] + rank[keep]] = mem[keep]
+        buckets.length[hb] = np.bincount(seg[keep], minlength=len(hb))
+    unsolved = int(np.sum(~decided))
+    return Solved(rep, score, reason, rounds, unsolved)
+
+
+def template_shares(comp: np.ndarray, bands: np.ndarray, valid: np.ndarray, min_members: int) -> np.ndarray:
+    """Per component, how much of its members' text most of them share (nan below ``min_members``).
+
+    The share of its valid members' LSH band hashes (cells of the band table)
+    that at least half of the component's valid members hold in the same band:
+    a MinHash estimate of the text common to most members.  Pages of one
+    template with a different fill each share it (about 0.7 for a 12-sentence
+    frame around one sentence), as do many copies of one story; a chain (each
+    document close to the next) does not, whatever its size, because a band
+    hash is held by a few neighbours only.  Units cannot tell: pages without
+    line breaks are one unit each, all different.
+
+    >>> b = np.array([[1, 2], [1, 3], [1, 4], [5, 6]], np.uint64)
+    >>> template_shares(np.array([0, 0, 0, 1]), b, np.ones(4, bool), 2).round(2).tolist()
+    [0.5, nan]
+    """
+    sizes = np.bincount(comp) if len(comp) else np.empty(0, np.int64)
+    share = np.full(len(sizes), np.nan)
+    nb = bands.shape[1] if bands.ndim == 2 else 0
+    big = np.flatnonzero(sizes >= min_members)
+    if not nb or not len(big):
+        return share
+    who = np.flatnonzero(np.isin(comp, big) & valid)
+    members = np.bincount(comp[who], minlength=len(sizes))
+    cc = np.repeat(comp[who] * nb, nb) + np.tile(np.arange(nb, dtype=np.int64), len(who))
+    h = bands[who].reshape(-1)
+    o = np.lexsort((h, cc))
+    cc, h = cc[o], h[o]
+    new = np.ones(len(cc), dtype=bool)
+    new[1:] = (cc[1:] != cc[:-1]) | (h[1:] != h[:-1])
+    run = np.cumsum(new) - 1
+    held = np.bincount(run)[run]  # members of the component holding this cell's hash in this band
+    c = cc // nb
+    common = held * 2 >= members[c]
+    cells = members * nb
+    share[big] = 0.0
+    has = cells > 0
+    share[has] = np.bincount(c[common], minlength=len(sizes))[has] / cells[has]
+    return share
 
 
 def boilerplate_table(units: np.ndarray, owner_doc: np.ndarray, comp: np.ndarray, config: BoilerplateConfig) -> tuple[np.ndarray, int]:
@@ -626,7 +787,8 @@ class CorpusDoc:
     boilerplate_share: float = 0.0
     chars_in: int | None = None
     revised: bool = False
-    #: "giant cluster" when the cluster reaches ``CorpusConfig.giant_cluster`` members
+    #: "giant cluster" when the cluster reaches ``CorpusConfig.giant_cluster`` members, "template
+    #: cluster" when its members share mostly one text (``CorpusConfig.template_cluster``)
     warning: str | None = None
     #: why this document was left as it is (a record over ``max_record_bytes``); None normally
     note: str | None = None
@@ -775,6 +937,7 @@ class CorpusRun:
         progress: bool = False,
         work_dir: str | None = None,
         checkpoint: str | os.PathLike[str] | Checkpoint | None = None,
+        read_only_index: bool = False,
     ) -> None:
         from .engines.local import LocalEngine
 
@@ -783,7 +946,8 @@ class CorpusRun:
         self.fields = fields
         self.engine = engine or LocalEngine(1)
         self.progress = progress
-        self.index = Index.open(index, config.index_settings())
+        # read only: for :meth:`redecide`, which writes nothing (a published or snapshotted index)
+        self.index = Index.open(index, config.index_settings(), read_only=read_only_index)
         #: finished stage results, read back instead of recomputed (see :mod:`dedup.checkpoint`)
         self.checkpoint: Checkpoint | None = None
         self._own_checkpoint = False
@@ -811,6 +975,8 @@ class CorpusRun:
         self._verified: dict[str, np.ndarray] | None = None
         self._boiler: tuple[np.ndarray, np.ndarray, int] = (np.empty(0, np.uint64), np.empty(0, np.int64), 0)
         self._done = False
+        #: per document: 0, or the index in _WARNINGS of its cluster's warning
+        self._warning = np.empty(0, np.int8)
 
     def _imap(self, stage: str, fn: Any, items: Iterable[Any], *args: Any) -> Iterator[Any]:
         """The engine's ``imap``, through the checkpoint when there is one (same results, same order)."""
@@ -917,22 +1083,7 @@ class CorpusRun:
         self.stats["pairs_verified"] = self.stats.get("pairs_verified", 0) + len(todo)
         if not len(todo):
             return cache
-        reader = self.index.key_reader()
-        chunk = self.config.verify_chunk
-
-        def jobs() -> Iterator[list[tuple[str, str]]]:
-            for s in range(0, len(todo), chunk):
-                yield [(reader[int(a)], reader[int(b)]) for a, b in todo[s : s + chunk]]
-
-        bar = _bar(self.progress, "verify", "pairs", total=len(todo))
-        results = []
-        for r in self._imap("verify", verify_pairs, jobs(), self.config.match):
-            results.append(r)
-            if bar is not None:
-                bar.update(len(r))
-        if bar is not None:
-            bar.close()
-        res = np.concatenate(results)
+        res = self._score(todo, self.config.match)
         new = {
             "code": pair_codes(todo),
             "accepted": res[:, 0].astype(bool),
@@ -946,6 +1097,48 @@ class CorpusRun:
         merged = {k: np.concatenate([cache[k], new[k]]) for k in new}
         o = np.argsort(merged["code"], kind="stable")
         return {k: v[o] for k, v in merged.items()}
+
+    def _score(self, todo: np.ndarray, match: MatchConfig, stage: str = "verify") -> np.ndarray:
+        """Rows of :func:`verify_pairs` for the pairs ``todo``, verified in chunks through the engine."""
+        reader = self.index.key_reader()
+        chunk = self.config.verify_chunk
+
+        def jobs() -> Iterator[list[tuple[str, str]]]:
+            for s in range(0, len(todo), chunk):
+                yield [(reader[int(a)], reader[int(b)]) for a, b in todo[s : s + chunk]]
+
+        bar = _bar(self.progress, stage, "pairs", total=len(todo))
+        results = []
+        for r in self._imap(stage, verify_pairs, jobs(), match):
+            results.append(r)
+            if bar is not None:
+                bar.update(len(r))
+        if bar is not None:
+            bar.close()
+        return np.concatenate(results)
+
+    def _near_scores(self, cache: dict[str, np.ndarray], pairs: np.ndarray, below: float = 0.15, at_most: int = 50_000) -> dict[str, np.ndarray]:
+        """``cache`` with the similarity of rejected ``pairs`` (stored 0: below the cutoff) measured down to X - ``below``.
+
+        Only for the list of pairs near X: a stored 0 says "below", not how far,
+        so without this the list shows the accepted side only.  The pairs with the
+        highest Jaccard go first (at most ``at_most``); ``accepted`` is not touched:
+        the decisions were made by :meth:`_decide`.
+        """
+        if not len(pairs):
+            return cache
+        pos = np.searchsorted(cache["code"], pair_codes(pairs))
+        zero = np.flatnonzero(cache["similarity"][pos] == 0)
+        zero = zero[np.lexsort((zero, -cache["jaccard"][pos[zero]]))][:at_most]
+        self.stats["near_threshold_rescored"] = int(len(zero))
+        if not len(zero):
+            return cache
+        low = max(0.0, self.config.match.threshold - below)
+        res = self._score(pairs[zero], dataclasses.replace(self.config.match, threshold=low), stage="near")
+        out = dict(cache)
+        out["similarity"] = cache["similarity"].copy()
+        out["similarity"][pos[zero]] = res[:, 1]
+        return out
 
     def _lookup(self, cache: dict[str, np.ndarray], pairs: np.ndarray) -> np.ndarray:
         pos = np.searchsorted(cache["code"], pair_codes(pairs))
@@ -995,11 +1188,21 @@ class CorpusRun:
         self.stats["solve_unsolved"] = solved.unsolved
         sizes = np.bincount(comp)
         size = sizes[comp]
-        giant = np.flatnonzero(sizes >= self.config.giant_cluster)
+        share = template_shares(comp, bands, shingles > 0, self.config.template_cluster)
+        template = (sizes >= self.config.template_cluster) & (np.nan_to_num(share) >= self.config.template_share)
+        why = np.where(sizes >= self.config.giant_cluster, 1, np.where(template, 2, 0)).astype(np.int8)
+        self._warning = why[comp]
+        giant = np.flatnonzero(why)
         names = idx.ids() if len(giant) else []
         # the largest first, at most 20 named: a Marin-style template or chain cluster is solved, never collapsed
         self.stats["giant_clusters"] = [
-            {"cluster": names[int(keeper[np.flatnonzero(comp == c)[0]])], "size": int(sizes[c]), "kept": int(np.sum(kept & (comp == c)))}
+            {
+                "cluster": names[int(keeper[np.flatnonzero(comp == c)[0]])],
+                "size": int(sizes[c]),
+                "kept": int(np.sum(kept & (comp == c))),
+                "why": "size" if why[c] == 1 else "template",
+                "template_share": None if np.isnan(share[c]) else round(float(share[c]), 4),
+            }
             for c in giant[np.argsort(-sizes[giant], kind="stable")][:20].tolist()
         ]
         self._state = {"keeper": keeper, "rep": rep, "score": score, "reason": reason, "size": size}
@@ -1057,7 +1260,7 @@ class CorpusRun:
             boilerplate_share=fin.boilerplate_share if fin else 0.0,
             chars_in=len(record[self.fields.text]) if record is not None else None,
             revised=revised,
-            warning="giant cluster" if int(self._state["size"][g]) >= self.config.giant_cluster else None,
+            warning=_WARNINGS[int(self._warning[g])] if len(self._warning) else None,
             note=note,
         )
 
@@ -1149,7 +1352,7 @@ class CorpusRun:
         self._decide()
         assert self._state is not None and self._verified is not None
         ids = self.index.ids()
-        near = near_threshold(self._verified, self._candidates, self.config.match.threshold)
+        near = near_threshold(self._near_scores(self._verified, self._candidates), self._candidates, self.config.match.threshold)
         self.stats["near_threshold"] = [{**r, "a": ids[r["a"]], "b": ids[r["b"]]} for r in near]
         self.stats["pairs_stored"] = before
         self.stats["documents"] = len(ids)
@@ -1166,13 +1369,17 @@ class CorpusRun:
         """
         if self._state is None or self._verified is None:
             raise RuntimeError("prepare_commit() before the run was consumed")
-        self.index.prepare_commit(self._verified, self._state)
+        self.index.prepare_commit(self._verified, self._state, self.decision_settings())
 
     def commit(self) -> None:
         """Make the index durable (no-op without ``index``)."""
         if self._state is None or self._verified is None:
             raise RuntimeError("commit() before the run was consumed")
-        self.index.commit(self._verified, self._state)
+        self.index.commit(self._verified, self._state, self.decision_settings())
+
+    def decision_settings(self) -> dict[str, Any]:
+        """What, besides the thresholds, decided the state an index keeps: ``--rethreshold`` reuses it."""
+        return {"keep": self.config.keep, "boilerplate": asdict(self.config.boilerplate)}
 
     def close(self) -> None:
         """Free temporary files and locks; a checkpoint's entries stay (see :meth:`Checkpoint.remove`)."""
@@ -1180,6 +1387,29 @@ class CorpusRun:
         if self.checkpoint is not None and self._own_checkpoint:
             self.checkpoint.close()
         self._work.cleanup()
+
+
+def with_decisions(config: CorpusConfig, stored: dict[str, Any] | None, given: set[str] = frozenset()) -> CorpusConfig:  # type: ignore[assignment]
+    """``config`` with the keep policy and boilerplate settings an index was committed with.
+
+    ``stored`` is :attr:`Index.decisions` (None for an index from before they
+    were stored: ``config`` as it is); ``given`` names what the caller set on
+    purpose (``"keep"``, or ``"boilerplate.<field>"``), which wins.
+
+    >>> c = with_decisions(CorpusConfig(), {"keep": "earliest", "boilerplate": {"min_docs": 3, "keep": "first"}}, {"boilerplate.keep"})
+    >>> c.keep, c.boilerplate.min_docs, c.boilerplate.keep
+    ('earliest', 3, 'none')
+    """
+    if not stored:
+        return config
+    out = config
+    if "keep" in stored and "keep" not in given:
+        out = dataclasses.replace(out, keep=stored["keep"])
+    fields = {f.name for f in dataclasses.fields(BoilerplateConfig)}
+    bp = {k: v for k, v in (stored.get("boilerplate") or {}).items() if k in fields and f"boilerplate.{k}" not in given}
+    if bp:
+        out = dataclasses.replace(out, boilerplate=dataclasses.replace(out.boilerplate, **bp))
+    return out
 
 
 def _bar(enabled: bool, desc: str, unit: str, total: int | None = None):  # type: ignore[no-untyped-def]

@@ -331,20 +331,50 @@ def _run(args: argparse.Namespace) -> int:
             + (f"; {s['oversized_records']} records over --max-record-bytes written unchanged" if s.get("oversized_records") else "")
             + (f"; report: {args.report}" if args.report else "")
         )
-    # warnings are about the data: said even with -q
+    _data_warnings(s)
+    if args.stats:
+        say(json.dumps(s, sort_keys=True))
+    return 0
+
+
+def _data_warnings(s: dict[str, Any]) -> None:
+    """One line per thing about the data a user must hear of (said even with -q)."""
     if s.get("restored"):
         say(
             f"{PROG} corpus: warning: {s['restored']} earlier duplicates are kept again (the document each duplicated is removed now, "
             "and they match no kept one directly); their text is in the earlier runs' inputs, not in this output: see 'note' in the report"
         )
     for g in s.get("giant_clusters", []):
-        say(
-            f"{PROG} corpus: warning: cluster {g['cluster']} has {g['size']} documents ({g['kept']} kept: each removal is a direct match); "
-            "a template or a chain rather than one story? see --stats"
+        why = (
+            f"its members share mostly one template ({g['template_share']:.0%} of their text)" if g.get("why") == "template" else "a template or a chain rather than one story?"
         )
-    if args.stats:
-        say(json.dumps(s, sort_keys=True))
-    return 0
+        say(f"{PROG} corpus: warning: cluster {g['cluster']} has {g['size']} documents ({g['kept']} kept: each removal is a direct match); {why} see --stats")
+    if s.get("solve_unsolved"):
+        say(
+            f"{PROG} corpus: warning: {s['solve_unsolved']} documents of large clusters were kept without being solved "
+            f"(after {s['solve_rounds']} rounds of representatives): possible duplicates left in, nothing removed unverified"
+        )
+
+
+#: options that decide (besides the thresholds), by the name :func:`dedup.corpus.with_decisions` knows them
+_DECISION_OPTIONS = {
+    "keep": "keep",
+    "no_boilerplate": "boilerplate.enabled",
+    "boilerplate_unit": "boilerplate.unit",
+    "boilerplate_min_docs": "boilerplate.min_docs",
+    "boilerplate_share": "boilerplate.share",
+    "boilerplate_keep": "boilerplate.keep",
+}
+
+
+def _given_decisions(args: argparse.Namespace) -> set[str]:
+    """The decision options set on the command line or in --config: those that differ from the defaults.
+
+    (An option given with its default value cannot be told apart, and counts as not given.)
+    """
+    parser = argparse.ArgumentParser(add_help=False)
+    add_corpus_options(parser)  # only for its defaults
+    return {name for dest, name in _DECISION_OPTIONS.items() if getattr(args, dest) != parser.get_default(dest)}
 
 
 def _rethreshold(args: argparse.Namespace) -> int:
@@ -363,13 +393,18 @@ def _rethreshold(args: argparse.Namespace) -> int:
     _outputs_outside_state_folders(args)
     if not os.path.isfile(os.path.join(args.index, "meta.json")):
         raise UsageError(f"--index {args.index}: not an index (no meta.json); build one with 'dedup-text corpus INPUT -o OUT --index DIR'")
-    config = dataclasses.replace(config_from_args(args), clean=False)
+    from .corpus import with_decisions
+    from .index import Index
+
+    # decided as the index was built to decide (its keep policy, its boilerplate), unless told otherwise
+    config = with_decisions(config_from_args(args), Index.stored_decisions(args.index), _given_decisions(args))
+    config = dataclasses.replace(config, clean=False)
     config = dataclasses.replace(config, match=dataclasses.replace(config.match, threshold=args.rethreshold))
     engine = make_engine(args.engine, workers=args.workers or 1, scheduler=args.scheduler)
     report = None
     try:
         report = open_report(args.report) if args.report else None
-        run = CorpusRun([], config, engine=engine, index=args.index, progress=False)
+        run = CorpusRun([], config, engine=engine, index=args.index, progress=False, read_only_index=True)
         try:
             for doc in run.redecide():
                 if report is not None:
@@ -393,6 +428,7 @@ def _rethreshold(args: argparse.Namespace) -> int:
         )
         for r in s["near_threshold"]:
             say(f"  near {args.rethreshold}: {r['a']} ~ {r['b']} similarity {r['similarity']} ({'accepted' if r['accepted'] else 'rejected'})")
+    _data_warnings(s)
     if args.stats:
         say(json.dumps(s, sort_keys=True))
     return 0

@@ -310,6 +310,10 @@ class Index:
         self._dirty = False
         #: (generation, staged meta file) between :meth:`prepare_commit` and :meth:`commit`
         self._staged: tuple[int, Path] | None = None
+        #: the decision settings of the last commit (keep policy, boilerplate), None when it stored none
+        self.decisions: dict[str, Any] | None = None
+        #: opened to be read only (``--rethreshold``): nothing is created, written or removed
+        self.read_only = False
 
     @property
     def label(self) -> str:
@@ -318,7 +322,9 @@ class Index:
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None, settings: dict[str, Any]) -> "Index":
+    def open(cls, path: str | os.PathLike[str] | None, settings: dict[str, Any], *, read_only: bool = False) -> "Index":
+        if read_only and path is not None:
+            return cls._open_read_only(Path(path), settings)
         if path is None:
             try:
                 return cls(Path(tempfile.mkdtemp(prefix="dedup-corpus-")), settings, persistent=False)
@@ -343,6 +349,54 @@ class Index:
         except OSError as exc:
             idx.close()
             raise OutputError(f"--index {root}: cannot write meta.json ({_why(exc)})") from None
+        except BaseException:
+            idx.close()
+            raise
+        return idx
+
+    @staticmethod
+    def stored_decisions(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+        """The decision settings the index at ``path`` was last committed with (None: none stored)."""
+        try:
+            meta = _read_meta(Path(path))
+        except _Damaged as exc:
+            raise InputError(f"--index {path}: damaged: {exc}") from None
+        return meta["decisions"] if isinstance(meta.get("decisions"), dict) else None
+
+    @classmethod
+    def _open_read_only(cls, root: Path, settings: dict[str, Any]) -> "Index":
+        """A committed index opened to be read: on a read-only disk, a snapshot, another user's folder.
+
+        Nothing is created (no folder, no lock file) and no leftover removed.
+        When the lock file exists it is locked shared: a run writing the index
+        holds it exclusively, and then this fails at once with one line.
+        """
+        import fcntl
+
+        if not (root / "meta.json").is_file():
+            raise InputError(f"--index {root}: not an index (no meta.json)")
+        idx = cls(root, settings, persistent=True)
+        idx.read_only = True
+        try:
+            idx._lock_file = open(root / ".lock", "rb")
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise OutputError(f"--index {root}: cannot open its lock file ({_why(exc)})") from None
+        if idx._lock_file is not None:
+            try:
+                fcntl.flock(idx._lock_file.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError:
+                idx.close()
+                raise UsageError(f"--index {root}: in use by another run") from None
+        try:
+            idx._load()
+        except _Damaged as exc:
+            idx.close()
+            raise InputError(f"--index {root}: damaged: {exc}") from None
+        except OSError as exc:
+            idx.close()
+            raise InputError(f"--index {root}: cannot read it ({_why(exc)})") from None
         except BaseException:
             idx.close()
             raise
@@ -395,6 +449,8 @@ class Index:
             self._check_state(meta["state"], state, n)
         self.generation = meta["generation"]
         self.segments, self.verified, self.state = segments, verified, state
+        # an index committed before decisions were stored has none: the defaults apply
+        self.decisions = meta["decisions"] if isinstance(meta.get("decisions"), dict) else None
 
     @staticmethod
     def _check_state(name: str, state: dict[str, np.ndarray], n: int) -> None:
@@ -477,6 +533,8 @@ class Index:
     # -- writing ---------------------------------------------------------------------
     def new_segment_folder(self) -> Path:
         """A temporary folder for the segment this run is building (removed by :meth:`close` unless committed)."""
+        if self.read_only:
+            raise RuntimeError("an index opened read-only gets no new segment")
         try:
             folder = Path(tempfile.mkdtemp(prefix=".pending-", dir=self.root))
         except OSError as exc:
@@ -491,7 +549,7 @@ class Index:
     def add_segment(self, seg: Segment) -> None:
         self.segments.append(seg)
 
-    def prepare_commit(self, verified: dict[str, np.ndarray], state: dict[str, np.ndarray]) -> None:
+    def prepare_commit(self, verified: dict[str, np.ndarray], state: dict[str, np.ndarray], decisions: dict[str, Any] | None = None) -> None:
         """Write this run's segment, verified pairs and decisions, synced, without putting them in effect.
 
         Everything that needs disk space is written here, under names the
@@ -500,6 +558,8 @@ class Index:
         unchanged, and a failure (a full disk) leaves only leftovers, which
         :meth:`close` removes.
         """
+        if self.read_only:
+            raise RuntimeError("an index opened read-only is never committed")
         if not self.persistent:
             return
         gen = self.generation + 1
@@ -529,12 +589,15 @@ class Index:
             what = "meta.json"
             staged = self.root / f".meta-{gen:06d}.json"
             meta = {"format": FORMAT, "generation": gen, "settings": self.settings, "segments": names, "verified": vname, "state": sname, "documents": len(self)}
+            if decisions is not None:
+                # how the state was decided (keep policy, boilerplate): what --rethreshold decides with
+                meta["decisions"] = decisions
             self._write_meta(staged, meta, replace=False)
         except OSError as exc:
             raise OutputError(f"--index {self.root}: cannot write {what} ({_why(exc)}); the index is as it was") from None
         self._staged = (gen, staged)
 
-    def commit(self, verified: dict[str, np.ndarray], state: dict[str, np.ndarray]) -> None:
+    def commit(self, verified: dict[str, np.ndarray], state: dict[str, np.ndarray], decisions: dict[str, Any] | None = None) -> None:
         """Make this run's segment, verified pairs and decisions durable (see the module doc).
 
         After :meth:`prepare_commit` this is one rename of meta.json, which
@@ -543,7 +606,7 @@ class Index:
         if not self.persistent:
             return
         if self._staged is None:
-            self.prepare_commit(verified, state)
+            self.prepare_commit(verified, state, decisions)
         assert self._staged is not None
         gen, staged = self._staged
         try:

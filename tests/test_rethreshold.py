@@ -113,3 +113,49 @@ def test_rederived_scores_equal_verifying_at_the_new_threshold(pairs: list[tuple
     # what was dropped is only what a stored 0 cannot answer
     dropped = ~kept
     assert np.all(cache(m1)["similarity"][dropped] == 0) and (first > second or not dropped.any())
+
+
+def _chain(path: Path, docs: int = 60, width: int = 10) -> Path:
+    """Document i is sentences i..i+width-1 of one stream: the keep policy decides which neighbours stay."""
+    sents: list[str] = []
+    for p in synthetic_paragraphs(7, docs * 3, min_chars=20, max_chars=40):
+        s = p.rstrip("。！？") + "。"
+        if s not in sents:
+            sents.append(s)
+    sents.sort(key=len)
+    path.write_text("".join(json.dumps({"id": f"d{i:03d}", "text": "".join(sents[i : i + width])}, ensure_ascii=False) + "\n" for i in range(docs)), encoding="utf-8")
+    return path
+
+
+def _decisions(report: Path) -> list[tuple[str, str | None]]:
+    return [(r["id"], r["duplicate_of"]) for r in map(json.loads, report.read_text(encoding="utf-8").splitlines())]
+
+
+COMMON = ["--no-clean", "--workers", "1", "-q", "--no-checkpoint"]
+
+
+def test_rethreshold_with_an_explicit_keep_uses_it(tmp_path: Path) -> None:
+    """The stored policy is the default; one given on the command line wins."""
+    src = _chain(tmp_path / "c.jsonl")
+    index = tmp_path / "index"
+    assert main(["corpus", str(src), "-o", str(tmp_path / "o.jsonl"), "--index", str(index), *COMMON]) == 0
+    assert json.loads((index / "meta.json").read_text(encoding="utf-8"))["decisions"]["keep"] == "most_complete"
+    for keep in ("most_complete", "earliest"):
+        out = tmp_path / f"fresh-{keep}.jsonl"
+        assert main(["corpus", str(src), "-o", str(tmp_path / "f.jsonl"), "--report", str(out), "--keep", keep, "--threshold", "0.9", *COMMON]) == 0
+    assert _decisions(tmp_path / "fresh-earliest.jsonl") != _decisions(tmp_path / "fresh-most_complete.jsonl"), "the scenario: the policies differ"
+    assert main(["corpus", "--index", str(index), "--rethreshold", "0.9", "--keep", "earliest", "--report", str(tmp_path / "re.jsonl"), "-q"]) == 0
+    assert _decisions(tmp_path / "re.jsonl") == _decisions(tmp_path / "fresh-earliest.jsonl")
+
+
+def test_an_index_without_stored_decisions_rethresholds_with_the_defaults(tmp_path: Path) -> None:
+    """Indexes committed before decisions were stored stay readable: the command line's settings apply."""
+    src = _chain(tmp_path / "c.jsonl")
+    index = tmp_path / "index"
+    assert main(["corpus", str(src), "-o", str(tmp_path / "o.jsonl"), "--index", str(index), *COMMON]) == 0
+    meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    del meta["decisions"]
+    (index / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    assert main(["corpus", str(src), "-o", str(tmp_path / "f.jsonl"), "--report", str(tmp_path / "fresh.jsonl"), "--threshold", "0.9", *COMMON]) == 0
+    assert main(["corpus", "--index", str(index), "--rethreshold", "0.9", "--report", str(tmp_path / "re.jsonl"), "-q"]) == 0
+    assert _decisions(tmp_path / "re.jsonl") == _decisions(tmp_path / "fresh.jsonl")

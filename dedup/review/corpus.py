@@ -29,19 +29,37 @@ class _CorpusSample:
     score_bins: list[int]
     n_scores: int
     size: Counter[str]
-    kept_row: dict[str, Mapping[str, Any]]
+    #: every kept row of each cluster, by id: a solved cluster keeps several representatives
+    kept_rows: dict[str, dict[str, Mapping[str, Any]]]
     copies: dict[str, list[Mapping[str, Any]]]
     n_clusters: int
     docs_in_clusters: int
     sample: list[str]  # cluster keys shown, largest first
 
     def kept(self, key: str) -> Mapping[str, Any]:
-        """The cluster's kept row; when it is not among the rows, the id most copies point to."""
-        row = self.kept_row.get(key)
-        if row is not None:
-            return row
+        """The cluster's kept row (the one named like the cluster, else the first); when none is among the rows, the id most copies point to."""
+        rows = self.kept_rows.get(key)
+        if rows:
+            return rows.get(key) or next(iter(rows.values()))
         target = Counter(str(r.get("duplicate_of")) for r in self.copies.get(key, [])).most_common(1)[0][0]
         return {"id": target, "cluster": key, "duplicate_of": None, "score": None}
+
+    def groups(self, key: str) -> list[tuple[Any, list[Mapping[str, Any]]]]:
+        """The sampled copies of a cluster by the representative each duplicates: the cluster's kept document first.
+
+        A solved cluster (corpus mode) has several kept representatives, each
+        copy a direct match of its own ``duplicate_of``: it is shown against that one.
+        """
+        kid = self.kept(key)["id"]
+        by: dict[str, tuple[Any, list[Mapping[str, Any]]]] = {str(kid): (kid, [])}
+        for r in self.copies.get(key, []):
+            d = r.get("duplicate_of")
+            by.setdefault(str(d), (d, []))[1].append(r)
+        return list(by.values())
+
+    def n_kept(self, key: str) -> int:
+        """How many members of the cluster are kept (at least one)."""
+        return max(1, len(self.kept_rows.get(key, ())))
 
 
 def _sample_corpus(rows: Iterable[Mapping[str, Any]], config: ReviewConfig) -> _CorpusSample:
@@ -49,7 +67,7 @@ def _sample_corpus(rows: Iterable[Mapping[str, Any]], config: ReviewConfig) -> _
     n_docs = n_dup = n_scores = 0
     score_bins = [0] * config.bins
     size: Counter[str] = Counter()
-    kept_row: dict[str, Mapping[str, Any]] = {}
+    kept_rows: dict[str, dict[str, Mapping[str, Any]]] = {}
     copies: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
         n_docs += 1
@@ -66,7 +84,7 @@ def _sample_corpus(rows: Iterable[Mapping[str, Any]], config: ReviewConfig) -> _
         key = c if isinstance(c, str) else json.dumps(c, sort_keys=True, ensure_ascii=False)
         size[key] += 1
         if row.get("duplicate_of") is None:
-            kept_row.setdefault(key, row)
+            kept_rows.setdefault(key, {}).setdefault(str(row.get("id")), row)
         else:
             lst = copies.setdefault(key, [])
             if len(lst) < config.max_members:
@@ -74,7 +92,7 @@ def _sample_corpus(rows: Iterable[Mapping[str, Any]], config: ReviewConfig) -> _
     multi = [k for k, n in size.items() if n >= 2]
     ranked = sorted(multi, key=lambda k: (-size[k], k))
     return _CorpusSample(
-        n_docs, n_dup, score_bins, n_scores, size, kept_row, copies, len(multi), sum(size[k] for k in multi), ranked[: config.max_clusters]
+        n_docs, n_dup, score_bins, n_scores, size, kept_rows, copies, len(multi), sum(size[k] for k in multi), ranked[: config.max_clusters]
     )
 
 
@@ -140,17 +158,26 @@ def _cluster_item(cs: _CorpusSample, key: str, index: int, docs: _Documents, con
     ktext = docs.text(kid)
     lang = "zh" if ktext and is_cjk(ktext[:5000]) else None
     la = lang_attr(lang)
-    parts = []
-    shown_once = False
+    parts: list[str] = []
     cps = cs.copies.get(key, [])
-    for r in cps:
-        part, same = _copy_html(r, kid, ktext, la, docs, config)
-        parts.append(part)
-        shown_once = shown_once or same
-    if shown_once:
-        ktext_shown = (ktext or "")[: config.max_doc_chars]
-        parts.insert(0, f'<div class="col kept-text"><div class="ch">kept: {esc(str(kid))}{" (shown truncated)" if ktext and len(ktext) > config.max_doc_chars else ""}</div><div class="txt"{la}>{esc(ktext_shown)}</div></div>')
-    more = size[key] - 1 - len(cps)
+    for n, (rid, group) in enumerate(cs.groups(key)):
+        rtext = ktext if n == 0 else docs.text(rid)
+        if n and not group:
+            continue
+        group_parts = []
+        shown_once = False
+        for r in group:
+            part, same = _copy_html(r, rid, rtext, la, docs, config)
+            group_parts.append(part)
+            shown_once = shown_once or same
+        if shown_once:
+            shown = (rtext or "")[: config.max_doc_chars]
+            group_parts.insert(0, f'<div class="col kept-text"><div class="ch">kept: {esc(str(rid))}{" (shown truncated)" if rtext and len(rtext) > config.max_doc_chars else ""}</div><div class="txt"{la}>{esc(shown)}</div></div>')
+        if n:
+            # another representative of this solved cluster: its copies are diffed against it
+            group_parts.insert(0, f'<p class="rep" id="{docs.anchor(rid)}">kept too: <b>{esc(str(rid))}</b>, the document these copies duplicate</p>')
+        parts.extend(group_parts)
+    more = size[key] - cs.n_kept(key) - len(cps)
     if more > 0:
         parts.append(f'<p class="more">{more} more copies not shown (see the corpus report).</p>')
     snippet = (ktext or "").strip()[:60]
@@ -180,6 +207,8 @@ def corpus_sample_ids(rows: Iterable[Mapping[str, Any]], *, config: ReviewConfig
     for key in sample.sample:
         out.append(str(sample.kept(key)["id"]))
         out.extend(str(r["id"]) for r in sample.copies.get(key, []))
+        # each copy is shown against its own representative (several in a solved cluster)
+        out.extend(str(rid) for rid, group in sample.groups(key)[1:] if group)
     return out
 
 
