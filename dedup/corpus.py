@@ -62,6 +62,7 @@ from .fingerprint.shingle import shingle_sets
 from .graph import components  # noqa: F401  (re-exported: dedup.corpus.components)
 from .index import Index, Segment
 from .io.records import Fields, remove_stale_temporaries
+from .io.write import BufferedFile
 from .reconstruct import KeepName, KeepPolicy, keep_policy_name
 from .segment import sentences
 
@@ -859,39 +860,9 @@ def _spill_folder(work_dir: str | None) -> tempfile.TemporaryDirectory:  # type:
         raise OutputError(f"cannot create a temporary folder in {directory} ({exc.strerror}); free some space there or set TMPDIR to another disk") from None
 
 
-class _DiskWriter:
-    """A buffered file of the run's own data: a full disk (or any write error) is one :class:`OutputError`."""
-
-    def __init__(self, path: Path, what: str, hint: str = "free some space there or set TMPDIR to another disk") -> None:
-        self.what = what
-        self.hint = hint
-        try:
-            self._f: Any = open(path, "wb", buffering=1 << 20)
-        except OSError as exc:
-            raise self._error(exc) from None
-
-    def _error(self, exc: OSError) -> OutputError:
-        return OutputError(f"cannot write the {self.what} ({exc.strerror}); {self.hint}")
-
-    def write(self, data: bytes) -> None:
-        try:
-            self._f.write(data)
-        except OSError as exc:
-            raise self._error(exc) from None
-
-    def close(self) -> None:
-        """Flush and close; the flush is where a full disk shows."""
-        try:
-            self._f.close()
-        except OSError as exc:
-            raise self._error(exc) from None
-
-    def discard(self) -> None:
-        """Close after an error, dropping what could not be written."""
-        try:
-            self._f.close()
-        except OSError:
-            pass
+def _DiskWriter(path: Path, what: str, hint: str = "free some space there or set TMPDIR to another disk") -> BufferedFile:  # noqa: N802  (was a class)
+    """A file of the run's own data (the spill): a full disk (or any write error) is one :class:`OutputError`."""
+    return BufferedFile(path, lambda exc: f"cannot write the {what} ({exc.strerror}); {hint}")
 
 
 def _unpickled(f: Any) -> Iterator[Any]:

@@ -59,6 +59,7 @@ import numpy as np
 import orjson
 
 from .errors import InputError, OutputError, UsageError
+from .io.write import BufferedFile
 
 FORMAT = "dedup.index/2"
 
@@ -542,9 +543,10 @@ class Index:
         self._dirty = True
         return folder
 
-    def open_keys(self, folder: Path) -> "KeysFile":
+    def open_keys(self, folder: Path) -> BufferedFile:
         """The file this run's matching keys are streamed into (write errors are one line)."""
-        return KeysFile(folder / "keys.bin", self.label)
+        path, label = folder / "keys.bin", self.label
+        return BufferedFile(path, lambda exc: f"{label}: cannot write this run's matching keys ({path.parent.name}/{path.name}: {_why(exc)})")
 
     def add_segment(self, seg: Segment) -> None:
         self.segments.append(seg)
@@ -646,40 +648,6 @@ class Index:
             self._lock_file = None
         if not self.persistent:
             shutil.rmtree(self.root, ignore_errors=True)
-
-
-class KeysFile:
-    """A buffered binary file whose write errors (a full disk) are one :class:`OutputError` line."""
-
-    def __init__(self, path: Path, label: str) -> None:
-        self.path = path
-        self.label = label
-        try:
-            self._f = open(path, "wb", buffering=1 << 20)
-        except OSError as exc:
-            raise self._error(exc) from None
-
-    def _error(self, exc: OSError) -> OutputError:
-        return OutputError(f"{self.label}: cannot write this run's matching keys ({self.path.parent.name}/{self.path.name}: {_why(exc)})")
-
-    def write(self, data: bytes) -> None:
-        try:
-            self._f.write(data)
-        except OSError as exc:
-            raise self._error(exc) from None
-
-    def close(self) -> None:
-        try:
-            self._f.close()
-        except OSError as exc:
-            raise self._error(exc) from None
-
-    def discard(self) -> None:
-        """Close after an error, dropping what could not be written."""
-        try:
-            self._f.close()
-        except OSError:
-            pass
 
 
 def _save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:

@@ -38,7 +38,6 @@ KNOWN_PRIVATE: dict[tuple[str, str, str], str] = {
 KNOWN_LARGE: dict[str, str] = {
     "dedup.corpus": "CorpusRun is being reshaped by the corpus-scale work (issue 16); split it there",
     "dedup.io.records": "the corpus record readers and writers: not split yet",
-    "dedup.index": "the persistent index grew its checks on open (issue 11) and stored decisions (issue 16): split its validation out",
     "dedup.testing": "generators with known truth (issue 13's damage classes were added): not split yet",
 }
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from typing import Any, Callable
 from collections.abc import Sequence
 
 from ..errors import OutputError
@@ -104,3 +105,39 @@ def _stage(target: Target, data: str | bytes) -> str:
             raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
         raise
     return tmp
+
+
+class BufferedFile:
+    """A buffered binary file of a run's own data (spills, index keys) whose write errors are one line.
+
+    ``error`` turns the ``OSError`` into the :class:`OutputError` message (what was being written and
+    what to do); a full disk usually shows at the flush in :meth:`close`.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], error: Callable[[OSError], str]) -> None:
+        self._message = error
+        try:
+            self._f: Any = open(path, "wb", buffering=1 << 20)
+        except OSError as exc:
+            raise OutputError(error(exc)) from None
+
+    def write(self, data: bytes) -> None:
+        try:
+            self._f.write(data)
+        except OSError as exc:
+            raise OutputError(self._message(exc)) from None
+
+    def close(self) -> None:
+        """Flush and close; the flush is where a full disk shows."""
+        try:
+            self._f.close()
+        except OSError as exc:
+            raise OutputError(self._message(exc)) from None
+
+    def discard(self) -> None:
+        """Close after an error, dropping what could not be written."""
+        try:
+            self._f.close()
+        except OSError:
+            pass
+
