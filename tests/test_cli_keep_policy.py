@@ -20,7 +20,8 @@ def test_config_takes_a_policy_by_name():
     by_name = clean(DOC, config=Config(keep="earliest")).text
     assert by_name == clean(DOC, config=Config(keep=earliest)).text
     assert clean(DOC, config=Config(keep="most_complete")).text == clean(DOC).text
-    assert by_name != clean(DOC).text  # the name did select the other policy
+    # (the texts of the two policies once differed here only because most_complete lost the end of
+    # the cut first copy; both are complete now, so the policy is seen in the report below)
     assert Config(keep="earliest").keep is earliest
     assert clean(DOC, config=Config(keep="earliest")).report.to_dict()["config"]["keep"] == "earliest"
 
