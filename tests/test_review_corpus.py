@@ -61,6 +61,17 @@ def _decisions(report: Path) -> list[tuple[str, str | None]]:
 # ---------------------------------------------------------------------------- incremental + solving
 
 
+def _kept_again_records() -> list[dict[str, str]]:
+    """A kept, B a direct copy of A, C more complete than A and matching A but not B."""
+    sents = _sentences(21, 40)
+    body, long_, short = sents[10:21], sents[30:], sents[:10]
+    return [
+        {"id": "A", "text": "".join(body + [long_[0]])},
+        {"id": "B", "text": "".join([short[0]] + body)},
+        {"id": "C", "text": "".join(body[1:] + long_[:3])},
+    ]
+
+
 @pytest.mark.xfail(strict=True, reason="an earlier duplicate revised to kept (solving frees it when its representative is removed) has its text in no output")
 def test_an_earlier_duplicate_revised_to_kept_is_written_somewhere(tmp_path: Path) -> None:
     """Run 1: A kept, B a duplicate of A. Run 2: C, more complete, matches A but not B.
@@ -70,15 +81,7 @@ def test_an_earlier_duplicate_revised_to_kept_is_written_somewhere(tmp_path: Pat
     "kept" but B was never in run 1's output and is not in run 2's: the union
     of the outputs, with revised removals retracted, loses B's text.
     """
-    mid = _sentences(21, 40)[10:30]
-    long_ = _sentences(21, 40)[30:]
-    short = _sentences(21, 40)[:10]
-    body = mid[:11]
-    recs = [
-        {"id": "A", "text": "".join(body + [long_[0]])},
-        {"id": "B", "text": "".join([short[0]] + body)},
-        {"id": "C", "text": "".join(body[1:] + long_[:3])},
-    ]
+    recs = _kept_again_records()
     whole_kept = {d.id for d in dedup_records(recs, FAST) if d.kept}
     assert whole_kept == {"B", "C"}, "the scenario: one run keeps B and C"
     written: dict[str, str] = {}
@@ -94,15 +97,7 @@ def test_an_earlier_duplicate_revised_to_kept_is_written_somewhere(tmp_path: Pat
 
 def test_an_earlier_duplicate_kept_again_is_said_not_silent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Until the index keeps texts, such a document is at least named: a note on its revision, a warning line."""
-    mid = _sentences(21, 40)[10:30]
-    long_ = _sentences(21, 40)[30:]
-    short = _sentences(21, 40)[:10]
-    body = mid[:11]
-    recs = [
-        {"id": "A", "text": "".join(body + [long_[0]])},
-        {"id": "B", "text": "".join([short[0]] + body)},
-        {"id": "C", "text": "".join(body[1:] + long_[:3])},
-    ]
+    recs = _kept_again_records()
     index = tmp_path / "index"
     for n, part in enumerate((recs[:2], recs[2:])):
         src = tmp_path / f"part{n}.jsonl"
