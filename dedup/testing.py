@@ -105,6 +105,25 @@ def synthetic_paragraphs(seed: int, n: int, *, min_chars: int = 40, max_chars: i
     return out
 
 
+def synthetic_sentences(seed: int, n: int) -> list[str]:
+    """Up to ``n`` distinct one-sentence paragraphs (20-40 characters, ending in 。): a news stream.
+
+    Corpus tests build documents out of them (chains, templates) and check sentence by sentence.
+
+    >>> s = synthetic_sentences(7, 5)
+    >>> len(s) == len(set(s)) == 5 and all(x.endswith("。") for x in s)
+    True
+    """
+    out: list[str] = []
+    for p in synthetic_paragraphs(seed, n * 2, min_chars=20, max_chars=40):
+        s = p.rstrip("。！？") + "。"
+        if s not in out:
+            out.append(s)
+        if len(out) == n:
+            break
+    return out
+
+
 def external_data_dir(start: str | os.PathLike[str] | None = None) -> "Path":
     """Where evaluation data lives: ``$DEDUP_EXTERNAL_DATA``, else ``shared/data/external``
     in the first folder at or above ``start`` (default: this checkout) that has one.

@@ -19,21 +19,12 @@ from rapidfuzz import fuzz
 
 from dedup.corpus import CorpusConfig, dedup_records, solve_clusters
 from dedup.fingerprint.keys import matching_key
-from dedup.testing import synthetic_paragraphs
+from dedup.testing import synthetic_sentences
 
 CONFIG = CorpusConfig(clean=False)
 
 
-def _stream(seed: int, n: int) -> list[str]:
-    """Distinct sentences of a synthetic news stream (one sentence each, ending in 。)."""
-    out: list[str] = []
-    for p in synthetic_paragraphs(seed, n * 2, min_chars=20, max_chars=40):
-        s = p.rstrip("。！？") + "。"
-        if s not in out:
-            out.append(s)
-        if len(out) == n:
-            break
-    return out
+_stream = synthetic_sentences  # a synthetic news stream, one sentence each
 
 
 def chain_corpus(seed: int, docs: int, width: int = 8) -> list[dict[str, str]]:

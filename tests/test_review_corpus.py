@@ -18,7 +18,7 @@ import pytest
 
 from dedup.cli import main
 from dedup.corpus import CorpusConfig, dedup_records
-from dedup.testing import synthetic_paragraphs
+from dedup.testing import synthetic_paragraphs, synthetic_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = CorpusConfig(clean=False)
@@ -27,14 +27,7 @@ COMMON = ["--no-clean", "--workers", "1", "-q", "--no-checkpoint"]
 
 def _sentences(seed: int, n: int) -> list[str]:
     """Distinct synthetic sentences (ending in 。), shortest first."""
-    out: list[str] = []
-    for p in synthetic_paragraphs(seed, n * 2, min_chars=20, max_chars=40):
-        s = p.rstrip("。！？") + "。"
-        if s not in out:
-            out.append(s)
-        if len(out) == n:
-            break
-    return sorted(out, key=len)
+    return sorted(synthetic_sentences(seed, n), key=len)
 
 
 def _chain_jsonl(path: Path, docs: int = 80, width: int = 12) -> Path:
