@@ -338,22 +338,30 @@ class Index:
         lock = open_run_folder(root, "--index")
         idx = cls(root, settings, persistent=True)
         idx._lock_file = lock
-        try:
+
+        def load_or_start() -> None:
             if (root / "meta.json").exists() or (root / "meta.json").is_symlink():
                 idx._load()
             else:
                 idx._start()
             idx._remove_leftovers()
-        except _Damaged as exc:
-            idx.close()
-            raise InputError(f"--index {root}: damaged: {exc}") from None
-        except OSError as exc:
-            idx.close()
-            raise OutputError(f"--index {root}: cannot write meta.json ({_why(exc)})") from None
-        except BaseException:
-            idx.close()
-            raise
+
+        idx._opened_by(load_or_start, lambda exc: OutputError(f"--index {root}: cannot write meta.json ({_why(exc)})"))
         return idx
+
+    def _opened_by(self, step: Any, os_error: Any) -> None:
+        """Run the opening ``step``; on any failure close again: damage and OS errors are one line each."""
+        try:
+            step()
+        except _Damaged as exc:
+            self.close()
+            raise InputError(f"--index {self.root}: damaged: {exc}") from None
+        except OSError as exc:
+            self.close()
+            raise os_error(exc) from None
+        except BaseException:
+            self.close()
+            raise
 
     @staticmethod
     def stored_decisions(path: str | os.PathLike[str]) -> dict[str, Any] | None:
@@ -390,17 +398,7 @@ class Index:
             except OSError:
                 idx.close()
                 raise UsageError(f"--index {root}: in use by another run") from None
-        try:
-            idx._load()
-        except _Damaged as exc:
-            idx.close()
-            raise InputError(f"--index {root}: damaged: {exc}") from None
-        except OSError as exc:
-            idx.close()
-            raise InputError(f"--index {root}: cannot read it ({_why(exc)})") from None
-        except BaseException:
-            idx.close()
-            raise
+        idx._opened_by(idx._load, lambda exc: InputError(f"--index {root}: cannot read it ({_why(exc)})"))
         return idx
 
     def _start(self) -> None:
