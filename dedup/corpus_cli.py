@@ -46,7 +46,11 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
     """The options of ``dedup-text corpus``; those it shares with ``clean`` come from :mod:`dedup.cli_args`."""
     # INPUT and -o are required except with --rethreshold: dedup.cli.parse_args checks it after --config is merged
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="JSONL or Parquet files, folders of text files, SogouCS .dat files, or - for standard input")
-    p.add_argument("-o", "--output", metavar="OUT", help="required: kept documents: a file in the input's format (or by extension: .jsonl, .parquet), a new folder for text input, or - (JSONL on standard output)")
+    p.add_argument(
+        "-o", "--output", metavar="OUT",
+        help="required: kept documents: a file in the input's format (or by extension: .jsonl, .parquet), a "
+        "new folder for text input, or - (JSONL on standard output)",
+    )
     p.add_argument("--report", metavar="REPORT.jsonl", help="one JSON line per input document (.parquet: a Parquet table)")
     p.add_argument("--format", choices=("auto", "jsonl", "parquet", "text", "sogou"), default="auto", help="input format (default: from each input)")
     p.add_argument("--glob", action="append", metavar="PATTERN", help="folder inputs: read only files matching PATTERN ('*.txt'; with a '/', matched against the path inside the folder); repeatable")
@@ -75,12 +79,24 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--annotate", action="store_true", help="write every document, duplicates too, with cluster and duplicate_of fields")
     add_read_options(p)
     # corpus record I/O (issue 11): per-record limit, bad records, links
-    p.add_argument("--max-record-bytes", type=positive_int, metavar="N", help="a record with more text (UTF-8 bytes) is kept and written unchanged, not compared or cleaned, with a note in its report line (default 8 MiB)")
+    p.add_argument(
+        "--max-record-bytes", type=positive_int, metavar="N",
+        help="a record with more text (UTF-8 bytes) is kept and written unchanged, not compared or "
+        "cleaned, with a note in its report line (default 8 MiB)",
+    )
     p.add_argument("--skip-bad-records", action="store_true", help="skip records that cannot be read (bad JSON, null text, a binary file...), counted in --stats, instead of stopping at the first")
     p.add_argument("--follow-links", action="store_true", help="in input folders, read links to files outside the folder and enter linked folders (default: skip them)")
     p.add_argument("--stats", action="store_true", help="print run statistics (JSON) on standard error")
-    p.add_argument("--rethreshold", type=fraction, metavar="X", help="with --index and no INPUT: decide every indexed document again at similarity X from the stored pair scores (nothing fingerprinted, the index unchanged); the report and --stats list the pairs nearest X")
-    p.add_argument("--giant-cluster", type=positive_int, default=1000, metavar="N", help="warn about clusters of at least N documents (a template or a chain; solved by direct matches, never collapsed; default 1000)")
+    p.add_argument(
+        "--rethreshold", type=fraction, metavar="X",
+        help="with --index and no INPUT: decide every indexed document again at similarity X from the stored pair scores (nothing "
+        "fingerprinted, the index unchanged); the report and --stats list the pairs nearest X",
+    )
+    p.add_argument(
+        "--giant-cluster", type=positive_int, default=1000, metavar="N",
+        help="warn about clusters of at least N documents (a template or a chain; solved by "
+        "direct matches, never collapsed; default 1000)",
+    )
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML review page of the largest clusters (inputs are read a second time for their texts)")
     add_run_options(p)
 

@@ -144,10 +144,8 @@ class Draft:
             return
         # left border: the first piece holding a character at or after cur_start
         kl = next((k for k, (a, b) in enumerate(offs) if b > cur_start), len(offs))
-        if cur_end > cur_start:
-            kr = max(k for k, (a, b) in enumerate(offs) if a < cur_end)
-        else:
-            kr = kl - 1  # pure insertion: no piece replaced (unless absorbed below)
+        # a pure insertion (empty range) replaces no piece (unless absorbed below)
+        kr = max(k for k, (a, b) in enumerate(offs) if a < cur_end) if cur_end > cur_start else kl - 1
         prefix = suffix = ""
         if kl < len(offs):
             p = self._pieces[idx[kl]]
@@ -256,8 +254,8 @@ class Draft:
         # pieces are contiguous and sorted, so starts and ends both ascend:
         # bisect to the first candidate instead of scanning the whole document
         # (a scan made cleaning n paragraphs O(n^2): minutes for 4,000 blocks)
-        k = bisect.bisect_left(pieces, region.start, key=_piece_end)
-        for k in range(k, len(pieces)):
+        first = bisect.bisect_left(pieces, region.start, key=_piece_end)
+        for k in range(first, len(pieces)):
             p = pieces[k]
             if p.start > region.end:
                 break

@@ -172,7 +172,8 @@ def _save_segment(folder: Path, seg: Segment) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     _write_synced(folder / "ids.json", lambda f: f.write(orjson.dumps(seg.ids)))
     for name in _ARRAYS:
-        _write_synced(folder / f"{name}.npy", lambda f, a=getattr(seg, name): np.save(_Stream(f), a, allow_pickle=False))
+        array = getattr(seg, name)
+        _write_synced(folder / f"{name}.npy", lambda f, a=array: np.save(_Stream(f), a, allow_pickle=False))
     if seg.keys_path != folder / "keys.bin":
         shutil.move(str(seg.keys_path), folder / "keys.bin")
         seg.keys_path = folder / "keys.bin"
@@ -387,7 +388,7 @@ class Index:
         idx = cls(root, settings, persistent=True)
         idx.read_only = True
         try:
-            idx._lock_file = open(root / ".lock", "rb")
+            idx._lock_file = open(root / ".lock", "rb")  # noqa: SIM115 - held (and flocked) until Index.close
         except FileNotFoundError:
             pass
         except OSError as exc:

@@ -49,7 +49,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 _ORDINALS = "一二三四五六七八九十"
-_COMMON = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处府理世保制"
+_COMMON = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都"
+    "两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想"
+    "已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处府理世保制"
+)
 
 
 @lru_cache(maxsize=1)
@@ -475,7 +479,10 @@ _LIST_MARKER = _re.compile(
     r"^\s*(?:[(（][一二三四五六七八九十\d]{1,4}[)）][、.．]?|[一二三四五六七八九十]{1,4}(?:是|、)|第[一二三四五六七八九十\d]{1,4}[,，、:：]|\d{1,3}(?:[、)）]|[.．](?!\d)))\s*"
 )
 #: simplified → traditional (each traditional form has this one simplified reading)
-_TRAD = {"为": "爲", "内": "內", "说": "說", "们": "們", "国": "國", "经": "經", "时": "時", "会": "會", "对": "對", "进": "進", "过": "過", "学": "學", "这": "這", "来": "來", "门": "門", "开": "開", "关": "關", "长": "長", "发": "發", "问": "問"}
+_TRAD = {
+    "为": "爲", "内": "內", "说": "說", "们": "們", "国": "國", "经": "經", "时": "時", "会": "會", "对": "對", "进": "進",
+    "过": "過", "学": "學", "这": "這", "来": "來", "门": "門", "开": "開", "关": "關", "长": "長", "发": "發", "问": "問",
+}
 _ZH_SPEAKERS = ("记者：", "主持人：", "王磊：", "发言人：")
 _EN_SPEAKERS = ("Reporter: ", "MODERATOR: ", "Dr. Hale: ", "Q: ")
 
@@ -925,7 +932,14 @@ def make_damaged_document(
             j = rng.randrange(len(canon[i]))
             s = canon[i][j]
             name = rng.choice(("Brown", "Lee", "Okafor", "Smith"))
-            phrase = rng.choice((f"According to Dr. {name} of the U.S. office, ", f"As Prof. {name} noted, e.g. in a report, ", "In the U.S. and elsewhere, i.e. in most places, ", f"Mr. {name} wrote (cf. Fig. 2) that "))
+            phrase = rng.choice(
+                (
+                    f"According to Dr. {name} of the U.S. office, ",
+                    f"As Prof. {name} noted, e.g. in a report, ",
+                    "In the U.S. and elsewhere, i.e. in most places, ",
+                    f"Mr. {name} wrote (cf. Fig. 2) that ",
+                )
+            )
             canon[i][j] = phrase + s  # the sentence keeps its capital: it may be a name (PageRank)
             corruptions.append(Corruption("abbrev", -1, i, phrase.strip()))
     if "caps" in on and n:
@@ -1355,7 +1369,7 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
             return []
         cands: dict[int, float] = {}
         for scorer in (fuzz.ratio, fuzz.partial_ratio):
-            for _w, score, k in process.extract(ns, windows, scorer=scorer, limit=limit):
+            for _w, _score, k in process.extract(ns, windows, scorer=scorer, limit=limit):
                 cands[k] = max(cands.get(k, 0.0), fuzz.ratio(ns, windows[k]))
         order = sorted(cands, key=lambda k: (-cands[k], spans[k][1] - spans[k][0], k))
         return [(cands[k], k) for k in order if _survives(_missing(ns, windows[k]), len(ns))]

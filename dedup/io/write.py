@@ -117,7 +117,7 @@ class BufferedFile:
     def __init__(self, path: str | os.PathLike[str], error: Callable[[OSError], str]) -> None:
         self._message = error
         try:
-            self._f: Any = open(path, "wb", buffering=1 << 20)
+            self._f: Any = open(path, "wb", buffering=1 << 20)  # noqa: SIM115 - open until close(), where a full disk shows
         except OSError as exc:
             raise OutputError(error(exc)) from None
 

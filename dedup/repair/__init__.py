@@ -168,7 +168,7 @@ def _apply(draft: Draft, regions: Sequence[Span], propose) -> None:  # type: ign
 
 def _variant_pass(text: str, doc: str, config: RepairConfig) -> list[Repair]:
     from .lexicon import lexicon, opencc_tables
-    from .variants import script_vote, variant_repairs
+    from .variants import variant_repairs
 
     if config.variants == "to_simplified":
         from .variants import full_conversion_repairs

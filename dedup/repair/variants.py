@@ -140,10 +140,7 @@ def _plain_neighbours(text: str, i: int) -> bool:
     from ..normalize.mojibake import common_hanzi
 
     common = common_hanzi()
-    for c in text[max(0, i - 1) : i] + text[i + 1 : i + 2]:
-        if c == "\ufffd" or ("\u3400" <= c <= "\u9fff" and c not in common):
-            return False
-    return True
+    return not any(c == "\ufffd" or ("\u3400" <= c <= "\u9fff" and c not in common) for c in text[max(0, i - 1) : i] + text[i + 1 : i + 2])
 
 
 def _pick_form(text: str, i: int, forms: tuple[str, ...], lexicon: Lexicon, document: str) -> tuple[str | None, str]:

@@ -243,7 +243,7 @@ def corpus_to_html(
     """
     config = config or ReviewConfig()
     cs = _sample_corpus(rows, config)
-    size, sample = cs.size, cs.sample
+    sample = cs.sample
     n_docs, n_dup, n_scores, score_bins, n_clusters = cs.n_docs, cs.n_dup, cs.n_scores, cs.score_bins, cs.n_clusters
     docs = _Documents(texts)
     items = [_cluster_item(cs, key, k, docs, config) for k, key in enumerate(sample)]
