@@ -73,7 +73,7 @@ def bmp_classes() -> np.ndarray:
     return table
 
 
-class _CJKTable(dict):  # type: ignore[type-arg]
+class _CJKTable(dict):
     """``str.translate`` table that deletes the characters ``_CJK`` matches (filled lazily)."""
 
     def __missing__(self, code: int) -> int | None:

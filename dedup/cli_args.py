@@ -108,7 +108,7 @@ def version() -> str:
     return str(__version__)
 
 
-def read_config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def read_config_from_args(args: argparse.Namespace):
     """The reader's settings from ``--encoding`` and ``--max-bytes`` (shared with ``corpus``)."""
     from .io.read import ReadConfig
 

@@ -848,7 +848,7 @@ def peak_rss_mib() -> float:
 _SPILL_NAME = re.compile(r"dedup-corpus-spill-(\d+)-\w+")
 
 
-def _spill_folder(work_dir: str | None) -> tempfile.TemporaryDirectory:  # type: ignore[type-arg]
+def _spill_folder(work_dir: str | None) -> tempfile.TemporaryDirectory:
     """This run's private folder for the records' copy; leftovers of killed runs are removed first."""
     directory = work_dir or tempfile.gettempdir()
     remove_stale_temporaries(directory, _SPILL_NAME)
@@ -1136,8 +1136,9 @@ class CorpusRun:
         units, owner_doc = idx.units()
         boiler, threshold = boilerplate_table(units, owner_doc, comp, self.config.boilerplate)
         content = content_lengths(keylen, boiler, units, idx.unit_lengths(), owner_doc)
-        order = keep_order(comp, content, keyhash, self.config.keep)
-        keeper = keepers(comp, content, keyhash, self.config.keep)
+        policy = keep_policy_name(self.config.keep)  # already a name (CorpusConfig.__post_init__): for the type checker
+        order = keep_order(comp, content, keyhash, policy)
+        keeper = keepers(comp, content, keyhash, policy)
 
         def direct(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             nonlocal cache
@@ -1381,7 +1382,7 @@ def with_decisions(config: CorpusConfig, stored: dict[str, Any] | None, given: s
     return out
 
 
-def _bar(enabled: bool, desc: str, unit: str, total: int | None = None):  # type: ignore[no-untyped-def]
+def _bar(enabled: bool, desc: str, unit: str, total: int | None = None):
     """A tqdm bar on standard error, or None; test it with ``is not None``.
 
     ``bool()`` of a tqdm bar is its length: a TypeError without a total (the

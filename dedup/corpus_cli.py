@@ -101,7 +101,7 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
     add_run_options(p)
 
 
-def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def config_from_args(args: argparse.Namespace):
     from .corpus import BoilerplateConfig, CorpusConfig
 
     cfg = CorpusConfig(
@@ -124,7 +124,7 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return cfg
 
 
-def read_options(args: argparse.Namespace, *, quiet: bool = False):  # type: ignore[no-untyped-def]
+def read_options(args: argparse.Namespace, *, quiet: bool = False):
     """How inputs are read: links, bad records, and the paths never read as documents (index, checkpoint, outputs)."""
     from .io.records import ReadOptions
 
@@ -137,7 +137,7 @@ def read_options(args: argparse.Namespace, *, quiet: bool = False):  # type: ign
     )
 
 
-def _read_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _read_config(args: argparse.Namespace):
     from .cli_args import read_config_from_args
 
     from .io.read import FolderReadConfig
@@ -234,7 +234,7 @@ def _terminate_like_interrupt() -> Any:
         return None
     received: list[int] = []
 
-    def handler(signum, frame):  # type: ignore[no-untyped-def]
+    def handler(signum, frame):
         received.append(signum)
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_IGN)
@@ -272,7 +272,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.html and "-" in args.inputs:
         raise UsageError("--html re-reads the inputs and cannot be used with standard input")
     in_fmt = args.format if args.format != "auto" else sniff_format(args.inputs[0])
-    out_fmt = output_format(args.output, in_fmt)  # type: ignore[arg-type]
+    out_fmt = output_format(args.output, in_fmt)
     options = read_options(args)
     records = iter_records(args.inputs, args.format, fields, _read_config(args), options=options)
     if out_fmt == "text":

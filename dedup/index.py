@@ -652,7 +652,7 @@ class Index:
 def _save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """``arrays`` as an ``.npz`` archive at ``path``, synced (written under a leftover name, then renamed)."""
     tmp = path.with_name(".pending-" + path.name)
-    _write_synced(tmp, lambda f: np.savez(f, **arrays))
+    _write_synced(tmp, lambda f: np.savez(f, **arrays))  # type: ignore[arg-type]  # numpy's stub fears a key named allow_pickle
     os.replace(tmp, path)
 
 

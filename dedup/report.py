@@ -82,7 +82,7 @@ def _config_dict(config: "Config") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(config):
         v = getattr(config, f.name)
-        out[f.name] = dataclasses.asdict(v) if dataclasses.is_dataclass(v) else getattr(v, "__name__", repr(v))
+        out[f.name] = dataclasses.asdict(v) if dataclasses.is_dataclass(v) and not isinstance(v, type) else getattr(v, "__name__", repr(v))
     return out
 
 
@@ -118,7 +118,8 @@ class _OutputMap:
 
     def span(self, start: int, end: int) -> list[int] | None:
         """Output ``[lo, hi]`` of the text produced by input ``[start, end)``, or None if none is."""
-        lo = hi = None
+        lo: int | None = None
+        hi = 0  # set with lo
         k = bisect.bisect_left(self.ends, start)
         while k < len(self.pieces):
             p, t, pos = self.pieces[k], self.texts[k], self.offsets[k]
@@ -181,7 +182,7 @@ def build_report(
         if ospan is not None and b.index == u.blocks[-1]:
             ospan = out_map.with_completion(ospan, b.span.end, u.index)
         fate = "removed" if ospan is None else ("partly_removed" if removals else "kept")
-        dup_units = sorted({e.evidence.get("duplicate_of_unit") for e in removals if e.evidence.get("duplicate_of_unit") is not None})
+        dup_units = sorted({e.evidence["duplicate_of_unit"] for e in removals if e.evidence.get("duplicate_of_unit") is not None})
         entry: dict[str, Any] = {
             "id": b.index,
             "span": b.span.as_list(),

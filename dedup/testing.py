@@ -405,7 +405,7 @@ def pair_scores(truth_labels: Sequence[Any], predicted_labels: Sequence[Any]) ->
     return precision, recall
 
 
-def messy_documents(language: str | None = None, classes: Sequence[str] | None = None, **knobs: Any):  # type: ignore[no-untyped-def]
+def messy_documents(language: str | None = None, classes: Sequence[str] | None = None, **knobs: Any):
     """Hypothesis strategy yielding :class:`MessyDocument` (text plus truth).
 
     With ``language`` (``"zh"``/``"en"``) or ``classes`` it yields
@@ -417,7 +417,7 @@ def messy_documents(language: str | None = None, classes: Sequence[str] | None =
         return damaged_documents(language or "zh", classes if classes is not None else DAMAGE_CLASSES, **knobs)
 
     @st.composite
-    def build(draw):  # type: ignore[no-untyped-def]
+    def build(draw):
         seed = draw(st.integers(0, 2**31 - 1))
         n = draw(st.integers(1, 8))
         paras = synthetic_paragraphs(seed, n, min_chars=30, max_chars=160)
@@ -426,7 +426,7 @@ def messy_documents(language: str | None = None, classes: Sequence[str] | None =
     return build()
 
 
-def corpora(max_docs: int = 60, **knobs: Any):  # type: ignore[no-untyped-def]
+def corpora(max_docs: int = 60, **knobs: Any):
     """Hypothesis strategy yielding :class:`Corpus` objects of up to ``max_docs`` documents."""
     from hypothesis import strategies as st
 
@@ -1021,7 +1021,7 @@ def make_damaged_document(
         blocks.append([render(i, sents, prefix[i]), i, "first", len(prefix[i])])
         if owed.get(i) == "complete":
             corruptions.append(Corruption("complete", len(blocks) - 1, i, f"first copy ends at …{sents[-1][-10:]}"))
-        singles = [k for k in ("double", "trad") if k in on and rng.random() < repair_rate]
+        singles: list[str] = [k for k in ("double", "trad") if k in on and rng.random() < repair_rate]
         if "linebreak" in on and rng.random() < 0.3:
             singles.append("linebreak")
         damage_text(len(blocks) - 1, singles)
@@ -1056,9 +1056,9 @@ def make_damaged_document(
                     if len(sents) >= 2 and rng.random() < 0.5:
                         sents, detail = sents[: rng.randint(1, len(sents) - 1)], "at a sentence end"
                     else:
-                        pts = [a for a, _ in _cut_candidates(whole, len(whole) // 2, "cut", cjk)]
-                        if pts:
-                            p = rng.choice(pts)
+                        heads = [a for a, _ in _cut_candidates(whole, len(whole) // 2, "cut", cjk)]
+                        if heads:
+                            p = rng.choice(heads)
                             sents, detail = [whole[:p].rstrip()], "mid-sentence"
                         else:
                             detail = ""
@@ -1424,7 +1424,7 @@ def damaged_documents(
     pool: Sequence[str] | None = None,
     max_paragraphs: int = 6,
     **knobs: Any,
-):  # type: ignore[no-untyped-def]
+):
     """Hypothesis strategy yielding :class:`DamagedDocument` in ``language`` with damage of ``classes``.
 
     Source paragraphs are drawn from ``pool`` when given (e.g.
@@ -1437,7 +1437,7 @@ def damaged_documents(
     from hypothesis import strategies as st
 
     @st.composite
-    def build(draw):  # type: ignore[no-untyped-def]
+    def build(draw):
         seed = draw(st.integers(0, 2**31 - 1))
         n = draw(st.integers(1, max_paragraphs))
         paras, frags = _draw_sources(random.Random(seed), language, n, pool)

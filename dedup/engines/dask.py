@@ -28,7 +28,7 @@ import numpy as np
 from ..errors import UsageError
 
 
-def _require():  # type: ignore[no-untyped-def]
+def _require():
     try:
         import dask.dataframe  # noqa: F401
         import distributed
@@ -37,7 +37,7 @@ def _require():  # type: ignore[no-untyped-def]
     return distributed
 
 
-def _partition_pairs(df, limit: int):  # type: ignore[no-untyped-def]
+def _partition_pairs(df, limit: int):
     """Candidate pairs of one shuffled partition (module level: workers import it)."""
     import pandas as pd
 
@@ -49,7 +49,7 @@ def _partition_pairs(df, limit: int):  # type: ignore[no-untyped-def]
     return pd.DataFrame({"a": p[:, 0], "b": p[:, 1]})
 
 
-def _band_rows(data):  # type: ignore[no-untyped-def]
+def _band_rows(data):
     """``(band, hash, doc, rank)`` rows of a slice of the band table (runs on a worker)."""
     import pandas as pd
 
@@ -68,32 +68,32 @@ def _band_rows(data):  # type: ignore[no-untyped-def]
 _EDGES_META = {"a": np.int64, "b": np.int64}
 
 
-def _frame(e: np.ndarray):  # type: ignore[no-untyped-def]
+def _frame(e: np.ndarray):
     import pandas as pd
 
     return pd.DataFrame({"a": e[:, 0], "b": e[:, 1]})
 
 
-def _edge_rows(e: np.ndarray):  # type: ignore[no-untyped-def]
+def _edge_rows(e: np.ndarray):
     """A slice of the input edge list as a frame (runs on a worker)."""
     return _frame(np.asarray(e, dtype=np.int64).reshape(-1, 2))
 
 
-def _large_star(df):  # type: ignore[no-untyped-def]
+def _large_star(df):
     """Large-star step of one partition of directed edges ``(u, v)`` shuffled on ``u``."""
     from ..graph import large_star_part
 
     return _frame(large_star_part(df["u"].to_numpy(np.int64), df["v"].to_numpy(np.int64)))
 
 
-def _small_star(df):  # type: ignore[no-untyped-def]
+def _small_star(df):
     """Small-star step of one partition of edges ``(a, b)`` shuffled on ``b``."""
     from ..graph import small_star_part
 
     return _frame(small_star_part(df["a"].to_numpy(np.int64), df["b"].to_numpy(np.int64)))
 
 
-def _unsettled(df):  # type: ignore[no-untyped-def]
+def _unsettled(df):
     import pandas as pd
 
     from ..graph import unsettled_part

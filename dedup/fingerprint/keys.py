@@ -66,7 +66,7 @@ def strip_marker(text: str, config: KeyConfig = KeyConfig()) -> int:
 _TABLE_MIN = 256
 
 
-class _FoldTable(dict):  # type: ignore[type-arg]
+class _FoldTable(dict):
     """``str.translate`` table: keep letters, digits, marks and symbols; drop the rest.
 
     Filled lazily, one decision per code point ever seen, so keys cost one

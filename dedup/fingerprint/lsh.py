@@ -16,7 +16,7 @@ import numpy as np
 from .shingle import fmix64
 
 # numpy 2 renamed trapz to trapezoid; the floor we test (numpy 1.24) has only trapz
-_trapezoid = getattr(np, "trapezoid", None) or np.trapz
+_trapezoid = getattr(np, "trapezoid", None) or np.trapz  # type: ignore[attr-defined]  # numpy >= 2.4 has no trapz
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class LSHConfig:
             raise ValueError("LSH threshold must be strictly between 0 and 1")
 
 
-def _collision(s: np.ndarray, b: int, r: int) -> np.ndarray:
+def _collision(s: np.ndarray, b: np.ndarray | int, r: np.ndarray | int) -> np.ndarray:
     return 1.0 - (1.0 - s**r) ** b
 
 

@@ -134,7 +134,7 @@ def signatures_of_batch(batch: SymbolBatch, config: MinHashConfig = MinHashConfi
     return signatures_csr(sets.indptr, sets.hashes, config)
 
 
-def signatures_reference(sets: Sequence[np.ndarray], config: MinHashConfig = MinHashConfig()) -> np.ndarray:
+def signatures_reference(sets: Sequence[np.ndarray] | ShingleSets, config: MinHashConfig = MinHashConfig()) -> np.ndarray:
     """The same signatures computed by datasketch, one set at a time."""
     from datasketch import MinHash
 

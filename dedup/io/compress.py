@@ -100,7 +100,7 @@ def open_raw(path: str | os.PathLike[str]) -> IO[bytes]:
     except ImportError:
         raise UsageError(f"{path}: reading URLs needs fsspec (pip install 'dedup-text[remote]')") from None
     try:
-        return fsspec.open(path, "rb").open()  # type: ignore[no-any-return]
+        return fsspec.open(path, "rb").open()
     except (ValueError, ImportError) as exc:  # unknown protocol, or its driver not installed
         raise UsageError(f"{path}: cannot open this URL ({str(exc).splitlines()[0]})") from None
 
@@ -114,7 +114,7 @@ def _peek(raw: IO[bytes], n: int) -> tuple[bytes, IO[bytes]]:
         head = raw.read(n)
         raw.seek(pos)
         return head, raw
-    buffered = io.BufferedReader(raw)  # type: ignore[arg-type]
+    buffered = io.BufferedReader(raw)  # type: ignore[type-var]  # typeshed wants a raw stream; any stream with readinto works
     return buffered.peek(n)[:n], buffered
 
 
@@ -157,7 +157,7 @@ def _decompressor(codec: str, raw: IO[bytes]) -> Any:
     if codec == "xz":
         import lzma
 
-        return lzma.LZMAFile(view, "rb")
+        return lzma.LZMAFile(view, "rb")  # type: ignore[arg-type]  # typeshed says IO[bytes]; gzip and bz2 take the same raw view
     import pyarrow as pa
 
     return pa.CompressedInputStream(view, "zstd")
@@ -249,7 +249,7 @@ def decompress_limited(data: bytes, limit: int, name: str = "input") -> tuple[st
     codec = codec_of_bytes(data[:6])
     if codec is None:
         return None, data
-    with io.BufferedReader(_Decompressed(codec, io.BytesIO(data), name), buffer_size=_CHUNK) as f:  # type: ignore[arg-type]
+    with io.BufferedReader(_Decompressed(codec, io.BytesIO(data), name), buffer_size=_CHUNK) as f:
         return codec, read_limited(f, limit)
 
 
@@ -322,7 +322,7 @@ def wrap_output(raw: IO[bytes], target: str | os.PathLike[str]) -> IO[bytes]:
     Closing the result finishes the compressed stream, syncs the file and closes it.
     """
     codec = codec_of_name(target)
-    return raw if codec is None else io.BufferedWriter(CompressedWriter(raw, codec), buffer_size=_CHUNK)  # type: ignore[return-value]
+    return raw if codec is None else io.BufferedWriter(CompressedWriter(raw, codec), buffer_size=_CHUNK)
 
 
 def open_output(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> IO[bytes]:

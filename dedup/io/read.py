@@ -349,7 +349,8 @@ def _decode_mixed_lines(data: bytes) -> tuple[str, tuple[tuple[int, str, str], .
     runs: list[tuple[int, str, str]] = []
     legacy: list[str] = []
     length = 0
-    run_start = run_bytes = None
+    run_start: int | None = None
+    run_bytes = bytearray()
     for line in data.split(b"\n"):
         try:
             text = line.decode("utf-8")

@@ -26,7 +26,7 @@ import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from ..errors import OutputError, UsageError
 
@@ -111,7 +111,7 @@ def write_in_place(target: Target, payload: bytes) -> None:
         raise OutputError(f"{target.path}: cannot write ({exc.strerror})") from None
 
 
-def sync(f: BinaryIO) -> None:
+def sync(f: IO[bytes]) -> None:
     """``fsync`` a finished output; devices and pipes that cannot be synced are left as they are."""
     try:
         os.fsync(f.fileno())
@@ -131,9 +131,9 @@ def check_distinct(inputs: Sequence[str], outputs: Sequence[tuple[str, str | Non
     discards both).
     """
     seen: dict[object, tuple[str, str, str | None]] = {}  # file -> (what it is, option, source)
-    for path in inputs:
-        if path != "-":
-            seen.setdefault(_identity(path), (f"an input ({path})", "", None))
+    for name in inputs:
+        if name != "-":
+            seen.setdefault(_identity(name), (f"an input ({name})", "", None))
     for option, path, source in outputs:
         if not path or path == "-" or resolve_target(path).in_place:
             continue

@@ -465,7 +465,7 @@ def _worth_another_look(blocks: Sequence[Block], draft: Draft, joined: set[int],
     the paragraph on either side of it (length, open brackets and the
     closing ones after count).
     """
-    group_start = []  # first block of the paragraph each block is in
+    group_start: list[int] = []  # first block of the paragraph each block is in
     for k in range(len(blocks)):
         group_start.append(group_start[k - 1] if k and (k - 1) in joined else k)
     windows = []

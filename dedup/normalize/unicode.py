@@ -34,7 +34,7 @@ class UnicodeConfig:
 
 
 @lru_cache(maxsize=8)
-def _ftfy_config(cfg: UnicodeConfig):  # type: ignore[no-untyped-def]
+def _ftfy_config(cfg: UnicodeConfig):
     import ftfy  # lazy: ftfy loads its tables on import
 
     return ftfy.TextFixerConfig(

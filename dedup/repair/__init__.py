@@ -155,7 +155,7 @@ def _has_han(text: str) -> bool:
     return HAN_RUN.search(text) is not None
 
 
-def _apply(draft: Draft, regions: Sequence[Span], propose) -> None:  # type: ignore[no-untyped-def]
+def _apply(draft: Draft, regions: Sequence[Span], propose) -> None:
     """Ask ``propose(text, document)`` for repairs of each region; apply them right to left."""
     doc = draft.text
     for span in regions:
@@ -184,7 +184,7 @@ def _variant_pass(text: str, doc: str, config: RepairConfig) -> list[Repair]:
 _VOTE_CACHE: dict[int, tuple[str, object]] = {}
 
 
-def _cached_vote(doc: str, tables):  # type: ignore[no-untyped-def]
+def _cached_vote(doc: str, tables):
     """The document's script vote, computed once per document (not once per unit)."""
     from .variants import script_vote
 
@@ -197,7 +197,7 @@ def _cached_vote(doc: str, tables):  # type: ignore[no-untyped-def]
     return vote
 
 
-def _word_pass(text: str, vocab, config: RepairConfig, document: str) -> list[Repair]:  # type: ignore[no-untyped-def]
+def _word_pass(text: str, vocab, config: RepairConfig, document: str) -> list[Repair]:
     from .doubled import doubled_char_repairs, doubled_latin_repairs, doubled_word_repairs
     from .dropped import dropped_char_repairs
     from .lexicon import lexicon

@@ -60,7 +60,7 @@ class _FirstPositions(Mapping[str, int]):
             raise KeyError(word)
         return at
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self):
         return iter(())
 
     def __len__(self) -> int:

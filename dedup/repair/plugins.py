@@ -97,7 +97,7 @@ class PycorrectorMacBert:
 
     def __init__(self, model: str = "shibing624/macbert4csc-base-chinese") -> None:
         try:
-            from pycorrector import MacBertCorrector  # type: ignore[import-not-found]
+            from pycorrector import MacBertCorrector
         except ImportError:
             raise UsageError("the pycorrector corrector needs the optional extra: pip install 'dedup[model]'") from None
         self._model = MacBertCorrector(model)

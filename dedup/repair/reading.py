@@ -102,7 +102,7 @@ class DocumentNgrams:
             return 0
         counts = self._contexts.get(n)
         if counts is None:
-            seen = set()
+            seen: set[str] = set()
             for run in self._runs:
                 padded = "^" + run + "$"
                 seen.update(padded[a : a + n + 2] for a in range(len(run) - n + 1))

@@ -129,7 +129,7 @@ def variant_repairs(text: str, vote: ScriptVote, tables: OpenCCTables, lexicon: 
     return out
 
 
-def _isolated(text: str, i: int, to_simp) -> bool:  # type: ignore[no-untyped-def]
+def _isolated(text: str, i: int, to_simp) -> bool:
     """True if no other traditional character stands within ``ISOLATION`` characters of ``i``."""
     lo, hi = max(0, i - ISOLATION), i + ISOLATION + 1
     return not any(c in to_simp for k, c in enumerate(text[lo:hi], lo) if k != i)
@@ -174,7 +174,7 @@ def full_conversion_repairs(text: str) -> list[Repair]:
     return out
 
 
-def _t2s():  # type: ignore[no-untyped-def]
+def _t2s():
     """OpenCC's t2s converter, built once."""
     global _T2S
     if _T2S is None:

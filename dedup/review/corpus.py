@@ -100,7 +100,7 @@ class _Documents:
     """The sampled documents' texts, by id, and their anchors on the page (numbered in order of first use)."""
 
     def __init__(self, texts: Mapping[str, str] | Callable[[str], str | None]) -> None:
-        self.lookup: Callable[[str], str | None] = texts if callable(texts) else texts.get  # type: ignore[assignment]
+        self.lookup: Callable[[str], str | None] = texts if callable(texts) else texts.get
         self.anchors: dict[str, str] = {}
 
     def anchor(self, doc_id: Any) -> str:
