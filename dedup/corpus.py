@@ -1359,7 +1359,7 @@ class CorpusRun:
         self._work.cleanup()
 
 
-def with_decisions(config: CorpusConfig, stored: dict[str, Any] | None, given: set[str] = frozenset()) -> CorpusConfig:  # type: ignore[assignment]
+def with_decisions(config: CorpusConfig, stored: dict[str, Any] | None, given: set[str] | frozenset[str] = frozenset()) -> CorpusConfig:
     """``config`` with the keep policy and boilerplate settings an index was committed with.
 
     ``stored`` is :attr:`Index.decisions` (None for an index from before they

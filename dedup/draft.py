@@ -310,7 +310,7 @@ def _merge_adjacent(ops: Sequence[Any]) -> list[tuple[int, int, int, int]]:
             out[-1][3] = op.dest_end
         else:
             out.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
-    return [tuple(o) for o in out]  # type: ignore[misc]
+    return [(a, b, c, d) for a, b, c, d in out]
 
 
 def apply_edits(source: str, edits: Sequence[Edit]) -> str:
