@@ -394,7 +394,7 @@ def _rethreshold(args: argparse.Namespace) -> int:
     if not os.path.isfile(os.path.join(args.index, "meta.json")):
         raise UsageError(f"--index {args.index}: not an index (no meta.json); build one with 'dedup-text corpus INPUT -o OUT --index DIR'")
     from .corpus import with_decisions
-    from .index import Index
+    from .corpus.index import Index
 
     # decided as the index was built to decide (its keep policy, its boilerplate), unless told otherwise
     config = with_decisions(config_from_args(args), Index.stored_decisions(args.index), _given_decisions(args))

@@ -142,7 +142,7 @@ def test_errors_are_one_line_and_leave_no_output(tmp_path, monkeypatch, capsys, 
 
 
 def test_interrupt_leaves_no_output(tmp_path, monkeypatch, capsys):
-    import dedup.corpus as corpus
+    import dedup.corpus.run as corpus  # where CorpusRun looks finish_batch up
 
     src = _jsonl(tmp_path / "in.jsonl", RECORDS)
 
@@ -181,7 +181,7 @@ def test_sigterm_stops_like_ctrl_c(tmp_path, monkeypatch, capsys):
     import signal
     import time
 
-    import dedup.corpus as corpus
+    import dedup.corpus.run as corpus  # where CorpusRun looks finish_batch up
 
     src = _jsonl(tmp_path / "in.jsonl", RECORDS)
 

@@ -171,7 +171,7 @@ def _reference_solve(comp, order, bands, valid, keyhash, verify, max_rounds=10_0
     all 42 band hashes): obviously the rule, but a 200,000-member chain cost
     ~119 ms a round.  The bucketed solver must decide exactly the same.
     """
-    from dedup.corpus import _REASON_CODE
+    from dedup.corpus import REASON_CODE
 
     n = len(comp)
     rep = np.arange(n, dtype=np.int64)
@@ -207,7 +207,7 @@ def _reference_solve(comp, order, bands, valid, keyhash, verify, max_rounds=10_0
             continue
         accepted, s, r = verify(np.stack([np.minimum(m, h), np.maximum(m, h)], axis=1))
         if sizes is not None:
-            accepted = accepted & ~((r == _REASON_CODE["contained"]) & (sizes[m] > sizes[h]))
+            accepted = accepted & ~((r == REASON_CODE["contained"]) & (sizes[m] > sizes[h]))
         m, h = m[accepted], h[accepted]
         rep[m], score[m], reason[m] = h, s[accepted], r[accepted]
         open_[m] = False

@@ -368,7 +368,7 @@ def test_cli_killed_with_sigkill_then_rerun_gives_the_same_bytes(tmp_path):
 
 def _interrupt_finish_after(monkeypatch, calls: int) -> None:  # type: ignore[no-untyped-def]
     """Ctrl-C in the finishing stage, after ``calls`` batches."""
-    from dedup import corpus
+    from dedup.corpus import run as corpus  # where CorpusRun looks finish_batch up
 
     real = corpus.finish_batch
     seen = [0]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from dedup.cli import main
 from dedup.cluster import MatchConfig
-from dedup.corpus import _REASON_CODE, REASONS, rederive, verify_pairs
+from dedup.corpus import REASON_CODE, REASONS, rederive, verify_pairs
 from dedup.fingerprint.shingle import shingle_sets
 from dedup.testing import make_corpus, synthetic_paragraphs
 
@@ -109,7 +109,7 @@ def test_rederived_scores_equal_verifying_at_the_new_threshold(pairs: list[tuple
     assert np.array_equal(stored["reason"], direct["reason"][kept])
     # similarity: exact where it decided something (a 0 below one cutoff is a 0 below the other)
     assert np.array_equal(stored["similarity"] >= second, direct["similarity"][kept] >= second)
-    assert set(REASONS) >= {REASONS[c] for c in stored["reason"].tolist()} and _REASON_CODE
+    assert set(REASONS) >= {REASONS[c] for c in stored["reason"].tolist()} and REASON_CODE
     # what was dropped is only what a stored 0 cannot answer
     dropped = ~kept
     assert np.all(cache(m1)["similarity"][dropped] == 0) and (first > second or not dropped.any())

@@ -55,7 +55,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import OutputError, UsageError
+from ..errors import OutputError, UsageError
 
 FORMAT = "dedup.checkpoint/1"  # change it when the layout of an entry changes
 MARKER = "dedup-checkpoint.json"
@@ -206,7 +206,7 @@ def code_version() -> str:
     import unicodedata
     from importlib import metadata
 
-    from . import __version__
+    from .. import __version__
 
     h = hashlib.blake2b(digest_size=20)
     _feed(h, (FORMAT, __version__, sys.version_info[:2], unicodedata.unidata_version))
@@ -216,7 +216,7 @@ def code_version() -> str:
         except metadata.PackageNotFoundError:
             version = None
         _feed(h, (name, version))
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent  # the whole package, not only dedup/corpus
     for path in sorted(root.rglob("*.py")):
         _feed(h, (path.relative_to(root).as_posix(), path.read_bytes()))
     return h.hexdigest()
@@ -252,7 +252,7 @@ def _unpack_strings(prefix: str, z: dict[str, np.ndarray]) -> list[str | None]:
 
 
 def _encode(value: Any) -> dict[str, np.ndarray]:
-    from .corpus_model import Finished, Prints
+    from .model import Finished, Prints
 
     out: dict[str, np.ndarray] = {}
     if isinstance(value, Prints):
@@ -277,7 +277,7 @@ def _encode(value: Any) -> dict[str, np.ndarray]:
 
 
 def _decode(z: dict[str, np.ndarray]) -> Any:
-    from .corpus_model import Finished, Prints
+    from .model import Finished, Prints
 
     kind = str(z["kind"])
     if kind == "prints":
@@ -329,7 +329,7 @@ class Checkpoint:
         The folder is removed after a successful run, so a folder that holds
         anything else than a checkpoint is refused rather than risked.
         """
-        from .io.lock import open_run_folder
+        from ..io.lock import open_run_folder
 
         root = Path(path)
         # (a marker whose write failed, e.g. on a full disk, leaves only our own names)

@@ -58,8 +58,8 @@ from typing import Any, Sequence
 import numpy as np
 import orjson
 
-from .errors import InputError, OutputError, UsageError
-from .io.write import BufferedFile
+from ..errors import InputError, OutputError, UsageError
+from ..io.write import BufferedFile
 
 FORMAT = "dedup.index/2"
 
@@ -331,7 +331,7 @@ class Index:
                 return cls(Path(tempfile.mkdtemp(prefix="dedup-corpus-")), settings, persistent=False)
             except OSError as exc:
                 raise OutputError(f"cannot create a temporary folder under {tempfile.gettempdir()} ({_why(exc)})") from None
-        from .io.lock import open_run_folder
+        from ..io.lock import open_run_folder
 
         root = Path(path)
         # one run at a time per index: a second one fails at once instead of corrupting it
@@ -464,8 +464,8 @@ class Index:
 
     @staticmethod
     def _check_reasons(name: str, reason: np.ndarray, *, low: int) -> None:
-        """Match reasons are codes of :data:`dedup.corpus_model.REASONS` (decisions also use -1 and -2)."""
-        from .corpus_model import REASONS
+        """Match reasons are codes of :data:`dedup.corpus.model.REASONS` (decisions also use -1 and -2)."""
+        from .model import REASONS
 
         if len(reason) and (int(reason.min()) < low or int(reason.max()) >= len(REASONS)):
             raise _Damaged(name, "unknown match reasons")
