@@ -1,7 +1,8 @@
 """The command line's shared parts: the argument parser, the option groups every subcommand has, the
-argparse types, the logger and :func:`say` -- imported by :mod:`dedup.cli` (which dispatches and runs
-``clean``), :mod:`dedup.corpus_cli` (``corpus``) and :mod:`dedup.cli_config` (``--config``), and by
-none of them back, so the three do not import one another in a circle.
+argparse types, the exit codes, the logger, :func:`say` and :func:`write_stdout` -- imported by
+:mod:`dedup.cli` (which dispatches), :mod:`dedup.cli.clean`, :mod:`dedup.cli.corpus` and
+:mod:`dedup.cli.config` (``--config``), and by none of them back, so they do not import one another
+in a circle.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import logging
 import sys
 from typing import Any, NoReturn
 
-from .errors import UsageError
+from ..errors import OutputError, UsageError
 
 PROG = "dedup-text"
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
 
 #: the package's logger: ``-v``/``--log-level`` send it to standard error
 log = logging.getLogger("dedup")
@@ -24,7 +27,7 @@ class Parser(argparse.ArgumentParser):
     """argparse whose errors are one line and exit code 2, and which lists its options.
 
     :attr:`options` (every option added, with its action kind) is what a
-    ``--config`` file is checked against (:mod:`dedup.cli_config`).
+    ``--config`` file is checked against (:mod:`dedup.cli.config`).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -103,14 +106,14 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
 
 def version() -> str:
     """The package version (``dedup-text --version``)."""
-    from . import __version__
+    from .. import __version__
 
     return str(__version__)
 
 
 def read_config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The reader's settings from ``--encoding`` and ``--max-bytes`` (shared with ``corpus``)."""
-    from .io.read import ReadConfig
+    from ..io.read import ReadConfig
 
     read = ReadConfig()
     if args.encoding:
@@ -134,3 +137,16 @@ def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
     except (OSError, ValueError, AttributeError):
         pass
+
+
+def write_stdout(text: str) -> None:
+    """Write ``text`` to standard output now; a closed or full one is an :class:`OutputError` (a gone reader stays BrokenPipeError)."""
+    if sys.stdout is None:
+        raise OutputError("standard output is closed; give -o FILE")
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"standard output: cannot write ({exc.strerror})") from None

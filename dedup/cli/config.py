@@ -29,10 +29,10 @@ import tomllib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
+from ..errors import UsageError
 
 if TYPE_CHECKING:
-    from .cli_args import Option, Parser
+    from .args import Option, Parser
 
 #: option kinds whose TOML value is a boolean, and what ``true`` stores
 _FLAGS = {"store_true": True, "store_false": False}

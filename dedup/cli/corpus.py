@@ -21,8 +21,15 @@ import os
 import sys
 from typing import Any
 
-from .cli_args import PROG, add_matching_options, add_read_options, add_run_options, fraction, log, positive_int, say
-from .errors import UsageError
+from ..errors import UsageError
+from .args import PROG, add_matching_options, add_read_options, add_run_options, fraction, log, positive_int, say
+
+
+CORPUS_HELP = (
+    "Find near-duplicate documents and boilerplate across a corpus (JSONL, Parquet, a folder of text files "
+    "or a SogouCS dump); write the kept documents, cleaned, and a report line per input document "
+    "(id, cluster, duplicate_of, score)."
+)
 
 
 def _share(text: str) -> float:
@@ -43,7 +50,7 @@ def _at_least_two(text: str) -> int:
 
 
 def add_corpus_options(p: argparse.ArgumentParser) -> None:
-    """The options of ``dedup-text corpus``; those it shares with ``clean`` come from :mod:`dedup.cli_args`."""
+    """The options of ``dedup-text corpus``; those it shares with ``clean`` come from :mod:`dedup.cli.args`."""
     # INPUT and -o are required except with --rethreshold: dedup.cli.parse_args checks it after --config is merged
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="JSONL or Parquet files, folders of text files, SogouCS .dat files, or - for standard input")
     p.add_argument("-o", "--output", metavar="OUT", help="required: kept documents: a file in the input's format (or by extension: .jsonl, .parquet), a new folder for text input, or - (JSONL on standard output)")
@@ -86,7 +93,7 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .corpus import BoilerplateConfig, CorpusConfig
+    from ..corpus import BoilerplateConfig, CorpusConfig
 
     cfg = CorpusConfig(
         boilerplate=BoilerplateConfig(
@@ -110,7 +117,7 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def read_options(args: argparse.Namespace, *, quiet: bool = False):  # type: ignore[no-untyped-def]
     """How inputs are read: links, bad records, and the paths never read as documents (index, checkpoint, outputs)."""
-    from .io.records import ReadOptions
+    from ..io.records import ReadOptions
 
     own = [args.index, checkpoint_dir(args), args.output, args.report, args.html]
     return ReadOptions(
@@ -122,16 +129,16 @@ def read_options(args: argparse.Namespace, *, quiet: bool = False):  # type: ign
 
 
 def _read_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .cli_args import read_config_from_args
+    from .args import read_config_from_args
 
-    from .io.read import FolderReadConfig
+    from ..io.read import FolderReadConfig
 
     return FolderReadConfig(**dataclasses.asdict(read_config_from_args(args)), glob=tuple(args.glob or ()))
 
 
 def _check_paths(args: argparse.Namespace) -> None:
     """Usage problems found before any work starts."""
-    from .errors import InputError
+    from ..errors import InputError
 
     if args.inputs.count("-") > 1:
         raise UsageError("standard input (-) can be given only once")
@@ -143,10 +150,10 @@ def _check_paths(args: argparse.Namespace) -> None:
     if args.report == "-" and args.output == "-":
         raise UsageError("only one of -o and --report can be standard output")
     if "-" in (args.output, args.report) and sys.stdout is None:
-        from .errors import OutputError
+        from ..errors import OutputError
 
         raise OutputError("standard output is closed; give -o FILE")
-    from .io.targets import check_distinct
+    from ..io.targets import check_distinct
 
     check_distinct(args.inputs, [("-o", args.output, None), ("--report", args.report, None), ("--html", args.html, None)])
     if args.checkpoint and args.no_checkpoint:
@@ -241,12 +248,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .corpus import CorpusRun
+    from ..corpus import CorpusRun
 
     if args.rethreshold is not None:
         return _rethreshold(args)
-    from .engines import make_engine
-    from .io.records import Fields, RecordWriter, check_file_names, iter_records, open_report, output_format, parquet_schema, sniff_format
+    from ..engines import make_engine
+    from ..io.records import Fields, RecordWriter, check_file_names, iter_records, open_report, output_format, parquet_schema, sniff_format
 
     _check_paths(args)
     config = config_from_args(args)
@@ -294,10 +301,10 @@ def _run(args: argparse.Namespace) -> int:
             if report is not None:
                 report.commit()
             if html is not None:
-                from .io.write import write_atomic
+                from ..io.write import write_atomic
 
                 write_atomic(args.html, html)
-            from .errors import DedupError
+            from ..errors import DedupError
 
             try:
                 run.commit()  # one rename
@@ -379,9 +386,9 @@ def _given_decisions(args: argparse.Namespace) -> set[str]:
 
 def _rethreshold(args: argparse.Namespace) -> int:
     """``--index DIR --rethreshold X``: every indexed document decided again at X, from stored scores."""
-    from .corpus import CorpusRun
-    from .engines import make_engine
-    from .io.records import open_report
+    from ..corpus import CorpusRun
+    from ..engines import make_engine
+    from ..io.records import open_report
 
     if args.inputs or args.output:
         raise UsageError("--rethreshold decides the indexed documents again: give no INPUT and no -o")
@@ -393,8 +400,8 @@ def _rethreshold(args: argparse.Namespace) -> int:
     _outputs_outside_state_folders(args)
     if not os.path.isfile(os.path.join(args.index, "meta.json")):
         raise UsageError(f"--index {args.index}: not an index (no meta.json); build one with 'dedup-text corpus INPUT -o OUT --index DIR'")
-    from .corpus import with_decisions
-    from .corpus.index import Index
+    from ..corpus import with_decisions
+    from ..corpus.index import Index
 
     # decided as the index was built to decide (its keep policy, its boilerplate), unless told otherwise
     config = with_decisions(config_from_args(args), Index.stored_decisions(args.index), _given_decisions(args))
@@ -436,7 +443,7 @@ def _rethreshold(args: argparse.Namespace) -> int:
 
 def _workers(args: argparse.Namespace) -> int:
     """``--workers``, or every usable CPU; more than the CPUs is capped (a scheduler's cluster is its own)."""
-    from .engines.local import cap_workers, usable_cpus
+    from ..engines.local import cap_workers, usable_cpus
 
     if args.scheduler:
         return args.workers or usable_cpus()
@@ -471,8 +478,8 @@ def _withdraw_outputs(args: argparse.Namespace) -> str:
 
 def _review_page(args: argparse.Namespace, rows: list[dict[str, Any]], fields: Any, config: Any) -> str:
     """The corpus review page: sample the largest clusters, then re-read only their texts."""
-    from .io.records import iter_records
-    from .review import corpus_sample_ids, corpus_to_html
+    from ..io.records import iter_records
+    from ..review import corpus_sample_ids, corpus_to_html
 
     wanted = set(corpus_sample_ids(rows))
     texts: dict[str, str] = {}
@@ -484,4 +491,4 @@ def _review_page(args: argparse.Namespace, rows: list[dict[str, Any]], fields: A
     return corpus_to_html(rows, texts, threshold=threshold, title="dedup corpus review: " + ", ".join(args.inputs))
 
 
-__all__ = ["add_corpus_options", "run"]
+__all__ = ["CORPUS_HELP", "add_corpus_options", "config_from_args", "run"]
