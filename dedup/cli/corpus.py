@@ -253,7 +253,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.rethreshold is not None:
         return _rethreshold(args)
     from ..engines import make_engine
-    from ..io.records import Fields, RecordWriter, check_file_names, iter_records, open_report, output_format, parquet_schema, sniff_format
+    from ..io.record_writer import RecordWriter, check_file_names, open_report
+    from ..io.records import Fields, iter_records, output_format, parquet_schema, sniff_format
 
     _check_paths(args)
     config = config_from_args(args)
@@ -388,7 +389,7 @@ def _rethreshold(args: argparse.Namespace) -> int:
     """``--index DIR --rethreshold X``: every indexed document decided again at X, from stored scores."""
     from ..corpus import CorpusRun
     from ..engines import make_engine
-    from ..io.records import open_report
+    from ..io.record_writer import open_report
 
     if args.inputs or args.output:
         raise UsageError("--rethreshold decides the indexed documents again: give no INPUT and no -o")

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import OutputError
-from ..io.records import remove_stale_temporaries
+from ..io.record_writer import remove_stale_temporaries
 from ..io.write import BufferedFile
 
 #: the spill folders of :class:`Spill` (group 1: the pid of the run that made it)
