@@ -36,7 +36,6 @@ KNOWN_PRIVATE: dict[tuple[str, str, str], str] = {
 
 #: modules still over MAX_LINES -> why
 KNOWN_LARGE: dict[str, str] = {
-    "dedup.testing": "generators with known truth (issue 13's damage classes were added): not split yet",
 }
 
 
