@@ -10,6 +10,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._moved import install as _install_moved_paths
+
+_install_moved_paths()  # dedup.index, dedup.cli_args...: the old paths of moved modules (one release)
+
 #: the distribution's name on the package index (``dedup`` there is someone else's)
 DISTRIBUTION = "dedup-text"
 

@@ -33,10 +33,10 @@ applied in order, equal the report of the whole.
 The modules, each with one job:
 
 - :mod:`~dedup.corpus.config` -- the settings (``CorpusConfig``, ``BoilerplateConfig``, ``corpus_match``);
-- :mod:`~dedup.corpus.model` -- plain records: ``Prints``, ``Finished``, ``CorpusDoc``, ``REASONS``;
+- :mod:`~dedup.corpus.model` -- plain records: ``Prints``, ``Finished``, ``REASONS``;
 - :mod:`~dedup.corpus.batch` -- the pure per-batch functions the engine runs on workers;
 - :mod:`~dedup.corpus.decide` -- the driver's decisions: candidates, ``solve_clusters``, keepers, boilerplate;
-- :mod:`~dedup.corpus.run` -- ``CorpusRun`` and ``dedup_records``, which drive the stages in order, with
+- :mod:`~dedup.corpus.run` -- ``CorpusRun``, ``dedup_records`` and their ``CorpusDoc`` results, with
   :mod:`~dedup.corpus.stages` (engine + checkpoint), :mod:`~dedup.corpus.pairs` (pair scores),
   :mod:`~dedup.corpus.spill` (records on disk) and :mod:`~dedup.corpus.progress` (bars, memory);
 - :mod:`~dedup.corpus.index` and :mod:`~dedup.corpus.checkpoint` -- what is kept on disk between runs.
@@ -58,7 +58,6 @@ _EXPORTS = {
     "with_decisions": "config",
     "REASONS": "model",
     "REASON_CODE": "model",
-    "CorpusDoc": "model",
     "Finished": "model",
     "Prints": "model",
     "document_key": "batch",
@@ -82,6 +81,7 @@ _EXPORTS = {
     "solve_clusters": "decide",
     "template_shares": "decide",
     "peak_rss_mib": "progress",
+    "CorpusDoc": "run",
     "CorpusRun": "run",
     "dedup_records": "run",
     "Checkpoint": "checkpoint",
@@ -113,9 +113,9 @@ if TYPE_CHECKING:
         template_shares,
     )
     from .index import Index
-    from .model import REASON_CODE, REASONS, CorpusDoc, Finished, Prints
+    from .model import REASON_CODE, REASONS, Finished, Prints
     from .progress import peak_rss_mib
-    from .run import CorpusRun, dedup_records
+    from .run import CorpusDoc, CorpusRun, dedup_records
 
 
 def __getattr__(name: str) -> Any:

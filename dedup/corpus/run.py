@@ -1,4 +1,4 @@
-"""One run of corpus mode: records in, a :class:`~dedup.corpus.model.CorpusDoc` per record out.
+"""One run of corpus mode: records in, a :class:`CorpusDoc` per record out.
 
 :class:`CorpusRun` drives the stages in order -- read and spill the records,
 fingerprint them (:mod:`dedup.corpus.batch`), find and verify candidate pairs
@@ -16,7 +16,7 @@ import pickle
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -28,7 +28,7 @@ from .checkpoint import Checkpoint
 from .config import CorpusConfig
 from .decide import boilerplate_owners, boilerplate_table, candidate_pairs, content_lengths, keep_order, keepers, near_threshold, rederive, solve_clusters, template_shares
 from .index import Index, Segment
-from .model import REASON_CODE, REASONS, CorpusDoc, Finished
+from .model import REASON_CODE, REASONS, Finished
 from .pairs import PairScores
 from .progress import bar, peak_rss_mib
 from .spill import Spill, batched
@@ -36,6 +36,67 @@ from .stages import Stages
 
 #: a cluster's warning on its report lines, by the code CorpusRun keeps per document
 _WARNINGS: tuple[str | None, ...] = (None, "giant cluster", "template cluster")
+
+
+@dataclass(frozen=True)
+class CorpusDoc:
+    """One document's fate: kept (with its output text) or a duplicate of another.
+
+    ``record`` is the input record (None for a revised earlier document,
+    whose record is not in this run).
+    """
+
+    id: str
+    record: dict[str, Any] | None
+    text: str | None
+    cluster: str
+    duplicate_of: str | None
+    score: float | None
+    match: str | None
+    cluster_size: int
+    boilerplate_units: int = 0
+    boilerplate_removed: int = 0
+    boilerplate_share: float = 0.0
+    chars_in: int | None = None
+    revised: bool = False
+    #: "giant cluster" when the cluster reaches ``CorpusConfig.giant_cluster`` members, "template
+    #: cluster" when its members share mostly one text (``CorpusConfig.template_cluster``)
+    warning: str | None = None
+    #: why this document was left as it is (a record over ``max_record_bytes``); None normally
+    note: str | None = None
+
+    @property
+    def kept(self) -> bool:
+        return self.duplicate_of is None
+
+    def report(self) -> dict[str, Any]:
+        """The report line: at least id, cluster, duplicate_of and score."""
+        d: dict[str, Any] = {
+            "id": self.id,
+            "cluster": self.cluster,
+            "duplicate_of": self.duplicate_of,
+            "score": self.score,
+            "match": self.match,
+            "cluster_size": self.cluster_size,
+        }
+        if self.warning:
+            d["warning"] = self.warning
+        if self.revised:
+            d["revised"] = True
+            if self.note is not None:
+                d["note"] = self.note
+        else:
+            d.update(
+                boilerplate_units=self.boilerplate_units,
+                boilerplate_removed=self.boilerplate_removed,
+                boilerplate_share=self.boilerplate_share,
+                chars_in=self.chars_in,
+                chars_out=None if self.text is None else len(self.text),
+            )
+            if self.note is not None:
+                d["note"] = self.note
+        return d
+
 
 
 class CorpusRun:
@@ -485,4 +546,4 @@ def dedup_records(
             eng.close()
 
 
-__all__ = ["CorpusRun", "dedup_records"]
+__all__ = ["CorpusDoc", "CorpusRun", "dedup_records"]
