@@ -5,9 +5,8 @@ Every import statement counts -- module level, inside functions and under ``TYPE
 an import hidden in a function is still a dependency a reader has to know about.  ``from . import x``
 counts as importing the submodule ``x`` when there is one.
 
-What is still wrong lives in files being rewritten elsewhere (the single-document cleaner); those cases
-are listed below and marked ``xfail(strict=True)``: when someone fixes one, its test passes, the strict
-mark turns it red, and the mark (and the entry) is removed.
+There are no exceptions left (issue 14 removed the last: the ``dedup -> pipeline -> report`` cycle and
+``io.read._finish`` imported by the pipeline); a new one is a failure to fix, not an entry to add.
 """
 
 from __future__ import annotations
@@ -20,24 +19,6 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dedup"
 MAX_LINES = 700
-
-#: import cycles that remain inside the single-document cleaner, with why they are left for now
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"dedup", "dedup.pipeline", "dedup.report"}): (
-        "report.py imports dedup.__version__ from the package, whose __init__ imports pipeline and report "
-        "(cleaner files, being rewritten)"
-    ),
-}
-
-#: private names still imported across modules, (importer, imported module, name) -> why
-KNOWN_PRIVATE: dict[tuple[str, str, str], str] = {
-    ("dedup.pipeline", "dedup.io.read", "_finish"): "pipeline.py (cleaner file, being rewritten) uses io.read's _finish",
-}
-
-#: modules still over MAX_LINES -> why
-KNOWN_LARGE: dict[str, str] = {
-}
-
 
 def _module_names() -> dict[str, tuple[Path, bool]]:
     """Every module of the package: dotted name -> (file, is a package ``__init__``)."""
@@ -159,37 +140,20 @@ def test_the_analysis_sees_function_level_relative_and_type_checking_imports(tmp
 # ---------------------------------------------------------------------------- cycles
 
 
-def test_no_import_cycle_outside_the_known_ones():
-    allowed = set().union(*KNOWN_CYCLES)
-    bad = [c for c in _cycles() if not c <= allowed]
+def test_no_import_cycle():
+    bad = _cycles()
     assert not bad, "import cycles: " + " | ".join(_describe(c) for c in bad)
 
-
-@pytest.mark.parametrize(
-    "cycle",
-    [pytest.param(c, id="+".join(sorted(c)), marks=pytest.mark.xfail(strict=True, reason=why)) for c, why in KNOWN_CYCLES.items()],
-)
-def test_known_cycle_is_gone(cycle):
-    left = [c for c in _cycles() if c & cycle]
-    assert not left, " | ".join(_describe(c) for c in left)
 
 
 # ---------------------------------------------------------------------------- private names
 
 
-def test_no_private_name_imported_across_modules_outside_the_known_ones():
+def test_no_private_name_imported_across_modules():
     _, private = _graph()
-    bad = [p for p in private if p[:3] not in KNOWN_PRIVATE]
+    bad = list(private)
     assert not bad, [f"{m} line {line} imports {name} from {owner}" for m, owner, name, line in bad]
 
-
-@pytest.mark.parametrize(
-    "entry",
-    [pytest.param(k, id=f"{k[0]}:{k[2]}", marks=pytest.mark.xfail(strict=True, reason=why)) for k, why in KNOWN_PRIVATE.items()],
-)
-def test_known_private_import_is_gone(entry):
-    _, private = _graph()
-    assert entry not in [p[:3] for p in private]
 
 
 # ---------------------------------------------------------------------------- size
@@ -199,14 +163,10 @@ def _lines() -> dict[str, int]:
     return {m: len(path.read_text(encoding="utf-8").splitlines()) for m, (path, _) in _module_names().items()}
 
 
-def test_no_module_over_the_limit_outside_the_known_ones():
-    bad = {m: n for m, n in _lines().items() if n > MAX_LINES and m not in KNOWN_LARGE}
+def test_no_module_over_the_limit():
+    bad = {m: n for m, n in _lines().items() if n > MAX_LINES}
     assert not bad, bad
 
-
-@pytest.mark.parametrize("module", [pytest.param(m, id=m, marks=pytest.mark.xfail(strict=True, reason=why)) for m, why in KNOWN_LARGE.items()])
-def test_known_large_module_is_split(module):
-    assert _lines()[module] <= MAX_LINES
 
 
 # ---------------------------------------------------------------------------- old import paths

@@ -106,9 +106,9 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
 
 def version() -> str:
     """The package version (``dedup-text --version``)."""
-    from .. import __version__
+    from .._version import version as installed
 
-    return str(__version__)
+    return installed()
 
 
 def read_config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]

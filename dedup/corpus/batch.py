@@ -20,7 +20,7 @@ from ..fingerprint.minhash import signatures
 from ..fingerprint.shingle import shingle_sets
 from ..segment import sentences
 from .config import CorpusConfig
-from .model import REASON_CODE, Finished, Prints
+from .model import Finished, Prints
 
 
 def hash64(text: str) -> int:
@@ -126,7 +126,6 @@ def verify_pairs(items: Sequence[tuple[str, str]], match: MatchConfig) -> np.nda
     bound cannot decide): the numbers :func:`dedup.cluster.score_pair` gives
     pair by pair.
     """
-    from ..cluster import REASONS as BATCH_REASONS
     from ..cluster import verify_pairs as verify_batch
 
     out = np.zeros((len(items), 5), dtype=np.float64)
@@ -136,12 +135,11 @@ def verify_pairs(items: Sequence[tuple[str, str]], match: MatchConfig) -> np.nda
     ends = np.array([[number.setdefault(k, len(number)) for k in pair] for pair in items], dtype=np.int64)
     keys = list(number)
     v = verify_batch(ends, keys, shingle_sets(keys, match.shingles), match)
-    to_ours = np.array([REASON_CODE[r] for r in BATCH_REASONS], dtype=np.int64)
     out[:, 0] = v.accepted
     out[:, 1] = v.similarity
     out[:, 2] = v.jaccard
     out[:, 3] = v.containment
-    out[:, 4] = to_ours[v.reason]
+    out[:, 4] = v.reason  # the codes of dedup.model.Reason, as the index stores them
     return out
 
 

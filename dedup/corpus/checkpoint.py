@@ -206,10 +206,10 @@ def code_version() -> str:
     import unicodedata
     from importlib import metadata
 
-    from .. import __version__
+    from .._version import version
 
     h = hashlib.blake2b(digest_size=20)
-    _feed(h, (FORMAT, __version__, sys.version_info[:2], unicodedata.unidata_version))
+    _feed(h, (FORMAT, version(), sys.version_info[:2], unicodedata.unidata_version))
     for name in _LIBRARIES:
         try:
             version: str | None = metadata.version(name)

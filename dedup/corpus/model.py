@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: verification outcomes, stored as small integers in the index
-REASONS: tuple[str, ...] = ("below threshold", "similar", "identical", "contained")
-#: each reason's code (its place in REASONS)
-REASON_CODE: dict[str, int] = {r: i for i, r in enumerate(REASONS)}
+from ..model import REASONS, Reason  # noqa: F401  (REASONS: its dedup.corpus.model path)
+
+#: each verification outcome's code (its place in REASONS), as the index stores it
+REASON_CODE: dict[str, int] = {r.label: int(r) for r in Reason}
 
 
 @dataclass
