@@ -11,7 +11,7 @@ from dedup.report import check
 
 from pathlib import Path
 
-SEED = Path(__file__).resolve().parent.parent / "examples" / "seed_zh_press.txt"
+SEED = Path(__file__).resolve().parents[2] / "examples" / "seed_zh_press.txt"
 
 
 def test_writes_output_and_report(tmp_path, capsys):

@@ -12,7 +12,7 @@ import pytest
 import dedup
 from dedup.cli import main, parse_args
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed_zh_press.txt"
 CLEANED = ROOT / "examples" / "seed_zh_press.cleaned.txt"
 ZH = "一是推进义务教育优质均衡发展，切实加强经费保障。\n\n一是推进义务教育优质均衡发展，切实加强经费保障。\n"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from dedup.cli import main, parse_args
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed_zh_press.txt"
 A = "推进义务教育优质均衡发展助力双减政策有效落实优质均衡是解决择校热补课热的治本之策。"
 B = A.replace("择校", "择学").replace("治本", "治理").replace("义务", "议务").replace("有效", "有力")  # similarity ~0.9

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from dedup.cli import main
 from dedup.diffview import MAX_INLINE_TOKENS, diff, tokens
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed_zh_press.txt"
 #: the start of a 600-character paragraph of the sample whose only change is the repair 內 -> 内
 REPAIRED = "一、加强组织领导,强力推动工作落实。"

@@ -18,7 +18,7 @@ import pytest
 
 from dedup.testing import synthetic_paragraphs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _env(unbuffered: bool) -> dict[str, str]:

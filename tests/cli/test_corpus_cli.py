@@ -249,7 +249,7 @@ def test_workers_exit_when_the_command_is_killed(tmp_path):
     import dedup.testing as dt
 
     src = _jsonl(tmp_path / "in.jsonl", dt.make_corpus(5, 1500).records)
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     cmd = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(tmp_path / "out.jsonl"), "--workers", "2", "--batch-size", "20", "-q"]
     (tmp_path / "tmp").mkdir()  # a killed run cannot remove its spill folders: keep them out of /tmp
     env = {**os.environ, "PYTHONPATH": str(root), "TMPDIR": str(tmp_path / "tmp")}
@@ -276,6 +276,7 @@ def test_workers_exit_when_the_command_is_killed(tmp_path):
     assert not (tmp_path / "out.jsonl").exists()
 
 
+@pytest.mark.dask
 def test_dask_scheduler_given_by_address_gives_the_local_bytes(tmp_path):
     """``--engine dask --scheduler ADDRESS``: a running cluster, reached by its address like a remote one."""
     import distributed

@@ -39,7 +39,7 @@ from dedup.io.read import ReadConfig, read_path
 from dedup.pipeline import clean
 from dedup.report import check
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed_zh_press.txt"
 
 ZH = "一是推进义务教育优质均衡发展，切实加强经费保障。\n\n二是加强教师队伍建设，提高教学质量。\n\n"
@@ -227,7 +227,7 @@ def test_pipe_closed_mid_output_exits_quietly(tmp_path: Path) -> None:
     """``dedup-text big.txt | head -c 100``: exit 141, no traceback.
 
     It exited 0 under ``PYTHONUNBUFFERED=1``: the raw file's short write into the
-    closed pipe was dropped without an error (tests/test_cli_pipe.py runs both ways)."""
+    closed pipe was dropped without an error (tests/cli/test_cli_pipe.py runs both ways)."""
     proc = _cli(str(_big_input(tmp_path)), "-q")
     assert proc.stdout is not None and proc.stderr is not None
     assert len(proc.stdout.read(100)) == 100

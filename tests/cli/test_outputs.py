@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 
 from dedup.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed_zh_press.txt"
 ZH = "一是推进义务教育优质均衡发展，切实加强经费保障。\n\n二是加强教师队伍建设，提高教学质量。\n\n一是推进义务教育优质均衡发展，切实加强经费保障。\n\n"
 NULL_DEV = os.makedev(1, 3)  # what /dev/null is

@@ -169,6 +169,7 @@ def test_one_and_two_workers_and_hash_seeds_give_identical_bytes(tmp_path, monke
     assert len(_lines(tmp_path / "r1.jsonl")) == 300
 
 
+@pytest.mark.dask
 def test_dask_local_cluster_matches_local_engine():
     from dedup.engines.dask import DaskEngine
 

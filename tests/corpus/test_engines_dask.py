@@ -6,6 +6,8 @@ import pytest
 
 from dedup.engines.dask import DaskEngine
 
+pytestmark = pytest.mark.dask
+
 
 def _square(x: int) -> int:
     return x * x

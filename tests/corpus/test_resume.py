@@ -31,7 +31,7 @@ from dedup.engines.local import LocalEngine
 from dedup.errors import UsageError
 from dedup.testing import make_corpus
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FAST = CorpusConfig(clean=False, batch_size=25, verify_chunk=40)
 
 
@@ -151,6 +151,7 @@ def test_two_workers_crash_and_resume_equal_one_worker_without_checkpoint(tmp_pa
     assert one == fresh and stats1["computed_batches_fingerprint"] == stats1["computed_batches_finish"] == 0
 
 
+@pytest.mark.dask
 def test_dask_engine_crash_and_resume_equal_the_local_engine(tmp_path):
     from dedup.engines.dask import DaskEngine
 

@@ -17,7 +17,7 @@ from dedup.io.read import decode
 from dedup.pipeline import clean
 from dedup.report import check
 
-FUZZ = Path(__file__).resolve().parent.parent / "fuzz"
+FUZZ = Path(__file__).resolve().parents[2] / "fuzz"
 
 
 def _target():  # type: ignore[no-untyped-def]

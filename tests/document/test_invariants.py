@@ -2,7 +2,7 @@
 
 Quick in CI (the ``ci`` profile); thousands of examples with::
 
-    HYPOTHESIS_PROFILE=long python -m pytest tests/test_invariants.py
+    HYPOTHESIS_PROFILE=long python -m pytest tests/document/test_invariants.py
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dedup.pipeline import Config, clean
 from dedup.report import check
 from dedup.testing import corpora, make_corpus, make_messy_document, messy_documents, synthetic_paragraphs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed_zh_press.txt"
 
 

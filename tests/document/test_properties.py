@@ -14,7 +14,7 @@ from dedup.testing import messy_documents
 
 from pathlib import Path
 
-SEED = Path(__file__).resolve().parent.parent / "examples" / "seed_zh_press.txt"
+SEED = Path(__file__).resolve().parents[2] / "examples" / "seed_zh_press.txt"
 
 
 @given(messy_documents())

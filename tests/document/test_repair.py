@@ -336,7 +336,7 @@ def test_singleton_repair_idempotent(clean_sentences, data):
 def test_copies_count_once_as_evidence():
     """Evidence that keeps a pair counts contexts, not copies: cleaning the cleaned text repairs nothing more.
 
-    (Found by tests/test_properties.py::test_idempotent: three copies of a
+    (Found by tests/document/test_properties.py::test_idempotent: three copies of a
     paragraph made ``中天天下`` look like a word the document uses, and the
     second run, with one copy left, removed a 天.)
     """

@@ -22,7 +22,7 @@ from dedup.fingerprint.keys import matching_key
 from dedup.normalize.stitch import join_reason, stitch
 from dedup.segment import SegmentConfig, segment, sentences
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarks import quality_stitch as q  # noqa: E402
 

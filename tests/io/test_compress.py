@@ -28,7 +28,7 @@ from dedup.io.compress import compress_for, decompress_limited
 from dedup.io.read import ReadConfig, read_path
 from dedup.testing import make_corpus
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed_zh_press.txt"
 SUFFIX = {"gzip": ".gz", "bz2": ".bz2", "xz": ".xz", "zstd": ".zst"}
 CODECS = sorted(SUFFIX)

@@ -30,7 +30,7 @@ from dedup.corpus import CorpusConfig, dedup_records
 from dedup.errors import OutputError
 from dedup.io.records import FileNames, RecordWriter, read_sogou
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STORY = "推进义务教育优质均衡发展，助力双减政策落地见效。各地教育部门持续发力，课后服务覆盖面不断扩大。"
 OTHER = "本市地铁十一号线今日开通试运营，沿线居民出行时间大幅缩短，早高峰客流平稳有序。"
 THIRD = "气象台发布暴雨蓝色预警，预计今天夜间到明天白天，全市大部地区有中到大雨。"

@@ -1,6 +1,6 @@
 """Micro-benchmarks of each hot-loop stage (pytest-benchmark), small enough to run as plain tests.
 
-``python -m pytest tests/test_bench_stages.py --benchmark-disable`` runs every
+``python -m pytest tests/matching/test_bench_stages.py --benchmark-disable`` runs every
 stage once and checks its answer; without ``--benchmark-disable`` each stage
 is timed over a few rounds under both kernel modes (``numba``, ``numpy``), so
 ``--benchmark-group-by=func`` shows the two side by side.  The heavy
@@ -25,7 +25,7 @@ from dedup.testing import make_corpus
 
 from test_fingerprint_fast import kernel_mode
 
-SEED = Path(__file__).resolve().parent.parent / "examples" / "seed_zh_press.txt"
+SEED = Path(__file__).resolve().parents[2] / "examples" / "seed_zh_press.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 POOL = [p for p in SEED_TEXT.split("\n") if len(p.strip()) >= 30]
 MODES = ("numba", "numpy")

@@ -25,7 +25,7 @@ from dedup.model import Cluster
 
 from test_fingerprint_fast import kernel_mode
 
-SEED_TEXT = (Path(__file__).resolve().parent.parent / "examples" / "seed_zh_press.txt").read_text(encoding="utf-8")
+SEED_TEXT = (Path(__file__).resolve().parents[2] / "examples" / "seed_zh_press.txt").read_text(encoding="utf-8")
 SEED_KEYS = [matching_key(p) for p in SEED_TEXT.split("\n") if p.strip()]
 
 

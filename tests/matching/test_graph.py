@@ -121,6 +121,7 @@ def forced_dask():  # type: ignore[no-untyped-def]
     engine.close()
 
 
+@pytest.mark.dask
 def test_dask_rounds_equal_scipy_on_a_chain_and_a_random_graph(forced_dask) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(3)
     n = 300
@@ -136,6 +137,7 @@ def test_dask_rounds_equal_scipy_on_a_chain_and_a_random_graph(forced_dask) -> N
     assert forced_dask.components(6, messy).tolist() == [0, 1, 2, 3, 1, 2]
 
 
+@pytest.mark.dask
 def test_corpus_on_dask_with_distributed_components_equals_local(forced_dask) -> None:  # type: ignore[no-untyped-def]
     corpus = make_corpus(11, 300)
     config = CorpusConfig(clean=False, batch_size=60)

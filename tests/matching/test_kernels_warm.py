@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dedup.testing import make_corpus
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _env(cache: Path, **extra: str) -> dict[str, str]:

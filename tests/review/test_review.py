@@ -26,7 +26,7 @@ from dedup.pipeline import Config, clean
 from dedup.review import ReviewConfig, char_diff, corpus_sample_ids, corpus_to_html, histogram_svg, script_json, to_html
 from dedup.testing import messy_documents
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed_zh_press.txt"
 
 _VOID = {"meta", "br", "img", "input", "hr", "link", "area", "base", "col", "embed", "source", "track", "wbr"}

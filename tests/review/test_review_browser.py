@@ -17,9 +17,11 @@ from dedup.io.read import read_path
 from dedup.pipeline import Config, clean
 from dedup.review import ReviewConfig, corpus_to_html, to_html
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed_zh_press.txt"
 CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = pytest.mark.browser
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 

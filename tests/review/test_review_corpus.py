@@ -20,7 +20,7 @@ from dedup.cli import main
 from dedup.corpus import CorpusConfig, dedup_records
 from dedup.testing import synthetic_paragraphs, synthetic_sentences
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FAST = CorpusConfig(clean=False)
 COMMON = ["--no-clean", "--workers", "1", "-q", "--no-checkpoint"]
 

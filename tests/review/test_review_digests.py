@@ -6,7 +6,7 @@ The digests below were recorded from the pre-refactor single module
 (commit 5912f3e, ``dedup/review.py``) and the refactor had to keep them.  They
 are not "whatever the code prints today": a change that moves one of them
 changes what users get, so it must say why in its commit message and record
-the new digest there (print it with ``python tests/test_review_digests.py``).
+the new digest there (print it with ``python tests/review/test_review_digests.py``).
 
 The pages are built from inputs that do not depend on the cleaner, because the
 cleaner's output is allowed to change independently of the page:
@@ -34,7 +34,7 @@ from dedup.io.read import read_path
 from dedup.pipeline import Config
 from dedup.review import ReviewConfig, best_match_scores, corpus_to_html, to_html
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 
 #: the example files the document digests are for (a regeneration of the examples changes them: see the module docstring)
