@@ -14,7 +14,10 @@ import importlib
 import sys
 from importlib.machinery import ModuleSpec
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader
 
 #: old dotted name -> where the module lives now
 MOVED: dict[str, str] = {
@@ -49,7 +52,7 @@ class MovedModuleFinder:
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> ModuleSpec | None:
         new = MOVED.get(fullname)
-        return None if new is None else ModuleSpec(fullname, _AliasLoader(new))
+        return None if new is None else ModuleSpec(fullname, cast("Loader", _AliasLoader(new)))
 
 
 def install() -> None:

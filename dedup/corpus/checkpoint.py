@@ -206,10 +206,10 @@ def code_version() -> str:
     import unicodedata
     from importlib import metadata
 
-    from .._version import version
+    from .._version import version as dedup_version
 
     h = hashlib.blake2b(digest_size=20)
-    _feed(h, (FORMAT, version(), sys.version_info[:2], unicodedata.unidata_version))
+    _feed(h, (FORMAT, dedup_version(), sys.version_info[:2], unicodedata.unidata_version))
     for name in _LIBRARIES:
         try:
             version: str | None = metadata.version(name)
