@@ -7,7 +7,7 @@ from :func:`dedup.testing.make_corpus` with that pool.
 
 from __future__ import annotations
 
-from dedup.testing import Corpus, _dictionary_words, make_corpus, synthetic_paragraphs
+from dedup.testing import Corpus, dictionary_words, make_corpus, synthetic_paragraphs
 
 
 def paragraph_pool(seed: int, n: int, *, min_chars: int = 60, max_chars: int = 240) -> list[str]:
@@ -46,7 +46,7 @@ def seed_sized_paragraphs(seed: int, n: int, *, mean_chars: int = 114, dup_fract
     """
     import numpy as np
 
-    words, cum = _dictionary_words()  # cumulative weights
+    words, cum = dictionary_words()  # cumulative weights
     rng = np.random.default_rng(seed)
     cw = np.asarray(cum)
     word_len = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
@@ -80,7 +80,7 @@ def use_corpus_mode_generator() -> None:
     """Switch :func:`dedup.testing.make_corpus` to the word draws the corpus-mode numbers were measured with.
 
     ``corpus_scale.py`` and ``corpus_resume.py`` draw words with
-    ``_dictionary_words``' cumulative weights accumulated once more, which
+    ``dictionary_words``' cumulative weights accumulated once more, which
     favours rarer words (a left-over of when ``dedup.testing`` passed plain
     weights).  It is kept, in this one place, so that the published tables in
     ``docs/corpus.md`` and ``benchmarks/README.md`` reproduce exactly; the
@@ -91,7 +91,7 @@ def use_corpus_mode_generator() -> None:
 
     import dedup.testing as dt
 
-    words, weights = dt._dictionary_words()
+    words, weights = dt.dictionary_words()
     cum = list(itertools.accumulate(weights))
 
     def sentence(rng: random.Random, w, wt) -> str:  # type: ignore[no-untyped-def]

@@ -10,8 +10,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-#: the distribution's name on the package index (``dedup`` there is someone else's)
-DISTRIBUTION = "dedup-text"
+from ._moved import install as _install_moved_paths
+from ._version import DISTRIBUTION
+from ._version import version as _installed_version
+
+_install_moved_paths()  # dedup.index, dedup.cli_args...: the old paths of moved modules (one release)
 
 # Imported on first use (PEP 562), so that ``dedup-text`` reaches its own
 # error handling before the heavy imports: Ctrl-C during start-up then gives
@@ -37,8 +40,8 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        globals()[name] = version = _version()
-        return version
+        globals()[name] = found = _installed_version()
+        return found
     module = _EXPORTS.get(name)
     if module is not None:
         value = getattr(importlib.import_module(f".{module}", __name__), name)
@@ -51,32 +54,6 @@ def __getattr__(name: str) -> Any:
         if exc.name != f"{__name__}.{name}":
             raise
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-
-
-def _version() -> str:
-    """The one version string: the installed distribution's metadata.
-
-    A source tree used without installing (``PYTHONPATH=.``) has no metadata
-    for ``dedup-text``; its ``pyproject.toml`` then says the version.
-    """
-    from importlib import metadata
-
-    try:
-        return metadata.version(DISTRIBUTION)
-    except metadata.PackageNotFoundError:
-        return _source_tree_version()
-
-
-def _source_tree_version() -> str:
-    """``version`` from the ``pyproject.toml`` beside this package, if it is ours; else ``0+unknown``."""
-    import tomllib
-    from pathlib import Path
-
-    try:
-        project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")).get("project", {})
-    except (OSError, ValueError):
-        return "0+unknown"
-    return str(project.get("version", "0+unknown")) if project.get("name") == DISTRIBUTION else "0+unknown"
 
 
 def __dir__() -> list[str]:

@@ -17,7 +17,7 @@ import numpy as np
 from .fingerprint.lsh import LSHConfig, band_hashes, candidates_from_bands, optimal_param, unique_pairs
 from .fingerprint.minhash import MinHashConfig, signatures
 from .fingerprint.shingle import ShingleConfig, ShingleSets, batch_shingle_sets, cjk_flags, code_points, symbol_batch
-from .model import Cluster, Pair
+from .model import REASONS, Cluster, Pair, Reason
 
 
 @dataclass(frozen=True)
@@ -240,8 +240,6 @@ class Verified:
         ]
 
 
-REASONS = ("similar", "identical", "contained", "below threshold")
-
 
 def verify_pairs(
     pairs: np.ndarray,
@@ -296,7 +294,7 @@ def verify_pairs(
         sim[todo] = np.asarray(scores, dtype=np.float64) / 100.0
     similar = sim >= config.threshold
     contained = ~similar & (cont >= config.containment) & (small >= config.min_containment_shingles)
-    reason = np.where(similar, np.where(sim < 1.0, 0, 1), np.where(contained, 2, 3)).astype(np.int8)
+    reason = np.where(similar, np.where(sim < 1.0, Reason.SIMILAR, Reason.IDENTICAL), np.where(contained, Reason.CONTAINED, Reason.BELOW_THRESHOLD)).astype(np.int8)
     return Verified(pairs, jac, cont, sim, similar | contained, reason)
 
 

@@ -10,8 +10,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Any
 
+
+class Reason(IntEnum):
+    """Why a verified pair was (or was not) accepted as near-duplicate; the value is the stored code.
+
+    One home for both modes: the document mode's pair scores and the corpus
+    index (whose files hold these codes, so the values never change).
+
+    >>> Reason.CONTAINED.label, REASONS[Reason.SIMILAR]
+    ('contained', 'similar')
+    """
+
+    BELOW_THRESHOLD = 0
+    SIMILAR = 1
+    IDENTICAL = 2
+    CONTAINED = 3
+
+    @property
+    def label(self) -> str:
+        """The reason as reports spell it (``"below threshold"``)."""
+        return self.name.lower().replace("_", " ")
+
+
+#: every reason's label, by code
+REASONS: tuple[str, ...] = tuple(r.label for r in Reason)
 
 @dataclass(frozen=True, order=True)
 class Span:
@@ -46,6 +71,20 @@ class Block:
     text: str
     kind: str = "paragraph"  # "paragraph", "line" or "heading"
 
+
+@dataclass(frozen=True)
+class Unit:
+    """One or more consecutive blocks that form one paragraph after stitching (:mod:`dedup.normalize.stitch`).
+
+    What the repair, the reconstruction and the report work on: ``index`` its
+    place in the document, ``blocks`` the :class:`Block` indices it joins,
+    ``span`` the input range they cover, ``kind`` how it was formed.
+    """
+
+    index: int
+    blocks: tuple[int, ...]
+    span: Span
+    kind: str
 
 @dataclass(frozen=True)
 class Edit:

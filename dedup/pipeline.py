@@ -15,9 +15,9 @@ from .cluster import ClusterResult, MatchConfig, find_clusters
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, matching_key
 from .fingerprint.lsh import LSHConfig
-from .io.read import Decoded, ReadConfig, decode
-from .io.read import _finish as _finish_text
-from .normalize.stitch import StitchConfig, Unit, stitch
+from .io.read import Decoded, ReadConfig, decode, from_text
+from .model import Unit
+from .normalize.stitch import StitchConfig, stitch
 from .normalize.unicode import UnicodeConfig, fix_unicode, rule_for
 from .reconstruct import KeepName, KeepPolicy, Reconstructor, SentenceConfig, keep_policy, layout, most_complete
 from .repair import RepairConfig, repair_units
@@ -75,7 +75,7 @@ def clean(data: str | bytes | Decoded, *, config: Config | None = None, source: 
     elif isinstance(data, bytes):
         decoded = decode(data, config.read)
     else:
-        decoded = _finish_text(data, "str", data.encode("utf-8", "surrogatepass"), bom=False, confidence=1.0)
+        decoded = from_text(data)
     text = decoded.text
     blocks = segment(text, config.segment)
     draft = Draft(text)

@@ -40,8 +40,7 @@ from .cluster import ClusterResult
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
 from .invariant import CLUSTER, GLOBAL, Tolerance, covers, join_keys, sentence_key
-from .model import Span
-from .normalize.stitch import Unit
+from .model import Span, Unit
 from .repair import RepairConfig, consensus
 from .segment import CLOSERS, SENTENCE_END, sentences
 

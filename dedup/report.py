@@ -30,10 +30,11 @@ from .invariant import content_problems
 from .model import Block, Edit, Span
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance  # the pipeline's Config (not imported: the pipeline imports this module)
+
     from .cluster import ClusterResult
     from .io.read import Decoded
-    from .normalize.stitch import Unit
-    from .pipeline import Config
+    from .model import Unit
 
 SCHEMA = "dedup.report/1"
 #: rules whose edits remove content as duplicate (everything else repairs or lays out) ...
@@ -47,9 +48,9 @@ def _sha(text: str) -> str:
 
 
 def _version() -> str:
-    from . import __version__
+    from ._version import version
 
-    return __version__
+    return version()
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Report:
         return json.dumps(self.data, ensure_ascii=False, indent=indent)
 
 
-def _config_dict(config: "Config") -> dict[str, Any]:
+def _config_dict(config: "DataclassInstance") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(config):
         v = getattr(config, f.name)
@@ -163,7 +164,7 @@ def build_report(
     clusters: "ClusterResult",
     draft: Draft,
     output: str,
-    config: "Config",
+    config: "DataclassInstance",
     *,
     source: str | None = None,
 ) -> Report:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -34,6 +35,36 @@ def require(available: bool, what: str) -> None:
     if in_ci():
         pytest.fail(f"CI=true but {what} is missing", pytrace=False)
     pytest.skip(f"needs {what}")
+
+
+#: what each optional-dependency marker needs (registered in pyproject.toml): is it there, and what to install
+OPTIONAL = {
+    "dask": (lambda: _importable("dask", "distributed"), "dask and distributed (pip install -e '.[dask]')"),
+    "browser": (lambda: _importable("playwright"), "Playwright (pip install -e '.[dev]'; its browser is Debian's chromium)"),
+}
+
+
+def _importable(*names: str) -> bool:
+    """Whether every one of ``names`` can be imported (found, not imported: dask is slow to import)."""
+    try:
+        return all(importlib.util.find_spec(n) is not None for n in names)
+    except ImportError:
+        return False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses the ``external`` fixture is marked ``external`` (``-m 'not external'`` leaves it out)."""
+    for item in items:
+        if "external" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.external)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``dask`` or ``browser`` skips with one line on a bare clone, fails under CI=true (before its fixtures)."""
+    for marker, (available, what) in OPTIONAL.items():
+        if item.get_closest_marker(marker) is not None:
+            require(available(), what)
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,8 @@ Every import statement counts -- module level, inside functions and under ``TYPE
 an import hidden in a function is still a dependency a reader has to know about.  ``from . import x``
 counts as importing the submodule ``x`` when there is one.
 
-What is still wrong lives in files being rewritten elsewhere (the single-document cleaner); those cases
-are listed below and marked ``xfail(strict=True)``: when someone fixes one, its test passes, the strict
-mark turns it red, and the mark (and the entry) is removed.
+There are no exceptions left (issue 14 removed the last: the ``dedup -> pipeline -> report`` cycle and
+``io.read._finish`` imported by the pipeline); a new one is a failure to fix, not an entry to add.
 """
 
 from __future__ import annotations
@@ -20,27 +19,6 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dedup"
 MAX_LINES = 700
-
-#: import cycles that remain inside the single-document cleaner, with why they are left for now
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"dedup", "dedup.pipeline", "dedup.report"}): (
-        "report.py imports dedup.__version__ from the package, whose __init__ imports pipeline and report "
-        "(cleaner files, being rewritten)"
-    ),
-}
-
-#: private names still imported across modules, (importer, imported module, name) -> why
-KNOWN_PRIVATE: dict[tuple[str, str, str], str] = {
-    ("dedup.pipeline", "dedup.io.read", "_finish"): "pipeline.py (cleaner file, being rewritten) uses io.read's _finish",
-}
-
-#: modules still over MAX_LINES -> why
-KNOWN_LARGE: dict[str, str] = {
-    "dedup.corpus": "CorpusRun is being reshaped by the corpus-scale work (issue 16); split it there",
-    "dedup.io.records": "the corpus record readers and writers: not split yet",
-    "dedup.testing": "generators with known truth (issue 13's damage classes were added): not split yet",
-}
-
 
 def _module_names() -> dict[str, tuple[Path, bool]]:
     """Every module of the package: dotted name -> (file, is a package ``__init__``)."""
@@ -150,49 +128,32 @@ def _describe(cycle: frozenset[str]) -> str:
 def test_the_analysis_sees_function_level_relative_and_type_checking_imports(tmp_path):
     """The graph counts what a reader must know: a cycle made only of imports inside functions is a cycle."""
     edges, _ = _graph()
-    # dedup.cli imports corpus_cli only inside functions; engines/__init__ imports .local inside a function
-    assert "dedup.corpus_cli" in edges["dedup.cli"]
+    # dedup.cli imports its corpus subcommand only inside functions; engines/__init__ imports .local inside a function
+    assert "dedup.cli.corpus" in edges["dedup.cli"]
     assert "dedup.engines.local" in edges["dedup.engines"]
-    # cli_config imports the parser types only under TYPE_CHECKING
-    assert edges["dedup.cli_config"] & {"dedup.cli", "dedup.cli_args"}
+    # cli.config imports the parser types only under TYPE_CHECKING
+    assert "dedup.cli.args" in edges["dedup.cli.config"]
     # `from . import x` is the submodule x when there is one (dedup.fingerprint.kernels)
-    assert "dedup.fingerprint.kernels" in edges["dedup.corpus"]
+    assert "dedup.fingerprint.kernels" in edges["dedup.corpus.batch"]
 
 
 # ---------------------------------------------------------------------------- cycles
 
 
-def test_no_import_cycle_outside_the_known_ones():
-    allowed = set().union(*KNOWN_CYCLES)
-    bad = [c for c in _cycles() if not c <= allowed]
+def test_no_import_cycle():
+    bad = _cycles()
     assert not bad, "import cycles: " + " | ".join(_describe(c) for c in bad)
 
-
-@pytest.mark.parametrize(
-    "cycle",
-    [pytest.param(c, id="+".join(sorted(c)), marks=pytest.mark.xfail(strict=True, reason=why)) for c, why in KNOWN_CYCLES.items()],
-)
-def test_known_cycle_is_gone(cycle):
-    left = [c for c in _cycles() if c & cycle]
-    assert not left, " | ".join(_describe(c) for c in left)
 
 
 # ---------------------------------------------------------------------------- private names
 
 
-def test_no_private_name_imported_across_modules_outside_the_known_ones():
+def test_no_private_name_imported_across_modules():
     _, private = _graph()
-    bad = [p for p in private if p[:3] not in KNOWN_PRIVATE]
+    bad = list(private)
     assert not bad, [f"{m} line {line} imports {name} from {owner}" for m, owner, name, line in bad]
 
-
-@pytest.mark.parametrize(
-    "entry",
-    [pytest.param(k, id=f"{k[0]}:{k[2]}", marks=pytest.mark.xfail(strict=True, reason=why)) for k, why in KNOWN_PRIVATE.items()],
-)
-def test_known_private_import_is_gone(entry):
-    _, private = _graph()
-    assert entry not in [p[:3] for p in private]
 
 
 # ---------------------------------------------------------------------------- size
@@ -202,40 +163,140 @@ def _lines() -> dict[str, int]:
     return {m: len(path.read_text(encoding="utf-8").splitlines()) for m, (path, _) in _module_names().items()}
 
 
-def test_no_module_over_the_limit_outside_the_known_ones():
-    bad = {m: n for m, n in _lines().items() if n > MAX_LINES and m not in KNOWN_LARGE}
+def test_no_module_over_the_limit():
+    bad = {m: n for m, n in _lines().items() if n > MAX_LINES}
     assert not bad, bad
 
-
-@pytest.mark.parametrize("module", [pytest.param(m, id=m, marks=pytest.mark.xfail(strict=True, reason=why)) for m, why in KNOWN_LARGE.items()])
-def test_known_large_module_is_split(module):
-    assert _lines()[module] <= MAX_LINES
 
 
 # ---------------------------------------------------------------------------- old import paths
 
 
-@pytest.mark.parametrize(
-    "old, new",
-    [
-        ("dedup.corpus:bucket_pairs", "dedup.fingerprint.lsh:bucket_pairs"),
-        ("dedup.corpus:components", "dedup.graph:components"),
-        ("dedup.corpus:Prints", "dedup.corpus_model:Prints"),
-        ("dedup.corpus:Finished", "dedup.corpus_model:Finished"),
-        ("dedup.corpus:REASONS", "dedup.corpus_model:REASONS"),
-        ("dedup.fingerprint.keys:is_cjk", "dedup.chardata:is_cjk"),
-    ],
-)
-def test_moved_names_keep_their_old_import_paths(old, new):
-    """Names moved to break cycles are still importable where the README, docs and users found them."""
+def _load(spec: str) -> object:
+    """``module:name`` (or a bare dotted path: the module, or the module's attribute) loaded as users do."""
     import importlib
 
-    def load(spec: str) -> object:
+    if ":" in spec:
         module, name = spec.split(":")
         return getattr(importlib.import_module(module), name)
+    try:
+        return importlib.import_module(spec)
+    except ModuleNotFoundError:
+        module, name = spec.rsplit(".", 1)
+        return getattr(importlib.import_module(module), name)
 
-    assert load(old) is load(new)
+
+#: every import path README.md and docs/*.md name (grep 'dedup\.[a-z_.]*'; rule names such as
+#: dedup.duplicate_paragraph are report values, not paths): they keep working for at least one release
+DOCUMENTED = [
+    "dedup.check",
+    "dedup.clean",
+    "dedup.cluster",
+    "dedup.cluster.score_pair",
+    "dedup.corpus",
+    "dedup.corpus.corpus_match",
+    "dedup.corpus.dedup_records",
+    "dedup.corpus.solve_clusters",
+    "dedup.errors",
+    "dedup.errors.InputError",
+    "dedup.fingerprint",
+    "dedup.fingerprint.keys",
+    "dedup.fingerprint.keys.matching_key",
+    "dedup.io.read",
+    "dedup.io.read.decode",
+    "dedup.normalize.stitch",
+    "dedup.normalize.unicode",
+    "dedup.pipeline",
+    "dedup.pipeline.clean",
+    "dedup.reconstruct",
+    "dedup.reconstruct.earliest",
+    "dedup.repair",
+    "dedup.repair.plugins.Corrector",
+    "dedup.repair.plugins.register_corrector",
+    "dedup.repair.reading",
+    "dedup.report",
+    "dedup.report.check",
+    "dedup.review",
+    "dedup.review.ReviewConfig",
+    "dedup.review.corpus_to_html",
+    "dedup.segment",
+    "dedup.segment.DEFAULT_MAX_BLOCKS",
+    "dedup.segment.check_limits",
+    "dedup.testing",
+    "dedup.testing.make_corpus",
+    "dedup.testing.make_damaged_document",
+    "dedup.testing.pair_scores",
+]
 
 
-def test_documented_corpus_names_import():
-    from dedup.corpus import CorpusConfig, corpus_match, dedup_records, solve_clusters  # noqa: F401  (README, docs/corpus.md)
+@pytest.mark.parametrize("path", DOCUMENTED)
+def test_documented_import_paths_work(path):
+    assert _load(path) is not None
+
+
+#: (old path, where it lives now) for every name or module issue 14 moved
+MOVED_PATHS = [
+    # issue 14's earlier moves, to break cycles
+    ("dedup.corpus:bucket_pairs", "dedup.fingerprint.lsh:bucket_pairs"),
+    ("dedup.corpus:components", "dedup.graph:components"),
+    ("dedup.corpus:Prints", "dedup.corpus.model:Prints"),
+    ("dedup.corpus:Finished", "dedup.corpus.model:Finished"),
+    ("dedup.corpus:REASONS", "dedup.corpus.model:REASONS"),
+    ("dedup.fingerprint.keys:is_cjk", "dedup.chardata:is_cjk"),
+    # modules moved into packages: the old module path is the same module (dedup/_moved.py)
+    ("dedup.checkpoint", "dedup.corpus.checkpoint"),
+    ("dedup.index", "dedup.corpus.index"),
+    ("dedup.corpus_model", "dedup.corpus.model"),
+    ("dedup.cli_args", "dedup.cli.args"),
+    ("dedup.cli_config", "dedup.cli.config"),
+    ("dedup.corpus_cli", "dedup.cli.corpus"),
+    ("dedup.corpus_model:Prints", "dedup.corpus.model:Prints"),
+    ("dedup.index:Index", "dedup.corpus.index:Index"),
+    ("dedup.checkpoint:Checkpoint", "dedup.corpus.checkpoint:Checkpoint"),
+    ("dedup.corpus_cli:config_from_args", "dedup.cli.corpus:config_from_args"),
+    # names that moved between modules
+    ("dedup.corpus:CorpusRun", "dedup.corpus.run:CorpusRun"),
+    ("dedup.corpus:CorpusDoc", "dedup.corpus.run:CorpusDoc"),
+    ("dedup.corpus:fingerprint_batch", "dedup.corpus.batch:fingerprint_batch"),
+    ("dedup.corpus:verify_pairs", "dedup.corpus.batch:verify_pairs"),
+    ("dedup.corpus:finish_batch", "dedup.corpus.batch:finish_batch"),
+    ("dedup.corpus:keepers", "dedup.corpus.decide:keepers"),
+    ("dedup.corpus:BoilerplateConfig", "dedup.corpus.config:BoilerplateConfig"),
+    ("dedup.corpus:with_decisions", "dedup.corpus.config:with_decisions"),
+    ("dedup.cli:config_from_args", "dedup.cli.clean:config_from_args"),
+    ("dedup.cli:Parser", "dedup.cli.args:Parser"),
+    ("dedup.cli:write_stdout", "dedup.cli.args:write_stdout"),
+    ("dedup.io.records:RecordWriter", "dedup.io.record_writer:RecordWriter"),
+    ("dedup.io.records:FileNames", "dedup.io.record_writer:FileNames"),
+    ("dedup.io.records:open_report", "dedup.io.record_writer:open_report"),
+    ("dedup.io.records:Fields", "dedup.io.formats:Fields"),
+    ("dedup.normalize.stitch:Unit", "dedup.model:Unit"),
+    ("dedup.cluster:REASONS", "dedup.model:REASONS"),
+    ("dedup.testing:make_damaged_document", "dedup.testing.damage:make_damaged_document"),
+    ("dedup.testing:measure", "dedup.testing.damage:measure"),
+    ("dedup.testing:split_sentences", "dedup.testing.sentences:split_sentences"),
+    ("dedup.testing:external_data_dir", "dedup.testing.sources:external_data_dir"),
+]
+
+
+@pytest.mark.parametrize("old, new", MOVED_PATHS)
+def test_moved_names_keep_their_old_import_paths(old, new):
+    """Names and modules moved (issue 14) are still importable where the README, docs and users found them."""
+    assert _load(old) is _load(new)
+
+
+def test_every_moved_module_is_pinned():
+    """Each old module path the finder serves is tested above (and nothing else is served)."""
+    from dedup._moved import MOVED
+
+    assert set(MOVED) <= {old for old, _ in MOVED_PATHS if ":" not in old}
+
+
+def test_old_module_paths_in_a_fresh_interpreter():
+    """``import dedup.index`` works before anything else of the package was imported (the finder is installed by ``import dedup``)."""
+    import subprocess
+    import sys
+
+    code = "import dedup.index, dedup.corpus_cli, sys; print(sys.modules['dedup.index'] is sys.modules['dedup.corpus.index'], sys.modules['dedup.corpus_cli'].__spec__.name)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True).stdout.split()
+    assert out == ["True", "dedup.cli.corpus"]

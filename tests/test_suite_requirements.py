@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # a real test that reads ../shared/data/external through the ``external`` fixture
-NEEDS_DATA = "tests/test_read.py::test_sogou_gbk_file_needs_gb18030"
+NEEDS_DATA = "tests/io/test_read.py::test_sogou_gbk_file_needs_gb18030"
 
 
 def _run(tmp_path: Path, ci: str | None) -> subprocess.CompletedProcess[str]:
@@ -34,6 +34,41 @@ def test_missing_data_fails_in_ci(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "1 failed" in proc.stdout or "1 error" in proc.stdout
     assert "CI=true but the evaluation data" in proc.stdout
+
+
+#: a pytest run in which dask cannot be found (as on a clone installed without the dask extra)
+_WITHOUT_DASK = (
+    "import sys\n"
+    "class NoDask:\n"
+    "    def find_spec(self, name, path=None, target=None):\n"
+    "        if name.split('.')[0] in ('dask', 'distributed'):\n"
+    "            raise ModuleNotFoundError(name)\n"
+    "sys.meta_path.insert(0, NoDask())\n"
+    "import pytest\n"
+    "sys.exit(pytest.main(sys.argv[1:]))\n"
+)
+
+
+def _run_without_dask(ci: str | None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    if ci is not None:
+        env["CI"] = ci
+    cmd = [sys.executable, "-c", _WITHOUT_DASK, "tests/corpus/test_engines_dask.py", "-rs", "-p", "no:cacheprovider", "-o", "addopts="]
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_a_dask_test_skips_with_one_line_without_dask() -> None:
+    """The ``dask`` marker: no dask, so the module's tests skip, each with the line saying what to install."""
+    proc = _run_without_dask(None)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "2 skipped" in proc.stdout and "needs dask and distributed (pip install -e '.[dask]')" in proc.stdout
+
+
+def test_a_dask_test_fails_in_ci_without_dask() -> None:
+    proc = _run_without_dask("true")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "2 failed" in proc.stdout or "2 error" in proc.stdout
+    assert "CI=true but dask and distributed" in proc.stdout
 
 
 def _readme_test_command() -> str:

@@ -181,6 +181,17 @@ def _finish(text: str, encoding: str, data: bytes, *, bom: bool, confidence: flo
     )
 
 
+def from_text(text: str) -> Decoded:
+    """A :class:`Decoded` for text given as a ``str`` (nothing to decode): newlines normalised and NUL
+    refused, as for bytes; the encoding says ``"str"``.
+
+    >>> d = from_text("甲\\r\\n乙")
+    >>> d.text, d.encoding, d.newlines
+    ('甲\\n乙', 'str', {'crlf': 1, 'cr': 0})
+    """
+    return _finish(text, "str", text.encode("utf-8", "surrogatepass"), bom=False, confidence=1.0)
+
+
 def _sniff_utf16(data: bytes) -> str | None:
     """UTF-16 without a BOM: the byte order whose text reads as real text."""
     if len(data) < 4 or len(data) % 2 or b"\x00" not in data:

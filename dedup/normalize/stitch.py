@@ -38,7 +38,7 @@ from typing import Any, Sequence
 
 from ..draft import Draft
 from ..fingerprint.keys import KeyConfig, strip_marker
-from ..model import Block, Span
+from ..model import Block, Span, Unit  # noqa: F401  (Unit lived here: its dedup.normalize.stitch path keeps working)
 from ..segment import CLOSERS, SENTENCE_END, sentences
 
 #: scripts written without spaces between words (Hangul is not one: Korean puts spaces between words)
@@ -79,16 +79,6 @@ class StitchConfig:
     attest_chars: int = 4
     #: the same for other scripts, where characters carry less (``the Free`` / ``Software``)
     attest_chars_latin: int = 8
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One or more consecutive blocks that form one paragraph after stitching."""
-
-    index: int
-    blocks: tuple[int, ...]
-    span: Span
-    kind: str
 
 
 def _is_cjk(c: str) -> bool:

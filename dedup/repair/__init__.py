@@ -29,8 +29,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Sequence
 
 from ..draft import Draft
-from ..model import Span
-from ..normalize.stitch import Unit
+from ..model import Span, Unit
 from .base import Repair, apply_repairs, disjoint
 from .majority import ConsensusConfig, consensus_repairs
 from .lexicon import HAN_RUN

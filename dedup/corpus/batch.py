@@ -1,0 +1,212 @@
+"""Corpus mode's per-batch functions: fingerprinting, pair verification, finishing.
+
+Pure functions of their arguments, run by an engine (:mod:`dedup.engines`) on any
+worker: 1, 2 or N workers (or Dask) give byte-identical results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..cluster import MatchConfig
+from ..fingerprint import kernels
+from ..fingerprint.keys import is_cjk, matching_keys
+from ..fingerprint.lsh import band_hashes
+from ..fingerprint.minhash import signatures
+from ..fingerprint.shingle import shingle_sets
+from ..segment import sentences
+from .config import CorpusConfig
+from .model import Finished, Prints
+
+
+def hash64(text: str) -> int:
+    """A stable, non-zero 64-bit hash of a non-empty string (blake2b; never ``hash()``).
+
+    >>> hash64("双减") == hash64("双减") != hash64("双减政策")
+    True
+    """
+    h = int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+    return h or 1
+
+
+def unit_spans(text: str, unit: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each non-blank unit: lines, or sentences within lines.
+
+    >>> t = "甲。乙！\\n\\n丙"
+    >>> [t[a:b] for a, b in unit_spans(t, "line")], [t[a:b] for a, b in unit_spans(t, "sentence")]
+    (['甲。乙！', '丙'], ['甲。', '乙！', '丙'])
+    """
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if line.strip():
+            if unit == "line":
+                out.append((pos, end))
+            else:
+                out.extend((pos + a, pos + b) for a, b in sentences(line) if line[a:b].strip())
+        pos = end + 1
+    return out
+
+
+def unit_keys(text: str, config: CorpusConfig) -> list[str]:
+    """The matching key of each unit (see :func:`unit_spans`)."""
+    return matching_keys([text[a:b] for a, b in unit_spans(text, config.boilerplate.unit)], config.keys)
+
+
+def unit_hashes(text: str, config: CorpusConfig) -> list[int]:
+    """Hash of each unit's matching key (0 for units too short to count), one per unit."""
+    n = config.boilerplate.min_chars
+    return [hash64(k) if len(k) >= n else 0 for k in unit_keys(text, config)]
+
+
+def document_key(text: str, keys: Sequence[str]) -> str:
+    """A document's matching key: its units' keys joined (no space for CJK text).
+
+    Keying unit by unit (rather than the whole text at once) strips list
+    markers and speaker tags at the start of *every* line or sentence, and the
+    same keys serve boilerplate counting, so each document is keyed once.
+
+    >>> document_key("一是甲乙丙。\\n二是丁戊己。", ["甲乙丙", "丁戊己"])
+    '甲乙丙丁戊己'
+    """
+    return ("" if is_cjk(text[:4000]) else " ").join(k for k in keys if k)
+
+
+def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
+    """Matching keys, band hashes and unit hashes of a batch (pure: any worker, same result)."""
+    if len(texts) >= 100:
+        # a corpus brings many batches: load the compiled kernels once per worker
+        kernels.warm()
+    # every unit of the batch keyed in one call, then split back per document
+    spans = [unit_spans(t, config.boilerplate.unit) for t in texts]
+    flat = matching_keys([t[a:b] for t, sp in zip(texts, spans) for a, b in sp], config.keys)
+    ends = np.cumsum([len(sp) for sp in spans]).tolist()
+    per_unit = [flat[e - len(sp) : e] for sp, e in zip(spans, ends)]
+    keys = [document_key(t, uk) for t, uk in zip(texts, per_unit)]
+    # the whole batch shingled at once (the hot loop's batched kernels), same sets as shingle_hashes
+    sets = shingle_sets(keys, config.match.shingles)
+    sigs = signatures(sets, config.match.minhash)
+    bands, rows = config.bands_rows()
+    bh = band_hashes(sigs, bands, rows)
+    units: list[np.ndarray] = []
+    lens: list[np.ndarray] = []
+    off = [0]
+    min_chars = config.boilerplate.min_chars
+    span_units = [hash64(k) if len(k) >= min_chars else 0 for k in flat] if config.boilerplate.enabled else []
+    for uk, e in zip(per_unit, ends):
+        length = {h: len(k) for k, h in zip(uk, span_units[e - len(uk) : e]) if h} if config.boilerplate.enabled else {}
+        hs = np.array(sorted(length), dtype=np.uint64)
+        units.append(hs)
+        lens.append(np.array([length[int(h)] for h in hs], dtype=np.int32))
+        off.append(off[-1] + len(hs))
+    return Prints(
+        keys=keys,
+        keyhash=np.array([hash64(k) if k else 0 for k in keys], dtype=np.uint64),
+        keylen=np.array([len(k) for k in keys], dtype=np.int64),
+        shingles=sets.sizes.astype(np.int64),
+        bands=bh,
+        units=np.concatenate(units) if units else np.empty(0, np.uint64),
+        unit_off=np.array(off, dtype=np.int64),
+        unit_len=np.concatenate(lens) if lens else np.empty(0, np.int32),
+        span_units=np.array(span_units, dtype=np.uint64),
+        span_off=np.array([0, *ends], dtype=np.int64) if config.boilerplate.enabled else np.zeros(len(texts) + 1, np.int64),
+    )
+
+
+def verify_pairs(items: Sequence[tuple[str, str]], match: MatchConfig) -> np.ndarray:
+    """Scores of key pairs: rows of ``(accepted, similarity, jaccard, containment, reason code)``.
+
+    The chunk is scored at once by :func:`dedup.cluster.verify_pairs` (each
+    distinct key shingled once, batched intersections, rapidfuzz only where a
+    bound cannot decide): the numbers :func:`dedup.cluster.score_pair` gives
+    pair by pair.
+    """
+    from ..cluster import verify_pairs as verify_batch
+
+    out = np.zeros((len(items), 5), dtype=np.float64)
+    if not len(items):
+        return out
+    number: dict[str, int] = {}
+    ends = np.array([[number.setdefault(k, len(number)) for k in pair] for pair in items], dtype=np.int64)
+    keys = list(number)
+    v = verify_batch(ends, keys, shingle_sets(keys, match.shingles), match)
+    out[:, 0] = v.accepted
+    out[:, 1] = v.similarity
+    out[:, 2] = v.jaccard
+    out[:, 3] = v.containment
+    out[:, 4] = v.reason  # the codes of dedup.model.Reason, as the index stores them
+    return out
+
+
+def finish_batch(job: tuple[Any, ...], boiler: np.ndarray, owners: np.ndarray, config: CorpusConfig) -> list[Finished]:
+    """Boilerplate removal and per-document cleaning of a batch (pure).
+
+    ``job`` is ``(texts, global numbers, kept flags, has-boilerplate flags)``,
+    optionally followed by each document's unit hashes in text order (what
+    :func:`fingerprint_batch` computed as ``span_units``; None where unknown,
+    and then the units are keyed again); ``boiler`` the sorted boilerplate unit
+    hashes and ``owners`` the document that keeps each one (-1: none).
+    Duplicates are only measured, never rewritten.
+    """
+    texts, numbers, kept, has_bp = job[:4]
+    known = job[4] if len(job) > 4 else [None] * len(texts)
+    out = []
+    for text, g, keep, bp, span_units in zip(texts, numbers, kept, has_bp, known):
+        spans = unit_spans(text, config.boilerplate.unit) if config.boilerplate.enabled else []
+        drop: list[tuple[int, int]] = []
+        n_boiler = boiler_chars = 0
+        if spans and bp and len(boiler):
+            hashes = np.asarray(span_units, dtype=np.uint64) if span_units is not None else np.array(unit_hashes(text, config), dtype=np.uint64)
+            pos = np.searchsorted(boiler, hashes)
+            pos_c = np.minimum(pos, len(boiler) - 1)
+            hit = (boiler[pos_c] == hashes) & (hashes != 0)
+            for (a, b), is_bp, p in zip(spans, hit, pos_c):
+                if not is_bp:
+                    continue
+                n_boiler += 1
+                boiler_chars += b - a
+                if owners[p] != g:
+                    drop.append((a, b))
+        chars = sum(b - a for a, b in spans) or 1
+        result = None
+        if keep:
+            result = _remove_units(text, drop) if drop else text
+            if config.clean and result.strip():
+                from ..pipeline import Config, clean
+
+                result = clean(result, config=config.pipeline or Config()).text
+        out.append(Finished(result, len(spans), n_boiler, len(drop) if keep else 0, round(boiler_chars / chars, 4)))
+    return out
+
+
+_BLANK_RUN = re.compile(r"\n{3,}")
+_GONE = "\ufdd0"  # a Unicode noncharacter: marks where a unit was removed
+
+
+def _remove_units(text: str, drop: list[tuple[int, int]]) -> str:
+    """``text`` without the dropped spans; lines they leave empty go, blank runs shrink to one.
+
+    >>> _remove_units("正文第一段。\\n\\n版权所有\\n\\n正文第二段。", [(8, 12)])
+    '正文第一段。\\n\\n正文第二段。'
+    """
+    parts = []
+    pos = 0
+    for a, b in drop:
+        parts.append(text[pos:a])
+        parts.append(_GONE)
+        pos = b
+    parts.append(text[pos:])
+    lines = "".join(parts).split("\n")
+    kept = [ln.replace(_GONE, "") for ln in lines if not (_GONE in ln and not ln.replace(_GONE, "").strip())]
+    out = _BLANK_RUN.sub("\n\n", "\n".join(kept)).strip("\n")
+    lead = len(text) - len(text.lstrip("\n"))
+    trail = len(text) - len(text.rstrip("\n"))
+    return "\n" * lead + out + "\n" * trail
+
+
+__all__ = ["document_key", "finish_batch", "fingerprint_batch", "hash64", "unit_hashes", "unit_keys", "unit_spans", "verify_pairs"]
