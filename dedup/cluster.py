@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .fingerprint.lsh import LSHConfig, band_hashes, candidates_from_bands, optimal_param, unique_pairs
+from .fingerprint.lsh import LSHConfig, band_hashes, candidates_from_bands, optimal_param, sorted_unique, unique_pairs
 from .fingerprint.minhash import MinHashConfig, signatures
 from .fingerprint.shingle import ShingleConfig, ShingleSets, batch_shingle_sets, cjk_flags, code_points, symbol_batch
 from .model import Cluster, Pair
@@ -146,7 +146,7 @@ def contained_pairs(sets: ShingleSets, config: MatchConfig) -> np.ndarray:
     if int(np.sum(g * (g - 1) // 2)) > config.exact_containment_budget:
         return empty
     codes = []
-    for size in np.unique(g[g >= 2]).tolist():
+    for size in sorted_unique(g[g >= 2]).tolist():
         firsts = starts[g == size]
         i, j = np.triu_indices(size, 1)
         block = d[firsts[:, None] + np.arange(size)[None, :]]  # (groups, size), docs sorted in each
