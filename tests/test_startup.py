@@ -157,3 +157,37 @@ def test_an_unwritable_cache_folder_parses_the_dictionary_as_before(tmp_path: Pa
     assert type(lx) is Lexicon and len(lx) == len(_FULL) and lx.freq("政府") == _FULL.freq("政府")
     assert lexicon_module.opencc_tables().to_simplified
     assert not blocker.with_name("cache").exists() and blocker.read_text() == "not a folder"
+
+
+# --- the background compilation of the numba kernels (item 4: first run) -------------------------
+
+
+def _niceness(pid: int) -> int | None:
+    """The nice value of process ``pid`` (field 19 of /proc/PID/stat), None once it has gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[16])
+
+
+def test_a_background_compilation_runs_at_low_priority(tmp_path: Path) -> None:
+    """What a run starts (``--background``) yields the CPU to the run: it lowers its own priority first."""
+    from dedup.fingerprint._warm import BACKGROUND_NICE
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+    proc = subprocess.Popen([sys.executable, "-m", "dedup.fingerprint._warm", "--background"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        seen = []
+        for _ in range(600):
+            nice = _niceness(proc.pid)
+            if nice is None or proc.poll() is not None:
+                break
+            seen.append(nice)
+            if nice >= BACKGROUND_NICE:
+                break
+            subprocess.run(["sleep", "0.1"], check=True)
+        assert seen and seen[-1] == max(BACKGROUND_NICE, os.nice(0)), seen
+    finally:
+        proc.kill()
+        proc.wait(timeout=60)
