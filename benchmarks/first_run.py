@@ -51,7 +51,7 @@ def main() -> None:
     warm_cache = {}
     for name, tree in trees.items():
         warm_cache[name] = work / f"warm-cache-{name}"
-        subprocess.run([sys.executable, "-m", "dedup.fingerprint._warm"], env=_env(tree, warm_cache[name]), check=True)
+        subprocess.run([sys.executable, "-m", "dedup.fingerprint._warm"], env=_env(tree, warm_cache[name]), check=True, cwd=tree)
     times: dict[tuple[str, str, int], list[tuple[float, float]]] = {}
     digests = set()
     for _rep in range(args.repeat):
@@ -61,7 +61,7 @@ def main() -> None:
                     cache = warm_cache[name] if kind == "warm" else Path(tempfile.mkdtemp(dir=work, prefix="cold-"))
                     out, report = work / "out.jsonl", work / "report.jsonl"
                     cmd = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out), "--report", str(report), "--no-clean", "--workers", str(workers), "-q"]
-                    wall, cpu = _timed(cmd, _env(tree, cache))
+                    wall, cpu = _timed(cmd, _env(tree, cache), tree)
                     times.setdefault((name, kind, workers), []).append((wall, cpu))
                     digests.add(hashlib.sha256(out.read_bytes() + report.read_bytes()).hexdigest())
                     print(f"{name} {kind} workers={workers}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
@@ -84,11 +84,14 @@ def _env(tree: Path, cache: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(tree), "NUMBA_CACHE_DIR": str(cache), "DEDUP_CACHE_DIR": str(cache / "tables")}
 
 
-def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall time and CPU time (user + system of the run and the workers it waited for) of ``cmd``."""
+def _timed(cmd: list[str], env: dict[str, str], tree: Path) -> tuple[float, float]:
+    """Wall time and CPU time (user + system of the run and the workers it waited for) of ``cmd`` in ``tree``.
+
+    The run's folder is the tree's root: ``python -m`` puts the current folder first on sys.path.
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(cmd, env=env, check=True)
+    subprocess.run(cmd, env=env, check=True, cwd=tree)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

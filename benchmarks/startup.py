@@ -56,7 +56,8 @@ def time_runs(cmds: dict[str, tuple[list[str], str]], runs: int, env: dict[str, 
         for name, (cmd, path) in cmds.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
-            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**env, "PYTHONPATH": path})
+            # cwd: the tree's own root, as ``python -m`` puts the current folder first on sys.path
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**env, "PYTHONPATH": path}, cwd=path)
             wall = time.perf_counter() - t
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             times[name].append((wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime))
