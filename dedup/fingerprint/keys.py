@@ -93,7 +93,10 @@ _KEEP_BMP: Any = None
 
 
 def _keep_bmp_bytes() -> bytes:
-    """One byte per BMP code point: 1 where the fold tables keep it (65,536 category lookups: ~20 ms, so kept on disk)."""
+    """One byte per BMP code point: 1 where the fold tables keep it (65,536 category lookups: ~20 ms, so kept on disk).
+
+    The cache key holds this file's size and mtime: a change to the rule above rebuilds the mask.
+    """
     return bytes(_DROP[c] is not None for c in range(0x10000))
 
 
@@ -103,7 +106,7 @@ def _keep_mask(cp: Any) -> Any:
 
     global _KEEP_BMP
     if _KEEP_BMP is None:
-        _KEEP_BMP = np.frombuffer(tablecache.cached("keep-bmp", unicodedata.unidata_version, _keep_bmp_bytes), dtype=bool)
+        _KEEP_BMP = np.frombuffer(tablecache.cached("keep-bmp", (unicodedata.unidata_version, tablecache.files_key([__file__])), _keep_bmp_bytes), dtype=bool)
     astral = cp > 0xFFFF
     keep = _KEEP_BMP[np.where(astral, 0, cp)]
     if astral.any():

@@ -141,11 +141,13 @@ class BucketedLexicon(Lexicon):
         self._size = size
 
     def _parse(self, b: int) -> None:
-        self._parsed[b] = 1
         chunk = self._text[self._offsets[b] : self._offsets[b + 1]]
         if chunk:
             words, freqs, tags = (part.split("\t") for part in chunk.split("\n"))
             self._rows.update(zip(words, zip(freqs, tags)))
+        # marked only once its words are in: a thread (dask's workers) that sees the mark
+        # finds them, one that does not parses the bucket again, to the same values
+        self._parsed[b] = 1
 
     def _row(self, word: str) -> tuple[str, str] | None:
         row = self._rows.get(word)
@@ -204,7 +206,7 @@ def lexicon() -> Lexicon:
     than it saves in one run).
     """
     path = _package_file("jieba", "dict.txt")
-    key = tablecache.files_key([path])
+    key = (tablecache.files_key([path, __file__]), _BUCKETS)  # this file: how the buckets are made
     stored = tablecache.load("lexicon", key)
     if stored is None:
         stored = _bucketed(*_read_dictionary(path))
@@ -243,7 +245,7 @@ def _read_table(path: str) -> dict[str, list[str]]:
 def opencc_tables() -> OpenCCTables:
     """Read OpenCC's ``TSCharacters.txt`` and ``STCharacters.txt`` (cached, also on disk)."""
     sources = _opencc_sources()
-    to_simp, simplified, simp_only = tablecache.cached("opencc", tablecache.files_key(sources), lambda: _opencc_fields(*sources))
+    to_simp, simplified, simp_only = tablecache.cached("opencc", tablecache.files_key([*sources, __file__]), lambda: _opencc_fields(*sources))
     return OpenCCTables(to_simp, simplified, simp_only)
 
 
