@@ -42,16 +42,19 @@ def compile_all() -> None:
 
 
 #: niceness of a compilation started in the background by a run (``--background``)
-BACKGROUND_NICE = 10
+BACKGROUND_NICE = 19
 
 
 def lower_priority(niceness: int = BACKGROUND_NICE) -> None:
-    """Run at a low CPU priority: the compilation must not slow the run that started it.
+    """Run at the lowest CPU priority: the compilation must not slow the run that started it.
 
     On a busy machine (the run's own workers, other jobs) a compiler at normal
-    priority takes half a core from the run, which meanwhile computes with the
-    numpy twins: the first run paid for both.  At ``nice 10`` it gets about a
-    tenth of a core that a run also wants, and every idle core.
+    priority took a share of the CPU from the run, which meanwhile computes
+    with the numpy twins: the first run paid for both.  At ``nice 19`` it
+    uses what the run leaves (with autogroup scheduling, its session's idle
+    share).  Measured side by side under load (``benchmarks/first_run.py``):
+    nice 0 → nice 10 → nice 19 took the first run with 1 worker from +17 s to
+    +4.8 s to +3.6 s over a warm one (see benchmarks/README.md).
     """
     try:
         current = os.nice(0)
