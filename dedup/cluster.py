@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .fingerprint.lsh import LSHConfig, band_hashes, candidates_from_bands, optimal_param, unique_pairs
+from .fingerprint.lsh import LSHConfig, band_hashes, candidates_from_bands, optimal_param, sorted_unique, unique_pairs
 from .fingerprint.minhash import MinHashConfig, signatures
 from .fingerprint.shingle import ShingleConfig, ShingleSets, batch_shingle_sets, cjk_flags, code_points, symbol_batch
 from .model import REASONS, Cluster, Pair, Reason
@@ -146,7 +146,7 @@ def contained_pairs(sets: ShingleSets, config: MatchConfig) -> np.ndarray:
     if int(np.sum(g * (g - 1) // 2)) > config.exact_containment_budget:
         return empty
     codes = []
-    for size in np.unique(g[g >= 2]).tolist():
+    for size in sorted_unique(g[g >= 2]).tolist():
         firsts = starts[g == size]
         i, j = np.triu_indices(size, 1)
         block = d[firsts[:, None] + np.arange(size)[None, :]]  # (groups, size), docs sorted in each
@@ -329,22 +329,38 @@ def intersection_sizes(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, *, chu
     if kernels.use_kernels(work):
         kernels.kernel("intersections")(sets.indptr, sets.hashes, pa, pb, out)
         return out
-    # numpy: tag both sets of each pair with the pair number, sort, count equal neighbours
+    # numpy: tag both sets of each pair with the pair number and look one side up in the other
     per_pair = sizes[pa] + sizes[pb]
     k = 0
     while k < len(pa):
         e = min(max(int(np.searchsorted(np.cumsum(per_pair[k:]), chunk, side="right")), 1) + k, len(pa))
         idx = np.arange(k, e)
-        tag_a = np.repeat(idx, sizes[pa[idx]])
-        tag_b = np.repeat(idx, sizes[pb[idx]])
-        ha = _gather(sets, pa[idx])
-        hb = _gather(sets, pb[idx])
-        code = np.concatenate([(tag_a.astype(np.uint64) << np.uint64(32)) | ha, (tag_b.astype(np.uint64) << np.uint64(32)) | hb])
-        code.sort()
-        dup = code[1:] == code[:-1]
-        out[idx] = np.bincount((code[1:][dup] >> np.uint64(32)).astype(np.int64) - k, minlength=len(idx))
+        out[idx] = _tagged_intersections(sets, pa[idx], pb[idx])
         k = e
     return out
+
+
+def _tagged_intersections(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray) -> np.ndarray:
+    """``|set[pa[k]] & set[pb[k]]|`` for each k, as one sorted lookup.
+
+    Each set is sorted and unique, and hashes fit in 32 bits, so ``k << 32 |
+    hash`` over the pairs in order is sorted on each side: every code of one
+    side found in the other is one shared shingle.  A binary search of the
+    smaller side in the larger replaces sorting both together (the numpy
+    twin's cost on the first run, while the compiled kernels are not ready).
+    """
+    tags = np.arange(len(pa), dtype=np.uint64) << np.uint64(32)
+    sizes = sets.sizes
+    code_a = np.repeat(tags, sizes[pa]) | _gather(sets, pa)
+    code_b = np.repeat(tags, sizes[pb]) | _gather(sets, pb)
+    if len(code_a) > len(code_b):
+        code_a, code_b = code_b, code_a
+    if not len(code_a):
+        return np.zeros(len(pa), dtype=np.int64)
+    at = np.searchsorted(code_b, code_a)
+    np.minimum(at, len(code_b) - 1, out=at)
+    shared = code_b[at] == code_a
+    return np.bincount((code_a[shared] >> np.uint64(32)).astype(np.int64), minlength=len(pa))
 
 
 def _gather(sets: ShingleSets, which: np.ndarray) -> np.ndarray:

@@ -197,7 +197,7 @@ def start_background_compile() -> None:
         return  # an embedded interpreter: no Python to start (the kernels then compile here, when used)
     try:
         # same process group: a Ctrl-C on the terminal ends it with the run
-        subprocess.Popen([sys.executable, "-m", "dedup.fingerprint._warm"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True)
+        subprocess.Popen([sys.executable, "-m", "dedup.fingerprint._warm", "--background"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True)
     except OSError:
         pass
 

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from .. import tablecache
 from ..chardata import is_cjk
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
@@ -91,13 +92,21 @@ _TO_SPACE = _FoldTable(" ")  # other keys: words stay apart
 _KEEP_BMP: Any = None
 
 
+def _keep_bmp_bytes() -> bytes:
+    """One byte per BMP code point: 1 where the fold tables keep it (65,536 category lookups: ~20 ms, so kept on disk).
+
+    The cache key holds this file's size and mtime: a change to the rule above rebuilds the mask.
+    """
+    return bytes(_DROP[c] is not None for c in range(0x10000))
+
+
 def _keep_mask(cp: Any) -> Any:
     """Per code point: does the fold tables keep it (letters, digits, marks, symbols)?"""
     import numpy as np
 
     global _KEEP_BMP
     if _KEEP_BMP is None:
-        _KEEP_BMP = np.array([_DROP[c] is not None for c in range(0x10000)], dtype=bool)
+        _KEEP_BMP = np.frombuffer(tablecache.cached("keep-bmp", (unicodedata.unidata_version, tablecache.files_key([__file__])), _keep_bmp_bytes), dtype=bool)
     astral = cp > 0xFFFF
     keep = _KEEP_BMP[np.where(astral, 0, cp)]
     if astral.any():

@@ -42,7 +42,7 @@ def document_vocabulary(document: str, lexicon: Lexicon, lengths: tuple[int, ...
     counts: dict[str, int] = {}
     for n in lengths:
         grams = ngrams.counter(n)
-        for w in grams.keys() & lexicon.index.keys():  # the small side first
+        for w in lexicon.known(grams.keys()):
             counts[w] = grams[w]
     found = sorted(counts)
     return Vocabulary({w: counts[w] for w in found}, _FirstPositions(document), document)

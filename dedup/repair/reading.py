@@ -131,7 +131,7 @@ def document_ngrams(document: str) -> DocumentNgrams:
 @lru_cache(maxsize=1)
 def log_total(lexicon: Lexicon) -> float:
     """log of the lexicon's total frequency (computed once per process, like the tables)."""
-    return math.log(sum(int(f) for f in lexicon._freqs))
+    return math.log(lexicon.total())
 
 
 def word_cost(word: str, lexicon: Lexicon, doc: DocumentNgrams | None = None, discount: Mapping[str, int] | None = None) -> float:
