@@ -23,11 +23,9 @@ again; the tasks are idempotent (files are replaced atomically).
 from __future__ import annotations
 
 import math
-import os
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from . import corpus_parts as parts
@@ -61,7 +59,7 @@ class PartitionedRun:
     def __init__(
         self,
         records: Iterable[dict[str, Any]],
-        config: CorpusConfig = CorpusConfig(),
+        config: CorpusConfig | None = None,
         *,
         fields: Fields = Fields(),
         engine: Any,
@@ -70,7 +68,7 @@ class PartitionedRun:
         partitions: int | None = None,
     ) -> None:
         self.records = records
-        self.config = config
+        self.config = config = config or CorpusConfig()
         self.fields = fields
         self.engine = engine
         self.chunk_batches = max(1, chunk_docs // config.batch_size)
@@ -187,7 +185,9 @@ class PartitionedRun:
             self._components(lay)
             self._decide(lay, n, n_chunks)
         else:
-            self.stats.update(candidate_pairs=0, pairs_verified=0, accepted_pairs=0, clusters=0, duplicates=0, boilerplate_units=0, boilerplate_threshold_docs=0, giant_clusters=[], solve_rounds=0, solve_unsolved=0)
+            self.stats.update(
+                candidate_pairs=0, pairs_verified=0, accepted_pairs=0, clusters=0, duplicates=0, boilerplate_units=0, boilerplate_threshold_docs=0, giant_clusters=[], solve_rounds=0, solve_unsolved=0
+            )
         self.stats["partitions"] = P
         self.stats["seconds_cluster"] = round(time.perf_counter() - t0, 3)
         t0 = time.perf_counter()
@@ -215,9 +215,4 @@ class PartitionedRun:
         self._work.cleanup()
 
 
-def work_folder_bytes(path: str | os.PathLike[str]) -> int:
-    """Bytes of a run's work folder (what shared storage must hold): for the benchmark and the docs."""
-    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
-
-
-__all__ = ["PartitionedRun", "open_run", "work_folder_bytes"]
+__all__ = ["PartitionedRun", "open_run"]

@@ -421,10 +421,8 @@ def solve_part(p: int, lay: Layout, n_chunks: int, config: CorpusConfig) -> dict
     chunk of each document, with the names of its cluster and representative.
     """
     nb = config.bands_rows()[0]
-    rows = gather_rows(
-        lay, "doc", p, n_chunks,
-        {"g": np.empty(0, np.int64), "content": np.empty(0, np.int64), "keyhash": np.empty(0, np.uint64), "shingles": np.empty(0, np.int64), "bands": np.empty((0, nb), np.uint64), "label": np.empty(0, np.int64), "ids": []},
-    )  # fmt: skip
+    empty = {k: np.empty(0, t) for k, t in (("g", np.int64), ("content", np.int64), ("keyhash", np.uint64), ("shingles", np.int64), ("label", np.int64))}
+    rows = gather_rows(lay, "doc", p, n_chunks, {**empty, "bands": np.empty((0, nb), np.uint64), "ids": []})
     o = np.argsort(rows["g"], kind="stable")
     g, label = rows["g"][o], rows["label"][o]
     content, keyhash, shingles, bands = rows["content"][o], rows["keyhash"][o], rows["shingles"][o], rows["bands"][o]
@@ -480,10 +478,8 @@ def solve_part(p: int, lay: Layout, n_chunks: int, config: CorpusConfig) -> dict
 
 def decisions_part(c: int, lay: Layout, n_parts: int, n_batches: int, keep_first: bool) -> None:
     """Chunk ``c``'s decisions in document order; with ``keep="first"``, its kept boilerplate units go on."""
-    rows = gather_rows(
-        lay, "dec", c, n_parts,
-        {"g": np.empty(0, np.int64), "rep": np.empty(0, np.int64), "score": np.empty(0), "reason": np.empty(0, np.int8), "size": np.empty(0, np.int64), "warning": np.empty(0, np.int8), "cluster": [], "duplicate_of": []},
-    )  # fmt: skip
+    empty = {k: np.empty(0, t) for k, t in (("g", np.int64), ("rep", np.int64), ("score", np.float64), ("reason", np.int8), ("size", np.int64), ("warning", np.int8))}
+    rows = gather_rows(lay, "dec", c, n_parts, {**empty, "cluster": [], "duplicate_of": []})
     o = np.argsort(rows["g"], kind="stable")
     dec = {k: (v[o] if isinstance(v, np.ndarray) else [v[i] for i in o.tolist()]) for k, v in rows.items()}
     save(lay.path("decision", c), dec)
