@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import os
 import pickle
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,9 +91,14 @@ def part_of(values: np.ndarray, partitions: int, salt: np.ndarray | None = None)
     return (mixed % np.uint64(partitions)).astype(np.int64)
 
 
+def _writer() -> str:
+    """This process and thread: a temporary name no concurrent retry of the same task shares."""
+    return f"{os.getpid()}-{threading.get_ident()}"
+
+
 def save(path: Path, obj: Any) -> None:
     """Write ``obj`` (pickled) atomically: a task run twice (a retry) leaves one whole file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{_writer()}.tmp")
     with open(tmp, "wb") as f:
         pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
@@ -145,9 +151,13 @@ def fingerprint_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) 
     p = fingerprint_batch(texts, config)
     encoded = [k.encode("utf-8", "surrogatepass") for k in p.keys]
     key_path = lay.path("fp", f"{b}.keys")
-    tmp = key_path.with_name(f".{key_path.name}.{os.getpid()}.tmp")
+    tmp = key_path.with_name(f".{key_path.name}.{_writer()}.tmp")
     tmp.write_bytes(b"".join(encoded))
     os.replace(tmp, key_path)
+    off_path = lay.path("fp", f"{b}.off.npy")
+    tmp = off_path.with_name(f".{off_path.name}.{_writer()}.tmp.npy")
+    np.save(tmp, np.concatenate([[0], np.cumsum([len(k) for k in encoded])]).astype(np.int64))
+    os.replace(tmp, off_path)
     ids = [r[fields.id] for r in recs]
     save(
         lay.path("fp", b),
@@ -155,7 +165,6 @@ def fingerprint_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) 
             "ids": ids,
             "idhash": np.array([hash64(i) for i in ids], dtype=np.uint64),
             "oversized": np.array(big, dtype=bool),
-            "key_off": np.concatenate([[0], np.cumsum([len(k) for k in encoded])]).astype(np.int64),
             **{k: getattr(p, k) for k in ("keyhash", "keylen", "shingles", "bands", "units", "unit_off", "unit_len", "span_units", "span_off")},
         },
     )
@@ -238,28 +247,44 @@ def pairs_part(p: int, lay: Layout, n_chunks: int, limit: int) -> int:
 
 
 class KeyReader:
-    """Matching keys by document number, from the batches' key files (memory-mapped, read on demand)."""
+    """Matching keys by document number, read from the batches' key files.
+
+    Keys are read a request at a time, grouped by batch (one open file at a
+    time, a seek and a read per key): a partition's pairs reach into every
+    batch, and a memory map per batch would hold a descriptor per batch.
+    """
 
     def __init__(self, lay: Layout) -> None:
         self.lay = lay
-        self._open: dict[int, tuple[np.ndarray, Any]] = {}
+        self._offsets: dict[int, np.ndarray] = {}
 
-    def __getitem__(self, g: int) -> str:
-        b, i = divmod(int(g), self.lay.batch_size)
-        if b not in self._open:
-            off = load(self.lay.path("fp", b))["key_off"]
-            path = self.lay.path("fp", f"{b}.keys")
-            data = np.memmap(path, dtype=np.uint8, mode="r") if path.stat().st_size else np.empty(0, np.uint8)
-            self._open[b] = (off, data)
-        off, data = self._open[b]
-        return bytes(data[off[i] : off[i + 1]]).decode("utf-8", "surrogatepass")
+    def _off(self, b: int) -> np.ndarray:
+        if b not in self._offsets:
+            self._offsets[b] = np.load(self.lay.path("fp", f"{b}.off.npy"))
+        return self._offsets[b]
+
+    def keys(self, docs: np.ndarray) -> dict[int, str]:
+        """The key of each document in ``docs``."""
+        out: dict[int, str] = {}
+        wanted = np.unique(np.asarray(docs, np.int64))
+        batch = wanted // self.lay.batch_size
+        for b in np.unique(batch).tolist():
+            off = self._off(b)
+            with open(self.lay.path("fp", f"{b}.keys"), "rb") as f:
+                for g in wanted[batch == b].tolist():
+                    i = g - b * self.lay.batch_size
+                    f.seek(int(off[i]))
+                    out[g] = f.read(int(off[i + 1] - off[i])).decode("utf-8", "surrogatepass")
+        return out
 
 
 def score_pairs(pairs: np.ndarray, keys: KeyReader, config: CorpusConfig) -> np.ndarray:
     """Rows of :func:`dedup.corpus.verify_pairs` for ``pairs``, in chunks of ``config.verify_chunk``."""
     out = [np.zeros((0, 5))]
     for s in range(0, len(pairs), config.verify_chunk):
-        out.append(verify_pairs([(keys[a], keys[b]) for a, b in pairs[s : s + config.verify_chunk].tolist()], config.match))
+        part = pairs[s : s + config.verify_chunk]
+        text = keys.keys(part.reshape(-1))
+        out.append(verify_pairs([(text[a], text[b]) for a, b in part.tolist()], config.match))
     return np.concatenate(out)
 
 
