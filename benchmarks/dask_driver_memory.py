@@ -94,10 +94,12 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 100_000, 200_000])
     ap.add_argument("--trace", action="store_true", help="also the driver's peak Python heap (tracemalloc: slower)")
     ap.add_argument("--compare", action="store_true", help="also run the local engine (--workers 1) and compare bytes")
+    ap.add_argument("--batch-size", type=int, default=500, help="documents per task (small: the batches in flight weigh little beside what grows)")
     ap.add_argument("--root", type=Path, default=ROOT, help="the package tree the driver runs (default: this one)")
     args = ap.parse_args()
     import distributed
 
+    extra = ["--batch-size", str(args.batch_size)]
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50) as cluster:
         for n in args.sizes:
             with tempfile.TemporaryDirectory(prefix="dask-driver-memory-") as tmp:
@@ -105,9 +107,9 @@ def main() -> None:
                 t0 = time.perf_counter()
                 corpus = write_corpus(t / "corpus.jsonl", n)
                 row: dict[str, Any] = {"documents": n, "corpus_mib": round(corpus.stat().st_size / 2**20, 1), "generate_seconds": round(time.perf_counter() - t0, 1)}
-                row["dask"] = driver_peak(corpus, t, ["--engine", "dask", "--scheduler", cluster.scheduler_address], trace=args.trace, root=args.root)
+                row["dask"] = driver_peak(corpus, t, ["--engine", "dask", "--scheduler", cluster.scheduler_address], trace=args.trace, root=args.root, extra=extra)
                 if args.compare:
-                    row["local"] = driver_peak(corpus, t, ["--workers", "1"], trace=args.trace, root=args.root)
+                    row["local"] = driver_peak(corpus, t, ["--workers", "1"], trace=args.trace, root=args.root, extra=extra)
                     row["same_bytes"] = all(row["dask"][k] == row["local"][k] for k in ("output_sha256", "report_sha256"))
                 print(json.dumps(row), flush=True)
 

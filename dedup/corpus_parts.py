@@ -462,8 +462,9 @@ def solve_part(p: int, lay: Layout, n_chunks: int, config: CorpusConfig) -> dict
 
     n = len(g)
     if n:
-        order = keep_order(comp, content, keyhash, config.keep)
-        keeper = keepers(comp, content, keyhash, config.keep)
+        policy = str(config.keep)  # a name once the config is made (CorpusConfig.__post_init__)
+        order = keep_order(comp, content, keyhash, policy)
+        keeper = keepers(comp, content, keyhash, policy)
         solved = solve_clusters(comp, order, bands, shingles > 0, keyhash, direct, config.max_solve_rounds, sizes=shingles)
         rep, score, reason, rounds, unsolved = solved.rep, solved.score, solved.reason, solved.rounds, solved.unsolved
     else:
