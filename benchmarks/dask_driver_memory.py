@@ -73,7 +73,8 @@ def driver_peak(corpus: Path, out_dir: Path, engine_args: list[str], *, trace: b
     argv = ["corpus", str(corpus), "-o", str(out), "--report", str(report), "--no-clean", "-q", *engine_args, *(extra or [])]
     env = {**os.environ, "PYTHONPATH": str(root)}
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(heap) if trace else "-", *argv], env=env, stderr=subprocess.PIPE)
+    # run in out_dir: ``python -c`` puts the working folder first on sys.path, where a dedup tree would win over PYTHONPATH
+    proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(heap) if trace else "-", *argv], env=env, stderr=subprocess.PIPE, cwd=out_dir)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
