@@ -248,8 +248,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..corpus import CorpusRun
-
     if args.rethreshold is not None:
         return _rethreshold(args)
     from ..engines import make_engine
@@ -276,7 +274,9 @@ def _run(args: argparse.Namespace) -> int:
     try:
         writer = RecordWriter(args.output, out_fmt, fields, like=parquet_schema(args.inputs, args.format) if out_fmt == "parquet" else None)
         report = open_report(args.report) if args.report else None
-        run = CorpusRun(records, config, fields=fields, engine=engine, index=args.index, progress=progress, checkpoint=checkpoint_dir(args))
+        from ..corpus.partitioned import open_run  # --engine dask: nothing per document on the driver
+
+        run = open_run(records, config, fields=fields, engine=engine, index=args.index, progress=progress, checkpoint=checkpoint_dir(args))
         rows: list[dict[str, Any]] = []  # only kept for --html: a few small fields per document
         try:
             n_written = 0

@@ -1,0 +1,220 @@
+"""Corpus mode on a Dask cluster with nothing per document on the driver.
+
+:class:`PartitionedRun` is :class:`dedup.corpus.CorpusRun` for
+``--engine dask``: the same stages, but every per-document array lives in
+files of the run's work folder, written and read by tasks on the workers
+(:mod:`dedup.corpus.parts`).  The driver reads the input (one batch at a
+time, written to the work folder as it comes), submits tasks, and receives a
+few numbers per task; in the last stage it receives each batch's finished
+documents, in input order, and passes them on (the CLI writes them) — so it
+holds at most ``2 × workers`` batches, however large the corpus.
+
+The output and the report are the local engine's, byte for byte: each
+partition applies the local run's functions to its rows in document order
+(``tests/corpus/test_corpus_dask.py`` compares them, and measures the driver's
+memory as the corpus grows).  ``--index`` and ``--checkpoint`` runs keep the
+driver-side :class:`~dedup.corpus.CorpusRun` (:func:`open_run` chooses).
+
+Futures are held by :meth:`dedup.engines.dask.DaskEngine.imap` until their
+result is read, and a task the scheduler cancelled or forgot is submitted
+again; the tasks are idempotent (files are replaced atomically).
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ..errors import InputError, OutputError
+from ..io.records import Fields
+from . import parts
+from .config import CorpusConfig
+from .progress import peak_rss_mib
+from .run import CorpusDoc, CorpusRun
+
+#: documents per chunk and per partition, about (a task's rows: ~400 bytes per document)
+CHUNK_DOCS = 20_000
+
+
+def open_run(records: Iterable[dict[str, Any]], config: CorpusConfig, *, fields: Fields, engine: Any, index: Any = None, progress: bool = False, checkpoint: Any = None) -> Any:
+    """The run for ``engine``: :class:`PartitionedRun` on a Dask cluster (without index or checkpoint), else :class:`CorpusRun`."""
+    if getattr(engine, "client", None) is not None and index is None and checkpoint is None:
+        return PartitionedRun(records, config, fields=fields, engine=engine)
+    return CorpusRun(records, config, fields=fields, engine=engine, index=index, progress=progress, checkpoint=checkpoint)
+
+
+class PartitionedRun:
+    """One corpus run whose per-document data is partitioned over the workers (see the module docstring).
+
+    Iterate for a :class:`CorpusDoc` per record, in input order; ``stats``
+    fills in as the run goes; :meth:`close` removes the work folder.
+    ``work_dir`` (default: the temporary folder, ``TMPDIR``) must be visible
+    to every worker at the same path.  ``chunk_docs`` and ``partitions`` set
+    how the rows are cut (results do not depend on them).
+    """
+
+    checkpoint = None
+
+    def __init__(
+        self,
+        records: Iterable[dict[str, Any]],
+        config: CorpusConfig | None = None,
+        *,
+        fields: Fields = Fields(),
+        engine: Any,
+        work_dir: str | None = None,
+        chunk_docs: int = CHUNK_DOCS,
+        partitions: int | None = None,
+    ) -> None:
+        self.records = records
+        self.config = config = config or CorpusConfig()
+        self.fields = fields
+        self.engine = engine
+        self.chunk_batches = max(1, chunk_docs // config.batch_size)
+        self.partitions = partitions
+        self.stats: dict[str, Any] = {}
+        self._done = False
+        try:
+            # private (0700): only this user's tasks read, and unpickle, what is in it
+            self._work = tempfile.TemporaryDirectory(prefix="dedup-corpus-dask-", dir=work_dir)
+        except OSError as exc:
+            raise OutputError(f"cannot create the work folder in {work_dir or tempfile.gettempdir()} ({exc.strerror}); set TMPDIR to a disk with space") from None
+
+    def _all(self, fn: Any, items: Iterable[Any], *args: Any) -> list[Any]:
+        """``fn(item, *args)`` for every item on the workers; the results (a few numbers each)."""
+        return list(self.engine.imap(fn, items, *args))
+
+    def _layout(self, partitions: int = 1) -> parts.Layout:
+        return parts.Layout(self._work.name, self.config.batch_size, self.chunk_batches, partitions)
+
+    # -- stage 1: records to the work folder, fingerprinted on the workers ---------------
+    def _fingerprint(self) -> int:
+        lay = self._layout()
+        n_batches = 0
+
+        def batches() -> Iterator[int]:
+            nonlocal n_batches
+            batch: list[dict[str, Any]] = []
+            for rec in self.records:
+                batch.append(rec)
+                if len(batch) == self.config.batch_size:
+                    parts.save(lay.path("rec", n_batches), batch)
+                    batch = []
+                    n_batches += 1
+                    yield n_batches - 1
+            if batch:
+                parts.save(lay.path("rec", n_batches), batch)
+                n_batches += 1
+                yield n_batches - 1
+
+        try:
+            n = sum(self._all(parts.fingerprint_part, batches(), lay, self.config, self.fields))
+        except OSError as exc:
+            raise OutputError(f"cannot write the work folder {self._work.name} ({exc.strerror}); free some space there or set TMPDIR to another disk") from None
+        self._n_batches = n_batches
+        return n
+
+    # -- stages 2-4: candidates, verification, components --------------------------------
+    def _candidates(self, lay: parts.Layout, n_chunks: int) -> None:
+        self._all(parts.spread_part, range(n_chunks), lay, self._n_batches)
+        repeated = [r for r in self._all(parts.repeated_id_part, range(lay.partitions), lay, n_chunks) if r is not None]
+        if repeated:
+            rid = min(repeated)[1]
+            raise InputError(f"duplicate document id {rid!r} (already in this input); ids must be unique")
+        self._all(parts.pairs_part, range(lay.partitions), lay, n_chunks, self.config.match.lsh.max_bucket_pairs)
+        counts = self._all(parts.verify_part, range(lay.partitions), lay, lay.partitions, self.config)
+        self.stats["candidate_pairs"] = sum(c for c, _ in counts)
+        self.stats["pairs_verified"] = self.stats["candidate_pairs"]
+        self.stats["accepted_pairs"] = sum(a for _, a in counts)
+
+    def _components(self, lay: parts.Layout, max_rounds: int = 200) -> None:
+        """Large-star / small-star rounds (:mod:`dedup.graph`) on the partitioned edges, then labels per chunk."""
+        P = lay.partitions
+        src = "edge0"
+        for r in range(max_rounds):
+            if not sum(self._all(parts.directed_part, range(P), lay, src, f"dir{r}")):
+                break
+            unsettled = sum(self._all(parts.large_round_part, range(P), lay, f"dir{r}", f"large{r}", P))
+            if not unsettled:
+                break
+            self._all(parts.small_round_part, range(P), lay, f"large{r}", f"edge{r + 1}", P)
+            src = f"edge{r + 1}"
+        else:
+            raise RuntimeError(f"connected components did not settle in {max_rounds} rounds")
+        self.stats["component_rounds"] = r
+        self._all(parts.labels_part, range(P), lay, src)
+
+    # -- stages 5-6: boilerplate, solving, finishing -------------------------------------
+    def _decide(self, lay: parts.Layout, n: int, n_chunks: int) -> None:
+        P = lay.partitions
+        n_clusters = sum(self._all(parts.units_part, range(n_chunks), lay, self._n_batches, P))
+        bp = self.config.boilerplate
+        threshold = parts.boiler_threshold(n_clusters, self.config) if bp.enabled else 0
+        if bp.enabled:
+            self._all(parts.boiler_part, range(P), lay, n_chunks, threshold)
+        self.stats["boilerplate_units"] = self._all(parts.boiler_merge, [0], lay, bp.enabled)[0]
+        self.stats["boilerplate_threshold_docs"] = threshold
+        self._all(parts.docs_part, range(n_chunks), lay, self._n_batches)
+        solved = self._all(parts.solve_part, range(P), lay, n_chunks, self.config)
+        self.stats["solve_rounds"] = max((s["rounds"] for s in solved), default=0)
+        self.stats["solve_unsolved"] = sum(s["unsolved"] for s in solved)
+        giants = sorted((g for s in solved for g in s["giants"]), key=lambda g: (-g["size"], g["smallest"]))[:20]
+        self.stats["giant_clusters"] = [{k: v for k, v in g.items() if k != "smallest"} for g in giants]
+        self.stats["clusters"] = sum(s["clusters"] for s in solved)
+        self.stats["duplicates"] = sum(s["duplicates"] for s in solved)
+        keep_first = bp.enabled and bp.keep == "first"
+        self._all(parts.decisions_part, range(n_chunks), lay, P, self._n_batches, keep_first)
+        self._all(parts.owners_merge, [0], lay, n_chunks, self.config)
+
+    def __iter__(self) -> Iterator[CorpusDoc]:
+        if self._done:
+            raise RuntimeError("a PartitionedRun can be iterated once")
+        self._done = True
+        t_start = time.perf_counter()
+        n = self._fingerprint()
+        self.stats.update(documents=n, indexed_before=0, seconds_fingerprint=round(time.perf_counter() - t_start, 3))
+        chunk = self.config.batch_size * self.chunk_batches
+        n_chunks = math.ceil(n / chunk)
+        P = self.partitions or max(2 * self.engine.workers, n_chunks)
+        lay = self._layout(P)
+        t0 = time.perf_counter()
+        kept = removed = oversized = 0
+        if n:
+            self._candidates(lay, n_chunks)
+            self._components(lay)
+            self._decide(lay, n, n_chunks)
+        else:
+            self.stats.update(
+                candidate_pairs=0, pairs_verified=0, accepted_pairs=0, clusters=0, duplicates=0, boilerplate_units=0, boilerplate_threshold_docs=0, giant_clusters=[], solve_rounds=0, solve_unsolved=0
+            )
+        self.stats["partitions"] = P
+        self.stats["seconds_cluster"] = round(time.perf_counter() - t0, 3)
+        t0 = time.perf_counter()
+        for docs in self.engine.imap(parts.finish_part, range(self._n_batches), lay, self.config, self.fields):
+            for doc in docs:
+                kept += doc.kept
+                removed += doc.boilerplate_removed > 0
+                oversized += doc.note is not None
+                yield doc
+        self.stats.update(kept=kept, docs_with_boilerplate_removed=removed, oversized_records=oversized, revised=0)
+        self.stats["seconds_finish"] = round(time.perf_counter() - t0, 3)
+        total = time.perf_counter() - t_start
+        self.stats["seconds_total"] = round(total, 3)
+        self.stats["docs_per_second"] = round(n / total, 1) if total > 0 else None
+        self.stats["peak_rss_mib"] = peak_rss_mib()
+
+    def prepare_commit(self) -> None:
+        """Nothing to prepare: a partitioned run keeps no index."""
+
+    def commit(self) -> None:
+        """Nothing to commit: a partitioned run keeps no index."""
+
+    def close(self) -> None:
+        """Remove the work folder."""
+        self._work.cleanup()
+
+
+__all__ = ["PartitionedRun", "open_run"]

@@ -1,0 +1,184 @@
+"""``--engine dask``: nothing per document on the driver, and the local engine's bytes (issue 16 item 2).
+
+Every run here goes to a ``distributed.LocalCluster`` of worker *processes*
+(2 workers, 1 thread each), as a user's cluster would be: the tasks, their
+files in the work folder and their results cross process boundaries.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_corpus_solve import chain_corpus
+
+from dedup.cli import main
+from dedup.corpus import BoilerplateConfig, CorpusConfig, CorpusRun, dedup_records
+from dedup.corpus.partitioned import PartitionedRun, open_run
+from dedup.engines.dask import DaskEngine
+from dedup.testing import corpora, make_corpus
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from benchmarks.dask_driver_memory import driver_peak, write_corpus  # noqa: E402
+
+pytestmark = pytest.mark.dask
+
+
+@pytest.fixture(scope="module")
+def cluster():  # type: ignore[no-untyped-def]
+    import distributed
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def engine(cluster):  # type: ignore[no-untyped-def]
+    eng = DaskEngine(scheduler=cluster.scheduler_address)
+    yield eng
+    eng.close()
+
+
+def _write(path: Path, records) -> Path:  # type: ignore[no-untyped-def]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _mixed_records() -> list[dict[str, str]]:
+    """Copies and near copies, boilerplate lines, a chain of overlapping documents, a huge and an empty record."""
+    records = [dict(r) for r in make_corpus(5, 500, boilerplate=0.4).records]
+    records += [{**r, "id": f"chain-{r['id']}"} for r in chain_corpus(3, 120)]
+    records.append({"id": "huge", "text": "很长的一段文字，" * 400})
+    records.append({"id": "empty", "text": ""})
+    return records
+
+
+def _cli_bytes(tmp: Path, name: str, src: Path, *extra: str) -> tuple[bytes, bytes]:
+    out, rep = tmp / f"{name}.jsonl", tmp / f"{name}.report.jsonl"
+    assert main(["corpus", str(src), "-o", str(out), "--report", str(rep), "-q", *extra]) == 0
+    return out.read_bytes(), rep.read_bytes()
+
+
+def test_cli_on_a_cluster_of_processes_gives_the_local_bytes(cluster, tmp_path: Path) -> None:
+    """Output and report of ``--engine dask --scheduler`` equal ``--workers 1`` byte for byte (boilerplate kept once, a record over the limit)."""
+    src = _write(tmp_path / "in.jsonl", _mixed_records())
+    opts = ["--no-clean", "--batch-size", "64", "--boilerplate-keep", "first", "--boilerplate-min-docs", "3", "--max-record-bytes", "4000"]
+    local = _cli_bytes(tmp_path, "local", src, *opts)
+    dask = _cli_bytes(tmp_path, "dask", src, *opts, "--engine", "dask", "--scheduler", cluster.scheduler_address)
+    assert dask == local
+    report = [json.loads(x) for x in local[1].splitlines()]
+    assert sum(r["duplicate_of"] is not None for r in report) > 100
+    assert any(r["boilerplate_removed"] for r in report) and any("note" in r for r in report)
+
+
+def test_cleaned_output_is_the_local_bytes(cluster, tmp_path: Path) -> None:
+    src = _write(tmp_path / "in.jsonl", make_corpus(6, 150).records)
+    local = _cli_bytes(tmp_path, "local", src, "--batch-size", "40")
+    assert _cli_bytes(tmp_path, "dask", src, "--batch-size", "40", "--engine", "dask", "--scheduler", cluster.scheduler_address) == local
+
+
+def _docs(run) -> list[tuple[dict, str | None]]:  # type: ignore[no-untyped-def]
+    try:
+        return [(d.report(), d.text) for d in run]
+    finally:
+        run.close()
+
+
+@pytest.mark.parametrize(("chunk_docs", "partitions"), [(40, 1), (80, 3), (130, 7)])
+def test_any_cut_into_chunks_and_partitions_gives_the_same_documents(engine, chunk_docs: int, partitions: int) -> None:
+    """Rows cut into many chunks and partitions (components, buckets and pairs spread over files) decide the same."""
+    records = _mixed_records()[::2]
+    config = CorpusConfig(clean=False, batch_size=40, boilerplate=BoilerplateConfig(min_docs=3, keep="first"))
+    local = [(d.report(), d.text) for d in dedup_records(records, config)]
+    assert _docs(PartitionedRun(records, config, engine=engine, chunk_docs=chunk_docs, partitions=partitions)) == local
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(corpus=corpora(max_docs=120, dup_fraction=0.5), batch=st.integers(3, 50), chunk_docs=st.integers(1, 200), partitions=st.integers(1, 6), keep=st.sampled_from(["most_complete", "earliest"]))
+def test_generated_corpora_decide_as_the_local_engine(engine, corpus, batch: int, chunk_docs: int, partitions: int, keep: str) -> None:  # type: ignore[no-untyped-def]
+    config = CorpusConfig(clean=False, batch_size=batch, keep=keep, boilerplate=BoilerplateConfig(min_docs=2))
+    local = [(d.report(), d.text) for d in dedup_records(corpus.records, config)]
+    assert _docs(PartitionedRun(corpus.records, config, engine=engine, chunk_docs=chunk_docs, partitions=partitions)) == local
+
+
+def test_an_empty_input_gives_the_local_bytes(cluster, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text("")
+    local = _cli_bytes(tmp_path, "local", src, "--no-clean")
+    assert _cli_bytes(tmp_path, "dask", src, "--no-clean", "--engine", "dask", "--scheduler", cluster.scheduler_address) == local == (b"", b"")
+
+
+def test_a_repeated_id_is_one_error_line_and_no_output(cluster, tmp_path: Path) -> None:
+    records = [{"id": "a", "text": "第一篇文章的内容。"}, {"id": "b", "text": "第二篇。"}, {"id": "a", "text": "又一个a。"}, {"id": "b", "text": "又一个b。"}]
+    src = _write(tmp_path / "in.jsonl", records)
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out), "--engine", "dask", "--scheduler", cluster.scheduler_address, "-q"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == ["dedup-text: error: duplicate document id 'a' (already in this input); ids must be unique"]
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_index_and_checkpoint_runs_keep_the_driver_side_run(engine, tmp_path: Path) -> None:
+    """``--index`` / ``--checkpoint`` need the driver-side index (not partitioned yet): they take CorpusRun."""
+    run = open_run([], CorpusConfig(), fields=__import__("dedup.io.records", fromlist=["Fields"]).Fields(), engine=engine, index=str(tmp_path / "ix"))
+    try:
+        assert isinstance(run, CorpusRun)
+    finally:
+        run.close()
+
+
+def test_driver_memory_does_not_grow_with_the_corpus(cluster, tmp_path: Path) -> None:
+    """The driver's peak heap and RSS stay within a fixed bound from 2,000 to 20,000 documents; bytes equal the local engine's.
+
+    Batches of 100 documents, so that the few batches in flight weigh little
+    beside what would grow with the corpus.  Before the partitioned run, the
+    driver held the band table, ids, unit hashes, pairs and the solver's
+    buckets: measured by this same function on the base commit
+    (``benchmarks/dask_driver_memory.py --sizes 2000 20000 --batch-size 100
+    --trace --root BASE``), its peak heap went from 16.1 to 90.4 MiB and its
+    peak RSS from 207 to 356 MiB, which both bounds reject; here 4.4 -> 5.8
+    MiB and 178 -> 180 MiB.
+    """
+    engine = ["--engine", "dask", "--scheduler", cluster.scheduler_address]
+    batches = ["--batch-size", "100"]
+    rows = {}
+    for n in (2_000, 20_000):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        corpus = write_corpus(folder / "corpus.jsonl", n)
+        rows[n] = driver_peak(corpus, folder, engine, trace=True, extra=batches)
+        if n == 20_000:
+            local = driver_peak(corpus, folder, ["--workers", "1"], extra=batches)
+            assert (rows[n]["output_sha256"], rows[n]["report_sha256"]) == (local["output_sha256"], local["report_sha256"])
+    small, big = rows[2_000], rows[20_000]
+    # a few batches in flight, whatever the size: the bound is fixed, not per document
+    assert big["heap_mib"] - small["heap_mib"] < 2, rows
+    assert big["heap_mib"] < 16, rows
+    assert big["rss_mib"] - small["rss_mib"] < 48, rows
+
+
+def test_under_cpu_load_every_future_is_held_until_gathered(tmp_path: Path) -> None:
+    """Busy loops beside a ``--engine dask --workers 2`` run: no cancelled or forgotten task, the local bytes."""
+    src = _write(tmp_path / "in.jsonl", make_corpus(12, 3000).records)
+    local = _cli_bytes(tmp_path, "local", src, "--no-clean")
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True) for _ in range(3)]
+    try:
+        out, rep = tmp_path / "d.jsonl", tmp_path / "d.report.jsonl"
+        cmd = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out), "--report", str(rep), "--no-clean", "-q", "--engine", "dask", "--workers", "2"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    finally:
+        for p in busy:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "cancelled" not in proc.stderr
+    assert (out.read_bytes(), rep.read_bytes()) == local
