@@ -256,7 +256,8 @@ class Reconstructor:
             chosen = copies[self.keep(copies)].unit
             first = c.members[0]
             support = [matching_key(texts[m], self.keys) for m in c.members if m not in (first, chosen)]
-            missing = self._completion(texts[chosen], texts[first], support) if chosen != first else None
+            others = [matching_key(texts[m], self.keys) for m in range(len(texts)) if m not in (first, chosen)]
+            missing = self._completion(texts[chosen], texts[first], support, others) if chosen != first else None
             if missing is not None:
                 self._complete_first(first, chosen, c.id, missing)
             # the text now at the first occurrence is corrected by the majority of the copies
@@ -274,7 +275,7 @@ class Reconstructor:
             self._merge_sentences(u, cid, is_first, seen_global, seen_cluster.setdefault(cid, []) if cid >= 0 else [])
 
     # -- the canonical copy at the first occurrence ----------------------
-    def _completion(self, full: str, part: str, support: Sequence[str] = ()) -> tuple[int, int] | None:
+    def _completion(self, full: str, part: str, support: Sequence[str] = (), others: Sequence[str] = ()) -> tuple[int, int] | None:
         """What of ``full`` completes ``part``: ``(start, end)`` in ``full`` of the missing end
         of ``part``'s unfinished last sentence and of the paragraph after it, or None.
 
@@ -282,9 +283,12 @@ class Reconstructor:
         and every earlier sentence of it must be said by ``full``.  ``start`` is
         where ``part``'s fragment stops in ``full``'s reading of that sentence.
         ``end`` is the end of that sentence, or of the sentences after it that
-        other copies of the paragraph (``support``: their keys) say too: a copy
-        cut short lacks the rest of its paragraph, but what only ``full`` says
-        (a paragraph merged into it, new content) stays at its own copy's place.
+        are the paragraph's own: a copy cut short lacks the rest of its
+        paragraph.  A sentence is the paragraph's own unless a paragraph of
+        ``others`` (the keys of every unit but these two) says it without
+        saying the cut fragment: that is another paragraph, merged into
+        ``full``, and stays at its own place.  With no ``others`` given, only
+        what other copies of the paragraph (``support``) say too is taken.
         """
         spans = sentences(part)
         if not spans or _ends_sentence(part[spans[-1][0] : spans[-1][1]]):
@@ -312,7 +316,12 @@ class Reconstructor:
         for (c, d), k in zip(full_spans[hit + 1 :], full_keys[hit + 1 :]):
             if not k:
                 continue
-            if not _ends_sentence(full[c:d]) or not any(covers(o, k) for o in support):
+            if not _ends_sentence(full[c:d]):
+                break
+            if others:
+                if any(_says(o, k) and not _says(o, last) for o in others):
+                    break
+            elif not any(covers(o, k) for o in support):
                 break
             end = c + len(full[c:d].rstrip())
         return (start, end) if start < end else None
@@ -572,6 +581,17 @@ class Reconstructor:
                 evidence={"cluster": cid, "duplicate_of_unit": target, "duplicate_of_span": tu.span.as_list(), "sentences": ds},
                 confidence=min(d["score"] for d in ds),
             )
+
+
+def _says(text: str, key: str) -> bool:
+    """Does ``text`` (a unit's key) say the sentence ``key`` (:func:`covers`), typos allowed?
+
+    Three stretches of the sentence are looked up first: a text that has none
+    of them cannot cover it, and most units are rejected without an alignment.
+    """
+    if len(key) > 12 and not any(key[i : i + 4] in text for i in (0, len(key) // 2 - 2, len(key) - 4)):
+        return False
+    return covers(text, key)
 
 
 def _aligned_end(fragment: str, sentence: str) -> int:
