@@ -39,7 +39,7 @@ from rapidfuzz.distance import Indel
 from .cluster import ClusterResult
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
-from .invariant import CLUSTER, GLOBAL, Tolerance, covers, join_keys, sentence_key
+from .invariant import CLUSTER, GLOBAL, Tolerance, covers, join_keys, made_of, sentence_key
 from .model import Span
 from .normalize.stitch import Unit
 from .repair import RepairConfig, consensus
@@ -324,7 +324,15 @@ class Reconstructor:
             elif not any(covers(o, k) for o in support):
                 break
             end = c + len(full[c:d].rstrip())
-        return (start, end) if start < end else None
+        if start >= end:
+            return None
+        # ``X。［详细］`` ends "unfinished", and ``［详细］X。`` begins with it: what would be
+        # appended is a sentence ``part`` already says before its fragment, and would be said twice
+        said = join_keys([sentence_key(part[a:b], self.keys) for a, b in spans[:-1]])
+        tail = sentence_key(full[start:end], self.keys)
+        if len(tail) >= self.cfg.min_global_chars and said and covers(said, tail):
+            return None
+        return start, end
 
     def _prefix_of(self, key: str, pool: Sequence[str]) -> int | None:
         """Index of the pool sentence that ``key`` is the (fuzzy) beginning of."""
@@ -492,6 +500,33 @@ class Reconstructor:
             return None
         return {"why": "contained in kept text", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0, "chars": len(key)}
 
+    def _kept_in_another_order(self, key: str, pool: Sequence[str], seen_global: dict[str, int]) -> dict | None:
+        """A verdict when ``key`` is kept sentences, whole, end to end in another order (:func:`dedup.invariant.made_of`).
+
+        A copy whose swapped sentences lost the full stop between them
+        (``［详细］X。`` beside ``X。［详细］``) reads as one sentence that no single
+        kept one covers.  The pieces are looked for among the sentences of the
+        cluster kept so far, kept sentences most of whose text ``key`` has, and
+        kept short ones (a link, a tag) that begin or end it.
+        """
+        if len(key) < self.cfg.min_global_chars:
+            return None
+        pieces = set(pool) | {self.kept.keys[i] for i in self.kept.contained_in(key, limit=12)}
+        pieces.update(key[:n] for n in range(2, 7) if key[:n] in seen_global)
+        pieces.update(key[-n:] for n in range(2, 7) if key[-n:] in seen_global)
+        found = made_of(key, pieces)
+        if found is None:
+            return None
+        units = []
+        for piece in found:
+            # the earliest paragraph that has the piece now (a kept sentence extended since reads otherwise)
+            unit = next((v for k, v in zip(self.kept.keys, self.kept.units) if k == piece), None)
+            if unit is None:
+                return None
+            units.append(unit)
+        units = sorted(set(units))
+        return {"why": "kept sentences in another order", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0}
+
     def _says_enough(self, key: str) -> bool:
         """Long enough to be removed on its own from a paragraph that otherwise stays.
 
@@ -529,6 +564,8 @@ class Reconstructor:
                 verdict = self._covered_elsewhere(k, i, len(spans), text[a:b])
             if verdict is None:
                 verdict = self._extend_anywhere(k, text[a:b], u.index, seen_global)
+            if verdict is None:
+                verdict = self._kept_in_another_order(k, pool, seen_global)
             if verdict is None:
                 seen_global.setdefault(k, u.index)
                 seen_cluster.append((k, u.index))

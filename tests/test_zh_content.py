@@ -44,3 +44,36 @@ def test_completion_leaves_a_merged_paragraph_at_its_place() -> None:
     doc = EDU[:20] + "\n\n" + HEALTH + "\n\n" + TEACHERS + "\n\n" + EDU + TEACHERS + "\n"
     out = _paragraphs(_clean(doc))
     assert out == [EDU, HEALTH, TEACHERS], out
+
+
+# -- a copy with its sentences in another order, glued into one ----------------------------
+
+AIDS = "世间本没有歧视，歧视源自于人的内心活动，“以爱之名”２００９年中国艾滋病反歧视主题创意大赛开幕，让“爱”在高校流动。"
+STATELESS = "他们不仅无权在英工作，甚至因无国籍连结婚等基本人权都无法保障．．．"
+BALL = "目前，这些数以千计的在英马来西亚华人，既丧失了马来西亚国籍，又无法取得英国国籍，成为无国籍“人球”。"
+
+
+def test_a_copy_with_its_link_moved_to_the_front_goes() -> None:
+    """``X。［详细］`` then ``［详细］X。``: the second is one sentence made of the first's two, and goes."""
+    doc = AIDS + "［详细］\n\n" + TEACHERS + "\n\n［详细］" + AIDS + "\n"
+    assert _paragraphs(_clean(doc)) == [AIDS + "［详细］", TEACHERS]
+
+
+def test_two_swapped_sentences_read_as_one_go() -> None:
+    """``B。A…［详细］`` then ``A…［详细］B。`` (``．．．`` ends no sentence): the copy goes whole."""
+    doc = BALL + STATELESS + "［详细］\n\n" + TEACHERS + "\n\n" + STATELESS + "［详细］" + BALL + "\n"
+    assert _paragraphs(_clean(doc)) == [BALL + STATELESS + "［详细］", TEACHERS]
+
+
+def test_a_sentence_that_adds_words_to_kept_ones_in_another_order_stays() -> None:
+    """Kept sentences in another order *plus* a word of its own is new content: it stays."""
+    doc = AIDS + "［详细］\n\n" + TEACHERS + "\n\n［详细］" + AIDS[:-1] + "，反响热烈。\n"
+    out = _clean(doc)
+    assert "反响热烈" in out
+
+
+def test_a_link_at_a_paragraphs_end_is_not_completed_with_text_it_has() -> None:
+    """``X。［详细］`` first, ``［详细］X。`` twice later: ``［详细］`` reads unfinished, but its
+    "completion" ``X。`` is what the paragraph already says; nothing may be said twice."""
+    doc = AIDS + "［详细］\n\n" + TEACHERS + "\n\n［详细］" + AIDS + "\n\n［详细］" + AIDS + "\n"
+    assert _paragraphs(_clean(doc)) == [AIDS + "［详细］", TEACHERS]
