@@ -77,3 +77,25 @@ def test_a_link_at_a_paragraphs_end_is_not_completed_with_text_it_has() -> None:
     "completion" ``X。`` is what the paragraph already says; nothing may be said twice."""
     doc = AIDS + "［详细］\n\n" + TEACHERS + "\n\n［详细］" + AIDS + "\n\n［详细］" + AIDS + "\n"
     assert _paragraphs(_clean(doc)) == [AIDS + "［详细］", TEACHERS]
+
+
+# -- a copy cut short is not glued to the next paragraph ---------------------------------
+
+SUPPORT = "此次活动也得到了文化、经济各界名人的支持，都为乡村儿童推荐了他们认为应该阅读的图书；我们也在东风标致汽车的支持下，购买了上述人士推荐的图书。"
+SHOW = "在一周活动的结束时，志愿者们为孩子们安排了别开生面的表演，帮助孩子们展示通过阅读图书所编排的各类节目。"
+
+
+def test_a_truncated_first_copy_is_completed_not_glued_to_the_next_paragraph() -> None:
+    """``…；我们也`` / ``在一周活动…``: the junction ``也在`` is a word of the document, but only
+    because the whole copy reads ``我们也在东风…``: where the text after the cut is known, it is
+    not the next paragraph, so that paragraph is not its continuation."""
+    cut = SUPPORT.index("在东风")
+    doc = SUPPORT[:cut] + "\n\n" + SHOW + "\n\n" + SUPPORT + "\n"
+    assert _paragraphs(_clean(doc)) == [SUPPORT, SHOW]
+
+
+def test_a_first_copy_cut_after_a_comma_is_completed_not_glued() -> None:
+    """The same after a comma: ``…的支持，`` / ``在一周活动…`` while the whole copy reads ``…的支持，都为…``."""
+    cut = SUPPORT.index("都为")
+    doc = SUPPORT[:cut] + "\n\n" + SHOW + "\n\n" + SUPPORT + "\n"
+    assert _paragraphs(_clean(doc)) == [SUPPORT, SHOW]
