@@ -295,14 +295,19 @@ class Reconstructor:
             return None
         full_spans = sentences(full)
         full_keys = [sentence_key(full[a:b], self.keys) for a, b in full_spans]
+        said_up_to = -1  # the sentence of ``full`` that ``part``'s last whole sentence matches
         for a, b in spans[:-1]:
             k = sentence_key(part[a:b], self.keys)
-            if k and self._match(k, full_keys) is None:
+            if not k:
+                continue
+            m = self._match(k, full_keys)
+            if m is None:
                 return None
+            said_up_to = m[0]
         last = sentence_key(part[spans[-1][0] : spans[-1][1]], self.keys)
         if not last:
             return None
-        hit = self._prefix_of(last, full_keys)
+        hit = self._prefix_of(last, full_keys, after=said_up_to)
         if hit is None or not _ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]):
             return None
         fragment = part[spans[-1][0] : spans[-1][1]].rstrip()
@@ -334,13 +339,20 @@ class Reconstructor:
             return None
         return start, end
 
-    def _prefix_of(self, key: str, pool: Sequence[str]) -> int | None:
-        """Index of the pool sentence that ``key`` is the (fuzzy) beginning of."""
+    def _prefix_of(self, key: str, pool: Sequence[str], after: int = -1) -> int | None:
+        """Index of the pool sentence that ``key`` is the (fuzzy) beginning of.
+
+        Several may begin alike (``司马伦意图…``, ``司马伦不知…``): the one right
+        after ``after`` (the sentence the copy said last) is the one cut, then
+        the best, the earliest of equals.
+        """
         best, best_score = None, self.cfg.truncation_threshold
         for i, p in enumerate(pool):
             if len(p) > len(key):
                 score = 1.0 if p.startswith(key) else fuzz.ratio(key, p[: len(key)]) / 100.0
-                if score >= best_score:
+                if i == after + 1 and score >= self.cfg.truncation_threshold:
+                    return i
+                if score > best_score or (best is None and score >= best_score):
                     best, best_score = i, score
         return best
 

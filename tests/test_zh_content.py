@@ -99,3 +99,20 @@ def test_a_first_copy_cut_after_a_comma_is_completed_not_glued() -> None:
     cut = SUPPORT.index("都为")
     doc = SUPPORT[:cut] + "\n\n" + SHOW + "\n\n" + SUPPORT + "\n"
     assert _paragraphs(_clean(doc)) == [SUPPORT, SHOW]
+
+
+# -- a completion is read from the sentence that follows what the first copy has ----------------
+
+CHEN = (
+    "永康元年（300年），司马伦发动政变，废杀贾南风，陈准有功，封海陵公。"
+    "司马伦意图篡位，淮南王司马允发兵讨伐，围困司马伦。"
+    "司马伦不知其故，提升陈准为太尉，录尚书事，改封广陵公。"
+)
+
+
+def test_a_completion_continues_the_sentence_the_cut_is_in_not_a_later_one() -> None:
+    """``…封海陵公。司马伦`` cut: two sentences of the whole copy begin ``司马伦``; the one after
+    ``封海陵公。`` is the one cut, not the last."""
+    cut = CHEN.index("意图")
+    doc = CHEN[:cut] + "\n\n" + TEACHERS + "\n\n" + CHEN + "\n"
+    assert _paragraphs(_clean(doc)) == [CHEN, TEACHERS]
