@@ -116,3 +116,16 @@ def test_a_completion_continues_the_sentence_the_cut_is_in_not_a_later_one() -> 
     cut = CHEN.index("意图")
     doc = CHEN[:cut] + "\n\n" + TEACHERS + "\n\n" + CHEN + "\n"
     assert _paragraphs(_clean(doc)) == [CHEN, TEACHERS]
+
+
+# -- a paragraph printed again right after itself is a repeat, not a cut ------------------------
+
+HEATS = "记者：１３日０２：３０男子１５００米１６日０２：３０女子５００米１９日０２：３０女子１５００米２３日２０：５６女子３０００米接力"
+FINALS = "２３日０３：４８男子５００米２６日０２：４４女子１０００米２６日０４：１７男子５０００米"
+
+
+def test_a_line_without_full_stop_printed_twice_is_not_stitched_to_itself() -> None:
+    """A schedule line (no final punctuation) twice in a row: ``００米２３日`` read elsewhere
+    (``１５００米２３日``) attests no cut between a block and its own copy."""
+    doc = HEATS + "\n\n" + FINALS + "\n\n" + FINALS + "\n\n" + FINALS + "\n"
+    assert _paragraphs(_clean(doc)) == [HEATS, FINALS]

@@ -291,6 +291,22 @@ def _has_word(reading: _Reading, word: str) -> bool:
     return False
 
 
+#: characters two blocks must begin with alike for the second to be the first printed again
+_REPEAT_HEAD = 12
+
+
+def _copy_begins(prev: str, nxt: str) -> bool:
+    """Does ``nxt`` begin as ``prev`` does: the same paragraph printed again, not its continuation?
+
+    A line without final punctuation repeated (``…男子５０００米`` twice) looks
+    like a cut, and numbers repeat enough that a few characters read across
+    it somewhere (``００米２３日``); the second half of a real cut never opens
+    with the words the paragraph opened with.
+    """
+    a, b = prev.lstrip(), nxt.lstrip()
+    return len(a) >= _REPEAT_HEAD and a[:_REPEAT_HEAD] == b[:_REPEAT_HEAD]
+
+
 def _read_on_otherwise(p: str, n: str, reading: str, config: StitchConfig) -> bool:
     """Does another copy read on from ``p``'s end, and never into ``n``? (CJK)
 
@@ -347,6 +363,8 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         if joiner:  # ``(as in the`` / ``Free Software Foundation)``: between words, unless the document says otherwise
             joiner = (_attested(p, n, document, gap, config) or {"joiner": _latin_joiner(p, n, document)})["joiner"]
         return joined(joiner, f"previous block ends inside '{opened}', left open")
+    if _copy_begins(prev, nxt):
+        return None
     finished = _finished(p)
     if finished and not _number_cut(p, n) and not (last in ".．" and first.isdigit()):
         return None
