@@ -129,3 +129,17 @@ def test_a_line_without_full_stop_printed_twice_is_not_stitched_to_itself() -> N
     (``１５００米２３日``) attests no cut between a block and its own copy."""
     doc = HEATS + "\n\n" + FINALS + "\n\n" + FINALS + "\n\n" + FINALS + "\n"
     assert _paragraphs(_clean(doc)) == [HEATS, FINALS]
+
+
+# -- a copy that says more in one sentence completes the first reading --------------------------
+
+GAOPING = "高平郡，西晋泰始元年置，治所在高平县，辖境相当今山东省西南部。北齐天保七年（556年），改为高平郡。"
+EXTRA = "，让他们吃饱喝足不扰乱阳间百姓的平安"
+
+
+def test_a_copy_that_adds_more_than_the_sentence_had_extends_it() -> None:
+    """The copy's sentence is more than twice the kept one: still a copy of the paragraph, so its
+    extra words go into the first reading and the copy goes (no sentence said twice)."""
+    longer = GAOPING[:-1] + EXTRA + "。"
+    doc = GAOPING + "\n\n" + TEACHERS + "\n\n" + longer + "\n"
+    assert _paragraphs(_clean(doc)) == [longer, TEACHERS]
