@@ -320,6 +320,9 @@ class Reconstructor:
             a += strip_marker(full[a:b], _MARKERS_ONLY)
         start = a + _aligned_end(fragment, full[a:b])
         end = a + len(full[a:b].rstrip())
+        rest = sentence_key(full[start:end], self.keys)
+        if others and len(rest) >= self.cfg.min_global_chars and any(_says(o, rest) and not _says(o, last) for o in others):
+            return None  # the rest is another paragraph's (``标题`` / ``标题⏎正文…``): ``part`` is whole
         for (c, d), k in zip(full_spans[hit + 1 :], full_keys[hit + 1 :]):
             if not k:
                 continue
@@ -475,7 +478,7 @@ class Reconstructor:
             for op in Indel.opcodes(kept, sentence.rstrip())
             if op.tag == "insert" and op.dest_end - op.dest_start > 2 and op.src_start > 0
         ]
-        inserts = [(at, words) for at, words in inserts if matching_key(words, self.keys, marker=False) not in whole]
+        inserts = [(at, words) for at, words in inserts if matching_key(words, self.keys, marker=False) not in whole and not self._kept_elsewhere(words)]
         if not inserts:
             return None
         extended = kept
@@ -497,6 +500,15 @@ class Reconstructor:
                 confidence=0.9,
             )
         return new_key
+
+    def _kept_elsewhere(self, words: str) -> bool:
+        """Do words a later copy adds repeat text kept in another paragraph (a paragraph merged into the copy)?
+
+        ``标题`` kept, ``正文…`` kept as its own paragraph, then ``标题⏎正文…``:
+        inserting ``⏎正文…`` into the title would say the paragraph twice.
+        """
+        key = matching_key(words, self.keys, marker=False)
+        return len(key) >= self.cfg.min_global_chars and self.kept.covering(key, GLOBAL) is not None
 
     def _locate(self, unit: int, key: str) -> tuple[int, int] | None:
         """Current range of the sentence of ``unit`` whose key is ``key``."""

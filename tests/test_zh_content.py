@@ -143,3 +143,16 @@ def test_a_copy_that_adds_more_than_the_sentence_had_extends_it() -> None:
     longer = GAOPING[:-1] + EXTRA + "。"
     doc = GAOPING + "\n\n" + TEACHERS + "\n\n" + longer + "\n"
     assert _paragraphs(_clean(doc)) == [longer, TEACHERS]
+
+
+# -- a title is not "completed" with the paragraph a merged copy glued to it ---------------------
+
+TITLE = "ＰＵＲＥ　ＳＫＩＮ主张：健康的美，才是可持续的美"
+BODY = "肌纯的健康主张－－精准充足的养分深入皮肤底层，焕发细胞核心生命力，启动肌肤修复程序，自主修复受损组织。"
+
+
+def test_a_title_is_not_completed_from_a_copy_merged_with_the_next_paragraph() -> None:
+    """``TITLE`` (no final punctuation) and a later block ``TITLE⏎BODY``: the title is whole, the
+    rest is the next paragraph, which has its own place."""
+    doc = TITLE + "\n\n" + BODY + "\n\n" + BODY + "\n\n" + TITLE + "\n" + BODY + "\n"
+    assert _paragraphs(_clean(doc)) == [TITLE, BODY]
