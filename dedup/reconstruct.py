@@ -321,7 +321,8 @@ class Reconstructor:
         start = a + _aligned_end(fragment, full[a:b])
         end = a + len(full[a:b].rstrip())
         rest = sentence_key(full[start:end], self.keys)
-        if others and len(rest) >= self.cfg.min_global_chars and any(_says(o, rest) and not _says(o, last) for o in others):
+        # (a phrase is said in many places: only a long rest, near-exactly, is another paragraph's)
+        if others and len(rest) >= 2 * self.cfg.min_global_chars and any(_says(o, rest, GLOBAL) and not _says(o, last) for o in others):
             return None  # the rest is another paragraph's (``标题`` / ``标题⏎正文…``): ``part`` is whole
         for (c, d), k in zip(full_spans[hit + 1 :], full_keys[hit + 1 :]):
             if not k:
@@ -650,7 +651,7 @@ class Reconstructor:
             )
 
 
-def _says(text: str, key: str) -> bool:
+def _says(text: str, key: str, tolerance: Tolerance = CLUSTER) -> bool:
     """Does ``text`` (a unit's key) say the sentence ``key`` (:func:`covers`), typos allowed?
 
     Three stretches of the sentence are looked up first: a text that has none
@@ -658,7 +659,7 @@ def _says(text: str, key: str) -> bool:
     """
     if len(key) > 12 and not any(key[i : i + 4] in text for i in (0, len(key) // 2 - 2, len(key) - 4)):
         return False
-    return covers(text, key)
+    return covers(text, key, tolerance)
 
 
 def _aligned_end(fragment: str, sentence: str) -> int:

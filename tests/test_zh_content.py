@@ -156,3 +156,13 @@ def test_a_title_is_not_completed_from_a_copy_merged_with_the_next_paragraph() -
     rest is the next paragraph, which has its own place."""
     doc = TITLE + "\n\n" + BODY + "\n\n" + BODY + "\n\n" + TITLE + "\n" + BODY + "\n"
     assert _paragraphs(_clean(doc)) == [TITLE, BODY]
+
+
+def test_a_completion_whose_end_is_a_phrase_said_elsewhere_is_still_made() -> None:
+    """``…罗黛琳赠送`` completed with ``给联合国秘书长潘基文先生。``: another paragraph names
+    ``联合国秘书长潘基文先生`` too, which makes it no merged paragraph."""
+    names = "２０１２年７月１８日北京讯，联合国秘书长潘基文先生、联合国驻华协调员出席了发布会。"
+    album = "现代传播将这些照片制作成精美的画册，在新闻发布会上由联合国驻华代表罗黛琳赠送给联合国秘书长潘基文先生。"
+    cut = album.index("给联合国")
+    doc = names + "\n\n" + album[:cut] + "\n\n" + TEACHERS + "\n\n" + names + "\n\n" + album + "\n"
+    assert _paragraphs(_clean(doc)) == [names, album, TEACHERS]
