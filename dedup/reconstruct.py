@@ -327,10 +327,11 @@ class Reconstructor:
         for (c, d), k in zip(full_spans[hit + 1 :], full_keys[hit + 1 :]):
             if not k:
                 continue
-            if not _ends_sentence(full[c:d]):
+            if not (_ends_sentence(full[c:d]) or _bracketed(full[c:d])):
                 break
             if others:
-                if any(_says(o, k) and not _says(o, last) for o in others):
+                # a short one (``［详细］``) is said everywhere: only a sentence says whose it is
+                if len(k) >= self.cfg.min_global_chars and any(_says(o, k) and not _says(o, last) for o in others):
                     break
             elif not any(covers(o, k) for o in support):
                 break
@@ -649,6 +650,16 @@ class Reconstructor:
                 evidence={"cluster": cid, "duplicate_of_unit": target, "duplicate_of_span": tu.span.as_list(), "sentences": ds},
                 confidence=min(d["score"] for d in ds),
             )
+
+
+#: brackets a link or a tag is written in at a paragraph's end (``［详细］``, ``【图】``)
+_LINK_BRACKETS = {"［": "］", "[": "]", "【": "】", "〔": "〕", "（": "）", "(": ")"}
+
+
+def _bracketed(s: str) -> bool:
+    """Is ``s`` one bracketed group (``［详细］``, ``［　详细　］``, ``［详细］［图集］``): finished, with no full stop?"""
+    s = s.strip()
+    return len(s) >= 2 and s[0] in _LINK_BRACKETS and s[-1] == _LINK_BRACKETS[s[0]]
 
 
 def _says(text: str, key: str, tolerance: Tolerance = CLUSTER) -> bool:

@@ -166,3 +166,16 @@ def test_a_completion_whose_end_is_a_phrase_said_elsewhere_is_still_made() -> No
     cut = album.index("给联合国")
     doc = names + "\n\n" + album[:cut] + "\n\n" + TEACHERS + "\n\n" + names + "\n\n" + album + "\n"
     assert _paragraphs(_clean(doc)) == [names, album, TEACHERS]
+
+
+# -- a link after the completed sentence goes with it ------------------------------------------
+
+LAMP = "记者：节能灯每分钟比普通灯泡节电８０％。"
+
+
+def test_a_completion_takes_the_link_that_ends_the_paragraph() -> None:
+    """``…普通灯泡节`` completed from ``…节电８０％。［详细］``: ``［详细］`` (said after every
+    paragraph, no full stop) is the paragraph's end too, not left out of the output."""
+    cut = LAMP.index("电８")
+    doc = LAMP[:cut] + "\n\n" + TEACHERS + "［详细］\n\n" + LAMP + "［详细］\n"
+    assert _paragraphs(_clean(doc)) == [LAMP + "［详细］", TEACHERS + "［详细］"]
