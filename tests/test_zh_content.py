@@ -179,3 +179,15 @@ def test_a_completion_takes_the_link_that_ends_the_paragraph() -> None:
     cut = LAMP.index("电８")
     doc = LAMP[:cut] + "\n\n" + TEACHERS + "［详细］\n\n" + LAMP + "［详细］\n"
     assert _paragraphs(_clean(doc)) == [LAMP + "［详细］", TEACHERS + "［详细］"]
+
+
+# -- a speaker tag a paragraph opens with is not outvoted by copies without it ---------------
+
+AWARD = "2007年：第十六届香港舞台剧奖最佳化妆造型（作品：《大汗推拿》，新域剧团）"
+
+
+def test_a_speaker_tag_is_not_voted_away_by_copies_that_dropped_it() -> None:
+    """``记者：2007年：…`` first, three copies without the tag: the tag is content (it says who
+    speaks), so the majority of copies does not delete it from the first."""
+    doc = "记者：" + AWARD + "\n\n" + TEACHERS + "\n\n" + AWARD + "\n\n" + AWARD + "\n\n" + AWARD + "\n"
+    assert "记者：" + AWARD in _clean(doc)

@@ -29,6 +29,8 @@ from ..segment import sentences
 from .base import Repair
 
 RULE = "repair.consensus"
+#: what ends a speaker tag (``记者：``, ``Reporter:``)
+_COLONS = frozenset("：:")
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,8 @@ def _tally(target: str, offset: int, s_t: str, ballots: Sequence[_Ballot], witne
     out = []
     for s, e, after, votes in merged:
         before = s_t[s:e]
+        if s == 0 and not after and (before[-1:] in _COLONS or s_t[e : e + 1] in _COLONS):
+            continue  # copies without the speaker tag this one opens with (``记者：``): the tag is content, not a typo
         n = len(ballots) + 1
         support = min(max(v.values()) for v in votes)
         evidence = {"witnesses": n, "copy_units": list(witnesses), "before": before, "votes": votes, "sentence": s_t}
