@@ -466,6 +466,8 @@ def made_of(key: str, pieces: Iterable[str]) -> list[str] | None:
     ['详细', '世间本没有歧视']
     >>> made_of("详细世间本没有歧视了", ["世间本没有歧视", "详细"]) is None
     True
+    >>> made_of("详细三是世间本没有歧视", ["世间本没有歧视", "详细"])
+    ['详细', '世间本没有歧视']
     """
     if " " in key or len(key) < 4:
         return None
@@ -477,6 +479,11 @@ def made_of(key: str, pieces: Iterable[str]) -> list[str] | None:
     for i in range(len(key)):
         if i not in reach:
             continue
+        # a list marker between two pieces (``详细三是在这些…``: a merged copy's next item) is
+        # no word of its own: sentence keys drop it where it leads
+        m = strip_marker(key[i:], _MARKERS) if i else 0
+        if m and i + m not in reach:
+            reach[i + m] = reach[i]
         for w in words:
             j = i + len(w)
             if j not in reach and key.startswith(w, i):

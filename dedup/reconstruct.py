@@ -293,8 +293,8 @@ class Reconstructor:
         what other copies of the paragraph (``support``) say too is taken.
         """
         spans = sentences(part)
-        if not spans or _ends_sentence(part[spans[-1][0] : spans[-1][1]]):
-            return None
+        if not spans or _ends_sentence(part[spans[-1][0] : spans[-1][1]]) or _bracketed(part[spans[-1][0] : spans[-1][1]]):
+            return None  # finished, or ends with a link (``…。［详细］``): not cut short
         full_spans = sentences(full)
         full_keys = [sentence_key(full[a:b], self.keys) for a, b in full_spans]
         said_up_to = -1  # the sentence of ``full`` that ``part``'s last whole sentence matches
@@ -559,6 +559,14 @@ class Reconstructor:
         units = sorted(set(units))
         return {"why": "kept sentences in another order", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0}
 
+    def _short_link(self, sentence: str) -> bool:
+        """A link that ends a paragraph (``［详细］``): whole, and too short to be removed from a paragraph that stays.
+
+        Every paragraph of a news page may end with it; a copy of one paragraph
+        that matched it does not make it a repeat in another.
+        """
+        return _bracketed(sentence) and not self._says_enough(sentence_key(sentence, self.keys))
+
     def _says_enough(self, key: str) -> bool:
         """Long enough to be removed on its own from a paragraph that otherwise stays.
 
@@ -608,7 +616,7 @@ class Reconstructor:
         if drops and len(drops) < len([1 for a, b in spans if sentence_key(text[a:b], self.keys)]):
             # a partly repeated paragraph: only sentences long enough to be more than a
             # common phrase go; short ones stay with the new content around them
-            drops = [d for d in drops if d[2]["why"] not in _GLOBAL_VERDICTS or self._says_enough(sentence_key(text[d[0] : d[1]], self.keys))]
+            drops = [d for d in drops if (d[2]["why"] not in _GLOBAL_VERDICTS and not self._short_link(text[d[0] : d[1]])) or self._says_enough(sentence_key(text[d[0] : d[1]], self.keys))]
         elif drops and all(d[2]["why"] == "contained in kept text" for d in drops) and sum(d[2]["chars"] for d in drops) < MIN_CONTAINED_UNIT:
             drops = []  # "谢谢。" said twice is not a repeated paragraph
         if not drops:

@@ -191,3 +191,12 @@ def test_a_speaker_tag_is_not_voted_away_by_copies_that_dropped_it() -> None:
     speaks), so the majority of copies does not delete it from the first."""
     doc = "记者：" + AWARD + "\n\n" + TEACHERS + "\n\n" + AWARD + "\n\n" + AWARD + "\n\n" + AWARD + "\n"
     assert "记者：" + AWARD in _clean(doc)
+
+
+def test_a_merged_copy_with_the_link_glued_to_the_next_item_goes() -> None:
+    """``…健康。［详细］三是在这些…`` (two items merged, no break): ``［详细］三是X。`` is the link and
+    item ``X``, both kept already."""
+    first = "二是消毒餐具不消毒而且卫生不合格的真相让人触目惊心，消毒餐具的毒素正在消磨着人们的生命健康。"
+    second = "三是在这些餐具背后，还藏着一个鲜为人知的庞大利益链：餐馆从消费者口袋中掏走的碗筷费相当惊人。"
+    doc = first + "［详细］\n\n" + second + "［详细］\n\n" + HEALTH + "\n\n四是" + first[2:] + "［详细］" + second + "［详细］\n"
+    assert _paragraphs(_clean(doc)) == [first + "［详细］", second + "［详细］", HEALTH]
