@@ -420,7 +420,7 @@ class Reconstructor:
 
     def _extend_kept(self, key: str, sentence: str, unit: int, seen_cluster: list[tuple[str, int]], pool: list[str], seen_global: dict[str, int]) -> dict | None:
         """Complete a kept sentence of the cluster from a later copy that says more (see :meth:`_extend_into`)."""
-        for j in sorted((j for j, p in enumerate(pool) if self._extendable(p, key, EXTENSION_SHARE_CLUSTER)), key=lambda j: (-len(pool[j]), j)):
+        for j in sorted((j for j, p in enumerate(pool) if self._extendable(p, key, EXTENSION_SHARE_CLUSTER, in_cluster=True)), key=lambda j: (-len(pool[j]), j)):
             kept_key, kept_unit = seen_cluster[j]
             new_key = self._extend_into(kept_key, kept_unit, key, sentence, unit)
             if new_key is None:
@@ -432,12 +432,16 @@ class Reconstructor:
             return {"why": "said by the kept sentence it extended", "duplicate_of_unit": kept_unit, "score": round(fuzz.ratio(key, kept_key) / 100.0, 4)}
         return None
 
-    def _extendable(self, kept_key: str, key: str, share: float = EXTENSION_SHARE) -> bool:
+    def _extendable(self, kept_key: str, key: str, share: float = EXTENSION_SHARE, *, in_cluster: bool = False) -> bool:
         """Whether ``key`` may extend ``kept_key``: it says all of it, and the kept one is ``share`` of it or more.
 
         A copy of the same paragraph may add more (``…改为高平郡，让他们吃饱喝足…。``
-        after ``…改为高平郡。``) than a sentence of an unrelated one that merely contains a kept one.
+        after ``…改为高平郡。``) than a sentence of an unrelated one that merely contains a kept one;
+        there a kept sentence the copy's one begins with is extended whatever its share, and even
+        when short (``西晋官员。`` → ``西晋官员，阿列省和涅夫勒省接壤。``).
         """
+        if in_cluster and is_cjk(kept_key) and key.startswith(kept_key):
+            return len(kept_key) >= MIN_CONTAINED_UNIT
         return len(kept_key) >= max(self.cfg.min_global_chars, share * len(key)) and covers(key, kept_key)
 
     def _extend_anywhere(self, key: str, sentence: str, unit: int, seen_global: dict[str, int]) -> dict | None:

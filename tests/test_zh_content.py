@@ -200,3 +200,11 @@ def test_a_merged_copy_with_the_link_glued_to_the_next_item_goes() -> None:
     second = "三是在这些餐具背后，还藏着一个鲜为人知的庞大利益链：餐馆从消费者口袋中掏走的碗筷费相当惊人。"
     doc = first + "［详细］\n\n" + second + "［详细］\n\n" + HEALTH + "\n\n四是" + first[2:] + "［详细］" + second + "［详细］\n"
     assert _paragraphs(_clean(doc)) == [first + "［详细］", second + "［详细］", HEALTH]
+
+
+def test_a_short_sentence_a_copy_extends_is_extended() -> None:
+    """``西晋官员。`` (four characters) and a copy of its paragraph reading ``西晋官员，官至太尉。``."""
+    chen = "陈准，颍川许昌（今河南许昌）人。西晋官员。出身颍川陈氏，青州刺史陈佐之子。"
+    longer = chen.replace("西晋官员。", "西晋官员，阿列省和涅夫勒省接壤。")
+    doc = chen + "\n\n" + TEACHERS + "\n\n" + longer + "\n"
+    assert _paragraphs(_clean(doc)) == [longer, TEACHERS]
