@@ -250,6 +250,8 @@ class Reconstructor:
         self.repair = repair
         #: unit -> canonical unit of its cluster
         self.canonical: dict[int, int] = {}
+        #: the unit whose cut-short end the last extension completed (see :meth:`_continue_into`)
+        self._open_end: int | None = None
 
     def run(self) -> None:
         texts = [self.draft.current(u.span.start, u.span.end) for u in self.units]
@@ -494,6 +496,8 @@ class Reconstructor:
         if not covers(new_key, key):
             return None
         tu = self.units[unit]
+        # the kept sentence was its paragraph's cut-short end: what the copy says after it may follow
+        self._open_end = kept_unit if not _ends_sentence(kept) and not cur[b:].strip() and is_cjk(kept_key) else None
         for at, words in reversed(inserts):
             self.draft.replace_current(
                 region,
@@ -506,6 +510,41 @@ class Reconstructor:
                 confidence=0.9,
             )
         return new_key
+
+    def _continue_into(self, target: int, key: str, sentence: str, unit: int) -> dict | None:
+        """Append a sentence of a later copy to the cut-short paragraph ``target`` it goes on from; a verdict, or None.
+
+        A first copy cut short (``…年轻人从``) whose copy is in a cluster with
+        others (a merged copy joined them) is completed sentence by sentence:
+        the copy's sentence extended it, and the new sentences after it are its
+        paragraph's own end, unless another paragraph that lacks the one
+        extended says them (a paragraph merged into the copy).
+        """
+        if not (_ends_sentence(sentence) or _bracketed(sentence)):
+            return None
+        region = self.units[target].span
+        cur = self.draft.current(region.start, region.end)
+        if len(key) >= self.cfg.min_global_chars:
+            last = sentence_key(cur[sentences(cur)[-1][0] :], self.keys)
+            for v in self.units:
+                if v.index in (target, unit) or v.kind == "heading":
+                    continue
+                o = matching_key(self.draft.current(v.span.start, v.span.end), self.keys, marker=False)
+                if _says(o, key, GLOBAL) and not _says(o, last):
+                    return None
+        at = len(cur.rstrip())
+        tu = self.units[unit]
+        self.draft.replace_current(
+            region,
+            at,
+            at,
+            sentence.strip(),
+            rule="dedup.complete_from_copy",
+            reason=f"this paragraph is cut short; the copy at [{tu.span.start}, {tu.span.end}) goes on with this sentence after the one it completed",
+            evidence={"unit": target, "copy_unit": unit, "copy_span": tu.span.as_list()},
+            confidence=0.9,
+        )
+        return {"why": "moved to the paragraph it completes", "duplicate_of_unit": target, "score": 1.0}
 
     def _kept_elsewhere(self, words: str) -> bool:
         """Do words a later copy adds repeat text kept in another paragraph (a paragraph merged into the copy)?
@@ -587,10 +626,12 @@ class Reconstructor:
         spans = sentences(text)
         pool = [k for k, _ in seen_cluster]
         drops: list[tuple[int, int, dict]] = []
+        continuing: int | None = None  # a cut-short paragraph this copy's next sentences complete
         for i, (a, b) in enumerate(spans):
             k = sentence_key(text[a:b], self.keys)
             if not k:
                 continue
+            self._open_end = None
             verdict = None
             if len(k) >= self.cfg.min_global_chars and k in seen_global:
                 verdict = {"why": "repeated sentence", "duplicate_of_unit": seen_global[k], "score": 1.0}
@@ -610,6 +651,16 @@ class Reconstructor:
                 verdict = self._extend_anywhere(k, text[a:b], u.index, seen_global)
             if verdict is None:
                 verdict = self._kept_in_another_order(k, pool, seen_global)
+            if verdict is None and continuing is not None:
+                verdict = self._continue_into(continuing, k, text[a:b], u.index)
+                if verdict is not None:
+                    seen_global.setdefault(k, continuing)
+                    seen_cluster.append((k, continuing))
+                    pool.append(k)
+                    self.kept.add(k, continuing)
+                    drops.append((a, b, verdict))
+                    continue
+            continuing = self._open_end if verdict is not None and verdict.get("why") == "said by the kept sentence it extended" else None
             if verdict is None:
                 seen_global.setdefault(k, u.index)
                 seen_cluster.append((k, u.index))

@@ -208,3 +208,21 @@ def test_a_short_sentence_a_copy_extends_is_extended() -> None:
     longer = chen.replace("西晋官员。", "西晋官员，阿列省和涅夫勒省接壤。")
     doc = chen + "\n\n" + TEACHERS + "\n\n" + longer + "\n"
     assert _paragraphs(_clean(doc)) == [longer, TEACHERS]
+
+
+# -- a cut-short paragraph in a cluster with another (a merged copy joined them) ---------------
+
+FORBES = "一是中坤集团董事长黄怒波在接受专访时表示：现在慈善大多是官办，我比较抵触，捐钱好像还得求着他们一样。"
+DONATE = (
+    "记者：黄怒波表示，我现在不想捐给官办慈善机构，所以就捐给北大，我挺信任北大的。"
+    "此外，还有一些零星的捐助，比如最近马洪涛搞了一个爱心衣橱活动，我觉得挺好，年轻人从事慈善事业值得鼓励。"
+    "再比如说有一个朋友的孩子发起一个拒绝吃鱼翅的活动，我也捐给他们５０万元启动资金。"
+)
+
+
+def test_a_cut_paragraph_clustered_with_another_is_completed_sentence_by_sentence() -> None:
+    """``…我觉得挺好，年轻人从`` cut, the whole paragraph later, and a copy merging it with the
+    paragraph before (so all are one cluster): the sentence after the cut goes with the completion."""
+    cut = DONATE.index("事慈善")
+    doc = FORBES + "\n\n" + DONATE[:cut] + "\n\n" + HEALTH + "\n\n" + DONATE + "\n\n" + FORBES + DONATE + "\n"
+    assert _paragraphs(_clean(doc)) == [FORBES, DONATE, HEALTH]
