@@ -555,7 +555,15 @@ class Reconstructor:
         fragments say too, and were measured worse with it (en-generated CER 6.9 % -> 7.7 %).
         """
         key = matching_key(words, self.keys, marker=False)
-        return is_cjk(key) and len(key) >= self.cfg.min_global_chars and self.kept.covering(key, GLOBAL) is not None
+        if not is_cjk(key) or len(key) < self.cfg.min_global_chars:
+            return False
+        units = self.kept.covering(key, GLOBAL)
+        if units is None:
+            return False
+        # the words say a whole sentence kept there, not only a clause another paragraph also says
+        return any(
+            v in units and len(k) >= self.cfg.min_global_chars and covers(key, k, GLOBAL) for k, v in zip(self.kept.keys, self.kept.units)
+        )
 
     def _locate(self, unit: int, key: str) -> tuple[int, int] | None:
         """Current range of the sentence of ``unit`` whose key is ``key``."""

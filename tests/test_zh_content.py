@@ -226,3 +226,13 @@ def test_a_cut_paragraph_clustered_with_another_is_completed_sentence_by_sentenc
     cut = DONATE.index("事慈善")
     doc = FORBES + "\n\n" + DONATE[:cut] + "\n\n" + HEALTH + "\n\n" + DONATE + "\n\n" + FORBES + DONATE + "\n"
     assert _paragraphs(_clean(doc)) == [FORBES, DONATE, HEALTH]
+
+
+def test_a_completion_by_extension_may_add_a_clause_another_paragraph_also_says() -> None:
+    """The whole copy adds ``区学校中，有１５所学校…`` which paragraph one says too: a clause
+    another paragraph shares is no merged paragraph, so the cut sentence is still completed."""
+    one = "一是甘肃首批１６所偏远山区学校中，有１５所学校的１１９７名困难学生有望获得爱心运动鞋。"
+    news = "王磊：本报讯６月１３日上午，经初步审查，由本报报送的省内首批１６所偏远山区学校中，有１５所学校的１１９７名困难学生有望获得爱心运动鞋。"
+    cut = news.index("区学校")
+    doc = one + "\n\n" + news[:cut] + "\n\n" + TEACHERS + "\n\n" + news + "\n"
+    assert _paragraphs(_clean(doc)) == [one, news, TEACHERS]
