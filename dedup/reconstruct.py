@@ -39,11 +39,12 @@ from rapidfuzz.distance import Indel
 from .cluster import ClusterResult
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
-from .invariant import CLUSTER, GLOBAL, Tolerance, covers, join_keys, made_of, sentence_key
+from .invariant import GLOBAL, Tolerance, covers, join_keys, sentence_key
+from .kept_rules import KeptTextRules, bracketed, ends_sentence, says
 from .model import Span
 from .normalize.stitch import Unit
 from .repair import RepairConfig, consensus
-from .segment import CLOSERS, SENTENCE_END, sentences
+from .segment import sentences
 
 
 @dataclass(frozen=True)
@@ -146,13 +147,6 @@ _GLOBAL_VERDICTS = frozenset({"repeated sentence", "contained in kept text"})
 _MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
 
 
-def _ends_sentence(s: str) -> bool:
-    s = s.rstrip()
-    while s and s[-1] in CLOSERS:
-        s = s[:-1]
-    return bool(s) and s[-1] in SENTENCE_END
-
-
 class KeptText:
     """Every sentence kept so far, in reading order, and a 3-gram index to find those like a new one.
 
@@ -227,7 +221,7 @@ class KeptText:
         return None
 
 
-class Reconstructor:
+class Reconstructor(KeptTextRules):
     """Applies the keep policy and the sentence-level merge to a draft."""
 
     def __init__(
@@ -295,7 +289,7 @@ class Reconstructor:
         what other copies of the paragraph (``support``) say too is taken.
         """
         spans = sentences(part)
-        if not spans or _ends_sentence(part[spans[-1][0] : spans[-1][1]]) or _bracketed(part[spans[-1][0] : spans[-1][1]]):
+        if not spans or ends_sentence(part[spans[-1][0] : spans[-1][1]]) or bracketed(part[spans[-1][0] : spans[-1][1]]):
             return None  # finished, or ends with a link (``…。［详细］``): not cut short
         full_spans = sentences(full)
         full_keys = [sentence_key(full[a:b], self.keys) for a, b in full_spans]
@@ -312,7 +306,7 @@ class Reconstructor:
         if not last:
             return None
         hit = self._prefix_of(last, full_keys, after=said_up_to)
-        if hit is None or not _ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]):
+        if hit is None or not ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]):
             return None
         fragment = part[spans[-1][0] : spans[-1][1]].rstrip()
         if len(spans) == 1:
@@ -324,16 +318,15 @@ class Reconstructor:
         end = a + len(full[a:b].rstrip())
         rest = sentence_key(full[start:end], self.keys)
         # (a phrase is said in many places: only a long rest, near-exactly, is another paragraph's)
-        if others and len(rest) >= 2 * self.cfg.min_global_chars and any(_says(o, rest, GLOBAL) and not _says(o, last) for o in others):
+        if others and len(rest) >= 2 * self.cfg.min_global_chars and any(says(o, rest, GLOBAL) and not says(o, last) for o in others):
             return None  # the rest is another paragraph's (``标题`` / ``标题⏎正文…``): ``part`` is whole
         for (c, d), k in zip(full_spans[hit + 1 :], full_keys[hit + 1 :]):
             if not k:
                 continue
-            if not (_ends_sentence(full[c:d]) or _bracketed(full[c:d])):
+            if not (ends_sentence(full[c:d]) or bracketed(full[c:d])):
                 break
-            if others:
-                # a short one (``［详细］``) is said everywhere: only a sentence says whose it is
-                if len(k) >= self.cfg.min_global_chars and any(_says(o, k) and not _says(o, last) for o in others):
+            if others:  # a short one (``［详细］``) is said everywhere: only a sentence says whose it is
+                if len(k) >= self.cfg.min_global_chars and any(says(o, k) and not says(o, last) for o in others):
                     break
             elif not any(covers(o, k) for o in support):
                 break
@@ -497,7 +490,7 @@ class Reconstructor:
             return None
         tu = self.units[unit]
         # the kept sentence was its paragraph's cut-short end: what the copy says after it may follow
-        self._open_end = kept_unit if not _ends_sentence(kept) and not cur[b:].strip() and is_cjk(kept_key) else None
+        self._open_end = kept_unit if not ends_sentence(kept) and not cur[b:].strip() and is_cjk(kept_key) else None
         for at, words in reversed(inserts):
             self.draft.replace_current(
                 region,
@@ -510,60 +503,6 @@ class Reconstructor:
                 confidence=0.9,
             )
         return new_key
-
-    def _continue_into(self, target: int, key: str, sentence: str, unit: int) -> dict | None:
-        """Append a sentence of a later copy to the cut-short paragraph ``target`` it goes on from; a verdict, or None.
-
-        A first copy cut short (``…年轻人从``) whose copy is in a cluster with
-        others (a merged copy joined them) is completed sentence by sentence:
-        the copy's sentence extended it, and the new sentences after it are its
-        paragraph's own end, unless another paragraph that lacks the one
-        extended says them (a paragraph merged into the copy).
-        """
-        if not (_ends_sentence(sentence) or _bracketed(sentence)):
-            return None
-        region = self.units[target].span
-        cur = self.draft.current(region.start, region.end)
-        if len(key) >= self.cfg.min_global_chars:
-            last = sentence_key(cur[sentences(cur)[-1][0] :], self.keys)
-            for v in self.units:
-                if v.index in (target, unit) or v.kind == "heading":
-                    continue
-                o = matching_key(self.draft.current(v.span.start, v.span.end), self.keys, marker=False)
-                if _says(o, key, GLOBAL) and not _says(o, last):
-                    return None
-        at = len(cur.rstrip())
-        tu = self.units[unit]
-        self.draft.replace_current(
-            region,
-            at,
-            at,
-            sentence.strip(),
-            rule="dedup.complete_from_copy",
-            reason=f"this paragraph is cut short; the copy at [{tu.span.start}, {tu.span.end}) goes on with this sentence after the one it completed",
-            evidence={"unit": target, "copy_unit": unit, "copy_span": tu.span.as_list()},
-            confidence=0.9,
-        )
-        return {"why": "moved to the paragraph it completes", "duplicate_of_unit": target, "score": 1.0}
-
-    def _kept_elsewhere(self, words: str) -> bool:
-        """Do words a later copy adds repeat text kept in another paragraph (a paragraph merged into the copy)?
-
-        ``标题`` kept, ``正文…`` kept as its own paragraph, then ``标题⏎正文…``:
-        inserting ``⏎正文…`` into the title would say the paragraph twice.  CJK only:
-        English copies made by :mod:`dedup.testing` extend with clauses that its
-        fragments say too, and were measured worse with it (en-generated CER 6.9 % -> 7.7 %).
-        """
-        key = matching_key(words, self.keys, marker=False)
-        if not is_cjk(key) or len(key) < self.cfg.min_global_chars:
-            return False
-        units = self.kept.covering(key, GLOBAL)
-        if units is None:
-            return False
-        # the words say a whole sentence kept there, not only a clause another paragraph also says
-        return any(
-            v in units and len(k) >= self.cfg.min_global_chars and covers(key, k, GLOBAL) for k, v in zip(self.kept.keys, self.kept.units)
-        )
 
     def _locate(self, unit: int, key: str) -> tuple[int, int] | None:
         """Current range of the sentence of ``unit`` whose key is ``key``."""
@@ -584,41 +523,6 @@ class Reconstructor:
         if units is None:
             return None
         return {"why": "contained in kept text", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0, "chars": len(key)}
-
-    def _kept_in_another_order(self, key: str, pool: Sequence[str], seen_global: dict[str, int]) -> dict | None:
-        """A verdict when ``key`` is kept sentences, whole, end to end in another order (:func:`dedup.invariant.made_of`).
-
-        A copy whose swapped sentences lost the full stop between them
-        (``［详细］X。`` beside ``X。［详细］``) reads as one sentence that no single
-        kept one covers.  The pieces are looked for among the sentences of the
-        cluster kept so far, kept sentences most of whose text ``key`` has, and
-        kept short ones (a link, a tag) that begin or end it.
-        """
-        if len(key) < self.cfg.min_global_chars:
-            return None
-        pieces = set(pool) | {self.kept.keys[i] for i in self.kept.contained_in(key, limit=12)}
-        pieces.update(key[:n] for n in range(2, 7) if key[:n] in seen_global)
-        pieces.update(key[-n:] for n in range(2, 7) if key[-n:] in seen_global)
-        found = made_of(key, pieces)
-        if found is None:
-            return None
-        units = []
-        for piece in found:
-            # the earliest paragraph that has the piece now (a kept sentence extended since reads otherwise)
-            unit = next((v for k, v in zip(self.kept.keys, self.kept.units) if k == piece), None)
-            if unit is None:
-                return None
-            units.append(unit)
-        units = sorted(set(units))
-        return {"why": "kept sentences in another order", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0}
-
-    def _short_link(self, sentence: str) -> bool:
-        """A link that ends a paragraph (``［详细］``): whole, and too short to be removed from a paragraph that stays.
-
-        Every paragraph of a news page may end with it; a copy of one paragraph
-        that matched it does not make it a repeat in another.
-        """
-        return _bracketed(sentence) and not self._says_enough(sentence_key(sentence, self.keys))
 
     def _says_enough(self, key: str) -> bool:
         """Long enough to be removed on its own from a paragraph that otherwise stays.
@@ -647,7 +551,7 @@ class Reconstructor:
                 verdict = {"why": "repeated sentence", "duplicate_of_unit": seen_global[k], "score": 1.0}
             elif not is_first:
                 hit = self._match(k, pool)
-                if hit is None and i == len(spans) - 1 and not _ends_sentence(text[a:b]):
+                if hit is None and i == len(spans) - 1 and not ends_sentence(text[a:b]):
                     hit = self._truncation(k, pool)
                     if hit is not None:
                         verdict = {"why": "truncated copy of a sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
@@ -723,27 +627,6 @@ class Reconstructor:
                 evidence={"cluster": cid, "duplicate_of_unit": target, "duplicate_of_span": tu.span.as_list(), "sentences": ds},
                 confidence=min(d["score"] for d in ds),
             )
-
-
-#: brackets a link or a tag is written in at a paragraph's end (``［详细］``, ``【图】``)
-_LINK_BRACKETS = {"［": "］", "[": "]", "【": "】", "〔": "〕", "（": "）", "(": ")"}
-
-
-def _bracketed(s: str) -> bool:
-    """Is ``s`` one bracketed group (``［详细］``, ``［　详细　］``, ``［详细］［图集］``): finished, with no full stop?"""
-    s = s.strip()
-    return len(s) >= 2 and s[0] in _LINK_BRACKETS and s[-1] == _LINK_BRACKETS[s[0]]
-
-
-def _says(text: str, key: str, tolerance: Tolerance = CLUSTER) -> bool:
-    """Does ``text`` (a unit's key) say the sentence ``key`` (:func:`covers`), typos allowed?
-
-    Three stretches of the sentence are looked up first: a text that has none
-    of them cannot cover it, and most units are rejected without an alignment.
-    """
-    if len(key) > 12 and not any(key[i : i + 4] in text for i in (0, len(key) // 2 - 2, len(key) - 4)):
-        return False
-    return covers(text, key, tolerance)
 
 
 def _aligned_end(fragment: str, sentence: str) -> int:
