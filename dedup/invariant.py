@@ -436,7 +436,8 @@ def join_keys(keys: Sequence[str]) -> str:
 
 
 def said_by(kept: Sequence[str], key: str, tolerance: Tolerance = CLUSTER) -> bool:
-    """Whether the sentences ``kept`` (keys, in order) say ``key``: one of them, or two or three in a row.
+    """Whether the sentences ``kept`` (keys, in order) say ``key``: one of them, or two or three in a row,
+    or several of them whole, end to end in another order (:func:`made_of`).
 
     Sentence by sentence, as the cleaner compares, so that an alignment over a
     whole paragraph cannot settle on the wrong one of two similar sentences.
@@ -446,7 +447,49 @@ def said_by(kept: Sequence[str], key: str, tolerance: Tolerance = CLUSTER) -> bo
     if key in join_keys(kept):
         return True
     n = len(kept)
-    return any(covers(join_keys(kept[i : i + w]), key, tolerance) for w in (1, 2, 3) for i in range(max(1, n - w + 1)))
+    if any(covers(join_keys(kept[i : i + w]), key, tolerance) for w in (1, 2, 3) for i in range(max(1, n - w + 1))):
+        return True
+    return made_of(key, kept) is not None
+
+
+def made_of(key: str, pieces: Iterable[str]) -> list[str] | None:
+    """The whole sentences of ``pieces`` (keys) that ``key`` is, end to end in any order; None if it is not.
+
+    A copy with two sentences swapped, one of which has no final punctuation
+    (``［详细］``, ``…保障．．．``), reads as one sentence that says the two
+    kept ones in another order: ``详细世间本没有歧视…`` beside ``世间本没有歧视…``
+    and ``详细``.  Only exact keys, at least two, every character of ``key``
+    accounted for: a sentence that adds a word of its own is new content.
+    CJK keys only (Latin keys keep the spaces between sentences' words).
+
+    >>> made_of("详细世间本没有歧视", ["世间本没有歧视", "详细"])
+    ['详细', '世间本没有歧视']
+    >>> made_of("详细世间本没有歧视了", ["世间本没有歧视", "详细"]) is None
+    True
+    >>> made_of("详细三是世间本没有歧视", ["世间本没有歧视", "详细"])
+    ['详细', '世间本没有歧视']
+    """
+    if " " in key or len(key) < 4:
+        return None
+    words = sorted({p for p in pieces if p and p != key and p in key}, key=len, reverse=True)
+    if len(words) < 2:
+        return None
+    # reach[i]: the pieces that spell key[:i] (a shortest-first search over positions)
+    reach: dict[int, list[str]] = {0: []}
+    for i in range(len(key)):
+        if i not in reach:
+            continue
+        # a list marker between two pieces (``详细三是在这些…``: a merged copy's next item) is
+        # no word of its own: sentence keys drop it where it leads
+        m = strip_marker(key[i:], _MARKERS) if i else 0
+        if m and i + m not in reach:
+            reach[i + m] = reach[i]
+        for w in words:
+            j = i + len(w)
+            if j not in reach and key.startswith(w, i):
+                reach[j] = reach[i] + [w]
+    found = reach.get(len(key))
+    return found if found is not None and len(found) >= 2 else None
 
 
 def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = KeyConfig()) -> list[str]:

@@ -40,9 +40,10 @@ from .cluster import ClusterResult
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
 from .invariant import CLUSTER, GLOBAL, Tolerance, covers, join_keys, sentence_key
+from .kept_rules import KeptTextRules, bracketed, ends_sentence, says
 from .model import Span, Unit
 from .repair import RepairConfig, consensus
-from .segment import CLOSERS, SENTENCE_END, sentences
+from .segment import sentences
 
 
 @dataclass(frozen=True)
@@ -135,19 +136,14 @@ MIN_CONTAINED_WORDS = 8
 
 #: a kept sentence is extended from a later one only when it is at least this share of it
 EXTENSION_SHARE = 0.5
+#: ... or this share, when the later one is in a copy of the kept one's paragraph (same cluster)
+EXTENSION_SHARE_CLUSTER = 0.3
 
 #: verdicts found anywhere in the document, not among copies of one cluster
 _GLOBAL_VERDICTS = frozenset({"repeated sentence", "contained in kept text"})
 
 #: text that is moved keeps everything but list markers: a speaker-like prefix is content
 _MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
-
-
-def _ends_sentence(s: str) -> bool:
-    s = s.rstrip()
-    while s and s[-1] in CLOSERS:
-        s = s[:-1]
-    return bool(s) and s[-1] in SENTENCE_END
 
 
 class KeptText:
@@ -224,7 +220,7 @@ class KeptText:
         return None
 
 
-class Reconstructor:
+class Reconstructor(KeptTextRules):
     """Applies the keep policy and the sentence-level merge to a draft."""
 
     def __init__(
@@ -247,6 +243,8 @@ class Reconstructor:
         self.repair = repair
         #: unit -> canonical unit of its cluster
         self.canonical: dict[int, int] = {}
+        #: the unit whose cut-short end the last extension completed (see :meth:`_continue_into`)
+        self._open_end: int | None = None
 
     def run(self) -> None:
         texts = [self.draft.current(u.span.start, u.span.end) for u in self.units]
@@ -255,7 +253,8 @@ class Reconstructor:
             chosen = copies[self.keep(copies)].unit
             first = c.members[0]
             support = [matching_key(texts[m], self.keys) for m in c.members if m not in (first, chosen)]
-            missing = self._completion(texts[chosen], texts[first], support) if chosen != first else None
+            others = [matching_key(texts[m], self.keys) for m in range(len(texts)) if m not in (first, chosen)]
+            missing = self._completion(texts[chosen], texts[first], support, others) if chosen != first else None
             if missing is not None:
                 self._complete_first(first, chosen, c.id, missing)
             # the text now at the first occurrence is corrected by the majority of the copies
@@ -273,7 +272,7 @@ class Reconstructor:
             self._merge_sentences(u, cid, is_first, seen_global, seen_cluster.setdefault(cid, []) if cid >= 0 else [])
 
     # -- the canonical copy at the first occurrence ----------------------
-    def _completion(self, full: str, part: str, support: Sequence[str] = ()) -> tuple[int, int] | None:
+    def _completion(self, full: str, part: str, support: Sequence[str] = (), others: Sequence[str] = ()) -> tuple[int, int] | None:
         """What of ``full`` completes ``part``: ``(start, end)`` in ``full`` of the missing end
         of ``part``'s unfinished last sentence and of the paragraph after it, or None.
 
@@ -281,24 +280,32 @@ class Reconstructor:
         and every earlier sentence of it must be said by ``full``.  ``start`` is
         where ``part``'s fragment stops in ``full``'s reading of that sentence.
         ``end`` is the end of that sentence, or of the sentences after it that
-        other copies of the paragraph (``support``: their keys) say too: a copy
-        cut short lacks the rest of its paragraph, but what only ``full`` says
-        (a paragraph merged into it, new content) stays at its own copy's place.
+        are the paragraph's own: a copy cut short lacks the rest of its
+        paragraph.  A sentence is the paragraph's own unless a paragraph of
+        ``others`` (the keys of every unit but these two) says it without
+        saying the cut fragment: that is another paragraph, merged into
+        ``full``, and stays at its own place.  With no ``others`` given, only
+        what other copies of the paragraph (``support``) say too is taken.
         """
         spans = sentences(part)
-        if not spans or _ends_sentence(part[spans[-1][0] : spans[-1][1]]):
-            return None
+        if not spans or ends_sentence(part[spans[-1][0] : spans[-1][1]]) or bracketed(part[spans[-1][0] : spans[-1][1]]):
+            return None  # finished, or ends with a link (``…。［详细］``): not cut short
         full_spans = sentences(full)
         full_keys = [sentence_key(full[a:b], self.keys) for a, b in full_spans]
+        said_up_to = -1  # the sentence of ``full`` that ``part``'s last whole sentence matches
         for a, b in spans[:-1]:
             k = sentence_key(part[a:b], self.keys)
-            if k and self._match(k, full_keys) is None:
+            if not k:
+                continue
+            m = self._match(k, full_keys)
+            if m is None:
                 return None
+            said_up_to = m[0]
         last = sentence_key(part[spans[-1][0] : spans[-1][1]], self.keys)
         if not last:
             return None
-        hit = self._prefix_of(last, full_keys)
-        if hit is None or not _ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]):
+        hit = self._prefix_of(last, full_keys, after=said_up_to)
+        if hit is None or not ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]):
             return None
         fragment = part[spans[-1][0] : spans[-1][1]].rstrip()
         if len(spans) == 1:
@@ -308,21 +315,45 @@ class Reconstructor:
             a += strip_marker(full[a:b], _MARKERS_ONLY)
         start = a + _aligned_end(fragment, full[a:b])
         end = a + len(full[a:b].rstrip())
+        rest = sentence_key(full[start:end], self.keys)
+        # (a phrase is said in many places: only a long rest, near-exactly, is another paragraph's)
+        if others and len(rest) >= 2 * self.cfg.min_global_chars and any(says(o, rest, GLOBAL) and not says(o, last) for o in others):
+            return None  # the rest is another paragraph's (``标题`` / ``标题⏎正文…``): ``part`` is whole
         for (c, d), k in zip(full_spans[hit + 1 :], full_keys[hit + 1 :]):
             if not k:
                 continue
-            if not _ends_sentence(full[c:d]) or not any(covers(o, k) for o in support):
+            if not (ends_sentence(full[c:d]) or bracketed(full[c:d])):
+                break
+            if others:  # a short one (``［详细］``) is said everywhere: only a sentence says whose it is
+                if len(k) >= self.cfg.min_global_chars and any(says(o, k) and not says(o, last) for o in others):
+                    break
+            elif not any(covers(o, k) for o in support):
                 break
             end = c + len(full[c:d].rstrip())
-        return (start, end) if start < end else None
+        if start >= end:
+            return None
+        # ``X。［详细］`` ends "unfinished", and ``［详细］X。`` begins with it: what would be
+        # appended is a sentence ``part`` already says before its fragment, and would be said twice
+        said = join_keys([sentence_key(part[a:b], self.keys) for a, b in spans[:-1]])
+        tail = sentence_key(full[start:end], self.keys)
+        if len(tail) >= self.cfg.min_global_chars and said and covers(said, tail):
+            return None
+        return start, end
 
-    def _prefix_of(self, key: str, pool: Sequence[str]) -> int | None:
-        """Index of the pool sentence that ``key`` is the (fuzzy) beginning of."""
+    def _prefix_of(self, key: str, pool: Sequence[str], after: int = -1) -> int | None:
+        """Index of the pool sentence that ``key`` is the (fuzzy) beginning of.
+
+        Several may begin alike (``司马伦意图…``, ``司马伦不知…``): the one right
+        after ``after`` (the sentence the copy said last) is the one cut, then
+        the best, the earliest of equals.
+        """
         best, best_score = None, self.cfg.truncation_threshold
         for i, p in enumerate(pool):
             if len(p) > len(key):
                 score = 1.0 if p.startswith(key) else fuzz.ratio(key, p[: len(key)]) / 100.0
-                if score >= best_score:
+                if i == after + 1 and score >= self.cfg.truncation_threshold:
+                    return i
+                if score > best_score or (best is None and score >= best_score):
                     best, best_score = i, score
         return best
 
@@ -383,7 +414,7 @@ class Reconstructor:
 
     def _extend_kept(self, key: str, sentence: str, unit: int, seen_cluster: list[tuple[str, int]], pool: list[str], seen_global: dict[str, int]) -> dict | None:
         """Complete a kept sentence of the cluster from a later copy that says more (see :meth:`_extend_into`)."""
-        for j in sorted((j for j, p in enumerate(pool) if self._extendable(p, key)), key=lambda j: (-len(pool[j]), j)):
+        for j in sorted((j for j, p in enumerate(pool) if self._extendable(p, key, EXTENSION_SHARE_CLUSTER, in_cluster=True)), key=lambda j: (-len(pool[j]), j)):
             kept_key, kept_unit = seen_cluster[j]
             new_key = self._extend_into(kept_key, kept_unit, key, sentence, unit)
             if new_key is None:
@@ -395,9 +426,17 @@ class Reconstructor:
             return {"why": "said by the kept sentence it extended", "duplicate_of_unit": kept_unit, "score": round(fuzz.ratio(key, kept_key) / 100.0, 4)}
         return None
 
-    def _extendable(self, kept_key: str, key: str) -> bool:
-        """Whether ``key`` may extend ``kept_key``: it says all of it, and the kept one is most of it."""
-        return len(kept_key) >= max(self.cfg.min_global_chars, EXTENSION_SHARE * len(key)) and covers(key, kept_key)
+    def _extendable(self, kept_key: str, key: str, share: float = EXTENSION_SHARE, *, in_cluster: bool = False) -> bool:
+        """Whether ``key`` may extend ``kept_key``: it says all of it, and the kept one is ``share`` of it or more.
+
+        A copy of the same paragraph may add more (``…改为高平郡，让他们吃饱喝足…。``
+        after ``…改为高平郡。``) than a sentence of an unrelated one that merely contains a kept one;
+        there a kept sentence the copy's one begins with is extended whatever its share, and even
+        when short (``西晋官员。`` → ``西晋官员，阿列省和涅夫勒省接壤。``).
+        """
+        if in_cluster and is_cjk(kept_key) and key.startswith(kept_key):
+            return len(kept_key) >= MIN_CONTAINED_UNIT
+        return len(kept_key) >= max(self.cfg.min_global_chars, share * len(key)) and covers(key, kept_key)
 
     def _extend_anywhere(self, key: str, sentence: str, unit: int, seen_global: dict[str, int]) -> dict | None:
         """Complete a kept sentence anywhere earlier from this one, when this one says it all and more."""
@@ -439,7 +478,7 @@ class Reconstructor:
             for op in Indel.opcodes(kept, sentence.rstrip())
             if op.tag == "insert" and op.dest_end - op.dest_start > 2 and op.src_start > 0
         ]
-        inserts = [(at, words) for at, words in inserts if matching_key(words, self.keys, marker=False) not in whole]
+        inserts = [(at, words) for at, words in inserts if matching_key(words, self.keys, marker=False) not in whole and not self._kept_elsewhere(words)]
         if not inserts:
             return None
         extended = kept
@@ -449,6 +488,8 @@ class Reconstructor:
         if not covers(new_key, key):
             return None
         tu = self.units[unit]
+        # the kept sentence was its paragraph's cut-short end: what the copy says after it may follow
+        self._open_end = kept_unit if not ends_sentence(kept) and not cur[b:].strip() and is_cjk(kept_key) else None
         for at, words in reversed(inserts):
             self.draft.replace_current(
                 region,
@@ -498,16 +539,18 @@ class Reconstructor:
         spans = sentences(text)
         pool = [k for k, _ in seen_cluster]
         drops: list[tuple[int, int, dict]] = []
+        continuing: int | None = None  # a cut-short paragraph this copy's next sentences complete
         for i, (a, b) in enumerate(spans):
             k = sentence_key(text[a:b], self.keys)
             if not k:
                 continue
+            self._open_end = None
             verdict = None
             if len(k) >= self.cfg.min_global_chars and k in seen_global:
                 verdict = {"why": "repeated sentence", "duplicate_of_unit": seen_global[k], "score": 1.0}
             elif not is_first:
                 hit = self._match(k, pool)
-                if hit is None and i == len(spans) - 1 and not _ends_sentence(text[a:b]):
+                if hit is None and i == len(spans) - 1 and not ends_sentence(text[a:b]):
                     hit = self._truncation(k, pool)
                     if hit is not None:
                         verdict = {"why": "truncated copy of a sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
@@ -520,6 +563,18 @@ class Reconstructor:
             if verdict is None:
                 verdict = self._extend_anywhere(k, text[a:b], u.index, seen_global)
             if verdict is None:
+                verdict = self._kept_in_another_order(k, pool, seen_global)
+            if verdict is None and continuing is not None:
+                verdict = self._continue_into(continuing, k, text[a:b], u.index)
+                if verdict is not None:
+                    seen_global.setdefault(k, continuing)
+                    seen_cluster.append((k, continuing))
+                    pool.append(k)
+                    self.kept.add(k, continuing)
+                    drops.append((a, b, verdict))
+                    continue
+            continuing = self._open_end if verdict is not None and verdict.get("why") == "said by the kept sentence it extended" else None
+            if verdict is None:
                 seen_global.setdefault(k, u.index)
                 seen_cluster.append((k, u.index))
                 pool.append(k)
@@ -529,7 +584,7 @@ class Reconstructor:
         if drops and len(drops) < len([1 for a, b in spans if sentence_key(text[a:b], self.keys)]):
             # a partly repeated paragraph: only sentences long enough to be more than a
             # common phrase go; short ones stay with the new content around them
-            drops = [d for d in drops if d[2]["why"] not in _GLOBAL_VERDICTS or self._says_enough(sentence_key(text[d[0] : d[1]], self.keys))]
+            drops = [d for d in drops if (d[2]["why"] not in _GLOBAL_VERDICTS and not self._short_link(text[d[0] : d[1]])) or self._says_enough(sentence_key(text[d[0] : d[1]], self.keys))]
         elif drops and all(d[2]["why"] == "contained in kept text" for d in drops) and sum(d[2]["chars"] for d in drops) < MIN_CONTAINED_UNIT:
             drops = []  # "谢谢。" said twice is not a repeated paragraph
         if not drops:

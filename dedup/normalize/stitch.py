@@ -281,6 +281,47 @@ def _has_word(reading: _Reading, word: str) -> bool:
     return False
 
 
+#: characters two blocks must begin with alike for the second to be the first printed again
+_REPEAT_HEAD = 12
+
+
+def _copy_begins(prev: str, nxt: str) -> bool:
+    """Does ``nxt`` begin as ``prev`` does: the same paragraph printed again, not its continuation?
+
+    A line without final punctuation repeated (``…男子５０００米`` twice) looks
+    like a cut, and numbers repeat enough that a few characters read across
+    it somewhere (``００米２３日``); the second half of a real cut never opens
+    with the words the paragraph opened with.
+    """
+    a, b = prev.lstrip(), nxt.lstrip()
+    return len(a) >= _REPEAT_HEAD and a[:_REPEAT_HEAD] == b[:_REPEAT_HEAD]
+
+
+def _read_on_otherwise(p: str, n: str, reading: str, config: StitchConfig) -> bool:
+    """Does another copy read on from ``p``'s end, and never into ``n``? (CJK)
+
+    ``…我们也`` / ``在一周活动…`` where a whole copy reads ``…我们也在东风…``:
+    the text after the cut is known and is not ``n``, so ``p`` is a copy cut
+    short, and a junction word (``也在``) proves nothing.  The end read is
+    ``attest_chars + 2`` characters, long enough to be that copy's.
+    """
+    k = config.attest_chars + 2
+    if len(p) < k:
+        return False
+    text = _reading(reading).text
+    tail, head = _WS_RUN.sub(" ", p[-k:]).lower(), n[:3].lower()
+    on = 0
+    i = _reading(reading).find(tail)
+    while i >= 0:
+        after = text[i + len(tail) : i + len(tail) + 3]
+        if len(after) == len(head) and sum(a != b for a, b in zip(after, head)) <= 1:
+            return False  # that copy reads into ``n`` (a typo allowed: ``丧母合制`` for ``丧母服制``)
+        if after and after[0] not in "\x00 ":
+            on += 1
+        i = text.find(tail, i + 1)
+    return on > 0
+
+
 def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConfig = StitchConfig()) -> dict | None:
     """Why ``prev`` and ``nxt`` are one paragraph, or None.
 
@@ -312,6 +353,8 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         if joiner:  # ``(as in the`` / ``Free Software Foundation)``: between words, unless the document says otherwise
             joiner = (_attested(p, n, document, gap, config) or {"joiner": _latin_joiner(p, n, document)})["joiner"]
         return joined(joiner, f"previous block ends inside '{opened}', left open")
+    if _copy_begins(prev, nxt):
+        return None
     finished = _finished(p)
     if finished and not _number_cut(p, n) and not (last in ".．" and first.isdigit()):
         return None
@@ -339,12 +382,12 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
     if _is_cjk(last) and _is_cjk(first):
         junction = last + first
         count = document.count(junction)
-        if count >= config.min_evidence:
+        if count >= config.min_evidence and not _read_on_otherwise(p, n, document, config):
             return joined("", "the junction is a word the document uses elsewhere", occurrences_elsewhere=count)
         # an unfinished sentence alone is no evidence: a truncated copy ends like that too,
         # and gluing it to the next paragraph would hide both
         return None
-    if last in _SOFT_END and (_is_cjk(first) or first.isalpha()):
+    if last in _SOFT_END and (_is_cjk(first) or first.isalpha()) and not (_is_cjk(first) and _read_on_otherwise(p, n, document, config)):
         return joined(" " if last == "," and _is_latin(first) else "", "previous block ends with a comma")
     if _is_latin(last) and first.isalpha() and unicodedata.category(first) == "Ll":
         return joined(_latin_joiner(p, n, document), "next block starts with a lowercase word")

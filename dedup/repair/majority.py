@@ -29,6 +29,8 @@ from ..segment import sentences
 from .base import Repair
 
 RULE = "repair.consensus"
+#: what ends a speaker tag (``记者：``, ``Reporter:``)
+_COLONS = frozenset("：:")
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ def _tally(target: str, offset: int, s_t: str, ballots: Sequence[_Ballot], witne
     )
     for p in disputed:
         gap = _winner([""] + [bl.gaps[p] for bl in ballots], "", config.strict_majority)
-        if gap is not None and len(gap[0]) <= config.max_reading:
+        if gap is not None and len(gap[0]) <= config.max_reading and not _moved(gap[0], p, s_t, target):
             changes.append((p, p, gap[0], dict(gap[1])))
         if p == len(s_t):
             break
@@ -168,12 +170,23 @@ def _tally(target: str, offset: int, s_t: str, ballots: Sequence[_Ballot], witne
     out = []
     for s, e, after, votes in merged:
         before = s_t[s:e]
+        if s == 0 and not after and (before[-1:] in _COLONS or s_t[e : e + 1] in _COLONS):
+            continue  # copies without the speaker tag this one opens with (``记者：``): the tag is content, not a typo
         n = len(ballots) + 1
         support = min(max(v.values()) for v in votes)
         evidence = {"witnesses": n, "copy_units": list(witnesses), "before": before, "votes": votes, "sentence": s_t}
         reason = f"{support} of {n} copies of this sentence read {after!r} where this copy reads {before!r}"
         out.append(Repair(offset + s, offset + e, after, RULE, reason, evidence, round(support / n, 4)))
     return out
+
+
+def _moved(reading: str, p: int, s_t: str, target: str) -> bool:
+    """Is the insertion ``reading`` at position ``p`` of sentence ``s_t`` text moved, not missing?
+
+    Copies that swapped ``X。［详细］`` to ``［详细］X。`` vote for ``［详细］`` before
+    ``X``; the paragraph says it already, after ``X``: inserting it would say it twice.
+    """
+    return len(reading) >= 3 and (p == 0 or p == len(s_t)) and reading in target
 
 
 def _body_sentences(text: str) -> list[tuple[int, int]]:
