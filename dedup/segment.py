@@ -150,6 +150,8 @@ _WORD_BOUNDARY = frozenset(" \t\n([{\"'“‘«")
 _LONGEST_ABBREVIATION = 12
 _VISIBLE = re.compile(r"\S")
 _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
+#: a list number opening a sentence (``4. Each dimension``): its period numbers, it ends nothing
+_LIST_NUMBER = re.compile(r"\s*\d{1,3}")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -206,6 +208,8 @@ def _ends_here(text: str, i: int, j: int, start: int) -> bool:
     nxt = _next_visible(text, j)
     if not nxt or not _LATIN_OR_DIGIT.match(nxt):
         return True  # the end, CJK and other text: the period behaves as before
+    if run == "." and _LIST_NUMBER.fullmatch(text, start, i):
+        return False  # ``4. Each dimension …``: a renumbered copy's marker is folded into its sentence's key
     return not _abbreviation(text, i, nxt)
 
 
