@@ -43,7 +43,7 @@ from .invariant import CLUSTER, GLOBAL, Tolerance, covers, join_keys, sentence_k
 from .model import Span
 from .normalize.stitch import Unit
 from .repair import RepairConfig, consensus
-from .segment import CLOSERS, SENTENCE_END, sentences
+from .segment import ends_sentence, sentences
 
 
 @dataclass(frozen=True)
@@ -145,10 +145,7 @@ _MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
 
 
 def _ends_sentence(s: str) -> bool:
-    s = s.rstrip()
-    while s and s[-1] in CLOSERS:
-        s = s[:-1]
-    return bool(s) and s[-1] in SENTENCE_END
+    return ends_sentence(s)  # an English sentence ends with a period too
 
 
 class KeptText:
@@ -225,6 +222,29 @@ class KeptText:
         return None
 
 
+class _OutsideCluster:
+    """Whether a paragraph outside a cluster says a sentence (a key): ``_OutsideCluster(texts, members)(key)``.
+
+    Keys are made on first use, and a paragraph is aligned only when it holds
+    the sentence's longest word, so asking costs little in a long document.
+    """
+
+    def __init__(self, texts: Sequence[str], members: Sequence[int], keys: KeyConfig, cache: dict[int, str]) -> None:
+        self.texts, self.members, self.keys = texts, frozenset(members), keys
+        self._keys = cache  # shared by the clusters of one document
+
+    def __call__(self, key: str) -> bool:
+        probe = max(key.split(), key=len) if " " in key else key[:4]
+        for m, text in enumerate(self.texts):
+            if m in self.members:
+                continue
+            if m not in self._keys:
+                self._keys[m] = matching_key(text, self.keys)
+            if probe in self._keys[m] and covers(self._keys[m], key):
+                return True
+        return False
+
+
 class Reconstructor:
     """Applies the keep policy and the sentence-level merge to a draft."""
 
@@ -251,12 +271,14 @@ class Reconstructor:
 
     def run(self) -> None:
         texts = [self.draft.current(u.span.start, u.span.end) for u in self.units]
+        unit_keys: dict[int, str] = {}
         for c in self.clusters.clusters:
             copies = [Copy(m, texts[m], matching_key(texts[m], self.keys)) for m in c.members]
             chosen = copies[self.keep(copies)].unit
             first = c.members[0]
             support = [matching_key(texts[m], self.keys) for m in c.members if m not in (first, chosen)]
-            missing = self._completion(texts[chosen], texts[first], support) if chosen != first else None
+            outside = _OutsideCluster(texts, c.members, self.keys, unit_keys)
+            missing = self._completion(texts[chosen], texts[first], support, outside) if chosen != first else None
             if missing is not None:
                 self._complete_first(first, chosen, c.id, missing)
             # the text now at the first occurrence is corrected by the majority of the copies
@@ -274,7 +296,7 @@ class Reconstructor:
             self._merge_sentences(u, cid, is_first, seen_global, seen_cluster.setdefault(cid, []) if cid >= 0 else [])
 
     # -- the canonical copy at the first occurrence ----------------------
-    def _completion(self, full: str, part: str, support: Sequence[str] = ()) -> tuple[int, int] | None:
+    def _completion(self, full: str, part: str, support: Sequence[str] = (), outside: "Callable[[str], bool] | None" = None) -> tuple[int, int] | None:
         """What of ``full`` completes ``part``: ``(start, end)`` in ``full`` of the missing end
         of ``part``'s unfinished last sentence and of the paragraph after it, or None.
 
@@ -282,9 +304,10 @@ class Reconstructor:
         and every earlier sentence of it must be said by ``full``.  ``start`` is
         where ``part``'s fragment stops in ``full``'s reading of that sentence.
         ``end`` is the end of that sentence, or of the sentences after it that
-        other copies of the paragraph (``support``: their keys) say too: a copy
-        cut short lacks the rest of its paragraph, but what only ``full`` says
-        (a paragraph merged into it, new content) stays at its own copy's place.
+        other copies of the paragraph (``support``: their keys) say too, or
+        that no paragraph outside the cluster says (``outside``: whether one
+        does): a copy cut short lacks the rest of its paragraph, but a
+        paragraph merged into ``full`` stays at its own copy's place.
         """
         spans = sentences(part)
         if not spans or _ends_sentence(part[spans[-1][0] : spans[-1][1]]):
@@ -312,7 +335,7 @@ class Reconstructor:
         for (c, d), k in zip(full_spans[hit + 1 :], full_keys[hit + 1 :]):
             if not k:
                 continue
-            if not _ends_sentence(full[c:d]) or not any(covers(o, k) for o in support):
+            if not _ends_sentence(full[c:d]) or not (any(covers(o, k) for o in support) or (outside is not None and not outside(k))):
                 break
             end = c + len(full[c:d].rstrip())
         return (start, end) if start < end else None
@@ -504,7 +527,9 @@ class Reconstructor:
             if not k:
                 continue
             verdict = None
-            if len(k) >= self.cfg.min_global_chars and k in seen_global:
+            # a copy repeating a sentence of its own cluster goes as a copy, however short (not as a
+            # "repeated sentence", which a paragraph that stays keeps when it is short)
+            if len(k) >= self.cfg.min_global_chars and k in seen_global and (is_first or k not in pool):
                 verdict = {"why": "repeated sentence", "duplicate_of_unit": seen_global[k], "score": 1.0}
             elif not is_first:
                 hit = self._match(k, pool)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .chardata import is_cjk
 from .errors import InputError
 from .model import Block, Span
 
@@ -187,6 +188,30 @@ def sentences(text: str) -> list[tuple[int, int]]:
     if start < n:
         out.append((start, n))
     return out
+
+
+def ends_sentence(text: str) -> bool:
+    """Does ``text`` end with a finished sentence (closing quotes and brackets after the end allowed)?
+
+    CJK and strong punctuation (``。！？；…``, ``! ? ;``) always finish one;
+    in text that is not CJK an ASCII ``.`` does too, unless it ends an
+    abbreviation (``… noted, e.g.`` is cut short, ``… in 1967.`` is not).
+
+    >>> ends_sentence("他说：“好。”"), ends_sentence("It was derived in 1967."), ends_sentence("As Prof. Lee noted, e.g.")
+    (True, True, False)
+    >>> ends_sentence("It has to be"), ends_sentence("一是推进1.")
+    (False, False)
+    """
+    s = text.rstrip()
+    while s and s[-1] in CLOSERS:
+        s = s[:-1]
+    if not s:
+        return False
+    if s[-1] in SENTENCE_END:
+        return True
+    if s[-1] != "." or is_cjk(s):
+        return False
+    return len(s) == 1 or s[-2] == "." or not _abbreviation(s, len(s) - 1, "A")
 
 
 def _ends_here(text: str, i: int, j: int, start: int) -> bool:

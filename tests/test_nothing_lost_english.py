@@ -40,3 +40,26 @@ def test_a_renumbered_copy_with_a_short_first_sentence_goes_whole() -> None:
     r, problems = _clean(doc)
     assert problems == []
     assert r.text == NUMBERED + "\n\n" + OTHER + "\n"
+
+
+# -- a cut first copy is completed from its later whole copy --------------------------------------
+
+DP = (
+    "Dynamic programming is a method of providing solutions to problems exhibiting overlapping sub problems. "
+    "This is highly used in dynamic programming. "
+    "It has to be kept in mind that the term programming has got nothing to do with computer programming at all. "
+    "It is derived from the term mathematical programming, a similar word used for optimization."
+)
+
+
+def test_an_english_period_ends_the_sentence_a_cut_copy_is_completed_from() -> None:
+    """First copy cut at ``… It has to be``, the whole one later: the first is completed, the later goes.
+
+    An English sentence ending in ``.`` did not count as finished, so the whole copy could not
+    complete the cut one; the cut copy stayed, and beside it the whole copy's last two sentences.
+    """
+    cut = DP[: DP.index(" kept in mind")]
+    doc = cut + "\n\n" + OTHER + "\n\n" + DP + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == DP + "\n\n" + OTHER + "\n"
