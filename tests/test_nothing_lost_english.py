@@ -8,6 +8,7 @@ output a reader needs and that :func:`dedup.check` (the content invariant) passe
 from __future__ import annotations
 
 from dedup.pipeline import clean
+from dedup.repair import repair_text
 from dedup.report import check
 from dedup.segment import sentences
 
@@ -63,3 +64,47 @@ def test_an_english_period_ends_the_sentence_a_cut_copy_is_completed_from() -> N
     r, problems = _clean(doc)
     assert problems == []
     assert r.text == DP + "\n\n" + OTHER + "\n"
+
+
+# -- a doubled word is no new content -------------------------------------------------------------
+
+METHOD = "The method takes much less time than naive methods, which solve every subproblem again."
+
+
+def test_a_later_copy_with_a_doubled_word_goes_as_a_copy() -> None:
+    """``much much less`` in a later copy (``much`` is kept doubled by the repair: ``much much better``
+    is English) is the kept ``much less`` again, not a sentence that says more."""
+    doc = METHOD + " " + OTHER + "\n\n" + "Dynamic programming is a method of solving problems.\n\n" + METHOD.replace("much", "much much") + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == METHOD + " " + OTHER + "\n\n" + "Dynamic programming is a method of solving problems.\n"
+
+
+
+# -- capitals -------------------------------------------------------------------------------------
+
+BAYES_CAPS = (
+    "Reporter: IN PROBABILITY THEORY, BAYES' THEOREM RELATES THE CONDITIONAL AND MARGINAL PROBABILITIES OF TWO RANDOM EVENTS. "
+    "IT IS OFTEN USED TO COMPUTE POSTERIOR PROBABILITIES GIVEN OBSERVATIONS."
+)
+EXTENSION = ", AND A BASIC CONCEPT IN OBJECT ORIENTED PROGRAMMING"
+
+
+def test_a_doubled_word_in_capitals_is_repaired_but_an_acronym_is_not() -> None:
+    assert repair_text("OF TWO RANDOM RANDOM EVENTS.")[0] == "OF TWO RANDOM EVENTS."
+    assert repair_text("the deal with the IBM IBM people")[0] == "the deal with the IBM IBM people"
+
+
+def test_a_capitals_paragraph_with_a_doubled_word_is_extended_by_its_longer_copy() -> None:
+    """en-0026: ``… TWO RANDOM RANDOM EVENTS.`` first, ``… TWO RANDOM EVENTS, AND A BASIC CONCEPT …`` later.
+
+    The doubled word in capitals was left alone (read as an acronym), so the later sentence did not
+    say all of the kept one and could not extend it: both stayed, the short one with ``RANDOM RANDOM``.
+    """
+    first = BAYES_CAPS.replace("RANDOM", "RANDOM RANDOM")
+    longer = BAYES_CAPS.replace("EVENTS.", "EVENTS" + EXTENSION + ".")
+    other = "Dynamic programming is a method of solving problems with overlapping subproblems."
+    doc = first + "\n\n" + other + "\n\n" + longer + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == longer + "\n\n" + other + "\n"
