@@ -322,7 +322,9 @@ class Reconstructor:
         if not last:
             return None
         hit = self._prefix_of(last, full_keys)
-        if hit is None or not _ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]):
+        # the whole copy's reading must be finished, unless it is its last sentence (a paragraph
+        # that ends without a full stop in every copy: ``… exposed by an ancestor``)
+        if hit is None or not (_ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]) or hit == len(full_spans) - 1):
             return None
         fragment = part[spans[-1][0] : spans[-1][1]].rstrip()
         if len(spans) == 1:

@@ -108,3 +108,19 @@ def test_a_capitals_paragraph_with_a_doubled_word_is_extended_by_its_longer_copy
     r, problems = _clean(doc)
     assert problems == []
     assert r.text == longer + "\n\n" + other + "\n"
+
+
+INHERIT = (
+    "Inheritance is a way to form new classes using classes that have already been defined. "
+    "In the U.S. and elsewhere it is typically accomplished by overriding one or more methods exposed by an ancestor"
+)
+
+
+def test_a_cut_copy_is_completed_from_a_paragraph_that_ends_without_a_full_stop() -> None:
+    """en-0046: the whole copy's last sentence has no final period (nor has the source's), so it was
+    no finished reading to complete ``… In the U.S. and`` from: the cut copy stayed beside the whole."""
+    cut = INHERIT[: INHERIT.index(" elsewhere")]
+    doc = cut + "\n\n" + OTHER + "\n\n" + INHERIT + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == INHERIT + "\n\n" + OTHER + "\n"
