@@ -136,6 +136,9 @@ MIN_CONTAINED_WORDS = 8
 
 #: a kept sentence is extended from a later one only when it is at least this share of it
 EXTENSION_SHARE = 0.5
+#: ... or this share, when the later one is in a copy of the same paragraph (``X.`` → ``X, and Y.``
+#: with a clause as long as the sentence: the copy says the kept sentence and more, in its place)
+CLUSTER_EXTENSION_SHARE = 0.3
 
 #: verdicts found anywhere in the document, not among copies of one cluster
 _GLOBAL_VERDICTS = frozenset({"repeated sentence", "contained in kept text"})
@@ -409,7 +412,7 @@ class Reconstructor:
 
     def _extend_kept(self, key: str, sentence: str, unit: int, seen_cluster: list[tuple[str, int]], pool: list[str], seen_global: dict[str, int]) -> dict | None:
         """Complete a kept sentence of the cluster from a later copy that says more (see :meth:`_extend_into`)."""
-        for j in sorted((j for j, p in enumerate(pool) if self._extendable(p, key)), key=lambda j: (-len(pool[j]), j)):
+        for j in sorted((j for j, p in enumerate(pool) if self._extendable(p, key, CLUSTER_EXTENSION_SHARE)), key=lambda j: (-len(pool[j]), j)):
             kept_key, kept_unit = seen_cluster[j]
             new_key = self._extend_into(kept_key, kept_unit, key, sentence, unit)
             if new_key is None:
@@ -421,9 +424,9 @@ class Reconstructor:
             return {"why": "said by the kept sentence it extended", "duplicate_of_unit": kept_unit, "score": round(fuzz.ratio(key, kept_key) / 100.0, 4)}
         return None
 
-    def _extendable(self, kept_key: str, key: str) -> bool:
-        """Whether ``key`` may extend ``kept_key``: it says all of it, and the kept one is most of it."""
-        return len(kept_key) >= max(self.cfg.min_global_chars, EXTENSION_SHARE * len(key)) and covers(key, kept_key)
+    def _extendable(self, kept_key: str, key: str, share: float = EXTENSION_SHARE) -> bool:
+        """Whether ``key`` may extend ``kept_key``: it says all of it, and the kept one is ``share`` of it or more."""
+        return len(kept_key) >= max(self.cfg.min_global_chars, share * len(key)) and covers(key, kept_key)
 
     def _extend_anywhere(self, key: str, sentence: str, unit: int, seen_global: dict[str, int]) -> dict | None:
         """Complete a kept sentence anywhere earlier from this one, when this one says it all and more."""

@@ -124,3 +124,17 @@ def test_a_cut_copy_is_completed_from_a_paragraph_that_ends_without_a_full_stop(
     r, problems = _clean(doc)
     assert problems == []
     assert r.text == INHERIT + "\n\n" + OTHER + "\n"
+
+
+VSM = "Vector space model is an algebraic model for representing text documents as vectors. A document is represented as a vector. Its first use was in the SMART system."
+
+
+def test_a_copy_that_extends_a_sentence_by_a_long_clause_extends_it() -> None:
+    """en-0013: ``… as a vector.`` → ``… as a vector, and then your site is considered more popular.``
+    in a later copy: the clause is longer than the sentence, so the kept one was not extended and the
+    longer sentence stayed on its own beside it."""
+    longer = VSM.replace("as a vector.", "as a vector, and then your site is considered more popular.")
+    doc = VSM + "\n\n" + OTHER + "\n\n" + longer + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == longer + "\n\n" + OTHER + "\n"
