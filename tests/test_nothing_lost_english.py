@@ -138,3 +138,40 @@ def test_a_copy_that_extends_a_sentence_by_a_long_clause_extends_it() -> None:
     r, problems = _clean(doc)
     assert problems == []
     assert r.text == longer + "\n\n" + OTHER + "\n"
+
+
+# -- cuts in capitals -----------------------------------------------------------------------------
+
+DP_CAPS = (
+    "MR. LEE WROTE (CF. FIG. 2) THAT IN MATHEMATICS AND COMPUTER SCIENCE, DYNAMIC PROGRAMMING IS A METHOD OF SOLVING "
+    "PROBLEMS THAT EXHIBIT THE PROPERTIES OF OVERLAPPING SUBPROBLEMS AND OPTIMAL SUBSTRUCTURE."
+)
+
+
+def test_a_paragraph_in_capitals_cut_mid_sentence_is_rejoined() -> None:
+    """en-0089: ``… IS A METHOD OF SOLVING`` / ``PROBLEMS THAT EXHIBIT …``: the next block cannot start
+    with a lowercase word in capitals, so the cut stayed and the tail was left apart from its sentence."""
+    k = DP_CAPS.index(" PROBLEMS")
+    doc = OTHER + "\n\n" + DP_CAPS[:k] + "\n\n" + DP_CAPS[k + 1 :] + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == OTHER + "\n\n" + DP_CAPS + "\n"
+
+
+def test_a_title_in_capitals_is_not_glued_to_the_paragraph_after_it() -> None:
+    doc = "THE THEORY OF PROBABILITY\n\nBAYES' THEOREM RELATES THE CONDITIONAL AND MARGINAL PROBABILITIES OF TWO EVENTS.\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == doc
+
+
+def test_a_truncated_copy_in_capitals_is_not_glued_to_the_next_copy() -> None:
+    """en-0073: ``… DEFINING CLASSES IN`` (a copy truncated) / ``MODERATOR: INHERITANCE …`` (a paragraph that
+    starts as its other copies start) are two paragraphs, in capitals too."""
+    a = "MODERATOR: INHERITANCE ALLOWS CLASSES TO BE CATEGORIZED, SIMILAR TO THE WAY HUMANS CATEGORIZE. DEFINING CLASSES IN THIS WAY ALLOWS US TO DEFINE ATTRIBUTES."
+    b = "THE METHOD IS MORE EFFICIENT THAN NAIVE METHODS, WHICH SOLVE EVERY SUBPROBLEM AGAIN AND AGAIN."
+    for after in (a, b):  # a speaker tag opens the next one; the next one starts as its first copy does
+        doc = a + "\n\n" + b + "\n\n" + a[: a.index(" THIS WAY")] + "\n\n" + after + "\n"
+        r, problems = _clean(doc)
+        assert problems == []
+        assert r.text == a + "\n\n" + b + "\n"
