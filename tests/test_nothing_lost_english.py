@@ -175,3 +175,19 @@ def test_a_truncated_copy_in_capitals_is_not_glued_to_the_next_copy() -> None:
         r, problems = _clean(doc)
         assert problems == []
         assert r.text == a + "\n\n" + b + "\n"
+
+
+# -- the measurer -------------------------------------------------------------------------------
+
+def test_the_measurer_does_not_call_a_repaired_doubled_word_of_the_truth_a_loss() -> None:
+    """The source itself writes ``These classes have have some …`` (a student's answer in clough-stevenson);
+    the cleaner rightly undoubles it, and ``measure`` counted the sentence lost (``have `` is a run of
+    five missing characters). A word the output has once loses nothing; a word it lacks still counts."""
+    from dedup.testing import DocumentTruth, measure, split_sentences
+
+    text = "These classes have have some of the behaviour of the classes they inherit from. Other classes do not.\n"
+    sents = tuple(split_sentences(text.strip()))
+    truth = DocumentTruth("en", (text.strip(),), text, sents, (), (), (), ())
+    assert measure(truth, text.replace("have have", "have")).lost == ()
+    assert measure(truth, text.replace("have have some of", "have")).lost == (sents[0],)
+    assert measure(truth, text.replace(" not", "")).lost == (sents[1],)
