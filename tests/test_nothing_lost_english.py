@@ -191,3 +191,21 @@ def test_the_measurer_does_not_call_a_repaired_doubled_word_of_the_truth_a_loss(
     assert measure(truth, text.replace("have have", "have")).lost == ()
     assert measure(truth, text.replace("have have some of", "have")).lost == (sents[0],)
     assert measure(truth, text.replace(" not", "")).lost == (sents[1],)
+
+
+DP_US = (
+    "In the U.S. and elsewhere, dynamic programming is a faster method of solving problems that make use of optimal substructure. "
+    "It has no relationship to computer programming; instead it is a process of finding a satisfactory algorithm."
+)
+
+
+def test_a_renumbered_copy_cut_right_after_its_marker_is_rejoined_and_completes_the_first() -> None:
+    """en-0063 (seed 7): ``4. In t`` / ``he U.S. and …``: the head is shorter than a title, so only
+    another copy reading across could join it, and none reads ``4. In the`` (the first says ``1.``);
+    the whole copy stayed in two pieces and could not complete the cut first copy."""
+    first = "1. " + DP_US[: DP_US.index(" a process")]
+    copy = "4. " + DP_US
+    doc = first + "\n\n" + OTHER + "\n\n" + copy[:7] + "\n\n" + copy[7:] + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == "1. " + DP_US + "\n\n" + OTHER + "\n"

@@ -234,6 +234,8 @@ def _attested(p: str, n: str, reading: str, gap: str, config: StitchConfig, join
     """
     last, first = p[-1], n[0]
     cjk = any(_is_cjk(c) for c in p[-config.attest_chars :] + n[: config.attest_chars])
+    if not cjk and len(p) <= config.attest_chars_latin:
+        p = p[strip_marker(p, _LIST_MARKERS_ONLY) :] or p  # ``4. In t`` / ``he U.S.``: copies renumber, ``In the U.S.`` attests
     if joiners is None:
         joiners = ("",) if _is_cjk(last) and _is_cjk(first) else ("", " ")
     for want in (config.attest_chars, config.attest_chars - 1) if cjk else (config.attest_chars_latin,):
