@@ -284,6 +284,10 @@ class Reconstructor:
             missing = self._completion(texts[chosen], texts[first], support, outside) if chosen != first else None
             if missing is not None:
                 self._complete_first(first, chosen, c.id, missing)
+            for m in self._other_firsts(c.members, texts):
+                missing = self._completion(texts[chosen], texts[m], support, outside) if m != chosen else None
+                if missing is not None:
+                    self._complete_first(m, chosen, c.id, missing)
             # the text now at the first occurrence is corrected by the majority of the copies
             consensus(self.draft, self.units, c.members, first, c.id, self.repair)
             for m in c.members:
@@ -297,6 +301,24 @@ class Reconstructor:
             cid = self.clusters.labels[u.index]
             is_first = cid < 0 or self.clusters.clusters[cid].members[0] == u.index
             self._merge_sentences(u, cid, is_first, seen_global, seen_cluster.setdefault(cid, []) if cid >= 0 else [])
+
+    def _other_firsts(self, members: Sequence[int], texts: Sequence[str]) -> list[int]:
+        """Later members cut short that are the first occurrence of another paragraph (English only).
+
+        A copy that merges two paragraphs puts both in one cluster; the second
+        paragraph's first occurrence, cut short, is no copy of the cluster's
+        first member and is completed like it: its first sentence is said by
+        no earlier member.
+        """
+        out = []
+        for k, m in enumerate(members[1:], 1):
+            spans = sentences(texts[m])
+            if not spans or is_cjk(texts[m]) or _ends_sentence(texts[m][spans[-1][0] : spans[-1][1]]):
+                continue
+            head = sentence_key(texts[m][spans[0][0] : spans[0][1]], self.keys)
+            if len(spans) > 1 and head and not any(covers(matching_key(texts[e], self.keys, marker=False), head) for e in members[:k]):
+                out.append(m)
+        return out
 
     # -- the canonical copy at the first occurrence ----------------------
     def _completion(self, full: str, part: str, support: Sequence[str] = (), outside: "Callable[[str], bool] | None" = None) -> tuple[int, int] | None:

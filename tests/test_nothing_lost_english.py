@@ -209,3 +209,15 @@ def test_a_renumbered_copy_cut_right_after_its_marker_is_rejoined_and_completes_
     r, problems = _clean(doc)
     assert problems == []
     assert r.text == "1. " + DP_US + "\n\n" + OTHER + "\n"
+
+
+def test_a_cut_first_copy_in_a_cluster_joined_by_a_merged_copy_is_completed() -> None:
+    """en-generated-0093 (seed 7): a later copy merges paragraphs A and B, so both are one cluster whose
+    first member is A; B's first occurrence, cut short, was no first member, was never completed, and the
+    merged copy's end of B's sentence stayed beside it."""
+    a, b = DP, VSM
+    cut = b[: b.index(" as a vector.")]
+    doc = a + "\n\n" + cut + "\n\n" + OTHER + "\n\n" + a + " " + b + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == a + "\n\n" + b + "\n\n" + OTHER + "\n"
