@@ -452,6 +452,25 @@ def said_by(kept: Sequence[str], key: str, tolerance: Tolerance = CLUSTER) -> bo
     return any(covers(join_keys(kept[i : i + w]), key, tolerance) for w in (1, 2, 3) for i in range(max(1, n - w + 1)))
 
 
+_SPEAKER_ONLY = KeyConfig(strip_markers=False, strip_speaker=True)
+
+
+def _tag_and_rest_said(sentence: str, outputs: Sequence[Sequence[str]], keys: KeyConfig = KeyConfig()) -> bool:
+    """``Reporter: Y.`` removed in favour of ``Reporter: X. Y.``: a unit opens with the tag and says ``Y``.
+
+    >>> _tag_and_rest_said("Reporter: The river rose again.", [["reporter the rain fell", "the river rose again"]])
+    True
+    >>> _tag_and_rest_said("Reporter: The river rose again.", [["the rain fell", "the river rose again"]])
+    False
+    """
+    n = strip_marker(sentence, _SPEAKER_ONLY)
+    if not n:
+        return False
+    tag, rest = matching_key(sentence[:n], keys, marker=False), sentence_key(sentence[n:], keys)
+    sep = "" if is_cjk(tag) else " "
+    return any(out and out[0].startswith(tag + sep) and said_by(out, rest) for out in outputs)
+
+
 def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = KeyConfig()) -> list[str]:
     """Sentences of the input neither in the output nor accounted for (see the module docstring)."""
     units = report.get("units", [])
@@ -499,6 +518,6 @@ def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = 
             # the sentence as the removal saw it: repairs made before it (absorbed by it) applied
             repaired = sentence_key(_repaired(input_text, s0 + a, s0 + b, touching), keys)
             kept = [k for t in targets for k in unit_output(t)]  # a fragment may span two kept units
-            if not (said_by(kept, key) or said_by(kept, repaired)):
+            if not (said_by(kept, key) or said_by(kept, repaired) or _tag_and_rest_said(text[a:b], [unit_output(t) for t in targets], keys)):
                 problems.append(f"{where} is removed as a repeat of unit(s) {targets}, whose text in the output does not contain it")
     return problems

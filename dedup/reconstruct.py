@@ -145,6 +145,8 @@ _GLOBAL_VERDICTS = frozenset({"repeated sentence", "contained in kept text"})
 
 #: text that is moved keeps everything but list markers: a speaker-like prefix is content
 _MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
+#: ... and a speaker tag alone
+_SPEAKER_ONLY = KeyConfig(strip_markers=False, strip_speaker=True)
 
 
 def _ends_sentence(s: str) -> bool:
@@ -533,6 +535,26 @@ class Reconstructor:
             return None
         return {"why": "contained in kept text", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0, "chars": len(key)}
 
+    def _tagged_copy(self, sentence: str, pool: Sequence[str], seen_cluster: Sequence[tuple[str, int]]) -> dict | None:
+        """A verdict for the opening sentence of a copy that keeps its speaker tag but dropped the sentence it tagged.
+
+        ``Reporter: X. Y.`` kept, ``Reporter: Y.`` later: the tag goes with the
+        copy, as the kept paragraph says it too, at its start (English only).
+        """
+        n = strip_marker(sentence, _SPEAKER_ONLY)
+        if not n or is_cjk(sentence):
+            return None
+        hit = self._match(sentence_key(sentence[n:], self.keys), pool)
+        if hit is None:
+            return None
+        target = seen_cluster[hit[0]][1]
+        tag = matching_key(sentence[:n], self.keys, marker=False)
+        u = self.units[target]
+        kept = self.draft.current(u.span.start, u.span.end)
+        if matching_key(kept[: strip_marker(kept, _SPEAKER_ONLY)], self.keys, marker=False) != tag:
+            return None
+        return {"why": "near-duplicate sentence", "duplicate_of_unit": target, "score": round(hit[1], 4), "speaker": tag}
+
     def _says_enough(self, key: str) -> bool:
         """Long enough to be removed on its own from a paragraph that otherwise stays.
 
@@ -549,6 +571,7 @@ class Reconstructor:
         spans = sentences(text)
         pool = [k for k, _ in seen_cluster]
         drops: list[tuple[int, int, dict]] = []
+        opened = False  # a sentence with a key was read: the next one does not open the paragraph
         for i, (a, b) in enumerate(spans):
             k = sentence_key(text[a:b], self.keys)
             if not k:
@@ -572,6 +595,9 @@ class Reconstructor:
                 verdict = self._covered_elsewhere(k, i, len(spans), text[a:b])
             if verdict is None:
                 verdict = self._extend_anywhere(k, text[a:b], u.index, seen_global)
+            if verdict is None and not is_first and not opened:
+                verdict = self._tagged_copy(text[a:b], pool, seen_cluster)
+            opened = True
             if verdict is None:
                 seen_global.setdefault(k, u.index)
                 seen_cluster.append((k, u.index))

@@ -221,3 +221,28 @@ def test_a_cut_first_copy_in_a_cluster_joined_by_a_merged_copy_is_completed() ->
     r, problems = _clean(doc)
     assert problems == []
     assert r.text == a + "\n\n" + b + "\n\n" + OTHER + "\n"
+
+
+# -- speaker tags ---------------------------------------------------------------------------------
+
+TAGGED = "Reporter: The river authority described the damage to the sea wall. The river authority compared the plan to plant ten thousand trees."
+
+
+def test_a_copy_that_dropped_its_tagged_sentence_but_kept_the_tag_goes() -> None:
+    """en-generated-0055: ``Reporter: X. Y.`` first, ``Reporter: Y.`` later (X dropped, the tag left on Y):
+    ``Reporter: Y.`` said more than the kept ``Y.`` (the tag) and stayed as a near-duplicate."""
+    copy = "Reporter: " + TAGGED.split(". ", 1)[1]
+    doc = TAGGED + "\n\n" + OTHER + "\n\n" + copy + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == TAGGED + "\n\n" + OTHER + "\n"
+
+
+def test_a_tagged_sentence_is_not_removed_for_an_untagged_paragraph() -> None:
+    """The tag is content: without it at the kept paragraph's start, ``Reporter: Y.`` stays."""
+    untagged = TAGGED.split(": ", 1)[1]
+    copy = "Reporter: " + TAGGED.split(". ", 1)[1]
+    doc = untagged + "\n\n" + OTHER + "\n\n" + copy + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert "Reporter: The river authority compared" in r.text
