@@ -283,13 +283,14 @@ class Reconstructor:
             first = c.members[0]
             support = [matching_key(texts[m], self.keys) for m in c.members if m not in (first, chosen)]
             outside = _OutsideCluster(texts, c.members, self.keys, unit_keys)
-            missing = self._completion(texts[chosen], texts[first], support, outside) if chosen != first else None
+            openings = [o for o in (_opening(texts[m], self.keys) for m in c.members if m != chosen) if o]
+            source, missing = self._best_completion(first, chosen, c.members, texts, support, outside, openings)
             if missing is not None:
-                self._complete_first(first, chosen, c.id, missing)
+                self._complete_first(first, source, c.id, missing)
             for m in self._other_firsts(c.members, texts):
-                missing = self._completion(texts[chosen], texts[m], support, outside) if m != chosen else None
+                source, missing = self._best_completion(m, chosen, c.members, texts, support, outside, openings)
                 if missing is not None:
-                    self._complete_first(m, chosen, c.id, missing)
+                    self._complete_first(m, source, c.id, missing)
             # the text now at the first occurrence is corrected by the majority of the copies
             consensus(self.draft, self.units, c.members, first, c.id, self.repair)
             for m in c.members:
@@ -303,6 +304,26 @@ class Reconstructor:
             cid = self.clusters.labels[u.index]
             is_first = cid < 0 or self.clusters.clusters[cid].members[0] == u.index
             self._merge_sentences(u, cid, is_first, seen_global, seen_cluster.setdefault(cid, []) if cid >= 0 else [])
+
+    def _best_completion(
+        self, part: int, chosen: int, members: Sequence[int], texts: Sequence[str], support: Sequence[str], outside: "Callable[[str], bool]", openings: Sequence[str]
+    ) -> tuple[int, tuple[int, int] | None]:
+        """The member to complete ``part`` from, and what of it completes it (see :meth:`_completion`).
+
+        The canonical copy, or in English the member that completes it most: the
+        most complete copy may be one that merged a truncated copy with the next
+        paragraph (``… ITS FIRST 3. Dynamic …``), which completes nothing right.
+        """
+        best = (chosen, self._completion(texts[chosen], texts[part], support, outside, openings) if chosen != part else None)
+        if is_cjk(texts[part]):
+            return best
+        for m in members:
+            if m in (part, chosen):
+                continue
+            got = self._completion(texts[m], texts[part], support, outside, openings)
+            if got is not None and (best[1] is None or got[1] - got[0] > best[1][1] - best[1][0]):
+                best = (m, got)
+        return best
 
     def _other_firsts(self, members: Sequence[int], texts: Sequence[str]) -> list[int]:
         """Later members cut short that are the first occurrence of another paragraph (English only).
@@ -323,7 +344,9 @@ class Reconstructor:
         return out
 
     # -- the canonical copy at the first occurrence ----------------------
-    def _completion(self, full: str, part: str, support: Sequence[str] = (), outside: "Callable[[str], bool] | None" = None) -> tuple[int, int] | None:
+    def _completion(
+        self, full: str, part: str, support: Sequence[str] = (), outside: "Callable[[str], bool] | None" = None, openings: Sequence[str] = ()
+    ) -> tuple[int, int] | None:
         """What of ``full`` completes ``part``: ``(start, end)`` in ``full`` of the missing end
         of ``part``'s unfinished last sentence and of the paragraph after it, or None.
 
@@ -334,7 +357,9 @@ class Reconstructor:
         other copies of the paragraph (``support``: their keys) say too, or
         that no paragraph outside the cluster says (``outside``: whether one
         does): a copy cut short lacks the rest of its paragraph, but a
-        paragraph merged into ``full`` stays at its own copy's place.
+        paragraph merged into ``full`` stays at its own copy's place; so does
+        one whose opening sentence opens another member (``openings``: their
+        keys) that ``part`` does not say.
         """
         spans = sentences(part)
         if not spans or _ends_sentence(part[spans[-1][0] : spans[-1][1]]):
@@ -361,11 +386,15 @@ class Reconstructor:
             a += strip_marker(full[a:b], _MARKERS_ONLY)
         start = a + _aligned_end(fragment, full[a:b])
         end = a + len(full[a:b].rstrip())
+        part_key = matching_key(part, self.keys, marker=False)
+        foreign = [o for o in openings if not covers(part_key, o)]
         for (c, d), k in zip(full_spans[hit + 1 :], full_keys[hit + 1 :]):
             if not k:
                 continue
             if not _ends_sentence(full[c:d]) or not (any(covers(o, k) for o in support) or (outside is not None and not outside(k))):
                 break
+            if any(fuzz.ratio(k, o) >= 90 for o in foreign):
+                break  # another paragraph of the cluster opens here (a copy merged two): it is not this one's end
             end = c + len(full[c:d].rstrip())
         return (start, end) if start < end else None
 
@@ -650,6 +679,12 @@ class Reconstructor:
                 evidence={"cluster": cid, "duplicate_of_unit": target, "duplicate_of_span": tu.span.as_list(), "sentences": ds},
                 confidence=min(d["score"] for d in ds),
             )
+
+
+def _opening(text: str, keys: KeyConfig) -> str:
+    """The key of the first sentence of ``text`` ('' if none)."""
+    spans = sentences(text)
+    return sentence_key(text[spans[0][0] : spans[0][1]], keys) if spans else ""
 
 
 def _aligned_end(fragment: str, sentence: str) -> int:

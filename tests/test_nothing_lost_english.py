@@ -246,3 +246,16 @@ def test_a_tagged_sentence_is_not_removed_for_an_untagged_paragraph() -> None:
     r, problems = _clean(doc)
     assert problems == []
     assert "Reporter: The river authority compared" in r.text
+
+
+def test_a_cut_first_copy_is_completed_from_its_whole_copy_not_from_a_merged_one() -> None:
+    """en-0058: the most complete copy merged a copy truncated like the first (``… as``) with the next
+    paragraph (``… as 3. Dynamic programming …``): the first copy was completed with ``3.`` and the
+    whole next paragraph, and the whole copy's end of the sentence stayed beside it."""
+    b, c = VSM, DP
+    cut = b[: b.index(" a vector.")]
+    doc = cut + "\n\n" + c + "\n\n" + b + "\n\n" + cut + " 3. " + c + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text.startswith(b + "\n\n" + c + "\n")
+    assert r.text.count("represented as a vector") == 1 and r.text.count("Dynamic programming is") == 1
