@@ -92,6 +92,8 @@ EXTENSION = ", AND A BASIC CONCEPT IN OBJECT ORIENTED PROGRAMMING"
 
 def test_a_doubled_word_in_capitals_is_repaired_but_an_acronym_is_not() -> None:
     assert repair_text("OF TWO RANDOM RANDOM EVENTS.")[0] == "OF TWO RANDOM EVENTS."
+    # en-0025: at a paragraph's start, before initials (U.S.) that are no words of the context
+    assert repair_text("IN IN THE U.S. AND ELSEWHERE, I.E. IN MOST")[0] == "IN THE U.S. AND ELSEWHERE, I.E. IN MOST"
     assert repair_text("the deal with the IBM IBM people")[0] == "the deal with the IBM IBM people"
 
 

@@ -419,8 +419,8 @@ def _in_capitals(text: str, start: int, end: int) -> bool:
 
     Then an upper-case word is no acronym, and its doubling is a typo like any other.
     """
-    before = _LATIN_WORD.findall(text[max(0, start - 80) : start])[-_CAPITALS_CONTEXT:]
-    after = _LATIN_WORD.findall(text[end : end + 80])[:_CAPITALS_CONTEXT]
-    around = [w for w in before + after if len(w) > 1]
+    before = [w for w in _LATIN_WORD.findall(text[max(0, start - 80) : start]) if len(w) > 1][-_CAPITALS_CONTEXT:]
+    after = [w for w in _LATIN_WORD.findall(text[end : end + 80]) if len(w) > 1][:_CAPITALS_CONTEXT]
+    around = before + after
     return len(around) >= 2 and all(w.isupper() for w in around)
 
