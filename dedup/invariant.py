@@ -449,7 +449,10 @@ def said_by(kept: Sequence[str], key: str, tolerance: Tolerance = CLUSTER) -> bo
     if key in join_keys(kept):
         return True
     n = len(kept)
-    return any(covers(join_keys(kept[i : i + w]), key, tolerance) for w in (1, 2, 3) for i in range(max(1, n - w + 1)))
+    if any(covers(join_keys(kept[i : i + w]), key, tolerance) for w in (1, 2, 3) for i in range(max(1, n - w + 1))):
+        return True
+    # two sentences a copy swapped (one without a full stop of its own reads as one with the other)
+    return any(covers(join_keys(kept[i : i + 2][::-1]), key, tolerance) for i in range(n - 1))
 
 
 _SPEAKER_ONLY = KeyConfig(strip_markers=False, strip_speaker=True)

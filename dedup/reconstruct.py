@@ -224,6 +224,11 @@ class KeptText:
                 lo, hi = max(0, lo), min(len(self.keys), hi)
                 if covers(join_keys(self.keys[lo:hi]), key, tolerance):
                     return sorted(set(self.units[lo:hi]))
+            # two kept sentences in the other order: a copy swapped them, and a sentence without
+            # a full stop of its own then reads as one with the next (``… AVOIDED BAYE'S THEORM …``)
+            for lo in (i - 1, i):
+                if 0 <= lo and lo + 2 <= len(self.keys) and covers(join_keys(self.keys[lo : lo + 2][::-1]), key, tolerance):
+                    return sorted(set(self.units[lo : lo + 2]))
         return None
 
 
@@ -396,6 +401,9 @@ class Reconstructor:
             if any(fuzz.ratio(k, o) >= 90 for o in foreign):
                 break  # another paragraph of the cluster opens here (a copy merged two): it is not this one's end
             end = c + len(full[c:d].rstrip())
+        tail = sentence_key(full[start:end], self.keys)
+        if start < end and any(fuzz.ratio(tail, sentence_key(part[c:d], self.keys)) >= 90 for c, d in spans[:-1]):
+            return None  # not ``X. Y`` cut short: ``Y X.`` is a copy that swapped them, and ``X`` is said already
         return (start, end) if start < end else None
 
     def _prefix_of(self, key: str, pool: Sequence[str]) -> int | None:

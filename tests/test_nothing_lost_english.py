@@ -261,3 +261,14 @@ def test_a_cut_first_copy_is_completed_from_its_whole_copy_not_from_a_merged_one
     assert problems == []
     assert r.text.startswith(b + "\n\n" + c + "\n")
     assert r.text.count("represented as a vector") == 1 and r.text.count("Dynamic programming is") == 1
+
+
+def test_a_swapped_copy_whose_sentence_has_no_full_stop_goes() -> None:
+    """en-0022: ``X. Y`` (Y without a full stop, as in the source) swapped in a copy reads ``Y X.``, one
+    sentence; it was said by no kept sentence in order, so it stayed beside the whole as a part of it."""
+    x = "BAYE'S THEOREM IN CONNECTION WITH CONDITIONAL PROBABILITIES IS OF FUNDAMENTAL IMPORTANCE, SINCE IT PERMITS A CALCULATION OF PROB(AB) FROM PROB(BA)."
+    y = "STATISTICAL INFORMATION THAT IS OFTEN GATHERED IN GREAT VOLUME CAN THEREFORE BE AVOIDED"
+    doc = "3. " + x + " " + y + "\n\n" + OTHER + "\n\n" + "4. " + y + " " + x + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == "3. " + x + " " + y + "\n\n" + OTHER + "\n"
