@@ -136,8 +136,9 @@ MIN_CONTAINED_WORDS = 8
 
 #: a kept sentence is extended from a later one only when it is at least this share of it
 EXTENSION_SHARE = 0.5
-#: ... or this share, when the later one is in a copy of the same paragraph (``X.`` → ``X, and Y.``
-#: with a clause as long as the sentence: the copy says the kept sentence and more, in its place)
+#: ... or this share, in English, when the later one is in a copy of the same paragraph (``X.`` →
+#: ``X, and Y.`` with a clause as long as the sentence: the copy says the kept sentence and more, in
+#: its place; a Chinese clause that long is more often a paragraph of its own: 1、…？ / 1、…，同时…？)
 CLUSTER_EXTENSION_SHARE = 0.3
 
 #: verdicts found anywhere in the document, not among copies of one cluster
@@ -473,7 +474,8 @@ class Reconstructor:
 
     def _extend_kept(self, key: str, sentence: str, unit: int, seen_cluster: list[tuple[str, int]], pool: list[str], seen_global: dict[str, int]) -> dict | None:
         """Complete a kept sentence of the cluster from a later copy that says more (see :meth:`_extend_into`)."""
-        for j in sorted((j for j, p in enumerate(pool) if self._extendable(p, key, CLUSTER_EXTENSION_SHARE)), key=lambda j: (-len(pool[j]), j)):
+        share = EXTENSION_SHARE if is_cjk(key) else CLUSTER_EXTENSION_SHARE
+        for j in sorted((j for j, p in enumerate(pool) if self._extendable(p, key, share)), key=lambda j: (-len(pool[j]), j)):
             kept_key, kept_unit = seen_cluster[j]
             new_key = self._extend_into(kept_key, kept_unit, key, sentence, unit)
             if new_key is None:
