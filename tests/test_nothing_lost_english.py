@@ -272,3 +272,14 @@ def test_a_swapped_copy_whose_sentence_has_no_full_stop_goes() -> None:
     r, problems = _clean(doc)
     assert problems == []
     assert r.text == "3. " + x + " " + y + "\n\n" + OTHER + "\n"
+
+
+def test_the_copies_outvoting_a_speaker_tag_do_not_remove_it() -> None:
+    """en-generated-0046 (seed 7): ``Dr. Hale: Dr. Alvarez …`` first, two copies without the tag: the
+    consensus repair deleted ``Hale: Dr. `` (2 of 3 copies read nothing there), a sentence's words lost."""
+    para = "Dr. Hale: Dr. Alvarez published the damage to the sea wall (the second such case this year). Prof. Lindqvist funded the rules for street markets."
+    bare = para[len("Dr. Hale: ") :]
+    doc = para + "\n\n" + OTHER + "\n\n" + bare + "\n\n" + DP + "\n\n" + bare + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text.startswith(para + "\n\n")

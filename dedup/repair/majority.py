@@ -29,6 +29,8 @@ from ..segment import sentences
 from .base import Repair
 
 RULE = "repair.consensus"
+#: a vote never takes away more characters in a row than this (the invariant's word: three or more)
+MAX_DELETED_RUN = 2
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,8 @@ def _tally(target: str, offset: int, s_t: str, ballots: Sequence[_Ballot], witne
     out = []
     for s, e, after, votes in merged:
         before = s_t[s:e]
+        if len(before) - len(after) > MAX_DELETED_RUN:
+            continue  # the copies lack a word this one has (a speaker tag ``Dr. Hale:``): content, not a typo
         n = len(ballots) + 1
         support = min(max(v.values()) for v in votes)
         evidence = {"witnesses": n, "copy_units": list(witnesses), "before": before, "votes": votes, "sentence": s_t}
