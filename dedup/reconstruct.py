@@ -574,6 +574,44 @@ class Reconstructor:
             return None
         return {"why": "contained in kept text", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0, "chars": len(key)}
 
+    def _complete_cut_from(self, target: int, key: str, sentence: str, unit: int) -> dict | None:
+        """Complete the cut end of kept paragraph ``target`` from this sentence, which goes on from it (English only).
+
+        The sentence before this one repeated ``target``, whose last sentence is
+        unfinished and begins this one (``… ANNOTATE; OPEN`` kept, ``… ANNOTATE;
+        OPEN DIRECTORY PROJECT USING PAGERANK.`` later): a copy of a paragraph
+        cut short that clustering missed (too few words).  The missing end is
+        appended to ``target`` (an insertion only) and this sentence goes.
+        """
+        if target == unit or is_cjk(sentence) or not (0 <= target < len(self.units)):
+            return None
+        region = self.units[target].span
+        cur = self.draft.current(region.start, region.end)
+        spans = sentences(cur)
+        if not spans or _ends_sentence(cur[spans[-1][0] : spans[-1][1]]):
+            return None
+        fragment = cur[spans[-1][0] : spans[-1][1]].rstrip()
+        cut = sentence_key(fragment, self.keys)
+        if not cut or not key.startswith(cut + " ") or self.kept.units.count(target) == 0:
+            return None
+        tail = sentence.rstrip()[_aligned_end(fragment, sentence.rstrip()) :]
+        if not tail.strip() or not covers(sentence_key(fragment + tail, self.keys), key):
+            return None
+        at = len(cur.rstrip())
+        tu = self.units[unit]
+        self.draft.replace_current(
+            region,
+            at,
+            at,
+            tail,
+            rule="dedup.complete_from_copy",
+            reason=f"this paragraph is cut short; the sentence at [{tu.span.start}, {tu.span.end}) goes on from its last words",
+            evidence={"unit": target, "copy_unit": unit, "copy_span": tu.span.as_list()},
+            confidence=0.9,
+        )
+        self.kept.extend(cut, target, key)
+        return {"why": "said by the kept sentence it completed", "duplicate_of_unit": target, "score": 1.0}
+
     def _tagged_copy(self, sentence: str, pool: Sequence[str], seen_cluster: Sequence[tuple[str, int]]) -> dict | None:
         """A verdict for the opening sentence of a copy that keeps its speaker tag but dropped the sentence it tagged.
 
@@ -611,6 +649,7 @@ class Reconstructor:
         pool = [k for k, _ in seen_cluster]
         drops: list[tuple[int, int, dict]] = []
         opened = False  # a sentence with a key was read: the next one does not open the paragraph
+        previous: dict | None = None  # the verdict on the sentence before (None: it stays)
         for i, (a, b) in enumerate(spans):
             k = sentence_key(text[a:b], self.keys)
             if not k:
@@ -636,7 +675,10 @@ class Reconstructor:
                 verdict = self._extend_anywhere(k, text[a:b], u.index, seen_global)
             if verdict is None and not is_first and not opened:
                 verdict = self._tagged_copy(text[a:b], pool, seen_cluster)
+            if verdict is None and previous is not None:
+                verdict = self._complete_cut_from(previous["duplicate_of_unit"], k, text[a:b], u.index)
             opened = True
+            previous = verdict
             if verdict is None:
                 seen_global.setdefault(k, u.index)
                 seen_cluster.append((k, u.index))

@@ -283,3 +283,15 @@ def test_the_copies_outvoting_a_speaker_tag_do_not_remove_it() -> None:
     r, problems = _clean(doc)
     assert problems == []
     assert r.text.startswith(para + "\n\n")
+
+
+def test_a_short_cut_paragraph_that_clustering_missed_is_completed_by_its_copy() -> None:
+    """en-0093: ``2. VOLUNTEERS EVALUATE, CLASSIFY, ANNOTATE; OPEN`` first, the whole copy later: too few
+    words to be clustered, so no completion; the copy's repeated first sentence was too short to go on its
+    own, and the whole copy stayed beside the cut one."""
+    whole = "2. VOLUNTEERS EVALUATE, CLASSIFY, ANNOTATE; OPEN DIRECTORY PROJECT USING PAGERANK."
+    cut = whole[: whole.index(" DIRECTORY")]
+    doc = cut + "\n\n" + OTHER + "\n\n" + DP + "\n\n" + whole + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == whole + "\n\n" + OTHER + "\n\n" + DP + "\n"
