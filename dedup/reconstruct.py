@@ -397,7 +397,8 @@ class Reconstructor:
         for (c, d), k in zip(full_spans[hit + 1 :], full_keys[hit + 1 :]):
             if not k:
                 continue
-            if not _ends_sentence(full[c:d]) or not (any(covers(o, k) for o in support) or (outside is not None and not outside(k))):
+            finished = _ends_sentence(full[c:d]) or (d >= len(full.rstrip()) and not is_cjk(k))  # an English paragraph may end without a stop
+            if not finished or not (any(covers(o, k) for o in support) or (outside is not None and not outside(k))):
                 break
             if any(fuzz.ratio(k, o) >= 90 for o in foreign):
                 break  # another paragraph of the cluster opens here (a copy merged two): it is not this one's end

@@ -295,3 +295,13 @@ def test_a_short_cut_paragraph_that_clustering_missed_is_completed_by_its_copy()
     r, problems = _clean(doc)
     assert problems == []
     assert r.text == whole + "\n\n" + OTHER + "\n\n" + DP + "\n"
+
+
+def test_a_completion_takes_the_whole_copys_last_sentence_without_a_full_stop() -> None:
+    """en-0040 (seed 7): the whole copy's paragraph ends without a full stop (as the source's does); the
+    completion stopped before that last sentence, which stayed on its own beside the completed copy."""
+    cut = INHERIT[: INHERIT.index(" already been defined")]
+    doc = cut + "\n\n" + OTHER + "\n\n" + INHERIT + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == INHERIT + "\n\n" + OTHER + "\n"
