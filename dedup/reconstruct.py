@@ -37,6 +37,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from .cluster import ClusterResult
+from .completion import OutsideCluster, aligned_end, best_completion, complete_cut_from, opening, other_firsts, tagged_copy
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
 from .invariant import CLUSTER, GLOBAL, Tolerance, covers, join_keys, sentence_key
@@ -146,8 +147,6 @@ _GLOBAL_VERDICTS = frozenset({"repeated sentence", "contained in kept text"})
 
 #: text that is moved keeps everything but list markers: a speaker-like prefix is content
 _MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
-#: ... and a speaker tag alone
-_SPEAKER_ONLY = KeyConfig(strip_markers=False, strip_speaker=True)
 
 
 def _ends_sentence(s: str) -> bool:
@@ -233,29 +232,6 @@ class KeptText:
         return None
 
 
-class _OutsideCluster:
-    """Whether a paragraph outside a cluster says a sentence (a key): ``_OutsideCluster(texts, members)(key)``.
-
-    Keys are made on first use, and a paragraph is aligned only when it holds
-    the sentence's longest word, so asking costs little in a long document.
-    """
-
-    def __init__(self, texts: Sequence[str], members: Sequence[int], keys: KeyConfig, cache: dict[int, str]) -> None:
-        self.texts, self.members, self.keys = texts, frozenset(members), keys
-        self._keys = cache  # shared by the clusters of one document
-
-    def __call__(self, key: str) -> bool:
-        probe = max(key.split(), key=len) if " " in key else key[:4]
-        for m, text in enumerate(self.texts):
-            if m in self.members:
-                continue
-            if m not in self._keys:
-                self._keys[m] = matching_key(text, self.keys)
-            if probe in self._keys[m] and covers(self._keys[m], key):
-                return True
-        return False
-
-
 class Reconstructor:
     """Applies the keep policy and the sentence-level merge to a draft."""
 
@@ -288,13 +264,17 @@ class Reconstructor:
             chosen = copies[self.keep(copies)].unit
             first = c.members[0]
             support = [matching_key(texts[m], self.keys) for m in c.members if m not in (first, chosen)]
-            outside = _OutsideCluster(texts, c.members, self.keys, unit_keys)
-            openings = [o for o in (_opening(texts[m], self.keys) for m in c.members if m != chosen) if o]
-            source, missing = self._best_completion(first, chosen, c.members, texts, support, outside, openings)
+            outside = OutsideCluster(texts, c.members, self.keys, unit_keys)
+            openings = [o for o in (opening(texts[m], self.keys) for m in c.members if m != chosen) if o]
+
+            def complete(full: str, part: str) -> tuple[int, int] | None:
+                return self._completion(full, part, support, outside, openings)  # called in this iteration only
+
+            source, missing = best_completion(complete, first, chosen, c.members, texts)
             if missing is not None:
                 self._complete_first(first, source, c.id, missing)
-            for m in self._other_firsts(c.members, texts):
-                source, missing = self._best_completion(m, chosen, c.members, texts, support, outside, openings)
+            for m in other_firsts(c.members, texts, self.keys):
+                source, missing = best_completion(complete, m, chosen, c.members, texts)
                 if missing is not None:
                     self._complete_first(m, source, c.id, missing)
             # the text now at the first occurrence is corrected by the majority of the copies
@@ -310,44 +290,6 @@ class Reconstructor:
             cid = self.clusters.labels[u.index]
             is_first = cid < 0 or self.clusters.clusters[cid].members[0] == u.index
             self._merge_sentences(u, cid, is_first, seen_global, seen_cluster.setdefault(cid, []) if cid >= 0 else [])
-
-    def _best_completion(
-        self, part: int, chosen: int, members: Sequence[int], texts: Sequence[str], support: Sequence[str], outside: "Callable[[str], bool]", openings: Sequence[str]
-    ) -> tuple[int, tuple[int, int] | None]:
-        """The member to complete ``part`` from, and what of it completes it (see :meth:`_completion`).
-
-        The canonical copy, or in English the member that completes it most: the
-        most complete copy may be one that merged a truncated copy with the next
-        paragraph (``… ITS FIRST 3. Dynamic …``), which completes nothing right.
-        """
-        best = (chosen, self._completion(texts[chosen], texts[part], support, outside, openings) if chosen != part else None)
-        if is_cjk(texts[part]):
-            return best
-        for m in members:
-            if m in (part, chosen):
-                continue
-            got = self._completion(texts[m], texts[part], support, outside, openings)
-            if got is not None and (best[1] is None or got[1] - got[0] > best[1][1] - best[1][0]):
-                best = (m, got)
-        return best
-
-    def _other_firsts(self, members: Sequence[int], texts: Sequence[str]) -> list[int]:
-        """Later members cut short that are the first occurrence of another paragraph (English only).
-
-        A copy that merges two paragraphs puts both in one cluster; the second
-        paragraph's first occurrence, cut short, is no copy of the cluster's
-        first member and is completed like it: its first sentence is said by
-        no earlier member.
-        """
-        out = []
-        for k, m in enumerate(members[1:], 1):
-            spans = sentences(texts[m])
-            if not spans or is_cjk(texts[m]) or _ends_sentence(texts[m][spans[-1][0] : spans[-1][1]]):
-                continue
-            head = sentence_key(texts[m][spans[0][0] : spans[0][1]], self.keys)
-            if len(spans) > 1 and head and not any(covers(matching_key(texts[e], self.keys, marker=False), head) for e in members[:k]):
-                out.append(m)
-        return out
 
     # -- the canonical copy at the first occurrence ----------------------
     def _completion(
@@ -390,7 +332,7 @@ class Reconstructor:
         a, b = full_spans[hit]
         if hit == 0:
             a += strip_marker(full[a:b], _MARKERS_ONLY)
-        start = a + _aligned_end(fragment, full[a:b])
+        start = a + aligned_end(fragment, full[a:b])
         end = a + len(full[a:b].rstrip())
         part_key = matching_key(part, self.keys, marker=False)
         foreign = [o for o in openings if not covers(part_key, o)]
@@ -575,64 +517,6 @@ class Reconstructor:
             return None
         return {"why": "contained in kept text", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0, "chars": len(key)}
 
-    def _complete_cut_from(self, target: int, key: str, sentence: str, unit: int) -> dict | None:
-        """Complete the cut end of kept paragraph ``target`` from this sentence, which goes on from it (English only).
-
-        The sentence before this one repeated ``target``, whose last sentence is
-        unfinished and begins this one (``… ANNOTATE; OPEN`` kept, ``… ANNOTATE;
-        OPEN DIRECTORY PROJECT USING PAGERANK.`` later): a copy of a paragraph
-        cut short that clustering missed (too few words).  The missing end is
-        appended to ``target`` (an insertion only) and this sentence goes.
-        """
-        if target == unit or is_cjk(sentence) or not (0 <= target < len(self.units)):
-            return None
-        region = self.units[target].span
-        cur = self.draft.current(region.start, region.end)
-        spans = sentences(cur)
-        if not spans or _ends_sentence(cur[spans[-1][0] : spans[-1][1]]):
-            return None
-        fragment = cur[spans[-1][0] : spans[-1][1]].rstrip()
-        cut = sentence_key(fragment, self.keys)
-        if not cut or not key.startswith(cut + " ") or self.kept.units.count(target) == 0:
-            return None
-        tail = sentence.rstrip()[_aligned_end(fragment, sentence.rstrip()) :]
-        if not tail.strip() or not covers(sentence_key(fragment + tail, self.keys), key):
-            return None
-        at = len(cur.rstrip())
-        tu = self.units[unit]
-        self.draft.replace_current(
-            region,
-            at,
-            at,
-            tail,
-            rule="dedup.complete_from_copy",
-            reason=f"this paragraph is cut short; the sentence at [{tu.span.start}, {tu.span.end}) goes on from its last words",
-            evidence={"unit": target, "copy_unit": unit, "copy_span": tu.span.as_list()},
-            confidence=0.9,
-        )
-        self.kept.extend(cut, target, key)
-        return {"why": "said by the kept sentence it completed", "duplicate_of_unit": target, "score": 1.0}
-
-    def _tagged_copy(self, sentence: str, pool: Sequence[str], seen_cluster: Sequence[tuple[str, int]]) -> dict | None:
-        """A verdict for the opening sentence of a copy that keeps its speaker tag but dropped the sentence it tagged.
-
-        ``Reporter: X. Y.`` kept, ``Reporter: Y.`` later: the tag goes with the
-        copy, as the kept paragraph says it too, at its start (English only).
-        """
-        n = strip_marker(sentence, _SPEAKER_ONLY)
-        if not n or is_cjk(sentence):
-            return None
-        hit = self._match(sentence_key(sentence[n:], self.keys), pool)
-        if hit is None:
-            return None
-        target = seen_cluster[hit[0]][1]
-        tag = matching_key(sentence[:n], self.keys, marker=False)
-        u = self.units[target]
-        kept = self.draft.current(u.span.start, u.span.end)
-        if matching_key(kept[: strip_marker(kept, _SPEAKER_ONLY)], self.keys, marker=False) != tag:
-            return None
-        return {"why": "near-duplicate sentence", "duplicate_of_unit": target, "score": round(hit[1], 4), "speaker": tag}
-
     def _says_enough(self, key: str) -> bool:
         """Long enough to be removed on its own from a paragraph that otherwise stays.
 
@@ -675,9 +559,11 @@ class Reconstructor:
             if verdict is None:
                 verdict = self._extend_anywhere(k, text[a:b], u.index, seen_global)
             if verdict is None and not is_first and not opened:
-                verdict = self._tagged_copy(text[a:b], pool, seen_cluster)
+                verdict = tagged_copy(text[a:b], pool, seen_cluster, self._match, self.draft, self.units, self.keys)
             if verdict is None and previous is not None:
-                verdict = self._complete_cut_from(previous["duplicate_of_unit"], k, text[a:b], u.index)
+                verdict = complete_cut_from(self.draft, self.units, self.keys, previous["duplicate_of_unit"], text[a:b], u.index, self.kept.units)
+                if verdict is not None:
+                    self.kept.extend(verdict.pop("cut"), verdict["duplicate_of_unit"], k)
             opened = True
             previous = verdict
             if verdict is None:
@@ -732,27 +618,6 @@ class Reconstructor:
                 evidence={"cluster": cid, "duplicate_of_unit": target, "duplicate_of_span": tu.span.as_list(), "sentences": ds},
                 confidence=min(d["score"] for d in ds),
             )
-
-
-def _opening(text: str, keys: KeyConfig) -> str:
-    """The key of the first sentence of ``text`` ('' if none)."""
-    spans = sentences(text)
-    return sentence_key(text[spans[0][0] : spans[0][1]], keys) if spans else ""
-
-
-def _aligned_end(fragment: str, sentence: str) -> int:
-    """Where in ``sentence`` the text that ``fragment`` begins it with ends (best alignment).
-
-    >>> _aligned_end("切实加强经费保", "切实加强经废保障，确保运转。")
-    7
-    """
-    best, best_score = len(fragment), -1.0
-    lo, hi = max(1, len(fragment) // 2), min(len(sentence), 2 * len(fragment) + 2)
-    for j in range(lo, hi + 1):
-        score = fuzz.ratio(fragment, sentence[:j])
-        if score > best_score:
-            best, best_score = j, score
-    return best
 
 
 def _complement(ranges: Sequence[tuple[int, int]], n: int) -> list[tuple[int, int]]:
