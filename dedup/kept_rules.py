@@ -16,15 +16,8 @@ from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key
 from .invariant import CLUSTER, GLOBAL, Tolerance, covers, made_of, sentence_key
 from .model import Unit
-from .segment import CLOSERS, SENTENCE_END, sentences
+from .segment import CLOSERS, SENTENCE_END, ends_sentence, sentences
 
-
-def ends_sentence(s: str) -> bool:
-    """Does ``s`` end with sentence-final punctuation (closing quotes and brackets after it allowed)?"""
-    s = s.rstrip()
-    while s and s[-1] in CLOSERS:
-        s = s[:-1]
-    return bool(s) and s[-1] in SENTENCE_END
 
 #: brackets a link or a tag is written in at a paragraph's end (``［详细］``, ``【图】``)
 _LINK_BRACKETS = {"［": "］", "[": "]", "【": "】", "〔": "〕", "（": "）", "(": ")"}

@@ -37,6 +37,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from .cluster import ClusterResult
+from .completion import OutsideCluster, aligned_end, best_completion, complete_cut_from, opening, other_firsts, tagged_copy
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
 from .invariant import CLUSTER, GLOBAL, Tolerance, covers, join_keys, sentence_key
@@ -146,6 +147,10 @@ _GLOBAL_VERDICTS = frozenset({"repeated sentence", "contained in kept text"})
 _MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
 
 
+def _ends_sentence(s: str) -> bool:
+    return ends_sentence(s)  # an English sentence ends with a period too
+
+
 class KeptText:
     """Every sentence kept so far, in reading order, and a 3-gram index to find those like a new one.
 
@@ -217,6 +222,11 @@ class KeptText:
                 lo, hi = max(0, lo), min(len(self.keys), hi)
                 if covers(join_keys(self.keys[lo:hi]), key, tolerance):
                     return sorted(set(self.units[lo:hi]))
+            # two kept sentences in the other order: a copy swapped them, and a sentence without
+            # a full stop of its own then reads as one with the next (``… AVOIDED BAYE'S THEORM …``)
+            for lo in (i - 1, i):
+                if 0 <= lo and lo + 2 <= len(self.keys) and covers(join_keys(self.keys[lo : lo + 2][::-1]), key, tolerance):
+                    return sorted(set(self.units[lo : lo + 2]))
         return None
 
 
@@ -248,15 +258,26 @@ class Reconstructor(KeptTextRules):
 
     def run(self) -> None:
         texts = [self.draft.current(u.span.start, u.span.end) for u in self.units]
+        unit_keys: dict[int, str] = {}
         for c in self.clusters.clusters:
             copies = [Copy(m, texts[m], matching_key(texts[m], self.keys)) for m in c.members]
             chosen = copies[self.keep(copies)].unit
             first = c.members[0]
             support = [matching_key(texts[m], self.keys) for m in c.members if m not in (first, chosen)]
             others = [matching_key(texts[m], self.keys) for m in range(len(texts)) if m not in (first, chosen)]
-            missing = self._completion(texts[chosen], texts[first], support, others) if chosen != first else None
+            outside = OutsideCluster(texts, c.members, self.keys, unit_keys)
+            openings = [o for o in (opening(texts[m], self.keys) for m in c.members if m != chosen) if o]
+
+            def complete(full: str, part: str) -> tuple[int, int] | None:
+                return self._completion(full, part, support, outside, openings, others)  # called in this iteration only
+
+            source, missing = best_completion(complete, first, chosen, c.members, texts)
             if missing is not None:
-                self._complete_first(first, chosen, c.id, missing)
+                self._complete_first(first, source, c.id, missing)
+            for m in other_firsts(c.members, texts, self.keys):
+                source, missing = best_completion(complete, m, chosen, c.members, texts)
+                if missing is not None:
+                    self._complete_first(m, source, c.id, missing)
             # the text now at the first occurrence is corrected by the majority of the copies
             consensus(self.draft, self.units, c.members, first, c.id, self.repair)
             for m in c.members:
@@ -272,7 +293,15 @@ class Reconstructor(KeptTextRules):
             self._merge_sentences(u, cid, is_first, seen_global, seen_cluster.setdefault(cid, []) if cid >= 0 else [])
 
     # -- the canonical copy at the first occurrence ----------------------
-    def _completion(self, full: str, part: str, support: Sequence[str] = (), others: Sequence[str] = ()) -> tuple[int, int] | None:
+    def _completion(
+        self,
+        full: str,
+        part: str,
+        support: Sequence[str] = (),
+        outside: "Callable[[str], bool] | None" = None,
+        openings: Sequence[str] = (),
+        others: Sequence[str] = (),
+    ) -> tuple[int, int] | None:
         """What of ``full`` completes ``part``: ``(start, end)`` in ``full`` of the missing end
         of ``part``'s unfinished last sentence and of the paragraph after it, or None.
 
@@ -281,11 +310,16 @@ class Reconstructor(KeptTextRules):
         where ``part``'s fragment stops in ``full``'s reading of that sentence.
         ``end`` is the end of that sentence, or of the sentences after it that
         are the paragraph's own: a copy cut short lacks the rest of its
-        paragraph.  A sentence is the paragraph's own unless a paragraph of
-        ``others`` (the keys of every unit but these two) says it without
-        saying the cut fragment: that is another paragraph, merged into
-        ``full``, and stays at its own place.  With no ``others`` given, only
-        what other copies of the paragraph (``support``) say too is taken.
+        paragraph.  In CJK text a sentence is the paragraph's own unless a
+        paragraph of ``others`` (the keys of every unit but the cluster's first
+        and chosen copies) says it without saying the cut fragment: that is
+        another paragraph, merged into ``full``, and stays at its own place;
+        with no ``others`` given, only what other copies of the paragraph
+        (``support``) say too is taken.  In other text a sentence is taken
+        when other copies of the paragraph (``support``: their keys) say it
+        too, or no paragraph outside the cluster says it (``outside``: whether
+        one does).  In both, a sentence whose opening opens another member
+        (``openings``: their keys) that ``part`` does not say is not taken.
         """
         spans = sentences(part)
         if not spans or ends_sentence(part[spans[-1][0] : spans[-1][1]]) or bracketed(part[spans[-1][0] : spans[-1][1]]):
@@ -305,7 +339,9 @@ class Reconstructor(KeptTextRules):
         if not last:
             return None
         hit = self._prefix_of(last, full_keys, after=said_up_to)
-        if hit is None or not ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]):
+        # the whole copy's reading must be finished, unless, in English, it is its last sentence (a
+        # paragraph that ends without a full stop in every copy: ``… exposed by an ancestor``)
+        if hit is None or not (_ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]) or (hit == len(full_spans) - 1 and not is_cjk(last))):
             return None
         fragment = part[spans[-1][0] : spans[-1][1]].rstrip()
         if len(spans) == 1:
@@ -313,22 +349,31 @@ class Reconstructor(KeptTextRules):
         a, b = full_spans[hit]
         if hit == 0:
             a += strip_marker(full[a:b], _MARKERS_ONLY)
-        start = a + _aligned_end(fragment, full[a:b])
+        start = a + aligned_end(fragment, full[a:b])
         end = a + len(full[a:b].rstrip())
         rest = sentence_key(full[start:end], self.keys)
         # (a phrase is said in many places: only a long rest, near-exactly, is another paragraph's)
-        if others and len(rest) >= 2 * self.cfg.min_global_chars and any(says(o, rest, GLOBAL) and not says(o, last) for o in others):
+        if is_cjk(last) and others and len(rest) >= 2 * self.cfg.min_global_chars and any(says(o, rest, GLOBAL) and not says(o, last) for o in others):
             return None  # the rest is another paragraph's (``标题`` / ``标题⏎正文…``): ``part`` is whole
+        part_key = matching_key(part, self.keys, marker=False)
+        foreign = [o for o in openings if not covers(part_key, o)]
         for (c, d), k in zip(full_spans[hit + 1 :], full_keys[hit + 1 :]):
             if not k:
                 continue
-            if not (ends_sentence(full[c:d]) or bracketed(full[c:d])):
-                break
-            if others:  # a short one (``［详细］``) is said everywhere: only a sentence says whose it is
-                if len(k) >= self.cfg.min_global_chars and any(says(o, k) and not says(o, last) for o in others):
+            if is_cjk(k):
+                if not (ends_sentence(full[c:d]) or bracketed(full[c:d])):
                     break
-            elif not any(covers(o, k) for o in support):
-                break
+                if others:  # a short one (``［详细］``) is said everywhere: only a sentence says whose it is
+                    if len(k) >= self.cfg.min_global_chars and any(says(o, k) and not says(o, last) for o in others):
+                        break
+                elif not any(covers(o, k) for o in support):
+                    break
+            else:
+                finished = _ends_sentence(full[c:d]) or d >= len(full.rstrip())  # an English paragraph may end without a stop
+                if not finished or not (any(covers(o, k) for o in support) or (outside is not None and not outside(k))):
+                    break
+            if any(fuzz.ratio(k, o) >= 90 for o in foreign):
+                break  # another paragraph of the cluster opens here (a copy merged two): it is not this one's end
             end = c + len(full[c:d].rstrip())
         if start >= end:
             return None
@@ -338,6 +383,8 @@ class Reconstructor(KeptTextRules):
         tail = sentence_key(full[start:end], self.keys)
         if len(tail) >= self.cfg.min_global_chars and said and covers(said, tail):
             return None
+        if any(fuzz.ratio(tail, sentence_key(part[c:d], self.keys)) >= 90 for c, d in spans[:-1]):
+            return None  # not ``X. Y`` cut short: ``Y X.`` is a copy that swapped them, and ``X`` is said already
         return start, end
 
     def _prefix_of(self, key: str, pool: Sequence[str], after: int = -1) -> int | None:
@@ -540,13 +587,17 @@ class Reconstructor(KeptTextRules):
         pool = [k for k, _ in seen_cluster]
         drops: list[tuple[int, int, dict]] = []
         continuing: int | None = None  # a cut-short paragraph this copy's next sentences complete
+        opened = False  # a sentence with a key was read: the next one does not open the paragraph
+        previous: dict | None = None  # the verdict on the sentence before (None: it stays)
         for i, (a, b) in enumerate(spans):
             k = sentence_key(text[a:b], self.keys)
             if not k:
                 continue
             self._open_end = None
             verdict = None
-            if len(k) >= self.cfg.min_global_chars and k in seen_global:
+            # a copy repeating a sentence of its own cluster goes as a copy, however short (not as a
+            # "repeated sentence", which a paragraph that stays keeps when it is short)
+            if len(k) >= self.cfg.min_global_chars and k in seen_global and (is_first or k not in pool):
                 verdict = {"why": "repeated sentence", "duplicate_of_unit": seen_global[k], "score": 1.0}
             elif not is_first:
                 hit = self._match(k, pool)
@@ -562,6 +613,14 @@ class Reconstructor(KeptTextRules):
                 verdict = self._covered_elsewhere(k, i, len(spans), text[a:b])
             if verdict is None:
                 verdict = self._extend_anywhere(k, text[a:b], u.index, seen_global)
+            if verdict is None and not is_first and not opened:
+                verdict = tagged_copy(text[a:b], pool, seen_cluster, self._match, self.draft, self.units, self.keys)
+            if verdict is None and previous is not None:
+                verdict = complete_cut_from(self.draft, self.units, self.keys, previous["duplicate_of_unit"], text[a:b], u.index, self.kept.units)
+                if verdict is not None:
+                    self.kept.extend(verdict.pop("cut"), verdict["duplicate_of_unit"], k)
+            opened = True
+            previous = verdict
             if verdict is None:
                 verdict = self._kept_in_another_order(k, pool, seen_global)
             if verdict is None and continuing is not None:
@@ -626,21 +685,6 @@ class Reconstructor(KeptTextRules):
                 evidence={"cluster": cid, "duplicate_of_unit": target, "duplicate_of_span": tu.span.as_list(), "sentences": ds},
                 confidence=min(d["score"] for d in ds),
             )
-
-
-def _aligned_end(fragment: str, sentence: str) -> int:
-    """Where in ``sentence`` the text that ``fragment`` begins it with ends (best alignment).
-
-    >>> _aligned_end("切实加强经费保", "切实加强经废保障，确保运转。")
-    7
-    """
-    best, best_score = len(fragment), -1.0
-    lo, hi = max(1, len(fragment) // 2), min(len(sentence), 2 * len(fragment) + 2)
-    for j in range(lo, hi + 1):
-        score = fuzz.ratio(fragment, sentence[:j])
-        if score > best_score:
-            best, best_score = j, score
-    return best
 
 
 def _complement(ranges: Sequence[tuple[int, int]], n: int) -> list[tuple[int, int]]:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .chardata import is_cjk
 from .errors import InputError
 from .model import Block, Span
 
@@ -150,6 +151,8 @@ _WORD_BOUNDARY = frozenset(" \t\n([{\"'“‘«")
 _LONGEST_ABBREVIATION = 12
 _VISIBLE = re.compile(r"\S")
 _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
+#: a list number opening a sentence (``4. Each dimension``): its period numbers, it ends nothing
+_LIST_NUMBER = re.compile(r"\s*\d{1,3}")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -187,6 +190,30 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def ends_sentence(text: str) -> bool:
+    """Does ``text`` end with a finished sentence (closing quotes and brackets after the end allowed)?
+
+    CJK and strong punctuation (``。！？；…``, ``! ? ;``) always finish one;
+    in text that is not CJK an ASCII ``.`` does too, unless it ends an
+    abbreviation (``… noted, e.g.`` is cut short, ``… in 1967.`` is not).
+
+    >>> ends_sentence("他说：“好。”"), ends_sentence("It was derived in 1967."), ends_sentence("As Prof. Lee noted, e.g.")
+    (True, True, False)
+    >>> ends_sentence("It has to be"), ends_sentence("一是推进1.")
+    (False, False)
+    """
+    s = text.rstrip()
+    while s and s[-1] in CLOSERS:
+        s = s[:-1]
+    if not s:
+        return False
+    if s[-1] in SENTENCE_END:
+        return True
+    if s[-1] != "." or is_cjk(s):
+        return False
+    return len(s) == 1 or s[-2] == "." or not _abbreviation(s, len(s) - 1, "A")
+
+
 def _ends_here(text: str, i: int, j: int, start: int) -> bool:
     """Does the punctuation run ``text[i:j]`` end the sentence that began at ``start``?"""
     run = text[i:j]
@@ -206,6 +233,8 @@ def _ends_here(text: str, i: int, j: int, start: int) -> bool:
     nxt = _next_visible(text, j)
     if not nxt or not _LATIN_OR_DIGIT.match(nxt):
         return True  # the end, CJK and other text: the period behaves as before
+    if run == "." and _LIST_NUMBER.fullmatch(text, start, i):
+        return False  # ``4. Each dimension …``: a renumbered copy's marker is folded into its sentence's key
     return not _abbreviation(text, i, nxt)
 
 

@@ -15,7 +15,9 @@ document itself uses elsewhere.  A join needs evidence, strongest first:
    block ends with a comma;
 5. English: the next block starts with a lowercase word, or the first one ends
    with a comma.  (Not a last word like ``the``: a copy truncated there is
-   followed by a new paragraph, and gluing the two would hide both.)
+   followed by a new paragraph, and gluing the two would hide both.)  In
+   capitals, where case says nothing, a long block whose last words and the
+   next block's first words are all capitals goes on.
 
 CJK text joins with nothing, two Latin words with a space (or with nothing
 when the document spells the two halves as one word).  A short block (a
@@ -222,6 +224,8 @@ def _attested(p: str, n: str, reading: str, gap: str, config: StitchConfig, join
     """
     last, first = p[-1], n[0]
     cjk = any(_is_cjk(c) for c in p[-config.attest_chars :] + n[: config.attest_chars])
+    if not cjk and len(p) <= config.attest_chars_latin:
+        p = p[strip_marker(p, _LIST_MARKERS_ONLY) :] or p  # ``4. In t`` / ``he U.S.``: copies renumber, ``In the U.S.`` attests
     if joiners is None:
         joiners = ("",) if _is_cjk(last) and _is_cjk(first) else ("", " ")
     for want in (config.attest_chars, config.attest_chars - 1) if cjk else (config.attest_chars_latin,):
@@ -391,7 +395,42 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         return joined(" " if last == "," and _is_latin(first) else "", "previous block ends with a comma")
     if _is_latin(last) and first.isalpha() and unicodedata.category(first) == "Ll":
         return joined(_latin_joiner(p, n, document), "next block starts with a lowercase word")
+    if _is_latin(last) and first.isalpha() and _in_capitals(p, n) and not _opens_a_paragraph(n, document):
+        return joined(_latin_joiner(p, n, document), "both blocks are written in capitals (where case says nothing) and the sentence goes on")
     return None
+
+
+def _opens_a_paragraph(n: str, document: str) -> bool:
+    """Does ``n`` start as a paragraph does: with a speaker tag, or as another block of the document starts?
+
+    A truncated copy in capitals followed by the next copy of a paragraph in
+    capitals is two paragraphs, and the later one shows it by starting as
+    one of them starts (its other copies, its first occurrence).
+    """
+    if strip_marker(n) > 0:
+        return True  # ``MODERATOR: …``, ``Q: …``
+    opening = _WS_RUN.sub(" ", n[:_OPENING]).lower()
+    return len(opening) >= _OPENING // 2 and _reading(document).count("\x00" + opening) + _reading(document).text.startswith(opening) > 1
+
+
+#: the characters of a block's start compared with the other blocks' starts
+_OPENING = 24
+
+#: capitals carry no case: a block this long in capitals, cut mid-sentence, goes on into the next in capitals
+_MIN_CAPITALS_CHARS = 40
+_CAPITALS_WORDS = 4
+
+
+def _in_capitals(p: str, n: str) -> bool:
+    """Are both sides of a cut written in capitals (``… DYNAMIC PROGRAMMING IS A METHOD OF`` / ``SOLVING PROBLEMS …``)?
+
+    There the lowercase word that shows a sentence going on cannot be seen;
+    a block long enough not to be a title, whose last words and the next
+    block's first words are all capitals, is read as one paragraph cut.
+    """
+    before = [w for w in re.findall(r"[^\W\d_]+", p[-200:]) if len(w) > 1][-_CAPITALS_WORDS:]
+    after = [w for w in re.findall(r"[^\W\d_]+", n[:200]) if len(w) > 1][:_CAPITALS_WORDS]
+    return len(p) >= _MIN_CAPITALS_CHARS and len(before) == len(after) == _CAPITALS_WORDS and all(w.isupper() for w in before + after)
 
 
 def stitch(document: str, blocks: Sequence[Block], draft: Draft, config: StitchConfig = StitchConfig()) -> list[Unit]:

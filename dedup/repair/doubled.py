@@ -394,14 +394,33 @@ def doubled_latin_repairs(text: str) -> list[Repair]:
     [(7, 11)]
     >>> doubled_latin_repairs("it had had an effect; bye bye")
     []
+    >>> [(r.start, r.end) for r in doubled_latin_repairs("TWO RANDOM RANDOM EVENTS")], doubled_latin_repairs("the IBM IBM deal")
+    ([(10, 17)], [])
     """
     out: list[Repair] = []
     for m in _DOUBLE_LATIN.finditer(text):
         w1, gap, w2 = m.group(1), m.group(2), m.group(3)
         if w1.lower() in LATIN_KEEP or "\n" in gap or (w1 != w2 and w1.lower() != w2.lower()):
             continue
-        if w1.isupper() and len(w1) > 1:
-            continue  # acronyms and shouting (NO NO) are left alone
+        if w1.isupper() and len(w1) > 1 and not _in_capitals(text, m.start(), m.end()):
+            continue  # acronyms (the WHO WHO) are left alone; a paragraph in capitals is read as any other
         reason = f"the word {w1!r} is written twice in a row"
         out.append(Repair(m.end(1), m.end(3), "", RULE_WORD, reason, {"doubled": m.group(0), "word": w1}, 0.9))
     return out
+
+
+#: words either side of a doubled word that say whether its text is written in capitals
+_CAPITALS_CONTEXT = 3
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def _in_capitals(text: str, start: int, end: int) -> bool:
+    """True if the words around ``text[start:end]`` are in capitals too (a heading or a shouted paragraph).
+
+    Then an upper-case word is no acronym, and its doubling is a typo like any other.
+    """
+    before = [w for w in _LATIN_WORD.findall(text[max(0, start - 80) : start]) if len(w) > 1][-_CAPITALS_CONTEXT:]
+    after = [w for w in _LATIN_WORD.findall(text[end : end + 80]) if len(w) > 1][:_CAPITALS_CONTEXT]
+    around = before + after
+    return len(around) >= 2 and all(w.isupper() for w in around)
+

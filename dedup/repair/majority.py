@@ -31,6 +31,8 @@ from .base import Repair
 RULE = "repair.consensus"
 #: what ends a speaker tag (``记者：``, ``Reporter:``)
 _COLONS = frozenset("：:")
+#: a vote never takes away more characters in a row than this (the invariant's word: three or more)
+MAX_DELETED_RUN = 2
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,8 @@ def _tally(target: str, offset: int, s_t: str, ballots: Sequence[_Ballot], witne
         before = s_t[s:e]
         if s == 0 and not after and (before[-1:] in _COLONS or s_t[e : e + 1] in _COLONS):
             continue  # copies without the speaker tag this one opens with (``记者：``): the tag is content, not a typo
+        if len(before) - len(after) > MAX_DELETED_RUN:
+            continue  # the copies lack a word this one has (a speaker tag ``Dr. Hale:``): content, not a typo
         n = len(ballots) + 1
         support = min(max(v.values()) for v in votes)
         evidence = {"witnesses": n, "copy_units": list(witnesses), "before": before, "votes": votes, "sentence": s_t}

@@ -544,6 +544,9 @@ def _missing(sentence: str, window: str) -> tuple[int, int]:
     total = run = longest = 0
     pos = 0
     for op in Levenshtein.opcodes(sentence, window):
+        if op.tag == "delete" and _repeats_what_precedes(sentence, op.src_start, op.src_end):
+            pos = op.src_end
+            continue  # the truth's own doubled word (``have have``), repaired: nothing it says is gone
         if op.tag in ("delete", "replace"):
             k = op.src_end - op.src_start
             total += k
@@ -553,6 +556,12 @@ def _missing(sentence: str, window: str) -> tuple[int, int]:
             run = 0
         pos = op.src_end
     return total, longest
+
+
+def _repeats_what_precedes(sentence: str, a: int, b: int) -> bool:
+    """Is ``sentence[a:b]`` a word (or longer stretch) written twice, the second copy: ``classes have| have some``?"""
+    run = sentence[a:b]
+    return len(run.strip()) >= 2 and a >= len(run) and sentence[a - len(run) : a] == run
 
 
 def _survives(missing: tuple[int, int], length: int) -> bool:

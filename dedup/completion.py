@@ -1,0 +1,180 @@
+"""Completing a cut paragraph from its copies, and the copies that go once it is whole (issue 13).
+
+Helpers of :mod:`dedup.reconstruct` for the shapes English copies take
+(``benchmarks/quality_clean.py --sets en``): which member of a cluster
+completes a cut first occurrence, which later members are first occurrences
+of a paragraph of their own (a merged copy joins two clusters), a cut
+paragraph that clustering missed completed by the copy that goes on from it,
+and a copy that kept its speaker tag but dropped the sentence it tagged.
+Every edit is an insertion (``dedup.complete_from_copy``); the invariant
+(:mod:`dedup.invariant`) checks it like any other.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from rapidfuzz import fuzz
+
+from .draft import Draft
+from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
+from .invariant import covers, sentence_key
+from .normalize.stitch import Unit
+from .segment import ends_sentence, sentences
+
+#: a speaker tag alone (``Reporter:``), list markers kept
+SPEAKER_ONLY = KeyConfig(strip_markers=False, strip_speaker=True)
+
+#: what completes a cut copy from a whole one: ``complete(full, part)`` -> ``(start, end)`` in ``full``, or None
+Completer = Callable[[str, str], "tuple[int, int] | None"]
+
+
+class OutsideCluster:
+    """Whether a paragraph outside a cluster says a sentence (a key): ``OutsideCluster(texts, members, keys, {})(key)``.
+
+    Keys are made on first use, and a paragraph is aligned only when it holds
+    the sentence's longest word, so asking costs little in a long document.
+    """
+
+    def __init__(self, texts: Sequence[str], members: Sequence[int], keys: KeyConfig, cache: dict[int, str]) -> None:
+        self.texts, self.members, self.keys = texts, frozenset(members), keys
+        self._keys = cache  # shared by the clusters of one document
+
+    def __call__(self, key: str) -> bool:
+        probe = max(key.split(), key=len) if " " in key else key[:4]
+        for m, text in enumerate(self.texts):
+            if m in self.members:
+                continue
+            if m not in self._keys:
+                self._keys[m] = matching_key(text, self.keys)
+            if probe in self._keys[m] and covers(self._keys[m], key):
+                return True
+        return False
+
+
+def opening(text: str, keys: KeyConfig) -> str:
+    """The key of the first sentence of ``text`` ('' if none)."""
+    spans = sentences(text)
+    return sentence_key(text[spans[0][0] : spans[0][1]], keys) if spans else ""
+
+
+def aligned_end(fragment: str, sentence: str) -> int:
+    """Where in ``sentence`` the text that ``fragment`` begins it with ends (best alignment).
+
+    >>> aligned_end("切实加强经费保", "切实加强经废保障，确保运转。")
+    7
+    """
+    best, best_score = len(fragment), -1.0
+    lo, hi = max(1, len(fragment) // 2), min(len(sentence), 2 * len(fragment) + 2)
+    for j in range(lo, hi + 1):
+        score = fuzz.ratio(fragment, sentence[:j])
+        if score > best_score:
+            best, best_score = j, score
+    return best
+
+
+def best_completion(complete: Completer, part: int, chosen: int, members: Sequence[int], texts: Sequence[str]) -> tuple[int, "tuple[int, int] | None"]:
+    """The member to complete ``part`` from, and what of it completes it.
+
+    The canonical copy ``chosen``, or in English the member that completes it
+    most: the most complete copy may be one that merged a truncated copy with
+    the next paragraph (``… ITS FIRST 3. Dynamic …``), which completes nothing right.
+    """
+    best = (chosen, complete(texts[chosen], texts[part]) if chosen != part else None)
+    if is_cjk(texts[part]):
+        return best
+    for m in members:
+        if m in (part, chosen):
+            continue
+        got = complete(texts[m], texts[part])
+        if got is not None and (best[1] is None or got[1] - got[0] > best[1][1] - best[1][0]):
+            best = (m, got)
+    return best
+
+
+def other_firsts(members: Sequence[int], texts: Sequence[str], keys: KeyConfig) -> list[int]:
+    """Later members cut short that are the first occurrence of another paragraph (English only).
+
+    A copy that merges two paragraphs puts both in one cluster; the second
+    paragraph's first occurrence, cut short, is no copy of the cluster's
+    first member and is completed like it: its first sentence is said by
+    no earlier member.
+    """
+    out = []
+    for k, m in enumerate(members[1:], 1):
+        spans = sentences(texts[m])
+        if not spans or is_cjk(texts[m]) or ends_sentence(texts[m][spans[-1][0] : spans[-1][1]]):
+            continue
+        head = sentence_key(texts[m][spans[0][0] : spans[0][1]], keys)
+        if len(spans) > 1 and head and not any(covers(matching_key(texts[e], keys, marker=False), head) for e in members[:k]):
+            out.append(m)
+    return out
+
+
+def complete_cut_from(draft: Draft, units: Sequence[Unit], keys: KeyConfig, target: int, sentence: str, unit: int, kept_units: Sequence[int]) -> dict | None:
+    """Complete the cut end of kept paragraph ``target`` from ``sentence`` of ``unit``, which goes on from it (English only).
+
+    The sentence before this one repeated ``target``, whose last sentence is
+    unfinished and begins this one (``… ANNOTATE; OPEN`` kept, ``… ANNOTATE;
+    OPEN DIRECTORY PROJECT USING PAGERANK.`` later): a copy of a paragraph
+    cut short that clustering missed (too few words).  The missing end is
+    appended to ``target`` (an insertion only); the verdict that the sentence
+    goes is returned, with ``cut``, the key the kept sentence had.
+    """
+    key = sentence_key(sentence, keys)
+    if target == unit or is_cjk(sentence) or not (0 <= target < len(units)) or target not in kept_units:
+        return None
+    region = units[target].span
+    cur = draft.current(region.start, region.end)
+    spans = sentences(cur)
+    if not spans or ends_sentence(cur[spans[-1][0] : spans[-1][1]]):
+        return None
+    fragment = cur[spans[-1][0] : spans[-1][1]].rstrip()
+    cut = sentence_key(fragment, keys)
+    if not cut or not key.startswith(cut + " "):
+        return None
+    tail = sentence.rstrip()[aligned_end(fragment, sentence.rstrip()) :]
+    if not tail.strip() or not covers(sentence_key(fragment + tail, keys), key):
+        return None
+    at = len(cur.rstrip())
+    tu = units[unit]
+    draft.replace_current(
+        region,
+        at,
+        at,
+        tail,
+        rule="dedup.complete_from_copy",
+        reason=f"this paragraph is cut short; the sentence at [{tu.span.start}, {tu.span.end}) goes on from its last words",
+        evidence={"unit": target, "copy_unit": unit, "copy_span": tu.span.as_list()},
+        confidence=0.9,
+    )
+    return {"why": "said by the kept sentence it completed", "duplicate_of_unit": target, "score": 1.0, "cut": cut}
+
+
+def tagged_copy(
+    sentence: str,
+    pool: Sequence[str],
+    seen_cluster: Sequence[tuple[str, int]],
+    match: Callable[[str, Sequence[str]], "tuple[int, float] | None"],
+    draft: Draft,
+    units: Sequence[Unit],
+    keys: KeyConfig,
+) -> dict | None:
+    """A verdict for the opening sentence of a copy that keeps its speaker tag but dropped the sentence it tagged.
+
+    ``Reporter: X. Y.`` kept, ``Reporter: Y.`` later: the tag goes with the
+    copy, as the kept paragraph says it too, at its start (English only).
+    """
+    n = strip_marker(sentence, SPEAKER_ONLY)
+    if not n or is_cjk(sentence):
+        return None
+    hit = match(sentence_key(sentence[n:], keys), pool)
+    if hit is None:
+        return None
+    target = seen_cluster[hit[0]][1]
+    tag = matching_key(sentence[:n], keys, marker=False)
+    u = units[target]
+    kept = draft.current(u.span.start, u.span.end)
+    if matching_key(kept[: strip_marker(kept, SPEAKER_ONLY)], keys, marker=False) != tag:
+        return None
+    return {"why": "near-duplicate sentence", "duplicate_of_unit": target, "score": round(hit[1], 4), "speaker": tag}
