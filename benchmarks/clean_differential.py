@@ -69,7 +69,7 @@ def documents(quick: bool) -> list[tuple[str, str, str]]:
     for kind in ("distinct", "near-copies", "drifting", "repeated"):
         text = _series(kind, n)
         docs.append((f"series-{kind}-{n}", "paragraph", text))
-        docs.append((f"series-{kind}-{n}-line", "line", text.replace("\n\n", "\n")))
+        docs.append((f"series-{kind}-{n}-line", "line", "\n".join(p.rstrip("。") for p in text.split("\n\n"))))
     return docs
 
 

@@ -30,6 +30,7 @@ sentence.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Callable, Literal, Sequence
 
@@ -169,10 +170,18 @@ class KeptText:
         self.keys: list[str] = []
         self.units: list[int] = []
         self.index: dict[str, list[int]] = {}
+        self._sizes: dict[str, int] = {}
 
     @staticmethod
     def _grams(key: str) -> set[str]:
         return {key[i : i + 3] for i in range(len(key) - 2)} if len(key) >= 3 else {key}
+
+    def _gram_count(self, key: str) -> int:
+        """``len(self._grams(key))``, remembered: every query asks it of each kept sentence it votes for."""
+        size = self._sizes.get(key)
+        if size is None:
+            size = self._sizes[key] = len(self._grams(key))
+        return size
 
     def add(self, key: str, unit: int) -> None:
         i = len(self.keys)
@@ -212,7 +221,7 @@ class KeptText:
             if len(post) <= self.MAX_POSTINGS:
                 for i in post:
                     votes[i] = votes.get(i, 0) + 1
-        hits = [i for i, v in votes.items() if v >= share * len(self._grams(self.keys[i]))]
+        hits = [i for i, v in votes.items() if v >= share * self._gram_count(self.keys[i])]
         return sorted(hits, key=lambda i: (-len(self.keys[i]), i))[:limit]
 
     def covering(self, key: str, tolerance: Tolerance) -> list[int] | None:
@@ -623,7 +632,7 @@ def layout(draft: Draft, document: str, units: Sequence[Unit], *, paragraph_mode
             want = ""
         elif (k - 1) in kept_set:
             # a blank line anywhere between the two kept lines survives the removal of what was between
-            nxt = next(j for j in kept if j >= k)
+            nxt = kept[bisect.bisect_left(kept, k)]  # the next kept unit (kept is sorted): no scan from the start
             blank = any(document[gap_spans[j].start : gap_spans[j].end].count("\n") >= 2 for j in range(k, nxt + 1))
             want = "\n\n" if paragraph_mode or blank else "\n"
         else:

@@ -70,6 +70,9 @@ class DocumentNgrams:
         self._runs = HAN_RUN.findall(document)
         self._by_length: dict[int, Counter[str]] = {}
         self._contexts: dict[int, Counter[str]] = {}
+        #: answers the repairs derive from this document alone, by question: the copies of a
+        #: repeated paragraph ask the same ones (the same doubled spot in the same window)
+        self.memo: dict[object, object] = {}
 
     def counter(self, n: int) -> Mapping[str, int]:
         """Every Han n-gram of length ``n`` with its count (overlapping occurrences count)."""
