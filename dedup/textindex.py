@@ -76,23 +76,31 @@ class SubstringCounts:
             self._tables[m] = table
         return table
 
-    def _count_indexed(self, needle: str) -> int:
+    def starts(self, needle: str) -> Any:
+        """Every position where ``needle`` starts, overlapping occurrences too, ascending (a numpy array)."""
         import numpy as np
 
         m = len(needle)
+        if not needle or m > len(self.text):
+            return np.zeros(0, dtype=np.int64)
         keys, order = self._table(m)
         wanted = np.frombuffer(needle.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         key = _gram_keys(wanted, m)[0]
         lo, hi = int(np.searchsorted(keys, key, "left")), int(np.searchsorted(keys, key, "right"))
-        if lo == hi:
-            return 0
         at = np.sort(order[lo:hi]).astype(np.int64)
-        if m > _PACKED:  # hashed keys: keep the positions that really hold the needle
+        if m > _PACKED and len(at):  # hashed keys: keep the positions that really hold the needle
             codes = self._codes_array()
             same = np.ones(len(at), dtype=bool)
             for j in range(m):
                 same &= codes[at + j] == wanted[j]
             at = at[same]
+        return at
+
+    def _count_indexed(self, needle: str) -> int:
+        import numpy as np
+
+        at = self.starts(needle)
+        m = len(needle)
         if len(at) > 1 and bool((np.diff(at) < m).any()):
             return _non_overlapping(at.tolist(), m)
         return len(at)

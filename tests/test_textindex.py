@@ -44,3 +44,26 @@ def test_hash_collisions_are_checked() -> None:
     keys[:] = fake  # every position now "hashes" like zzzzz
     counts._tables[5] = (keys, order)
     assert counts.count("zzzzz") == 0
+
+
+HAN_TEXT = st.lists(st.sampled_from(["陌", "说", "外", "交", "部", "。", "a", "\x00", "^"]), max_size=200).map("".join)
+
+
+@given(HAN_TEXT, st.lists(st.lists(st.sampled_from(["陌", "说", "外", "交", "部", "a", "^"]), min_size=1, max_size=6).map("".join), max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_document_ngrams_table_answers_as_counters(document: str, texts: list[str]) -> None:
+    """A long document's n-gram counts and contexts come from a table; they equal the Counters' answers."""
+    import dedup.repair.reading as reading
+
+    plain = reading.DocumentNgrams(document)
+    old = reading.TABLE_ABOVE
+    reading.TABLE_ABOVE = -1
+    try:
+        tabled = reading.DocumentNgrams(document)
+    finally:
+        reading.TABLE_ABOVE = old
+    assert plain._table is None and tabled._table is not None
+    runs = reading.HAN_RUN.findall(document)
+    for text in texts + [r[a : a + n] for r in runs for n in (2, 3) for a in range(0, len(r), 3)]:
+        assert tabled.contexts(text) == plain.contexts(text), text
+        assert tabled.count(text) == plain.count(text), text

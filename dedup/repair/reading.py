@@ -70,6 +70,9 @@ class DocumentNgrams:
         self._runs = HAN_RUN.findall(document)
         self._by_length: dict[int, Counter[str]] = {}
         self._contexts: dict[int, Counter[str]] = {}
+        # a long document answers count and contexts from sorted tables of its runs (same
+        # answers): Counters of every n-gram string cost seconds per megabyte
+        self._table = _RunTable(self._runs) if sum(map(len, self._runs)) > TABLE_ABOVE else None
         #: answers the repairs derive from this document alone, by question: the copies of a
         #: repeated paragraph ask the same ones (the same doubled spot in the same window)
         self.memo: dict[object, object] = {}
@@ -87,6 +90,8 @@ class DocumentNgrams:
         n = len(text)
         if n < 2 or n > MAX_WORD:
             return 0
+        if self._table is not None and n not in self._by_length:
+            return self._table.count(text)
         return self.counter(n).get(text, 0)
 
     def contexts(self, text: str) -> int:
@@ -103,6 +108,8 @@ class DocumentNgrams:
         n = len(text)
         if n < 2 or n > MAX_WORD:
             return 0
+        if self._table is not None:
+            return self._table.contexts(text)
         counts = self._contexts.get(n)
         if counts is None:
             seen = set()
@@ -112,6 +119,45 @@ class DocumentNgrams:
             counts = Counter(w[1:-1] for w in seen)
             self._contexts[n] = counts
         return counts.get(text, 0)
+
+
+#: Han characters above which :class:`DocumentNgrams` answers from :class:`_RunTable`
+TABLE_ABOVE = 50_000
+
+
+class _RunTable:
+    """:class:`DocumentNgrams`' count and contexts from one :class:`~dedup.textindex.SubstringCounts` of the runs.
+
+    The runs are joined by NUL, which stands for both ``^`` and ``$`` of a run's
+    edges (a Han n-gram never holds it), so an occurrence's neighbours are its
+    context.  Answers are remembered.
+    """
+
+    def __init__(self, runs: list[str]) -> None:
+        from ..textindex import SubstringCounts
+
+        self._index = SubstringCounts("\x00" + "\x00".join(runs) + "\x00")
+        self._counts: dict[str, int] = {}
+        self._contexts: dict[str, int] = {}
+
+    def count(self, text: str) -> int:
+        """Overlapping occurrences of ``text`` inside the runs."""
+        found = self._counts.get(text)
+        if found is None:
+            found = self._counts[text] = len(self._index.starts(text)) if HAN_RUN.fullmatch(text) else 0
+        return found
+
+    def contexts(self, text: str) -> int:
+        """Different (character before, character after) pairs around ``text`` inside the runs."""
+        found = self._contexts.get(text)
+        if found is None:
+            if HAN_RUN.fullmatch(text):
+                joined, n = self._index.text, len(text)
+                found = len({(joined[a - 1], joined[a + n]) for a in self._index.starts(text).tolist()})
+            else:
+                found = 0
+            self._contexts[text] = found
+        return found
 
 
 _LAST: list[tuple[str, DocumentNgrams]] = []
