@@ -13,7 +13,7 @@ True
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 #: questions answered by ``str.count`` before the table is built (a short document never builds it)
 SCAN_FIRST = 64
@@ -96,6 +96,15 @@ class SubstringCounts:
             at = at[same]
         return at
 
+    def may_hold(self, keys: Any, m: int) -> Any:
+        """For gram keys of length ``m`` (:func:`word_keys`), whether the text may hold each (False: certainly not)."""
+        import numpy as np
+
+        if m > len(self.text):
+            return np.zeros(len(keys), dtype=bool)
+        table = self._table(m)[0]
+        return np.searchsorted(table, keys, "left") < np.searchsorted(table, keys, "right")
+
     def _count_indexed(self, needle: str) -> int:
         import numpy as np
 
@@ -122,6 +131,17 @@ def _gram_keys(codes: Any, m: int) -> Any:
     return keys
 
 
+def word_keys(words: Sequence[str], m: int) -> Any:
+    """The table key of each word of exactly ``m`` code points (as :meth:`SubstringCounts.may_hold` wants)."""
+    import numpy as np
+
+    codes = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).reshape(len(words), m).astype(np.uint64)
+    keys = np.zeros(len(words), dtype=np.uint64)
+    for j in range(m):
+        keys = (keys << np.uint64(21)) | codes[:, j] if m <= _PACKED else keys * np.uint64(_PRIME) + codes[:, j]
+    return keys
+
+
 def _non_overlapping(starts: list[int], m: int) -> int:
     """How many of the sorted occurrence ``starts`` ``str.count`` counts: leftmost first, none overlapping."""
     found, free = 0, -1
@@ -132,4 +152,4 @@ def _non_overlapping(starts: list[int], m: int) -> int:
     return found
 
 
-__all__ = ["SubstringCounts"]
+__all__ = ["SubstringCounts", "word_keys"]

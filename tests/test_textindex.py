@@ -67,3 +67,22 @@ def test_document_ngrams_table_answers_as_counters(document: str, texts: list[st
     for text in texts + [r[a : a + n] for r in runs for n in (2, 3) for a in range(0, len(r), 3)]:
         assert tabled.contexts(text) == plain.contexts(text), text
         assert tabled.count(text) == plain.count(text), text
+
+
+@given(HAN_TEXT, st.lists(st.lists(st.sampled_from(["陌", "说", "外", "交", "部", "a"]), min_size=1, max_size=5).map("".join), max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_lexicon_counts_from_the_table_as_from_counters(document: str, words: list[str]) -> None:
+    """The lexicon words a long document writes, found through the table, are the Counters' words with their counts."""
+    import dedup.repair.reading as reading
+    from dedup.repair.lexicon import Lexicon
+
+    lx = Lexicon(words, ["1"] * len(words), ["n"] * len(words))
+    plain = reading.DocumentNgrams(document)
+    old = reading.TABLE_ABOVE
+    reading.TABLE_ABOVE = -1
+    try:
+        tabled = reading.DocumentNgrams(document)
+    finally:
+        reading.TABLE_ABOVE = old
+    for n in range(2, 6):
+        assert tabled.lexicon_counts(lx, n) == plain.lexicon_counts(lx, n)

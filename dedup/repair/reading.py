@@ -24,7 +24,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping
+from typing import Any, Mapping, Sequence
 
 from .lexicon import HAN_RUN, Lexicon
 
@@ -94,6 +94,14 @@ class DocumentNgrams:
             return self._table.count(text)
         return self.counter(n).get(text, 0)
 
+    def lexicon_counts(self, lexicon: Lexicon, n: int) -> dict[str, int]:
+        """Every word of ``lexicon`` of ``n`` characters the document writes, with its count (as :meth:`counter` has it)."""
+        if self._table is None or n in self._by_length:
+            grams = self.counter(n)
+            return {w: grams[w] for w in grams.keys() & lexicon.index.keys()}  # the small side first
+        words, keys = _lexicon_words(lexicon, n)
+        return self._table.found(words, keys, n)
+
     def contexts(self, text: str) -> int:
         """In how many different contexts (the character before and after) the document writes ``text``.
 
@@ -147,6 +155,17 @@ class _RunTable:
             found = self._counts[text] = len(self._index.starts(text)) if HAN_RUN.fullmatch(text) else 0
         return found
 
+    def found(self, words: Sequence[str], keys: Any, n: int) -> dict[str, int]:
+        """The ``words`` (all ``n`` characters; ``keys`` their table keys) the runs hold, with counts."""
+        import numpy as np
+
+        out = {}
+        for i in np.flatnonzero(self._index.may_hold(keys, n)).tolist():
+            c = self.count(words[i])
+            if c:
+                out[words[i]] = c
+        return out
+
     def contexts(self, text: str) -> int:
         """Different (character before, character after) pairs around ``text`` inside the runs."""
         found = self._contexts.get(text)
@@ -158,6 +177,15 @@ class _RunTable:
                 found = 0
             self._contexts[text] = found
         return found
+
+
+@lru_cache(maxsize=8)
+def _lexicon_words(lexicon: Lexicon, n: int) -> tuple[tuple[str, ...], Any]:
+    """The lexicon's words of ``n`` characters and their table keys (once per process)."""
+    from ..textindex import word_keys
+
+    words = tuple(w for w in lexicon.index if len(w) == n)
+    return words, word_keys(words, n)
 
 
 _LAST: list[tuple[str, DocumentNgrams]] = []
