@@ -68,6 +68,8 @@ _BASELINE = r"""
 import json, sys, time
 import dedup
 docs = json.load(open(sys.argv[1], encoding="utf-8"))
+for d in docs[:2]:
+    dedup.clean(d)  # imports and the lexicon, as on our side
 out = []
 for d in docs:
     t = time.process_time(); text = dedup.clean(d).text; out.append([time.process_time() - t, text])
@@ -82,8 +84,9 @@ def news(args: argparse.Namespace) -> None:
 
     docs = news_documents()
     chars = sum(map(len, docs))
-    dedup.clean(docs[0])
-    ftfy.fix_text(docs[0])  # imports and caches are not what we measure
+    for d in docs[:2]:  # one English, one Chinese (which loads the lexicon)
+        dedup.clean(d)
+        ftfy.fix_text(d)  # imports and caches are not what we measure
     ours = fix = 0.0
     outputs = []
     for _ in range(args.repeat):

@@ -31,8 +31,10 @@ sentence.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Callable, Literal, Sequence
 
 from rapidfuzz import fuzz, process
@@ -202,10 +204,7 @@ class KeptText:
         probes = [g for g in grams[: self.PROBES] if 0 < len(self.index.get(g, ())) <= self.MAX_POSTINGS]
         if not probes:
             return []
-        votes: dict[int, int] = {}
-        for g in probes:
-            for i in self.index[g]:
-                votes[i] = votes.get(i, 0) + 1
+        votes = Counter(chain.from_iterable(self.index[g] for g in probes))  # counted in C, same counts
         need = max(1, (len(probes) + 1) // 2)
         return sorted((i for i, v in votes.items() if v >= need), key=lambda i: (-votes[i], i))[:limit]
 
@@ -221,12 +220,8 @@ class KeptText:
 
     def contained_in(self, key: str, share: float = 0.6, limit: int = 6) -> list[int]:
         """Kept sentences most of whose 3-grams ``key`` has (those it may say all of), longest first."""
-        votes: dict[int, int] = {}
-        for g in self._grams(key):
-            post = self.index.get(g, ())
-            if len(post) <= self.MAX_POSTINGS:
-                for i in post:
-                    votes[i] = votes.get(i, 0) + 1
+        posts = (self.index.get(g, ()) for g in self._grams(key))
+        votes = Counter(chain.from_iterable(p for p in posts if len(p) <= self.MAX_POSTINGS))  # counted in C, same counts
         hits = [i for i, v in votes.items() if v >= share * self._gram_count(self.keys[i])]
         return sorted(hits, key=lambda i: (-len(self.keys[i]), i))[:limit]
 

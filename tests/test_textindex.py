@@ -1,4 +1,4 @@
-"""dedup.textindex.SubstringCounts answers exactly as str.count, on the indexed path too."""
+"""The indexes that keep the cleaner linear (issue 15) answer exactly as the scans they replace: str.count, the n-gram Counters, the edit filter."""
 
 from __future__ import annotations
 
@@ -86,3 +86,20 @@ def test_lexicon_counts_from_the_table_as_from_counters(document: str, words: li
         reading.TABLE_ABOVE = old
     for n in range(2, 6):
         assert tabled.lexicon_counts(lx, n) == plain.lexicon_counts(lx, n)
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 4), st.sampled_from(["", "x", "yy"])), max_size=12), st.integers(0, 40), st.integers(1, 20))
+@settings(max_examples=300, deadline=None)
+def test_draft_edits_in_filters_edits(changes: list[tuple[int, int, str]], start: int, width: int) -> None:
+    """``Draft.edits_in`` finds by bisection exactly the edits a filter of ``edits()`` finds (insertions at the borders too)."""
+    from dedup.draft import Draft
+
+    d = Draft("abcdefghij" * 4)
+    for a, n, after in changes:
+        try:
+            d.replace(a, min(a + n, 40), after, rule="test", reason="test")
+        except ValueError:
+            pass  # a span cutting into an earlier edit
+    end = min(40, start + width)
+    want = [e for e in d.edits() if start <= e.span.start and e.span.end <= end]
+    assert d.edits_in(start, end) == want
