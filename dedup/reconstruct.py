@@ -179,10 +179,17 @@ class KeptText:
         self.units: list[int] = []
         self.index: dict[str, list[int]] = {}
         self._sizes: dict[str, int] = {}
+        self._last: tuple[str, set[str]] | None = None
 
     @staticmethod
     def _grams(key: str) -> set[str]:
         return {key[i : i + 3] for i in range(len(key) - 2)} if len(key) >= 3 else {key}
+
+    def _key_grams(self, key: str) -> set[str]:
+        """``self._grams(key)`` for the sentence in hand, built once: covering, contained_in and add ask in turn."""
+        if self._last is None or self._last[0] != key:
+            self._last = (key, self._grams(key))
+        return self._last[1]
 
     def _gram_count(self, key: str) -> int:
         """``len(self._grams(key))``, remembered: every query asks it of each kept sentence it votes for."""
@@ -195,12 +202,12 @@ class KeptText:
         i = len(self.keys)
         self.keys.append(key)
         self.units.append(unit)
-        for g in self._grams(key):
+        for g in self._key_grams(key):
             self.index.setdefault(g, []).append(i)
 
     def candidates(self, key: str, limit: int = 6) -> list[int]:
         """Kept sentences sharing most of ``key``'s rarest 3-grams, best first."""
-        grams = sorted(self._grams(key), key=lambda g: len(self.index.get(g, ())))
+        grams = sorted(self._key_grams(key), key=lambda g: len(self.index.get(g, ())))
         probes = [g for g in grams[: self.PROBES] if 0 < len(self.index.get(g, ())) <= self.MAX_POSTINGS]
         if not probes:
             return []
@@ -220,7 +227,7 @@ class KeptText:
 
     def contained_in(self, key: str, share: float = 0.6, limit: int = 6) -> list[int]:
         """Kept sentences most of whose 3-grams ``key`` has (those it may say all of), longest first."""
-        posts = (self.index.get(g, ()) for g in self._grams(key))
+        posts = (self.index.get(g, ()) for g in self._key_grams(key))
         votes = Counter(chain.from_iterable(p for p in posts if len(p) <= self.MAX_POSTINGS))  # counted in C, same counts
         hits = [i for i, v in votes.items() if v >= share * self._gram_count(self.keys[i])]
         return sorted(hits, key=lambda i: (-len(self.keys[i]), i))[:limit]
