@@ -174,7 +174,7 @@ def scaling(args: argparse.Namespace) -> None:
                 mb = path.stat().st_size / 1e6
                 outputs = {}
                 for name, checkout in sides:
-                    if name in stopped:
+                    if name in stopped or n > args.max_paragraphs.get(kind, n):
                         continue
                     out = Path(tmp) / f"{kind}-{n}.{name}.out"
                     cmd = [sys.executable, "-m", "dedup.cli", str(path), "-o", str(out), "-q", "--max-blocks", str(max(n + 10, 100_000)), "--max-bytes", str(1 << 30), *options]
@@ -186,7 +186,7 @@ def scaling(args: argparse.Namespace) -> None:
                     same = "" if len(outputs) < 2 else ("yes" if outputs["ours"] == outputs["baseline"] else "NO")
                     print(f"| {kind} | {n:,} | {mb:.1f} | {name} | {wall:.1f} | {exp} | {rss:.0f} | {ratio:.1f} | {same} |", flush=True)
                     prev[name] = (n, wall)
-                    if wall > args.cap:
+                    if wall > (args.cap if name == "ours" else args.baseline_cap or args.cap):
                         stopped.add(name)
                 if len(stopped) == len(sides):
                     break
@@ -222,6 +222,8 @@ def main() -> None:
     b.add_argument("--sizes", default="1000,5000,20000,50000,100000")
     b.add_argument("--series", default="distinct,near-copies,drifting,repeated,line")
     b.add_argument("--baseline", help="another checkout, run alternating with this one on the same documents")
+    b.add_argument("--baseline-cap", type=float, help="stop the baseline's series after a run longer than this (s; default --cap)")
+    b.add_argument("--max-paragraphs", type=lambda v: {k: int(n) for k, n in (x.split("=") for x in v.split(","))}, default={}, help="largest size per series, e.g. drifting=20000")
     b.add_argument("--cap", type=float, default=300.0, help="stop a series after a run longer than this (s)")
     c = sub.add_parser("corpus")
     c.add_argument("--docs", type=int, default=3000)

@@ -202,7 +202,9 @@ class KeptText:
         i = len(self.keys)
         self.keys.append(key)
         self.units.append(unit)
-        for g in self._key_grams(key):
+        grams = self._key_grams(key)
+        self._sizes.setdefault(key, len(grams))
+        for g in grams:
             self.index.setdefault(g, []).append(i)
 
     def candidates(self, key: str, limit: int = 6) -> list[int]:
@@ -229,7 +231,8 @@ class KeptText:
         """Kept sentences most of whose 3-grams ``key`` has (those it may say all of), longest first."""
         posts = (self.index.get(g, ()) for g in self._key_grams(key))
         votes = Counter(chain.from_iterable(p for p in posts if len(p) <= self.MAX_POSTINGS))  # counted in C, same counts
-        hits = [i for i, v in votes.items() if v >= share * self._gram_count(self.keys[i])]
+        keys, sizes = self.keys, self._sizes  # looked up inline: this loop sees every voter
+        hits = [i for i, v in votes.items() if v >= share * (sizes.get(keys[i]) or self._gram_count(keys[i]))]
         return sorted(hits, key=lambda i: (-len(self.keys[i]), i))[:limit]
 
     def covering(self, key: str, tolerance: Tolerance) -> list[int] | None:
