@@ -135,9 +135,9 @@ def _series(kind: str, n: int, seed: int = 3) -> str:
     return "\n\n".join(paras) + "\n"
 
 
-def _run_process(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+def _run_process(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None) -> tuple[float, float]:
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
@@ -178,7 +178,9 @@ def scaling(args: argparse.Namespace) -> None:
                         continue
                     out = Path(tmp) / f"{kind}-{n}.{name}.out"
                     cmd = [sys.executable, "-m", "dedup.cli", str(path), "-o", str(out), "-q", "--max-blocks", str(max(n + 10, 100_000)), "--max-bytes", str(1 << 30), *options]
-                    wall, rss = _run_process(cmd, {**os.environ, "PYTHONPATH": checkout})
+                    # from the temporary folder: ``python -m`` puts the working folder first on sys.path,
+                    # which would run this checkout whatever PYTHONPATH says
+                    wall, rss = _run_process(cmd, {**os.environ, "PYTHONPATH": checkout}, cwd=tmp)
                     outputs[name] = out.read_bytes()
                     out.unlink()
                     exp = "" if name not in prev else f"{math.log(wall / prev[name][1]) / math.log(n / prev[name][0]):.2f}"
