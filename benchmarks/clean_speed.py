@@ -13,7 +13,9 @@ ratio. With ``--baseline DIR`` the same documents are cleaned by that checkout i
 
 ``scaling``: one generated document per series and size, each a ``dedup-text`` process of its own
 (whole-process wall time, peak RSS from ``wait4``): distinct paragraphs, 30 % near-copies, a drifting
-chain (each paragraph a light edit of the previous), one paragraph repeated. The exponent is the slope
+chain (each paragraph a light edit of the previous), one paragraph repeated, and the near-copies as one
+line each without final punctuation, with ``--unit line`` (``line``). With ``--baseline DIR`` that checkout runs each document too,
+alternating, and its output is compared byte for byte. The exponent is the slope
 of log(time) over log(paragraphs) between consecutive sizes. A series stops after a run over
 ``--cap`` seconds.
 
@@ -66,6 +68,8 @@ _BASELINE = r"""
 import json, sys, time
 import dedup
 docs = json.load(open(sys.argv[1], encoding="utf-8"))
+for d in docs[:2]:
+    dedup.clean(d)  # imports and the lexicon, as on our side
 out = []
 for d in docs:
     t = time.process_time(); text = dedup.clean(d).text; out.append([time.process_time() - t, text])
@@ -80,8 +84,9 @@ def news(args: argparse.Namespace) -> None:
 
     docs = news_documents()
     chars = sum(map(len, docs))
-    dedup.clean(docs[0])
-    ftfy.fix_text(docs[0])  # imports and caches are not what we measure
+    for d in docs[:2]:  # one English, one Chinese (which loads the lexicon)
+        dedup.clean(d)
+        ftfy.fix_text(d)  # imports and caches are not what we measure
     ours = fix = 0.0
     outputs = []
     for _ in range(args.repeat):
@@ -130,9 +135,9 @@ def _series(kind: str, n: int, seed: int = 3) -> str:
     return "\n\n".join(paras) + "\n"
 
 
-def _run_process(cmd: list[str]) -> tuple[float, float]:
+def _run_process(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None) -> tuple[float, float]:
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
@@ -140,25 +145,52 @@ def _run_process(cmd: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
+def _series_text(kind: str, n: int) -> tuple[str, list[str]]:
+    """The document of a series and the options it runs with.
+
+    ``line``: the near-copies one line each without final punctuation, with ``--unit line`` (every
+    line break is then a possible cut to stitch).
+    """
+    if kind == "line":
+        lines = [p.rstrip("。") for p in _series("near-copies", n).split("\n\n")]
+        return "\n".join(lines), ["--unit", "line"]
+    return _series(kind, n), []
+
+
 def scaling(args: argparse.Namespace) -> None:
+    """One ``dedup-text`` process per series and size (and per checkout, alternating, with ``--baseline``)."""
     sizes = [int(x) for x in args.sizes.split(",")]
-    print("| series | paragraphs | MB | seconds | exponent | peak RSS MiB | RSS / input bytes above 150 MB |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    sides = [("ours", str(ROOT))] + ([("baseline", args.baseline)] if args.baseline else [])
+    print("| series | paragraphs | MB | version | seconds | exponent | peak RSS MiB | RSS / input bytes above 150 MB | output as baseline |")
+    print("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |")
     with tempfile.TemporaryDirectory() as tmp:
         for kind in args.series.split(","):
-            prev = None
+            prev: dict[str, tuple[int, float]] = {}
+            stopped: set[str] = set()
             for n in sizes:
                 path = Path(tmp) / f"{kind}-{n}.txt"
-                text = _series(kind, n)
+                text, options = _series_text(kind, n)
                 path.write_text(text, encoding="utf-8")
                 mb = path.stat().st_size / 1e6
-                cmd = [sys.executable, "-m", "dedup.cli", str(path), "-o", os.devnull, "-q", "--max-blocks", str(max(n + 10, 100_000)), "--max-bytes", str(1 << 30)]
-                wall, rss = _run_process(cmd)
-                exp = "" if prev is None else f"{math.log(wall / prev[1]) / math.log(n / prev[0]):.2f}"
-                ratio = max(0.0, (rss - 150) * 2**20 / path.stat().st_size)
-                print(f"| {kind} | {n:,} | {mb:.1f} | {wall:.1f} | {exp} | {rss:.0f} | {ratio:.1f} |", flush=True)
-                prev = (n, wall)
-                if wall > args.cap:
+                outputs = {}
+                for name, checkout in sides:
+                    if name in stopped or n > args.max_paragraphs.get(kind, n):
+                        continue
+                    out = Path(tmp) / f"{kind}-{n}.{name}.out"
+                    cmd = [sys.executable, "-m", "dedup.cli", str(path), "-o", str(out), "-q", "--max-blocks", str(max(n + 10, 100_000)), "--max-bytes", str(1 << 30), *options]
+                    # from the temporary folder: ``python -m`` puts the working folder first on sys.path,
+                    # which would run this checkout whatever PYTHONPATH says
+                    wall, rss = _run_process(cmd, {**os.environ, "PYTHONPATH": checkout}, cwd=tmp)
+                    outputs[name] = out.read_bytes()
+                    out.unlink()
+                    exp = "" if name not in prev else f"{math.log(wall / prev[name][1]) / math.log(n / prev[name][0]):.2f}"
+                    ratio = max(0.0, (rss - 150) * 2**20 / path.stat().st_size)
+                    same = "" if len(outputs) < 2 else ("yes" if outputs["ours"] == outputs["baseline"] else "NO")
+                    print(f"| {kind} | {n:,} | {mb:.1f} | {name} | {wall:.1f} | {exp} | {rss:.0f} | {ratio:.1f} | {same} |", flush=True)
+                    prev[name] = (n, wall)
+                    if wall > (args.cap if name == "ours" else args.baseline_cap or args.cap):
+                        stopped.add(name)
+                if len(stopped) == len(sides):
                     break
 
 
@@ -190,7 +222,10 @@ def main() -> None:
     a.add_argument("--repeat", type=int, default=3)
     b = sub.add_parser("scaling")
     b.add_argument("--sizes", default="1000,5000,20000,50000,100000")
-    b.add_argument("--series", default="distinct,near-copies,drifting,repeated")
+    b.add_argument("--series", default="distinct,near-copies,drifting,repeated,line")
+    b.add_argument("--baseline", help="another checkout, run alternating with this one on the same documents")
+    b.add_argument("--baseline-cap", type=float, help="stop the baseline's series after a run longer than this (s; default --cap)")
+    b.add_argument("--max-paragraphs", type=lambda v: {k: int(n) for k, n in (x.split("=") for x in v.split(","))}, default={}, help="largest size per series, e.g. drifting=20000")
     b.add_argument("--cap", type=float, default=300.0, help="stop a series after a run longer than this (s)")
     c = sub.add_parser("corpus")
     c.add_argument("--docs", type=int, default=3000)

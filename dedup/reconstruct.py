@@ -30,7 +30,11 @@ sentence.
 
 from __future__ import annotations
 
+import bisect
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
 from typing import Callable, Literal, Sequence
 
 from rapidfuzz import fuzz, process
@@ -40,11 +44,16 @@ from .cluster import ClusterResult
 from .completion import OutsideCluster, aligned_end, best_completion, complete_cut_from, opening, other_firsts, tagged_copy
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
-from .invariant import CLUSTER, GLOBAL, Tolerance, covers, join_keys, sentence_key
+from .invariant import CLUSTER, GLOBAL, Tolerance, join_keys, sentence_key
+from .invariant import covers as _covers
 from .kept_rules import KeptTextRules, bracketed, ends_sentence, says
 from .model import Span, Unit
 from .repair import RepairConfig, consensus
 from .segment import sentences
+
+#: :func:`dedup.invariant.covers`, remembered: a pure function of two keys and a tolerance, which the
+#: merge asks again for each copy of a sentence (about 40 % of its questions on news-sized documents)
+covers = lru_cache(maxsize=1 << 15)(_covers)
 
 
 @dataclass(frozen=True)
@@ -169,28 +178,42 @@ class KeptText:
         self.keys: list[str] = []
         self.units: list[int] = []
         self.index: dict[str, list[int]] = {}
+        self._sizes: dict[str, int] = {}
+        self._last: tuple[str, set[str]] | None = None
 
     @staticmethod
     def _grams(key: str) -> set[str]:
         return {key[i : i + 3] for i in range(len(key) - 2)} if len(key) >= 3 else {key}
 
+    def _key_grams(self, key: str) -> set[str]:
+        """``self._grams(key)`` for the sentence in hand, built once: covering, contained_in and add ask in turn."""
+        if self._last is None or self._last[0] != key:
+            self._last = (key, self._grams(key))
+        return self._last[1]
+
+    def _gram_count(self, key: str) -> int:
+        """``len(self._grams(key))``, remembered: every query asks it of each kept sentence it votes for."""
+        size = self._sizes.get(key)
+        if size is None:
+            size = self._sizes[key] = len(self._grams(key))
+        return size
+
     def add(self, key: str, unit: int) -> None:
         i = len(self.keys)
         self.keys.append(key)
         self.units.append(unit)
-        for g in self._grams(key):
+        grams = self._key_grams(key)
+        self._sizes.setdefault(key, len(grams))
+        for g in grams:
             self.index.setdefault(g, []).append(i)
 
     def candidates(self, key: str, limit: int = 6) -> list[int]:
         """Kept sentences sharing most of ``key``'s rarest 3-grams, best first."""
-        grams = sorted(self._grams(key), key=lambda g: len(self.index.get(g, ())))
+        grams = sorted(self._key_grams(key), key=lambda g: len(self.index.get(g, ())))
         probes = [g for g in grams[: self.PROBES] if 0 < len(self.index.get(g, ())) <= self.MAX_POSTINGS]
         if not probes:
             return []
-        votes: dict[int, int] = {}
-        for g in probes:
-            for i in self.index[g]:
-                votes[i] = votes.get(i, 0) + 1
+        votes = Counter(chain.from_iterable(self.index[g] for g in probes))  # counted in C, same counts
         need = max(1, (len(probes) + 1) // 2)
         return sorted((i for i, v in votes.items() if v >= need), key=lambda i: (-votes[i], i))[:limit]
 
@@ -206,13 +229,10 @@ class KeptText:
 
     def contained_in(self, key: str, share: float = 0.6, limit: int = 6) -> list[int]:
         """Kept sentences most of whose 3-grams ``key`` has (those it may say all of), longest first."""
-        votes: dict[int, int] = {}
-        for g in self._grams(key):
-            post = self.index.get(g, ())
-            if len(post) <= self.MAX_POSTINGS:
-                for i in post:
-                    votes[i] = votes.get(i, 0) + 1
-        hits = [i for i, v in votes.items() if v >= share * len(self._grams(self.keys[i]))]
+        posts = (self.index.get(g, ()) for g in self._key_grams(key))
+        votes = Counter(chain.from_iterable(p for p in posts if len(p) <= self.MAX_POSTINGS))  # counted in C, same counts
+        keys, sizes = self.keys, self._sizes  # looked up inline: this loop sees every voter
+        hits = [i for i, v in votes.items() if v >= share * (sizes.get(keys[i]) or self._gram_count(keys[i]))]
         return sorted(hits, key=lambda i: (-len(self.keys[i]), i))[:limit]
 
     def covering(self, key: str, tolerance: Tolerance) -> list[int] | None:
@@ -721,7 +741,7 @@ def layout(draft: Draft, document: str, units: Sequence[Unit], *, paragraph_mode
             want = ""
         elif (k - 1) in kept_set:
             # a blank line anywhere between the two kept lines survives the removal of what was between
-            nxt = next(j for j in kept if j >= k)
+            nxt = kept[bisect.bisect_left(kept, k)]  # the next kept unit (kept is sorted): no scan from the start
             blank = any(document[gap_spans[j].start : gap_spans[j].end].count("\n") >= 2 for j in range(k, nxt + 1))
             want = "\n\n" if paragraph_mode or blank else "\n"
         else:

@@ -147,6 +147,17 @@ def _claimed_units(e: Edit) -> set[int]:
     return out
 
 
+def _others(members: tuple[int, ...], index: int) -> list[int]:
+    """``[x for x in members if x != index]``, by slicing: a unit of k stitched blocks asks it k times.
+
+    A unit's blocks are consecutive, so ``index`` is at ``index - members[0]``.
+    """
+    at = index - members[0]
+    if 0 <= at < len(members) and members[at] == index and index not in members[at + 1 :]:
+        return [*members[:at], *members[at + 1 :]]
+    return [x for x in members if x != index]
+
+
 def _edits_touching(edits: Sequence[Edit], edit_ends: Sequence[int], start: int, end: int) -> list[Edit]:
     """Edits overlapping ``[start, end)`` (an insertion only strictly inside); ``edits`` are disjoint and sorted."""
     out = []
@@ -195,7 +206,7 @@ def build_report(
             "chars": len(b.span),
         }
         if len(u.blocks) > 1:
-            entry["stitched_with"] = [x for x in u.blocks if x != b.index]
+            entry["stitched_with"] = _others(u.blocks, b.index)
         if dup_units:
             entry["duplicate_of_blocks"] = sorted({x for du in dup_units for x in units[du].blocks})
         rules = sorted({r for e in inside for r in e.rules if not r.startswith("layout.")})

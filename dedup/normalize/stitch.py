@@ -42,6 +42,7 @@ from ..draft import Draft
 from ..fingerprint.keys import KeyConfig, strip_marker
 from ..model import Block, Span, Unit  # noqa: F401  (Unit lived here: its dedup.normalize.stitch path keeps working)
 from ..segment import CLOSERS, SENTENCE_END, sentences
+from ..textindex import SubstringCounts
 
 #: scripts written without spaces between words (Hangul is not one: Korean puts spaces between words)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -158,10 +159,13 @@ class _Reading:
         self.text = _WS_RUN.sub(" ", _BLANK_LINES.sub("\x00", text)).lower()
         self._lookups = 0
         self._grams: Any = None
+        self._counts: SubstringCounts | None = None
 
     def count(self, needle: str) -> int:
-        """Occurrences of ``needle`` (folded and lowercased like the text)."""
-        return self.text.count(needle) if self._may_hold(needle) else 0
+        """Occurrences of ``needle`` (folded and lowercased like the text), as ``str.count`` says, from one index."""
+        if self._counts is None:
+            self._counts = SubstringCounts(self.text)
+        return self._counts.count(needle)
 
     def find(self, needle: str, start: int = 0) -> int:
         if start == 0 and not self._may_hold(needle):
@@ -203,6 +207,12 @@ def _gram_hash(piece: str) -> int:
 @lru_cache(maxsize=2)
 def _reading(document: str) -> _Reading:
     return _Reading(document)
+
+
+@lru_cache(maxsize=2)
+def _document_counts(document: str) -> SubstringCounts:
+    """``document.count`` for many junctions, from one index of the document (see :mod:`dedup.textindex`)."""
+    return SubstringCounts(document)
 
 
 def _occurrences(across: str, reading: str, gap: str, joiner: str) -> int:
@@ -385,7 +395,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         return joined("", "the cut is inside a number")
     if _is_cjk(last) and _is_cjk(first):
         junction = last + first
-        count = document.count(junction)
+        count = _document_counts(document).count(junction)
         if count >= config.min_evidence and not _read_on_otherwise(p, n, document, config):
             return joined("", "the junction is a word the document uses elsewhere", occurrences_elsewhere=count)
         # an unfinished sentence alone is no evidence: a truncated copy ends like that too,

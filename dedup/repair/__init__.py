@@ -222,7 +222,7 @@ def _latin_pass(text: str) -> list[Repair]:
 
 def _completed_from(draft: Draft, span: Span) -> int | None:
     """The unit whose text ``dedup.complete_from_copy`` placed in ``span``, if any."""
-    for e in draft.edits():
+    for e in draft.edits_in(span.start, span.end):
         if span.start <= e.span.start and e.span.end <= span.end:
             for sub in (*e.subsumes, e):
                 if sub.rule == "dedup.complete_from_copy":

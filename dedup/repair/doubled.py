@@ -164,6 +164,22 @@ def read_doubled(text: str, i: int, lexicon: Lexicon, doc: DocumentNgrams | None
     return DoubledSpot(kind, ra.cost - rf.cost, ra, rf, wf, s1 != s2 and len(w1) > 1 and len(w2) > 1, attested)
 
 
+def _read_doubled_once(text: str, i: int, lexicon: Lexicon, doc: DocumentNgrams | None) -> DoubledSpot:
+    """:func:`read_doubled`, read once per window and document: the copies of a paragraph repeat their spots.
+
+    The reading depends only on the Han window around the spot, the spot's
+    place in it, the lexicon and the document's counts, so that is the key.
+    """
+    if doc is None:
+        return read_doubled(text, i, lexicon, doc)
+    lo, hi = han_window(text, i, i + 2)
+    key = ("read_doubled", text[lo:hi], i - lo, id(lexicon))
+    spot = doc.memo.get(key)
+    if spot is None:
+        spot = doc.memo[key] = read_doubled(text, i, lexicon, doc)
+    return spot  # type: ignore[return-value]
+
+
 def _own_ngrams(window: str) -> Counter:
     """The window's own n-grams, each once: the document has their context here because of this spot."""
     return Counter({window[a : a + n]: 1 for n in range(2, MAX_WORD + 1) for a in range(len(window) - n + 1)})
@@ -207,7 +223,7 @@ def doubled_char_repairs(text: str, lexicon: Lexicon, *, aggressive: bool = Fals
             continue  # 一届届, 一点点, 2010年年底, 3月月底, 21列|列车: a measure word or a unit (but 一是是, 3000元元)
         if text[i + 2 : i + 3] == text[i + 3 : i + 4] != "" or (i >= 2 and text[i - 2] == text[i - 1]):
             continue  # 手手脚脚, 高高兴兴: AABB reduplication
-        spot = read_doubled(text, i, lexicon, doc)
+        spot = _read_doubled_once(text, i, lexicon, doc)
         if not _is_typo(text, i, spot, lexicon, aggressive):
             continue
         evidence = {

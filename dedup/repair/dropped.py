@@ -41,9 +41,7 @@ def document_vocabulary(document: str, lexicon: Lexicon, lengths: tuple[int, ...
     ngrams = document_ngrams(document)
     counts: dict[str, int] = {}
     for n in lengths:
-        grams = ngrams.counter(n)
-        for w in lexicon.known(grams.keys()):
-            counts[w] = grams[w]
+        counts.update(ngrams.lexicon_counts(lexicon, n))
     found = sorted(counts)
     return Vocabulary({w: counts[w] for w in found}, _FirstPositions(document), document)
 

@@ -24,7 +24,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping
+from typing import Any, Mapping, Sequence
 
 from .lexicon import HAN_RUN, Lexicon
 
@@ -70,6 +70,12 @@ class DocumentNgrams:
         self._runs = HAN_RUN.findall(document)
         self._by_length: dict[int, Counter[str]] = {}
         self._contexts: dict[int, Counter[str]] = {}
+        # a long document answers count and contexts from sorted tables of its runs (same
+        # answers): Counters of every n-gram string cost seconds per megabyte
+        self._table = _RunTable(self._runs) if sum(map(len, self._runs)) > TABLE_ABOVE else None
+        #: answers the repairs derive from this document alone, by question: the copies of a
+        #: repeated paragraph ask the same ones (the same doubled spot in the same window)
+        self.memo: dict[object, object] = {}
 
     def counter(self, n: int) -> Mapping[str, int]:
         """Every Han n-gram of length ``n`` with its count (overlapping occurrences count)."""
@@ -84,7 +90,17 @@ class DocumentNgrams:
         n = len(text)
         if n < 2 or n > MAX_WORD:
             return 0
+        if self._table is not None and n not in self._by_length:
+            return self._table.count(text)
         return self.counter(n).get(text, 0)
+
+    def lexicon_counts(self, lexicon: Lexicon, n: int) -> dict[str, int]:
+        """Every word of ``lexicon`` of ``n`` characters the document writes, with its count (as :meth:`counter` has it)."""
+        if self._table is None or n in self._by_length:
+            grams = self.counter(n)
+            return {w: grams[w] for w in lexicon.known(grams.keys())}  # the lexicon parses only the buckets asked for
+        words, keys = _lexicon_words(lexicon, n)
+        return self._table.found(words, keys, n)
 
     def contexts(self, text: str) -> int:
         """In how many different contexts (the character before and after) the document writes ``text``.
@@ -100,6 +116,8 @@ class DocumentNgrams:
         n = len(text)
         if n < 2 or n > MAX_WORD:
             return 0
+        if self._table is not None:
+            return self._table.contexts(text)
         counts = self._contexts.get(n)
         if counts is None:
             seen: set[str] = set()
@@ -109,6 +127,65 @@ class DocumentNgrams:
             counts = Counter(w[1:-1] for w in seen)
             self._contexts[n] = counts
         return counts.get(text, 0)
+
+
+#: Han characters above which :class:`DocumentNgrams` answers from :class:`_RunTable`
+TABLE_ABOVE = 50_000
+
+
+class _RunTable:
+    """:class:`DocumentNgrams`' count and contexts from one :class:`~dedup.textindex.SubstringCounts` of the runs.
+
+    The runs are joined by NUL, which stands for both ``^`` and ``$`` of a run's
+    edges (a Han n-gram never holds it), so an occurrence's neighbours are its
+    context.  Answers are remembered.
+    """
+
+    def __init__(self, runs: list[str]) -> None:
+        from ..textindex import SubstringCounts
+
+        self._index = SubstringCounts("\x00" + "\x00".join(runs) + "\x00")
+        self._counts: dict[str, int] = {}
+        self._contexts: dict[str, int] = {}
+
+    def count(self, text: str) -> int:
+        """Overlapping occurrences of ``text`` inside the runs."""
+        found = self._counts.get(text)
+        if found is None:
+            found = self._counts[text] = len(self._index.starts(text)) if HAN_RUN.fullmatch(text) else 0
+        return found
+
+    def found(self, words: Sequence[str], keys: Any, n: int) -> dict[str, int]:
+        """The ``words`` (all ``n`` characters; ``keys`` their table keys) the runs hold, with counts."""
+        import numpy as np
+
+        out = {}
+        for i in np.flatnonzero(self._index.may_hold(keys, n)).tolist():
+            c = self.count(words[i])
+            if c:
+                out[words[i]] = c
+        return out
+
+    def contexts(self, text: str) -> int:
+        """Different (character before, character after) pairs around ``text`` inside the runs."""
+        found = self._contexts.get(text)
+        if found is None:
+            if HAN_RUN.fullmatch(text):
+                joined, n = self._index.text, len(text)
+                found = len({(joined[a - 1], joined[a + n]) for a in self._index.starts(text).tolist()})
+            else:
+                found = 0
+            self._contexts[text] = found
+        return found
+
+
+@lru_cache(maxsize=8)
+def _lexicon_words(lexicon: Lexicon, n: int) -> tuple[tuple[str, ...], Any]:
+    """The lexicon's words of ``n`` characters and their table keys (once per process)."""
+    from ..textindex import word_keys
+
+    words = tuple(w for w in lexicon.index if len(w) == n)
+    return words, word_keys(words, n)
 
 
 _LAST: list[tuple[str, DocumentNgrams]] = []

@@ -1,0 +1,106 @@
+"""The indexes that keep the cleaner linear (issue 15) answer exactly as the scans they replace: str.count, the n-gram Counters, the edit filter."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from dedup.textindex import SubstringCounts
+
+# few letters, so that needles occur, overlap (哈哈哈) and share prefixes; a surrogate and a
+# character beyond the BMP, which the table must read as one code point each
+ALPHABET = st.sampled_from(["哈", "a", "b", "\x00", " ", "保", "障", "\ud800", "😀"])
+TEXT = st.lists(ALPHABET, max_size=300).map("".join)
+
+
+@given(TEXT, st.lists(st.lists(ALPHABET, min_size=0, max_size=9).map("".join), min_size=1, max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_counts_equal_str_count(text: str, needles: list[str]) -> None:
+    """Every answer, from the table or not, is ``text.count(needle)`` (non-overlapping, left to right)."""
+    indexed = SubstringCounts(text, scan_first=0, min_indexed=0)
+    scanned = SubstringCounts(text)
+    for needle in needles + [text[i : i + 5] for i in range(0, len(text), 7)]:
+        assert indexed.count(needle) == text.count(needle), needle
+        assert scanned.count(needle) == text.count(needle), needle
+
+
+@given(st.integers(1, 40), st.integers(2, 6))
+def test_overlapping_runs_count_like_str_count(run: int, m: int) -> None:
+    """A run of one character holds ``run - m + 1`` overlapping grams but ``run // m`` counted ones."""
+    text = "x" + "哈" * run + "y"
+    assert SubstringCounts(text, scan_first=0, min_indexed=0).count("哈" * m) == run // m
+
+
+def test_hash_collisions_are_checked() -> None:
+    """Long needles are found through a hash; a needle absent from the text counts 0 even if its hash is there."""
+    counts = SubstringCounts("abcdefgh" * 10, scan_first=0, min_indexed=0)
+    counts._table(5)  # build the table, then plant a colliding key for a needle that is not in the text
+    keys, order = counts._tables[5]
+    from dedup.textindex import _gram_keys
+    import numpy as np
+
+    fake = _gram_keys(np.frombuffer("zzzzz".encode("utf-32-le"), dtype=np.uint32), 5)[0]
+    keys = keys.copy()
+    keys[:] = fake  # every position now "hashes" like zzzzz
+    counts._tables[5] = (keys, order)
+    assert counts.count("zzzzz") == 0
+
+
+HAN_TEXT = st.lists(st.sampled_from(["陌", "说", "外", "交", "部", "。", "a", "\x00", "^"]), max_size=200).map("".join)
+
+
+@given(HAN_TEXT, st.lists(st.lists(st.sampled_from(["陌", "说", "外", "交", "部", "a", "^"]), min_size=1, max_size=6).map("".join), max_size=20))
+@example("外陌陌说。外陌陌部", ["陌陌"])  # one character before, two after: two contexts
+@settings(max_examples=200, deadline=None)
+def test_document_ngrams_table_answers_as_counters(document: str, texts: list[str]) -> None:
+    """A long document's n-gram counts and contexts come from a table; they equal the Counters' answers."""
+    import dedup.repair.reading as reading
+
+    plain = reading.DocumentNgrams(document)
+    old = reading.TABLE_ABOVE
+    reading.TABLE_ABOVE = -1
+    try:
+        tabled = reading.DocumentNgrams(document)
+    finally:
+        reading.TABLE_ABOVE = old
+    assert plain._table is None and tabled._table is not None
+    runs = reading.HAN_RUN.findall(document)
+    for text in texts + [r[a : a + n] for r in runs for n in (2, 3, 4) for a in range(len(r) - n + 1)]:
+        assert tabled.contexts(text) == plain.contexts(text), text
+        assert tabled.count(text) == plain.count(text), text
+
+
+@given(HAN_TEXT, st.lists(st.lists(st.sampled_from(["陌", "说", "外", "交", "部", "a"]), min_size=1, max_size=5).map("".join), max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_lexicon_counts_from_the_table_as_from_counters(document: str, words: list[str]) -> None:
+    """The lexicon words a long document writes, found through the table, are the Counters' words with their counts."""
+    import dedup.repair.reading as reading
+    from dedup.repair.lexicon import Lexicon
+
+    lx = Lexicon(words, ["1"] * len(words), ["n"] * len(words))
+    plain = reading.DocumentNgrams(document)
+    old = reading.TABLE_ABOVE
+    reading.TABLE_ABOVE = -1
+    try:
+        tabled = reading.DocumentNgrams(document)
+    finally:
+        reading.TABLE_ABOVE = old
+    for n in range(2, 6):
+        assert tabled.lexicon_counts(lx, n) == plain.lexicon_counts(lx, n)
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 4), st.sampled_from(["", "x", "yy"])), max_size=12), st.integers(0, 40), st.integers(1, 20))
+@settings(max_examples=300, deadline=None)
+def test_draft_edits_in_filters_edits(changes: list[tuple[int, int, str]], start: int, width: int) -> None:
+    """``Draft.edits_in`` finds by bisection exactly the edits a filter of ``edits()`` finds (insertions at the borders too)."""
+    from dedup.draft import Draft
+
+    d = Draft("abcdefghij" * 4)
+    for a, n, after in changes:
+        try:
+            d.replace(a, min(a + n, 40), after, rule="test", reason="test")
+        except ValueError:
+            pass  # a span cutting into an earlier edit
+    end = min(40, start + width)
+    want = [e for e in d.edits() if start <= e.span.start and e.span.end <= end]
+    assert d.edits_in(start, end) == want
