@@ -11,7 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._moved import install as _install_moved_paths
-from ._version import DISTRIBUTION
+from ._version import DISTRIBUTION as DISTRIBUTION  # dedup.DISTRIBUTION: the package-index name
 from ._version import version as _installed_version
 
 _install_moved_paths()  # dedup.index, dedup.cli_args...: the old paths of moved modules (one release)

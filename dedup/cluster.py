@@ -9,8 +9,8 @@ differently).  Keys too short to have a shingle are compared exactly.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 

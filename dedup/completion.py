@@ -12,14 +12,14 @@ Every edit is an insertion (``dedup.complete_from_copy``); the invariant
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz
 
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
 from .invariant import covers, sentence_key
-from .normalize.stitch import Unit
+from .model import Unit
 from .segment import ends_sentence, sentences
 
 #: a speaker tag alone (``Reporter:``), list markers kept
@@ -73,7 +73,7 @@ def aligned_end(fragment: str, sentence: str) -> int:
     return best
 
 
-def best_completion(complete: Completer, part: int, chosen: int, members: Sequence[int], texts: Sequence[str]) -> tuple[int, "tuple[int, int] | None"]:
+def best_completion(complete: Completer, part: int, chosen: int, members: Sequence[int], texts: Sequence[str]) -> tuple[int, tuple[int, int] | None]:
     """The member to complete ``part`` from, and what of it completes it.
 
     The canonical copy ``chosen``, or in English the member that completes it
@@ -155,7 +155,7 @@ def tagged_copy(
     sentence: str,
     pool: Sequence[str],
     seen_cluster: Sequence[tuple[str, int]],
-    match: Callable[[str, Sequence[str]], "tuple[int, float] | None"],
+    match: Callable[[str, Sequence[str]], tuple[int, float] | None],
     draft: Draft,
     units: Sequence[Unit],
     keys: KeyConfig,

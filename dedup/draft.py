@@ -12,8 +12,9 @@ touches an earlier edit absorbs it, so edits never overlap and
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 

@@ -19,11 +19,12 @@ stitching edits may touch whitespace only.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import Indel
 
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
 from .segment import sentences

@@ -10,14 +10,14 @@ not insert, and a link (``［详细］``) that ends a paragraph.  The
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key
 from .invariant import CLUSTER, GLOBAL, Tolerance, covers, made_of, sentence_key
 from .model import Unit
-from .segment import CLOSERS, SENTENCE_END, ends_sentence, sentences
-
+from .segment import ends_sentence, sentences
 
 #: brackets a link or a tag is written in at a paragraph's end (``［详细］``, ``【图】``)
 _LINK_BRACKETS = {"［": "］", "[": "]", "【": "】", "〔": "〕", "（": "）", "(": ")"}
@@ -46,7 +46,7 @@ class KeptTextRules:
     draft: Draft
     units: Sequence[Unit]
     keys: KeyConfig
-    #: the reconstructor's :class:`dedup.reconstruct.SentenceConfig` and :class:`dedup.reconstruct.KeptText`
+    #: the reconstructor's :class:`dedup.reconstruct.SentenceConfig` and :class:`dedup.kept_text.KeptText`
     cfg: Any
     kept: Any
     _open_end: int | None

@@ -55,7 +55,7 @@ class Result:
     """The cleaned text and the report that accounts for it."""
 
     text: str
-    report: "Report"
+    report: Report
 
 
 def clean(data: str | bytes | Decoded, *, config: Config | None = None, source: str | None = None) -> Result:

@@ -31,11 +31,8 @@ sentence.
 from __future__ import annotations
 
 import bisect
-from collections import Counter
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import chain
-from typing import Callable, Literal, Sequence
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
@@ -44,85 +41,13 @@ from .cluster import ClusterResult
 from .completion import OutsideCluster, aligned_end, best_completion, complete_cut_from, opening, other_firsts, tagged_copy
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
-from .invariant import CLUSTER, GLOBAL, Tolerance, join_keys, sentence_key
-from .invariant import covers as _covers
+from .invariant import GLOBAL, join_keys, sentence_key
+from .keep import KEEP_POLICIES, Copy, KeepName, KeepPolicy, earliest, keep_policy, keep_policy_name, most_complete  # noqa: F401  (dedup.reconstruct.* are documented paths)
 from .kept_rules import KeptTextRules, bracketed, ends_sentence, says
+from .kept_text import AllBut, KeptText, covers
 from .model import Span, Unit
 from .repair import RepairConfig, consensus
 from .segment import sentences
-
-#: :func:`dedup.invariant.covers`, remembered: a pure function of two keys and a tolerance, which the
-#: merge asks again for each copy of a sentence (about 40 % of its questions on news-sized documents)
-covers = lru_cache(maxsize=1 << 15)(_covers)
-
-
-@dataclass(frozen=True)
-class Copy:
-    """What a keep policy sees of one member of a cluster."""
-
-    unit: int
-    text: str
-    key: str
-
-
-#: A keep policy picks the index (into the list it is given) of the copy to keep.
-KeepPolicy = Callable[[Sequence[Copy]], int]
-
-
-def most_complete(copies: Sequence[Copy]) -> int:
-    """Default keep policy: the most complete copy, then the majority reading, then the earliest.
-
-    >>> most_complete([Copy(0, "甲乙", "甲乙"), Copy(1, "甲乙丙", "甲乙丙"), Copy(2, "甲乙丙", "甲乙丙")])
-    1
-    """
-    counts: dict[str, int] = {}
-    for c in copies:
-        counts[c.key] = counts.get(c.key, 0) + 1
-    return min(range(len(copies)), key=lambda i: (-len(copies[i].key), -counts[copies[i].key], copies[i].unit))
-
-
-def earliest(copies: Sequence[Copy]) -> int:
-    """Keep policy: always the first occurrence."""
-    return min(range(len(copies)), key=lambda i: copies[i].unit)
-
-
-#: the keep policies that have a name: ``Config(keep=...)``, ``CorpusConfig(keep=...)``, ``--keep``
-KEEP_POLICIES: dict[str, KeepPolicy] = {"most_complete": most_complete, "earliest": earliest}
-KeepName = Literal["most_complete", "earliest"]
-
-
-def keep_policy(keep: "KeepName | KeepPolicy") -> KeepPolicy:
-    """The keep policy given by name or as a callable; ``ValueError`` for anything else.
-
-    >>> keep_policy("earliest") is earliest
-    True
-    """
-    if isinstance(keep, str):
-        if keep not in KEEP_POLICIES:
-            raise ValueError(f"keep must be {' or '.join(KEEP_POLICIES)}, or a callable taking the copies, not {keep!r}")
-        return KEEP_POLICIES[keep]
-    if not callable(keep):
-        raise ValueError(f"keep must be {' or '.join(KEEP_POLICIES)}, or a callable taking the copies, not {keep!r}")
-    return keep
-
-
-def keep_policy_name(keep: "KeepName | KeepPolicy") -> KeepName:
-    """The name of a named keep policy, given by name or as its function; ``ValueError`` for any other.
-
-    For corpus mode, which decides all clusters at once from stored
-    fingerprints, without the documents' texts that a callable would need.
-
-    >>> keep_policy_name(earliest)
-    'earliest'
-    """
-    policy = keep_policy(keep)
-    for name, known in KEEP_POLICIES.items():
-        if policy is known:
-            return name  # type: ignore[return-value]
-    raise ValueError(
-        f"corpus mode takes a named keep policy ({' or '.join(KEEP_POLICIES)}, or dedup.reconstruct.{'/'.join(KEEP_POLICIES)}), "
-        f"not {getattr(keep, '__name__', repr(keep))}: it decides from stored fingerprints, without the texts a callable needs"
-    )
 
 
 @dataclass(frozen=True)
@@ -160,96 +85,6 @@ def _ends_sentence(s: str) -> bool:
     return ends_sentence(s)  # an English sentence ends with a period too
 
 
-class KeptText:
-    """Every sentence kept so far, in reading order, and a 3-gram index to find those like a new one.
-
-    A sentence (or a fragment of a cut copy) is a repeat when the kept text
-    around one of its candidates covers it (:func:`dedup.invariant.covers`):
-    the candidate with its neighbours, so that a fragment spanning two kept
-    sentences, or two halves of one kept sentence cut apart, is found too.
-    """
-
-    #: grams looked up per query: the rarest ones decide
-    PROBES = 8
-    #: a gram in more kept sentences than this says nothing about any of them
-    MAX_POSTINGS = 400
-
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-        self.units: list[int] = []
-        self.index: dict[str, list[int]] = {}
-        self._sizes: dict[str, int] = {}
-        self._last: tuple[str, set[str]] | None = None
-
-    @staticmethod
-    def _grams(key: str) -> set[str]:
-        return {key[i : i + 3] for i in range(len(key) - 2)} if len(key) >= 3 else {key}
-
-    def _key_grams(self, key: str) -> set[str]:
-        """``self._grams(key)`` for the sentence in hand, built once: covering, contained_in and add ask in turn."""
-        if self._last is None or self._last[0] != key:
-            self._last = (key, self._grams(key))
-        return self._last[1]
-
-    def _gram_count(self, key: str) -> int:
-        """``len(self._grams(key))``, remembered: every query asks it of each kept sentence it votes for."""
-        size = self._sizes.get(key)
-        if size is None:
-            size = self._sizes[key] = len(self._grams(key))
-        return size
-
-    def add(self, key: str, unit: int) -> None:
-        i = len(self.keys)
-        self.keys.append(key)
-        self.units.append(unit)
-        grams = self._key_grams(key)
-        self._sizes.setdefault(key, len(grams))
-        for g in grams:
-            self.index.setdefault(g, []).append(i)
-
-    def candidates(self, key: str, limit: int = 6) -> list[int]:
-        """Kept sentences sharing most of ``key``'s rarest 3-grams, best first."""
-        grams = sorted(self._key_grams(key), key=lambda g: len(self.index.get(g, ())))
-        probes = [g for g in grams[: self.PROBES] if 0 < len(self.index.get(g, ())) <= self.MAX_POSTINGS]
-        if not probes:
-            return []
-        votes = Counter(chain.from_iterable(self.index[g] for g in probes))  # counted in C, same counts
-        need = max(1, (len(probes) + 1) // 2)
-        return sorted((i for i, v in votes.items() if v >= need), key=lambda i: (-votes[i], i))[:limit]
-
-    def extend(self, key: str, unit: int, new_key: str) -> None:
-        """The kept sentence ``key`` of ``unit`` now reads ``new_key`` (it keeps its place in reading order)."""
-        for i in range(len(self.keys) - 1, -1, -1):
-            if self.keys[i] == key and self.units[i] == unit:
-                self.keys[i] = new_key
-                for g in self._grams(new_key) - self._grams(key):
-                    self.index.setdefault(g, []).append(i)
-                return
-        self.add(new_key, unit)
-
-    def contained_in(self, key: str, share: float = 0.6, limit: int = 6) -> list[int]:
-        """Kept sentences most of whose 3-grams ``key`` has (those it may say all of), longest first."""
-        posts = (self.index.get(g, ()) for g in self._key_grams(key))
-        votes = Counter(chain.from_iterable(p for p in posts if len(p) <= self.MAX_POSTINGS))  # counted in C, same counts
-        keys, sizes = self.keys, self._sizes  # looked up inline: this loop sees every voter
-        hits = [i for i, v in votes.items() if v >= share * (sizes.get(keys[i]) or self._gram_count(keys[i]))]
-        return sorted(hits, key=lambda i: (-len(self.keys[i]), i))[:limit]
-
-    def covering(self, key: str, tolerance: Tolerance) -> list[int] | None:
-        """Units whose kept text covers ``key`` (in reading order), or None."""
-        for i in self.candidates(key):
-            for lo, hi in ((i, i + 1), (i - 1, i + 1), (i, i + 2), (i - 1, i + 2)):
-                lo, hi = max(0, lo), min(len(self.keys), hi)
-                if covers(join_keys(self.keys[lo:hi]), key, tolerance):
-                    return sorted(set(self.units[lo:hi]))
-            # two kept sentences in the other order: a copy swapped them, and a sentence without
-            # a full stop of its own then reads as one with the next (``… AVOIDED BAYE'S THEORM …``)
-            for lo in (i - 1, i):
-                if 0 <= lo and lo + 2 <= len(self.keys) and covers(join_keys(self.keys[lo : lo + 2][::-1]), key, tolerance):
-                    return sorted(set(self.units[lo : lo + 2]))
-        return None
-
-
 class Reconstructor(KeptTextRules):
     """Applies the keep policy and the sentence-level merge to a draft."""
 
@@ -279,17 +114,20 @@ class Reconstructor(KeptTextRules):
     def run(self) -> None:
         texts = [self.draft.current(u.span.start, u.span.end) for u in self.units]
         unit_keys: dict[int, str] = {}
+        all_keys = [matching_key(text, self.keys) for text in texts]  # once: a cluster's completion may ask about every unit
         for c in self.clusters.clusters:
             copies = [Copy(m, texts[m], matching_key(texts[m], self.keys)) for m in c.members]
             chosen = copies[self.keep(copies)].unit
             first = c.members[0]
             support = [matching_key(texts[m], self.keys) for m in c.members if m not in (first, chosen)]
-            others = [matching_key(texts[m], self.keys) for m in range(len(texts)) if m not in (first, chosen)]
+            others = AllBut(all_keys, (first, chosen))
             outside = OutsideCluster(texts, c.members, self.keys, unit_keys)
             openings = [o for o in (opening(texts[m], self.keys) for m in c.members if m != chosen) if o]
 
-            def complete(full: str, part: str) -> tuple[int, int] | None:
-                return self._completion(full, part, support, outside, openings, others)  # called in this iteration only
+            def complete(
+                full: str, part: str, support: Sequence[str] = support, outside: OutsideCluster = outside, openings: Sequence[str] = openings, others: AllBut = others
+            ) -> tuple[int, int] | None:
+                return self._completion(full, part, support, outside, openings, others)
 
             source, missing = best_completion(complete, first, chosen, c.members, texts)
             if missing is not None:
@@ -318,9 +156,9 @@ class Reconstructor(KeptTextRules):
         full: str,
         part: str,
         support: Sequence[str] = (),
-        outside: "Callable[[str], bool] | None" = None,
+        outside: Callable[[str], bool] | None = None,
         openings: Sequence[str] = (),
-        others: Sequence[str] = (),
+        others: Collection[str] = (),
     ) -> tuple[int, int] | None:
         """What of ``full`` completes ``part``: ``(start, end)`` in ``full`` of the missing end
         of ``part``'s unfinished last sentence and of the paragraph after it, or None.

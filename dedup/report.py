@@ -21,8 +21,9 @@ import bisect
 import dataclasses
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .draft import Draft, apply_edits
 from .fingerprint.keys import KeyConfig
@@ -79,7 +80,7 @@ class Report:
         return json.dumps(self.data, ensure_ascii=False, indent=indent)
 
 
-def _config_dict(config: "DataclassInstance") -> dict[str, Any]:
+def _config_dict(config: DataclassInstance) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(config):
         v = getattr(config, f.name)
@@ -169,13 +170,13 @@ def _edits_touching(edits: Sequence[Edit], edit_ends: Sequence[int], start: int,
 
 
 def build_report(
-    decoded: "Decoded",
+    decoded: Decoded,
     blocks: Sequence[Block],
-    units: Sequence["Unit"],
-    clusters: "ClusterResult",
+    units: Sequence[Unit],
+    clusters: ClusterResult,
     draft: Draft,
     output: str,
-    config: "DataclassInstance",
+    config: DataclassInstance,
     *,
     source: str | None = None,
 ) -> Report:

@@ -23,8 +23,9 @@ from __future__ import annotations
 import marshal
 import os
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 #: bump when what a table stores changes shape
 FORMAT = 1

@@ -13,7 +13,8 @@ True
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 #: questions answered by ``str.count`` before the table is built (a short document never builds it)
 SCAN_FIRST = 64
@@ -50,10 +51,9 @@ class SubstringCounts:
         if known is not None:
             return known
         self._asked += 1
-        if not needle or len(self.text) < self._min_indexed or self._asked <= self._scan_first or len(needle) > len(self.text):
-            found = self.text.count(needle)
-        else:
-            found = self._count_indexed(needle)
+        # a short text, the first few questions and odd needles are answered by a scan (the table costs more)
+        scan = not needle or len(self.text) < self._min_indexed or self._asked <= self._scan_first or len(needle) > len(self.text)
+        found = self.text.count(needle) if scan else self._count_indexed(needle)
         self._answers[needle] = found
         return found
 

@@ -116,7 +116,7 @@ def _run(argv: Sequence[str]) -> int:
     return run_clean(args)
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler):
     """Log records as ``dedup-text: info: ...`` on whatever ``sys.stderr`` is when they are emitted."""
 
     @property

@@ -55,7 +55,7 @@ def diff_mode_arguments(argv: list[str]) -> list[str]:
     return out
 
 
-def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def config_from_args(args: argparse.Namespace):
     from ..pipeline import Config
 
     cfg = Config()
@@ -64,8 +64,8 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     cfg = dataclasses.replace(cfg, segment=dataclasses.replace(cfg.segment, unit=args.unit))
     from ..segment import DEFAULT_MAX_BLOCK_CHARS, DEFAULT_MAX_BLOCKS
 
-    limits = {"max_blocks": args.max_blocks or DEFAULT_MAX_BLOCKS, "max_block_chars": args.max_block_chars or DEFAULT_MAX_BLOCK_CHARS}
-    cfg = dataclasses.replace(cfg, segment=dataclasses.replace(cfg.segment, **limits))
+    segment = dataclasses.replace(cfg.segment, max_blocks=args.max_blocks or DEFAULT_MAX_BLOCKS, max_block_chars=args.max_block_chars or DEFAULT_MAX_BLOCK_CHARS)
+    cfg = dataclasses.replace(cfg, segment=segment)
     cfg = dataclasses.replace(cfg, repair=dataclasses.replace(cfg.repair, mode=args.repair), keep=args.keep)
     return dataclasses.replace(cfg, read=read_config_from_args(args))
 
@@ -144,7 +144,7 @@ def _name(path: str) -> str:
     return "<stdin>" if path == "-" else path
 
 
-def _summary(path: str, result, args) -> None:  # type: ignore[no-untyped-def]
+def _summary(path: str, result, args) -> None:
     s = result.report.stats
     rules = s["edits_by_rule"]
     repaired = sum(v for k, v in rules.items() if k.startswith(("repair.", "unicode.")))
@@ -156,7 +156,7 @@ def _summary(path: str, result, args) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def _explain(path: str, result) -> None:  # type: ignore[no-untyped-def]
+def _explain(path: str, result) -> None:
     say(f"# edits for {_name(path)}")
     for e in result.report.edits:
         if e.rule.startswith("layout."):

@@ -24,7 +24,6 @@ from typing import Any
 from ..errors import UsageError
 from .args import PROG, add_matching_options, add_read_options, add_run_options, fraction, log, positive_int, say
 
-
 CORPUS_HELP = (
     "Find near-duplicate documents and boilerplate across a corpus (JSONL, Parquet, a folder of text files "
     "or a SogouCS dump); write the kept documents, cleaned, and a report line per input document "
@@ -53,7 +52,10 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
     """The options of ``dedup-text corpus``; those it shares with ``clean`` come from :mod:`dedup.cli.args`."""
     # INPUT and -o are required except with --rethreshold: dedup.cli.parse_args checks it after --config is merged
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="JSONL or Parquet files, folders of text files, SogouCS .dat files, or - for standard input")
-    p.add_argument("-o", "--output", metavar="OUT", help="required: kept documents: a file in the input's format (or by extension: .jsonl, .parquet), a new folder for text input, or - (JSONL on standard output)")
+    p.add_argument("-o", "--output", metavar="OUT", help=(
+        "required: kept documents: a file in the input's format (or by extension: .jsonl, .parquet), a new folder for "
+        "text input, or - (JSONL on standard output)"
+    ))
     p.add_argument("--report", metavar="REPORT.jsonl", help="one JSON line per input document (.parquet: a Parquet table)")
     p.add_argument("--format", choices=("auto", "jsonl", "parquet", "text", "sogou"), default="auto", help="input format (default: from each input)")
     p.add_argument("--glob", action="append", metavar="PATTERN", help="folder inputs: read only files matching PATTERN ('*.txt'; with a '/', matched against the path inside the folder); repeatable")
@@ -82,17 +84,26 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--annotate", action="store_true", help="write every document, duplicates too, with cluster and duplicate_of fields")
     add_read_options(p)
     # corpus record I/O (issue 11): per-record limit, bad records, links
-    p.add_argument("--max-record-bytes", type=positive_int, metavar="N", help="a record with more text (UTF-8 bytes) is kept and written unchanged, not compared or cleaned, with a note in its report line (default 8 MiB)")
+    p.add_argument("--max-record-bytes", type=positive_int, metavar="N", help=(
+        "a record with more text (UTF-8 bytes) is kept and written unchanged, not compared or cleaned, with a note in "
+        "its report line (default 8 MiB)"
+    ))
     p.add_argument("--skip-bad-records", action="store_true", help="skip records that cannot be read (bad JSON, null text, a binary file...), counted in --stats, instead of stopping at the first")
     p.add_argument("--follow-links", action="store_true", help="in input folders, read links to files outside the folder and enter linked folders (default: skip them)")
     p.add_argument("--stats", action="store_true", help="print run statistics (JSON) on standard error")
-    p.add_argument("--rethreshold", type=fraction, metavar="X", help="with --index and no INPUT: decide every indexed document again at similarity X from the stored pair scores (nothing fingerprinted, the index unchanged); the report and --stats list the pairs nearest X")
-    p.add_argument("--giant-cluster", type=positive_int, default=1000, metavar="N", help="warn about clusters of at least N documents (a template or a chain; solved by direct matches, never collapsed; default 1000)")
+    p.add_argument("--rethreshold", type=fraction, metavar="X", help=(
+        "with --index and no INPUT: decide every indexed document again at similarity X from the stored pair scores "
+        "(nothing fingerprinted, the index unchanged); the report and --stats list the pairs nearest X"
+    ))
+    p.add_argument("--giant-cluster", type=positive_int, default=1000, metavar="N", help=(
+        "warn about clusters of at least N documents (a template or a chain; solved by direct matches, never collapsed; "
+        "default 1000)"
+    ))
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML review page of the largest clusters (inputs are read a second time for their texts)")
     add_run_options(p)
 
 
-def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def config_from_args(args: argparse.Namespace):
     from ..corpus import BoilerplateConfig, CorpusConfig
 
     cfg = CorpusConfig(
@@ -115,7 +126,7 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return cfg
 
 
-def read_options(args: argparse.Namespace, *, quiet: bool = False):  # type: ignore[no-untyped-def]
+def read_options(args: argparse.Namespace, *, quiet: bool = False):
     """How inputs are read: links, bad records, and the paths never read as documents (index, checkpoint, outputs)."""
     from ..io.records import ReadOptions
 
@@ -128,10 +139,9 @@ def read_options(args: argparse.Namespace, *, quiet: bool = False):  # type: ign
     )
 
 
-def _read_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .args import read_config_from_args
-
+def _read_config(args: argparse.Namespace):
     from ..io.read import FolderReadConfig
+    from .args import read_config_from_args
 
     return FolderReadConfig(**dataclasses.asdict(read_config_from_args(args)), glob=tuple(args.glob or ()))
 
@@ -225,7 +235,7 @@ def _terminate_like_interrupt() -> Any:
         return None
     received: list[int] = []
 
-    def handler(signum, frame):  # type: ignore[no-untyped-def]
+    def handler(signum, frame):
         received.append(signum)
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_IGN)
@@ -262,7 +272,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.html and "-" in args.inputs:
         raise UsageError("--html re-reads the inputs and cannot be used with standard input")
     in_fmt = args.format if args.format != "auto" else sniff_format(args.inputs[0])
-    out_fmt = output_format(args.output, in_fmt)  # type: ignore[arg-type]
+    out_fmt = output_format(args.output, in_fmt)
     options = read_options(args)
     records = iter_records(args.inputs, args.format, fields, _read_config(args), options=options)
     if out_fmt == "text":

@@ -95,7 +95,7 @@ _MOVED = {
 }
 
 if TYPE_CHECKING:
-    from .batch import document_key, finish_batch, fingerprint_batch, hash64, unit_hashes, unit_keys, unit_spans, verify_pairs
+    from .batch import document_key, fingerprint_batch, finish_batch, hash64, unit_hashes, unit_keys, unit_spans, verify_pairs
     from .checkpoint import Checkpoint
     from .config import BoilerplateConfig, CorpusConfig, corpus_match, with_decisions
     from .decide import (

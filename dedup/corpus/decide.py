@@ -64,7 +64,8 @@ def near_threshold(cache: dict[str, np.ndarray], pairs: np.ndarray, threshold: f
     rows = []
     for i in near[np.argsort(-sim[near], kind="stable")].tolist():
         p = int(pos[i])
-        rows.append({"a": int(pairs[i, 0]), "b": int(pairs[i, 1]), "similarity": round(float(cache["similarity"][p]), 4), "containment": round(float(cache["containment"][p]), 4), "accepted": bool(cache["accepted"][p])})
+        similarity, containment = round(float(cache["similarity"][p]), 4), round(float(cache["containment"][p]), 4)
+        rows.append({"a": int(pairs[i, 0]), "b": int(pairs[i, 1]), "similarity": similarity, "containment": containment, "accepted": bool(cache["accepted"][p])})
     return rows
 
 
@@ -72,11 +73,8 @@ def candidate_pairs(engine: Any, bands: np.ndarray, valid: np.ndarray, keyhash: 
     """Band-key pairs (through the engine) plus chains of identical keys."""
     ids = np.flatnonzero(valid)
     nb = bands.shape[1] if bands.ndim == 2 else 0
-    if len(ids) >= 2 and nb:
-        # the engine explodes the (documents x bands) table into rows itself, a part at a time
-        lsh = engine.band_pairs(bands, ids, rank, limit)
-    else:
-        lsh = np.empty((0, 2), np.int64)
+    # the engine explodes the (documents x bands) table into rows itself, a part at a time
+    lsh = engine.band_pairs(bands, ids, rank, limit) if len(ids) >= 2 and nb else np.empty((0, 2), np.int64)
     # identical non-empty keys always pair, even when too short for shingles
     nz = np.flatnonzero(keyhash != 0)
     order = nz[np.lexsort((nz, keyhash[nz]))]

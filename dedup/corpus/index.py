@@ -51,9 +51,10 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import orjson
@@ -324,7 +325,7 @@ class Index:
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None, settings: dict[str, Any], *, read_only: bool = False) -> "Index":
+    def open(cls, path: str | os.PathLike[str] | None, settings: dict[str, Any], *, read_only: bool = False) -> Index:
         if read_only and path is not None:
             return cls._open_read_only(Path(path), settings)
         if path is None:
@@ -374,7 +375,7 @@ class Index:
         return meta["decisions"] if isinstance(meta.get("decisions"), dict) else None
 
     @classmethod
-    def _open_read_only(cls, root: Path, settings: dict[str, Any]) -> "Index":
+    def _open_read_only(cls, root: Path, settings: dict[str, Any]) -> Index:
         """A committed index opened to be read: on a read-only disk, a snapshot, another user's folder.
 
         Nothing is created (no folder, no lock file) and no leftover removed.
@@ -527,7 +528,7 @@ class Index:
             return np.empty(0, np.uint64), np.empty(0, np.int64)
         return np.concatenate(hashes).astype(np.uint64), np.concatenate(owners)
 
-    def key_reader(self) -> "KeyReader":
+    def key_reader(self) -> KeyReader:
         return KeyReader(self.segments)
 
     # -- writing ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ def peak_rss_mib() -> float:
     return round(max(own, kids) * scale / 2**20, 1)
 
 
-def bar(enabled: bool, desc: str, unit: str, total: int | None = None):  # type: ignore[no-untyped-def]
+def bar(enabled: bool, desc: str, unit: str, total: int | None = None):
     """A tqdm bar on standard error, or None; test it with ``is not None``.
 
     ``bool()`` of a tqdm bar is its length: a TypeError without a total (the

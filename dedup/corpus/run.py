@@ -23,7 +23,8 @@ import numpy as np
 
 from ..errors import InputError
 from ..io.records import Fields
-from .batch import finish_batch, fingerprint_batch, hash64
+from ..keep import keep_policy_name
+from .batch import fingerprint_batch, finish_batch, hash64
 from .checkpoint import Checkpoint
 from .config import CorpusConfig
 from .decide import boilerplate_owners, boilerplate_table, candidate_pairs, content_lengths, keep_order, keepers, near_threshold, rederive, solve_clusters, template_shares
@@ -272,8 +273,9 @@ class CorpusRun:
         units, owner_doc = idx.units()
         boiler, threshold = boilerplate_table(units, owner_doc, comp, self.config.boilerplate)
         content = content_lengths(keylen, boiler, units, idx.unit_lengths(), owner_doc)
-        order = keep_order(comp, content, keyhash, self.config.keep)
-        keeper = keepers(comp, content, keyhash, self.config.keep)
+        policy = keep_policy_name(self.config.keep)  # already a name (CorpusConfig.__post_init__): for the type checker
+        order = keep_order(comp, content, keyhash, policy)
+        keeper = keepers(comp, content, keyhash, policy)
 
         def direct(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             nonlocal cache
@@ -313,7 +315,7 @@ class CorpusRun:
         self._state = {"keeper": keeper, "rep": rep, "score": score, "reason": reason, "size": size}
         self._candidates = cand
         self._verified = cache
-        self.stats["clusters"] = int(np.sum((np.bincount(comp) >= 2)))
+        self.stats["clusters"] = int(np.sum(np.bincount(comp) >= 2))
         self.stats["duplicates"] = int(len(dups))
         self.stats["seconds_cluster"] = round(time.perf_counter() - t0, 3)
 

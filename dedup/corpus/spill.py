@@ -40,7 +40,7 @@ def batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def spill_folder(work_dir: str | None) -> tempfile.TemporaryDirectory:  # type: ignore[type-arg]
+def spill_folder(work_dir: str | None) -> tempfile.TemporaryDirectory:
     """This run's private folder for the records' copy; leftovers of killed runs are removed first."""
     directory = work_dir or tempfile.gettempdir()
     remove_stale_temporaries(directory, SPILL_NAME)

@@ -21,6 +21,7 @@ from ..errors import OutputError, UsageError
 from .formats import PARQUET_EXT, Fields, Format, os_reason
 from .targets import open_in_place, resolve_target, sync
 
+
 def temporary_prefix(path: str) -> str:
     """The name start of this process's temporaries beside ``path``: ``.NAME.dedup-PID-``.
 
@@ -56,7 +57,7 @@ def remove_stale_temporaries(directory: str | os.PathLike[str], name: re.Pattern
     could not remove its own.  Returns the paths removed; a failure to remove
     one is no error (the next run tries again).
     """
-    removed = []
+    removed: list[str] = []
     try:
         entries = os.listdir(directory)
     except OSError:
@@ -197,7 +198,7 @@ class RecordWriter:
     def __enter__(self) -> RecordWriter:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+    def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
             self.commit()
         else:
@@ -402,7 +403,7 @@ def unified_schema(schemas: list[Any], like: Any, fields: Fields, path: str) -> 
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise OutputError(f"{path}: a field changes type between records ({str(exc).splitlines()[0]}); Parquet holds one type per column (write JSONL output instead)") from None
     # columns that are all null (ids of duplicates, duplicate_of...) become strings
-    return pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema], metadata=schema.metadata)
+    return pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema], metadata=schema.metadata)  # type: ignore[arg-type]  # pyarrow-stubs: dict[bytes, bytes] is a valid metadata
 
 
 def conform(table: Any, schema: Any) -> Any:
@@ -493,12 +494,12 @@ def _sogou_doc(rec: dict[str, Any], fields: Fields) -> str:
     )
 
 
-def report_schema():  # type: ignore[no-untyped-def]
+def report_schema():
     """The Parquet schema of a corpus report (JSONL reports have the same fields)."""
     import pyarrow as pa
 
     return pa.schema(
-        [
+        [  # type: ignore[arg-type]  # pyarrow-stubs join the column types to object
             ("id", pa.string()),
             ("cluster", pa.string()),
             ("duplicate_of", pa.string()),

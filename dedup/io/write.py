@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from typing import Any, Callable
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..errors import OutputError
 from .targets import Target, resolve_target, write_in_place

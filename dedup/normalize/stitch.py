@@ -34,9 +34,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any
 
 from ..draft import Draft
 from ..fingerprint.keys import KeyConfig, strip_marker

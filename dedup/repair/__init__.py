@@ -25,14 +25,15 @@ once per process; a document without Han characters never loads them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Sequence
+from typing import Literal
 
 from ..draft import Draft
 from ..model import Span, Unit
 from .base import Repair, apply_repairs, disjoint
-from .majority import ConsensusConfig, consensus_repairs
 from .lexicon import HAN_RUN
+from .majority import ConsensusConfig, consensus_repairs
 
 Mode = Literal["off", "safe", "aggressive"]
 Variants = Literal["auto", "off", "to_simplified"]

@@ -10,8 +10,8 @@ character is a two-character string that occurs everywhere by chance).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from .base import Repair
 from .lexicon import HAN_RUN, Lexicon

@@ -21,9 +21,9 @@ import array
 import importlib.util
 import os
 import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Collection, Mapping, Sequence
 
 from .. import tablecache
 

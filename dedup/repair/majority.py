@@ -18,8 +18,8 @@ ordinals are not readings of the same thing.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein

@@ -14,9 +14,10 @@ The built-in ``"pycorrector"`` adapter needs the optional extra:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Callable, Protocol, Sequence, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from ..errors import UsageError
 from .base import Repair

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import random
 import re as _re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .sentences import CJK_CHAR, CLOSE, LIST_MARKER, SENTENCE_END, counts_as_sentence, is_cjk_text, join_sentences, normalize_document, normalize_sentence, output_sentences, split_sentences
 from .sources import COMMON, ORDINALS, synthetic_english_paragraphs, synthetic_paragraphs
 from .truth import Corruption, DamagedDocument, DocumentTruth, Quality
-
 
 # ---------------------------------------------------------------------------
 # Damaged documents in Chinese and English, with the truth a content-loss
@@ -59,7 +59,10 @@ _OPENERS = "（《“「(\""
 
 
 #: simplified → traditional (each traditional form has this one simplified reading)
-_TRAD = {"为": "爲", "内": "內", "说": "說", "们": "們", "国": "國", "经": "經", "时": "時", "会": "會", "对": "對", "进": "進", "过": "過", "学": "學", "这": "這", "来": "來", "门": "門", "开": "開", "关": "關", "长": "長", "发": "發", "问": "問"}
+_TRAD = {
+    "为": "爲", "内": "內", "说": "說", "们": "們", "国": "國", "经": "經", "时": "時", "会": "會", "对": "對", "进": "進", "过": "過", "学": "學",
+    "这": "這", "来": "來", "门": "門", "开": "開", "关": "關", "长": "長", "发": "發", "问": "問",
+}
 
 
 _ZH_SPEAKERS = ("记者：", "主持人：", "王磊：", "发言人：")
@@ -254,7 +257,14 @@ def make_damaged_document(
             j = rng.randrange(len(canon[i]))
             s = canon[i][j]
             name = rng.choice(("Brown", "Lee", "Okafor", "Smith"))
-            phrase = rng.choice((f"According to Dr. {name} of the U.S. office, ", f"As Prof. {name} noted, e.g. in a report, ", "In the U.S. and elsewhere, i.e. in most places, ", f"Mr. {name} wrote (cf. Fig. 2) that "))
+            phrase = rng.choice(
+                (
+                    f"According to Dr. {name} of the U.S. office, ",
+                    f"As Prof. {name} noted, e.g. in a report, ",
+                    "In the U.S. and elsewhere, i.e. in most places, ",
+                    f"Mr. {name} wrote (cf. Fig. 2) that ",
+                )
+            )
             canon[i][j] = phrase + s  # the sentence keeps its capital: it may be a name (PageRank)
             corruptions.append(Corruption("abbrev", -1, i, phrase.strip()))
     if "caps" in on and n:
@@ -336,7 +346,7 @@ def make_damaged_document(
         blocks.append([render(i, sents, prefix[i]), i, "first", len(prefix[i])])
         if owed.get(i) == "complete":
             corruptions.append(Corruption("complete", len(blocks) - 1, i, f"first copy ends at …{sents[-1][-10:]}"))
-        singles = [k for k in ("double", "trad") if k in on and rng.random() < repair_rate]
+        singles: list[str] = [k for k in ("double", "trad") if k in on and rng.random() < repair_rate]
         if "linebreak" in on and rng.random() < 0.3:
             singles.append("linebreak")
         damage_text(len(blocks) - 1, singles)
@@ -371,9 +381,9 @@ def make_damaged_document(
                     if len(sents) >= 2 and rng.random() < 0.5:
                         sents, detail = sents[: rng.randint(1, len(sents) - 1)], "at a sentence end"
                     else:
-                        pts = [a for a, _ in _cut_candidates(whole, len(whole) // 2, "cut", cjk)]
-                        if pts:
-                            p = rng.choice(pts)
+                        heads = [a for a, _ in _cut_candidates(whole, len(whole) // 2, "cut", cjk)]
+                        if heads:
+                            p = rng.choice(heads)
                             sents, detail = [whole[:p].rstrip()], "mid-sentence"
                         else:
                             detail = ""
@@ -602,7 +612,6 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     **CER**: Levenshtein distance between :func:`normalize_document` of the
     output and of the truth's text, over the latter's length.
     """
-    from collections import Counter
 
     from rapidfuzz import fuzz, process
     from rapidfuzz.distance import Levenshtein
@@ -629,7 +638,7 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
             return []
         cands: dict[int, float] = {}
         for scorer in (fuzz.ratio, fuzz.partial_ratio):
-            for _w, score, k in process.extract(ns, windows, scorer=scorer, limit=limit):
+            for _w, _score, k in process.extract(ns, windows, scorer=scorer, limit=limit):  # every candidate is re-scored by ratio
                 cands[k] = max(cands.get(k, 0.0), fuzz.ratio(ns, windows[k]))
         order = sorted(cands, key=lambda k: (-cands[k], spans[k][1] - spans[k][0], k))
         return [(cands[k], k) for k in order if _survives(_missing(ns, windows[k]), len(ns))]

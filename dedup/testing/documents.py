@@ -5,7 +5,8 @@ duplicates (:func:`make_corpus`), and how a clustering scores against a truth (:
 from __future__ import annotations
 
 import random
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .sources import COMMON, ORDINALS, dictionary_sentence, dictionary_words, synthetic_paragraphs
 from .truth import Corpus, MessyDocument, Truth

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re as _re
 import unicodedata as _unicodedata
-from typing import Sequence
+from collections.abc import Sequence
 
 CJK_CHAR = _re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 

@@ -8,8 +8,9 @@ import importlib.util
 import os
 import random
 import re as _re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -19,7 +20,10 @@ from .sentences import join_sentences, split_sentences
 ORDINALS = "一二三四五六七八九十"
 
 
-COMMON = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处府理世保制"
+COMMON = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比"
+    "或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处府理世保制"
+)
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +98,7 @@ def synthetic_sentences(seed: int, n: int) -> list[str]:
     return out
 
 
-def external_data_dir(start: str | os.PathLike[str] | None = None) -> "Path":
+def external_data_dir(start: str | os.PathLike[str] | None = None) -> Path:
     """Where evaluation data lives: ``$DEDUP_EXTERNAL_DATA``, else ``shared/data/external``
     in the first folder at or above ``start`` (default: this checkout) that has one.
 
@@ -209,12 +213,12 @@ def _chunk_sentences(sentences: list[str], cjk: bool, max_len: int, rng: random.
     return out
 
 
-def wiki_zh_paragraphs(external: "str | os.PathLike[str]", *, min_chars: int = 20) -> list[str]:
+def wiki_zh_paragraphs(external: str | os.PathLike[str], *, min_chars: int = 20) -> list[str]:
     """The clean Chinese Wikipedia paragraphs of ``external/wiki-zh-200`` (headings skipped)."""
     return load_paragraphs(os.path.join(external, "wiki-zh-200", "wiki_zh_200.txt"), min_chars=min_chars)
 
 
-def sogou_pages(external: "str | os.PathLike[str]", *, max_paragraph: int = 400) -> list[list[str]]:
+def sogou_pages(external: str | os.PathLike[str], *, max_paragraph: int = 400) -> list[list[str]]:
     """The non-empty SogouCS news pages (``external/sogoucs-mini``, UTF-8 copy), each a list of paragraphs.
 
     The crawl separates paragraphs with U+E40C; ideographic spaces are kept
@@ -242,7 +246,7 @@ def sogou_pages(external: "str | os.PathLike[str]", *, max_paragraph: int = 400)
     return pages
 
 
-def clough_texts(external: "str | os.PathLike[str]", *, max_paragraph: int = 600) -> dict[str, list[list[str]]]:
+def clough_texts(external: str | os.PathLike[str], *, max_paragraph: int = 600) -> dict[str, list[list[str]]]:
     """The Clough-Stevenson English texts by task (``a``-``e``), each a list of paragraphs.
 
     Both the five Wikipedia source texts and the 95 answers; answers of one

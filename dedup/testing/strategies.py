@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import os
 import random
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .damage import DAMAGE_CLASSES, make_damaged_document
 from .documents import make_corpus, make_messy_document
@@ -14,7 +15,7 @@ from .sources import clough_texts, sogou_pages, synthetic_english_paragraphs, sy
 from .truth import DamagedDocument
 
 
-def messy_documents(language: str | None = None, classes: Sequence[str] | None = None, **knobs: Any):  # type: ignore[no-untyped-def]
+def messy_documents(language: str | None = None, classes: Sequence[str] | None = None, **knobs: Any):
     """Hypothesis strategy yielding :class:`MessyDocument` (text plus truth).
 
     With ``language`` (``"zh"``/``"en"``) or ``classes`` it yields
@@ -26,7 +27,7 @@ def messy_documents(language: str | None = None, classes: Sequence[str] | None =
         return damaged_documents(language or "zh", classes if classes is not None else DAMAGE_CLASSES, **knobs)
 
     @st.composite
-    def build(draw):  # type: ignore[no-untyped-def]
+    def build(draw):
         seed = draw(st.integers(0, 2**31 - 1))
         n = draw(st.integers(1, 8))
         paras = synthetic_paragraphs(seed, n, min_chars=30, max_chars=160)
@@ -35,7 +36,7 @@ def messy_documents(language: str | None = None, classes: Sequence[str] | None =
     return build()
 
 
-def corpora(max_docs: int = 60, **knobs: Any):  # type: ignore[no-untyped-def]
+def corpora(max_docs: int = 60, **knobs: Any):
     """Hypothesis strategy yielding :class:`Corpus` objects of up to ``max_docs`` documents."""
     from hypothesis import strategies as st
 
@@ -51,7 +52,7 @@ def damaged_documents(
     pool: Sequence[str] | None = None,
     max_paragraphs: int = 6,
     **knobs: Any,
-):  # type: ignore[no-untyped-def]
+):
     """Hypothesis strategy yielding :class:`DamagedDocument` in ``language`` with damage of ``classes``.
 
     Source paragraphs are drawn from ``pool`` when given (e.g.
@@ -64,7 +65,7 @@ def damaged_documents(
     from hypothesis import strategies as st
 
     @st.composite
-    def build(draw):  # type: ignore[no-untyped-def]
+    def build(draw):
         seed = draw(st.integers(0, 2**31 - 1))
         n = draw(st.integers(1, max_paragraphs))
         paras, frags = _draw_sources(random.Random(seed), language, n, pool)
@@ -85,7 +86,7 @@ def _draw_sources(rng: random.Random, language: str, n: int, pool: Sequence[str]
 
 
 def damaged_set(
-    external: "str | os.PathLike[str] | None",
+    external: str | os.PathLike[str] | None,
     language: str,
     count: int,
     seed: int = 0,
