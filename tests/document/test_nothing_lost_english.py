@@ -305,3 +305,36 @@ def test_a_completion_takes_the_whole_copys_last_sentence_without_a_full_stop() 
     r, problems = _clean(doc)
     assert problems == []
     assert r.text == INHERIT + "\n\n" + OTHER + "\n"
+
+
+
+# ---- the long profile's finds (HYPOTHESIS_PROFILE=long, 5,000 English examples): checker false alarms on a
+# cut inside a word of a paragraph in capitals; the output equals the truth in both
+
+_CUT_AFTER_A_TAG = (
+    "MODERATOR: ACCORDING TO DR. LEE OF THE U.S. OFFICE, MS. PETROVA REVIEWED THE HOSPITAL WAITING LISTS IN A LETTER TO THE LOCAL PAPER. "
+    "THE FISHING COOPERATIVE RECORDED THE RESULTS OF THE SPRING CENSUS BEFORE THE END OF THE MONTH, WHILE THE WEATHER STAYED MILD. "
+    "THE WEATHER SERVICE EXTENDED THE RESULTS OF THE SPRING CENSUS AT A COST NOBODY HAD EXPECTED."
+)
+
+
+def test_a_cut_inside_a_word_after_a_speaker_tag_is_judged_joined() -> None:
+    """``MODERATOR: THE FISHING COOP`` / ``ERATIVE …``: the copy's tag and its rest are said by the kept paragraph
+    (flagged by the checker before ``_said_once_joined``)."""
+    cut = (
+        "MODERATOR: THE FISHING COOP\n\nERATIVE RECORDED THE RESULTS OF THE SPRING CENSUS BEFORE THE END OF THE MONTH, "
+        "WHILE THE WEATHER STAYED MILD. THE WEATHER SERVICE EXTENDED THE RESULTS OF THE SPRING CENSUS AT A COST NOBODY HAD EXPECTED."
+    )
+    doc = _CUT_AFTER_A_TAG + "\n\n" + _CUT_AFTER_A_TAG + "\n\n" + cut + "\n\nA small bakery postponed a catalogue of medieval maps.\n"
+    r = clean(doc)
+    assert check(doc, r.text, r.report) == []
+    assert r.text.count("THE FISHING COOPERATIVE RECORDED") == 1
+
+
+def test_a_cut_inside_a_word_that_ends_a_sentence_is_judged_joined() -> None:
+    """``… END OF THE MONT`` / ``H. AS PROF. LEE …``: in the input ``H.`` reads as an initial, joined it ends
+    ``MONTH.`` (flagged by the checker before ``_said_once_joined``)."""
+    doc = 'MODERATOR: DR. ALVAREZ QUESTIONED THE PLAN TO PLANT TEN THOUSAND TREES BEFORE THE END OF THE MONTH. AS PROF. LEE NOTED, E.G. IN A REPORT, THE MUSEUM BOARD RECORDED THE OLD TOWN WALLS BEFORE THE END OF THE MONTH, BECAUSE THE MONEY HAD RUN OUT, AND 2.1 MILLION PEOPLE WERE AFFECTED. MR. OKAFOR PUBLISHED A CATALOGUE OF MEDIEVAL MAPS DESPITE HEAVY RAIN, AS SEVERAL ENGINEERS HAD PREDICTED, AND 5.7 MILLION PEOPLE WERE AFFECTED.\n\nMODERATOR: DR. ALVAREZ QUESTIONED THE PLAN TO PLANT TEN THOUSAND TREES BEFORE THE END OF THE MONTH, AND WITH SOME RELUCTANCE, WHILE THE WEATHER STAYED MILD. AS PROF. LEE NOTED, E.G. IN A REPORT, THE MUSEUM BOARD RECORDED THE OLD TOWN WALLS BEFORE THE END OF THE MONTH, BECAUSE THE MONEY HAD RUN OUT, AND 2.1 MILLION PEOPLE WERE AFFECTED. MR. OKAFOR PUBLISHED A CATALOGUE OF MEDIEVAL MAPS DESPITE HEAVY RAIN, AS SEVERAL ENGINEERS HAD PREDICTED, AND 5.7 MILLION PEOPLE WERE AFFECTED.\n\nDR. ALVAREZ QUESTIONED THE PLAN TO PLANT TEN THOUSAND TREES BEFORE THE END OF THE MONTH, AND\n\nWITH SOME RELUCTANCE, WHILE THE WEATHER STAYED MILD. AS PROF. LEE NOTED, E.G. IN A REPORT, THE MUSEUM BOARD RECORDED THE OLD TOWN WALLS BEFORE THE END OF THE MONTH, BECAUSE THE MONEY HAD RUN OUT, AND 2.1 MILLION PEOPLE WERE AFFECTED. MR. OKAFOR PUBLISHED A CATALOGUE\n\nDR. ALVAREZ QUESTIONED THE PLAN TO PLANT TEN THOUSAND TREES BEFORE THE END OF THE MONT\n\nH. AS PROF. LEE NOTED, E.G. IN A REPORT, THE MUSEUM BOARD RECORDED THE OLD TOWN WALLS BEFORE THE END OF THE MONTH, BECAUSE THE MONEY HAD RUN OUT, AND 2.1\nMILLION PEOPLE WERE AFFECTED. MR. OKAFOR PUBLISHED A CATALOGUE OF MEDIEVAL MAPS DESPITE HEAVY RAIN, AS SEVERAL ENGINEERS HAD PREDICTED, AND 5.7 MILLION PEOPLE WERE AFFECTED.\n\nA local farmer described the damage to the sea wall in what the mayor called "a fair deal", and a second meeting was set for June. Prof. Lindqvist funded a plan for the northern bridge as the law requires.\n\nOur survey team questioned the noise from the quarry with some reluctance. Mr. Okafor repaired the results of the spring census in the U.S. style.\n'
+    r = clean(doc)
+    assert check(doc, r.text, r.report) == []
+    assert r.text.count("AS PROF. LEE NOTED") == 1
