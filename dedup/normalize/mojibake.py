@@ -26,12 +26,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..chardata import HAN_CLASS
+
 #: a run of non-ASCII characters: ASCII bytes never occur inside a UTF-8
 #: multi-byte sequence, so mojibake runs end where real ASCII text starts
 _RUN = re.compile(r"[^\x00-\x7f]{2,}")
 _COMMON_PUNCT = frozenset("，。、：；！？（）《》“”‘’—…·「」『』【】〔〕－～\u3000")
 _REPLACEMENT = "\ufffd"
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = re.compile(f"[{HAN_CLASS}]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 

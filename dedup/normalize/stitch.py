@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..chardata import HAN_CLASS, char_class
 from ..draft import Draft
 from ..fingerprint.keys import KeyConfig, strip_marker
 from ..model import Block, Span, Unit  # noqa: F401  (Unit lived here: its dedup.normalize.stitch path keeps working)
@@ -46,7 +47,7 @@ from ..segment import CLOSERS, SENTENCE_END, sentences
 from ..textindex import SubstringCounts
 
 #: scripts written without spaces between words (Hangul is not one: Korean puts spaces between words)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(f"[{char_class(((0x3040, 0x30FF),))}{HAN_CLASS}]")  # kana and Han
 _SOFT_END = frozenset("，,、")
 _LIST_MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
 _CANNOT_START = frozenset("，,、。.；;：:）)】」』”’》〉!！?？…%")

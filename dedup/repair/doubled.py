@@ -30,6 +30,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..chardata import HAN_CLASS
 from .base import Repair
 from .lexicon import Lexicon
 from .reading import MAX_WORD, DocumentNgrams, Reading, best_reading, han_window
@@ -37,7 +38,7 @@ from .reading import MAX_WORD, DocumentNgrams, Reading, best_reading, han_window
 RULE_CHAR = "repair.doubled_char"
 RULE_WORD = "repair.doubled_word"
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = HAN_CLASS
 #: a run of one repeated Han character; only runs of exactly two are candidates
 #: (哈哈哈 is laughter, not a typo)
 _DOUBLE_CHAR = re.compile(rf"([{_HAN}])\1+")

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import tablecache
+from ..chardata import HAN_CLASS
 
 #: a run of CJK ideographs (the characters the lexicon knows about)
-HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+HAN_RUN = re.compile(f"[{HAN_CLASS}]+")
 
 
 def _package_file(package: str, *parts: str) -> str:

@@ -8,7 +8,9 @@ import re as _re
 import unicodedata as _unicodedata
 from collections.abc import Sequence
 
-CJK_CHAR = _re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+from ..chardata import HAN_CLASS
+
+CJK_CHAR = _re.compile(f"[{HAN_CLASS}]")
 
 
 SENTENCE_END = frozenset("。！？!?；;…")
