@@ -93,10 +93,11 @@ def clean(data: str | bytes | Decoded, *, config: Config | None = None, source: 
     repair_units(draft, units, config.repair)
     keys = [matching_key(draft.current(u.span.start, u.span.end), config.keys) if u.kind != "heading" else "" for u in units]
     clusters = find_clusters(keys, config.match)
-    Reconstructor(draft, units, clusters, keep=keep_policy(config.keep), sentence=config.sentences, keys=config.keys, repair=config.repair).run()
+    rebuilt = Reconstructor(draft, units, clusters, keep=keep_policy(config.keep), sentence=config.sentences, keys=config.keys, repair=config.repair)
+    rebuilt.run()
     layout(draft, text, units, paragraph_mode=config.segment.unit == "paragraph")
     out = draft.text
-    report = build_report(decoded, blocks, units, clusters, draft, out, config, source=source)
+    report = build_report(decoded, blocks, units, clusters, draft, out, config, source=source, canonical=rebuilt.canonical)
     return Result(out, report)
 
 

@@ -21,7 +21,7 @@ import bisect
 import dataclasses
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -179,6 +179,7 @@ def build_report(
     config: DataclassInstance,
     *,
     source: str | None = None,
+    canonical: Mapping[int, int] | None = None,
 ) -> Report:
     text = decoded.text
     edits = draft.edits()
@@ -226,6 +227,9 @@ def build_report(
                 "pairs": [p.to_dict() for p in c.pairs],
             }
         )
+        if canonical is not None and c.members[0] in canonical:
+            # the copy the keep policy chose (its text completes and corrects the first occurrence)
+            out_clusters[-1]["canonical"] = canonical[c.members[0]]
     n_removed_chars = sum(len(e.span) - len(e.after) for e in edits if e.rule.startswith(REMOVAL_PREFIX) and e.rule not in INSERTING_RULES)
     by_rule: dict[str, int] = {}
     for e in edits:

@@ -94,7 +94,10 @@ def analyse(data: dict[str, Any], input_text: str, output_text: str) -> Doc:
     for c in data["clusters"]:
         for m in c["members"]:
             unit_cluster[m] = c["id"]
-        # the canonical copy is the one most of whose text reached the output; ties -> earliest
+        if "canonical" in c:  # the keep policy's choice, recorded by the cleaner
+            kept_of[c["id"]] = c["canonical"]
+            continue
+        # reports from before the cleaner recorded it: the copy most of whose text reached the output; ties -> earliest
         kept_of[c["id"]] = max(c["members"], key=lambda m: (unit_out[m][1] - unit_out[m][0] if m in unit_out else -1, -m))
     # edits touching each unit (by input span); both lists are sorted, so one merge pass
     unit_edits: dict[int, list[int]] = {}
