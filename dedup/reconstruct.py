@@ -33,6 +33,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
@@ -43,11 +44,11 @@ from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
 from .invariant import GLOBAL, join_keys, sentence_key
 from .keep import KEEP_POLICIES, Copy, KeepName, KeepPolicy, earliest, keep_policy, keep_policy_name, most_complete  # noqa: F401  (dedup.reconstruct.* are documented paths)
-from .kept_rules import KeptTextRules, bracketed, ends_sentence, says
+from .kept_rules import KeptTextRules, bracketed, says
 from .kept_text import AllBut, KeptText, covers
 from .model import Span, Unit
 from .repair import RepairConfig, consensus
-from .segment import sentences
+from .segment import ends_sentence, sentences
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,6 @@ _GLOBAL_VERDICTS = frozenset({"repeated sentence", "contained in kept text"})
 
 #: text that is moved keeps everything but list markers: a speaker-like prefix is content
 _MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
-
-
-def _ends_sentence(s: str) -> bool:
-    return ends_sentence(s)  # an English sentence ends with a period too
 
 
 class Reconstructor(KeptTextRules):
@@ -124,10 +121,7 @@ class Reconstructor(KeptTextRules):
             outside = OutsideCluster(texts, c.members, self.keys, unit_keys)
             openings = [o for o in (opening(texts[m], self.keys) for m in c.members if m != chosen) if o]
 
-            def complete(
-                full: str, part: str, support: Sequence[str] = support, outside: OutsideCluster = outside, openings: Sequence[str] = openings, others: AllBut = others
-            ) -> tuple[int, int] | None:
-                return self._completion(full, part, support, outside, openings, others)
+            complete = partial(self._completion, support=support, outside=outside, openings=openings, others=others)
 
             source, missing = best_completion(complete, first, chosen, c.members, texts)
             if missing is not None:
@@ -199,7 +193,7 @@ class Reconstructor(KeptTextRules):
         hit = self._prefix_of(last, full_keys, after=said_up_to)
         # the whole copy's reading must be finished, unless, in English, it is its last sentence (a
         # paragraph that ends without a full stop in every copy: ``… exposed by an ancestor``)
-        if hit is None or not (_ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]) or (hit == len(full_spans) - 1 and not is_cjk(last))):
+        if hit is None or not (ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]) or (hit == len(full_spans) - 1 and not is_cjk(last))):
             return None
         fragment = part[spans[-1][0] : spans[-1][1]].rstrip()
         if len(spans) == 1:
@@ -227,7 +221,7 @@ class Reconstructor(KeptTextRules):
                 elif not any(covers(o, k) for o in support):
                     break
             else:
-                finished = _ends_sentence(full[c:d]) or d >= len(full.rstrip())  # an English paragraph may end without a stop
+                finished = ends_sentence(full[c:d]) or d >= len(full.rstrip())  # an English paragraph may end without a stop
                 if not finished or not (any(covers(o, k) for o in support) or (outside is not None and not outside(k))):
                     break
             if any(fuzz.ratio(k, o) >= 90 for o in foreign):
