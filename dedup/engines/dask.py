@@ -18,6 +18,8 @@ smallest document of its component, so the clusters are the same.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
@@ -101,6 +103,10 @@ def _unsettled(df):
     return pd.Series([unsettled_part(df["u"].to_numpy(np.int64), df["v"].to_numpy(np.int64))], dtype=np.int64)
 
 
+#: a worker preload (``dask_setup``) that makes the local cluster's processes ignore SIGINT
+_IGNORE_SIGINT = "dedup.engines._ignore_sigint"
+
+
 class DaskEngine:
     """Runs tasks on a scheduler at ``scheduler``, or on a ``LocalCluster`` it starts (and stops).
 
@@ -127,13 +133,27 @@ class DaskEngine:
         self.retries = 3
         self.rounds = 0
         self._cluster = None
+        self._scratch: str | None = None
         try:
             if scheduler:
                 self.client = distributed.Client(scheduler, timeout="10s")
             else:
-                self._cluster = distributed.LocalCluster(
-                    n_workers=workers or 1, threads_per_worker=1, processes=processes, dashboard_address=":0", silence_logs=50
-                )
+                # the workers' scratch space is ours to remove (LocalCluster leaves dask-scratch-space in TMPDIR)
+                self._scratch = tempfile.mkdtemp(prefix="dedup-dask-")
+                import dask
+
+                with dask.config.set({"temporary-directory": self._scratch}):  # the scheduler's and workers' spill space
+                    self._cluster = distributed.LocalCluster(
+                        n_workers=workers or 1,
+                        threads_per_worker=1,
+                        processes=processes,
+                        dashboard_address=":0",
+                        silence_logs=50,
+                        local_directory=self._scratch,
+                        # Ctrl-C reaches the whole process group: the driver closes the cluster, so its
+                        # nannies and workers ignore it (each printed a KeyboardInterrupt traceback)
+                        **({"preload": [_IGNORE_SIGINT], "preload_nanny": [_IGNORE_SIGINT]} if processes else {}),
+                    )
                 self.client = distributed.Client(self._cluster)
         except (OSError, TimeoutError) as exc:
             raise UsageError(f"cannot reach the dask scheduler {scheduler or '(local)'}: {exc}") from None
@@ -247,5 +267,9 @@ class DaskEngine:
         try:
             self.client.close()
         finally:
-            if self._cluster is not None:
-                self._cluster.close()
+            try:
+                if self._cluster is not None:
+                    self._cluster.close()
+            finally:
+                if self._scratch is not None:
+                    shutil.rmtree(self._scratch, ignore_errors=True)

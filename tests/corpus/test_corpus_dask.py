@@ -182,3 +182,30 @@ def test_under_cpu_load_every_future_is_held_until_gathered(tmp_path: Path) -> N
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr and "cancelled" not in proc.stderr
     assert (out.read_bytes(), rep.read_bytes()) == local
+
+
+def test_ctrl_c_with_two_dask_workers_gives_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    """SIGINT to the process group mid-run (a terminal's Ctrl-C): exit 130, one line, no cluster process
+    left, nothing in TMPDIR (each nanny and worker printed a KeyboardInterrupt traceback, and
+    ``dask-scratch-space`` stayed in TMPDIR, before the workers ignored SIGINT and the scratch was ours)."""
+    import time
+
+    src = _write(tmp_path / "in.jsonl", make_corpus(5, 20000).records)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    cmd = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out), "--engine", "dask", "--workers", "2"]
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(12)  # the cluster is up and working (the run takes far longer)
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    time.sleep(2)
+    left = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines() == ["dedup-text: interrupted; no output was written"], err
+    assert left == [] and not out.exists() and os.listdir(tmp) == []
