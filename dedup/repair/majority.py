@@ -17,6 +17,7 @@ ordinals are not readings of the same thing.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from ..chardata import HAN_CLASS
 from ..fingerprint.keys import strip_marker
 from ..segment import sentences
 from .base import Repair
@@ -33,6 +35,9 @@ RULE = "repair.consensus"
 _COLONS = frozenset("：:")
 #: a vote never takes away more characters in a row than this (the invariant's word: three or more)
 MAX_DELETED_RUN = 2
+#: a copy that reads this many Han characters in a row otherwise (``打电话`` / ``饮食``) reads another word
+MAX_REPLACED_RUN = 2
+_HAN = re.compile(f"[{HAN_CLASS}]")
 
 
 @dataclass(frozen=True)
@@ -136,12 +141,38 @@ def consensus_repairs(
             if hit is None:
                 continue
             s_c, complete = pool[hit[2]]
+            if _reads_another_word(s_t, s_c):
+                continue
             ballots.append(_ballot(s_t, s_c, complete))
             witnesses.append(cid)
         if len(ballots) + 1 < config.min_copies:
             continue
         out.extend(_tally(target, a, s_t, ballots, witnesses, config))
     return out
+
+
+def _reads_another_word(target: str, copy: str) -> bool:
+    """Does ``copy`` read a different word in ``target``'s sentence: more than :data:`MAX_REPLACED_RUN` Han characters in a row replaced?
+
+    Copies made by one typo each differ in a character or two; ``＂打电话＂的行为``
+    against ``＂饮食＂行为`` is another sentence of the same form (a list of
+    similar items), not a witness of this one: it must not outvote what this
+    copy says.  A copy that only lacks words (a clause dropped, a copy cut
+    short) still votes: deletions are held back by :data:`MAX_DELETED_RUN`.
+
+    >>> _reads_another_word("代表＂打电话＂的行为。", "代表＂饮食＂行为。"), _reads_another_word("推进义务教肓优质发展。", "推进义务教育优质发展。")
+    (True, False)
+    """
+    run, replaced = "", False  # the differing stretch of ``target`` in hand, and whether the copy replaced some of it
+    for op in Levenshtein.opcodes(target, copy):
+        if op.tag == "equal":
+            run, replaced = "", False
+            continue
+        run += target[op.src_start : op.src_end]
+        replaced = replaced or op.tag == "replace"
+        if replaced and len(run) > MAX_REPLACED_RUN and _HAN.search(run):
+            return True
+    return False
 
 
 def _tally(target: str, offset: int, s_t: str, ballots: Sequence[_Ballot], witnesses: Sequence[int], config: ConsensusConfig) -> list[Repair]:
