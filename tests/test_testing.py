@@ -146,6 +146,32 @@ def test_extended_copy_puts_the_longer_sentence_in_the_truth():
     pytest.fail("no extended copy planted in 40 seeds")
 
 
+def test_no_fragment_says_the_extension_clause_again():
+    """Extension clauses and fragments come from the same pool of unrelated paragraphs: a fragment
+    that says the clause again made the truth say it twice (73 of 400 of these documents), and a
+    cleaner that said it once was counted as losing a sentence."""
+    for seed in range(120):
+        doc = make_damaged_document(synthetic_paragraphs(seed, 4), seed, classes=("repeat", "extend", "fragment"))
+        ext = [c for c in doc.truth.corruptions if c.kind == "extend"]
+        if not ext:
+            continue
+        clause = ext[0].detail.split("…", 1)[1][1:-1]  # ``X。 → …，clause。``
+        fragments = [b for b, kind in zip(doc.text.rstrip("\n").split("\n\n"), doc.truth.block_kind) if kind == "fragment"]
+        assert fragments and not any(clause in f for f in fragments), (seed, clause)
+
+
+def test_no_extension_lands_inside_a_bracket():
+    """``刘博（？–174年）`` splits after ``？``; extending that "sentence" wrote ``刘博（，通称松溜？–174年）``
+    into the truth, a reading no copy has and no cleaner can produce."""
+    para = "刘博（？–174年），为汉章帝之孙，河间孝王刘开之子，东汉第4代任城王。"
+    seen = 0
+    for seed in range(60):
+        doc = make_damaged_document([para, "第二段讲的是另外一件完全不同的事情，和上面没有关系。"], seed, classes=("repeat", "extend"))
+        seen += any(c.kind == "extend" for c in doc.truth.corruptions)
+        assert "刘博（？–174年）" in doc.truth.paragraphs[0], seed
+    assert seen  # the other sentences are still extended
+
+
 # --- the measurer can fail -------------------------------------------------------------------------
 
 ZH = ("一是推进义务教育优质均衡发展，助力双减政策有效落实。优质均衡是解决择校热的治本之策。\n\n"

@@ -163,17 +163,23 @@ def _cut_candidates(text: str, lo: int, kind: str, cjk: bool) -> list[tuple[int,
 
 
 def _extension(rng: random.Random, pool: list[str], cjk: bool) -> str:
-    """A clause taken from an unrelated paragraph, to make a copy say more."""
+    """A clause taken from an unrelated paragraph, to make a copy say more.
+
+    That paragraph leaves ``pool``: the fragments are drawn from it too, and a
+    fragment saying the clause again would make the truth say it twice.
+    """
     for _ in range(20):
         if not pool:
             break
-        sents = split_sentences(rng.choice(pool))
+        source = rng.choice(pool)
+        sents = split_sentences(source)
         if not sents:
             continue
         s = sents[0].rstrip("。！？!?；;….\"”")
         if cjk:
             clause = _re.split(r"[，,、：:]", s)[-1]
             if 4 <= len(clause) <= 24 and not LIST_MARKER.match(clause):
+                _drop_sayers(pool, clause)
                 return "，" + clause
         else:
             words = s.split()
@@ -181,8 +187,27 @@ def _extension(rng: random.Random, pool: list[str], cjk: bool) -> str:
                 k = rng.randint(3, min(8, len(words)))
                 clause = " ".join(words[-k:])
                 clause = _re.sub(r"^(?:and|or|but)\s+", "", clause, flags=_re.I) or clause
+                _drop_sayers(pool, clause)
                 return ", and " + clause[0].lower() + clause[1:]
     return "，确保农民增收" if cjk else ", and the farmers' income rose"
+
+
+def _drop_sayers(pool: list[str], clause: str) -> None:
+    """Remove from ``pool`` every paragraph that says ``clause`` (its source, and pages that repeat it)."""
+    pool[:] = [p for p in pool if clause not in p]
+
+
+#: brackets and quotes a sentence may open (their closers in the same order)
+_BRACKETS = ("（《“「(【", "）》”」)】")
+
+
+def _inside_brackets(sentence: str) -> bool:
+    """Does ``sentence`` end inside a bracket it opened (``刘博（？`` of ``刘博（？–174年）``)?
+
+    Its final mark is then not the end of a sentence: a clause inserted before it
+    would land inside the bracket (``刘博（，通称松溜？–174年）``), which no copy reads.
+    """
+    return any(sentence.count(o) > sentence.count(c) for o, c in zip(*_BRACKETS))
 
 
 def make_damaged_document(
@@ -295,7 +320,7 @@ def make_damaged_document(
         i = cands.pop()
         j = rng.randrange(len(canon[i]))
         s = canon[i][j]
-        if s[-1] in "。.!?！？":
+        if s[-1] in "。.!?！？" and not _inside_brackets(s):
             ext = _extension(rng, pool, cjk)
             if not cjk and s.isupper():
                 ext = ext.upper()
