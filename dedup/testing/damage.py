@@ -210,6 +210,25 @@ def _inside_brackets(sentence: str) -> bool:
     return any(sentence.count(o) > sentence.count(c) for o, c in zip(*_BRACKETS))
 
 
+def _without_repeats(source: Sequence[list[str]]) -> list[list[str]]:
+    """The source paragraphs (as sentences), each text once: a paragraph that says what an earlier one says goes.
+
+    Pages repeat their own paragraphs (a form asks ``１７、志愿服务时间（…）``
+    after ``志愿服务时间（…）``); a cleaner cannot tell that repeat from the
+    damage it removes, so a truth that kept both would count its removal as a
+    loss.  "Says the same" is the measurer's own sameness: the same words,
+    list markers, case and punctuation aside (:func:`_content_key`).
+    """
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for sents in source:
+        key = tuple(_content_key(normalize_sentence(s)) for s in sents)
+        if sents and key not in seen:
+            seen.add(key)
+            out.append(sents)
+    return out
+
+
 def make_damaged_document(
     paragraphs: Sequence[str],
     seed: int,
@@ -244,6 +263,10 @@ def make_damaged_document(
     ``extend_rate`` and ``complete_rate`` are the chances that a document
     gets its (one) extended copy and its (one) completion.
 
+    A source paragraph that says what an earlier one says (the same words,
+    list markers aside: a form's item asked twice) is left out, as the truth
+    could not say which of the two a cleaner should keep.
+
     Deterministic: the same arguments give the same document.
 
     >>> doc = make_damaged_document(synthetic_english_paragraphs(5, 4), 5, language="en")
@@ -251,8 +274,7 @@ def make_damaged_document(
     ('en', True, True)
     """
     rng = random.Random(seed)
-    src = [split_sentences(p) for p in paragraphs]
-    src = [s for s in src if s]
+    src = _without_repeats([split_sentences(p) for p in paragraphs])
     if language is None:
         language = "zh" if is_cjk_text("".join("".join(s) for s in src)) else "en"
     if language not in ("zh", "en"):

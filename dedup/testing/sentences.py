@@ -111,17 +111,29 @@ MIN_CJK_CHARS = 8
 MIN_LATIN_WORDS = 3
 
 
+#: a lettered item before CJK text (``Ｈ．志愿服务时间``, NFKC ``H.``): a marker like ``１７、``
+_LETTER_MARKER = _re.compile(f"^\\s*[A-Z][.、](?=[{HAN_CLASS}])")
+
+
 def normalize_sentence(text: str) -> str:
-    """A sentence as compared: NFKC, leading list marker dropped, whitespace dropped (CJK) or collapsed (Latin).
+    """A sentence as compared: NFKC, leading list markers dropped, whitespace dropped (CJK) or collapsed (Latin).
+
+    Up to two markers go (a section and an item number, ``１５、１、``), and a
+    lettered item before CJK text (``Ｈ．``), so that a form's items numbered
+    otherwise read as the same text.
 
     >>> normalize_sentence("一是 推进\\n义务教育，")
     '推进义务教育,'
     >>> normalize_sentence("2.  The\\nrain  fell.")
     'The rain fell.'
+    >>> normalize_sentence("１５、１、是否参加过？"), normalize_sentence("Ｈ．志愿服务时间"), normalize_sentence("A. Smith said so.")
+    ('是否参加过?', '志愿服务时间', 'A. Smith said so.')
     """
     t = _unicodedata.normalize("NFKC", text).strip()
-    m = LIST_MARKER.match(t)
-    if m and m.end() < len(t):
+    for _ in range(2):
+        m = LIST_MARKER.match(t) or _LETTER_MARKER.match(t)
+        if not m or m.end() >= len(t):
+            break
         t = t[m.end() :]
     if is_cjk_text(t):
         return "".join(t.split())
