@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rapidfuzz import fuzz
+
+from .completion import aligned_end
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key
 from .invariant import CLUSTER, GLOBAL, Tolerance, covers, made_of, sentence_key
@@ -21,6 +24,18 @@ from .segment import ends_sentence, sentences
 
 #: brackets a link or a tag is written in at a paragraph's end (``［详细］``, ``【图】``)
 _LINK_BRACKETS = {"［": "］", "[": "]", "【": "】", "〔": "〕", "（": "）", "(": ")"}
+
+
+def _inside_text(s: str) -> bool:
+    """Does ``s`` end inside a sentence's words (a letter, digit or Han character, or a comma after one)?"""
+    s = s.rstrip()
+    return bool(s) and (s[-1].isalnum() or s[-1] in "，,、")
+
+
+def _goes_on(s: str) -> bool:
+    """Does ``s`` open as the rest of a cut sentence may (a letter, digit or Han character, or a comma)?"""
+    s = s.lstrip()
+    return bool(s) and (s[0].isalnum() or s[0] in "，,、")
 
 
 def bracketed(s: str) -> bool:
@@ -88,6 +103,56 @@ class KeptTextRules:
             confidence=0.9,
         )
         return {"why": "moved to the paragraph it completes", "duplicate_of_unit": target, "score": 1.0}
+
+    def _cut_copy_of(self, target: int, sentence: str, unit: int, extended: bool) -> tuple[int, str, int] | None:
+        """``(target, sentence, unit)`` when ``unit`` is a cut copy of the cut-short paragraph ``target``, else None.
+
+        The copy's last sentence (``…东森综合台``) went in favour of ``target``,
+        whose text is a first copy cut short (``…东森综合``): both end
+        unfinished, at different points (or the copy ``extended`` the kept
+        one), so the copy was cut across a blank line, and the next unit may
+        open with the rest of its sentence (CJK only: see :meth:`_complete_across`).
+        Both must end inside the text, as the input reads (a word cut, ``…综合`` / ``…综合台``): a
+        line that ends in a bracket or quote (``…香港舞蹈团）``), or that every
+        copy ends alike (``工作日的上午　工作日的下午``), is whole, not cut.
+        """
+        if target == unit or not (0 <= target < len(self.units)) or not is_cjk(sentence) or ends_sentence(sentence) or bracketed(sentence):
+            return None
+        region = self.units[target].span
+        cur = self.draft.current(region.start, region.end).rstrip()
+        spans = sentences(cur)
+        if not spans or ends_sentence(cur[spans[-1][0] :]) or bracketed(cur[spans[-1][0] :]):
+            return None
+        read = self.draft.source[region.start : region.end].rstrip()  # as the input ended, before any extension
+        if not (_inside_text(read) and _inside_text(sentence)):
+            return None  # ``…（捐款请注明：“孤儿助养”）``: a line ending in a closer is whole
+        if not extended and cur[-2:] == sentence.rstrip()[-2:]:
+            return None
+        return target, sentence.strip(), unit
+
+    def _complete_across(self, target: int, copy_sentence: str, key: str, sentence: str, unit: int) -> dict | None:
+        """Complete the cut-short paragraph ``target`` from a cut copy's last sentence and this one, which opens the next unit.
+
+        ``…创意项目，经评`` kept (a first copy cut short), a copy cut across a
+        blank line at another point (``…创意项目，经`` / ``评估，可优先资助实施。``):
+        the copy's sentence read on into this one is the whole sentence, so
+        what it says beyond the kept end is appended to ``target`` (an
+        insertion) and this sentence goes, as :meth:`_continue_into` does for a
+        copy that goes on within one unit.  Only when the sentence read across
+        begins with the kept fragment (typos allowed) and ends a sentence, and
+        this one opens as the rest of a sentence does (not with a quote or a
+        bracket, as a new paragraph may: ``“关注贫困家庭孩子…``).
+        """
+        if not ends_sentence(sentence) or not is_cjk(key) or not _goes_on(sentence):
+            return None
+        region = self.units[target].span
+        cur = self.draft.current(region.start, region.end).rstrip()
+        fragment = cur[sentences(cur)[-1][0] :]
+        whole = copy_sentence + sentence.strip()
+        end = aligned_end(fragment, whole)
+        if fuzz.ratio(fragment, whole[:end]) < 100 * self.cfg.truncation_threshold:
+            return None  # the copy does not read on from the kept fragment
+        return self._continue_into(target, key, whole[end:], unit)
 
     def _kept_elsewhere(self, words: str) -> bool:
         """Do words a later copy adds repeat text kept in another paragraph (a paragraph merged into the copy)?

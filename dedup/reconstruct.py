@@ -107,6 +107,9 @@ class Reconstructor(KeptTextRules):
         self.canonical: dict[int, int] = {}
         #: the unit whose cut-short end the last extension completed (see :meth:`_continue_into`)
         self._open_end: int | None = None
+        #: (kept unit, the copy's unfinished last sentence, the copy's unit): a cut copy of a cut-short
+        #: paragraph, whose tail may open the next unit (see :meth:`_complete_across`)
+        self._cut_copy: tuple[int, str, int] | None = None
 
     def run(self) -> None:
         texts = [self.draft.current(u.span.start, u.span.end) for u in self.units]
@@ -441,6 +444,10 @@ class Reconstructor(KeptTextRules):
         continuing: int | None = None  # a cut-short paragraph this copy's next sentences complete
         opened = False  # a sentence with a key was read: the next one does not open the paragraph
         previous: dict | None = None  # the verdict on the sentence before (None: it stays)
+        cut_copy, self._cut_copy = self._cut_copy, None  # the unit before was a cut copy whose tail may open this one
+        if cut_copy is not None and cut_copy[2] != u.index - 1:
+            cut_copy = None
+        last: tuple[str, dict | None] | None = None  # the last sentence with a key, and its verdict
         for i, (a, b) in enumerate(spans):
             k = sentence_key(text[a:b], self.keys)
             if not k:
@@ -471,10 +478,19 @@ class Reconstructor(KeptTextRules):
                 verdict = complete_cut_from(self.draft, self.units, self.keys, previous["duplicate_of_unit"], text[a:b], u.index, self.kept.units)
                 if verdict is not None:
                     self.kept.extend(verdict.pop("cut"), verdict["duplicate_of_unit"], k)
-            opened = True
+            opening, opened = not opened, True
             previous = verdict
             if verdict is None:
                 verdict = self._kept_in_another_order(k, pool, seen_global)
+            if verdict is None and opening and cut_copy is not None:
+                verdict = self._complete_across(cut_copy[0], cut_copy[1], k, text[a:b], u.index)
+                if verdict is not None:
+                    continuing = cut_copy[0]
+                    seen_global.setdefault(k, continuing)
+                    self.kept.add(k, continuing)
+                    drops.append((a, b, verdict))
+                    last = (text[a:b], verdict)
+                    continue
             if verdict is None and continuing is not None:
                 verdict = self._continue_into(continuing, k, text[a:b], u.index)
                 if verdict is not None:
@@ -483,8 +499,10 @@ class Reconstructor(KeptTextRules):
                     pool.append(k)
                     self.kept.add(k, continuing)
                     drops.append((a, b, verdict))
+                    last = (text[a:b], verdict)
                     continue
             continuing = self._open_end if verdict is not None and verdict.get("why") == "said by the kept sentence it extended" else None
+            last = (text[a:b], verdict)
             if verdict is None:
                 seen_global.setdefault(k, u.index)
                 seen_cluster.append((k, u.index))
@@ -492,6 +510,8 @@ class Reconstructor(KeptTextRules):
                 self.kept.add(k, u.index)
             else:
                 drops.append((a, b, verdict))
+        if last is not None and last[1] is not None:
+            self._cut_copy = self._cut_copy_of(last[1]["duplicate_of_unit"], last[0], u.index, last[1].get("why") == "said by the kept sentence it extended")
         if drops and len(drops) < len([1 for a, b in spans if sentence_key(text[a:b], self.keys)]):
             # a partly repeated paragraph: only sentences long enough to be more than a
             # common phrase go; short ones stay with the new content around them
