@@ -378,7 +378,7 @@ class Reconstructor(KeptTextRules):
         inserts = [
             (op.src_start, sentence[op.dest_start : op.dest_end])
             for op in Indel.opcodes(kept, sentence.rstrip())
-            if op.tag == "insert" and op.dest_end - op.dest_start > 2 and op.src_start > 0
+            if op.tag == "insert" and op.dest_end - op.dest_start > 2 and op.src_start > _opening_marker(kept)
         ]
         inserts = [(at, words) for at, words in inserts if matching_key(words, self.keys, marker=False) not in whole and not self._kept_elsewhere(words)]
         if not inserts:
@@ -557,6 +557,16 @@ class Reconstructor(KeptTextRules):
                 evidence={"cluster": cid, "duplicate_of_unit": target, "duplicate_of_span": tu.span.as_list(), "sentences": ds},
                 confidence=min(d["score"] for d in ds),
             )
+
+
+def _opening_marker(sentence: str) -> int:
+    """Length of the list marker ``sentence`` opens with (``三是``), in CJK text; 0 if none.
+
+    Words a later copy puts before a kept sentence (``作品名称：`` before the
+    title ``安全驾驶…``) make another sentence, not a longer one: an extension
+    never inserts at the start, and right after the marker is the start too.
+    """
+    return strip_marker(sentence, _MARKERS_ONLY) if is_cjk(sentence) else 0
 
 
 def _complement(ranges: Sequence[tuple[int, int]], n: int) -> list[tuple[int, int]]:

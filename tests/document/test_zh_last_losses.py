@@ -115,3 +115,20 @@ def test_a_merged_copy_reading_further_does_not_swallow_a_paragraph_opening_with
     news = "“关注贫困家庭孩子的健康和教育”，志愿者们和“爱心大使”将深入到云南楚雄地区，与孩子们展开面对面交流。"
     out = _paragraphs(_clean("\n\n".join([bank, addr[: addr.index("淀")], bank + addr, news]) + "\n"))
     assert out[-1] == news and all(news not in p for p in out[:-1])
+
+
+# -- a label before a title makes another sentence, not a longer one ------------------------------
+
+TITLE = "安全驾驶－－这是汽车系列之不要把你的汽车当成办公室"
+
+
+def test_a_labelled_title_does_not_extend_the_numbered_title() -> None:
+    """``三是安全驾驶…`` then ``四是作品名称：安全驾驶…`` (a form: the title, then its label and the title): both stay.
+
+    An extension never inserts at a sentence's start, but the list marker made
+    ``作品名称：`` an insertion after ``三是``: the title became the labelled one
+    and the label line went (zh-issue13 170, zh 16).
+    """
+    author = "五是作者：肖永鸿、罗豫、李国成／中山大学"
+    doc = "\n\n".join(["三是" + TITLE, "四是作品名称：" + TITLE, author, "七是" + TITLE, "二是作品名称：" + TITLE]) + "\n"
+    assert _paragraphs(_clean(doc)) == ["三是" + TITLE, "四是作品名称：" + TITLE, author]
