@@ -196,7 +196,7 @@ class Reconstructor(KeptTextRules):
         hit = self._prefix_of(last, full_keys, after=said_up_to)
         # the whole copy's reading must be finished, unless, in English, it is its last sentence (a
         # paragraph that ends without a full stop in every copy: ``… exposed by an ancestor``)
-        if hit is None or not (ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]) or (hit == len(full_spans) - 1 and not is_cjk(last))):
+        if hit is None or not (ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]) or (hit == len(full_spans) - 1 and (not is_cjk(last) or _introduces_a_list(full)))):
             return None
         fragment = part[spans[-1][0] : spans[-1][1]].rstrip()
         if len(spans) == 1:
@@ -567,6 +567,15 @@ def _opening_marker(sentence: str) -> int:
     never inserts at the start, and right after the marker is the start too.
     """
     return strip_marker(sentence, _MARKERS_ONLY) if is_cjk(sentence) else 0
+
+
+def _introduces_a_list(paragraph: str) -> bool:
+    """Does ``paragraph`` end with a colon (``…也参与了认捐（仅为部分）：``), the items to follow?
+
+    Such a paragraph is finished without a full stop: a first copy cut short
+    inside its last sentence is completed from it.
+    """
+    return paragraph.rstrip().endswith(("：", ":"))
 
 
 def _complement(ranges: Sequence[tuple[int, int]], n: int) -> list[tuple[int, int]]:

@@ -132,3 +132,20 @@ def test_a_labelled_title_does_not_extend_the_numbered_title() -> None:
     author = "五是作者：肖永鸿、罗豫、李国成／中山大学"
     doc = "\n\n".join(["三是" + TITLE, "四是作品名称：" + TITLE, author, "七是" + TITLE, "二是作品名称：" + TITLE]) + "\n"
     assert _paragraphs(_clean(doc)) == ["三是" + TITLE, "四是作品名称：" + TITLE, author]
+
+
+# -- a paragraph that ends with a colon (a list follows) is finished ------------------------------
+
+DONORS = "二是截止到６月７日下午１８：３０，共有７４０１位网友捐款，已经募集到善款７３５，０１４．５元（人民币）。众多爱心组织、爱心网友也参与了认捐（仅为部分）："
+
+
+def test_a_first_copy_cut_short_is_completed_from_a_copy_ending_with_a_colon() -> None:
+    """``…众多爱心组织、爱`` first, the whole paragraph later, ending ``…（仅为部分）：``: completed at the first place.
+
+    Completion asked the whole copy to end with a full stop; its sentence ended
+    with the colon that announces the list, so the first copy stayed cut and the
+    later one's sentence stayed behind as a paragraph of its own (zh 150).
+    """
+    first = DONORS[: DONORS.index("心网友")]
+    doc = "\n\n".join([first, CENSUS, "四是" + DONORS[2:], CENSUS]) + "\n"
+    assert _paragraphs(_clean(doc)) == [DONORS, CENSUS]
