@@ -152,25 +152,31 @@ def consensus_repairs(
 
 
 def _reads_another_word(target: str, copy: str) -> bool:
-    """Does ``copy`` read a different word in ``target``'s sentence: more than :data:`MAX_REPLACED_RUN` Han characters in a row replaced?
+    """Does ``copy`` read a different word in ``target``'s sentence: a stretch with a replacement longer than
+    :data:`MAX_REPLACED_RUN` Han characters on either side?
 
     Copies made by one typo each differ in a character or two; ``＂打电话＂的行为``
     against ``＂饮食＂行为`` is another sentence of the same form (a list of
-    similar items), not a witness of this one: it must not outvote what this
-    copy says.  A copy that only lacks words (a clause dropped, a copy cut
-    short) still votes: deletions are held back by :data:`MAX_DELETED_RUN`.
+    similar items), and ``称国际人道主义法…`` against ``美联社推断，一旦国际人道主义法…``
+    another sentence that reads alike: neither is a witness of this one, and
+    must not outvote what this copy says.  A copy that only lacks words (a
+    clause dropped, a copy cut short) or only adds some (a clause) still
+    votes: deletions are held back by :data:`MAX_DELETED_RUN`.
 
     >>> _reads_another_word("代表＂打电话＂的行为。", "代表＂饮食＂行为。"), _reads_another_word("推进义务教肓优质发展。", "推进义务教育优质发展。")
     (True, False)
+    >>> _reads_another_word("称国际法适用于叙利亚", "美联社推断，一旦国际法适用于叙利亚"), _reads_another_word("推进发展。", "推进发展，确保农民增收。")
+    (True, False)
     """
-    run, replaced = "", False  # the differing stretch of ``target`` in hand, and whether the copy replaced some of it
+    ours, theirs, replaced = "", "", False  # the differing stretch in hand, on each side, and whether some of it is replaced
     for op in Levenshtein.opcodes(target, copy):
         if op.tag == "equal":
-            run, replaced = "", False
+            ours, theirs, replaced = "", "", False
             continue
-        run += target[op.src_start : op.src_end]
+        ours += target[op.src_start : op.src_end]
+        theirs += copy[op.dest_start : op.dest_end]
         replaced = replaced or op.tag == "replace"
-        if replaced and len(run) > MAX_REPLACED_RUN and _HAN.search(run):
+        if replaced and max(len(ours), len(theirs)) > MAX_REPLACED_RUN and _HAN.search(ours + theirs):
             return True
     return False
 

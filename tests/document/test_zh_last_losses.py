@@ -47,6 +47,19 @@ def test_a_one_character_typo_is_still_outvoted() -> None:
     assert _paragraphs(_clean(doc)) == [p]
 
 
+
+def test_copies_of_a_sentence_that_reads_alike_do_not_outvote_a_character() -> None:
+    """``称国际人道主义法…将有权…`` and, twice, ``美联社推断，一旦国际人道主义法…有权…``: the first stays as it reads.
+
+    The three cluster; the two copies of the other sentence voted ``称`` → ``旦``
+    and ``将`` away in the first one (a typo-sized vote, but cast by a copy that
+    reads a whole other opening: zh-issue13 document 12).
+    """
+    said = "二是称国际人道主义法适用于叙利亚，冲突各方将有权以适当途径获得武器"
+    other = "美联社推断，一旦国际人道主义法适用于叙利亚，冲突各方有权以适当途径获得武器。"
+    doc = "\n\n".join([said, "九是" + other, "五是" + other]) + "\n"
+    assert _paragraphs(_clean(doc))[0] == said
+
 # -- a first copy cut short, a later copy cut across a blank line further on ---------------------
 
 OLD_AGE = "一是积极应对人口老龄化战略研讨会昨天在京召开。人力资源和社会保障部社会保障研究所所长何平提出，我国应逐步延长退休年龄，建议到２０４５年不论男女，退休年龄均为６５岁。"
