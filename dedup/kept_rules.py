@@ -13,9 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rapidfuzz import fuzz
-
-from .completion import aligned_end
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key
 from .invariant import CLUSTER, GLOBAL, Tolerance, covers, made_of, sentence_key
@@ -32,7 +29,7 @@ def _inside_text(s: str) -> bool:
     return bool(s) and (s[-1].isalnum() or s[-1] in "，,、")
 
 
-def _goes_on(s: str) -> bool:
+def goes_on(s: str) -> bool:
     """Does ``s`` open as the rest of a cut sentence may (a letter, digit or Han character, or a comma)?"""
     s = s.lstrip()
     return bool(s) and (s[0].isalnum() or s[0] in "，,、")
@@ -111,7 +108,7 @@ class KeptTextRules:
         whose text is a first copy cut short (``…东森综合``): both end
         unfinished, at different points (or the copy ``extended`` the kept
         one), so the copy was cut across a blank line, and the next unit may
-        open with the rest of its sentence (CJK only: see :meth:`_complete_across`).
+        open with the rest of its sentence (CJK only: see ``Reconstructor._complete_across``).
         Both must end inside the text, as the input reads (a word cut, ``…综合`` / ``…综合台``): a
         line that ends in a bracket or quote (``…香港舞蹈团）``), or that every
         copy ends alike (``工作日的上午　工作日的下午``), is whole, not cut.
@@ -129,30 +126,6 @@ class KeptTextRules:
         if not extended and cur[-2:] == sentence.rstrip()[-2:]:
             return None
         return target, sentence.strip(), unit
-
-    def _complete_across(self, target: int, copy_sentence: str, key: str, sentence: str, unit: int) -> dict | None:
-        """Complete the cut-short paragraph ``target`` from a cut copy's last sentence and this one, which opens the next unit.
-
-        ``…创意项目，经评`` kept (a first copy cut short), a copy cut across a
-        blank line at another point (``…创意项目，经`` / ``评估，可优先资助实施。``):
-        the copy's sentence read on into this one is the whole sentence, so
-        what it says beyond the kept end is appended to ``target`` (an
-        insertion) and this sentence goes, as :meth:`_continue_into` does for a
-        copy that goes on within one unit.  Only when the sentence read across
-        begins with the kept fragment (typos allowed) and ends a sentence, and
-        this one opens as the rest of a sentence does (not with a quote or a
-        bracket, as a new paragraph may: ``“关注贫困家庭孩子…``).
-        """
-        if not ends_sentence(sentence) or not is_cjk(key) or not _goes_on(sentence):
-            return None
-        region = self.units[target].span
-        cur = self.draft.current(region.start, region.end).rstrip()
-        fragment = cur[sentences(cur)[-1][0] :]
-        whole = copy_sentence + sentence.strip()
-        end = aligned_end(fragment, whole)
-        if fuzz.ratio(fragment, whole[:end]) < 100 * self.cfg.truncation_threshold:
-            return None  # the copy does not read on from the kept fragment
-        return self._continue_into(target, key, whole[end:], unit)
 
     def _kept_elsewhere(self, words: str) -> bool:
         """Do words a later copy adds repeat text kept in another paragraph (a paragraph merged into the copy)?

@@ -44,7 +44,7 @@ from .draft import Draft
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
 from .invariant import GLOBAL, join_keys, sentence_key
 from .keep import KEEP_POLICIES, Copy, KeepName, KeepPolicy, earliest, keep_policy, keep_policy_name, most_complete  # noqa: F401  (dedup.reconstruct.* are documented paths)
-from .kept_rules import KeptTextRules, bracketed, says
+from .kept_rules import KeptTextRules, bracketed, goes_on, says
 from .kept_text import AllBut, KeptText, covers
 from .model import Span, Unit
 from .repair import RepairConfig, consensus
@@ -279,6 +279,30 @@ class Reconstructor(KeptTextRules):
             evidence={"cluster": cid, "unit": first, "canonical_unit": chosen, "canonical_span": v.span.as_list()},
             confidence=0.9,
         )
+
+    def _complete_across(self, target: int, copy_sentence: str, key: str, sentence: str, unit: int) -> dict | None:
+        """Complete the cut-short paragraph ``target`` from a cut copy's last sentence and this one, which opens the next unit.
+
+        ``…创意项目，经评`` kept (a first copy cut short), a copy cut across a
+        blank line at another point (``…创意项目，经`` / ``评估，可优先资助实施。``):
+        the copy's sentence read on into this one is the whole sentence, so
+        what it says beyond the kept end is appended to ``target`` (an
+        insertion) and this sentence goes, as :meth:`_continue_into` does for a
+        copy that goes on within one unit.  Only when the sentence read across
+        begins with the kept fragment (typos allowed) and ends a sentence, and
+        this one opens as the rest of a sentence does (not with a quote or a
+        bracket, as a new paragraph may: ``“关注贫困家庭孩子…``).
+        """
+        if not ends_sentence(sentence) or not is_cjk(key) or not goes_on(sentence):
+            return None
+        region = self.units[target].span
+        cur = self.draft.current(region.start, region.end).rstrip()
+        fragment = cur[sentences(cur)[-1][0] :]
+        whole = copy_sentence + sentence.strip()
+        end = aligned_end(fragment, whole)
+        if fuzz.ratio(fragment, whole[:end]) < 100 * self.cfg.truncation_threshold:
+            return None  # the copy does not read on from the kept fragment
+        return self._continue_into(target, key, whole[end:], unit)
 
     # -- sentence-level merge of later copies ----------------------------
     def _match(self, key: str, pool: Sequence[str]) -> tuple[int, float] | None:

@@ -12,6 +12,7 @@ import re as _re
 from collections.abc import Sequence
 from typing import Any
 
+from .sameness import content_key, ends_inside_brackets, without_repeats
 from .sentences import CJK_CHAR, CLOSE, LIST_MARKER, SENTENCE_END, counts_as_sentence, is_cjk_text, join_sentences, normalize_document, normalize_sentence, output_sentences, split_sentences
 from .sources import COMMON, ORDINALS, synthetic_english_paragraphs, synthetic_paragraphs
 from .truth import Corruption, DamagedDocument, DocumentTruth, Quality
@@ -197,38 +198,6 @@ def _drop_sayers(pool: list[str], clause: str) -> None:
     pool[:] = [p for p in pool if clause not in p]
 
 
-#: brackets and quotes a sentence may open (their closers in the same order)
-_BRACKETS = ("（《“「(【", "）》”」)】")
-
-
-def _inside_brackets(sentence: str) -> bool:
-    """Does ``sentence`` end inside a bracket it opened (``刘博（？`` of ``刘博（？–174年）``)?
-
-    Its final mark is then not the end of a sentence: a clause inserted before it
-    would land inside the bracket (``刘博（，通称松溜？–174年）``), which no copy reads.
-    """
-    return any(sentence.count(o) > sentence.count(c) for o, c in zip(*_BRACKETS))
-
-
-def _without_repeats(source: Sequence[list[str]]) -> list[list[str]]:
-    """The source paragraphs (as sentences), each text once: a paragraph that says what an earlier one says goes.
-
-    Pages repeat their own paragraphs (a form asks ``１７、志愿服务时间（…）``
-    after ``志愿服务时间（…）``); a cleaner cannot tell that repeat from the
-    damage it removes, so a truth that kept both would count its removal as a
-    loss.  "Says the same" is the measurer's own sameness: the same words,
-    list markers, case and punctuation aside (:func:`_content_key`).
-    """
-    seen: set[tuple[str, ...]] = set()
-    out = []
-    for sents in source:
-        key = tuple(_content_key(normalize_sentence(s)) for s in sents)
-        if sents and key not in seen:
-            seen.add(key)
-            out.append(sents)
-    return out
-
-
 def make_damaged_document(
     paragraphs: Sequence[str],
     seed: int,
@@ -274,7 +243,7 @@ def make_damaged_document(
     ('en', True, True)
     """
     rng = random.Random(seed)
-    src = _without_repeats([split_sentences(p) for p in paragraphs])
+    src = without_repeats([split_sentences(p) for p in paragraphs])
     if language is None:
         language = "zh" if is_cjk_text("".join("".join(s) for s in src)) else "en"
     if language not in ("zh", "en"):
@@ -342,7 +311,7 @@ def make_damaged_document(
         i = cands.pop()
         j = rng.randrange(len(canon[i]))
         s = canon[i][j]
-        if s[-1] in "。.!?！？" and not _inside_brackets(s):
+        if s[-1] in "。.!?！？" and not ends_inside_brackets(s):
             ext = _extension(rng, pool, cjk)
             if not cjk and s.isupper():
                 ext = ext.upper()
@@ -537,11 +506,6 @@ MAX_MISSING_SHARE = 0.10
 MAX_MISSING_RUN = 2
 
 
-def _content_key(normalized: str) -> str:
-    """The words of a sentence: letters, digits and CJK characters, case-folded (punctuation and spaces aside)."""
-    return "".join(c for c in normalized.casefold() if c.isalnum())
-
-
 def _near_duplicate_pairs(normalized: Sequence[str]) -> tuple[tuple[int, int], ...]:
     """Index pairs ``(i, j)``, ``i < j``, of the countable sentences with ratio ≥ :data:`NEAR_DUPLICATE_RATIO`."""
     from rapidfuzz import fuzz, process
@@ -673,7 +637,7 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     truth_norm = [normalize_sentence(s) for s in truth.sentences]
     # a sentence with a near twin in the truth (a near-duplicate pair whose words differ) needs an
     # output sentence of its own; sentences with the same words are one text, held by one output sentence
-    keys = [_content_key(n) for n in truth_norm]
+    keys = [content_key(n) for n in truth_norm]
     first_of: dict[str, int] = {}
     for i, key in enumerate(keys):
         first_of.setdefault(key, i)
@@ -725,7 +689,7 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
             unexplained.append((outs[a], outs[b]))
     # parts beside their whole (halves of a cut copy, a copy inside a merged one), beyond the truth's
     truth_parts = {(keys[i], keys[j]) for i, j in _contained_pairs(truth_norm)}
-    out_keys = [_content_key(o) for o in outs]
+    out_keys = [content_key(o) for o in outs]
     contained = tuple((outs[a], outs[b]) for a, b in _contained_pairs(outs) if (out_keys[a], out_keys[b]) not in truth_parts)
     t_doc, o_doc = normalize_document(truth.expected_text), normalize_document(output)
     return Quality(checked, tuple(lost), tuple(unexplained), Levenshtein.distance(t_doc, o_doc), len(t_doc), contained)

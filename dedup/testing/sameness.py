@@ -1,0 +1,47 @@
+"""When two sentences or paragraphs of a source are the same text, as the measurer sees them, and where a
+sentence's final mark is not its end: the rules :func:`dedup.testing.make_damaged_document` keeps its truth
+exact with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .sentences import normalize_sentence
+
+
+def content_key(normalized: str) -> str:
+    """The words of a sentence: letters, digits and CJK characters, case-folded (punctuation and spaces aside)."""
+    return "".join(c for c in normalized.casefold() if c.isalnum())
+
+
+def without_repeats(source: Sequence[list[str]]) -> list[list[str]]:
+    """The source paragraphs (as sentences), each text once: a paragraph that says what an earlier one says goes.
+
+    Pages repeat their own paragraphs (a form asks ``１７、志愿服务时间（…）``
+    after ``志愿服务时间（…）``); a cleaner cannot tell that repeat from the
+    damage it removes, so a truth that kept both would count its removal as a
+    loss.  "Says the same" is the measurer's own sameness: the same words,
+    list markers, case and punctuation aside (:func:`content_key`).
+    """
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for sents in source:
+        key = tuple(content_key(normalize_sentence(s)) for s in sents)
+        if sents and key not in seen:
+            seen.add(key)
+            out.append(sents)
+    return out
+
+
+#: brackets and quotes a sentence may open (their closers in the same order)
+_BRACKETS = ("（《“「(【", "）》”」)】")
+
+
+def ends_inside_brackets(sentence: str) -> bool:
+    """Does ``sentence`` end inside a bracket it opened (``刘博（？`` of ``刘博（？–174年）``)?
+
+    Its final mark is then not the end of a sentence: a clause inserted before it
+    would land inside the bracket (``刘博（，通称松溜？–174年）``), which no copy reads.
+    """
+    return any(sentence.count(o) > sentence.count(c) for o, c in zip(*_BRACKETS))
