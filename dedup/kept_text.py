@@ -6,9 +6,9 @@ only when asked (:class:`AllBut`).  Used by :mod:`dedup.reconstruct`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 
 from .invariant import Tolerance, join_keys
 from .invariant import covers as _covers
@@ -56,8 +56,16 @@ class KeptText:
         self.keys: list[str] = []
         self.units: list[int] = []
         self.index: dict[str, list[int]] = {}
+        #: the postings of ``index`` that still have at most MAX_POSTINGS entries (the same lists):
+        #: the queries read only these, and look them up in C (``map``), not gram by gram
+        self._open: dict[str, list[int]] = {}
+        #: ``len(self._grams(self.keys[i]))`` per kept sentence, kept current by ``add`` and ``extend``
+        self._n: list[int] = []
         self._sizes: dict[str, int] = {}
         self._last: tuple[str, set[str]] | None = None
+        #: bumped by every change, so a query's answer is reused only while nothing changed
+        self._version = 0
+        self._contained: tuple[str, float, int, list[int]] | None = None
 
     @staticmethod
     def _grams(key: str) -> set[str]:
@@ -82,13 +90,28 @@ class KeptText:
         self.units.append(unit)
         grams = self._key_grams(key)
         self._sizes.setdefault(key, len(grams))
+        self._n.append(len(grams))
+        self._post(grams, i)
+
+    def _post(self, grams: Iterable[str], i: int) -> None:
+        """Append kept sentence ``i`` to the postings of ``grams``; a posting that outgrows MAX_POSTINGS leaves ``_open``."""
+        self._version += 1
+        index, open_, cap = self.index, self._open, self.MAX_POSTINGS
         for g in grams:
-            self.index.setdefault(g, []).append(i)
+            p = index.get(g)
+            if p is None:
+                p = index[g] = open_[g] = []
+            p.append(i)
+            if len(p) == cap + 1:
+                del open_[g]
 
     def candidates(self, key: str, limit: int = 6) -> list[int]:
         """Kept sentences sharing most of ``key``'s rarest 3-grams, best first."""
-        grams = sorted(self._key_grams(key), key=lambda g: len(self.index.get(g, ())))
-        probes = [g for g in grams[: self.PROBES] if 0 < len(self.index.get(g, ())) <= self.MAX_POSTINGS]
+        grams = list(self._key_grams(key))
+        # the sort's keys are made in C (posting lengths by ``map``); the sort is stable, as before
+        sizes = list(map(len, map(self.index.get, grams, repeat(()))))
+        rarest = sorted(range(len(grams)), key=sizes.__getitem__)[: self.PROBES]
+        probes = [grams[j] for j in rarest if grams[j] in self._open]
         if not probes:
             return []
         votes = Counter(chain.from_iterable(self.index[g] for g in probes))  # counted in C, same counts
@@ -100,18 +123,28 @@ class KeptText:
         for i in range(len(self.keys) - 1, -1, -1):
             if self.keys[i] == key and self.units[i] == unit:
                 self.keys[i] = new_key
-                for g in self._grams(new_key) - self._grams(key):
-                    self.index.setdefault(g, []).append(i)
+                self._n[i] = self._gram_count(new_key)
+                self._post(self._grams(new_key) - self._grams(key), i)
                 return
         self.add(new_key, unit)
 
     def contained_in(self, key: str, share: float = 0.6, limit: int = 6) -> list[int]:
         """Kept sentences most of whose 3-grams ``key`` has (those it may say all of), longest first."""
-        posts = (self.index.get(g, ()) for g in self._key_grams(key))
-        votes = Counter(chain.from_iterable(p for p in posts if len(p) <= self.MAX_POSTINGS))  # counted in C, same counts
-        keys, sizes = self.keys, self._sizes  # looked up inline: this loop sees every voter
-        hits = [i for i, v in votes.items() if v >= share * (sizes.get(keys[i]) or self._gram_count(keys[i]))]
-        return sorted(hits, key=lambda i: (-len(self.keys[i]), i))[:limit]
+        return self._contained_all(key, share)[:limit]
+
+    def _contained_all(self, key: str, share: float) -> list[int]:
+        """Every answer of :meth:`contained_in`, longest first; remembered until the kept text changes
+        (the merge asks it twice of one sentence: to extend a kept one, then for kept ones in another order)."""
+        last = self._contained
+        if last is not None and last[0] == key and last[1] == share and last[2] == self._version:
+            return last[3]
+        # postings of at most MAX_POSTINGS entries, fetched and counted in C: the same counts as before
+        votes: Counter[int] = Counter(chain.from_iterable(filter(None, map(self._open.get, self._key_grams(key)))))
+        n = self._n  # len(self._grams(self.keys[i])), looked up by position
+        keys = self.keys
+        hits = sorted((i for i, v in votes.items() if v >= share * n[i]), key=lambda i: (-len(keys[i]), i))
+        self._contained = (key, share, self._version, hits)
+        return hits
 
     def covering(self, key: str, tolerance: Tolerance) -> list[int] | None:
         """Units whose kept text covers ``key`` (in reading order), or None."""
