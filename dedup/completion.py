@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from rapidfuzz import fuzz
 
 from .draft import Draft
-from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
-from .invariant import covers, sentence_key
+from .fingerprint.keys import KeyConfig, matching_key, strip_marker
+from .kept_text import covers, is_cjk, sentence_key  # (remembered: pure functions asked again and again)
 from .model import Unit
 from .segment import ends_sentence, sentences
 

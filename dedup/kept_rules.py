@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from .draft import Draft
-from .fingerprint.keys import KeyConfig, is_cjk, matching_key
-from .invariant import CLUSTER, GLOBAL, Tolerance, covers, made_of, sentence_key
+from .fingerprint.keys import KeyConfig, matching_key
+from .invariant import CLUSTER, GLOBAL, Tolerance, made_of
+from .kept_text import covers, is_cjk, sentence_key  # (remembered: pure functions asked again and again)
 from .model import Unit
 from .segment import ends_sentence, sentences
 
