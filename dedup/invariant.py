@@ -158,7 +158,7 @@ SHORT_WORD = 3
 def _typo_of(word: str, window: Sequence[str]) -> str:
     """The word of ``window`` that ``word`` is a typo of (``word`` itself if none)."""
     hit = process.extractOne(word, window, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO)
-    return word if hit is None or any(c.isdigit() for c in hit[0]) else hit[0]
+    return word if hit is None or any(map(str.isdigit, hit[0])) else hit[0]
 
 
 def _covers_words(text: str, sentence: str, tolerance: Tolerance = CLUSTER, *, padded: bool = True) -> bool:
@@ -194,7 +194,7 @@ def _covers_words(text: str, sentence: str, tolerance: Tolerance = CLUSTER, *, p
     window = tw[lo:hi]
     # a word with a typo reads as the word it is a typo of, so the alignment matches it
     present = set(window)
-    sw = [w if w in present or any(c.isdigit() for c in w) else _typo_of(w, window) for w in sw]
+    sw = [w if w in present or any(map(str.isdigit, w)) else _typo_of(w, window) for w in sw]  # (map: the digit test in C)
     missing: list[str] = []
     gaps: list[int] = []
     first = last = None  # window positions of the first and last aligned words
@@ -212,7 +212,7 @@ def _covers_words(text: str, sentence: str, tolerance: Tolerance = CLUSTER, *, p
             missing.extend(w for k, w in enumerate(sw[op.src_start : op.src_end], op.src_start) if k == 0 or w != sw[k - 1])
     if first is None:
         return False
-    if any(any(c.isdigit() for c in w) or len(w) > SHORT_WORD for w in missing):
+    if any(any(map(str.isdigit, w)) or len(w) > SHORT_WORD for w in missing):
         return False
     allowed = tolerance.max_share * len(sw) + (1 if tolerance.min_allowed else 0)
     if len(missing) > allowed:
@@ -235,7 +235,7 @@ def _within(aligned: tuple[list[tuple[int, int, bool]], list[int]] | None, sente
     for lengths in ([b - a for a, b, _ in runs], gaps):
         if lengths and (max(lengths) > tolerance.max_run or sum(lengths) > allowed):
             return False
-    return not any(c.isdigit() for a, b, _ in runs for c in sentence[a:b])
+    return not any(any(map(str.isdigit, sentence[a:b])) for a, b, _ in runs)
 
 
 _MARKERS = KeyConfig(strip_markers=True, strip_speaker=False)
