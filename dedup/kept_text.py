@@ -64,9 +64,9 @@ class KeptText:
         self.keys: list[str] = []
         self.units: list[int] = []
         self.index: dict[str, list[int]] = {}
-        #: the postings of ``index`` that still have at most MAX_POSTINGS entries (the same lists):
-        #: the queries read only these, and look them up in C (``map``), not gram by gram
-        self._open: dict[str, list[int]] = {}
+        #: the grams whose postings outgrew MAX_POSTINGS (few): the queries read every other posting,
+        #: looked up in C (``map``), not gram by gram
+        self._closed: set[str] = set()
         #: ``len(self._grams(self.keys[i]))`` per kept sentence, kept current by ``add`` and ``extend``
         self._n: list[int] = []
         self._sizes: dict[str, int] = {}
@@ -97,21 +97,21 @@ class KeptText:
         self.keys.append(key)
         self.units.append(unit)
         grams = self._key_grams(key)
-        self._sizes.setdefault(key, len(grams))
         self._n.append(len(grams))
         self._post(grams, i)
 
     def _post(self, grams: Iterable[str], i: int) -> None:
-        """Append kept sentence ``i`` to the postings of ``grams``; a posting that outgrows MAX_POSTINGS leaves ``_open``."""
+        """Append kept sentence ``i`` to the postings of ``grams``; a posting that outgrows MAX_POSTINGS is ``_closed``."""
         self._version += 1
-        index, open_, cap = self.index, self._open, self.MAX_POSTINGS
+        index, closed, full = self.index, self._closed, self.MAX_POSTINGS + 1
         for g in grams:
             p = index.get(g)
             if p is None:
-                p = index[g] = open_[g] = []
-            p.append(i)
-            if len(p) == cap + 1:
-                del open_[g]
+                index[g] = [i]
+            else:
+                p.append(i)
+                if len(p) == full:
+                    closed.add(g)
 
     def candidates(self, key: str, limit: int = 6) -> list[int]:
         """Kept sentences sharing most of ``key``'s rarest 3-grams, best first."""
@@ -119,7 +119,7 @@ class KeptText:
         # the sort's keys are made in C (posting lengths by ``map``); the sort is stable, as before
         sizes = list(map(len, map(self.index.get, grams, repeat(()))))
         rarest = sorted(range(len(grams)), key=sizes.__getitem__)[: self.PROBES]
-        probes = [grams[j] for j in rarest if grams[j] in self._open]
+        probes = [grams[j] for j in rarest if 0 < sizes[j] <= self.MAX_POSTINGS]
         if not probes:
             return []
         votes = Counter(chain.from_iterable(self.index[g] for g in probes))  # counted in C, same counts
@@ -147,7 +147,8 @@ class KeptText:
         if last is not None and last[0] == key and last[1] == share and last[2] == self._version:
             return last[3]
         # postings of at most MAX_POSTINGS entries, fetched and counted in C: the same counts as before
-        votes: Counter[int] = Counter(chain.from_iterable(filter(None, map(self._open.get, self._key_grams(key)))))
+        grams = self._key_grams(key)
+        votes: Counter[int] = Counter(chain.from_iterable(filter(None, map(self.index.get, grams - self._closed if self._closed else grams))))
         n = self._n  # len(self._grams(self.keys[i])), looked up by position
         keys = self.keys
         hits = sorted((i for i, v in votes.items() if v >= share * n[i]), key=lambda i: (-len(keys[i]), i))
