@@ -74,6 +74,9 @@ class KeptText:
         #: bumped by every change, so a query's answer is reused only while nothing changed
         self._version = 0
         self._contained: tuple[str, float, int, list[int]] | None = None
+        #: the grams of the sentence in hand and their postings (``()`` when none), fetched once while
+        #: nothing changes: candidates, contained_in and add read the same ones (:meth:`_postings`)
+        self._looked: tuple[str, int, list[str], list[list[int] | tuple[()]]] | None = None
 
     @staticmethod
     def _grams(key: str) -> set[str]:
@@ -92,13 +95,30 @@ class KeptText:
             size = self._sizes[key] = len(self._grams(key))
         return size
 
+    def _postings(self, key: str) -> tuple[list[str], list[list[int] | tuple[()]]]:
+        """``key``'s grams (in ``_key_grams`` order) and their postings, looked up once per sentence and
+        version: a lookup in a dict of a million grams is a cache miss, and three methods ask in turn."""
+        looked = self._looked
+        if looked is None or looked[0] != key or looked[1] != self._version:
+            grams = list(self._key_grams(key))
+            looked = self._looked = (key, self._version, grams, list(map(self.index.get, grams, repeat(()))))
+        return looked[2], looked[3]
+
     def add(self, key: str, unit: int) -> None:
         i = len(self.keys)
         self.keys.append(key)
         self.units.append(unit)
-        grams = self._key_grams(key)
+        grams, posts = self._postings(key)
         self._n.append(len(grams))
-        self._post(grams, i)
+        self._version += 1
+        index, closed, full = self.index, self._closed, self.MAX_POSTINGS + 1
+        for g, p in zip(grams, posts):
+            if p:
+                p.append(i)  # type: ignore[union-attr]  # (a posting list: () only when the gram has none)
+                if len(p) == full:
+                    closed.add(g)
+            else:
+                index[g] = [i]
 
     def _post(self, grams: Iterable[str], i: int) -> None:
         """Append kept sentence ``i`` to the postings of ``grams``; a posting that outgrows MAX_POSTINGS is ``_closed``."""
@@ -115,9 +135,9 @@ class KeptText:
 
     def candidates(self, key: str, limit: int = 6) -> list[int]:
         """Kept sentences sharing most of ``key``'s rarest 3-grams, best first."""
-        grams = list(self._key_grams(key))
+        grams, posts = self._postings(key)
         # the sort's keys are made in C (posting lengths by ``map``); the sort is stable, as before
-        sizes = list(map(len, map(self.index.get, grams, repeat(()))))
+        sizes = list(map(len, posts))
         rarest = sorted(range(len(grams)), key=sizes.__getitem__)[: self.PROBES]
         probes = [grams[j] for j in rarest if 0 < sizes[j] <= self.MAX_POSTINGS]
         if not probes:
@@ -147,8 +167,9 @@ class KeptText:
         if last is not None and last[0] == key and last[1] == share and last[2] == self._version:
             return last[3]
         # postings of at most MAX_POSTINGS entries, fetched and counted in C: the same counts as before
-        grams = self._key_grams(key)
-        votes: Counter[int] = Counter(chain.from_iterable(filter(None, map(self.index.get, grams - self._closed if self._closed else grams))))
+        grams, posts = self._postings(key)
+        closed = self._closed
+        votes: Counter[int] = Counter(chain.from_iterable(posts if not closed else (p for g, p in zip(grams, posts) if g not in closed)))
         n = self._n  # len(self._grams(self.keys[i])), looked up by position
         keys = self.keys
         hits = sorted((i for i, v in votes.items() if v >= share * n[i]), key=lambda i: (-len(keys[i]), i))
