@@ -129,7 +129,7 @@ class KeptTextRules:
         units = []
         for piece in found:
             # the earliest paragraph that has the piece now (a kept sentence extended since reads otherwise)
-            unit = next((v for k, v in zip(self.kept.keys, self.kept.units) if k == piece), None)
+            unit = self.kept.first_unit(piece)
             if unit is None:
                 return None
             units.append(unit)

@@ -133,6 +133,13 @@ class KeptText:
                 if len(p) == full:
                     closed.add(g)
 
+    def first_unit(self, key: str) -> int | None:
+        """The unit of the earliest kept sentence that reads ``key`` now, or None (``list.index``: a scan in C)."""
+        try:
+            return self.units[self.keys.index(key)]
+        except ValueError:
+            return None
+
     def candidates(self, key: str, limit: int = 6) -> list[int]:
         """Kept sentences sharing most of ``key``'s rarest 3-grams, best first."""
         grams, posts = self._postings(key)

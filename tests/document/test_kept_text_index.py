@@ -123,6 +123,8 @@ def test_the_index_answers_as_the_one_it_replaced(steps, probes, max_postings):
             assert fast.candidates(key, limit) == ref.candidates(key, limit)
             assert fast.covering(key, GLOBAL) == ref.covering(key, GLOBAL)
             assert fast.covering(key, CLUSTER) == ref.covering(key, CLUSTER)
+            # the earliest paragraph that has the sentence now (as kept_rules looked it up before)
+            assert fast.first_unit(key) == next((v for k, v in zip(ref.keys, ref.units) if k == key), None)
         assert (fast.keys, fast.units) == (ref.keys, ref.units)
         if asked is not None and step[0] != "ask":
             # the last question again after the kept text changed: a remembered answer must not be stale
