@@ -118,8 +118,8 @@ class KeptTextRules:
         cluster kept so far, kept sentences most of whose text ``key`` has, and
         kept short ones (a link, a tag) that begin or end it.
         """
-        if len(key) < self.cfg.min_global_chars:
-            return None
+        if len(key) < self.cfg.min_global_chars or " " in key:
+            return None  # (a key with spaces is never made of others: made_of answers None, nothing to gather)
         pieces = set(pool) | {self.kept.keys[i] for i in self.kept.contained_in(key, limit=12)}
         pieces.update(key[:n] for n in range(2, 7) if key[:n] in seen_global)
         pieces.update(key[-n:] for n in range(2, 7) if key[-n:] in seen_global)
