@@ -139,7 +139,7 @@ def covers(text: str, sentence: str, tolerance: Tolerance = CLUSTER) -> bool:
         return True
     if " " in sentence and not is_cjk(sentence):
         if " " in text:
-            return any(_covers_words(text, sentence, tolerance, padded=p) for p in (False, True))
+            return not _lacks_a_word(text, sentence) and any(_covers_words(text, sentence, tolerance, padded=p) for p in (False, True))
         # Latin words inside a Chinese paragraph: its key has no spaces, so neither may theirs
         sentence = sentence.replace(" ", "")
         if sentence in text:
@@ -159,6 +159,35 @@ def _typo_of(word: str, window: Sequence[str]) -> str:
     """The word of ``window`` that ``word`` is a typo of (``word`` itself if none)."""
     hit = process.extractOne(word, window, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO)
     return word if hit is None or any(map(str.isdigit, hit[0])) else hit[0]
+
+
+def _lacks_a_word(text: str, sentence: str) -> bool:
+    """A quick proof that :func:`_covers_words` answers False, padded or not (it changes no answer).
+
+    ``sentence`` has a number, or a word of more than SHORT_WORD characters, that
+    is no word of ``text`` and no typo (TYPO_RATIO) of one.  Every window that
+    :func:`_covers_words` aligns is words of ``text``, so that word stays
+    unaligned there, and a missing number or long word makes the sentence new
+    content.  Most kept text a sentence is compared with is another sentence:
+    this answers those without two alignments.
+
+    >>> _lacks_a_word("the local farmer measured the annual budget", "the local famer measured the budget")
+    False
+    >>> _lacks_a_word("the local farmer measured the annual budget", "the local farmer measured 5 budgets")
+    True
+    """
+    present = set(text.split())
+    words: list[str] | None = None
+    for w in sentence.split():
+        if w in present:
+            continue
+        if any(map(str.isdigit, w)):
+            return True
+        if len(w) > SHORT_WORD:
+            words = list(present) if words is None else words
+            if process.extractOne(w, words, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) is None:
+                return True
+    return False
 
 
 def _covers_words(text: str, sentence: str, tolerance: Tolerance = CLUSTER, *, padded: bool = True) -> bool:
