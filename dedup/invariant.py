@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -291,6 +292,14 @@ def sentence_key(text: str, keys: KeyConfig = KeyConfig()) -> str:
             break
         n += m
     return matching_key(text[n:], keys, marker=False)
+
+
+#: :func:`covers`, :func:`sentence_key` and :func:`dedup.chardata.is_cjk`, remembered (``lru_cache``): pure
+#: functions of their arguments that the reconstruction (:mod:`dedup.reconstruct`, :mod:`dedup.kept_text`,
+#: :mod:`dedup.kept_rules`, :mod:`dedup.completion`) asks again and again of the same keys and sentences
+remembered_covers = lru_cache(maxsize=1 << 15)(covers)
+remembered_sentence_key = lru_cache(maxsize=1 << 14)(sentence_key)
+remembered_is_cjk = lru_cache(maxsize=1 << 14)(is_cjk)
 
 
 # -- verifying a report ------------------------------------------------------------

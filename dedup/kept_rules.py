@@ -16,7 +16,9 @@ from typing import Any
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, matching_key
 from .invariant import CLUSTER, GLOBAL, Tolerance, made_of
-from .kept_text import covers, is_cjk, sentence_key  # (remembered: pure functions asked again and again)
+from .invariant import remembered_covers as covers  # (remembered: pure functions asked again and again)
+from .invariant import remembered_is_cjk as is_cjk
+from .invariant import remembered_sentence_key as sentence_key
 from .model import Unit
 from .segment import ends_sentence, sentences
 

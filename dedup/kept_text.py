@@ -7,23 +7,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
 from itertools import chain, repeat
 
-from .fingerprint.keys import is_cjk as _is_cjk
 from .invariant import Tolerance, join_keys
-from .invariant import covers as _covers
-from .invariant import sentence_key as _sentence_key
-
-#: :func:`dedup.invariant.covers`, remembered: a pure function of two keys and a tolerance, which the
-#: merge asks again for each copy of a sentence (about 40 % of its questions on news-sized documents)
-covers = lru_cache(maxsize=1 << 15)(_covers)
-#: :func:`dedup.invariant.sentence_key`, remembered: a pure function of a sentence and a key
-#: configuration, which the merge asks again of each sentence (to read it, to count a paragraph's
-#: sentences, to weigh what it removes)
-sentence_key = lru_cache(maxsize=1 << 14)(_sentence_key)
-#: :func:`dedup.chardata.is_cjk`, remembered: the merge asks it of the same keys again and again
-is_cjk = lru_cache(maxsize=1 << 14)(_is_cjk)
+from .invariant import remembered_covers as covers  # (the merge asks again for each copy of a sentence: about 40 % of its questions on news-sized documents)
 
 
 class AllBut:
@@ -114,7 +101,7 @@ class KeptText:
         index, closed, full = self.index, self._closed, self.MAX_POSTINGS + 1
         for g, p in zip(grams, posts):
             if p:
-                p.append(i)  # type: ignore[union-attr]  # (a posting list: () only when the gram has none)
+                p.append(i)  # (a posting list: () only when the gram has none)
                 if len(p) == full:
                     closed.add(g)
             else:

@@ -43,9 +43,11 @@ from .completion import OutsideCluster, aligned_end, best_completion, complete_c
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, matching_key, strip_marker
 from .invariant import GLOBAL, join_keys
+from .invariant import remembered_is_cjk as is_cjk  # (remembered: pure functions asked again and again)
+from .invariant import remembered_sentence_key as sentence_key
 from .keep import KEEP_POLICIES, Copy, KeepName, KeepPolicy, earliest, keep_policy, keep_policy_name, most_complete  # noqa: F401  (dedup.reconstruct.* are documented paths)
 from .kept_rules import KeptTextRules, bracketed, says
-from .kept_text import AllBut, KeptText, covers, is_cjk, sentence_key  # (remembered: pure functions asked again and again)
+from .kept_text import AllBut, KeptText, covers
 from .model import Span, Unit
 from .repair import RepairConfig, consensus
 from .segment import ends_sentence, sentences
