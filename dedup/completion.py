@@ -17,8 +17,10 @@ from collections.abc import Callable, Sequence
 from rapidfuzz import fuzz
 
 from .draft import Draft
-from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
-from .invariant import covers, sentence_key
+from .fingerprint.keys import KeyConfig, matching_key, strip_marker
+from .invariant import remembered_covers as covers  # (remembered: pure functions asked again and again)
+from .invariant import remembered_is_cjk as is_cjk
+from .invariant import remembered_sentence_key as sentence_key
 from .model import Unit
 from .segment import ends_sentence, sentences
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -139,7 +140,7 @@ def covers(text: str, sentence: str, tolerance: Tolerance = CLUSTER) -> bool:
         return True
     if " " in sentence and not is_cjk(sentence):
         if " " in text:
-            return any(_covers_words(text, sentence, tolerance, padded=p) for p in (False, True))
+            return not _lacks_a_word(text, sentence) and any(_covers_words(text, sentence, tolerance, padded=p) for p in (False, True))
         # Latin words inside a Chinese paragraph: its key has no spaces, so neither may theirs
         sentence = sentence.replace(" ", "")
         if sentence in text:
@@ -158,7 +159,36 @@ SHORT_WORD = 3
 def _typo_of(word: str, window: Sequence[str]) -> str:
     """The word of ``window`` that ``word`` is a typo of (``word`` itself if none)."""
     hit = process.extractOne(word, window, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO)
-    return word if hit is None or any(c.isdigit() for c in hit[0]) else hit[0]
+    return word if hit is None or any(map(str.isdigit, hit[0])) else hit[0]
+
+
+def _lacks_a_word(text: str, sentence: str) -> bool:
+    """A quick proof that :func:`_covers_words` answers False, padded or not (it changes no answer).
+
+    ``sentence`` has a number, or a word of more than SHORT_WORD characters, that
+    is no word of ``text`` and no typo (TYPO_RATIO) of one.  Every window that
+    :func:`_covers_words` aligns is words of ``text``, so that word stays
+    unaligned there, and a missing number or long word makes the sentence new
+    content.  Most kept text a sentence is compared with is another sentence:
+    this answers those without two alignments.
+
+    >>> _lacks_a_word("the local farmer measured the annual budget", "the local famer measured the budget")
+    False
+    >>> _lacks_a_word("the local farmer measured the annual budget", "the local farmer measured 5 budgets")
+    True
+    """
+    present = set(text.split())
+    words: list[str] | None = None
+    for w in sentence.split():
+        if w in present:
+            continue
+        if any(map(str.isdigit, w)):
+            return True
+        if len(w) > SHORT_WORD:
+            words = list(present) if words is None else words
+            if process.extractOne(w, words, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) is None:
+                return True
+    return False
 
 
 def _covers_words(text: str, sentence: str, tolerance: Tolerance = CLUSTER, *, padded: bool = True) -> bool:
@@ -194,7 +224,7 @@ def _covers_words(text: str, sentence: str, tolerance: Tolerance = CLUSTER, *, p
     window = tw[lo:hi]
     # a word with a typo reads as the word it is a typo of, so the alignment matches it
     present = set(window)
-    sw = [w if w in present or any(c.isdigit() for c in w) else _typo_of(w, window) for w in sw]
+    sw = [w if w in present or any(map(str.isdigit, w)) else _typo_of(w, window) for w in sw]  # (map: the digit test in C)
     missing: list[str] = []
     gaps: list[int] = []
     first = last = None  # window positions of the first and last aligned words
@@ -212,7 +242,7 @@ def _covers_words(text: str, sentence: str, tolerance: Tolerance = CLUSTER, *, p
             missing.extend(w for k, w in enumerate(sw[op.src_start : op.src_end], op.src_start) if k == 0 or w != sw[k - 1])
     if first is None:
         return False
-    if any(any(c.isdigit() for c in w) or len(w) > SHORT_WORD for w in missing):
+    if any(any(map(str.isdigit, w)) or len(w) > SHORT_WORD for w in missing):
         return False
     allowed = tolerance.max_share * len(sw) + (1 if tolerance.min_allowed else 0)
     if len(missing) > allowed:
@@ -235,7 +265,7 @@ def _within(aligned: tuple[list[tuple[int, int, bool]], list[int]] | None, sente
     for lengths in ([b - a for a, b, _ in runs], gaps):
         if lengths and (max(lengths) > tolerance.max_run or sum(lengths) > allowed):
             return False
-    return not any(c.isdigit() for a, b, _ in runs for c in sentence[a:b])
+    return not any(any(map(str.isdigit, sentence[a:b])) for a, b, _ in runs)
 
 
 _MARKERS = KeyConfig(strip_markers=True, strip_speaker=False)
@@ -262,6 +292,14 @@ def sentence_key(text: str, keys: KeyConfig = KeyConfig()) -> str:
             break
         n += m
     return matching_key(text[n:], keys, marker=False)
+
+
+#: :func:`covers`, :func:`sentence_key` and :func:`dedup.chardata.is_cjk`, remembered (``lru_cache``): pure
+#: functions of their arguments that the reconstruction (:mod:`dedup.reconstruct`, :mod:`dedup.kept_text`,
+#: :mod:`dedup.kept_rules`, :mod:`dedup.completion`) asks again and again of the same keys and sentences
+remembered_covers = lru_cache(maxsize=1 << 15)(covers)
+remembered_sentence_key = lru_cache(maxsize=1 << 14)(sentence_key)
+remembered_is_cjk = lru_cache(maxsize=1 << 14)(is_cjk)
 
 
 # -- verifying a report ------------------------------------------------------------

@@ -14,8 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from .draft import Draft
-from .fingerprint.keys import KeyConfig, is_cjk, matching_key
-from .invariant import CLUSTER, GLOBAL, Tolerance, covers, made_of, sentence_key
+from .fingerprint.keys import KeyConfig, matching_key
+from .invariant import CLUSTER, GLOBAL, Tolerance, made_of
+from .invariant import remembered_covers as covers  # (remembered: pure functions asked again and again)
+from .invariant import remembered_is_cjk as is_cjk
+from .invariant import remembered_sentence_key as sentence_key
 from .model import Unit
 from .segment import ends_sentence, sentences
 
@@ -155,8 +158,8 @@ class KeptTextRules:
         cluster kept so far, kept sentences most of whose text ``key`` has, and
         kept short ones (a link, a tag) that begin or end it.
         """
-        if len(key) < self.cfg.min_global_chars:
-            return None
+        if len(key) < self.cfg.min_global_chars or " " in key:
+            return None  # (a key with spaces is never made of others: made_of answers None, nothing to gather)
         pieces = set(pool) | {self.kept.keys[i] for i in self.kept.contained_in(key, limit=12)}
         pieces.update(key[:n] for n in range(2, 7) if key[:n] in seen_global)
         pieces.update(key[-n:] for n in range(2, 7) if key[-n:] in seen_global)
@@ -166,7 +169,7 @@ class KeptTextRules:
         units = []
         for piece in found:
             # the earliest paragraph that has the piece now (a kept sentence extended since reads otherwise)
-            unit = next((v for k, v in zip(self.kept.keys, self.kept.units) if k == piece), None)
+            unit = self.kept.first_unit(piece)
             if unit is None:
                 return None
             units.append(unit)

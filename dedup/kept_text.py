@@ -6,16 +6,11 @@ only when asked (:class:`AllBut`).  Used by :mod:`dedup.reconstruct`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from functools import lru_cache
-from itertools import chain
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain, repeat
 
 from .invariant import Tolerance, join_keys
-from .invariant import covers as _covers
-
-#: :func:`dedup.invariant.covers`, remembered: a pure function of two keys and a tolerance, which the
-#: merge asks again for each copy of a sentence (about 40 % of its questions on news-sized documents)
-covers = lru_cache(maxsize=1 << 15)(_covers)
+from .invariant import remembered_covers as covers  # (the merge asks again for each copy of a sentence: about 40 % of its questions on news-sized documents)
 
 
 class AllBut:
@@ -56,8 +51,19 @@ class KeptText:
         self.keys: list[str] = []
         self.units: list[int] = []
         self.index: dict[str, list[int]] = {}
+        #: the grams whose postings outgrew MAX_POSTINGS (few): the queries read every other posting,
+        #: looked up in C (``map``), not gram by gram
+        self._closed: set[str] = set()
+        #: ``len(self._grams(self.keys[i]))`` per kept sentence, kept current by ``add`` and ``extend``
+        self._n: list[int] = []
         self._sizes: dict[str, int] = {}
         self._last: tuple[str, set[str]] | None = None
+        #: bumped by every change, so a query's answer is reused only while nothing changed
+        self._version = 0
+        self._contained: tuple[str, float, int, list[int]] | None = None
+        #: the grams of the sentence in hand and their postings (``()`` when none), fetched once while
+        #: nothing changes: candidates, contained_in and add read the same ones (:meth:`_postings`)
+        self._looked: tuple[str, int, list[str], list[list[int] | tuple[()]]] | None = None
 
     @staticmethod
     def _grams(key: str) -> set[str]:
@@ -76,19 +82,58 @@ class KeptText:
             size = self._sizes[key] = len(self._grams(key))
         return size
 
+    def _postings(self, key: str) -> tuple[list[str], list[list[int] | tuple[()]]]:
+        """``key``'s grams (in ``_key_grams`` order) and their postings, looked up once per sentence and
+        version: a lookup in a dict of a million grams is a cache miss, and three methods ask in turn."""
+        looked = self._looked
+        if looked is None or looked[0] != key or looked[1] != self._version:
+            grams = list(self._key_grams(key))
+            looked = self._looked = (key, self._version, grams, list(map(self.index.get, grams, repeat(()))))
+        return looked[2], looked[3]
+
     def add(self, key: str, unit: int) -> None:
         i = len(self.keys)
         self.keys.append(key)
         self.units.append(unit)
-        grams = self._key_grams(key)
-        self._sizes.setdefault(key, len(grams))
+        grams, posts = self._postings(key)
+        self._n.append(len(grams))
+        self._version += 1
+        index, closed, full = self.index, self._closed, self.MAX_POSTINGS + 1
+        for g, p in zip(grams, posts):
+            if p:
+                p.append(i)  # (a posting list: () only when the gram has none)
+                if len(p) == full:
+                    closed.add(g)
+            else:
+                index[g] = [i]
+
+    def _post(self, grams: Iterable[str], i: int) -> None:
+        """Append kept sentence ``i`` to the postings of ``grams``; a posting that outgrows MAX_POSTINGS is ``_closed``."""
+        self._version += 1
+        index, closed, full = self.index, self._closed, self.MAX_POSTINGS + 1
         for g in grams:
-            self.index.setdefault(g, []).append(i)
+            p = index.get(g)
+            if p is None:
+                index[g] = [i]
+            else:
+                p.append(i)
+                if len(p) == full:
+                    closed.add(g)
+
+    def first_unit(self, key: str) -> int | None:
+        """The unit of the earliest kept sentence that reads ``key`` now, or None (``list.index``: a scan in C)."""
+        try:
+            return self.units[self.keys.index(key)]
+        except ValueError:
+            return None
 
     def candidates(self, key: str, limit: int = 6) -> list[int]:
         """Kept sentences sharing most of ``key``'s rarest 3-grams, best first."""
-        grams = sorted(self._key_grams(key), key=lambda g: len(self.index.get(g, ())))
-        probes = [g for g in grams[: self.PROBES] if 0 < len(self.index.get(g, ())) <= self.MAX_POSTINGS]
+        grams, posts = self._postings(key)
+        # the sort's keys are made in C (posting lengths by ``map``); the sort is stable, as before
+        sizes = list(map(len, posts))
+        rarest = sorted(range(len(grams)), key=sizes.__getitem__)[: self.PROBES]
+        probes = [grams[j] for j in rarest if 0 < sizes[j] <= self.MAX_POSTINGS]
         if not probes:
             return []
         votes = Counter(chain.from_iterable(self.index[g] for g in probes))  # counted in C, same counts
@@ -100,18 +145,30 @@ class KeptText:
         for i in range(len(self.keys) - 1, -1, -1):
             if self.keys[i] == key and self.units[i] == unit:
                 self.keys[i] = new_key
-                for g in self._grams(new_key) - self._grams(key):
-                    self.index.setdefault(g, []).append(i)
+                self._n[i] = self._gram_count(new_key)
+                self._post(self._grams(new_key) - self._grams(key), i)
                 return
         self.add(new_key, unit)
 
     def contained_in(self, key: str, share: float = 0.6, limit: int = 6) -> list[int]:
         """Kept sentences most of whose 3-grams ``key`` has (those it may say all of), longest first."""
-        posts = (self.index.get(g, ()) for g in self._key_grams(key))
-        votes = Counter(chain.from_iterable(p for p in posts if len(p) <= self.MAX_POSTINGS))  # counted in C, same counts
-        keys, sizes = self.keys, self._sizes  # looked up inline: this loop sees every voter
-        hits = [i for i, v in votes.items() if v >= share * (sizes.get(keys[i]) or self._gram_count(keys[i]))]
-        return sorted(hits, key=lambda i: (-len(self.keys[i]), i))[:limit]
+        return self._contained_all(key, share)[:limit]
+
+    def _contained_all(self, key: str, share: float) -> list[int]:
+        """Every answer of :meth:`contained_in`, longest first; remembered until the kept text changes
+        (the merge asks it twice of one sentence: to extend a kept one, then for kept ones in another order)."""
+        last = self._contained
+        if last is not None and last[0] == key and last[1] == share and last[2] == self._version:
+            return last[3]
+        # postings of at most MAX_POSTINGS entries, fetched and counted in C: the same counts as before
+        grams, posts = self._postings(key)
+        closed = self._closed
+        votes: Counter[int] = Counter(chain.from_iterable(posts if not closed else (p for g, p in zip(grams, posts) if g not in closed)))
+        n = self._n  # len(self._grams(self.keys[i])), looked up by position
+        keys = self.keys
+        hits = sorted((i for i, v in votes.items() if v >= share * n[i]), key=lambda i: (-len(keys[i]), i))
+        self._contained = (key, share, self._version, hits)
+        return hits
 
     def covering(self, key: str, tolerance: Tolerance) -> list[int] | None:
         """Units whose kept text covers ``key`` (in reading order), or None."""

@@ -41,8 +41,10 @@ from rapidfuzz.distance import Indel
 from .cluster import ClusterResult
 from .completion import OutsideCluster, aligned_end, best_completion, complete_cut_from, opening, other_firsts, tagged_copy
 from .draft import Draft
-from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
-from .invariant import GLOBAL, join_keys, sentence_key
+from .fingerprint.keys import KeyConfig, matching_key, strip_marker
+from .invariant import GLOBAL, join_keys
+from .invariant import remembered_is_cjk as is_cjk  # (remembered: pure functions asked again and again)
+from .invariant import remembered_sentence_key as sentence_key
 from .keep import KEEP_POLICIES, Copy, KeepName, KeepPolicy, earliest, keep_policy, keep_policy_name, most_complete  # noqa: F401  (dedup.reconstruct.* are documented paths)
 from .kept_rules import KeptTextRules, bracketed, goes_on, says
 from .kept_text import AllBut, KeptText, covers
@@ -113,13 +115,13 @@ class Reconstructor(KeptTextRules):
 
     def run(self) -> None:
         texts = [self.draft.current(u.span.start, u.span.end) for u in self.units]
-        unit_keys: dict[int, str] = {}
         all_keys = [matching_key(text, self.keys) for text in texts]  # once: a cluster's completion may ask about every unit
+        unit_keys: dict[int, str] = dict(enumerate(all_keys))  # (``texts`` do not change: each key is made once, here)
         for c in self.clusters.clusters:
-            copies = [Copy(m, texts[m], matching_key(texts[m], self.keys)) for m in c.members]
+            copies = [Copy(m, texts[m], all_keys[m]) for m in c.members]
             chosen = copies[self.keep(copies)].unit
             first = c.members[0]
-            support = [matching_key(texts[m], self.keys) for m in c.members if m not in (first, chosen)]
+            support = [all_keys[m] for m in c.members if m not in (first, chosen)]
             others = AllBut(all_keys, (first, chosen))
             outside = OutsideCluster(texts, c.members, self.keys, unit_keys)
             openings = [o for o in (opening(texts[m], self.keys) for m in c.members if m != chosen) if o]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -48,7 +49,10 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+@functools.cache
 def _version() -> str:
+    """The version string, read once per process: importlib.metadata scans the installed
+    distributions on every call (0.13 s of 57 news documents' reports)."""
     from ._version import version
 
     return version()
