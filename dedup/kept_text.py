@@ -83,11 +83,13 @@ class KeptText:
         return size
 
     def _postings(self, key: str) -> tuple[list[str], list[list[int] | tuple[()]]]:
-        """``key``'s grams (in ``_key_grams`` order) and their postings, looked up once per sentence and
+        """``key``'s grams (sorted) and their postings, looked up once per sentence and
         version: a lookup in a dict of a million grams is a cache miss, and three methods ask in turn."""
         looked = self._looked
         if looked is None or looked[0] != key or looked[1] != self._version:
-            grams = list(self._key_grams(key))
+            # sorted, not set order: ``candidates`` keeps the rarest grams and breaks ties by this
+            # order, which must not follow PYTHONHASHSEED
+            grams = sorted(self._key_grams(key))
             looked = self._looked = (key, self._version, grams, list(map(self.index.get, grams, repeat(()))))
         return looked[2], looked[3]
 

@@ -295,6 +295,26 @@ def test_byte_identical_across_hash_seeds_on_generated_and_hostile_documents(tmp
     assert len(runs) == 1
 
 
+_TIED_PROBES = """
+from dedup.kept_text import KeptText
+k = KeptText()
+k.add("甲乙丙丁戊己庚辛", 0)
+k.add("子丑寅卯辰巳午未", 1)
+print(k.candidates("甲乙丙丁戊己庚辛子丑寅卯辰巳午未"))
+"""
+
+
+def test_kept_text_candidates_do_not_depend_on_the_hash_seed() -> None:
+    """Twelve grams of the query are equally rare and only some become probes: ties are broken by the
+    gram, not by set order (which follows PYTHONHASHSEED), so every process picks the same kept sentences."""
+    answers = {
+        subprocess.run([sys.executable, "-c", _TIED_PROBES], check=True, capture_output=True, text=True,
+                       env=dict(os.environ, PYTHONHASHSEED=str(seed))).stdout
+        for seed in range(8)
+    }
+    assert len(answers) == 1, answers
+
+
 # -- corpus mode ----------------------------------------------------------------------
 
 
