@@ -48,11 +48,15 @@ try:
 except ImportError:  # --root: a tree from before the partitioned run
     pass
 from dedup.cli import main
-if heap_file != "-":
+trace = heap_file.endswith(".trace")
+if trace:
     tracemalloc.start()
 code = main(argv)
-if heap_file != "-":
-    open(heap_file, "w").write(str(tracemalloc.get_traced_memory()[1]))
+heap = tracemalloc.get_traced_memory()[1] if trace else None
+# the peak RSS of this process's own memory since exec (VmHWM): getrusage/wait4's ru_maxrss also counts the
+# RSS of the process that started it (Linux carries the parent's high-water mark over fork/vfork + exec)
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+open(heap_file, "w").write(f"{heap} {hwm}")
 sys.exit(code)
 """
 
@@ -69,22 +73,25 @@ def write_corpus(path: Path, n: int, seed: int = 16) -> Path:
 
 def driver_peak(corpus: Path, out_dir: Path, engine_args: list[str], *, trace: bool = False, extra: list[str] | None = None, root: Path = ROOT) -> dict[str, Any]:
     """Run the CLI on ``corpus`` in a fresh process; its peak RSS, peak heap (with ``trace``), seconds and outputs."""
-    out, report, heap = out_dir / "out.jsonl", out_dir / "report.jsonl", out_dir / "heap"
+    out, report, heap = out_dir / "out.jsonl", out_dir / "report.jsonl", out_dir / ("heap.trace" if trace else "heap")
     argv = ["corpus", str(corpus), "-o", str(out), "--report", str(report), "--no-clean", "-q", *engine_args, *(extra or [])]
     env = {**os.environ, "PYTHONPATH": str(root)}
     t0 = time.perf_counter()
     # run in out_dir: ``python -c`` puts the working folder first on sys.path, where a dedup tree would win over PYTHONPATH
-    proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(heap) if trace else "-", *argv], env=env, stderr=subprocess.PIPE, cwd=out_dir)
+    proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(heap), *argv], env=env, stderr=subprocess.PIPE, cwd=out_dir)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise RuntimeError(f"driver exited {proc.returncode}: {err.decode(errors='replace')[-2000:]}")
+    heap_bytes, hwm_kib = heap.read_text().split()
     return {
         "seconds": round(time.perf_counter() - t0, 1),
-        "rss_mib": round(usage.ru_maxrss / 1024, 1),
-        "heap_mib": round(int(heap.read_text()) / 2**20, 2) if trace else None,
+        "rss_mib": round(int(hwm_kib) / 1024, 1),
+        # what wait4 says: at least this (benchmark) process's RSS when it started the driver
+        "ru_maxrss_mib": round(usage.ru_maxrss / 1024, 1),
+        "heap_mib": round(int(heap_bytes) / 2**20, 2) if trace else None,
         "output_sha256": hashlib.sha256(out.read_bytes()).hexdigest(),
         "report_sha256": hashlib.sha256(report.read_bytes()).hexdigest(),
     }
@@ -97,6 +104,7 @@ def main() -> None:
     ap.add_argument("--compare", action="store_true", help="also run the local engine (--workers 1) and compare bytes")
     ap.add_argument("--batch-size", type=int, default=500, help="documents per task (small: the batches in flight weigh little beside what grows)")
     ap.add_argument("--root", type=Path, default=ROOT, help="the package tree the driver runs (default: this one)")
+    ap.add_argument("--own-cluster", action="store_true", help="also run the driver with a LocalCluster of its own (--workers 2: its scheduler inside the driver)")
     args = ap.parse_args()
     import distributed
 
@@ -109,9 +117,11 @@ def main() -> None:
                 corpus = write_corpus(t / "corpus.jsonl", n)
                 row: dict[str, Any] = {"documents": n, "corpus_mib": round(corpus.stat().st_size / 2**20, 1), "generate_seconds": round(time.perf_counter() - t0, 1)}
                 row["dask"] = driver_peak(corpus, t, ["--engine", "dask", "--scheduler", cluster.scheduler_address], trace=args.trace, root=args.root, extra=extra)
+                if args.own_cluster:
+                    row["dask_own_cluster"] = driver_peak(corpus, t, ["--engine", "dask", "--workers", "2"], trace=args.trace, root=args.root, extra=extra)
                 if args.compare:
                     row["local"] = driver_peak(corpus, t, ["--workers", "1"], trace=args.trace, root=args.root, extra=extra)
-                    row["same_bytes"] = all(row["dask"][k] == row["local"][k] for k in ("output_sha256", "report_sha256"))
+                    row["same_bytes"] = all(row[e][k] == row["local"][k] for e in ("dask", "dask_own_cluster") if e in row for k in ("output_sha256", "report_sha256"))
                 print(json.dumps(row), flush=True)
 
 
