@@ -5,9 +5,13 @@
 files of the run's work folder, written and read by tasks on the workers
 (:mod:`dedup.corpus.parts`).  The driver reads the input (one batch at a
 time, written to the work folder as it comes), submits tasks, and receives a
-few numbers per task; in the last stage it receives each batch's finished
-documents, in input order, and passes them on (the CLI writes them) — so it
-holds at most ``2 × workers`` batches, however large the corpus.
+few numbers per task.  In the last stage each batch is finished on a worker,
+which also encodes its output records and report lines into part files
+(:meth:`PartitionedRun.write_outputs_to`, for JSONL and SogouCS targets); the
+driver copies them into the outputs in input order, a record at a time, so
+it holds one record, however large the corpus.  For a Parquet or text-folder
+target, or ``--html``, the driver receives each batch's finished documents
+and the CLI writes them: at most ``2 × workers`` batches.
 
 The output and the report are the local engine's, byte for byte: each
 partition applies the local run's functions to its rows in document order
