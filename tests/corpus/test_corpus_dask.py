@@ -143,6 +143,22 @@ def test_generated_corpora_written_by_the_workers_are_the_local_bytes(cluster, t
     assert _cli_bytes(tmp, "dask", src, *opts, "--engine", "dask", "--scheduler", cluster.scheduler_address) == local
 
 
+def test_a_record_json_cannot_hold_is_one_error_line_from_the_workers(cluster, tmp_path: Path) -> None:
+    """A Parquet input with a bytes field to JSONL output: the worker encoding it fails as the local writer does; nothing left."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    src = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"id": ["a", "b"], "text": ["第一篇文章的内容。", "第二篇。"], "blob": [b"x", b"y"]}), src)
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out), "--report", str(tmp_path / "r.jsonl"), "-q", "--engine", "dask", "--scheduler", cluster.scheduler_address]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    assert proc.returncode == 1
+    why = "cannot be written as JSON (Type is not JSON serializable: bytes); write Parquet output (-o OUT.parquet) to keep such fields"
+    assert proc.stderr.strip().splitlines() == [f"dedup-text: error: {out}: record 'a' {why}"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet"]
+
+
 def test_parquet_and_html_outputs_are_written_by_the_driver_with_the_local_bytes(cluster, tmp_path: Path) -> None:
     """A Parquet report, or ``--html`` (it needs every document's fields), keeps the driver-side writing: same bytes."""
     src = _write(tmp_path / "in.jsonl", _mixed_records()[::4])
