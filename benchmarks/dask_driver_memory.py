@@ -4,7 +4,7 @@ For each size, a generated corpus (``dedup.testing.make_corpus``, JSONL) goes
 through ``dedup-text corpus --engine dask --scheduler ADDRESS --no-clean`` in a
 fresh process, against one ``distributed.LocalCluster`` of 2 worker
 processes (1 thread each) started here — so the workers are not children of
-the driver and the driver's peak RSS (``wait4``) is its own.  With
+the driver, nor is the scheduler in its process.  With
 ``--trace`` the driver also runs under ``tracemalloc`` (started once the
 libraries are imported) and reports the run's peak Python heap (numpy arrays
 included): RSS is dominated by the imports (~250 MiB with dask), which hide
@@ -14,11 +14,19 @@ and report are the same bytes.
 
     python benchmarks/dask_driver_memory.py                      # 10k 50k 100k 200k
     python benchmarks/dask_driver_memory.py --sizes 2000 20000 --trace --compare
+    python benchmarks/dask_driver_memory.py --sizes 10000,50000,200000 --compare --own-cluster
 
-One JSON line per size: documents, the driver's peak RSS and peak heap (MiB),
-seconds, and the sha256 of output and report.  ``--root DIR`` runs another
-tree of the package (e.g. ``git archive BASE | tar -x -C DIR``: the driver
-before the partitioned run).
+One JSON line per size: documents, the driver's peak RSS (``rss_mib``: its
+own, VmHWM read in the driver at exit) and peak heap (MiB), seconds, and the
+sha256 of output and report.  ``ru_maxrss_mib`` is what ``wait4`` says, which
+on Linux also counts the RSS high-water mark of the process that started the
+driver (carried over fork/vfork + exec): this process, which holds the
+generated corpus and the cluster's scheduler, and so grows with the corpus.
+With ``--own-cluster`` the driver also runs with a ``LocalCluster`` of its
+own (``--workers 2``): its scheduler in the driver's process, its workers
+the driver's children (not in its VmHWM; in its ``ru_maxrss_mib``).
+``--root DIR`` runs another tree of the package (e.g. ``git archive BASE |
+tar -x -C DIR``: the driver before the partitioned run).
 """
 
 from __future__ import annotations
@@ -99,7 +107,7 @@ def driver_peak(corpus: Path, out_dir: Path, engine_args: list[str], *, trace: b
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 100_000, 200_000])
+    ap.add_argument("--sizes", nargs="+", default=["10000", "50000", "100000", "200000"], help="corpus sizes (spaces or commas: 10000,50000)")
     ap.add_argument("--trace", action="store_true", help="also the driver's peak Python heap (tracemalloc: slower)")
     ap.add_argument("--compare", action="store_true", help="also run the local engine (--workers 1) and compare bytes")
     ap.add_argument("--batch-size", type=int, default=500, help="documents per task (small: the batches in flight weigh little beside what grows)")
@@ -110,7 +118,7 @@ def main() -> None:
 
     extra = ["--batch-size", str(args.batch_size)]
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50) as cluster:
-        for n in args.sizes:
+        for n in [int(x) for size in args.sizes for x in size.split(",") if x]:
             with tempfile.TemporaryDirectory(prefix="dask-driver-memory-") as tmp:
                 t = Path(tmp)
                 t0 = time.perf_counter()
