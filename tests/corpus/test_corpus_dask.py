@@ -177,6 +177,24 @@ def test_parquet_and_html_outputs_are_written_by_the_driver_with_the_local_bytes
         assert outs[0] == outs[1]
 
 
+def test_a_folder_of_text_files_out_is_written_by_the_driver_with_the_local_files(cluster, tmp_path: Path) -> None:
+    """Text-folder output (a file per kept document) keeps the driver-side writing: the same files, the same bytes."""
+    src = tmp_path / "in"
+    for r in _mixed_records()[::5]:
+        (src / f"{r['id']}.txt").parent.mkdir(parents=True, exist_ok=True)
+        (src / f"{r['id']}.txt").write_text(r["text"], encoding="utf-8")
+    got = []
+    for name, engine in (("local", []), ("dask", ["--engine", "dask", "--scheduler", cluster.scheduler_address])):
+        out = tmp_path / f"{name}-out"
+        err = io.StringIO()
+        with redirect_stderr(err):
+            assert main(["corpus", str(src), "-o", str(out), "--report", str(tmp_path / f"{name}.jsonl"), "-q", "--stats", "--no-clean", "--batch-size", "30", *engine]) == 0
+        got.append(({str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}, (tmp_path / f"{name}.jsonl").read_bytes()))
+        if name == "dask":
+            assert _stats(err.getvalue())["outputs_written_by"] == "driver"
+    assert got[0] == got[1] and len(got[0][0]) > 10
+
+
 def test_cleaned_output_is_the_local_bytes(cluster, tmp_path: Path) -> None:
     src = _write(tmp_path / "in.jsonl", make_corpus(6, 150).records)
     local = _cli_bytes(tmp_path, "local", src, "--batch-size", "40")
