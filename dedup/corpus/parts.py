@@ -62,9 +62,15 @@ class Layout:
     partitions: int
 
     def path(self, *parts: Any) -> Path:
-        """``root/stage/name``: the folder is made on first use."""
+        """``root/stage/name``: the stage's folder is made on first use, never the root.
+
+        A task still running when the driver removed the work folder (Ctrl-C)
+        fails instead of making it again: with ``parents=True`` one did, and the
+        folder stayed in TMPDIR after the run was gone.
+        """
         p = Path(self.root, *map(str, parts))
-        p.parent.mkdir(parents=True, exist_ok=True)
+        if p.parent != Path(self.root):
+            p.parent.mkdir(exist_ok=True)
         return p
 
     def chunk_of(self, g: np.ndarray) -> np.ndarray:
