@@ -287,6 +287,8 @@ def _run(args: argparse.Namespace) -> int:
         from ..corpus.partitioned import open_run  # --engine dask: nothing per document on the driver
 
         run = open_run(records, config, fields=fields, engine=engine, index=args.index, progress=progress, checkpoint=checkpoint_dir(args))
+        if hasattr(run, "write_outputs_to"):  # --engine dask: the workers encode the outputs, the run copies them in
+            run.write_outputs_to(writer, report, annotate=args.annotate, keep_rows=bool(args.html))
         rows: list[dict[str, Any]] = []  # only kept for --html: a few small fields per document
         try:
             n_written = 0

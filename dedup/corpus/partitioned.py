@@ -5,9 +5,13 @@
 files of the run's work folder, written and read by tasks on the workers
 (:mod:`dedup.corpus.parts`).  The driver reads the input (one batch at a
 time, written to the work folder as it comes), submits tasks, and receives a
-few numbers per task; in the last stage it receives each batch's finished
-documents, in input order, and passes them on (the CLI writes them) — so it
-holds at most ``2 × workers`` batches, however large the corpus.
+few numbers per task.  In the last stage each batch is finished on a worker,
+which also encodes its output records and report lines into part files
+(:meth:`PartitionedRun.write_outputs_to`, for JSONL and SogouCS targets); the
+driver copies them into the outputs in input order, a record at a time, so
+it holds one record, however large the corpus.  For a Parquet or text-folder
+target, or ``--html``, the driver receives each batch's finished documents
+and the CLI writes them: at most ``2 × workers`` batches.
 
 The output and the report are the local engine's, byte for byte: each
 partition applies the local run's functions to its rows in document order
@@ -77,6 +81,9 @@ class PartitionedRun:
         self.partitions = partitions
         self.stats: dict[str, Any] = {}
         self._done = False
+        #: (writer, report) when the workers write the outputs (:meth:`write_outputs_to`)
+        self._targets: tuple[Any, Any] | None = None
+        self._spec: parts.OutputSpec | None = None
         try:
             # private (0700): only this user's tasks read, and unpickle, what is in it
             self._work = tempfile.TemporaryDirectory(prefix="dedup-corpus-dask-", dir=work_dir)
@@ -193,18 +200,64 @@ class PartitionedRun:
         self.stats["partitions"] = P
         self.stats["seconds_cluster"] = round(time.perf_counter() - t0, 3)
         t0 = time.perf_counter()
-        for docs in self.engine.imap(parts.finish_part, range(self._n_batches), lay, self.config, self.fields):
-            for doc in docs:
-                kept += doc.kept
-                removed += doc.boilerplate_removed > 0
-                oversized += doc.note is not None
-                yield doc
+        if self._targets is not None:
+            kept, removed, oversized = self._write_outputs(lay)
+        else:
+            for docs in self.engine.imap(parts.finish_part, range(self._n_batches), lay, self.config, self.fields):
+                for doc in docs:
+                    kept += doc.kept
+                    removed += doc.boilerplate_removed > 0
+                    oversized += doc.note is not None
+                    yield doc
         self.stats.update(kept=kept, docs_with_boilerplate_removed=removed, oversized_records=oversized, revised=0)
+        # who encoded the output and report records: the workers (part files), or the driver (Parquet, text folder, --html)
+        self.stats["outputs_written_by"] = "workers" if self._targets is not None else "driver"
         self.stats["seconds_finish"] = round(time.perf_counter() - t0, 3)
         total = time.perf_counter() - t_start
         self.stats["seconds_total"] = round(total, 3)
         self.stats["docs_per_second"] = round(n / total, 1) if total > 0 else None
         self.stats["peak_rss_mib"] = peak_rss_mib()
+
+    # -- outputs written per batch by the workers ---------------------------------------
+    def write_outputs_to(self, writer: Any, report: Any, *, annotate: bool = False, keep_rows: bool = False) -> bool:
+        """Let the workers write the outputs: iterating then yields nothing, and ``writer``/``report`` get every record.
+
+        Each finishing task encodes its batch's output records and report
+        lines into files of the work folder (:func:`dedup.corpus.parts.output_part`);
+        the driver copies them into ``writer`` and ``report`` in batch order,
+        one record at a time, and removes them — the bytes the CLI's own loop
+        writes.  Only for byte-stream formats (JSONL, SogouCS; a Parquet or
+        text-folder target returns False and documents are yielded as
+        before), and not when the caller needs the documents (``keep_rows``:
+        ``--html``).  Call before iterating.
+        """
+        from ..io.record_writer import STREAM_FORMATS
+
+        targets = [t for t in (writer, report) if t is not None]
+        if keep_rows or not targets or any(t.fmt not in STREAM_FORMATS for t in targets):
+            return False
+        self._targets = (writer, report)
+        self._spec = parts.OutputSpec(
+            output=None if writer is None else (writer.fmt, writer.path),
+            report=None if report is None else (report.fmt, report.path),
+            annotate=annotate,
+        )
+        return True
+
+    def _write_outputs(self, lay: parts.Layout) -> tuple[int, int, int]:
+        """Finish every batch on the workers and copy its part files in order; ``(kept, with boilerplate removed, oversized)``."""
+        assert self._targets is not None
+        counts = {"kept": 0, "removed": 0, "oversized": 0}
+        for b, got in enumerate(self.engine.imap(parts.output_part, range(self._n_batches), lay, self.config, self.fields, self._spec)):
+            for target, stage in zip(self._targets, ("out", "report")):
+                if target is not None:
+                    path = lay.path(stage, b)
+                    for piece in parts.read_stream(path):
+                        target.write_encoded(piece)
+                    parts.remove_stream(path)  # the work folder keeps no second copy of the output
+            for k in counts:
+                counts[k] += got[k]
+        return counts["kept"], counts["removed"], counts["oversized"]
 
     def prepare_commit(self) -> None:
         """Nothing to prepare: a partitioned run keeps no index."""

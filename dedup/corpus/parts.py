@@ -29,6 +29,7 @@ import math
 import os
 import pickle
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,9 +62,15 @@ class Layout:
     partitions: int
 
     def path(self, *parts: Any) -> Path:
-        """``root/stage/name``: the folder is made on first use."""
+        """``root/stage/name``: the stage's folder is made on first use, never the root.
+
+        A task still running when the driver removed the work folder (Ctrl-C)
+        fails instead of making it again: with ``parents=True`` one did, and the
+        folder stayed in TMPDIR after the run was gone.
+        """
         p = Path(self.root, *map(str, parts))
-        p.parent.mkdir(parents=True, exist_ok=True)
+        if p.parent != Path(self.root):
+            p.parent.mkdir(exist_ok=True)
         return p
 
     def chunk_of(self, g: np.ndarray) -> np.ndarray:
@@ -583,3 +590,83 @@ def finish_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) -> li
             )
         )
     return out
+
+
+# ------------------------------------------------------------------ outputs written per batch
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    """What the workers write for a batch: the kept records (or every record, ``annotate``) and report lines.
+
+    ``output`` / ``report``: ``(format, path)`` of a byte-stream target
+    (:data:`dedup.io.record_writer.STREAM_FORMATS`), or None for none; the
+    path is only named in an error (a record JSON cannot hold).
+    """
+
+    output: tuple[str, str] | None
+    report: tuple[str, str] | None
+    annotate: bool = False
+
+
+def output_record(doc: CorpusDoc, fields: Fields, annotate: bool) -> dict[str, Any] | None:
+    """The record ``dedup-text corpus`` writes for ``doc`` (its kept text; with ``annotate``, its cluster), or None."""
+    if doc.revised or not (doc.kept or annotate):
+        return None
+    rec: dict[str, Any] = dict(doc.record or {})
+    if doc.kept:
+        rec[fields.text] = doc.text
+    if annotate:
+        rec["cluster"] = doc.cluster
+        rec["duplicate_of"] = doc.duplicate_of
+    return rec
+
+
+def _save_stream(path: Path, pieces: list[bytes]) -> None:
+    """``pieces`` end to end in ``path`` and their lengths in ``path.len.npy``, each replaced atomically."""
+    tmp = path.with_name(f".{path.name}.{_writer()}.tmp")
+    with open(tmp, "wb") as f:
+        f.writelines(pieces)
+    lengths = path.with_name(f"{path.name}.len.npy")
+    tmp_len = lengths.with_name(f".{lengths.name}.{_writer()}.tmp.npy")
+    np.save(tmp_len, np.array([len(p) for p in pieces], dtype=np.int64))
+    os.replace(tmp_len, lengths)
+    os.replace(tmp, path)
+
+
+def read_stream(path: Path) -> Iterator[bytes]:
+    """The pieces :func:`_save_stream` wrote, one at a time (a record's bytes: memory is the largest record)."""
+    lengths = np.load(path.with_name(f"{path.name}.len.npy"))
+    with open(path, "rb") as f:
+        for n in lengths.tolist():
+            yield f.read(n)
+
+
+def remove_stream(path: Path) -> None:
+    """Remove what :func:`_save_stream` wrote at ``path``."""
+    for p in (path, path.with_name(f"{path.name}.len.npy")):
+        p.unlink(missing_ok=True)
+
+
+def output_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields, spec: OutputSpec) -> dict[str, int]:
+    """Batch ``b`` finished (:func:`finish_part`) and encoded: ``out/b`` (records) and ``report/b`` (lines); its counts.
+
+    The bytes are those the CLI's writers write for each document, so the
+    driver only copies them into its outputs in batch order.
+    """
+    from ..io.record_writer import encode_record
+
+    docs = finish_part(b, lay, config, fields)
+    if spec.output is not None:
+        fmt, path = spec.output
+        recs = (output_record(d, fields, spec.annotate) for d in docs)
+        _save_stream(lay.path("out", b), [encode_record(r, fmt, fields, path) for r in recs if r is not None])  # type: ignore[arg-type]
+    if spec.report is not None:
+        fmt, path = spec.report
+        _save_stream(lay.path("report", b), [encode_record(d.report(), fmt, Fields(), path) for d in docs])  # type: ignore[arg-type]
+    return {
+        "documents": len(docs),
+        "kept": sum(d.kept for d in docs),
+        "removed": sum(d.boilerplate_removed > 0 for d in docs),
+        "oversized": sum(d.note is not None for d in docs),
+    }

@@ -18,8 +18,11 @@ smallest document of its component, so the clusters are the same.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
@@ -107,6 +110,28 @@ def _unsettled(df):
 _IGNORE_SIGINT = "dedup.engines._ignore_sigint"
 
 
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """SIGINT blocked in this thread while the local cluster starts; a Ctrl-C meanwhile is delivered after.
+
+    The preload that makes the cluster's processes ignore SIGINT runs only once
+    they have imported dask: a Ctrl-C in the seconds before (a terminal's
+    reaches the whole process group) printed a KeyboardInterrupt traceback
+    from each process still importing.  A blocked signal stays blocked across
+    the spawn (the mask is inherited over fork and exec, by the cluster's loop
+    thread too), so in those processes it waits until the preload discards it;
+    here it is raised as soon as the mask is restored.
+    """
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 class DaskEngine:
     """Runs tasks on a scheduler at ``scheduler``, or on a ``LocalCluster`` it starts (and stops).
 
@@ -134,6 +159,7 @@ class DaskEngine:
         self.rounds = 0
         self._cluster = None
         self._scratch: str | None = None
+        self.client: Any = None
         try:
             if scheduler:
                 self.client = distributed.Client(scheduler, timeout="10s")
@@ -142,7 +168,7 @@ class DaskEngine:
                 self._scratch = tempfile.mkdtemp(prefix="dedup-dask-")
                 import dask
 
-                with dask.config.set({"temporary-directory": self._scratch}):  # the scheduler's and workers' spill space
+                with dask.config.set({"temporary-directory": self._scratch}), _sigint_blocked():  # the scheduler's and workers' spill space
                     self._cluster = distributed.LocalCluster(
                         n_workers=workers or 1,
                         threads_per_worker=1,
@@ -156,7 +182,11 @@ class DaskEngine:
                     )
                 self.client = distributed.Client(self._cluster)
         except (OSError, TimeoutError) as exc:
+            self.close()
             raise UsageError(f"cannot reach the dask scheduler {scheduler or '(local)'}: {exc}") from None
+        except BaseException:
+            self.close()  # a Ctrl-C while the cluster started: its processes and scratch space go too
+            raise
         info = self.client.scheduler_info()
         self.workers = max(1, len(info.get("workers", {})) or (workers or 1))
 
@@ -265,7 +295,8 @@ class DaskEngine:
 
     def close(self) -> None:
         try:
-            self.client.close()
+            if self.client is not None:
+                self.client.close()
         finally:
             try:
                 if self._cluster is not None:

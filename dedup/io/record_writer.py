@@ -208,12 +208,9 @@ class RecordWriter:
         """Add one record (its text field already the text to write)."""
         self.count += 1
         try:
-            if self.fmt == "jsonl":
+            if self.fmt in STREAM_FORMATS:
                 assert self._file is not None
-                self._file.write(self._json_line(rec))
-            elif self.fmt == "sogou":
-                assert self._file is not None
-                self._file.write(_sogou_doc(rec, self.fields).encode("utf-8", "surrogatepass"))
+                self._file.write(encode_record(rec, self.fmt, self.fields, self.path))
             elif self.fmt == "text":
                 self._write_text_file(rec)
             else:
@@ -225,15 +222,22 @@ class RecordWriter:
                 raise
             raise OutputError(f"{self.path}: cannot write ({os_reason(exc)})") from None
 
-    def _json_line(self, rec: dict[str, Any]) -> bytes:
-        """One JSONL line; a value JSON has no type for (bytes, Decimal...) is one error naming it."""
+    def write_encoded(self, data: bytes) -> None:
+        """Add one record already encoded by :func:`encode_record` for this writer's format (a byte stream).
+
+        (``--engine dask``: the workers encode the records, the driver copies
+        them in, one write per record as :meth:`write` makes.)
+        """
+        if self.fmt not in STREAM_FORMATS:
+            raise ValueError(f"{self.fmt} output is not a byte stream of records")
+        assert self._file is not None
+        self.count += 1
         try:
-            return orjson.dumps(rec, option=orjson.OPT_APPEND_NEWLINE)
-        except TypeError as exc:
-            raise OutputError(
-                f"{self.path}: record {rec.get(self.fields.id)!r} cannot be written as JSON ({exc}); "
-                "write Parquet output (-o OUT.parquet) to keep such fields"
-            ) from None
+            self._file.write(data)
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise
+            raise OutputError(f"{self.path}: cannot write ({os_reason(exc)})") from None
 
     def _write_text_file(self, rec: dict[str, Any]) -> None:
         assert self._target is not None and self._names is not None
@@ -335,6 +339,26 @@ class RecordWriter:
         if self._parts_dir is not None:
             shutil.rmtree(self._parts_dir, ignore_errors=True)
             self._parts_dir = None
+
+
+#: formats whose file is the concatenation of its records' bytes (:func:`encode_record`)
+STREAM_FORMATS = ("jsonl", "sogou")
+
+
+def encode_record(rec: dict[str, Any], fmt: Format, fields: Fields, path: str) -> bytes:
+    """The bytes one record adds to a JSONL or SogouCS file ``path``.
+
+    A value JSON has no type for (bytes, Decimal...) is one error naming it.
+    """
+    if fmt == "sogou":
+        return _sogou_doc(rec, fields).encode("utf-8", "surrogatepass")
+    try:
+        return orjson.dumps(rec, option=orjson.OPT_APPEND_NEWLINE)
+    except TypeError as exc:
+        raise OutputError(
+            f"{path}: record {rec.get(fields.id)!r} cannot be written as JSON ({exc}); "
+            "write Parquet output (-o OUT.parquet) to keep such fields"
+        ) from None
 
 
 # -- Parquet columns ------------------------------------------------------------------
@@ -524,4 +548,4 @@ def open_report(path: str) -> RecordWriter:
     return RecordWriter(path, "jsonl")
 
 
-__all__ = ["FileNames", "RecordWriter", "check_file_names", "open_report", "remove_stale_temporaries", "report_schema", "temporary_prefix"]
+__all__ = ["STREAM_FORMATS", "FileNames", "RecordWriter", "check_file_names", "encode_record", "open_report", "remove_stale_temporaries", "report_schema", "temporary_prefix"]
