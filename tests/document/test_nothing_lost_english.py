@@ -338,3 +338,24 @@ def test_a_cut_inside_a_word_that_ends_a_sentence_is_judged_joined() -> None:
     r = clean(doc)
     assert check(doc, r.text, r.report) == []
     assert r.text.count("AS PROF. LEE NOTED") == 1
+
+
+# -- a numbered item on the next line opens a sentence of its own ---------------------------------
+
+PLUGIN = "One of the attempts to counter this problem is their own browser plugin for the users."
+TOOLBAR = "Google Toolbar is a free tool which provides a number of useful functions in one place."
+SMART = "It was first used in the smart information retrieval system of the time."
+
+
+def test_a_cut_copy_before_a_numbered_line_goes_and_the_item_stays() -> None:
+    """A copy cut at ``… counter this prob`` with the next item ``5. Google Toolbar …`` on the next line.
+
+    A line break ends no sentence, so ``… this prob`` ⏎ ``5.`` was read as one sentence ending at the
+    item's number: it matched nothing kept and stayed, the cut half beside the whole paragraph
+    (``… counter this is 5.`` in the English benchmark)."""
+    doc = f"4. {PLUGIN} {SMART}\n\n4. {PLUGIN[:40]}\n5. {TOOLBAR}\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert PLUGIN[:40] not in r.text.replace(PLUGIN, "")
+    assert r.text.count(PLUGIN) == 1 and r.text.count(TOOLBAR) == 1
+    assert [t[a:b] for t in [f"{PLUGIN[:40]}\n5. {TOOLBAR}"] for a, b in sentences(t)] == [PLUGIN[:40], f"\n5. {TOOLBAR}"]
