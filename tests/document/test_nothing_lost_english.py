@@ -359,3 +359,22 @@ def test_a_cut_copy_before_a_numbered_line_goes_and_the_item_stays() -> None:
     assert PLUGIN[:40] not in r.text.replace(PLUGIN, "")
     assert r.text.count(PLUGIN) == 1 and r.text.count(TOOLBAR) == 1
     assert [t[a:b] for t in [f"{PLUGIN[:40]}\n5. {TOOLBAR}"] for a, b in sentences(t)] == [PLUGIN[:40], f"\n5. {TOOLBAR}"]
+
+
+# -- a block in capitals that ends with a word no sentence ends with reads on ------------------
+
+MUSEUM = (
+    "THE MUSEUM BOARD REPAIRED A CATALOGUE OF MEDIEVAL MAPS, AND 6.6 MILLION PEOPLE WERE AFFECTED. "
+    "THE MUSEUM BOARD REJECTED THE OLD TOWN WALLS ON BEHALF OF THE WHOLE REGION."
+)
+
+
+def test_a_cut_in_capitals_after_the_is_rejoined_though_the_rest_is_two_words() -> None:
+    """``… ON BEHALF OF THE`` / ``WHOLE REGION.``: capitals hide the lowercase word that shows a
+    sentence going on, and the rest was too short (two words) for the capitals rule, so the rest
+    stayed apart at the end and the completed first copy ended ``… OF THE``."""
+    k = MUSEUM.index("WHOLE")
+    doc = MUSEUM[: MUSEUM.index(" OLD TOWN")] + "\n\n" + OTHER + "\n\n" + MUSEUM[: k - 1] + "\n\n" + MUSEUM[k:] + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == MUSEUM + "\n\n" + OTHER + "\n"
