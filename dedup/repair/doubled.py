@@ -496,5 +496,14 @@ def _in_capitals(text: str, start: int, end: int) -> bool:
     before = [w for w in _LATIN_WORD.findall(text[max(0, start - 80) : start]) if len(w) > 1][-_CAPITALS_CONTEXT:]
     after = [w for w in _LATIN_WORD.findall(text[end : end + 80]) if len(w) > 1][:_CAPITALS_CONTEXT]
     around = before + after
-    return len(around) >= 2 and all(w.isupper() for w in around)
+    if len(around) >= 2 and all(w.isupper() for w in around):
+        return True
+    # a speaker tag or a title before a paragraph in capitals (``Reporter: ACCORDING ACCORDING TO DR.
+    # OKAFOR``): the words after the pair alone say it, when they are as many as we look at
+    return len(after) == _CAPITALS_CONTEXT and all(w.isupper() for w in after) and not _acronym_like(text[start:end])
+
+
+def _acronym_like(pair: str) -> bool:
+    """A doubled word short enough to be an acronym (``WHO WHO``, ``IBM IBM``): left alone unless both sides are capitals."""
+    return len(pair.split()[0]) <= 4
 

@@ -378,3 +378,17 @@ def test_a_cut_in_capitals_after_the_is_rejoined_though_the_rest_is_two_words() 
     r, problems = _clean(doc)
     assert problems == []
     assert r.text == MUSEUM + "\n\n" + OTHER + "\n"
+
+
+def test_a_doubled_word_in_capitals_after_a_speaker_tag_is_repaired() -> None:
+    """``Reporter: ACCORDING ACCORDING TO DR. OKAFOR …``: the tag is the only word before the pair,
+    and not in capitals, so the pair read as an acronym and stayed (a lost sentence, en-0121)."""
+    text = "Reporter: ACCORDING ACCORDING TO DR. OKAFOR OF THE U.S. OFFICE, THE MOST FREQUENTLY USED METHOD IS THE COSINE."
+    assert repair_text(text)[0] == text.replace("ACCORDING ACCORDING", "ACCORDING")
+    fixed = text.replace("ACCORDING ACCORDING", "ACCORDING")
+    doc = text + "\n\n" + OTHER + "\n\n" + fixed + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == fixed + "\n\n" + OTHER + "\n"
+    # a short upper-case pair after a lowercase word is still read as an acronym
+    assert repair_text("Reporter: the WHO WHO REPORT SAYS IT")[0] == "Reporter: the WHO WHO REPORT SAYS IT"
