@@ -601,7 +601,9 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     ``乙地…百分之六``, nor ``作品名称：X`` and ``X``.  Sentences with the same
     letters, digits and CJK characters (case and punctuation aside) are one
     text: one output copy holds them all (removing a sentence the source
-    repeats loses nothing).
+    repeats loses nothing); likewise a sentence the output writes word for
+    word inside another, case aside (``Java allows object inheritance.`` in
+    ``…, AND JAVA ALLOWS OBJECT INHERITANCE.``), is held.
 
     **Contained**: pairs of output sentences where one that counts is
     (rapidfuzz partial_ratio ≥ 95) a stretch of another more than 10 %
@@ -621,6 +623,7 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     outs = [normalize_sentence(s) for s in output_sentences(output)]
     outs = [s for s in outs if s]
     joined = sep.join(outs)
+    joined_folded = joined.casefold()  # a sentence the output holds inside another, case aside (capitals), is held
     spans = [(k, k + w) for w in (1, 2, 3) for k in range(len(outs) - w + 1)]
     windows = [sep.join(outs[a:b]) for a, b in spans]
     truth_norm = [normalize_sentence(s) for s in truth.sentences]
@@ -646,7 +649,7 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     counted = [i for i, s in enumerate(truth.sentences) if counts_as_sentence(s)]
     missing: set[int] = set()
     for i in counted:
-        if first_of[keys[i]] == i and i not in twins and not (truth_norm[i] in joined or holders(truth_norm[i], 4)):
+        if first_of[keys[i]] == i and i not in twins and not (truth_norm[i].casefold() in joined_folded or holders(truth_norm[i], 4)):
             missing.add(i)
     # twins: the best-held first, each taking output sentences no other twin has taken
     options = {i: holders(truth_norm[i], 8) for i in counted if i in twins}

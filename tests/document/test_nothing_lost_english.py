@@ -392,3 +392,20 @@ def test_a_doubled_word_in_capitals_after_a_speaker_tag_is_repaired() -> None:
     assert r.text == fixed + "\n\n" + OTHER + "\n"
     # a short upper-case pair after a lowercase word is still read as an acronym
     assert repair_text("Reporter: the WHO WHO REPORT SAYS IT")[0] == "Reporter: the WHO WHO REPORT SAYS IT"
+
+
+def test_the_measurer_holds_a_sentence_written_inside_another_in_capitals() -> None:
+    """The generator's fragment ``Java allows object inheritance.`` is also the clause another copy
+    was extended with, in capitals (``…, AND JAVA ALLOWS OBJECT INHERITANCE.``); the cleaner removes
+    the fragment as a repeat of that kept text, and ``measure`` counted it lost because the words
+    matched only case aside. Same words in other case hold it; other words still do not (en-0045)."""
+    from dedup.testing import DocumentTruth, measure, split_sentences
+
+    caps = "THE NUMERICAL WEIGHT IS CALLED THE PAGERANK OF E, AND JAVA ALLOWS OBJECT INHERITANCE."
+
+    def truth_with(fragment: str) -> DocumentTruth:
+        sents = (*split_sentences(caps), fragment)
+        return DocumentTruth("en", (caps, fragment), f"{caps}\n\n{fragment}\n", sents, (), (), (), ())
+
+    assert measure(truth_with("Java allows object inheritance."), caps + "\n").lost == ()
+    assert measure(truth_with("Java allows multiple inheritance."), caps + "\n").lost == ("Java allows multiple inheritance.",)
