@@ -146,6 +146,26 @@ def test_extended_copy_puts_the_longer_sentence_in_the_truth():
     pytest.fail("no extended copy planted in 40 seeds")
 
 
+def test_an_english_extension_never_glues_two_sentences():
+    """The clause a copy is extended with ends the sentence it extends: words cut from
+    ``… patented (U.S. Patent 6,285,999).`` as ``, and has been patented (U.S.`` left a bracket
+    open and an abbreviation at the end, so the truth read the extended sentence and the next as
+    one (the cleaner then could not be right: en-0065, en-0159 of the benchmark)."""
+    from dedup.segment import sentences
+
+    paras = synthetic_english_paragraphs(6, 3)
+    pool = ["The method is widely used and has been patented (U.S. 6,285,999). It works."] * 6 + synthetic_english_paragraphs(4, 9)
+    planted = 0
+    for seed in range(60):
+        doc = make_damaged_document(paras, seed, classes=("repeat", "extend"), fragment_paragraphs=pool)
+        for c in doc.truth.corruptions:
+            if c.kind == "extend":
+                planted += 1
+                # read as the cleaner reads (``U.S.`` before a capital ends no sentence there)
+                assert len(sentences(doc.truth.paragraphs[c.paragraph])) == len(sentences(paras[c.paragraph])), c
+    assert planted >= 20
+
+
 # --- the measurer can fail -------------------------------------------------------------------------
 
 ZH = ("一是推进义务教育优质均衡发展，助力双减政策有效落实。优质均衡是解决择校热的治本之策。\n\n"

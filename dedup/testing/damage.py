@@ -181,8 +181,22 @@ def _extension(rng: random.Random, pool: list[str], cjk: bool) -> str:
                 k = rng.randint(3, min(8, len(words)))
                 clause = " ".join(words[-k:])
                 clause = _re.sub(r"^(?:and|or|but)\s+", "", clause, flags=_re.I) or clause
-                return ", and " + clause[0].lower() + clause[1:]
+                if _closes_a_sentence(clause):
+                    return ", and " + clause[0].lower() + clause[1:]
     return "，确保农民增收" if cjk else ", and the farmers' income rose"
+
+
+def _closes_a_sentence(clause: str) -> bool:
+    """Can an English clause end the sentence it extends: no bracket left open, no abbreviation at its end?
+
+    Words cut from the end of a sentence can stop inside ``(U.S. Patent …)``;
+    ``…, and has been patented (U.S.`` then glues the extended sentence to the
+    next one (its period ends an abbreviation), so the truth itself would have
+    one sentence where the copies have two.
+    """
+    if clause.count("(") != clause.count(")") or clause.count('"') % 2:
+        return False
+    return len(split_sentences(f"Text{clause}. Next one.")) == 2
 
 
 def make_damaged_document(
