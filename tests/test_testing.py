@@ -166,6 +166,25 @@ def test_an_english_extension_never_glues_two_sentences():
     assert planted >= 20
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_extension_says_something_the_paragraph_does_not(lang):
+    """A later copy that "says more" with a clause its paragraph already has (``…, and the decision
+    was final, and 5.8 million people were affected, and the decision was final.``) adds nothing, and
+    the cleaner rightly does not insert words its paragraph says already (en-generated-0250)."""
+    paras = synthetic_english_paragraphs(6, 3) if lang == "en" else synthetic_paragraphs(6, 3)
+    pool = [p + " " for p in paras]  # fragments whose clauses come from the paragraphs themselves
+    planted = 0
+    for seed in range(80):
+        doc = make_damaged_document(paras, seed, classes=("repeat", "extend"), fragment_paragraphs=pool)
+        for c in doc.truth.corruptions:
+            if c.kind == "extend":
+                clause = c.detail.split(" → …", 1)[1][:-1].removeprefix(", and ").removeprefix("，")
+                if clause not in ("the farmers' income rose", "确保农民增收"):  # the fallbacks
+                    planted += 1
+                assert clause.casefold() not in paras[c.paragraph].casefold(), c
+    assert planted >= 10
+
+
 # --- the measurer can fail -------------------------------------------------------------------------
 
 ZH = ("一是推进义务教育优质均衡发展，助力双减政策有效落实。优质均衡是解决择校热的治本之策。\n\n"

@@ -162,8 +162,8 @@ def _cut_candidates(text: str, lo: int, kind: str, cjk: bool) -> list[tuple[int,
     return out
 
 
-def _extension(rng: random.Random, pool: list[str], cjk: bool) -> str:
-    """A clause taken from an unrelated paragraph, to make a copy say more."""
+def _extension(rng: random.Random, pool: list[str], cjk: bool, said: str = "") -> str:
+    """A clause taken from an unrelated paragraph, to make a copy say more (than ``said``, its paragraph, does)."""
     for _ in range(20):
         if not pool:
             break
@@ -173,7 +173,7 @@ def _extension(rng: random.Random, pool: list[str], cjk: bool) -> str:
         s = sents[0].rstrip("。！？!?；;….\"”")
         if cjk:
             clause = _re.split(r"[，,、：:]", s)[-1]
-            if 4 <= len(clause) <= 24 and not LIST_MARKER.match(clause):
+            if 4 <= len(clause) <= 24 and not LIST_MARKER.match(clause) and clause not in said:
                 return "，" + clause
         else:
             words = s.split()
@@ -181,7 +181,7 @@ def _extension(rng: random.Random, pool: list[str], cjk: bool) -> str:
                 k = rng.randint(3, min(8, len(words)))
                 clause = " ".join(words[-k:])
                 clause = _re.sub(r"^(?:and|or|but)\s+", "", clause, flags=_re.I) or clause
-                if _closes_a_sentence(clause):
+                if _closes_a_sentence(clause) and clause.casefold() not in said.casefold():
                     return ", and " + clause[0].lower() + clause[1:]
     return "，确保农民增收" if cjk else ", and the farmers' income rose"
 
@@ -310,7 +310,7 @@ def make_damaged_document(
         j = rng.randrange(len(canon[i]))
         s = canon[i][j]
         if s[-1] in "。.!?！？":
-            ext = _extension(rng, pool, cjk)
+            ext = _extension(rng, pool, cjk, said=" ".join(canon[i]))  # words it says already would add nothing
             if not cjk and s.isupper():
                 ext = ext.upper()
             short[i] = list(canon[i])
