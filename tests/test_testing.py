@@ -185,6 +185,23 @@ def test_an_extension_says_something_the_paragraph_does_not(lang):
     assert planted >= 10
 
 
+def test_an_extension_is_in_capitals_only_after_a_sentence_in_capitals():
+    """``A 0.`` (clough's ``A 0. 5 probability …``) is upper case to :meth:`str.isupper` and was
+    extended with ``, AND WORLD WARS AND SO ON``: a clause in capitals inside a sentence in
+    lowercase, which no copy of a real page shows (en-0226)."""
+    paras = ["The probability is expressed as a number between 0 and 1. A 0. 5 probability is an even chance. It is often used."]
+    pool = synthetic_english_paragraphs(6, 9)
+    seen = set()
+    for seed in range(200):
+        doc = make_damaged_document(paras * 3, seed, classes=("repeat", "extend"), fragment_paragraphs=pool)
+        for c in doc.truth.corruptions:
+            if c.kind == "extend":
+                head, clause = c.detail.split(" → …", 1)
+                seen.add(head.endswith("A 0."))
+                assert not clause.isupper(), c
+    assert seen == {True, False}
+
+
 # --- the measurer can fail -------------------------------------------------------------------------
 
 ZH = ("一是推进义务教育优质均衡发展，助力双减政策有效落实。优质均衡是解决择校热的治本之策。\n\n"

@@ -186,6 +186,16 @@ def _extension(rng: random.Random, pool: list[str], cjk: bool, said: str = "") -
     return "，确保农民增收" if cjk else ", and the farmers' income rose"
 
 
+def _written_in_capitals(sentence: str) -> bool:
+    """Is an English sentence written in capitals: two words or more, every word of two letters or more upper case?
+
+    ``A 0.`` (a sentence split at ``0.5``) is upper case by :meth:`str.isupper`,
+    but it has no word that shows a case, so its extension keeps its own.
+    """
+    words = [w for w in _re.findall(r"[A-Za-z]+", sentence) if len(w) > 1]
+    return len(words) >= 2 and all(w.isupper() for w in words)
+
+
 def _closes_a_sentence(clause: str) -> bool:
     """Can an English clause end the sentence it extends: no bracket left open, no abbreviation at its end?
 
@@ -311,7 +321,7 @@ def make_damaged_document(
         s = canon[i][j]
         if s[-1] in "。.!?！？":
             ext = _extension(rng, pool, cjk, said=" ".join(canon[i]))  # words it says already would add nothing
-            if not cjk and s.isupper():
+            if not cjk and _written_in_capitals(s):
                 ext = ext.upper()
             short[i] = list(canon[i])
             canon[i][j] = s[:-1] + ext + s[-1]
