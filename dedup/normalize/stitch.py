@@ -244,9 +244,10 @@ def _attested(p: str, n: str, reading: str, gap: str, config: StitchConfig, join
         k = min(want, len(p), len(n))
         if k < 2:
             return None
+        kn = k if cjk else _latin_reach(k, want, len(n))
         best: tuple[int, str, str] | None = None
         for joiner in joiners:
-            across = p[-k:] + joiner + n[:k]
+            across = p[-k:] + joiner + n[:kn]
             if not cjk and len(across.strip()) < 8:
                 continue  # a few Latin letters read across prove nothing
             found = _occurrences(across, reading, gap, joiner)
@@ -258,6 +259,16 @@ def _attested(p: str, n: str, reading: str, gap: str, config: StitchConfig, join
         if k < want:
             return None  # a side is shorter than asked: a shorter look proves no more
     return None
+
+
+def _latin_reach(k: int, want: int, available: int) -> int:
+    """Characters of the block after a Latin cut to read across it, when ``k`` are read before it.
+
+    A short side (``1. Our`` / ``survey team …``: ``Our`` once its list number
+    goes) is made up for on the other, so that what another copy must read
+    straight across is still ``2 * want`` characters long (``Our survey team``).
+    """
+    return min(available, 2 * want - k)
 
 
 def _number_cut(p: str, n: str) -> bool:

@@ -409,3 +409,17 @@ def test_the_measurer_holds_a_sentence_written_inside_another_in_capitals() -> N
 
     assert measure(truth_with("Java allows object inheritance."), caps + "\n").lost == ()
     assert measure(truth_with("Java allows multiple inheritance."), caps + "\n").lost == ("Java allows multiple inheritance.",)
+
+
+SURVEY = "1. Our survey team reviewed the annual budget despite heavy rain. The fishing cooperative published the harvest figures with some reluctance."
+
+
+def test_a_copy_cut_one_word_after_its_marker_is_rejoined_by_a_copy_reading_across() -> None:
+    """``1. Our`` / ``survey team …``: without its marker the first side is three letters, and the
+    seven characters read across (``Our sur``) were too few to count, so the cut stayed open and the
+    extended copy was kept beside the first (en-generated-0112). The other side now reads further."""
+    extended = SURVEY.replace("heavy rain.", "heavy rain, and a long debate, while the weather stayed mild.")
+    doc = SURVEY + "\n\n" + OTHER + "\n\n1. Our\n\n" + extended[len("1. Our ") :] + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == extended + "\n\n" + OTHER + "\n"
