@@ -202,6 +202,20 @@ def test_an_extension_is_in_capitals_only_after_a_sentence_in_capitals():
     assert seen == {True, False}
 
 
+def test_an_english_sentence_cut_at_an_abbreviation_is_not_extended():
+    """clough writes ``… has been patented (U.S. Patent 6,285,999 ).``; split at ``(U.S.``, the
+    generator extended that piece into ``… patented (U.S, and that have already been defined.
+    Patent 6,285,999 ).``, a truth no copy of a real page reads like (en-0039: CER 12 %)."""
+    paras = ["The name is a trademark, and the process has been patented (U.S. 6,285,999 ). It is widely used by many people."]
+    pool = synthetic_english_paragraphs(6, 9)
+    for seed in range(120):
+        doc = make_damaged_document(paras * 3, seed, classes=("repeat", "extend"), fragment_paragraphs=pool)
+        for c in doc.truth.corruptions:
+            if c.kind == "extend":
+                assert not c.detail.split(" → ", 1)[0].endswith("(U.S."), c
+                assert doc.truth.paragraphs[c.paragraph].count("(") == doc.truth.paragraphs[c.paragraph].count(")")
+
+
 # --- the measurer can fail -------------------------------------------------------------------------
 
 ZH = ("一是推进义务教育优质均衡发展，助力双减政策有效落实。优质均衡是解决择校热的治本之策。\n\n"

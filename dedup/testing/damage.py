@@ -319,7 +319,7 @@ def make_damaged_document(
         i = cands.pop()
         j = rng.randrange(len(canon[i]))
         s = canon[i][j]
-        if s[-1] in "。.!?！？":
+        if s[-1] in "。.!?！？" and (cjk or _closes_a_sentence(" " + s[:-1])):  # not ``… patented (U.S.``
             ext = _extension(rng, pool, cjk, said=" ".join(canon[i]))  # words it says already would add nothing
             if not cjk and _written_in_capitals(s):
                 ext = ext.upper()
