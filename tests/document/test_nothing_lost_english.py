@@ -423,3 +423,19 @@ def test_a_copy_cut_one_word_after_its_marker_is_rejoined_by_a_copy_reading_acro
     r, problems = _clean(doc)
     assert problems == []
     assert r.text == extended + "\n\n" + OTHER + "\n"
+
+
+BAYES_1 = "In probability theory, Bayes' theorem relates the conditional and marginal probabilities of two random events."
+BAYES_2 = "It is often used to compute posterior probabilities given observations."
+DP_OTHER = "Dynamic programming is a method of solving problems that exhibit the properties of overlapping subproblems."
+
+
+def test_a_copy_that_swapped_its_sentences_does_not_stop_the_completion_of_the_first() -> None:
+    """First copy cut in its first sentence, a whole copy, and a copy that says the second sentence
+    first: that copy's opening read as another paragraph's start, so the completion stopped after the
+    cut sentence and the second sentence stayed at the swapped copy's place, after the next
+    paragraph (en-0264 of the benchmark, CER 11 %)."""
+    doc = BAYES_1[: BAYES_1.index(" random")] + "\n\n" + DP_OTHER + "\n\n" + f"{BAYES_1} {BAYES_2}\n\n{BAYES_2} {BAYES_1}\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == f"{BAYES_1} {BAYES_2}\n\n{DP_OTHER}\n"
