@@ -187,26 +187,14 @@ def _extension(rng: random.Random, pool: list[str], cjk: bool, said: str = "") -
 
 
 def _written_in_capitals(sentence: str) -> bool:
-    """Is an English sentence written in capitals: two words or more, every word of two letters or more upper case?
-
-    ``A 0.`` (a sentence split at ``0.5``) is upper case by :meth:`str.isupper`,
-    but it has no word that shows a case, so its extension keeps its own.
-    """
+    """Two words or more, every word of two letters or more upper case (``A 0.`` is upper case to :meth:`str.isupper`)."""
     words = [w for w in _re.findall(r"[A-Za-z]+", sentence) if len(w) > 1]
     return len(words) >= 2 and all(w.isupper() for w in words)
 
 
 def _closes_a_sentence(clause: str) -> bool:
-    """Can an English clause end the sentence it extends: no bracket left open, no abbreviation at its end?
-
-    Words cut from the end of a sentence can stop inside ``(U.S. Patent …)``;
-    ``…, and has been patented (U.S.`` then glues the extended sentence to the
-    next one (its period ends an abbreviation), so the truth itself would have
-    one sentence where the copies have two.
-    """
-    if clause.count("(") != clause.count(")") or clause.count('"') % 2:
-        return False
-    return len(split_sentences(f"Text{clause}. Next one.")) == 2
+    """Can an English clause end a sentence: no bracket or quote left open, no abbreviation last (``… patented (U.S``)?"""
+    return clause.count("(") == clause.count(")") and not clause.count('"') % 2 and len(split_sentences(f"Text{clause}. Next one.")) == 2
 
 
 def make_damaged_document(
