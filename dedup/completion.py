@@ -60,6 +60,18 @@ def opening(text: str, keys: KeyConfig) -> str:
     return sentence_key(text[spans[0][0] : spans[0][1]], keys) if spans else ""
 
 
+def swapped_copy(copy_key: str, copy_opening: str, first_opening: str) -> bool:
+    """Does a member that opens otherwise than the first occurrence still say its opening (a copy that swapped sentences)?
+
+    ``It is often used … In probability theory, Bayes' theorem …`` beside a
+    first occurrence cut in ``In probability theory, …``: that opening is the
+    paragraph's own second sentence moved first, not another paragraph's
+    start, so it does not stop the completion of the first occurrence (a copy
+    that merged two paragraphs brings openings that do not say it).
+    """
+    return bool(first_opening) and copy_opening != first_opening and covers(copy_key, first_opening)
+
+
 def aligned_end(fragment: str, sentence: str) -> int:
     """Where in ``sentence`` the text that ``fragment`` begins it with ends (best alignment).
 

@@ -153,6 +153,9 @@ _VISIBLE = re.compile(r"\S")
 _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
 #: a list number opening a sentence (``4. Each dimension``): its period numbers, it ends nothing
 _LIST_NUMBER = re.compile(r"\s*\d{1,3}")
+#: a line break before a numbered Latin list item (``… counter this is`` ⏎ ``5. Google Toolbar``):
+#: a line break alone ends nothing, but a list number at the head of a line opens a sentence of its own
+_LIST_ITEM_LINE = re.compile(r"\n(?=[ \t]*\d{1,3}\.[ \t]+[A-Z])")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -165,7 +168,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
     after an abbreviation when a Latin word or number follows (``Dr. Smith``,
     ``e.g. Simula``, ``U.S. Army``, ``No. 5``, ``J. R. Tolkien``, ``etc. and``).
     ``!`` or ``?`` between two Latin characters (``?q=1``) ends nothing.  A
-    line break alone never ends a sentence.
+    line break alone never ends a sentence, except before a numbered item
+    (``5. Google``) at the head of the next line.
 
     >>> t = "一是甲。乙“丙！”丁"
     >>> [t[a:b] for a, b in sentences(t)]
@@ -173,11 +177,15 @@ def sentences(text: str) -> list[tuple[int, int]]:
     >>> t = "Dr. Smith met Mr. J. R. Jones, e.g. at No. 5 on 3.5 acres. He left."
     >>> [t[a:b] for a, b in sentences(t)]
     ['Dr. Smith met Mr. J. R. Jones, e.g. at No. 5 on 3.5 acres. ', 'He left.']
+    >>> t = "A cut copy ends in the\\n5. Next item."
+    >>> [t[a:b] for a, b in sentences(t)]
+    ['A cut copy ends in the', '\\n5. Next item.']
     """
     out: list[tuple[int, int]] = []
     start = 0
     n = len(text)
     for m in _END_RUN.finditer(text):
+        start = _split_list_lines(text, start, m.start(), out)
         if not _ends_here(text, m.start(), m.end(), start):
             continue
         j = m.end()
@@ -186,8 +194,22 @@ def sentences(text: str) -> list[tuple[int, int]]:
         out.append((start, j))
         start = j
     if start < n:
+        start = _split_list_lines(text, start, n, out)
         out.append((start, n))
     return out
+
+
+def _split_list_lines(text: str, start: int, end: int, out: list[tuple[int, int]]) -> int:
+    """End a sentence at each line break in ``text[start:end]`` that a numbered list item follows; return the new start."""
+    if "\n" not in text[start:end]:
+        return start
+    for m in _LIST_ITEM_LINE.finditer(text, start):
+        if m.start() >= end:
+            break
+        if text[start : m.start()].strip():
+            out.append((start, m.start()))
+            start = m.start()
+    return start
 
 
 def ends_sentence(text: str) -> bool:

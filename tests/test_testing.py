@@ -192,6 +192,76 @@ def test_a_page_that_repeats_its_own_paragraph_has_it_once_in_the_truth():
         assert measure(truth, "\n\n".join([page[0], page[1], page[4]]) + "\n").lost == ()
 
 
+def test_an_english_extension_never_glues_two_sentences():
+    """The clause a copy is extended with ends the sentence it extends: words cut from
+    ``… patented (U.S. Patent 6,285,999).`` as ``, and has been patented (U.S.`` left a bracket
+    open and an abbreviation at the end, so the truth read the extended sentence and the next as
+    one (the cleaner then could not be right: en-0065, en-0159 of the benchmark)."""
+    from dedup.segment import sentences
+
+    paras = synthetic_english_paragraphs(6, 3)
+    pool = ["The method is widely used and has been patented (U.S. 6,285,999). It works."] * 6 + synthetic_english_paragraphs(4, 9)
+    planted = 0
+    for seed in range(60):
+        doc = make_damaged_document(paras, seed, classes=("repeat", "extend"), fragment_paragraphs=pool)
+        for c in doc.truth.corruptions:
+            if c.kind == "extend":
+                planted += 1
+                # read as the cleaner reads (``U.S.`` before a capital ends no sentence there)
+                assert len(sentences(doc.truth.paragraphs[c.paragraph])) == len(sentences(paras[c.paragraph])), c
+    assert planted >= 20
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_extension_says_something_the_paragraph_does_not(lang):
+    """A later copy that "says more" with a clause its paragraph already has (``…, and the decision
+    was final, and 5.8 million people were affected, and the decision was final.``) adds nothing, and
+    the cleaner rightly does not insert words its paragraph says already (en-generated-0250)."""
+    paras = synthetic_english_paragraphs(6, 3) if lang == "en" else synthetic_paragraphs(6, 3)
+    pool = [p + " " for p in paras]  # fragments whose clauses come from the paragraphs themselves
+    planted = 0
+    for seed in range(80):
+        doc = make_damaged_document(paras, seed, classes=("repeat", "extend"), fragment_paragraphs=pool)
+        for c in doc.truth.corruptions:
+            if c.kind == "extend":
+                clause = c.detail.split(" → …", 1)[1][:-1].removeprefix(", and ").removeprefix("，")
+                if clause not in ("the farmers' income rose", "确保农民增收"):  # the fallbacks
+                    planted += 1
+                assert clause.casefold() not in paras[c.paragraph].casefold(), c
+    assert planted >= 10
+
+
+def test_an_extension_is_in_capitals_only_after_a_sentence_in_capitals():
+    """``A 0.`` (clough's ``A 0. 5 probability …``) is upper case to :meth:`str.isupper` and was
+    extended with ``, AND WORLD WARS AND SO ON``: a clause in capitals inside a sentence in
+    lowercase, which no copy of a real page shows (en-0226)."""
+    paras = ["The probability is expressed as a number between 0 and 1. A 0. 5 probability is an even chance. It is often used."]
+    pool = synthetic_english_paragraphs(6, 9)
+    seen = set()
+    for seed in range(200):
+        doc = make_damaged_document(paras * 3, seed, classes=("repeat", "extend"), fragment_paragraphs=pool)
+        for c in doc.truth.corruptions:
+            if c.kind == "extend":
+                head, clause = c.detail.split(" → …", 1)
+                seen.add(head.endswith("A 0."))
+                assert not clause.isupper(), c
+    assert seen == {True, False}
+
+
+def test_an_english_sentence_cut_at_an_abbreviation_is_not_extended():
+    """clough writes ``… has been patented (U.S. Patent 6,285,999 ).``; split at ``(U.S.``, the
+    generator extended that piece into ``… patented (U.S, and that have already been defined.
+    Patent 6,285,999 ).``, a truth no copy of a real page reads like (en-0039: CER 12 %)."""
+    paras = ["The name is a trademark, and the process has been patented (U.S. 6,285,999 ). It is widely used by many people."]
+    pool = synthetic_english_paragraphs(6, 9)
+    for seed in range(120):
+        doc = make_damaged_document(paras * 3, seed, classes=("repeat", "extend"), fragment_paragraphs=pool)
+        for c in doc.truth.corruptions:
+            if c.kind == "extend":
+                assert not c.detail.split(" → ", 1)[0].endswith("(U.S."), c
+                assert doc.truth.paragraphs[c.paragraph].count("(") == doc.truth.paragraphs[c.paragraph].count(")")
+
+
 # --- the measurer can fail -------------------------------------------------------------------------
 
 ZH = ("一是推进义务教育优质均衡发展，助力双减政策有效落实。优质均衡是解决择校热的治本之策。\n\n"

@@ -244,9 +244,10 @@ def _attested(p: str, n: str, reading: str, gap: str, config: StitchConfig, join
         k = min(want, len(p), len(n))
         if k < 2:
             return None
+        kn = k if cjk else _latin_reach(k, want, len(n))
         best: tuple[int, str, str] | None = None
         for joiner in joiners:
-            across = p[-k:] + joiner + n[:k]
+            across = p[-k:] + joiner + n[:kn]
             if not cjk and len(across.strip()) < 8:
                 continue  # a few Latin letters read across prove nothing
             found = _occurrences(across, reading, gap, joiner)
@@ -258,6 +259,16 @@ def _attested(p: str, n: str, reading: str, gap: str, config: StitchConfig, join
         if k < want:
             return None  # a side is shorter than asked: a shorter look proves no more
     return None
+
+
+def _latin_reach(k: int, want: int, available: int) -> int:
+    """Characters of the block after a Latin cut to read across it, when ``k`` are read before it.
+
+    A short side (``1. Our`` / ``survey team …``: ``Our`` once its list number
+    goes) is made up for on the other, so that what another copy must read
+    straight across is still ``2 * want`` characters long (``Our survey team``).
+    """
+    return min(available, 2 * want - k)
 
 
 def _number_cut(p: str, n: str) -> bool:
@@ -407,7 +418,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         return joined(" " if last == "," and _is_latin(first) else "", "previous block ends with a comma")
     if _is_latin(last) and first.isalpha() and unicodedata.category(first) == "Ll":
         return joined(_latin_joiner(p, n, document), "next block starts with a lowercase word")
-    if _is_latin(last) and first.isalpha() and _in_capitals(p, n) and not _opens_a_paragraph(n, document):
+    if _is_latin(last) and first.isalpha() and _in_capitals(p, n, _after_words(p)) and not _opens_a_paragraph(n, document):
         return joined(_latin_joiner(p, n, document), "both blocks are written in capitals (where case says nothing) and the sentence goes on")
     return None
 
@@ -433,16 +444,32 @@ _MIN_CAPITALS_CHARS = 40
 _CAPITALS_WORDS = 4
 
 
-def _in_capitals(p: str, n: str) -> bool:
+def _in_capitals(p: str, n: str, after_words: int = _CAPITALS_WORDS) -> bool:
     """Are both sides of a cut written in capitals (``… DYNAMIC PROGRAMMING IS A METHOD OF`` / ``SOLVING PROBLEMS …``)?
 
     There the lowercase word that shows a sentence going on cannot be seen;
     a block long enough not to be a title, whose last words and the next
-    block's first words are all capitals, is read as one paragraph cut.
+    block's first ``after_words`` words are all capitals, is read as one paragraph cut.
     """
     before = [w for w in re.findall(r"[^\W\d_]+", p[-200:]) if len(w) > 1][-_CAPITALS_WORDS:]
     after = [w for w in re.findall(r"[^\W\d_]+", n[:200]) if len(w) > 1][:_CAPITALS_WORDS]
-    return len(p) >= _MIN_CAPITALS_CHARS and len(before) == len(after) == _CAPITALS_WORDS and all(w.isupper() for w in before + after)
+    return len(p) >= _MIN_CAPITALS_CHARS and len(before) == _CAPITALS_WORDS and len(after) >= after_words and all(w.isupper() for w in before + after)
+
+
+#: English words no sentence ends with (an article, a preposition, a conjunction)
+_NEVER_LAST = frozenset("the a an of to and or but nor in on at by for from with into onto than as".split())
+_LAST_WORD = re.compile(r"([A-Za-z]+)\s*$")
+
+
+def _after_words(p: str) -> int:
+    """How many capital words the block after ``p`` must open with to read on from it.
+
+    One when ``p`` ends with a word no sentence ends with (``… ON BEHALF OF
+    THE`` / ``WHOLE REGION.``): the sentence cannot stop there, so a short
+    rest of it in capitals is enough; else :data:`_CAPITALS_WORDS`.
+    """
+    m = _LAST_WORD.search(p)
+    return 1 if m is not None and m.group(1).lower() in _NEVER_LAST else _CAPITALS_WORDS
 
 
 def stitch(document: str, blocks: Sequence[Block], draft: Draft, config: StitchConfig = StitchConfig()) -> list[Unit]:

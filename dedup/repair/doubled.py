@@ -258,6 +258,8 @@ def keep_reason(text: str, i: int, spot: DoubledSpot, lexicon: Lexicon, aggressi
         # 党小组|组长 → 党小组长: when each copy already had its word, ask for more
         need = GAIN_BRIDGE_JUNCTION if spot.junction else GAIN_BRIDGE
         return "" if spot.gain >= need - slack else "bridge gain"
+    if spot.kind == "inside" and _pair_hides_word(text, i, spot, lexicon):
+        return ""  # 和|平平|安宁 → 和平|安宁, 下|文文 → 下文: the pair hides a far commoner word
     if spot.kind in ("inside", "junction", "document_pair"):
         return spot.kind
     kind = spot.kind
@@ -284,7 +286,7 @@ def keep_reason(text: str, i: int, spot: DoubledSpot, lexicon: Lexicon, aggressi
     if kind == "second_orphan":
         if c in PARTICLES:
             return "particle after its word"  # 现在|在|城市, 目的|的|实现
-        if not spot.attested and not _free_side(text, i + 2, lexicon, after=True):
+        if not spot.attested and not _free_side(text, i + 2, lexicon, after=True) and not _stray_before_single(text, i, spot, lexicon):
             return "no word after"
         return "longer word after" if _joins(text, i + 2, lexicon) else ""
     # first_orphan, 工作|计|计划: the first copy heads no word, and the text before it stands alone
@@ -296,6 +298,61 @@ def keep_reason(text: str, i: int, spot: DoubledSpot, lexicon: Lexicon, aggressi
     if not spot.attested and not _free_side(text, i, lexicon, after=False):
         return "no word before"
     return "longer word before" if _joins(text, i, lexicon) else ""
+
+
+#: a pair word (往往, 平平) gives way to the word its kept copy makes with a neighbour
+#: (向往, 和平) when that word is this many times commoner in the lexicon
+HIDDEN_WORD_RATIO = 1.5
+#: an orphan copy before a lone character needs this much gain (口感|感|好, 问题|题|上)
+GAIN_ORPHAN_BEFORE_SINGLE = 8.5
+#: ... and that character must stand alone this often in the lexicon (好, 上, 因; not 坦 of 斯坦)
+SINGLE_WORD_FREQ = 1000
+
+
+def _pair_hides_word(text: str, i: int, spot: DoubledSpot, lexicon: Lexicon) -> bool:
+    """True if the pair ``text[i:i+2]``, read as a word, hides the word its kept copy makes with a neighbour.
+
+    ``和平平安宁``: as it is ``和|平平|安宁``, without one copy ``和平|安宁``.  The
+    pair is a word (``平平``, ``往往``, ``文文``), so the spot reads as
+    reduplication, but the word the kept copy then forms with the character
+    beside it (``和平``, ``向往``, ``下文``) is far commoner in the lexicon than
+    the pair, the reading without the copy is ``GAIN_ORPHAN`` better, and that
+    neighbour is no function character (``美美的`` is not ``美的``).  Adverbs
+    and verbs that reduplicate keep their pair: ``要紧紧``, ``来看看``,
+    ``中常常``, ``刚刚好`` (the pair is commoner than ``要紧``, ``来看``).
+    """
+    j = _window_index(text, i)
+    s, w = spot.as_is.word_at(j)
+    if w != text[i] * 2 or spot.gain < GAIN_ORPHAN:
+        return False
+    sf, wf = spot.fixed.word_at(j)
+    if len(wf) != 2:
+        return False
+    neighbour = wf[1] if sf == j else wf[0]
+    if neighbour in FUNCTION_CHARS or neighbour == text[i]:
+        return False
+    freq = lexicon.freq(wf)
+    return freq >= ORPHAN_WORD_FREQ and freq >= HIDDEN_WORD_RATIO * lexicon.freq(w)
+
+
+def _stray_before_single(text: str, i: int, spot: DoubledSpot, lexicon: Lexicon) -> bool:
+    """True if the second copy stands between its word and a character that is a common word alone.
+
+    ``口感|感|好``, ``问题|题|上``, ``国家|家|因``: the character after the pair
+    starts no word, but it is one (``好``, ``上``, ``因``) often in the lexicon,
+    the reading without the copy is ``GAIN_ORPHAN_BEFORE_SINGLE`` better, and no
+    word of the lexicon longer than the reading's window (``吉尔吉斯斯坦``) holds
+    the pair.  A lone character that is rarely a word (``坦``) is more often the
+    rest of a name the lexicon lacks, and a noun, measure or adverb there often
+    makes a compound with the copy that the lexicon lacks (``列车|车|内``,
+    ``本周|周|线``, ``输卵管|管|腔``, ``主管|管|太多``: clean CSC targets).
+    """
+    at = i + 2
+    if at >= len(text) or spot.gain < GAIN_ORPHAN_BEFORE_SINGLE or lexicon.freq(text[at]) < SINGLE_WORD_FREQ:
+        return False
+    if lexicon.pos(text[at]).startswith(("n", "q", "d")):
+        return False
+    return not lexicon.covers(text, i, i + 2, range(MAX_WORD + 1, MAX_WORD + 4))
 
 
 def _verb_at(text: str, at: int, lexicon: Lexicon) -> bool:
@@ -439,5 +496,14 @@ def _in_capitals(text: str, start: int, end: int) -> bool:
     before = [w for w in _LATIN_WORD.findall(text[max(0, start - 80) : start]) if len(w) > 1][-_CAPITALS_CONTEXT:]
     after = [w for w in _LATIN_WORD.findall(text[end : end + 80]) if len(w) > 1][:_CAPITALS_CONTEXT]
     around = before + after
-    return len(around) >= 2 and all(w.isupper() for w in around)
+    if len(around) >= 2 and all(w.isupper() for w in around):
+        return True
+    # a speaker tag or a title before a paragraph in capitals (``Reporter: ACCORDING ACCORDING TO DR.
+    # OKAFOR``): the words after the pair alone say it, when they are as many as we look at
+    return len(after) == _CAPITALS_CONTEXT and all(w.isupper() for w in after) and not _acronym_like(text[start:end])
+
+
+def _acronym_like(pair: str) -> bool:
+    """A doubled word short enough to be an acronym (``WHO WHO``, ``IBM IBM``): left alone unless both sides are capitals."""
+    return len(pair.split()[0]) <= 4
 

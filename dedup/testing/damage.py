@@ -12,7 +12,7 @@ import re as _re
 from collections.abc import Sequence
 from typing import Any
 
-from .sameness import content_key, ends_inside_brackets, without_repeats
+from .sameness import closes_a_sentence, content_key, ends_inside_brackets, without_repeats, written_in_capitals
 from .sentences import CJK_CHAR, CLOSE, LIST_MARKER, SENTENCE_END, counts_as_sentence, is_cjk_text, join_sentences, normalize_document, normalize_sentence, output_sentences, split_sentences
 from .sources import COMMON, ORDINALS, synthetic_english_paragraphs, synthetic_paragraphs
 from .truth import Corruption, DamagedDocument, DocumentTruth, Quality
@@ -163,8 +163,8 @@ def _cut_candidates(text: str, lo: int, kind: str, cjk: bool) -> list[tuple[int,
     return out
 
 
-def _extension(rng: random.Random, pool: list[str], cjk: bool) -> str:
-    """A clause taken from an unrelated paragraph, to make a copy say more.
+def _extension(rng: random.Random, pool: list[str], cjk: bool, said: str = "") -> str:
+    """A clause taken from an unrelated paragraph, to make a copy say more (than ``said``, its paragraph, does).
 
     That paragraph leaves ``pool``: the fragments are drawn from it too, and a
     fragment saying the clause again would make the truth say it twice.
@@ -179,7 +179,7 @@ def _extension(rng: random.Random, pool: list[str], cjk: bool) -> str:
         s = sents[0].rstrip("。！？!?；;….\"”")
         if cjk:
             clause = _re.split(r"[，,、：:]", s)[-1]
-            if 4 <= len(clause) <= 24 and not LIST_MARKER.match(clause):
+            if 4 <= len(clause) <= 24 and not LIST_MARKER.match(clause) and clause not in said:
                 _drop_sayers(pool, clause)
                 return "，" + clause
         else:
@@ -188,8 +188,9 @@ def _extension(rng: random.Random, pool: list[str], cjk: bool) -> str:
                 k = rng.randint(3, min(8, len(words)))
                 clause = " ".join(words[-k:])
                 clause = _re.sub(r"^(?:and|or|but)\s+", "", clause, flags=_re.I) or clause
-                _drop_sayers(pool, clause)
-                return ", and " + clause[0].lower() + clause[1:]
+                if closes_a_sentence(clause) and clause.casefold() not in said.casefold():
+                    _drop_sayers(pool, clause)
+                    return ", and " + clause[0].lower() + clause[1:]
     return "，确保农民增收" if cjk else ", and the farmers' income rose"
 
 
@@ -311,9 +312,9 @@ def make_damaged_document(
         i = cands.pop()
         j = rng.randrange(len(canon[i]))
         s = canon[i][j]
-        if s[-1] in "。.!?！？" and not ends_inside_brackets(s):
-            ext = _extension(rng, pool, cjk)
-            if not cjk and s.isupper():
+        if s[-1] in "。.!?！？" and not ends_inside_brackets(s) and (cjk or closes_a_sentence(" " + s[:-1])):  # not ``… patented (U.S.``
+            ext = _extension(rng, pool, cjk, said=" ".join(canon[i]))  # words it says already would add nothing
+            if not cjk and written_in_capitals(s):
                 ext = ext.upper()
             short[i] = list(canon[i])
             canon[i][j] = s[:-1] + ext + s[-1]
@@ -612,7 +613,9 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     ``乙地…百分之六``, nor ``作品名称：X`` and ``X``.  Sentences with the same
     letters, digits and CJK characters (case and punctuation aside) are one
     text: one output copy holds them all (removing a sentence the source
-    repeats loses nothing).
+    repeats loses nothing); likewise a sentence the output writes word for
+    word inside another, case aside (``Java allows object inheritance.`` in
+    ``…, AND JAVA ALLOWS OBJECT INHERITANCE.``), is held.
 
     **Contained**: pairs of output sentences where one that counts is
     (rapidfuzz partial_ratio ≥ 95) a stretch of another more than 10 %
@@ -632,6 +635,7 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     outs = [normalize_sentence(s) for s in output_sentences(output)]
     outs = [s for s in outs if s]
     joined = sep.join(outs)
+    joined_folded = joined.casefold()  # a sentence the output holds inside another, case aside (capitals), is held
     spans = [(k, k + w) for w in (1, 2, 3) for k in range(len(outs) - w + 1)]
     windows = [sep.join(outs[a:b]) for a, b in spans]
     truth_norm = [normalize_sentence(s) for s in truth.sentences]
@@ -657,7 +661,7 @@ def measure(truth: DocumentTruth, output: str) -> Quality:
     counted = [i for i, s in enumerate(truth.sentences) if counts_as_sentence(s)]
     missing: set[int] = set()
     for i in counted:
-        if first_of[keys[i]] == i and i not in twins and not (truth_norm[i] in joined or holders(truth_norm[i], 4)):
+        if first_of[keys[i]] == i and i not in twins and not (truth_norm[i].casefold() in joined_folded or holders(truth_norm[i], 4)):
             missing.add(i)
     # twins: the best-held first, each taking output sentences no other twin has taken
     options = {i: holders(truth_norm[i], 8) for i in counted if i in twins}

@@ -5,9 +5,10 @@ exact with.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from .sentences import normalize_sentence
+from .sentences import normalize_sentence, split_sentences
 
 
 def content_key(normalized: str) -> str:
@@ -45,3 +46,14 @@ def ends_inside_brackets(sentence: str) -> bool:
     would land inside the bracket (``刘博（，通称松溜？–174年）``), which no copy reads.
     """
     return any(sentence.count(o) > sentence.count(c) for o, c in zip(*_BRACKETS))
+
+
+def written_in_capitals(sentence: str) -> bool:
+    """Two words or more, every word of two letters or more upper case (``A 0.`` is upper case to :meth:`str.isupper`)."""
+    words = [w for w in re.findall(r"[A-Za-z]+", sentence) if len(w) > 1]
+    return len(words) >= 2 and all(w.isupper() for w in words)
+
+
+def closes_a_sentence(clause: str) -> bool:
+    """Can an English clause end a sentence: no bracket or quote left open, no abbreviation last (``… patented (U.S``)?"""
+    return clause.count("(") == clause.count(")") and not clause.count('"') % 2 and len(split_sentences(f"Text{clause}. Next one.")) == 2
