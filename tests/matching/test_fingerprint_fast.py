@@ -259,3 +259,20 @@ def test_known_band_params_are_the_computed_ones():
 
     for args, params in KNOWN_PARAMS.items():
         assert _optimal_param_loop(*args) == params
+
+
+@given(st.lists(st.lists(st.integers(0, 3), min_size=16, max_size=16), min_size=0, max_size=40), st.integers(1, 64), st.integers(1, 90))
+def test_numpy_candidates_in_band_groups_equal_plain_lsh(rows, limit, group_entries):
+    """The numpy path sorts several bands at once; any grouping of the bands finds the same pairs."""
+    from dedup.fingerprint import lsh
+
+    sigs = np.array(rows, dtype=np.uint32).reshape(len(rows), 16)
+    config = LSHConfig(threshold=0.5, max_bucket_pairs=limit)
+    saved = lsh.BAND_GROUP_ENTRIES
+    lsh.BAND_GROUP_ENTRIES = group_entries
+    try:
+        with kernel_mode("numpy"):
+            got = candidate_pairs(sigs, config)
+    finally:
+        lsh.BAND_GROUP_ENTRIES = saved
+    assert [tuple(p) for p in got.tolist()] == _candidates_plain(sigs, config)
