@@ -176,7 +176,20 @@ class BucketedLexicon(Lexicon):
         # many words (a long document's n-grams): parse everything once and intersect in C
         if len(words) > 50_000:
             return set(words) & self.index.keys()
-        return {w for w in words if self._row(w) is not None}
+        self._parse_buckets_of(words)
+        return set(words) & self._rows.keys()
+
+    def _parse_buckets_of(self, words: Collection[str]) -> None:
+        """Parse every bucket a word of ``words`` could be in (one per distinct first two characters).
+
+        A word can only be in its own bucket, so once these are parsed one C-level
+        set intersection answers :meth:`known` (a lookup per word cost ~0.3 s per news page set).
+        """
+        parsed = self._parsed
+        for prefix in {w[:2] for w in words if w}:
+            b = _bucket(prefix)
+            if not parsed[b]:
+                self._parse(b)
 
 
 def _bucketed(words: Sequence[str], freqs: Sequence[str], tags: Sequence[str]) -> tuple[str, bytes, int, int]:
