@@ -276,3 +276,23 @@ def test_numpy_candidates_in_band_groups_equal_plain_lsh(rows, limit, group_entr
     finally:
         lsh.BAND_GROUP_ENTRIES = saved
     assert [tuple(p) for p in got.tolist()] == _candidates_plain(sigs, config)
+
+
+@given(st.text(max_size=300), st.booleans(), st.sampled_from(["", "\ud800", "𝐀\udfff", "\u3000", "\uffff"]))
+def test_fold_of_short_text_equals_translate(text, drop, odd):
+    """Short texts fold by a regex over the BMP (astral ones by translate): the same as ``str.translate``."""
+    from dedup.fingerprint.keys import _DROP, _TO_SPACE, fold
+
+    text = odd + text + odd
+    table = _DROP if drop else _TO_SPACE
+    assert fold(text, table) == text.translate(table)
+
+
+def test_fold_regex_covers_every_bmp_code_point():
+    """Every BMP code point, alone and in a run, folds as the translate tables say."""
+    from dedup.fingerprint.keys import _DROP, _TO_SPACE, fold
+
+    for table in (_DROP, _TO_SPACE):
+        for c in range(0, 0x10000):
+            ch = chr(c)
+            assert fold(ch + ch, table) == (ch + ch).translate(table), hex(c)
