@@ -296,3 +296,19 @@ def test_fold_regex_covers_every_bmp_code_point():
         for c in range(0, 0x10000):
             ch = chr(c)
             assert fold(ch + ch, table) == (ch + ch).translate(table), hex(c)
+
+
+@given(st.text(max_size=300) | st.text(st.sampled_from(list("推进义务教育かなカナ한국어ㄱ abc019𝐀𝠀é\u0301，。①Ⅷ²\ud800")), max_size=255), st.floats(0.05, 0.95))
+def test_is_cjk_of_short_text_equals_the_character_by_character_rule(text, threshold):
+    """Short texts count letters and CJK characters by regex: the same answer as one by one."""
+    from dedup.chardata import _is_cjk_reference
+
+    assert is_cjk(text, threshold) == _is_cjk_reference(text, threshold)
+
+
+def test_is_cjk_letter_class_covers_every_bmp_code_point():
+    from dedup.chardata import _not_alpha_bmp
+
+    pattern = _not_alpha_bmp()
+    for c in range(0x10000):
+        assert (pattern.fullmatch(chr(c)) is None) == chr(c).isalpha(), hex(c)
