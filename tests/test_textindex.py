@@ -104,3 +104,27 @@ def test_draft_edits_in_filters_edits(changes: list[tuple[int, int, str]], start
     end = min(40, start + width)
     want = [e for e in d.edits() if start <= e.span.start and e.span.end <= end]
     assert d.edits_in(start, end) == want
+
+
+def test_default_lexicon_words_by_length_from_the_disk_cache() -> None:
+    """The default lexicon's words of each length (kept on disk) are those of the whole dictionary, and a long
+    document finds the same vocabulary through them as through its Counters."""
+    from pathlib import Path
+
+    import dedup.repair.reading as reading
+    from dedup.repair.lexicon import Lexicon, _package_file, _read_dictionary, lexicon, words_of_length
+
+    full = Lexicon(*_read_dictionary(_package_file("jieba", "dict.txt")))
+    for n in (3, 4, 5):
+        assert set(words_of_length(n)) == {w for w in full.index if len(w) == n}
+    document = (Path(__file__).resolve().parents[1] / "examples" / "seed_zh_press.txt").read_text(encoding="utf-8")
+    plain = reading.DocumentNgrams(document)
+    old = reading.TABLE_ABOVE
+    reading.TABLE_ABOVE = -1
+    try:
+        tabled = reading.DocumentNgrams(document)
+    finally:
+        reading.TABLE_ABOVE = old
+    for n in (3, 4, 5):
+        found = tabled.lexicon_counts(lexicon(), n)
+        assert found and found == plain.lexicon_counts(lexicon(), n)

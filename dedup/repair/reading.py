@@ -182,10 +182,20 @@ class _RunTable:
 
 @lru_cache(maxsize=8)
 def _lexicon_words(lexicon: Lexicon, n: int) -> tuple[tuple[str, ...], Any]:
-    """The lexicon's words of ``n`` characters and their table keys (once per process)."""
-    from ..textindex import word_keys
+    """The lexicon's words of ``n`` characters and their table keys (once per process).
 
-    words = tuple(w for w in lexicon.index if len(w) == n)
+    For the default lexicon the words come from the disk cache
+    (:func:`~dedup.repair.lexicon.words_of_length`), sorted: only the set of
+    words matters (the vocabulary is sorted by word).
+    """
+    from ..textindex import word_keys
+    from .lexicon import lexicon as default_lexicon
+    from .lexicon import words_of_length
+
+    if default_lexicon.cache_info().currsize and lexicon is default_lexicon():
+        words = words_of_length(n)
+    else:
+        words = tuple(w for w in lexicon.index if len(w) == n)
     return words, word_keys(words, n)
 
 
