@@ -312,3 +312,14 @@ def test_is_cjk_letter_class_covers_every_bmp_code_point():
     pattern = _not_alpha_bmp()
     for c in range(0x10000):
         assert (pattern.fullmatch(chr(c)) is None) == chr(c).isalpha(), hex(c)
+
+
+@given(st.text(st.sampled_from(list("推进义务教育一是二、(1)①记者：ＡＢabc AB，。!𝐀é ")), max_size=40), st.booleans(), st.booleans(), st.booleans())
+def test_remembered_keys_are_keyed_by_text_options_and_marker(text, markers, speaker, marker):
+    """Keys are remembered per (text, options, marker): asking again, or with other options first, changes nothing."""
+    from dedup.fingerprint.keys import KeyConfig, _matching_key
+
+    config = KeyConfig(strip_markers=markers, strip_speaker=speaker)
+    for other in (KeyConfig(not markers, speaker), KeyConfig(markers, not speaker)):
+        matching_key(text, other, marker=not marker)
+    assert matching_key(text, config, marker=marker) == _matching_key(text, config, marker) == matching_key(text, config, marker=marker)
