@@ -117,8 +117,9 @@ def is_cjk(text: str, threshold: float = 0.3) -> bool:
     if len(text) >= _TABLE_MIN:
         return _is_cjk_table(text, threshold)
     # counted by regex substitutions (sre matches a BMP class with a bitmap): several times
-    # faster than a Python-level isalpha per character and a translate lookup per character
-    if _ASTRAL.search(text) is None:
+    # faster than a Python-level isalpha per character and a translate lookup per character,
+    # once the process has seen enough text to repay compiling the letter class
+    if _regex_ready(len(text)) and _ASTRAL.search(text) is None:
         letters = len(_not_alpha_bmp().sub("", text))
     else:
         letters = sum(map(str.isalpha, text))
@@ -126,6 +127,20 @@ def is_cjk(text: str, threshold: float = 0.3) -> bool:
         return False
     cjk = len(text) - len(_CJK_RUN.sub("", text))
     return cjk / letters >= threshold
+
+
+#: characters a process tests one by one before it compiles the letter class (~10-20 ms,
+#: repaid after about this much text): the sample's run never compiles it
+REGEX_AFTER_CHARS = 100_000
+_counted = [0]
+
+
+def _regex_ready(n: int) -> bool:
+    """True once this process has tested :data:`REGEX_AFTER_CHARS` characters in short texts (counting ``n``)."""
+    if _NOT_ALPHA:
+        return True
+    _counted[0] += n
+    return _counted[0] > REGEX_AFTER_CHARS
 
 
 def _is_cjk_reference(text: str, threshold: float = 0.3) -> bool:

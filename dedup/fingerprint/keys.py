@@ -132,6 +132,20 @@ def _dropped_class() -> str:
     return "[" + "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]"
 
 
+#: characters a process folds with ``str.translate`` before it compiles the regexes (~10-20 ms each,
+#: repaid after about this much text): the sample's run never compiles them
+REGEX_AFTER_CHARS = 100_000
+_translated = [0]
+
+
+def _translate_first(n: int) -> bool:
+    """True while this process has folded less than :data:`REGEX_AFTER_CHARS` characters (counting ``n``)."""
+    if _translated[0] >= REGEX_AFTER_CHARS:
+        return False
+    _translated[0] += n
+    return True
+
+
 def _drop_pattern(runs: bool) -> re.Pattern[str]:
     """The dropped characters of the BMP, one at a time or (``runs``) in runs; compiled once per process."""
     pattern = _DROP_PATTERNS.get(runs)
@@ -152,7 +166,7 @@ def fold(text: str, table: _FoldTable) -> str:
     ('推进义务教育', 'The cat  sat ')
     """
     if len(text) < _TABLE_MIN:
-        if _ASTRAL.search(text) is not None:
+        if _translate_first(len(text)) or _ASTRAL.search(text) is not None:
             return text.translate(table)
         if table.replacement is None:
             return _drop_pattern(True).sub("", text)

@@ -281,7 +281,10 @@ def test_numpy_candidates_in_band_groups_equal_plain_lsh(rows, limit, group_entr
 @given(st.text(max_size=300), st.booleans(), st.sampled_from(["", "\ud800", "𝐀\udfff", "\u3000", "\uffff"]))
 def test_fold_of_short_text_equals_translate(text, drop, odd):
     """Short texts fold by a regex over the BMP (astral ones by translate): the same as ``str.translate``."""
+    from dedup.fingerprint import keys as keys_module
     from dedup.fingerprint.keys import _DROP, _TO_SPACE, fold
+
+    keys_module._translated[0] = keys_module.REGEX_AFTER_CHARS  # past the start: the regex path
 
     text = odd + text + odd
     table = _DROP if drop else _TO_SPACE
@@ -290,7 +293,10 @@ def test_fold_of_short_text_equals_translate(text, drop, odd):
 
 def test_fold_regex_covers_every_bmp_code_point():
     """Every BMP code point, alone and in a run, folds as the translate tables say."""
+    from dedup.fingerprint import keys as keys_module
     from dedup.fingerprint.keys import _DROP, _TO_SPACE, fold
+
+    keys_module._translated[0] = keys_module.REGEX_AFTER_CHARS
 
     for table in (_DROP, _TO_SPACE):
         for c in range(0, 0x10000):
@@ -301,7 +307,9 @@ def test_fold_regex_covers_every_bmp_code_point():
 @given(st.text(max_size=300) | st.text(st.sampled_from(list("推进义务教育かなカナ한국어ㄱ abc019𝐀𝠀é\u0301，。①Ⅷ²\ud800")), max_size=255), st.floats(0.05, 0.95))
 def test_is_cjk_of_short_text_equals_the_character_by_character_rule(text, threshold):
     """Short texts count letters and CJK characters by regex: the same answer as one by one."""
-    from dedup.chardata import _is_cjk_reference
+    from dedup.chardata import _is_cjk_reference, _not_alpha_bmp
+
+    _not_alpha_bmp()  # compiled: the regex path from here on
 
     assert is_cjk(text, threshold) == _is_cjk_reference(text, threshold)
 
