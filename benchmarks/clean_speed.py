@@ -23,7 +23,8 @@ of log(time) over log(paragraphs) between consecutive sizes. A series stops afte
 ``corpus``: ``dedup-text corpus`` on a generated corpus with ``--no-clean`` and with cleaning; the
 throughput ratio.
 
-``rensa``: the seed-like document of SogouCS sentences (:func:`sogou_seed_like`, 30 % near-copies) through
+``rensa``: a seed-like document (:func:`rensa_document`: SogouCS sentences, or ``--source seed`` the seed-sized
+generator; 30 % near-copies) through
 ``dedup-text`` and through a ~40-line rensa script (:data:`RENSA_SCRIPT`: MinHash + LSH + rapidfuzz
 verification + union-find, first copy kept), each a whole process, alternating; median wall times and the
 speed-up.
@@ -245,6 +246,22 @@ def sogou_seed_like(n: int, seed: int = 11, dup_fraction: float = 0.3) -> str:
     return "\n\n".join(paras) + "\n"
 
 
+def rensa_document(source: str, n: int) -> str:
+    """The document of the rensa comparison: ``seed`` or ``sogou`` paragraphs, 30 % near-copies.
+
+    ``seed``: :func:`bench_data.seed_sized_paragraphs` at 175 characters per paragraph (words drawn
+    with the sample's weights; paragraphs distinct but for the copies). ``sogou``:
+    :func:`sogou_seed_like` -- real sentences, but SogouCS-mini has only 2,114 of them (88 k
+    characters), so 20,000 paragraphs repeat each sentence ~38 times in new combinations: a
+    sentence-level repeat workload as much as a paragraph one.
+    """
+    if source == "sogou":
+        return sogou_seed_like(n)
+    from bench_data import seed_sized_paragraphs
+
+    return "\n\n".join(seed_sized_paragraphs(3, n, mean_chars=175, dup_fraction=0.3)) + "\n"
+
+
 #: the rensa pipeline a user would write (MinHash + LSH + rapidfuzz verification + union-find, first copy kept)
 RENSA_SCRIPT = r'''
 import sys
@@ -285,7 +302,7 @@ def rensa(args: argparse.Namespace) -> None:
     """``dedup-text`` on the SogouCS seed-like document against the rensa script, whole processes, alternating."""
     with tempfile.TemporaryDirectory() as tmp:
         doc = Path(tmp) / "doc.txt"
-        doc.write_text(sogou_seed_like(args.paragraphs), encoding="utf-8")
+        doc.write_text(rensa_document(args.source, args.paragraphs), encoding="utf-8")
         script = Path(tmp) / "rensa_dedup.py"
         script.write_text(RENSA_SCRIPT, encoding="utf-8")
         cmds = {
@@ -299,7 +316,7 @@ def rensa(args: argparse.Namespace) -> None:
                 times[name].append(_run_process(cmd, env, cwd=tmp)[0])
         med = {k: round(sorted(v)[len(v) // 2], 2) for k, v in times.items()}
         kept = {k: (Path(tmp) / f).read_text(encoding="utf-8").count("\n\n") + 1 for k, f in (("dedup-text", "ours.txt"), ("rensa script", "rensa.txt"))}
-        row = {"paragraphs": args.paragraphs, "chars": len(doc.read_text(encoding="utf-8")), "seconds_median": med, "paragraphs_kept": kept}
+        row = {"source": args.source, "paragraphs": args.paragraphs, "chars": len(doc.read_text(encoding="utf-8")), "seconds_median": med, "paragraphs_kept": kept}
         row["dedup_speedup_vs_rensa"] = round(med["rensa script"] / med["dedup-text"], 2)
         print(json.dumps(row, indent=1, ensure_ascii=False))
 
@@ -322,6 +339,7 @@ def main() -> None:
     c.add_argument("--repeat", type=int, default=3)
     r = sub.add_parser("rensa")
     r.add_argument("--paragraphs", type=int, default=20_000)
+    r.add_argument("--source", choices=("seed", "sogou"), default="sogou", help="paragraphs from SogouCS sentences (default) or the seed-sized generator")
     r.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     {"news": news, "scaling": scaling, "corpus": corpus, "rensa": rensa}[args.what](args)
