@@ -128,3 +128,26 @@ def test_default_lexicon_words_by_length_from_the_disk_cache() -> None:
     for n in (3, 4, 5):
         found = tabled.lexicon_counts(lexicon(), n)
         assert found and found == plain.lexicon_counts(lexicon(), n)
+
+
+@given(HAN_TEXT, st.lists(st.lists(st.sampled_from(["陌", "说", "外", "交", "部"]), min_size=1, max_size=5).map("".join), max_size=20))
+@settings(max_examples=100, deadline=None)
+def test_word_costs_remembered_per_document_are_the_computed_ones(document: str, words: list[str]) -> None:
+    """``word_cost`` with a document remembers each word's frequency and contexts; asked twice, with or without
+    a discount, it gives what the formula gives from the lexicon and the document directly."""
+    import math
+
+    import dedup.repair.reading as reading
+    from dedup.repair.lexicon import Lexicon
+
+    lx = Lexicon(words, [str(7 + i) for i in range(len(words))], ["n"] * len(words))
+    doc = reading.DocumentNgrams(document)
+    total = math.log(sum(7 + i for i in range(len(words)))) if words else 0.0
+    for discount in (None, {w: 1 for w in words[::2]}):
+        for w in words + [r[a : a + 2] for r in reading.HAN_RUN.findall(document) for a in range(len(r) - 1)]:
+            freq = lx.freq(w)
+            if freq > 0 and len(w) > 1:
+                seen = doc.contexts(w) - (discount or {}).get(w, 0)
+                freq += reading.DOC_WEIGHT * max(seen, 0)
+            expected = math.inf if freq <= 0 and len(w) > 1 else total - math.log(max(freq, 1))
+            assert reading.word_cost(w, lx, doc, discount) == expected, w
