@@ -151,3 +151,16 @@ def test_word_costs_remembered_per_document_are_the_computed_ones(document: str,
                 freq += reading.DOC_WEIGHT * max(seen, 0)
             expected = math.inf if freq <= 0 and len(w) > 1 else total - math.log(max(freq, 1))
             assert reading.word_cost(w, lx, doc, discount) == expected, w
+
+
+@given(HAN_TEXT, st.lists(st.lists(st.sampled_from(["陌", "说", "外", "交", "部"]), min_size=2, max_size=5).map("".join), max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_short_forms_found_by_prefix_are_every_substring_match(text: str, shorts: list[str]) -> None:
+    """``dropped.shorts_in`` (positions filtered by prefix) finds exactly the short forms that are substrings of the Han runs."""
+    from dedup.repair.dropped import GapIndex, shorts_in
+    from dedup.repair.lexicon import HAN_RUN
+
+    lengths = tuple(sorted({len(s) for s in shorts}))
+    index = GapIndex({s: (("x", 0),) for s in shorts}, lengths, frozenset(s[: lengths[0]] for s in shorts) if lengths else frozenset())
+    every = {run[a : a + n] for run in HAN_RUN.findall(text) for n in lengths for a in range(len(run) - n + 1)}
+    assert shorts_in(text, index) == every & set(shorts)
