@@ -119,10 +119,8 @@ def is_cjk(text: str, threshold: float = 0.3) -> bool:
     # counted by regex substitutions (sre matches a BMP class with a bitmap): several times
     # faster than a Python-level isalpha per character and a translate lookup per character,
     # once the process has seen enough text to repay compiling the letter class
-    if _regex_ready(len(text)) and _ASTRAL.search(text) is None:
-        letters = len(_not_alpha_bmp().sub("", text))
-    else:
-        letters = sum(map(str.isalpha, text))
+    regex = _regex_ready(len(text)) and _ASTRAL.search(text) is None
+    letters = len(_not_alpha_bmp().sub("", text)) if regex else sum(map(str.isalpha, text))
     if not letters:
         return False
     cjk = len(text) - len(_CJK_RUN.sub("", text))

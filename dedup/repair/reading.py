@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from .lexicon import HAN_RUN, Lexicon
 
@@ -192,10 +192,8 @@ def _lexicon_words(lexicon: Lexicon, n: int) -> tuple[tuple[str, ...], Any]:
     from .lexicon import lexicon as default_lexicon
     from .lexicon import words_of_length
 
-    if default_lexicon.cache_info().currsize and lexicon is default_lexicon():
-        words = words_of_length(n)
-    else:
-        words = tuple(w for w in lexicon.index if len(w) == n)
+    cached = default_lexicon.cache_info().currsize and lexicon is default_lexicon()
+    words = words_of_length(n) if cached else tuple(w for w in lexicon.index if len(w) == n)
     return words, word_keys(words, n)
 
 
@@ -254,10 +252,11 @@ def _word_evidence(word: str, lexicon: Lexicon, doc: DocumentNgrams) -> tuple[in
     segment the same words again and again (~175 k costs on 5,000 paragraphs).
     """
     key = ("word_evidence", id(lexicon))
-    held = doc.memo.get(key)
+    held = cast("tuple[Lexicon, dict[str, tuple[int, int]]] | None", doc.memo.get(key))
     if held is None or held[0] is not lexicon:
-        held = doc.memo[key] = (lexicon, {})
-    table: dict[str, tuple[int, int]] = held[1]  # type: ignore[index]
+        held = (lexicon, {})
+        doc.memo[key] = held
+    table = held[1]
     found = table.get(word)
     if found is None:
         freq = lexicon.freq(word)
