@@ -3,6 +3,7 @@
     python benchmarks/clean_speed.py news --baseline /tmp/prev          # chars/s vs ftfy.fix_text, vs the baseline
     python benchmarks/clean_speed.py scaling --sizes 1000,5000,20000     # time, exponent and peak RSS per series
     python benchmarks/clean_speed.py corpus --docs 3000                  # corpus mode with and without cleaning
+    python benchmarks/clean_speed.py rensa --paragraphs 20000           # dedup-text against a rensa script
 
 ``news``: news-sized documents (wiki-zh-200 and SogouCS paragraphs for Chinese, clough-stevenson answers
 for English, from ../shared/data/external; damaged like the sample by
@@ -21,6 +22,12 @@ of log(time) over log(paragraphs) between consecutive sizes. A series stops afte
 
 ``corpus``: ``dedup-text corpus`` on a generated corpus with ``--no-clean`` and with cleaning; the
 throughput ratio.
+
+``rensa``: a seed-like document (:func:`rensa_document`: SogouCS sentences, or ``--source seed`` the seed-sized
+generator; 30 % near-copies) through
+``dedup-text`` and through a ~40-line rensa script (:data:`RENSA_SCRIPT`: MinHash + LSH + rapidfuzz
+verification + union-find, first copy kept), each a whole process, alternating; median wall times and the
+speed-up.
 """
 
 from __future__ import annotations
@@ -214,6 +221,106 @@ def corpus(args: argparse.Namespace) -> None:
         print(json.dumps({"docs": args.docs, "seconds_median": med, "clean_keeps_share_of_no_clean_throughput": round(med["--no-clean"] / med["--clean"], 3)}, indent=1))
 
 
+def sogou_seed_like(n: int, seed: int = 11, dup_fraction: float = 0.3) -> str:
+    """A seed-like document of ``n`` paragraphs from SogouCS sentences, ``dup_fraction`` of them near-copies.
+
+    Each paragraph joins three to five sentences drawn from the SogouCS pages
+    (``../shared/data/external/sogoucs-mini``; about 175 characters on
+    average, so 20,000 paragraphs are ~3.5 M characters); then, as in
+    :func:`bench_data.seed_sized_paragraphs`, ``dup_fraction`` of them are
+    replaced by a copy of an earlier one, half exact, half with one character
+    changed.
+    """
+    from dedup.testing import external_data_dir, sogou_pages
+    from dedup.testing.sentences import split_sentences
+
+    pool = sorted({s for page in sogou_pages(external_data_dir(ROOT)) for p in page for s in split_sentences(p) if len(s) >= 8})
+    rng = random.Random(seed)
+    paras = ["".join(rng.sample(pool, rng.randint(3, 5))) for _ in range(n)]
+    for i in range(1, n):
+        if rng.random() < dup_fraction:
+            copy = list(paras[rng.randrange(i)])
+            if rng.random() < 0.5:
+                copy[rng.randrange(len(copy))] = rng.choice("的一是在不了有和人这中大为上个国我以要他时来用们")
+            paras[i] = "".join(copy)
+    return "\n\n".join(paras) + "\n"
+
+
+def rensa_document(source: str, n: int) -> str:
+    """The document of the rensa comparison: ``seed`` or ``sogou`` paragraphs, 30 % near-copies.
+
+    ``seed``: :func:`bench_data.seed_sized_paragraphs` at 175 characters per paragraph (words drawn
+    with the sample's weights; paragraphs distinct but for the copies). ``sogou``:
+    :func:`sogou_seed_like` -- real sentences, but SogouCS-mini has only 2,114 of them (88 k
+    characters), so 20,000 paragraphs repeat each sentence ~38 times in new combinations: a
+    sentence-level repeat workload as much as a paragraph one.
+    """
+    if source == "sogou":
+        return sogou_seed_like(n)
+    from bench_data import seed_sized_paragraphs
+
+    return "\n\n".join(seed_sized_paragraphs(3, n, mean_chars=175, dup_fraction=0.3)) + "\n"
+
+
+#: the rensa pipeline a user would write (MinHash + LSH + rapidfuzz verification + union-find, first copy kept)
+RENSA_SCRIPT = r'''
+import sys
+from rapidfuzz import fuzz
+from rensa import RMinHash, RMinHashLSH
+
+NUM_PERM, BANDS, NGRAM, THRESHOLD = 128, 32, 4, 80.0
+text = open(sys.argv[1], encoding="utf-8").read()
+paras = [p.strip() for p in text.split("\n\n") if p.strip()]
+hashes = []
+lsh = RMinHashLSH(0.5, NUM_PERM, BANDS)
+for i, p in enumerate(paras):
+    m = RMinHash(NUM_PERM, 42)
+    m.update([p[a : a + NGRAM] for a in range(max(1, len(p) - NGRAM + 1))])
+    hashes.append(m)
+    lsh.insert(i, m)
+parent = list(range(len(paras)))
+
+def root(x):
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+for i, m in enumerate(hashes):
+    for j in lsh.query(m):
+        if j > i and fuzz.ratio(paras[i], paras[j], score_cutoff=THRESHOLD):
+            a, b = root(i), root(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+kept = [p for i, p in enumerate(paras) if root(i) == i]
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    f.write("\n\n".join(kept) + "\n")
+'''
+
+
+def rensa(args: argparse.Namespace) -> None:
+    """``dedup-text`` on the SogouCS seed-like document against the rensa script, whole processes, alternating."""
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = Path(tmp) / "doc.txt"
+        doc.write_text(rensa_document(args.source, args.paragraphs), encoding="utf-8")
+        script = Path(tmp) / "rensa_dedup.py"
+        script.write_text(RENSA_SCRIPT, encoding="utf-8")
+        cmds = {
+            "dedup-text": [sys.executable, "-m", "dedup.cli", str(doc), "-o", str(Path(tmp) / "ours.txt"), "-q", "--max-blocks", str(max(args.paragraphs + 10, 100_000)), "--max-bytes", str(1 << 30)],
+            "rensa script": [sys.executable, str(script), str(doc), str(Path(tmp) / "rensa.txt")],
+        }
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        times: dict[str, list[float]] = {k: [] for k in cmds}
+        for _ in range(args.repeat):
+            for name, cmd in cmds.items():
+                times[name].append(_run_process(cmd, env, cwd=tmp)[0])
+        med = {k: round(sorted(v)[len(v) // 2], 2) for k, v in times.items()}
+        kept = {k: (Path(tmp) / f).read_text(encoding="utf-8").count("\n\n") + 1 for k, f in (("dedup-text", "ours.txt"), ("rensa script", "rensa.txt"))}
+        row = {"source": args.source, "paragraphs": args.paragraphs, "chars": len(doc.read_text(encoding="utf-8")), "seconds_median": med, "paragraphs_kept": kept}
+        row["dedup_speedup_vs_rensa"] = round(med["rensa script"] / med["dedup-text"], 2)
+        print(json.dumps(row, indent=1, ensure_ascii=False))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="what", required=True)
@@ -230,8 +337,12 @@ def main() -> None:
     c = sub.add_parser("corpus")
     c.add_argument("--docs", type=int, default=3000)
     c.add_argument("--repeat", type=int, default=3)
+    r = sub.add_parser("rensa")
+    r.add_argument("--paragraphs", type=int, default=20_000)
+    r.add_argument("--source", choices=("seed", "sogou"), default="sogou", help="paragraphs from SogouCS sentences (default) or the seed-sized generator")
+    r.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    {"news": news, "scaling": scaling, "corpus": corpus}[args.what](args)
+    {"news": news, "scaling": scaling, "corpus": corpus, "rensa": rensa}[args.what](args)
 
 
 if __name__ == "__main__":

@@ -88,6 +88,24 @@ _DELETE_CJK = _CJKTable()
 _TABLE_MIN = 256
 
 
+#: runs of CJK characters (all in the BMP), and any character beyond the BMP
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_NOT_ALPHA: list[re.Pattern[str]] = []
+
+
+def _not_alpha_bmp() -> re.Pattern[str]:
+    """Runs of BMP code points that are not ``str.isalpha`` (from :func:`bmp_classes`; compiled once)."""
+    if not _NOT_ALPHA:
+        import numpy as np
+
+        other = np.concatenate(([0], (bmp_classes() & 1) == 0, [0])).astype(np.int8)
+        edges = np.flatnonzero(np.diff(other))
+        body = "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in zip(edges[0::2].tolist(), (edges[1::2] - 1).tolist()))
+        _NOT_ALPHA.append(re.compile(f"[{body}]+"))
+    return _NOT_ALPHA[0]
+
+
 def is_cjk(text: str, threshold: float = 0.3) -> bool:
     """True if CJK characters are at least ``threshold`` of the letters.
 
@@ -98,8 +116,35 @@ def is_cjk(text: str, threshold: float = 0.3) -> bool:
         return False
     if len(text) >= _TABLE_MIN:
         return _is_cjk_table(text, threshold)
-    letters = sum(map(str.isalpha, text))
+    # counted by regex substitutions (sre matches a BMP class with a bitmap): several times
+    # faster than a Python-level isalpha per character and a translate lookup per character,
+    # once the process has seen enough text to repay compiling the letter class
+    regex = _regex_ready(len(text)) and _ASTRAL.search(text) is None
+    letters = len(_not_alpha_bmp().sub("", text)) if regex else sum(map(str.isalpha, text))
     if not letters:
+        return False
+    cjk = len(text) - len(_CJK_RUN.sub("", text))
+    return cjk / letters >= threshold
+
+
+#: characters a process tests one by one before it compiles the letter class (~10-20 ms,
+#: repaid after about this much text): the sample's run never compiles it
+REGEX_AFTER_CHARS = 100_000
+_counted = [0]
+
+
+def _regex_ready(n: int) -> bool:
+    """True once this process has tested :data:`REGEX_AFTER_CHARS` characters in short texts (counting ``n``)."""
+    if _NOT_ALPHA:
+        return True
+    _counted[0] += n
+    return _counted[0] > REGEX_AFTER_CHARS
+
+
+def _is_cjk_reference(text: str, threshold: float = 0.3) -> bool:
+    """:func:`is_cjk` character by character (what the fast paths must equal)."""
+    letters = sum(map(str.isalpha, text))
+    if not text or not letters:
         return False
     cjk = len(text) - len(text.translate(_DELETE_CJK))
     return cjk / letters >= threshold

@@ -326,7 +326,8 @@ def intersection_sizes(sets: ShingleSets, pa: np.ndarray, pb: np.ndarray, *, chu
         return out
     sizes = sets.sizes
     work = int(sizes[pa].sum() + sizes[pb].sum())
-    if kernels.use_kernels(work):
+    # whether to load numba is decided by the document's size, not by how often its sets are paired
+    if kernels.use_kernels(work, load_size=len(sets.hashes)):
         kernels.kernel("intersections")(sets.indptr, sets.hashes, pa, pb, out)
         return out
     # numpy: tag both sets of each pair with the pair number and look one side up in the other

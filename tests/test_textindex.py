@@ -104,3 +104,63 @@ def test_draft_edits_in_filters_edits(changes: list[tuple[int, int, str]], start
     end = min(40, start + width)
     want = [e for e in d.edits() if start <= e.span.start and e.span.end <= end]
     assert d.edits_in(start, end) == want
+
+
+def test_default_lexicon_words_by_length_from_the_disk_cache() -> None:
+    """The default lexicon's words of each length (kept on disk) are those of the whole dictionary, and a long
+    document finds the same vocabulary through them as through its Counters."""
+    from pathlib import Path
+
+    import dedup.repair.reading as reading
+    from dedup.repair.lexicon import Lexicon, _package_file, _read_dictionary, lexicon, words_of_length
+
+    full = Lexicon(*_read_dictionary(_package_file("jieba", "dict.txt")))
+    for n in (3, 4, 5):
+        assert set(words_of_length(n)) == {w for w in full.index if len(w) == n}
+    document = (Path(__file__).resolve().parents[1] / "examples" / "seed_zh_press.txt").read_text(encoding="utf-8")
+    plain = reading.DocumentNgrams(document)
+    old = reading.TABLE_ABOVE
+    reading.TABLE_ABOVE = -1
+    try:
+        tabled = reading.DocumentNgrams(document)
+    finally:
+        reading.TABLE_ABOVE = old
+    for n in (3, 4, 5):
+        found = tabled.lexicon_counts(lexicon(), n)
+        assert found and found == plain.lexicon_counts(lexicon(), n)
+
+
+@given(HAN_TEXT, st.lists(st.lists(st.sampled_from(["陌", "说", "外", "交", "部"]), min_size=1, max_size=5).map("".join), max_size=20))
+@settings(max_examples=100, deadline=None)
+def test_word_costs_remembered_per_document_are_the_computed_ones(document: str, words: list[str]) -> None:
+    """``word_cost`` with a document remembers each word's frequency and contexts; asked twice, with or without
+    a discount, it gives what the formula gives from the lexicon and the document directly."""
+    import math
+
+    import dedup.repair.reading as reading
+    from dedup.repair.lexicon import Lexicon
+
+    lx = Lexicon(words, [str(7 + i) for i in range(len(words))], ["n"] * len(words))
+    doc = reading.DocumentNgrams(document)
+    total = math.log(sum(7 + i for i in range(len(words)))) if words else 0.0
+    for discount in (None, {w: 1 for w in words[::2]}):
+        for w in words + [r[a : a + 2] for r in reading.HAN_RUN.findall(document) for a in range(len(r) - 1)]:
+            freq = lx.freq(w)
+            if freq > 0 and len(w) > 1:
+                seen = doc.contexts(w) - (discount or {}).get(w, 0)
+                freq += reading.DOC_WEIGHT * max(seen, 0)
+            expected = math.inf if freq <= 0 and len(w) > 1 else total - math.log(max(freq, 1))
+            assert reading.word_cost(w, lx, doc, discount) == expected, w
+
+
+@given(HAN_TEXT, st.lists(st.lists(st.sampled_from(["陌", "说", "外", "交", "部"]), min_size=2, max_size=5).map("".join), max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_short_forms_found_by_prefix_are_every_substring_match(text: str, shorts: list[str]) -> None:
+    """``dropped.shorts_in`` (positions filtered by prefix) finds exactly the short forms that are substrings of the Han runs."""
+    from dedup.repair.dropped import GapIndex, shorts_in
+    from dedup.repair.lexicon import HAN_RUN
+
+    lengths = tuple(sorted({len(s) for s in shorts}))
+    index = GapIndex({s: (("x", 0),) for s in shorts}, lengths, frozenset(s[: lengths[0]] for s in shorts) if lengths else frozenset())
+    every = {run[a : a + n] for run in HAN_RUN.findall(text) for n in lengths for a in range(len(run) - n + 1)}
+    assert shorts_in(text, index) == every & set(shorts)

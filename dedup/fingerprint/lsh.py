@@ -134,6 +134,8 @@ def candidates_from_bands(bh: np.ndarray, ids: np.ndarray, limit: int) -> np.nda
         return np.empty((0, 2), dtype=np.int64)
     fast = kernels.use_kernels(bh.size)
     n = int(ids.max()) + 1
+    if not fast:
+        return _all_bands_pairs_numpy(bh, ids, limit, n)
     # pairs are kept as sorted unique codes i * n + j and merged every few bands,
     # so memory follows the number of distinct pairs, not pairs x bands
     merged = np.empty(0, dtype=np.int64)
@@ -171,9 +173,47 @@ def sorted_unique(x: np.ndarray) -> np.ndarray:
     return x[keep]
 
 
-def _band_pairs_numpy(k_sorted: np.ndarray, members: np.ndarray, limit: int) -> np.ndarray:
-    """Pairs of every run of equal band hashes; small buckets vectorised by size."""
-    cut = np.flatnonzero(k_sorted[1:] != k_sorted[:-1]) + 1
+#: the numpy path sorts this many (band, hash) entries at a time (a few bands of a big batch at once)
+BAND_GROUP_ENTRIES = 1 << 21
+
+
+def _all_bands_pairs_numpy(bh: np.ndarray, ids: np.ndarray, limit: int, n: int) -> np.ndarray:
+    """:func:`candidates_from_bands` without kernels: several bands sorted together, one sort per group.
+
+    Sorting by ``(band, hash, id)`` groups each band's equal hashes exactly as
+    the per-band sort does (members in id order), so the pairs are the same;
+    a small document pays one sort instead of one per band.
+    """
+    m, nb = bh.shape
+    per_group = max(1, BAND_GROUP_ENTRIES // max(m, 1))
+    codes: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
+    for b0 in range(0, nb, per_group):
+        b1 = min(nb, b0 + per_group)
+        keys = np.ascontiguousarray(bh[:, b0:b1].T).ravel()
+        band = np.repeat(np.arange(b1 - b0, dtype=np.int64), m)
+        members = np.tile(ids, b1 - b0)
+        order = np.lexsort((members, keys, band))
+        pairs = _band_pairs_numpy(keys[order], members[order], limit, band[order])
+        codes.append(sorted_unique(pairs[:, 0] * n + pairs[:, 1]))
+    merged = sorted_unique(np.concatenate(codes))
+    return np.stack([merged // n, merged % n], axis=1)
+
+
+@lru_cache(maxsize=256)
+def _triu(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.triu_indices(size, 1)``, computed once per bucket size (it was called thousands of times per document)."""
+    i, j = np.triu_indices(size, 1)
+    i.flags.writeable = False
+    j.flags.writeable = False
+    return i, j
+
+
+def _band_pairs_numpy(k_sorted: np.ndarray, members: np.ndarray, limit: int, band: np.ndarray | None = None) -> np.ndarray:
+    """Pairs of every run of equal band hashes (and equal ``band``, when given); small buckets vectorised by size."""
+    change = k_sorted[1:] != k_sorted[:-1]
+    if band is not None:
+        change |= band[1:] != band[:-1]
+    cut = np.flatnonzero(change) + 1
     starts = np.concatenate(([0], cut))
     ends = np.concatenate((cut, [len(k_sorted)]))
     g = ends - starts
@@ -182,7 +222,7 @@ def _band_pairs_numpy(k_sorted: np.ndarray, members: np.ndarray, limit: int) -> 
         s = starts[g == size]
         if size * (size - 1) // 2 <= limit:
             # every bucket of this size at once: (buckets, pairs-per-bucket)
-            i, j = np.triu_indices(int(size), 1)
+            i, j = _triu(int(size))
             out.append(np.stack([members[s[:, None] + i].ravel(), members[s[:, None] + j].ravel()], axis=1))
         else:
             for s0 in s:

@@ -83,7 +83,7 @@ def signatures_csr(indptr: np.ndarray, hashes: np.ndarray, config: MinHashConfig
     out = np.full((n, config.num_perm), EMPTY, dtype=np.uint32)
     if n == 0:
         return out
-    if kernels.use_kernels(len(hashes) * max(1, config.num_perm // 32)):
+    if kernels.use_kernels(len(hashes) * max(1, config.num_perm // 32), load_size=len(hashes)):
         kernels.kernel("minhash_csr")(indptr.astype(np.int64, copy=False), hashes.astype(np.uint32, copy=False), a, b, out)
         return out
     _signatures_csr_numpy(indptr, hashes.astype(np.uint32, copy=False), a, b, out, chunk)

@@ -71,6 +71,23 @@ def badness(text: str) -> float:
     >>> badness("鍙屽噺宸ヤ綔鍙栧緱") > 0.5
     True
     """
+    # every common hanzi and punctuation mark is non-ASCII, so the good ones can be counted over
+    # the whole text, in C (a Python test per character was ~0.3 s on 5,000 paragraphs)
+    chars = len(text) - len(text.encode("ascii", "ignore"))
+    if not chars:
+        return 0.0
+    bad = chars - sum(map(_good_characters().__contains__, text))
+    return bad / chars
+
+
+@lru_cache(maxsize=1)
+def _good_characters() -> frozenset[str]:
+    """The characters :func:`badness` does not count: the common hanzi and common punctuation."""
+    return common_hanzi() | _COMMON_PUNCT
+
+
+def _badness_reference(text: str) -> float:
+    """:func:`badness` character by character."""
     common = common_hanzi()
     chars = [c for c in text if not c.isascii()]
     if not chars:

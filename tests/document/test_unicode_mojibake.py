@@ -98,3 +98,11 @@ def test_clean_lines_never_touched_and_mojibake_round_trips(wiki, data):
 def test_fixer_idempotent_on_arbitrary_text(s):
     once = fix_gbk_mojibake(s)[0]
     assert fix_gbk_mojibake(once)[0] == once
+
+
+@given(st.text(st.sampled_from(list("双减工作取得成效鍙屽噺宸ヤ綔，。“”\u3000abc 1é\ufffd\ud800𝐀")), max_size=80) | st.text(max_size=80))
+def test_badness_counts_as_character_by_character(text):
+    """The badness score counted in C is the character-by-character share."""
+    from dedup.normalize.mojibake import _badness_reference, badness
+
+    assert badness(text) == _badness_reference(text)

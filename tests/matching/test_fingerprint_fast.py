@@ -259,3 +259,75 @@ def test_known_band_params_are_the_computed_ones():
 
     for args, params in KNOWN_PARAMS.items():
         assert _optimal_param_loop(*args) == params
+
+
+@given(st.lists(st.lists(st.integers(0, 3), min_size=16, max_size=16), min_size=0, max_size=40), st.integers(1, 64), st.integers(1, 90))
+def test_numpy_candidates_in_band_groups_equal_plain_lsh(rows, limit, group_entries):
+    """The numpy path sorts several bands at once; any grouping of the bands finds the same pairs."""
+    from dedup.fingerprint import lsh
+
+    sigs = np.array(rows, dtype=np.uint32).reshape(len(rows), 16)
+    config = LSHConfig(threshold=0.5, max_bucket_pairs=limit)
+    saved = lsh.BAND_GROUP_ENTRIES
+    lsh.BAND_GROUP_ENTRIES = group_entries
+    try:
+        with kernel_mode("numpy"):
+            got = candidate_pairs(sigs, config)
+    finally:
+        lsh.BAND_GROUP_ENTRIES = saved
+    assert [tuple(p) for p in got.tolist()] == _candidates_plain(sigs, config)
+
+
+@given(st.text(max_size=300), st.booleans(), st.sampled_from(["", "\ud800", "𝐀\udfff", "\u3000", "\uffff"]))
+def test_fold_of_short_text_equals_translate(text, drop, odd):
+    """Short texts fold by a regex over the BMP (astral ones by translate): the same as ``str.translate``."""
+    from dedup.fingerprint import keys as keys_module
+    from dedup.fingerprint.keys import _DROP, _TO_SPACE, fold
+
+    keys_module._translated[0] = keys_module.REGEX_AFTER_CHARS  # past the start: the regex path
+
+    text = odd + text + odd
+    table = _DROP if drop else _TO_SPACE
+    assert fold(text, table) == text.translate(table)
+
+
+def test_fold_regex_covers_every_bmp_code_point():
+    """Every BMP code point, alone and in a run, folds as the translate tables say."""
+    from dedup.fingerprint import keys as keys_module
+    from dedup.fingerprint.keys import _DROP, _TO_SPACE, fold
+
+    keys_module._translated[0] = keys_module.REGEX_AFTER_CHARS
+
+    for table in (_DROP, _TO_SPACE):
+        for c in range(0, 0x10000):
+            ch = chr(c)
+            assert fold(ch + ch, table) == (ch + ch).translate(table), hex(c)
+
+
+@given(st.text(max_size=300) | st.text(st.sampled_from(list("推进义务教育かなカナ한국어ㄱ abc019𝐀𝠀é\u0301，。①Ⅷ²\ud800")), max_size=255), st.floats(0.05, 0.95))
+def test_is_cjk_of_short_text_equals_the_character_by_character_rule(text, threshold):
+    """Short texts count letters and CJK characters by regex: the same answer as one by one."""
+    from dedup.chardata import _is_cjk_reference, _not_alpha_bmp
+
+    _not_alpha_bmp()  # compiled: the regex path from here on
+
+    assert is_cjk(text, threshold) == _is_cjk_reference(text, threshold)
+
+
+def test_is_cjk_letter_class_covers_every_bmp_code_point():
+    from dedup.chardata import _not_alpha_bmp
+
+    pattern = _not_alpha_bmp()
+    for c in range(0x10000):
+        assert (pattern.fullmatch(chr(c)) is None) == chr(c).isalpha(), hex(c)
+
+
+@given(st.text(st.sampled_from(list("推进义务教育一是二、(1)①记者：ＡＢabc AB，。!𝐀é ")), max_size=40), st.booleans(), st.booleans(), st.booleans())
+def test_remembered_keys_are_keyed_by_text_options_and_marker(text, markers, speaker, marker):
+    """Keys are remembered per (text, options, marker): asking again, or with other options first, changes nothing."""
+    from dedup.fingerprint.keys import KeyConfig, _matching_key
+
+    config = KeyConfig(strip_markers=markers, strip_speaker=speaker)
+    for other in (KeyConfig(not markers, speaker), KeyConfig(markers, not speaker)):
+        matching_key(text, other, marker=not marker)
+    assert matching_key(text, config, marker=marker) == _matching_key(text, config, marker) == matching_key(text, config, marker=marker)

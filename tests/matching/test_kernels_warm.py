@@ -73,3 +73,31 @@ def test_a_cache_that_cannot_be_written_compiles_in_process_as_before(tmp_path: 
     code = "from dedup.fingerprint import kernels; print(kernels.use_kernels(10**8), kernels.warm() if False else '')"
     out = subprocess.run([sys.executable, "-c", code], env=_env(blocker / "cache"), capture_output=True, text=True, check=True).stdout
     assert out.split()[0] == "True"
+
+
+_MID_SIZED_BATCH = r"""
+import sys
+import numpy as np
+from dedup.fingerprint import kernels
+from dedup.fingerprint.minhash import signatures_csr
+from dedup.fingerprint.shingle import ShingleSets
+from dedup.cluster import intersection_sizes
+
+kernels.mark_ready()  # the machine's kernels count as compiled: loading them would be cheap-ish
+# one document's worth: 5,000 sets of 120 shingles (600 k hashes, well under AUTO_MIN_SYMBOLS)
+rng = np.random.default_rng(1)
+hashes = np.sort(rng.integers(0, 2**32, size=(5000, 120), dtype=np.uint64), axis=1).astype(np.uint32).ravel()
+indptr = np.arange(0, len(hashes) + 1, 120, dtype=np.int64)
+signatures_csr(indptr, hashes)
+pairs = np.arange(5000, dtype=np.int64)
+intersection_sizes(ShingleSets(indptr, hashes), np.zeros(20000, dtype=np.int64), np.tile(pairs, 4))
+print("numba" in sys.modules)
+"""
+
+
+def test_one_mid_sized_document_never_loads_numba(tmp_path: Path) -> None:
+    """Signatures and intersections of a 5,000-paragraph document take numpy in auto mode, even with a
+    finished kernel cache: their work (hashes x permutation blocks, pairs x set sizes) is no reason to pay
+    for loading numba (~0.7 s idle, several seconds on a busy machine)."""
+    proc = subprocess.run([sys.executable, "-c", _MID_SIZED_BATCH], env=_env(tmp_path / "numba-cache"), capture_output=True, text=True, timeout=600, check=True)
+    assert proc.stdout.strip() == "False"
