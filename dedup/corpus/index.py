@@ -44,6 +44,7 @@ never a traceback or silently wrong clusters.
 
 from __future__ import annotations
 
+import bisect
 import json
 import mmap
 import os
@@ -80,16 +81,18 @@ class Segment:
     keys_path: Path
     key_off: np.ndarray
     _map: Any = field(default=None, repr=False)
+    _off: list[int] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def key(self, i: int) -> str:
         """The matching key of document ``i`` of this segment."""
-        a, b = int(self.key_off[i]), int(self.key_off[i + 1])
+        if self._off is None:
+            self._off = self.key_off.tolist()  # read per key: Python ints, not a numpy scalar each
+        a, b = self._off[i], self._off[i + 1]
         if a == b:
             return ""
-        where = f"--index {self.keys_path.parent.parent}: damaged: {self.keys_path.parent.name}/keys.bin"
         try:
             if self._map is None:
                 with open(self.keys_path, "rb") as f:
@@ -97,6 +100,7 @@ class Segment:
             return self._map[a:b].decode("utf-8", "surrogatepass")
         except (OSError, ValueError) as exc:
             # the sizes were checked when the index was opened; the bytes are read only now
+            where = f"--index {self.keys_path.parent.parent}: damaged: {self.keys_path.parent.name}/keys.bin"
             raise InputError(f"{where}: key {i} (bytes {a:,}-{b:,}) unreadable ({_why(exc)})") from None
 
     def close(self) -> None:
@@ -674,7 +678,8 @@ class KeyReader:
     def __init__(self, segments: Sequence[Segment]) -> None:
         self.segments = list(segments)
         self.starts = np.cumsum([0] + [len(s) for s in self.segments])
+        self._starts = self.starts.tolist()  # bisected per key: a numpy call per key cost more than the key
 
     def __getitem__(self, g: int) -> str:
-        s = int(np.searchsorted(self.starts, g, side="right")) - 1
-        return self.segments[s].key(g - int(self.starts[s]))
+        s = bisect.bisect_right(self._starts, g) - 1
+        return self.segments[s].key(g - self._starts[s])

@@ -162,6 +162,8 @@ class CorpusRun:
         self._done = False
         #: per document: 0, or the index in _WARNINGS of its cluster's warning
         self._warning = np.empty(0, np.int8)
+        #: (the state they were made from, its columns as lists): see :meth:`_decisions`
+        self._state_lists: tuple[dict[str, np.ndarray], dict[str, list[Any]]] | None = None
 
     @property
     def checkpoint(self) -> Checkpoint | None:
@@ -347,12 +349,21 @@ class CorpusRun:
         size = len(text.encode("utf-8", "surrogatepass"))
         return f"{size:,} bytes, above the per-record limit of {self.config.max_record_bytes:,}: not compared, not cleaned, written unchanged"
 
-    def _doc(self, g: int, ids: list[str], record: dict[str, Any] | None, fin: Finished | None, revised: bool = False, note: str | None = None) -> CorpusDoc:
+    def _decisions(self) -> dict[str, list[Any]]:
+        """The state's columns as Python lists, made once: one numpy scalar per field and document was slow."""
         assert self._state is not None
-        k = int(self._state["keeper"][g])
-        d = int(self._state["rep"][g])
-        score = None if d == g else round(float(self._state["score"][g]), 4)
-        match = None if d == g else REASONS[int(self._state["reason"][g])]
+        if self._state_lists is None or self._state_lists[0] is not self._state:
+            cols = {k: self._state[k].tolist() for k in ("keeper", "rep", "score", "reason", "size")}
+            cols["warning"] = self._warning.tolist()
+            self._state_lists = (self._state, cols)
+        return self._state_lists[1]
+
+    def _doc(self, g: int, ids: list[str], record: dict[str, Any] | None, fin: Finished | None, revised: bool = False, note: str | None = None) -> CorpusDoc:
+        state = self._decisions()
+        k = state["keeper"][g]
+        d = state["rep"][g]
+        score = None if d == g else round(float(state["score"][g]), 4)
+        match = None if d == g else REASONS[int(state["reason"][g])]
         return CorpusDoc(
             id=ids[g],
             record=record,
@@ -361,13 +372,13 @@ class CorpusRun:
             duplicate_of=None if d == g else ids[d],
             score=score,
             match=match,
-            cluster_size=int(self._state["size"][g]),
+            cluster_size=int(state["size"][g]),
             boilerplate_units=fin.boilerplate_units if fin else 0,
             boilerplate_removed=fin.boilerplate_removed if fin else 0,
             boilerplate_share=fin.boilerplate_share if fin else 0.0,
             chars_in=len(record[self.fields.text]) if record is not None else None,
             revised=revised,
-            warning=_WARNINGS[int(self._warning[g])] if len(self._warning) else None,
+            warning=_WARNINGS[state["warning"][g]] if state["warning"] else None,
             note=note,
         )
 
@@ -384,7 +395,7 @@ class CorpusRun:
         span_off = self._span_off
         span_units = self._spill.span_units()
 
-        def jobs() -> Iterator[tuple[list[str], list[int], list[bool], list[bool], list[np.ndarray | None]]]:
+        def jobs() -> Iterator[tuple[list[str], list[int], list[bool], list[bool], list[np.ndarray | None], list[int]]]:
             g = n_old
             for recs in self._spill.record_batches(self.config.batch_size):
                 numbers = list(range(g, g + len(recs)))
@@ -393,7 +404,8 @@ class CorpusRun:
                 texts = ["" if x - n_old in self._oversized else r[ftext] for r, x in zip(recs, numbers)]
                 # the units' hashes from fingerprinting, only where boilerplate is to be found
                 known = [np.array(span_units[span_off[x - n_old] : span_off[x - n_old + 1]]) if has_bp[x] else None for x in numbers]
-                yield texts, numbers, [bool(kept[x]) for x in numbers], [bool(has_bp[x]) for x in numbers], known
+                counts = np.diff(span_off[numbers[0] - n_old : numbers[-1] - n_old + 2]).tolist() if numbers else []
+                yield texts, numbers, [bool(kept[x]) for x in numbers], [bool(has_bp[x]) for x in numbers], known, counts
 
         removed = 0
         try:
