@@ -211,7 +211,7 @@ def finish_batch(job: tuple[Any, ...], boiler: np.ndarray, owners: np.ndarray, c
                 boiler_chars += b - a
                 if owners[p] != g:
                     drop.append((a, b))
-        chars = sum(b - a for a, b in spans) or 1
+        chars = (sum(b - a for a, b in spans) or 1) if n_boiler else 1  # only a share of boilerplate needs it
         result = None
         if keep:
             result = _remove_units(text, drop) if drop else text
