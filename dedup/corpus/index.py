@@ -78,7 +78,7 @@ from ..io.write import BufferedFile
 FORMAT = "dedup.index/3"
 #: formats this version reads: /2 segments hold no records (written again as /3 on the next commit)
 READABLE = ("dedup.index/2", FORMAT)
-#: zlib level of the stored records (6, zlib's default: ~1/3 of the pickled size on Chinese news)
+#: zlib level of the stored records (zlib's default; each record alone: 73 % of the JSONL on generated Chinese news)
 RECORD_LEVEL = 6
 
 
