@@ -74,12 +74,9 @@ import orjson
 
 from ..errors import InputError, OutputError, UsageError
 from ..io.write import BufferedFile
-
-FORMAT = "dedup.index/3"
-#: formats this version reads: /2 segments hold no records (written again as /3 on the next commit)
-READABLE = ("dedup.index/2", FORMAT)
-#: zlib level of the stored records (zlib's default; each record alone: 73 % of the JSONL on generated Chinese news)
-RECORD_LEVEL = 6
+from .index_meta import ARCHIVE_NAME as _ARCHIVE_NAME, FORMAT, READABLE, SEGMENT_NAME as _SEGMENT_NAME, Damaged as _Damaged  # noqa: F401  (FORMAT, READABLE: re-exported)
+from .index_meta import check_offsets as _check_offsets, read_meta as _read_meta, why as _why
+from .stored import RecordUnpickler, pack_record  # noqa: F401  (pack_record: re-exported for run.py)
 
 
 @dataclass
@@ -136,7 +133,7 @@ class Segment:
             if self._rmap is None:
                 with open(path, "rb") as f:
                     self._rmap = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-            rec = _RecordUnpickler(io.BytesIO(zlib.decompress(self._rmap[a:b]))).load()
+            rec = RecordUnpickler(io.BytesIO(zlib.decompress(self._rmap[a:b]))).load()
         except (OSError, ValueError, zlib.error, pickle.UnpicklingError, EOFError) as exc:
             where = f"--index {path.parent.parent}: damaged: {path.parent.name}/records.bin"
             raise InputError(f"{where}: record {i} (bytes {a:,}-{b:,}) unreadable ({_why(exc)})") from None
@@ -151,31 +148,6 @@ class Segment:
         if self._rmap is not None:
             self._rmap.close()
             self._rmap = None
-
-
-class _RecordUnpickler(pickle.Unpickler):
-    """Unpickles a stored record: plain values (which need no class), dates, times, decimals; nothing else.
-
-    An index folder may come from elsewhere (a shared disk, a snapshot):
-    loading an arbitrary pickle from it could run any code.  Records hold
-    what the input readers give (JSON values; from Parquet also bytes, dates,
-    times, durations, decimals, time zones).
-    """
-
-    _ALLOWED = frozenset(
-        {("datetime", n) for n in ("date", "datetime", "time", "timedelta", "timezone")}
-        | {("decimal", "Decimal"), ("builtins", "complex"), ("builtins", "bytearray"), ("zoneinfo._zoneinfo", "ZoneInfo._unpickle"), ("zoneinfo", "ZoneInfo._unpickle")}
-    )
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in self._ALLOWED:
-            raise pickle.UnpicklingError(f"holds a {module}.{name}, which no input record has")
-        return super().find_class(module, name)
-
-
-def pack_record(blob: bytes) -> bytes:
-    """A pickled record as the index stores it (see :meth:`Segment.record`)."""
-    return zlib.compress(blob, RECORD_LEVEL)
 
 
 #: every array of a segment: the dtype kinds it may have and its number of dimensions
@@ -193,23 +165,8 @@ _SEGMENT_FILES = frozenset({"ids.json", "keys.bin", "records.bin", "record_off.n
 #: the columns of the verified-pairs and state archives, with their dtype kinds
 _VERIFIED = {"code": "u", "accepted": "b", "similarity": "f", "jaccard": "f", "containment": "f", "reason": "i"}
 _STATE = {"keeper": "i", "score": "f", "reason": "i", "size": "i"}
-_SEGMENT_NAME = re.compile(r"seg-[0-9]{6}-[0-9]{4}")
-_ARCHIVE_NAME = {"verified": re.compile(r"verified-[0-9]{6}\.npz"), "state": re.compile(r"state-[0-9]{6}\.npz")}
 #: names of the index's own files; anything else in the folder is never touched
 _OURS = ("seg-", "verified-", "state-", ".pending-", ".meta")
-
-
-def _why(exc: BaseException) -> str:
-    """What went wrong, in a few words (``strerror`` is None for some OSErrors, e.g. shutil's)."""
-    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-    return text.splitlines()[0]
-
-
-class _Damaged(Exception):
-    """One file of the index is not what the index says it is (caught by :meth:`Index.open`)."""
-
-    def __init__(self, name: str, what: str) -> None:
-        super().__init__(f"{name}: {what}")
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -274,16 +231,6 @@ def _load_array(path: Path, name: str, kinds: str, ndim: int) -> np.ndarray:
     return a
 
 
-def _check_offsets(off: np.ndarray, n: int, end: int, name: str, of: str, unit: str) -> None:
-    """``off`` (file ``name``) must be ``n + 1`` non-decreasing offsets from 0 to ``end``, the size of ``of``."""
-    if off.shape != (n + 1,):
-        raise _Damaged(name, f"{len(off)} offsets for {n} documents (needs {n + 1})")
-    if off[0] != 0 or (n and bool(np.any(np.diff(off) < 0))):
-        raise _Damaged(name, "offsets do not start at 0 and grow")
-    if int(off[-1]) != end:
-        raise _Damaged(of, f"{end:,} {unit}, but {name.rsplit('/', 1)[-1]} says {int(off[-1]):,} (one of the two is truncated or damaged)")
-
-
 def _load_segment(root: Path, name: str, bands: int, records: bool = False) -> Segment:
     """A committed segment, every file checked against the others (sizes, shapes, offsets).
 
@@ -343,42 +290,6 @@ def _load_archive(root: Path, name: str, columns: dict[str, str]) -> dict[str, n
     if len(lengths) != 1 or -1 in lengths or any(got[k].dtype.kind not in kind for k, kind in columns.items()):
         raise _Damaged(name, "columns of different lengths or types")
     return {k: got[k] for k in columns}
-
-
-def _read_meta(root: Path) -> dict[str, Any]:
-    """``meta.json``, checked for the fields and types every later step relies on."""
-    path = root / "meta.json"
-    if path.is_dir():
-        raise _Damaged("meta.json", "is a folder, not a file")
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _Damaged("meta.json", f"unreadable ({_why(exc)})") from None
-    except ValueError as exc:
-        raise _Damaged("meta.json", f"not JSON ({exc})") from None
-    if not isinstance(meta, dict):
-        raise _Damaged("meta.json", "not a JSON object")
-    if meta.get("format") not in READABLE:
-        raise _Damaged("meta.json", f"not a {FORMAT} index (format {meta.get('format')!r})")
-    gen = meta.get("generation")
-    if gen is None:
-        raise _Damaged("meta.json", "has no generation")
-    if type(gen) is not int or gen < 0:
-        raise _Damaged("meta.json", f"generation must be a whole number, got {gen!r}")
-    segs = meta.get("segments")
-    if not isinstance(segs, list) or not all(isinstance(x, str) and _SEGMENT_NAME.fullmatch(x) for x in segs) or len(set(segs)) != len(segs):
-        raise _Damaged("meta.json", "segments must be a list of distinct seg-NNNNNN-NNNN folder names")
-    for key, pattern in _ARCHIVE_NAME.items():
-        v = meta.get(key)
-        if v is not None and not (isinstance(v, str) and pattern.fullmatch(v)):
-            raise _Damaged("meta.json", f"{key} must name a {key}-NNNNNN.npz file, got {v!r}")
-    kept = meta.get("records", [])
-    if not isinstance(kept, list) or not set(kept) <= set(segs):
-        raise _Damaged("meta.json", "records must list segments of the index")
-    docs = meta.get("documents")
-    if docs is not None and type(docs) is not int:
-        raise _Damaged("meta.json", f"documents must be a whole number, got {docs!r}")
-    return meta
 
 
 class Index:
