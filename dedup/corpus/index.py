@@ -58,9 +58,8 @@ import io
 import json
 import mmap
 import os
-import re
-import shutil
 import pickle
+import shutil
 import tempfile
 import zipfile
 import zlib
@@ -74,8 +73,11 @@ import orjson
 
 from ..errors import InputError, OutputError, UsageError
 from ..io.write import BufferedFile
-from .index_meta import ARCHIVE_NAME as _ARCHIVE_NAME, FORMAT, READABLE, SEGMENT_NAME as _SEGMENT_NAME, Damaged as _Damaged  # noqa: F401  (FORMAT, READABLE: re-exported)
-from .index_meta import check_offsets as _check_offsets, read_meta as _read_meta, why as _why
+from .index_meta import FORMAT
+from .index_meta import Damaged as _Damaged
+from .index_meta import check_offsets as _check_offsets
+from .index_meta import read_meta as _read_meta
+from .index_meta import why as _why
 from .stored import RecordUnpickler, pack_record  # noqa: F401  (pack_record: re-exported for run.py)
 
 

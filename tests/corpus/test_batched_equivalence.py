@@ -38,12 +38,15 @@ def test_unique_pairs_is_numpys_row_unique(case: tuple[int, list[tuple[int, int]
     assert got.dtype == np.int64 and got.tolist() == expected.tolist()
 
 
+_LINES = st.sampled_from(["版权所有，转载请注明出处。", "推进义务教育优质均衡发展。", "The cat sat on the mat.", "", "助力双减政策落地见效！"])
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(["版权所有，转载请注明出处。", "推进义务教育优质均衡发展。", "The cat sat on the mat.", "", "助力双减政策落地见效！"]), max_size=6), min_size=1, max_size=8), st.data())
+@given(st.lists(st.lists(_LINES, max_size=6), min_size=1, max_size=8), st.data())
 def test_finishing_with_fingerprintings_unit_counts_is_finishing_without(docs: list[list[str]], data: st.DataObject) -> None:
     from dataclasses import asdict
 
-    from dedup.corpus.batch import finish_batch, fingerprint_batch
+    from dedup.corpus.batch import fingerprint_batch, finish_batch
 
     config = CorpusConfig(clean=False)
     texts = ["\n".join(lines) for lines in docs]
