@@ -272,7 +272,7 @@ def _load_segment(root: Path, name: str, bands: int, records: bool = False) -> S
         if not stored.is_file():
             raise _Damaged(f"{name}/records.bin", "missing" if not stored.exists() else "not a file")
         _check_offsets(record_off, n, stored.stat().st_size, f"{name}/record_off.npy", f"{name}/records.bin", "bytes")
-    return Segment(ids=ids, keys_path=keys, record_off=record_off, **arrays)
+    return Segment(ids=ids, keys_path=keys, record_off=record_off, **arrays)  # type: ignore[arg-type]  # arrays holds the _ARRAYS fields only, never _off
 
 
 def _load_archive(root: Path, name: str, columns: dict[str, str]) -> dict[str, np.ndarray]:
