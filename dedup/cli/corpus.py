@@ -298,7 +298,8 @@ def _run(args: argparse.Namespace) -> int:
                     report.write(row)
                 if args.html and not doc.revised:
                     rows.append({k: row.get(k) for k in ("id", "cluster", "duplicate_of", "score", "match", "cluster_size")})
-                if doc.revised or not (doc.kept or args.annotate):
+                # a revision is written only when it brings a record: an earlier duplicate kept again
+                if (doc.revised and doc.record is None) or not (doc.kept or args.annotate):
                     continue
                 rec: dict[str, Any] = dict(doc.record or {})
                 if doc.kept:
@@ -359,10 +360,17 @@ def _run(args: argparse.Namespace) -> int:
 
 def _data_warnings(s: dict[str, Any]) -> None:
     """One line per thing about the data a user must hear of (said even with -q)."""
-    if s.get("restored"):
+    missing = s.get("restored", 0) - s.get("restored_written", 0)
+    if s.get("restored_written"):
         say(
-            f"{PROG} corpus: warning: {s['restored']} earlier duplicates are kept again (the document each duplicated is removed now, "
-            "and they match no kept one directly); their text is in the earlier runs' inputs, not in this output: see 'note' in the report"
+            f"{PROG} corpus: warning: {s['restored_written']} earlier duplicates are kept again (the document each duplicated is removed now, "
+            "and they match no kept one directly); they are written in this output, from the records the index keeps: see 'revised' in the report"
+        )
+    if missing:
+        say(
+            f"{PROG} corpus: warning: {missing} earlier duplicates are kept again (the document each duplicated is removed now, "
+            "and they match no kept one directly); their text is in the earlier runs' inputs, not in this output "
+            "(an index written before dedup.index/3 keeps no records): see 'note' in the report"
         )
     for g in s.get("giant_clusters", []):
         why = (

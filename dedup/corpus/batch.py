@@ -18,7 +18,7 @@ from ..fingerprint import kernels
 from ..fingerprint.keys import is_cjk, matching_keys
 from ..fingerprint.lsh import band_hashes
 from ..fingerprint.minhash import signatures
-from ..fingerprint.shingle import shingle_sets
+from ..fingerprint.shingle import cjk_flags, code_points, shingle_sets
 from ..segment import sentences
 from .config import CorpusConfig
 from .model import Finished, Prints
@@ -78,6 +78,36 @@ def document_key(text: str, keys: Sequence[str]) -> str:
     return ("" if is_cjk(text[:4000]) else " ").join(k for k in keys if k)
 
 
+def _document_keys(texts: Sequence[str], per_unit: Sequence[Sequence[str]]) -> list[str]:
+    """:func:`document_key` of every text, the script of all texts found in one batched pass.
+
+    >>> _document_keys(["一是甲乙丙。\\n二是丁戊己。", "The cat.\\nThe hat."], [["甲乙丙", "丁戊己"], ["the cat", "the hat"]])
+    ['甲乙丙丁戊己', 'the cat the hat']
+    """
+    # is_cjk(text[:4000]) per document was a numpy call each: one call over the batch instead
+    cjk = cjk_flags(*code_points([t[:4000] for t in texts])).tolist()
+    return [("" if c else " ").join(k for k in uk if k) for c, uk in zip(cjk, per_unit)]
+
+
+def _hashes(keys: Sequence[str], min_chars: int) -> list[int]:
+    """:func:`hash64` of each key at least ``min_chars`` long (else 0), each distinct key hashed once.
+
+    Copies repeat their lines (and exact duplicates their whole key), so a
+    batch holds far fewer distinct keys than keys.
+
+    >>> _hashes(["双减政策", "双", "双减政策"], 2) == [hash64("双减政策"), 0, hash64("双减政策")]
+    True
+    """
+    known: dict[str, int] = {}
+    out = []
+    for k in keys:
+        h = known.get(k)
+        if h is None:
+            h = known[k] = hash64(k) if len(k) >= min_chars else 0
+        out.append(h)
+    return out
+
+
 def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
     """Matching keys, band hashes and unit hashes of a batch (pure: any worker, same result)."""
     if len(texts) >= 100:
@@ -88,7 +118,7 @@ def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
     flat = matching_keys([t[a:b] for t, sp in zip(texts, spans) for a, b in sp], config.keys)
     ends = np.cumsum([len(sp) for sp in spans]).tolist()
     per_unit = [flat[e - len(sp) : e] for sp, e in zip(spans, ends)]
-    keys = [document_key(t, uk) for t, uk in zip(texts, per_unit)]
+    keys = _document_keys(texts, per_unit)
     # the whole batch shingled at once (the hot loop's batched kernels), same sets as shingle_hashes
     sets = shingle_sets(keys, config.match.shingles)
     sigs = signatures(sets, config.match.minhash)
@@ -98,7 +128,7 @@ def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
     lens: list[np.ndarray] = []
     off = [0]
     min_chars = config.boilerplate.min_chars
-    span_units = [hash64(k) if len(k) >= min_chars else 0 for k in flat] if config.boilerplate.enabled else []
+    span_units = _hashes(flat, min_chars) if config.boilerplate.enabled else []
     for uk, e in zip(per_unit, ends):
         length = {h: len(k) for k, h in zip(uk, span_units[e - len(uk) : e]) if h} if config.boilerplate.enabled else {}
         hs = np.array(sorted(length), dtype=np.uint64)
@@ -107,7 +137,7 @@ def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
         off.append(off[-1] + len(hs))
     return Prints(
         keys=keys,
-        keyhash=np.array([hash64(k) if k else 0 for k in keys], dtype=np.uint64),
+        keyhash=np.array(_hashes(keys, 1), dtype=np.uint64),
         keylen=np.array([len(k) for k in keys], dtype=np.int64),
         shingles=sets.sizes.astype(np.int64),
         bands=bh,
@@ -150,15 +180,23 @@ def finish_batch(job: tuple[Any, ...], boiler: np.ndarray, owners: np.ndarray, c
     ``job`` is ``(texts, global numbers, kept flags, has-boilerplate flags)``,
     optionally followed by each document's unit hashes in text order (what
     :func:`fingerprint_batch` computed as ``span_units``; None where unknown,
-    and then the units are keyed again); ``boiler`` the sorted boilerplate unit
-    hashes and ``owners`` the document that keeps each one (-1: none).
-    Duplicates are only measured, never rewritten.
+    and then the units are keyed again) and by each document's number of
+    units (``span_off``'s differences; None: counted here); ``boiler`` the
+    sorted boilerplate unit hashes and ``owners`` the document that keeps each
+    one (-1: none).  Duplicates are only measured, never rewritten.
     """
     texts, numbers, kept, has_bp = job[:4]
     known = job[4] if len(job) > 4 else [None] * len(texts)
+    counts = job[5] if len(job) > 5 else [None] * len(texts)
     out = []
-    for text, g, keep, bp, span_units in zip(texts, numbers, kept, has_bp, known):
-        spans = unit_spans(text, config.boilerplate.unit) if config.boilerplate.enabled else []
+    for text, g, keep, bp, span_units, count in zip(texts, numbers, kept, has_bp, known, counts):
+        spans: list[tuple[int, int]] = []
+        n_units = 0
+        if config.boilerplate.enabled:
+            # where the unit is never looked at, fingerprinting's count of units is all it takes
+            if count is None or (bp and len(boiler)):
+                spans = unit_spans(text, config.boilerplate.unit)
+            n_units = len(spans) if count is None or spans else int(count)
         drop: list[tuple[int, int]] = []
         n_boiler = boiler_chars = 0
         if spans and bp and len(boiler):
@@ -173,7 +211,7 @@ def finish_batch(job: tuple[Any, ...], boiler: np.ndarray, owners: np.ndarray, c
                 boiler_chars += b - a
                 if owners[p] != g:
                     drop.append((a, b))
-        chars = sum(b - a for a, b in spans) or 1
+        chars = (sum(b - a for a, b in spans) or 1) if n_boiler else 1  # only a share of boilerplate needs it
         result = None
         if keep:
             result = _remove_units(text, drop) if drop else text
@@ -181,7 +219,7 @@ def finish_batch(job: tuple[Any, ...], boiler: np.ndarray, owners: np.ndarray, c
                 from ..pipeline import Config, clean
 
                 result = clean(result, config=config.pipeline or Config()).text
-        out.append(Finished(result, len(spans), n_boiler, len(drop) if keep else 0, round(boiler_chars / chars, 4)))
+        out.append(Finished(result, n_units, n_boiler, len(drop) if keep else 0, round(boiler_chars / chars, 4)))
     return out
 
 

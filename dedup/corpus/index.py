@@ -14,8 +14,17 @@ An index is a folder::
         unit_len.npy     int32 key length of each of those units (for the keep policy)
         keys.bin         UTF-8 matching keys, concatenated (read through a memory map)
         key_off.npy      (n + 1,) int64 byte offsets into keys.bin
+        records.bin      every input record, each pickled and zlib-compressed, concatenated
+        record_off.npy   (n + 1,) int64 byte offsets into records.bin
     verified-000002.npz  every pair verified so far and its scores (so no pair is scored twice)
     state-000002.npz     every document's cluster decision after the last run
+
+The records are what lets a later run write a document the index had
+removed and that run keeps again (its representative was removed in turn):
+its text is in no earlier output and not in the later run's input.  They are
+unpickled with a restricted unpickler (plain values, dates, decimals), never
+as arbitrary objects.  ``dedup.index/2`` indexes (before records were kept)
+are read: their segments hold no records (:attr:`Segment.has_records`).
 
 Documents are numbered globally in the order they were added: run 1's
 documents first, then run 2's, and so on, which is the order a single run on
@@ -44,13 +53,16 @@ never a traceback or silently wrong clusters.
 
 from __future__ import annotations
 
+import bisect
+import io
 import json
 import mmap
 import os
-import re
+import pickle
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,8 +73,12 @@ import orjson
 
 from ..errors import InputError, OutputError, UsageError
 from ..io.write import BufferedFile
-
-FORMAT = "dedup.index/2"
+from .index_meta import FORMAT
+from .index_meta import Damaged as _Damaged
+from .index_meta import check_offsets as _check_offsets
+from .index_meta import read_meta as _read_meta
+from .index_meta import why as _why
+from .stored import RecordUnpickler, pack_record  # noqa: F401  (pack_record: re-exported for run.py)
 
 
 @dataclass
@@ -79,17 +95,22 @@ class Segment:
     unit_len: np.ndarray
     keys_path: Path
     key_off: np.ndarray
+    #: the byte offsets of each record in records.bin (None: the segment keeps no records)
+    record_off: np.ndarray | None = None
     _map: Any = field(default=None, repr=False)
+    _rmap: Any = field(default=None, repr=False)
+    _off: list[int] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def key(self, i: int) -> str:
         """The matching key of document ``i`` of this segment."""
-        a, b = int(self.key_off[i]), int(self.key_off[i + 1])
+        if self._off is None:
+            self._off = self.key_off.tolist()  # read per key: Python ints, not a numpy scalar each
+        a, b = self._off[i], self._off[i + 1]
         if a == b:
             return ""
-        where = f"--index {self.keys_path.parent.parent}: damaged: {self.keys_path.parent.name}/keys.bin"
         try:
             if self._map is None:
                 with open(self.keys_path, "rb") as f:
@@ -97,12 +118,38 @@ class Segment:
             return self._map[a:b].decode("utf-8", "surrogatepass")
         except (OSError, ValueError) as exc:
             # the sizes were checked when the index was opened; the bytes are read only now
+            where = f"--index {self.keys_path.parent.parent}: damaged: {self.keys_path.parent.name}/keys.bin"
             raise InputError(f"{where}: key {i} (bytes {a:,}-{b:,}) unreadable ({_why(exc)})") from None
+
+    @property
+    def has_records(self) -> bool:
+        """Whether this segment keeps its records (segments of a dedup.index/2 index do not)."""
+        return self.record_off is not None
+
+    def record(self, i: int) -> dict[str, Any]:
+        """The input record of document ``i`` of this segment (its text as it was read, every field)."""
+        assert self.record_off is not None
+        a, b = int(self.record_off[i]), int(self.record_off[i + 1])
+        path = self.keys_path.parent / "records.bin"
+        try:
+            if self._rmap is None:
+                with open(path, "rb") as f:
+                    self._rmap = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            rec = RecordUnpickler(io.BytesIO(zlib.decompress(self._rmap[a:b]))).load()
+        except (OSError, ValueError, zlib.error, pickle.UnpicklingError, EOFError) as exc:
+            where = f"--index {path.parent.parent}: damaged: {path.parent.name}/records.bin"
+            raise InputError(f"{where}: record {i} (bytes {a:,}-{b:,}) unreadable ({_why(exc)})") from None
+        if not isinstance(rec, dict):
+            raise InputError(f"--index {path.parent.parent}: damaged: {path.parent.name}/records.bin: record {i} is not a record")
+        return rec
 
     def close(self) -> None:
         if self._map is not None:
             self._map.close()
             self._map = None
+        if self._rmap is not None:
+            self._rmap.close()
+            self._rmap = None
 
 
 #: every array of a segment: the dtype kinds it may have and its number of dimensions
@@ -116,27 +163,12 @@ _ARRAYS: dict[str, tuple[str, int]] = {
     "unit_len": ("i", 1),
     "key_off": ("i", 1),
 }
-_SEGMENT_FILES = frozenset({"ids.json", "keys.bin", *(f"{name}.npy" for name in _ARRAYS)})
+_SEGMENT_FILES = frozenset({"ids.json", "keys.bin", "records.bin", "record_off.npy", *(f"{name}.npy" for name in _ARRAYS)})
 #: the columns of the verified-pairs and state archives, with their dtype kinds
 _VERIFIED = {"code": "u", "accepted": "b", "similarity": "f", "jaccard": "f", "containment": "f", "reason": "i"}
 _STATE = {"keeper": "i", "score": "f", "reason": "i", "size": "i"}
-_SEGMENT_NAME = re.compile(r"seg-[0-9]{6}-[0-9]{4}")
-_ARCHIVE_NAME = {"verified": re.compile(r"verified-[0-9]{6}\.npz"), "state": re.compile(r"state-[0-9]{6}\.npz")}
 #: names of the index's own files; anything else in the folder is never touched
 _OURS = ("seg-", "verified-", "state-", ".pending-", ".meta")
-
-
-def _why(exc: BaseException) -> str:
-    """What went wrong, in a few words (``strerror`` is None for some OSErrors, e.g. shutil's)."""
-    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-    return text.splitlines()[0]
-
-
-class _Damaged(Exception):
-    """One file of the index is not what the index says it is (caught by :meth:`Index.open`)."""
-
-    def __init__(self, name: str, what: str) -> None:
-        super().__init__(f"{name}: {what}")
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -180,6 +212,10 @@ def _save_segment(folder: Path, seg: Segment) -> None:
         seg.keys_path = folder / "keys.bin"
     with open(folder / "keys.bin", "rb+") as f:
         os.fsync(f.fileno())
+    if seg.record_off is not None:
+        _write_synced(folder / "record_off.npy", lambda f: np.save(_Stream(f), seg.record_off, allow_pickle=False))
+        with open(folder / "records.bin", "rb+") as f:
+            os.fsync(f.fileno())
     _fsync_dir(folder)
 
 
@@ -197,18 +233,11 @@ def _load_array(path: Path, name: str, kinds: str, ndim: int) -> np.ndarray:
     return a
 
 
-def _check_offsets(off: np.ndarray, n: int, end: int, name: str, of: str, unit: str) -> None:
-    """``off`` (file ``name``) must be ``n + 1`` non-decreasing offsets from 0 to ``end``, the size of ``of``."""
-    if off.shape != (n + 1,):
-        raise _Damaged(name, f"{len(off)} offsets for {n} documents (needs {n + 1})")
-    if off[0] != 0 or (n and bool(np.any(np.diff(off) < 0))):
-        raise _Damaged(name, "offsets do not start at 0 and grow")
-    if int(off[-1]) != end:
-        raise _Damaged(of, f"{end:,} {unit}, but {name.rsplit('/', 1)[-1]} says {int(off[-1]):,} (one of the two is truncated or damaged)")
+def _load_segment(root: Path, name: str, bands: int, records: bool = False) -> Segment:
+    """A committed segment, every file checked against the others (sizes, shapes, offsets).
 
-
-def _load_segment(root: Path, name: str, bands: int) -> Segment:
-    """A committed segment, every file checked against the others (sizes, shapes, offsets)."""
+    ``records``: meta.json says it keeps its records (records.bin and record_off.npy).
+    """
     folder = root / name
     if not folder.is_dir():
         raise _Damaged(name, "missing" if not folder.exists() else "not a folder")
@@ -236,7 +265,14 @@ def _load_segment(root: Path, name: str, bands: int) -> Segment:
     if not keys.is_file():
         raise _Damaged(f"{name}/keys.bin", "missing" if not keys.exists() else "not a file")
     _check_offsets(arrays["key_off"], n, keys.stat().st_size, f"{name}/key_off.npy", f"{name}/keys.bin", "bytes")
-    return Segment(ids=ids, keys_path=keys, **arrays)
+    record_off = None
+    if records:
+        record_off = _load_array(folder / "record_off.npy", f"{name}/record_off.npy", "i", 1)
+        stored = folder / "records.bin"
+        if not stored.is_file():
+            raise _Damaged(f"{name}/records.bin", "missing" if not stored.exists() else "not a file")
+        _check_offsets(record_off, n, stored.stat().st_size, f"{name}/record_off.npy", f"{name}/records.bin", "bytes")
+    return Segment(ids=ids, keys_path=keys, record_off=record_off, **arrays)  # type: ignore[arg-type]  # arrays holds the _ARRAYS fields only, never _off
 
 
 def _load_archive(root: Path, name: str, columns: dict[str, str]) -> dict[str, np.ndarray]:
@@ -256,39 +292,6 @@ def _load_archive(root: Path, name: str, columns: dict[str, str]) -> dict[str, n
     if len(lengths) != 1 or -1 in lengths or any(got[k].dtype.kind not in kind for k, kind in columns.items()):
         raise _Damaged(name, "columns of different lengths or types")
     return {k: got[k] for k in columns}
-
-
-def _read_meta(root: Path) -> dict[str, Any]:
-    """``meta.json``, checked for the fields and types every later step relies on."""
-    path = root / "meta.json"
-    if path.is_dir():
-        raise _Damaged("meta.json", "is a folder, not a file")
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _Damaged("meta.json", f"unreadable ({_why(exc)})") from None
-    except ValueError as exc:
-        raise _Damaged("meta.json", f"not JSON ({exc})") from None
-    if not isinstance(meta, dict):
-        raise _Damaged("meta.json", "not a JSON object")
-    if meta.get("format") != FORMAT:
-        raise _Damaged("meta.json", f"not a {FORMAT} index (format {meta.get('format')!r})")
-    gen = meta.get("generation")
-    if gen is None:
-        raise _Damaged("meta.json", "has no generation")
-    if type(gen) is not int or gen < 0:
-        raise _Damaged("meta.json", f"generation must be a whole number, got {gen!r}")
-    segs = meta.get("segments")
-    if not isinstance(segs, list) or not all(isinstance(x, str) and _SEGMENT_NAME.fullmatch(x) for x in segs) or len(set(segs)) != len(segs):
-        raise _Damaged("meta.json", "segments must be a list of distinct seg-NNNNNN-NNNN folder names")
-    for key, pattern in _ARCHIVE_NAME.items():
-        v = meta.get(key)
-        if v is not None and not (isinstance(v, str) and pattern.fullmatch(v)):
-            raise _Damaged("meta.json", f"{key} must name a {key}-NNNNNN.npz file, got {v!r}")
-    docs = meta.get("documents")
-    if docs is not None and type(docs) is not int:
-        raise _Damaged("meta.json", f"documents must be a whole number, got {docs!r}")
-    return meta
 
 
 class Index:
@@ -432,7 +435,8 @@ class Index:
                 f"--index {self.root}: was built with other fingerprint settings; use the same options or a new index folder"
             )
         bands = int(self.settings.get("bands", 0))
-        segments = [_load_segment(self.root, name, bands) for name in meta["segments"]]
+        with_records = set(meta.get("records", []))
+        segments = [_load_segment(self.root, name, bands, name in with_records) for name in meta["segments"]]
         n = sum(len(s) for s in segments)
         if meta.get("documents") is not None and meta["documents"] != n:
             raise _Damaged("meta.json", f"says {meta['documents']} documents, its segments hold {n}")
@@ -528,6 +532,15 @@ class Index:
             return np.empty(0, np.uint64), np.empty(0, np.int64)
         return np.concatenate(hashes).astype(np.uint64), np.concatenate(owners)
 
+    def record(self, g: int) -> dict[str, Any] | None:
+        """The input record of global document ``g`` (None: its segment keeps no records)."""
+        start = 0
+        for s in self.segments:
+            if g < start + len(s):
+                return s.record(g - start) if s.has_records else None
+            start += len(s)
+        raise IndexError(g)
+
     def key_reader(self) -> KeyReader:
         return KeyReader(self.segments)
 
@@ -547,6 +560,11 @@ class Index:
         """The file this run's matching keys are streamed into (write errors are one line)."""
         path, label = folder / "keys.bin", self.label
         return BufferedFile(path, lambda exc: f"{label}: cannot write this run's matching keys ({path.parent.name}/{path.name}: {_why(exc)})")
+
+    def open_records(self, folder: Path) -> BufferedFile:
+        """The file this run's records are streamed into, compressed (see :func:`pack_record`)."""
+        path, label = folder / "records.bin", self.label
+        return BufferedFile(path, lambda exc: f"{label}: cannot write this run's records ({path.parent.name}/{path.name}: {_why(exc)})")
 
     def add_segment(self, seg: Segment) -> None:
         self.segments.append(seg)
@@ -591,6 +609,7 @@ class Index:
             what = "meta.json"
             staged = self.root / f".meta-{gen:06d}.json"
             meta = {"format": FORMAT, "generation": gen, "settings": self.settings, "segments": names, "verified": vname, "state": sname, "documents": len(self)}
+            meta["records"] = [name for name, seg in zip(names, self.segments) if seg.has_records]
             if decisions is not None:
                 # how the state was decided (keep policy, boilerplate): what --rethreshold decides with
                 meta["decisions"] = decisions
@@ -674,7 +693,8 @@ class KeyReader:
     def __init__(self, segments: Sequence[Segment]) -> None:
         self.segments = list(segments)
         self.starts = np.cumsum([0] + [len(s) for s in self.segments])
+        self._starts = self.starts.tolist()  # bisected per key: a numpy call per key cost more than the key
 
     def __getitem__(self, g: int) -> str:
-        s = int(np.searchsorted(self.starts, g, side="right")) - 1
-        return self.segments[s].key(g - int(self.starts[s]))
+        s = bisect.bisect_right(self._starts, g) - 1
+        return self.segments[s].key(g - self._starts[s])

@@ -64,7 +64,7 @@ class PairScores:
 
         def jobs() -> Iterator[list[tuple[str, str]]]:
             for s in range(0, len(todo), chunk):
-                yield [(reader[int(a)], reader[int(b)]) for a, b in todo[s : s + chunk]]
+                yield [(reader[a], reader[b]) for a, b in todo[s : s + chunk].tolist()]
 
         meter = bar(self.progress, stage, "pairs", total=len(todo))
         results = []

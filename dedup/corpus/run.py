@@ -28,7 +28,7 @@ from .batch import fingerprint_batch, finish_batch, hash64
 from .checkpoint import Checkpoint
 from .config import CorpusConfig
 from .decide import boilerplate_owners, boilerplate_table, candidate_pairs, content_lengths, keep_order, keepers, near_threshold, rederive, solve_clusters, template_shares
-from .index import Index, Segment
+from .index import Index, Segment, pack_record
 from .model import REASON_CODE, REASONS, Finished
 from .pairs import PairScores
 from .progress import bar, peak_rss_mib
@@ -162,6 +162,10 @@ class CorpusRun:
         self._done = False
         #: per document: 0, or the index in _WARNINGS of its cluster's warning
         self._warning = np.empty(0, np.int8)
+        #: per document: whether it holds a boilerplate unit (set by :meth:`_finish`)
+        self._has_bp = np.empty(0, bool)
+        #: (the state they were made from, its columns as lists): see :meth:`_decisions`
+        self._state_lists: tuple[dict[str, np.ndarray], dict[str, list[Any]]] | None = None
 
     @property
     def checkpoint(self) -> Checkpoint | None:
@@ -182,6 +186,9 @@ class CorpusRun:
         folder = self.index.new_segment_folder()
         keys_f = self.index.open_keys(folder)
         key_off = [0]
+        # every record, compressed, in a persistent index: a later run may keep one again that no output holds
+        records_f = self.index.open_records(folder) if self.index.persistent else None
+        record_off = [0]
         arrays: dict[str, list[np.ndarray]] = {k: [] for k in ("keyhash", "keylen", "shingles", "bands", "units", "unit_len")}
         unit_off = [np.zeros(1, np.int64)]
         fid, ftext = self.fields.id, self.fields.text
@@ -197,7 +204,12 @@ class CorpusRun:
                         raise InputError(f"duplicate document id {rid!r} (already in {where}); ids must be unique")
                     seen.add(rid)
                     ids.append(rid)
-                    spill.write(pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL))
+                    blob = pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL)
+                    spill.write(blob)
+                    if records_f is not None:
+                        packed = pack_record(blob)
+                        records_f.write(packed)
+                        record_off.append(record_off[-1] + len(packed))
                     if self.config.oversized(rec[ftext]):
                         # never fingerprinted (an empty key matches nothing) nor cleaned: kept as it is
                         self._oversized.add(len(ids) - 1)
@@ -222,10 +234,14 @@ class CorpusRun:
             spill.close()
             spans_f.close()
             keys_f.close()
+            if records_f is not None:
+                records_f.close()
         finally:
             spill.discard()
             spans_f.discard()
             keys_f.discard()
+            if records_f is not None:
+                records_f.discard()
             if meter is not None:
                 meter.close()
         bands, rows = self.config.bands_rows()
@@ -240,6 +256,7 @@ class CorpusRun:
             unit_len=np.concatenate(arrays["unit_len"]) if ids else np.empty(0, np.int32),
             keys_path=folder / "keys.bin",
             key_off=np.array(key_off, dtype=np.int64),
+            record_off=np.array(record_off, dtype=np.int64) if records_f is not None else None,
         )
         self.index.add_segment(seg)
         self._span_off = np.concatenate(span_off)
@@ -337,7 +354,7 @@ class CorpusRun:
         t0 = time.perf_counter()
         yield from self._finish(n_old, n_new, ids, kept, boiler, owners)
         self.stats["seconds_finish"] = round(time.perf_counter() - t0, 3)
-        yield from self._revisions(n_old, ids)
+        yield from self._revisions(n_old, ids, boiler, owners)
         total = time.perf_counter() - t_start
         self.stats["seconds_total"] = round(total, 3)
         self.stats["docs_per_second"] = round(n_new / total, 1) if total > 0 else None
@@ -347,12 +364,21 @@ class CorpusRun:
         size = len(text.encode("utf-8", "surrogatepass"))
         return f"{size:,} bytes, above the per-record limit of {self.config.max_record_bytes:,}: not compared, not cleaned, written unchanged"
 
-    def _doc(self, g: int, ids: list[str], record: dict[str, Any] | None, fin: Finished | None, revised: bool = False, note: str | None = None) -> CorpusDoc:
+    def _decisions(self) -> dict[str, list[Any]]:
+        """The state's columns as Python lists, made once: one numpy scalar per field and document was slow."""
         assert self._state is not None
-        k = int(self._state["keeper"][g])
-        d = int(self._state["rep"][g])
-        score = None if d == g else round(float(self._state["score"][g]), 4)
-        match = None if d == g else REASONS[int(self._state["reason"][g])]
+        if self._state_lists is None or self._state_lists[0] is not self._state:
+            cols = {k: self._state[k].tolist() for k in ("keeper", "rep", "score", "reason", "size")}
+            cols["warning"] = self._warning.tolist()
+            self._state_lists = (self._state, cols)
+        return self._state_lists[1]
+
+    def _doc(self, g: int, ids: list[str], record: dict[str, Any] | None, fin: Finished | None, revised: bool = False, note: str | None = None) -> CorpusDoc:
+        state = self._decisions()
+        k = state["keeper"][g]
+        d = state["rep"][g]
+        score = None if d == g else round(float(state["score"][g]), 4)
+        match = None if d == g else REASONS[int(state["reason"][g])]
         return CorpusDoc(
             id=ids[g],
             record=record,
@@ -361,13 +387,13 @@ class CorpusRun:
             duplicate_of=None if d == g else ids[d],
             score=score,
             match=match,
-            cluster_size=int(self._state["size"][g]),
+            cluster_size=int(state["size"][g]),
             boilerplate_units=fin.boilerplate_units if fin else 0,
             boilerplate_removed=fin.boilerplate_removed if fin else 0,
             boilerplate_share=fin.boilerplate_share if fin else 0.0,
             chars_in=len(record[self.fields.text]) if record is not None else None,
             revised=revised,
-            warning=_WARNINGS[int(self._warning[g])] if len(self._warning) else None,
+            warning=_WARNINGS[state["warning"][g]] if state["warning"] else None,
             note=note,
         )
 
@@ -380,11 +406,12 @@ class CorpusRun:
         has_bp = np.zeros(len(kept), dtype=bool)
         has_bp[owner_doc[np.isin(units, boiler)]] = True
         del units, owner_doc
+        self._has_bp = has_bp  # for documents kept again (:meth:`_revisions`)
 
         span_off = self._span_off
         span_units = self._spill.span_units()
 
-        def jobs() -> Iterator[tuple[list[str], list[int], list[bool], list[bool], list[np.ndarray | None]]]:
+        def jobs() -> Iterator[tuple[list[str], list[int], list[bool], list[bool], list[np.ndarray | None], list[int]]]:
             g = n_old
             for recs in self._spill.record_batches(self.config.batch_size):
                 numbers = list(range(g, g + len(recs)))
@@ -393,7 +420,8 @@ class CorpusRun:
                 texts = ["" if x - n_old in self._oversized else r[ftext] for r, x in zip(recs, numbers)]
                 # the units' hashes from fingerprinting, only where boilerplate is to be found
                 known = [np.array(span_units[span_off[x - n_old] : span_off[x - n_old + 1]]) if has_bp[x] else None for x in numbers]
-                yield texts, numbers, [bool(kept[x]) for x in numbers], [bool(has_bp[x]) for x in numbers], known
+                counts = np.diff(span_off[numbers[0] - n_old : numbers[-1] - n_old + 2]).tolist() if numbers else []
+                yield texts, numbers, [bool(kept[x]) for x in numbers], [bool(has_bp[x]) for x in numbers], known, counts
 
         removed = 0
         try:
@@ -414,8 +442,15 @@ class CorpusRun:
         self.stats["docs_with_boilerplate_removed"] = int(removed)
         self.stats["kept"] = int(kept[n_old:].sum())
 
-    def _revisions(self, n_old: int, ids: list[str]) -> Iterator[CorpusDoc]:
-        """Earlier documents whose cluster, duplicate_of or score changed with this run."""
+    def _revisions(self, n_old: int, ids: list[str], boiler: np.ndarray, owners: np.ndarray) -> Iterator[CorpusDoc]:
+        """Earlier documents whose cluster, duplicate_of or score changed with this run.
+
+        An earlier duplicate kept again (its representative is removed now, and
+        it matches no kept document directly) comes with its record, read back
+        from the index, and its text finished like any kept document's: no
+        earlier output holds it.  Segments of an older index keep no records:
+        such a document's revision says where its text is instead.
+        """
         old = self.index.state
         assert self._state is not None
         n_rev = 0
@@ -427,17 +462,33 @@ class CorpusRun:
             zo, zn = old["size"][:n_old], self._state["size"][:n_old]
             same_score = (np.isnan(so) & np.isnan(sn)) | (np.round(so, 4) == np.round(sn, 4))
             changed = np.flatnonzero((ko != kn) | (po != pn) | (ro != rn) | ~same_score | (zo != zn))
-            restored = 0
-            for g in changed:
+            restored = written = 0
+            for g in changed.tolist():
                 n_rev += 1
                 # a duplicate whose representative is now removed itself, and which matches no kept
-                # document directly, is kept again: its text is in the earlier run's input, not here
+                # document directly, is kept again
                 back = bool(po[g] != g and pn[g] == g)
                 restored += back
-                note = "kept again: its text is in the input of the run that first saw it, not in this output" if back else None
-                yield self._doc(int(g), ids, None, None, revised=True, note=note)
+                record = self.index.record(g) if back else None
+                if record is None:
+                    note = "kept again: its text is in the input of the run that first saw it, not in this output" if back else None
+                    yield self._doc(g, ids, None, None, revised=True, note=note)
+                    continue
+                written += 1
+                yield self._doc(g, ids, record, self._finish_again(g, record, boiler, owners), revised=True, note="kept again: written in this output (its record kept by the index)")
             self.stats["restored"] = restored
+            self.stats["restored_written"] = written
         self.stats["revised"] = n_rev
+
+    def _finish_again(self, g: int, record: dict[str, Any], boiler: np.ndarray, owners: np.ndarray) -> Finished:
+        """Finish an earlier document kept again, as this run finishes its own kept documents."""
+        text = record.get(self.fields.text)
+        if not isinstance(text, str):
+            raise InputError(f"--index {self.index.root}: the stored record of {self.index.ids()[g]!r} has no text field {self.fields.text!r}")
+        if self.config.oversized(text):
+            return Finished(text, 0, 0, 0, 0.0)
+        (fin,) = finish_batch(([text], [g], [True], [bool(self._has_bp[g])]), boiler, owners, self.config)
+        return fin
 
     def redecide(self) -> Iterator[CorpusDoc]:
         """Every indexed document's decision at this run's thresholds, from the stored fingerprints.

@@ -82,6 +82,23 @@ def _stop_signals_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
+def unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
+    """``np.unique(pairs, axis=0)`` for pairs of document numbers below ``n``: the same rows, in the same order.
+
+    One sort of a 64-bit code per pair instead of numpy's row-wise unique (a
+    structured view, sorted field by field), which took most of the band stage.
+
+    >>> unique_pairs(np.array([[2, 1], [0, 3], [2, 1], [0, 1]]), 4).tolist()
+    [[0, 1], [0, 3], [2, 1]]
+    """
+    if not len(pairs):
+        return np.empty((0, 2), np.int64)
+    if n >= 2**31:  # a * n + b would overflow 64 bits
+        return np.unique(pairs, axis=0)
+    code = np.unique(pairs[:, 0].astype(np.int64) * n + pairs[:, 1])
+    return np.stack([code // n, code % n], axis=1)
+
+
 class LocalEngine:
     """``workers == 1`` runs everything inline; more uses a spawn-based process pool.
 
@@ -147,7 +164,7 @@ class LocalEngine:
         for b in range(bands.shape[1]):
             out.append(bucket_pairs(np.full(len(ids), b, dtype=np.int64), bands[ids, b], ids, r, limit))
         pairs = np.concatenate(out) if out else np.empty((0, 2), np.int64)
-        return np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), np.int64)
+        return unique_pairs(pairs, len(bands))
 
     def components(self, n: int, edges: np.ndarray) -> np.ndarray:
         from ..graph import components

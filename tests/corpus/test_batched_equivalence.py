@@ -1,0 +1,63 @@
+"""The batched forms of corpus mode's per-document steps give what the one-at-a-time forms give."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup.corpus.batch import _document_keys, _hashes, document_key, hash64, unit_keys
+from dedup.corpus.config import CorpusConfig
+from dedup.engines.local import unique_pairs
+
+#: mixed scripts, punctuation, line breaks, characters beyond the BMP
+_TEXT = st.text(alphabet=st.sampled_from(list("推进义务教育双减政策abc XYZ，。！\n１２\U00020000\U0001F600-")), max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TEXT, max_size=12))
+def test_document_keys_of_a_batch_are_each_documents_key(texts: list[str]) -> None:
+    config = CorpusConfig()
+    per_unit = [unit_keys(t, config) for t in texts]
+    assert _document_keys(texts, per_unit) == [document_key(t, uk) for t, uk in zip(texts, per_unit)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["", "双", "双减政策", "the cat", "the cat "]), max_size=30), st.integers(1, 6))
+def test_hashes_once_per_distinct_key_are_hash64(keys: list[str], min_chars: int) -> None:
+    assert _hashes(keys, min_chars) == [hash64(k) if len(k) >= min_chars else 0 for k in keys]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 50).flatmap(lambda n: st.tuples(st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=80))))
+def test_unique_pairs_is_numpys_row_unique(case: tuple[int, list[tuple[int, int]]]) -> None:
+    n, rows = case
+    pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    expected = np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), np.int64)
+    got = unique_pairs(pairs, n)
+    assert got.dtype == np.int64 and got.tolist() == expected.tolist()
+
+
+_LINES = st.sampled_from(["版权所有，转载请注明出处。", "推进义务教育优质均衡发展。", "The cat sat on the mat.", "", "助力双减政策落地见效！"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_LINES, max_size=6), min_size=1, max_size=8), st.data())
+def test_finishing_with_fingerprintings_unit_counts_is_finishing_without(docs: list[list[str]], data: st.DataObject) -> None:
+    from dataclasses import asdict
+
+    from dedup.corpus.batch import fingerprint_batch, finish_batch
+
+    config = CorpusConfig(clean=False)
+    texts = ["\n".join(lines) for lines in docs]
+    prints = fingerprint_batch(texts, config)
+    boiler = np.unique(prints.span_units[prints.span_units != 0])[: data.draw(st.integers(0, 3))]
+    owners = np.array(data.draw(st.lists(st.integers(-1, len(texts) - 1), min_size=len(boiler), max_size=len(boiler))), dtype=np.int64)
+    numbers = list(range(len(texts)))
+    kept = data.draw(st.lists(st.booleans(), min_size=len(texts), max_size=len(texts)))
+    has_bp = [bool(np.isin(prints.span_units[prints.span_off[i] : prints.span_off[i + 1]], boiler).any()) for i in numbers]
+    known = [prints.span_units[prints.span_off[i] : prints.span_off[i + 1]] if has_bp[i] else None for i in numbers]
+    counts = np.diff(prints.span_off).tolist()
+    plain = finish_batch((texts, numbers, kept, has_bp), boiler, owners, config)
+    fast = finish_batch((texts, numbers, kept, has_bp, known, counts), boiler, owners, config)
+    assert [asdict(f) for f in fast] == [asdict(f) for f in plain]
