@@ -57,7 +57,10 @@ def time_runs(cmds: dict[str, tuple[list[str], str]], runs: int, env: dict[str, 
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
             # cwd: the tree's own root, as ``python -m`` puts the current folder first on sys.path
-            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**env, "PYTHONPATH": path}, cwd=path)
+            # each tree its own table cache: two versions sharing one rebuild each other's tables every run
+            tables = f"{env['DEDUP_CACHE_DIR']}/{Path(path).resolve().as_posix().replace('/', '_')}"
+            run_env = {**env, "PYTHONPATH": path, "DEDUP_CACHE_DIR": tables}
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=run_env, cwd=path)
             wall = time.perf_counter() - t
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             times[name].append((wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime))
