@@ -1,0 +1,50 @@
+"""Red-team review of round 12: records kept by ``--index`` (``dedup.index/3``) and Dask part-file outputs.
+
+Each test here reproduces a defect found in review and is marked ``xfail(strict=True)``
+so the suite stays green until the fix lands (then the mark must go).
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from dedup.cli import main
+from tests.review.test_review_corpus import COMMON, _kept_again_records
+
+
+def _parquet(path: Path, records: list[dict[str, str]], extra: dict[str, pa.Array]) -> Path:
+    """A Parquet input of ``records`` (id, text) plus the extra columns given (one value per record)."""
+    cols: dict[str, object] = {"id": [r["id"] for r in records], "text": [r["text"] for r in records]}
+    cols.update(extra)
+    pq.write_table(pa.table(cols), path)
+    return path
+
+
+@pytest.mark.xfail(strict=True, reason="a kept record holding a tz-aware timestamp is refused on restore as 'damaged' (builtins.getattr)")
+def test_a_kept_again_record_with_a_timezone_timestamp_is_restored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Run 1 indexes A and B (a duplicate); run 2's C makes B kept again, restored from records.bin.
+
+    A Parquet column of UTC timestamps is an ordinary input; the index wrote the
+    record, so it must read it back, and the output must be the whole run's rows.
+    """
+    recs = _kept_again_records()
+    utc = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+
+    def ts(n: int) -> dict[str, pa.Array]:
+        return {"ts": pa.array([utc] * n, pa.timestamp("us", tz="UTC"))}
+
+    index = tmp_path / "index"
+    p0 = _parquet(tmp_path / "p0.parquet", recs[:2], ts(2))
+    p1 = _parquet(tmp_path / "p1.parquet", recs[2:], ts(1))
+    assert main(["corpus", str(p0), "-o", str(tmp_path / "o0.parquet"), "--index", str(index), *COMMON]) == 0
+    capsys.readouterr()
+    code = main(["corpus", str(p1), "-o", str(tmp_path / "o1.parquet"), "--index", str(index), *COMMON])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    rows = {r["id"]: r for r in pq.read_table(tmp_path / "o1.parquet").to_pylist()}
+    assert rows["B"]["ts"] == utc and rows["B"]["text"] == recs[1]["text"]
