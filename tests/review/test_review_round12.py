@@ -7,6 +7,7 @@ so the suite stays green until the fix lands (then the mark must go).
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -14,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dedup.cli import main
+from dedup.testing import synthetic_sentences
 from tests.review.test_review_corpus import COMMON, _kept_again_records
 
 
@@ -48,3 +50,29 @@ def test_a_kept_again_record_with_a_timezone_timestamp_is_restored(tmp_path: Pat
     assert code == 0, err
     rows = {r["id"]: r for r in pq.read_table(tmp_path / "o1.parquet").to_pylist()}
     assert rows["B"]["ts"] == utc and rows["B"]["text"] == recs[1]["text"]
+
+
+def _jsonl(path: Path, records: list[dict[str, str]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@pytest.mark.xfail(strict=True, reason="a document kept again is written (and 'revised') again by every later run, not once")
+def test_a_document_kept_again_is_written_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Run 1: A, B (a duplicate of A). Run 2: C makes B kept again, written from records.bin.
+
+    Run 3 adds one unrelated document D: B's decision does not change, so it
+    must not be written or reported again (the union of the outputs would hold B
+    twice, which a deduplicated corpus must not).
+    """
+    recs = _kept_again_records()
+    other = {"id": "D", "text": "".join(synthetic_sentences(99, 12))}
+    index = tmp_path / "index"
+    ids: list[str] = []
+    for n, part in enumerate((recs[:2], recs[2:], [other])):
+        out, rep = tmp_path / f"o{n}.jsonl", tmp_path / f"r{n}.jsonl"
+        assert main(["corpus", str(_jsonl(tmp_path / f"p{n}.jsonl", part)), "-o", str(out), "--report", str(rep), "--index", str(index), *COMMON]) == 0
+        ids += [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    run3 = [json.loads(line) for line in (tmp_path / "r2.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(ids) == ["A", "B", "C", "D"], "each document written by exactly one run"
+    assert [r["id"] for r in run3] == ["D"], "run 3 revises nothing"
