@@ -41,7 +41,7 @@ def test_a_kept_again_record_with_a_timezone_timestamp_is_restored(tmp_path: Pat
     record, so it must read it back, and the output must be the whole run's rows.
     """
     recs = _kept_again_records()
-    utc = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+    utc = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
 
     def ts(n: int) -> dict[str, pa.Array]:
         return {"ts": pa.array([utc] * n, pa.timestamp("us", tz="UTC"))}
@@ -116,8 +116,7 @@ def test_ctrl_c_with_dask_workers_is_one_line_and_leaves_nothing(tmp_path: Path)
     tmpdir.mkdir()
     env = {**os.environ, "TMPDIR": str(tmpdir)}
     out = tmp_path / "o.jsonl"
-    args = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out), "--no-clean", "-q",
-            "--engine", "dask", "--workers", "2", "--batch-size", "64"]
+    args = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out), "--no-clean", "-q", "--engine", "dask", "--workers", "2", "--batch-size", "64"]
     start = time.monotonic()
     subprocess.run(args, env=env, check=True, capture_output=True, timeout=600)
     whole = time.monotonic() - start
@@ -143,9 +142,10 @@ def test_a_full_disk_for_the_report_leaves_no_output(tmp_path: Path, engine: str
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(full)], check=True)
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out), "--report", str(full / "r.jsonl"),
-             "--no-clean", "-q", "--engine", engine, "--workers", "2", "--batch-size", "64"],
-            capture_output=True, text=True, timeout=600,
+            [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out), "--report", str(full / "r.jsonl"), "--no-clean", "-q", "--engine", engine, "--workers", "2", "--batch-size", "64"],
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         left = sorted(p.name for p in full.iterdir())
     finally:
@@ -165,9 +165,10 @@ def test_a_full_disk_for_the_html_leaves_no_output(tmp_path: Path) -> None:
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(full)], check=True)
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out), "--report", str(rep),
-             "--html", str(full / "r.html"), *COMMON],
-            capture_output=True, text=True, timeout=600,
+            [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out), "--report", str(rep), "--html", str(full / "r.html"), *COMMON],
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
     finally:
         subprocess.run(["umount", str(full)], check=True)
