@@ -311,13 +311,18 @@ def _run(args: argparse.Namespace) -> int:
                 n_written += 1
             html = _review_page(args, rows, fields, config) if args.html else None
             run.prepare_commit()  # what can fail (a full --index disk) fails before any output is in place
-            writer.commit()
+            # every output written and synced before any is renamed into place: a full disk for the
+            # report or the page leaves no output behind
+            writer.finish()
             if report is not None:
-                report.commit()
+                report.finish()
             if html is not None:
                 from ..io.write import write_atomic
 
                 write_atomic(args.html, html)
+            writer.commit()
+            if report is not None:
+                report.commit()
             from ..errors import DedupError
 
             try:

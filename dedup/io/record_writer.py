@@ -178,6 +178,7 @@ class RecordWriter:
         self._pq: Any = None
         self._rows: list[dict[str, Any]] = []
         self._parts: list[str] = []
+        self._finished = False  # by finish(): written, flushed and synced, not yet in place
         self._parts_dir: str | None = None
         self._names: FileNames | None = None
         if path == "-":
@@ -295,8 +296,14 @@ class RecordWriter:
             self._pq.write_table(conform(pq.read_table(part), schema))  # one part in memory at a time
         self._pq.close()
 
-    def commit(self) -> None:
-        """Finish the file and move it into place."""
+    def finish(self) -> None:
+        """Write, flush and sync everything, without moving it into place yet (what can fail, fails here).
+
+        A run with several outputs finishes them all before it commits any, so
+        that a full disk for the last one leaves none of them in place.
+        """
+        if self._finished:
+            return
         try:
             if self.fmt == "parquet":
                 self._commit_parquet()
@@ -315,6 +322,11 @@ class RecordWriter:
         except BaseException:
             self.abort()
             raise
+        self._finished = True
+
+    def commit(self) -> None:
+        """Finish the file (unless :meth:`finish` did) and move it into place."""
+        self.finish()
         self._remove_parts()
         if self._target is not None:
             self._target.commit()

@@ -33,7 +33,6 @@ def _parquet(path: Path, records: list[dict[str, str]], extra: dict[str, pa.Arra
     return path
 
 
-@pytest.mark.xfail(strict=True, reason="a kept record holding a tz-aware timestamp is refused on restore as 'damaged' (builtins.getattr)")
 def test_a_kept_again_record_with_a_timezone_timestamp_is_restored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Run 1 indexes A and B (a duplicate); run 2's C makes B kept again, restored from records.bin.
 
@@ -131,7 +130,6 @@ def test_ctrl_c_with_dask_workers_is_one_line_and_leaves_nothing(tmp_path: Path)
         assert list(tmpdir.iterdir()) == [], (share, said[-500:])
 
 
-@pytest.mark.xfail(strict=True, reason="a --report on a full disk fails the run (exit 1) but -o is already renamed into place")
 @pytest.mark.parametrize("engine", ["dask", "local"])
 def test_a_full_disk_for_the_report_leaves_no_output(tmp_path: Path, engine: str) -> None:
     """-o on a roomy disk, --report on a 64 KiB tmpfs that cannot hold it: one error, and no OUT either."""
@@ -155,7 +153,6 @@ def test_a_full_disk_for_the_report_leaves_no_output(tmp_path: Path, engine: str
     assert not out.exists(), "the run failed, yet OUT was written"
 
 
-@pytest.mark.xfail(strict=True, reason="an --html on a full disk fails the run (exit 1) after -o and --report are renamed into place")
 def test_a_full_disk_for_the_html_leaves_no_output(tmp_path: Path) -> None:
     """-o and --report on a roomy disk, --html on a 64 KiB tmpfs that cannot hold it: no OUT, no REPORT."""
     src = _chain_jsonl(tmp_path / "c.jsonl", docs=200)
