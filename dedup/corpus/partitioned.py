@@ -27,6 +27,8 @@ again; the tasks are idempotent (files are replaced atomically).
 from __future__ import annotations
 
 import math
+import os
+import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -266,8 +268,20 @@ class PartitionedRun:
         """Nothing to commit: a partitioned run keeps no index."""
 
     def close(self) -> None:
-        """Remove the work folder."""
-        self._work.cleanup()
+        """Remove the work folder, again while tasks still running after a Ctrl-C finish their files in it.
+
+        A removal racing a worker's last write fails with "Directory not empty";
+        tasks never re-create the folder once it is gone, so a few tries suffice.
+        """
+        for _ in range(100):
+            try:
+                self._work.cleanup()
+            except OSError:
+                time.sleep(0.05)
+                continue
+            if not os.path.exists(self._work.name):
+                return
+        shutil.rmtree(self._work.name, ignore_errors=True)
 
 
 __all__ = ["PartitionedRun", "open_run"]
