@@ -49,11 +49,8 @@ def test_hash_collisions_are_checked() -> None:
 HAN_TEXT = st.lists(st.sampled_from(["陌", "说", "外", "交", "部", "。", "a", "\x00", "^"]), max_size=200).map("".join)
 
 
-@given(HAN_TEXT, st.lists(st.lists(st.sampled_from(["陌", "说", "外", "交", "部", "a", "^"]), min_size=1, max_size=6).map("".join), max_size=20))
-@example("外陌陌说。外陌陌部", ["陌陌"])  # one character before, two after: two contexts
-@settings(max_examples=200, deadline=None)
-def test_document_ngrams_table_answers_as_counters(document: str, texts: list[str]) -> None:
-    """A long document's n-gram counts and contexts come from a table; they equal the Counters' answers."""
+def _plain_and_tabled(document: str):  # type: ignore[no-untyped-def]
+    """The document's n-gram index as a short document gets it (Counters) and as a long one does (the table)."""
     import dedup.repair.reading as reading
 
     plain = reading.DocumentNgrams(document)
@@ -63,6 +60,17 @@ def test_document_ngrams_table_answers_as_counters(document: str, texts: list[st
         tabled = reading.DocumentNgrams(document)
     finally:
         reading.TABLE_ABOVE = old
+    return plain, tabled
+
+
+@given(HAN_TEXT, st.lists(st.lists(st.sampled_from(["陌", "说", "外", "交", "部", "a", "^"]), min_size=1, max_size=6).map("".join), max_size=20))
+@example("外陌陌说。外陌陌部", ["陌陌"])  # one character before, two after: two contexts
+@settings(max_examples=200, deadline=None)
+def test_document_ngrams_table_answers_as_counters(document: str, texts: list[str]) -> None:
+    """A long document's n-gram counts and contexts come from a table; they equal the Counters' answers."""
+    import dedup.repair.reading as reading
+
+    plain, tabled = _plain_and_tabled(document)
     assert plain._table is None and tabled._table is not None
     runs = reading.HAN_RUN.findall(document)
     for text in texts + [r[a : a + n] for r in runs for n in (2, 3, 4) for a in range(len(r) - n + 1)]:
@@ -74,17 +82,10 @@ def test_document_ngrams_table_answers_as_counters(document: str, texts: list[st
 @settings(max_examples=200, deadline=None)
 def test_lexicon_counts_from_the_table_as_from_counters(document: str, words: list[str]) -> None:
     """The lexicon words a long document writes, found through the table, are the Counters' words with their counts."""
-    import dedup.repair.reading as reading
     from dedup.repair.lexicon import Lexicon
 
     lx = Lexicon(words, ["1"] * len(words), ["n"] * len(words))
-    plain = reading.DocumentNgrams(document)
-    old = reading.TABLE_ABOVE
-    reading.TABLE_ABOVE = -1
-    try:
-        tabled = reading.DocumentNgrams(document)
-    finally:
-        reading.TABLE_ABOVE = old
+    plain, tabled = _plain_and_tabled(document)
     for n in range(2, 6):
         assert tabled.lexicon_counts(lx, n) == plain.lexicon_counts(lx, n)
 
@@ -111,20 +112,13 @@ def test_default_lexicon_words_by_length_from_the_disk_cache() -> None:
     document finds the same vocabulary through them as through its Counters."""
     from pathlib import Path
 
-    import dedup.repair.reading as reading
     from dedup.repair.lexicon import Lexicon, _package_file, _read_dictionary, lexicon, words_of_length
 
     full = Lexicon(*_read_dictionary(_package_file("jieba", "dict.txt")))
     for n in (3, 4, 5):
         assert set(words_of_length(n)) == {w for w in full.index if len(w) == n}
     document = (Path(__file__).resolve().parents[1] / "examples" / "seed_zh_press.txt").read_text(encoding="utf-8")
-    plain = reading.DocumentNgrams(document)
-    old = reading.TABLE_ABOVE
-    reading.TABLE_ABOVE = -1
-    try:
-        tabled = reading.DocumentNgrams(document)
-    finally:
-        reading.TABLE_ABOVE = old
+    plain, tabled = _plain_and_tabled(document)
     for n in (3, 4, 5):
         found = tabled.lexicon_counts(lexicon(), n)
         assert found and found == plain.lexicon_counts(lexicon(), n)

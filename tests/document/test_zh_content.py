@@ -8,22 +8,11 @@ the output is compared with what a reader needs, and :func:`dedup.check`
 
 from __future__ import annotations
 
-from dedup.pipeline import clean
-from dedup.report import check
+from zh_checked import clean_checked, paragraphs
 
 EDU = "一是推进义务教育优质均衡发展，办好人民满意的教育。确保每个孩子都能上好学，享有公平而有质量的教育。"
 TEACHERS = "二是加强教师队伍建设，提高教师待遇水平，推动城乡教育均衡发展。"
 HEALTH = "三是深化医药卫生体制改革，健全基层医疗卫生服务体系，提高服务能力。"
-
-
-def _clean(doc: str) -> str:
-    r = clean(doc)
-    assert check(doc, r.text, r.report) == []
-    return r.text
-
-
-def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in text.split("\n\n") if p.strip()]
 
 
 # -- a first copy cut short, completed from the only whole copy ------------------------------
@@ -36,13 +25,13 @@ def test_completion_brings_the_sentences_after_the_cut_too() -> None:
     it), so it belongs with the completion, not left behind at the later copy's place.
     """
     doc = EDU[:20] + "\n\n" + TEACHERS + "\n\n" + EDU + "\n"
-    assert _paragraphs(_clean(doc)) == [EDU, TEACHERS]
+    assert paragraphs(clean_checked(doc)) == [EDU, TEACHERS]
 
 
 def test_completion_leaves_a_merged_paragraph_at_its_place() -> None:
     """A later copy that merges the cut paragraph with the next one does not pull that one forward."""
     doc = EDU[:20] + "\n\n" + HEALTH + "\n\n" + TEACHERS + "\n\n" + EDU + TEACHERS + "\n"
-    out = _paragraphs(_clean(doc))
+    out = paragraphs(clean_checked(doc))
     assert out == [EDU, HEALTH, TEACHERS], out
 
 
@@ -56,19 +45,19 @@ BALL = "目前，这些数以千计的在英马来西亚华人，既丧失了马
 def test_a_copy_with_its_link_moved_to_the_front_goes() -> None:
     """``X。［详细］`` then ``［详细］X。``: the second is one sentence made of the first's two, and goes."""
     doc = AIDS + "［详细］\n\n" + TEACHERS + "\n\n［详细］" + AIDS + "\n"
-    assert _paragraphs(_clean(doc)) == [AIDS + "［详细］", TEACHERS]
+    assert paragraphs(clean_checked(doc)) == [AIDS + "［详细］", TEACHERS]
 
 
 def test_two_swapped_sentences_read_as_one_go() -> None:
     """``B。A…［详细］`` then ``A…［详细］B。`` (``．．．`` ends no sentence): the copy goes whole."""
     doc = BALL + STATELESS + "［详细］\n\n" + TEACHERS + "\n\n" + STATELESS + "［详细］" + BALL + "\n"
-    assert _paragraphs(_clean(doc)) == [BALL + STATELESS + "［详细］", TEACHERS]
+    assert paragraphs(clean_checked(doc)) == [BALL + STATELESS + "［详细］", TEACHERS]
 
 
 def test_a_sentence_that_adds_words_to_kept_ones_in_another_order_stays() -> None:
     """Kept sentences in another order *plus* a word of its own is new content: it stays."""
     doc = AIDS + "［详细］\n\n" + TEACHERS + "\n\n［详细］" + AIDS[:-1] + "，反响热烈。\n"
-    out = _clean(doc)
+    out = clean_checked(doc)
     assert "反响热烈" in out
 
 
@@ -76,7 +65,7 @@ def test_a_link_at_a_paragraphs_end_is_not_completed_with_text_it_has() -> None:
     """``X。［详细］`` first, ``［详细］X。`` twice later: ``［详细］`` reads unfinished, but its
     "completion" ``X。`` is what the paragraph already says; nothing may be said twice."""
     doc = AIDS + "［详细］\n\n" + TEACHERS + "\n\n［详细］" + AIDS + "\n\n［详细］" + AIDS + "\n"
-    assert _paragraphs(_clean(doc)) == [AIDS + "［详细］", TEACHERS]
+    assert paragraphs(clean_checked(doc)) == [AIDS + "［详细］", TEACHERS]
 
 
 # -- a copy cut short is not glued to the next paragraph ---------------------------------
@@ -91,14 +80,14 @@ def test_a_truncated_first_copy_is_completed_not_glued_to_the_next_paragraph() -
     not the next paragraph, so that paragraph is not its continuation."""
     cut = SUPPORT.index("在东风")
     doc = SUPPORT[:cut] + "\n\n" + SHOW + "\n\n" + SUPPORT + "\n"
-    assert _paragraphs(_clean(doc)) == [SUPPORT, SHOW]
+    assert paragraphs(clean_checked(doc)) == [SUPPORT, SHOW]
 
 
 def test_a_first_copy_cut_after_a_comma_is_completed_not_glued() -> None:
     """The same after a comma: ``…的支持，`` / ``在一周活动…`` while the whole copy reads ``…的支持，都为…``."""
     cut = SUPPORT.index("都为")
     doc = SUPPORT[:cut] + "\n\n" + SHOW + "\n\n" + SUPPORT + "\n"
-    assert _paragraphs(_clean(doc)) == [SUPPORT, SHOW]
+    assert paragraphs(clean_checked(doc)) == [SUPPORT, SHOW]
 
 
 # -- a completion is read from the sentence that follows what the first copy has ----------------
@@ -115,7 +104,7 @@ def test_a_completion_continues_the_sentence_the_cut_is_in_not_a_later_one() -> 
     ``封海陵公。`` is the one cut, not the last."""
     cut = CHEN.index("意图")
     doc = CHEN[:cut] + "\n\n" + TEACHERS + "\n\n" + CHEN + "\n"
-    assert _paragraphs(_clean(doc)) == [CHEN, TEACHERS]
+    assert paragraphs(clean_checked(doc)) == [CHEN, TEACHERS]
 
 
 # -- a paragraph printed again right after itself is a repeat, not a cut ------------------------
@@ -128,7 +117,7 @@ def test_a_line_without_full_stop_printed_twice_is_not_stitched_to_itself() -> N
     """A schedule line (no final punctuation) twice in a row: ``００米２３日`` read elsewhere
     (``１５００米２３日``) attests no cut between a block and its own copy."""
     doc = HEATS + "\n\n" + FINALS + "\n\n" + FINALS + "\n\n" + FINALS + "\n"
-    assert _paragraphs(_clean(doc)) == [HEATS, FINALS]
+    assert paragraphs(clean_checked(doc)) == [HEATS, FINALS]
 
 
 # -- a copy that says more in one sentence completes the first reading --------------------------
@@ -142,7 +131,7 @@ def test_a_copy_that_adds_more_than_the_sentence_had_extends_it() -> None:
     extra words go into the first reading and the copy goes (no sentence said twice)."""
     longer = GAOPING[:-1] + EXTRA + "。"
     doc = GAOPING + "\n\n" + TEACHERS + "\n\n" + longer + "\n"
-    assert _paragraphs(_clean(doc)) == [longer, TEACHERS]
+    assert paragraphs(clean_checked(doc)) == [longer, TEACHERS]
 
 
 # -- a title is not "completed" with the paragraph a merged copy glued to it ---------------------
@@ -155,7 +144,7 @@ def test_a_title_is_not_completed_from_a_copy_merged_with_the_next_paragraph() -
     """``TITLE`` (no final punctuation) and a later block ``TITLE⏎BODY``: the title is whole, the
     rest is the next paragraph, which has its own place."""
     doc = TITLE + "\n\n" + BODY + "\n\n" + BODY + "\n\n" + TITLE + "\n" + BODY + "\n"
-    assert _paragraphs(_clean(doc)) == [TITLE, BODY]
+    assert paragraphs(clean_checked(doc)) == [TITLE, BODY]
 
 
 def test_a_completion_whose_end_is_a_phrase_said_elsewhere_is_still_made() -> None:
@@ -165,7 +154,7 @@ def test_a_completion_whose_end_is_a_phrase_said_elsewhere_is_still_made() -> No
     album = "现代传播将这些照片制作成精美的画册，在新闻发布会上由联合国驻华代表罗黛琳赠送给联合国秘书长潘基文先生。"
     cut = album.index("给联合国")
     doc = names + "\n\n" + album[:cut] + "\n\n" + TEACHERS + "\n\n" + names + "\n\n" + album + "\n"
-    assert _paragraphs(_clean(doc)) == [names, album, TEACHERS]
+    assert paragraphs(clean_checked(doc)) == [names, album, TEACHERS]
 
 
 # -- a link after the completed sentence goes with it ------------------------------------------
@@ -178,7 +167,7 @@ def test_a_completion_takes_the_link_that_ends_the_paragraph() -> None:
     paragraph, no full stop) is the paragraph's end too, not left out of the output."""
     cut = LAMP.index("电８")
     doc = LAMP[:cut] + "\n\n" + TEACHERS + "［详细］\n\n" + LAMP + "［详细］\n"
-    assert _paragraphs(_clean(doc)) == [LAMP + "［详细］", TEACHERS + "［详细］"]
+    assert paragraphs(clean_checked(doc)) == [LAMP + "［详细］", TEACHERS + "［详细］"]
 
 
 # -- a speaker tag a paragraph opens with is not outvoted by copies without it ---------------
@@ -190,7 +179,7 @@ def test_a_speaker_tag_is_not_voted_away_by_copies_that_dropped_it() -> None:
     """``记者：2007年：…`` first, three copies without the tag: the tag is content (it says who
     speaks), so the majority of copies does not delete it from the first."""
     doc = "记者：" + AWARD + "\n\n" + TEACHERS + "\n\n" + AWARD + "\n\n" + AWARD + "\n\n" + AWARD + "\n"
-    assert "记者：" + AWARD in _clean(doc)
+    assert "记者：" + AWARD in clean_checked(doc)
 
 
 def test_a_merged_copy_with_the_link_glued_to_the_next_item_goes() -> None:
@@ -199,7 +188,7 @@ def test_a_merged_copy_with_the_link_glued_to_the_next_item_goes() -> None:
     first = "二是消毒餐具不消毒而且卫生不合格的真相让人触目惊心，消毒餐具的毒素正在消磨着人们的生命健康。"
     second = "三是在这些餐具背后，还藏着一个鲜为人知的庞大利益链：餐馆从消费者口袋中掏走的碗筷费相当惊人。"
     doc = first + "［详细］\n\n" + second + "［详细］\n\n" + HEALTH + "\n\n四是" + first[2:] + "［详细］" + second + "［详细］\n"
-    assert _paragraphs(_clean(doc)) == [first + "［详细］", second + "［详细］", HEALTH]
+    assert paragraphs(clean_checked(doc)) == [first + "［详细］", second + "［详细］", HEALTH]
 
 
 def test_a_short_sentence_a_copy_extends_is_extended() -> None:
@@ -207,7 +196,7 @@ def test_a_short_sentence_a_copy_extends_is_extended() -> None:
     chen = "陈准，颍川许昌（今河南许昌）人。西晋官员。出身颍川陈氏，青州刺史陈佐之子。"
     longer = chen.replace("西晋官员。", "西晋官员，阿列省和涅夫勒省接壤。")
     doc = chen + "\n\n" + TEACHERS + "\n\n" + longer + "\n"
-    assert _paragraphs(_clean(doc)) == [longer, TEACHERS]
+    assert paragraphs(clean_checked(doc)) == [longer, TEACHERS]
 
 
 # -- a cut-short paragraph in a cluster with another (a merged copy joined them) ---------------
@@ -225,7 +214,7 @@ def test_a_cut_paragraph_clustered_with_another_is_completed_sentence_by_sentenc
     paragraph before (so all are one cluster): the sentence after the cut goes with the completion."""
     cut = DONATE.index("事慈善")
     doc = FORBES + "\n\n" + DONATE[:cut] + "\n\n" + HEALTH + "\n\n" + DONATE + "\n\n" + FORBES + DONATE + "\n"
-    assert _paragraphs(_clean(doc)) == [FORBES, DONATE, HEALTH]
+    assert paragraphs(clean_checked(doc)) == [FORBES, DONATE, HEALTH]
 
 
 def test_a_completion_by_extension_may_add_a_clause_another_paragraph_also_says() -> None:
@@ -235,4 +224,4 @@ def test_a_completion_by_extension_may_add_a_clause_another_paragraph_also_says(
     news = "王磊：本报讯６月１３日上午，经初步审查，由本报报送的省内首批１６所偏远山区学校中，有１５所学校的１１９７名困难学生有望获得爱心运动鞋。"
     cut = news.index("区学校")
     doc = one + "\n\n" + news[:cut] + "\n\n" + TEACHERS + "\n\n" + news + "\n"
-    assert _paragraphs(_clean(doc)) == [one, news, TEACHERS]
+    assert paragraphs(clean_checked(doc)) == [one, news, TEACHERS]

@@ -8,19 +8,7 @@ on the code before its fix; the output is compared with what a reader needs and
 
 from __future__ import annotations
 
-from dedup.pipeline import clean
-from dedup.report import check
-
-
-def _clean(doc: str) -> str:
-    r = clean(doc)
-    assert check(doc, r.text, r.report) == []
-    return r.text
-
-
-def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in text.split("\n\n") if p.strip()]
-
+from zh_checked import clean_checked, paragraphs
 
 # -- consensus: copies of another item of a list are no witnesses -------------------------------
 
@@ -37,14 +25,14 @@ def test_two_copies_of_the_next_item_do_not_outvote_a_word() -> None:
     (zh-issue13 document 170 of the benchmark).
     """
     doc = "\n\n".join([PHONE, MEAL, "三是" + MEAL[2:]]) + "\n"
-    assert _paragraphs(_clean(doc)) == [PHONE, MEAL]
+    assert paragraphs(clean_checked(doc)) == [PHONE, MEAL]
 
 
 def test_a_one_character_typo_is_still_outvoted() -> None:
     """The rule above leaves typo-sized votes alone: ``职债`` in the first copy, ``职责`` in two, is repaired."""
     p = "自治区成立由二十二个成员单位组成的工作联席会议机制，明确部门工作职责，合力推进工作落实。"
     doc = "\n\n".join([p.replace("职责", "职债"), p, p]) + "\n"
-    assert _paragraphs(_clean(doc)) == [p]
+    assert paragraphs(clean_checked(doc)) == [p]
 
 
 
@@ -58,7 +46,7 @@ def test_copies_of_a_sentence_that_reads_alike_do_not_outvote_a_character() -> N
     said = "二是称国际人道主义法适用于叙利亚，冲突各方将有权以适当途径获得武器"
     other = "美联社推断，一旦国际人道主义法适用于叙利亚，冲突各方有权以适当途径获得武器。"
     doc = "\n\n".join([said, "九是" + other, "五是" + other]) + "\n"
-    assert _paragraphs(_clean(doc))[0] == said
+    assert paragraphs(clean_checked(doc))[0] == said
 
 # -- a first copy cut short, a later copy cut across a blank line further on ---------------------
 
@@ -83,27 +71,27 @@ def test_a_cut_copy_completes_the_first_copy_with_its_tail() -> None:
     """
     first = OLD_AGE[: OLD_AGE.index("我国应")]
     doc = "\n\n".join([first, CENSUS, _cut(OLD_AGE, "２０４５年"), CENSUS]) + "\n"
-    assert _paragraphs(_clean(doc)) == [OLD_AGE, CENSUS]
+    assert paragraphs(clean_checked(doc)) == [OLD_AGE, CENSUS]
 
 
 def test_a_cut_copy_one_character_longer_completes_the_first_copy() -> None:
     """``…东森综合`` first, a copy cut at ``…东森综合台`` / ``于2018年…``: one character more is no extension, the tail still joins (zh 177)."""
     first = SHOW[: SHOW.index("台于")]
     doc = "\n\n".join([first, CENSUS, _cut(SHOW, "综合台"), CENSUS]) + "\n"
-    assert _paragraphs(_clean(doc)) == [SHOW, CENSUS]
+    assert paragraphs(clean_checked(doc)) == [SHOW, CENSUS]
 
 
 def test_a_cut_copy_shorter_than_the_first_copy_completes_it() -> None:
     """``…经评`` first, a copy cut at ``…经`` / ``评估，可优先资助实施。``: the tail joins without saying ``评`` twice (zh-sample-like 32)."""
     first = PRIZE[: PRIZE.index("估")]
     doc = "\n\n".join([first, PHONE_NO, _cut(PRIZE, "，经"), PHONE_NO]) + "\n"
-    assert _paragraphs(_clean(doc)) == [PRIZE, PHONE_NO]
+    assert paragraphs(clean_checked(doc)) == [PRIZE, PHONE_NO]
 
 
 def test_a_truncated_copy_does_not_swallow_the_next_paragraph() -> None:
     """The rule above needs the first copy cut short: a whole first copy, a truncated copy and a new paragraph stay three texts."""
     doc = "\n\n".join([OLD_AGE, CENSUS, OLD_AGE[: OLD_AGE.index("不论")], PRIZE]) + "\n"
-    assert _paragraphs(_clean(doc)) == [OLD_AGE, CENSUS, PRIZE]
+    assert paragraphs(clean_checked(doc)) == [OLD_AGE, CENSUS, PRIZE]
 
 
 
@@ -113,10 +101,10 @@ def test_a_line_ending_in_a_bracket_is_no_cut_first_copy() -> None:
     bank = "一是开户行：中国银行北京科技会展中心支行（捐款请注明：“孤儿助养”）"
     addr = "主持人：地址：北京海淀区双榆树西里３６号南楼５层"
     news = "“关注贫困家庭孩子的健康和教育”，志愿者们和“爱心大使”将深入到云南楚雄地区，与孩子们展开面对面交流。"
-    out = _paragraphs(_clean("\n\n".join([bank, bank + addr, news]) + "\n"))
+    out = paragraphs(clean_checked("\n\n".join([bank, bank + addr, news]) + "\n"))
     assert out[-1] == news and all(news not in p for p in out[:-1])
     # (whatever the next paragraph opens with)
-    out = _paragraphs(_clean("\n\n".join([bank, CENSUS, bank + addr, PRIZE]) + "\n"))
+    out = paragraphs(clean_checked("\n\n".join([bank, CENSUS, bank + addr, PRIZE]) + "\n"))
     assert out[-1] == PRIZE and all(PRIZE not in p for p in out[:-1])
 
 
@@ -126,7 +114,7 @@ def test_a_merged_copy_reading_further_does_not_swallow_a_paragraph_opening_with
     bank = "一是开户行：中国银行北京科技会展中心支行（捐款请注明：“孤儿助养”）"
     addr = "主持人：地址：北京海淀区双榆树西里３６号南楼５层"
     news = "“关注贫困家庭孩子的健康和教育”，志愿者们和“爱心大使”将深入到云南楚雄地区，与孩子们展开面对面交流。"
-    out = _paragraphs(_clean("\n\n".join([bank, addr[: addr.index("淀")], bank + addr, news]) + "\n"))
+    out = paragraphs(clean_checked("\n\n".join([bank, addr[: addr.index("淀")], bank + addr, news]) + "\n"))
     assert out[-1] == news and all(news not in p for p in out[:-1])
 
 
@@ -144,7 +132,7 @@ def test_a_labelled_title_does_not_extend_the_numbered_title() -> None:
     """
     author = "五是作者：肖永鸿、罗豫、李国成／中山大学"
     doc = "\n\n".join(["三是" + TITLE, "四是作品名称：" + TITLE, author, "七是" + TITLE, "二是作品名称：" + TITLE]) + "\n"
-    assert _paragraphs(_clean(doc)) == ["三是" + TITLE, "四是作品名称：" + TITLE, author]
+    assert paragraphs(clean_checked(doc)) == ["三是" + TITLE, "四是作品名称：" + TITLE, author]
 
 
 # -- a paragraph that ends with a colon (a list follows) is finished ------------------------------
@@ -161,4 +149,4 @@ def test_a_first_copy_cut_short_is_completed_from_a_copy_ending_with_a_colon() -
     """
     first = DONORS[: DONORS.index("心网友")]
     doc = "\n\n".join([first, CENSUS, "四是" + DONORS[2:], CENSUS]) + "\n"
-    assert _paragraphs(_clean(doc)) == [DONORS, CENSUS]
+    assert paragraphs(clean_checked(doc)) == [DONORS, CENSUS]
