@@ -125,6 +125,12 @@ def _sigint_blocked() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
         yield
         return
+    # multiprocessing's resource tracker, started by the first spawn, blocks SIGINT around its own
+    # spawn and then unblocks it in the spawning thread: a worker spawned next from that thread
+    # started with SIGINT open.  Started here, before the mask, a later spawn finds it running.
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield

@@ -370,3 +370,38 @@ def test_ctrl_c_with_two_dask_workers_gives_one_line_and_leaves_nothing(tmp_path
     assert proc.returncode == 130, err
     assert err.strip().splitlines() == ["dedup-text: interrupted; no output was written"], err
     assert left == [] and not out.exists() and os.listdir(tmp) == []
+
+
+_WORKER_SIGMASKS = """
+import os
+from dedup.engines.dask import DaskEngine
+
+def blocked(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("SigBlk:"):
+            return bool(int(line.split()[1], 16) & (1 << 1))  # bit 1: SIGINT (2)
+
+engine = DaskEngine(workers=2)
+try:
+    pids = engine.client.run(os.getpid).values()
+    print(sorted(blocked(pid) for pid in pids))
+finally:
+    engine.close()
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the workers' signal masks from /proc")
+def test_every_local_worker_starts_with_sigint_blocked() -> None:
+    """Each worker process of the local cluster is spawned with SIGINT blocked (so a Ctrl-C while it imports waits).
+
+    The first spawn starts multiprocessing's resource tracker, which blocks
+    SIGINT around its own spawn and then *unblocks* it in the spawning
+    thread: the worker spawned next from that thread started with SIGINT
+    open, and a Ctrl-C while it imported printed a KeyboardInterrupt
+    traceback (CI, stop 12).  Run in a fresh interpreter: the resource
+    tracker must not be running yet.
+    """
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.run([sys.executable, "-c", _WORKER_SIGMASKS], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[True, True]", proc.stdout
