@@ -26,11 +26,29 @@ def _env(cache: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def _compilers_of(cache: Path) -> list[int]:
+    """The background compilers still running on ``cache``.
+
+    Only those whose ``NUMBA_CACHE_DIR`` is this cache: any other ``_warm`` on
+    the machine (another checkout's tests) kept the wait going until it failed.
+    """
+    pids = subprocess.run(["pgrep", "-f", "dedup.fingerprint._warm"], capture_output=True, text=True).stdout.split()
+    mine = []
+    for pid in pids:
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue  # gone meanwhile
+        if f"NUMBA_CACHE_DIR={cache}".encode() in environ:
+            mine.append(int(pid))
+    return mine
+
+
 def _wait_ready(cache: Path, timeout: float = 300) -> list[str]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         ready = list(cache.glob("dedup-kernels-*.ready"))
-        if ready and not subprocess.run(["pgrep", "-f", "dedup.fingerprint._warm"], capture_output=True).stdout:
+        if ready and not _compilers_of(cache):
             return ready[0].read_text(encoding="utf-8").splitlines()
         time.sleep(0.5)
     raise AssertionError("the background compilation never finished")
