@@ -106,3 +106,27 @@ def test_known_with_remembered_prefixes_equals_the_whole_dictionary(batches):
     for words in batches:
         assert lx.known(words) == set(words) & every
         assert all((w in lx) == (w in every) for w in words)
+
+
+_HAN_DOC = st.lists(st.sampled_from(["陌", "说", "外", "交", "部", "。", "a", "\x00", "^", "$"]), max_size=200).map("".join)
+_HAN_ASK = st.lists(st.sampled_from(["陌", "说", "外", "交", "部", "a", "^", "\x00"]), min_size=1, max_size=6).map("".join)
+
+
+@given(_HAN_DOC, st.lists(_HAN_ASK, max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_short_document_scans_answer_as_counters(document, texts):
+    """A short document's counts and contexts, found by scanning its runs, equal the n-gram Counters' answers."""
+    import dedup.repair.reading as reading
+
+    scanned = reading.DocumentNgrams(document)
+    saved = reading.SCAN_BELOW
+    reading.SCAN_BELOW = -1
+    try:
+        counted = reading.DocumentNgrams(document)
+    finally:
+        reading.SCAN_BELOW = saved
+    assert scanned._scan is not None and counted._scan is None and counted._table is None
+    runs = reading.HAN_RUN.findall(document)
+    for text in texts + [r[a : a + n] for r in runs for n in (2, 3, 4, 5) for a in range(len(r) - n + 1)]:
+        assert scanned.contexts(text) == counted.contexts(text), text
+        assert scanned.count(text) == counted.count(text), text
