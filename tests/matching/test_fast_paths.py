@@ -8,7 +8,7 @@ exactly what the plain way gives; these tests compute both.
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dedup.fingerprint.lsh import _band_hashes_numpy
@@ -130,3 +130,33 @@ def test_short_document_scans_answer_as_counters(document, texts):
     for text in texts + [r[a : a + n] for r in runs for n in (2, 3, 4, 5) for a in range(len(r) - n + 1)]:
         assert scanned.contexts(text) == counted.contexts(text), text
         assert scanned.count(text) == counted.count(text), text
+
+
+_ZH_TEXT = st.lists(st.sampled_from(["內", "容", "内", "爲", "为", "政", "府", "說", "说", "的", "。", "\n\n", "a"]), max_size=80).map("".join)
+
+
+@given(_ZH_TEXT)
+@example("这是一个內容丰富的说明，我们说了。\n\n我们说的内容。")  # a stray traditional character that is converted
+@settings(max_examples=150, deadline=None)
+def test_variant_pass_skipped_only_where_it_finds_nothing(document):
+    """Skipping the variant pass of a document without traditional characters gives the edits of running it."""
+    import dedup.repair as repair
+    from dedup.draft import Draft
+    from dedup.model import Span, Unit
+
+    def edits(skip_check: bool) -> list:
+        draft = Draft(document)
+        units, at = [], 0
+        for k, part in enumerate(document.split("\n\n")):
+            units.append(Unit(k, (k,), Span(at, at + len(part)), "paragraph"))
+            at += len(part) + 2
+        saved = repair._may_hold_variants
+        if not skip_check:
+            repair._may_hold_variants = lambda _doc, _config: True
+        try:
+            repair.repair_units(draft, [u for u in units if u.span.end > u.span.start], repair.RepairConfig())
+        finally:
+            repair._may_hold_variants = saved
+        return [(e.span.as_list(), e.before, e.after, e.rule) for e in draft.edits()]
+
+    assert edits(True) == edits(False)
