@@ -241,6 +241,10 @@ class Verified:
 
 
 
+#: fewer pairs than this are edit-scored on one thread (the scores are the same either way)
+PARALLEL_MIN_PAIRS = 256
+
+
 def verify_pairs(
     pairs: np.ndarray,
     keys: Sequence[str],
@@ -290,7 +294,9 @@ def verify_pairs(
 
         qa = [keys[i] for i in pa[todo].tolist()]
         qb = [keys[i] for i in pb[todo].tolist()]
-        scores = process.cpdist(qa, qb, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float64, workers=workers())
+        # threads cost ~0.25 ms to start: a single document's few pairs score in one
+        threads = workers() if len(todo) >= PARALLEL_MIN_PAIRS else 1
+        scores = process.cpdist(qa, qb, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float64, workers=threads)
         sim[todo] = np.asarray(scores, dtype=np.float64) / 100.0
     similar = sim >= config.threshold
     contained = ~similar & (cont >= config.containment) & (small >= config.min_containment_shingles)

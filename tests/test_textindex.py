@@ -53,13 +53,14 @@ def _plain_and_tabled(document: str):  # type: ignore[no-untyped-def]
     """The document's n-gram index as a short document gets it (Counters) and as a long one does (the table)."""
     import dedup.repair.reading as reading
 
-    plain = reading.DocumentNgrams(document)
-    old = reading.TABLE_ABOVE
-    reading.TABLE_ABOVE = -1
+    old, old_scan = reading.TABLE_ABOVE, reading.SCAN_BELOW
+    reading.SCAN_BELOW = -1  # the Counters, not the scan a short document now gets
     try:
+        plain = reading.DocumentNgrams(document)
+        reading.TABLE_ABOVE = -1
         tabled = reading.DocumentNgrams(document)
     finally:
-        reading.TABLE_ABOVE = old
+        reading.TABLE_ABOVE, reading.SCAN_BELOW = old, old_scan
     return plain, tabled
 
 

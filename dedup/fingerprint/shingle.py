@@ -233,8 +233,9 @@ def symbol_batch(keys: Sequence[str], config: ShingleConfig = ShingleConfig()) -
     ngram = np.where(cjk, config.char_ngram, config.word_ngram).astype(np.int64)
     if cjk.all():
         return SymbolBatch(cp, offsets, ngram, cjk)
-    # some keys are word keys: their symbols are word hashes (memoised per batch)
-    memo: dict[str, int] = {}
+    # some keys are word keys: their symbols are word hashes (memoised for the process:
+    # the documents of a run share most of their words)
+    memo = _word_symbol_memo()
     parts: list[np.ndarray] = []
     lengths = np.empty(len(keys), dtype=np.int64)
     for i, k in enumerate(keys):
@@ -249,6 +250,22 @@ def symbol_batch(keys: Sequence[str], config: ShingleConfig = ShingleConfig()) -
     np.cumsum(lengths, out=new_offsets[1:])
     sym = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
     return SymbolBatch(sym.astype(np.uint64, copy=False), new_offsets, ngram, cjk)
+
+
+#: distinct words :func:`_word_symbol_memo` keeps before it starts afresh (~100 bytes each)
+WORD_MEMO_MAX = 1 << 19
+_WORD_SYMBOLS: dict[str, int] = {}
+
+
+def _word_symbol_memo() -> dict[str, int]:
+    """The process's memo of :func:`word_symbol` (word -> hash), emptied when it grows past ``WORD_MEMO_MAX``.
+
+    A hash depends on the word alone, so a memo shared by every batch (and
+    thread) gives the same symbols as hashing each word afresh.
+    """
+    if len(_WORD_SYMBOLS) > WORD_MEMO_MAX:
+        _WORD_SYMBOLS.clear()
+    return _WORD_SYMBOLS
 
 
 def _position_hashes(sym: np.ndarray, n: int) -> np.ndarray:

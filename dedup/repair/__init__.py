@@ -86,7 +86,7 @@ def repair_units(draft: Draft, units: Sequence[Unit], config: RepairConfig = Rep
     if config.mode == "off" or not units:
         return
     regions = [u.span for u in units]
-    if config.variants != "off" and _has_han(draft.text):
+    if config.variants != "off" and _has_han(draft.text) and _may_hold_variants(draft.text, config):
         _apply(draft, regions, lambda text, doc: _variant_pass(text, doc, config))
     doc = draft.text
     han = _has_han(doc)
@@ -179,6 +179,20 @@ def _variant_pass(text: str, doc: str, config: RepairConfig) -> list[Repair]:
         return []
     vote = _cached_vote(doc, tables)
     return variant_repairs(text, vote, tables, lexicon(), doc, lenient=config.mode == "aggressive")
+
+
+def _may_hold_variants(document: str, config: RepairConfig) -> bool:
+    """False when no unit can hold a character to convert: the whole document has no traditional one.
+
+    Every unit's current text is made of the document's current characters,
+    so one check of the document answers for all of them (``auto``; a full
+    conversion is always asked).
+    """
+    if config.variants != "auto":
+        return True
+    from .lexicon import opencc_tables
+
+    return not opencc_tables().to_simplified.keys().isdisjoint(document)
 
 
 _VOTE_CACHE: dict[int, tuple[str, object]] = {}

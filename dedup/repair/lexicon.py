@@ -140,6 +140,9 @@ class BucketedLexicon(Lexicon):
         self._parsed = bytearray(len(offsets) - 1)
         self._total = total
         self._size = size
+        #: two-character prefixes whose bucket is known to be parsed (a set difference
+        #: then finds the new ones of a batch, instead of a bucket hash per prefix)
+        self._parsed_prefixes: set[str] = set()
 
     def _parse(self, b: int) -> None:
         chunk = self._text[self._offsets[b] : self._offsets[b + 1]]
@@ -186,10 +189,14 @@ class BucketedLexicon(Lexicon):
         set intersection answers :meth:`known` (a lookup per word cost ~0.3 s per news page set).
         """
         parsed = self._parsed
-        for prefix in {w[:2] for w in words if w}:
+        prefixes = {w[:2] for w in words if w}
+        prefixes -= self._parsed_prefixes
+        for prefix in prefixes:
             b = _bucket(prefix)
             if not parsed[b]:
                 self._parse(b)
+        # only now: a thread that reads the set mid-way finds buckets already parsed
+        self._parsed_prefixes = self._parsed_prefixes | prefixes
 
 
 def _bucketed(words: Sequence[str], freqs: Sequence[str], tags: Sequence[str]) -> tuple[str, bytes, int, int]:

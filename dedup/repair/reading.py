@@ -73,7 +73,11 @@ class DocumentNgrams:
         self._contexts: dict[int, Counter[str]] = {}
         # a long document answers count and contexts from sorted tables of its runs (same
         # answers): Counters of every n-gram string cost seconds per megabyte
-        self._table = _RunTable(self._runs) if sum(map(len, self._runs)) > TABLE_ABOVE else None
+        han = sum(map(len, self._runs))
+        self._table = _RunTable(self._runs) if han > TABLE_ABOVE else None
+        # a short document answers the few strings it is asked about by scanning its runs
+        # (same answers): four tables of contexts cost more than all its questions
+        self._scan = _RunTable(self._runs, _ScanIndex) if han <= SCAN_BELOW else None
         #: answers the repairs derive from this document alone, by question: the copies of a
         #: repeated paragraph ask the same ones (the same doubled spot in the same window)
         self.memo: dict[object, object] = {}
@@ -93,6 +97,8 @@ class DocumentNgrams:
             return 0
         if self._table is not None and n not in self._by_length:
             return self._table.count(text)
+        if self._scan is not None and n not in self._by_length:
+            return self._scan.count(text)
         return self.counter(n).get(text, 0)
 
     def lexicon_counts(self, lexicon: Lexicon, n: int) -> dict[str, int]:
@@ -119,6 +125,8 @@ class DocumentNgrams:
             return 0
         if self._table is not None:
             return self._table.contexts(text)
+        if self._scan is not None:
+            return self._scan.contexts(text)
         counts = self._contexts.get(n)
         if counts is None:
             seen: set[str] = set()
@@ -132,20 +140,47 @@ class DocumentNgrams:
 
 #: Han characters above which :class:`DocumentNgrams` answers from :class:`_RunTable`
 TABLE_ABOVE = 50_000
+#: Han characters up to which :class:`DocumentNgrams` answers counts and contexts by scanning
+#: (:class:`_ScanIndex`): a question costs one ``str.find`` pass over at most this much text
+SCAN_BELOW = 10_000
+
+
+class _ScanIndex:
+    """What :class:`_RunTable` asks of its index, answered by ``str.find`` over the text: for short documents.
+
+    Building :class:`~dedup.textindex.SubstringCounts` (or a Counter of every
+    n-gram and its contexts) costs more than a short document's questions do.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def starts(self, needle: str) -> Any:
+        """Every position where ``needle`` starts, overlapping occurrences too, ascending (a numpy array)."""
+        import numpy as np
+
+        found = []
+        find = self.text.find
+        at = find(needle) if needle else -1
+        while at >= 0:
+            found.append(at)
+            at = find(needle, at + 1)
+        return np.array(found, dtype=np.int64)
 
 
 class _RunTable:
-    """:class:`DocumentNgrams`' count and contexts from one :class:`~dedup.textindex.SubstringCounts` of the runs.
+    """:class:`DocumentNgrams`' count and contexts from one :class:`~dedup.textindex.SubstringCounts` of the runs
+    (or, for a short document, a :class:`_ScanIndex` of them).
 
     The runs are joined by NUL, which stands for both ``^`` and ``$`` of a run's
     edges (a Han n-gram never holds it), so an occurrence's neighbours are its
     context.  Answers are remembered.
     """
 
-    def __init__(self, runs: list[str]) -> None:
+    def __init__(self, runs: list[str], index: Any = None) -> None:
         from ..textindex import SubstringCounts
 
-        self._index = SubstringCounts("\x00" + "\x00".join(runs) + "\x00")
+        self._index = (index or SubstringCounts)("\x00" + "\x00".join(runs) + "\x00")
         self._counts: dict[str, int] = {}
         self._contexts: dict[str, int] = {}
 
