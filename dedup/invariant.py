@@ -157,8 +157,13 @@ SHORT_WORD = 3
 
 
 def _typo_of(word: str, window: Sequence[str]) -> str:
-    """The word of ``window`` that ``word`` is a typo of (``word`` itself if none)."""
-    hit = process.extractOne(word, window, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO)
+    """The word of ``window`` that ``word`` is a typo of (``word`` itself if none).
+
+    A typo changes, adds or drops a character in place: a word two letters longer or shorter
+    (``probabilities`` / ``probability``) is another word, not a typo of it.
+    """
+    near = [w for w in window if abs(len(w) - len(word)) <= 1]
+    hit = process.extractOne(word, near, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) if near else None
     return word if hit is None or any(map(str.isdigit, hit[0])) else hit[0]
 
 

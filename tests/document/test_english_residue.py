@@ -1,0 +1,54 @@
+"""Nothing lost, nothing twice, in English: the residue of issue 13's English benchmark on bigger samples.
+
+Each test is the minimal document of a shape found by
+``benchmarks/quality_clean.py --sets en,en-sample-like,en-generated --en 600 --seed 7 --dump DIR``;
+each asserts the output a reader needs and that :func:`dedup.check` (the content invariant) passes,
+or, for the invariant's own predicate, what it must answer.
+"""
+
+from __future__ import annotations
+
+from dedup.invariant import GLOBAL, covers
+from dedup.pipeline import clean
+from dedup.report import check
+
+OTHER = "Bayes' theorem relates the conditional and marginal probabilities of two random events."
+
+
+def _clean(doc: str):  # type: ignore[no-untyped-def]
+    r = clean(doc)
+    return r, check(doc, r.text, r.report)
+
+
+# -- a cut first copy whose missing word its earlier sentence happens to say ----------------------
+
+POSTERIOR = (
+    "Reporter: In probability theory, the prior and conditional probabilities of two random events are related by Bayes' theorem. "
+    "As Prof. Brown noted, e.g. in a report, The theorem is often used when we have observations and wish to compute posterior probabilities."
+)
+
+
+def test_a_cut_copy_is_completed_by_a_word_its_first_sentence_says_too() -> None:
+    """en-0054 (seed 7, --en 600): first copy cut at ``… compute posterior``, the whole copy later.
+
+    The completion ``probabilities`` was refused as "a sentence the cut copy already says" (its
+    first sentence has ``conditional probabilities``), and the whole copy's sentence was removed as
+    covered by the two kept sentences read in the other order: ``probabilities`` was lost, and
+    :func:`check` passed.
+    """
+    cut = POSTERIOR[: POSTERIOR.index(" probabilities.")]
+    doc = cut + "\n\n" + OTHER + "\n\n" + POSTERIOR + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == POSTERIOR + "\n\n" + OTHER + "\n"
+
+
+def test_a_word_is_no_typo_of_a_word_two_letters_shorter() -> None:
+    """The false cover behind en-0054: ``… posterior probabilities`` read as said by ``… posterior``
+    followed by ``Reporter: In probability theory …`` (the kept sentences in the other order), the
+    word ``probabilities`` taken as a typo of ``probability`` two words further on. A typo changes a
+    character or two in place; a word two letters longer is another word."""
+    first, second = "reporter in probability theory the prior and conditional probabilities", "as prof brown noted we wish to compute posterior"
+    assert not covers(second + " " + first, second + " probabilities", GLOBAL)
+    assert covers("the local farmer measured the annual budget", "the local famer measured the budget")
+    assert covers("the models were measured again", "the model were measured again")
