@@ -187,8 +187,19 @@ def tagged_copy(
         return None
     target = seen_cluster[hit[0]][1]
     tag = matching_key(sentence[:n], keys, marker=False)
-    u = units[target]
-    kept = draft.current(u.span.start, u.span.end)
-    if matching_key(kept[: strip_marker(kept, SPEAKER_ONLY)], keys, marker=False) != tag:
+    if _opening_tag(target, draft, units, keys) == tag:
+        return {"why": "near-duplicate sentence", "duplicate_of_unit": target, "score": round(hit[1], 4), "speaker": tag}
+    # ``Reporter: X. Y.`` kept, then a copy ``Reporter: X. Z. Y.`` whose ``Z`` stayed as new content
+    # (its paragraph no longer opens with the tag), then ``Reporter: Z. X. Y.``: the tag is said by the
+    # first kept copy, ``Z`` by the other; both are named
+    tagged = next((v for _k, v in seen_cluster if _opening_tag(v, draft, units, keys) == tag), None)
+    if tagged is None:
         return None
-    return {"why": "near-duplicate sentence", "duplicate_of_unit": target, "score": round(hit[1], 4), "speaker": tag}
+    return {"why": "near-duplicate sentence", "duplicate_of_unit": target, "duplicate_of_units": sorted({tagged, target}), "score": round(hit[1], 4), "speaker": tag}
+
+
+def _opening_tag(unit: int, draft: Draft, units: Sequence[Unit], keys: KeyConfig) -> str:
+    """The speaker tag (its matching key) the current text of ``unit`` opens with ('' if none)."""
+    u = units[unit]
+    kept = draft.current(u.span.start, u.span.end)
+    return matching_key(kept[: strip_marker(kept, SPEAKER_ONLY)], keys, marker=False)

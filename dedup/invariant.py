@@ -565,19 +565,24 @@ def _said_once_joined(joined: str, kept: Sequence[str], outputs: Sequence[Sequen
 
 
 def _tag_and_rest_said(sentence: str, outputs: Sequence[Sequence[str]], keys: KeyConfig = KeyConfig()) -> bool:
-    """``Reporter: Y.`` removed in favour of ``Reporter: X. Y.``: a unit opens with the tag and says ``Y``.
+    """``Reporter: Y.`` removed in favour of ``Reporter: X. Y.``: a unit opens with the tag and says ``Y``,
+    or one of the units named opens with the tag and another says ``Y`` (``Reporter: X.`` kept, ``Y``
+    kept from a later copy that said it first).
 
     >>> _tag_and_rest_said("Reporter: The river rose again.", [["reporter the rain fell", "the river rose again"]])
     True
     >>> _tag_and_rest_said("Reporter: The river rose again.", [["the rain fell", "the river rose again"]])
     False
+    >>> _tag_and_rest_said("Reporter: The river rose again.", [["reporter the rain fell"], ["the river rose again"]])
+    True
     """
     n = strip_marker(sentence, _SPEAKER_ONLY)
     if not n:
         return False
     tag, rest = matching_key(sentence[:n], keys, marker=False), sentence_key(sentence[n:], keys)
     sep = "" if is_cjk(tag) else " "
-    return any(out and out[0].startswith(tag + sep) and said_by(out, rest) for out in outputs)
+    tagged = [out for out in outputs if out and out[0].startswith(tag + sep)]
+    return any(said_by(out, rest) for out in tagged) or (bool(tagged) and any(said_by(out, rest) for out in outputs))
 
 
 def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = KeyConfig()) -> list[str]:

@@ -52,3 +52,26 @@ def test_a_word_is_no_typo_of_a_word_two_letters_shorter() -> None:
     assert not covers(second + " " + first, second + " probabilities", GLOBAL)
     assert covers("the local farmer measured the annual budget", "the local famer measured the budget")
     assert covers("the models were measured again", "the model were measured again")
+
+
+# -- a speaker tag before a sentence that a later, untagged copy said first ---------------------
+
+SMITH = "As Prof. Smith noted, e.g. in a report, A probability is expressed as a numeric value between 0 and 1."
+CHANCE = 'Hence, a PageRank of 0.5 means there is a 50% chance that a person clicking on a random link will be directed to the document.'
+WARS = "A 0, and world Wars and so on."
+
+
+def test_a_tagged_copy_of_a_sentence_kept_from_an_untagged_copy_goes() -> None:
+    """en-0226: ``Q: X. A 0. 5 probability …`` first; a copy ``Q: X. A 0, and world Wars and so on. 5 …``
+    whose new sentence stays (``A 0.`` is too short to be extended), its tag going with ``X``; then
+    ``Q: A 0, and world Wars and so on. X. …``. The tagged opening matched the kept ``A 0, and …``,
+    whose paragraph no longer opens with ``Q:``, so it stayed: the same sentence twice, one tagged.
+    The tag is said by the first copy, the sentence by the other: both are named, and it goes."""
+    first = f"Q: {SMITH} A 0. 5 probability is commonly expressed as a chance of something happening. {CHANCE}"
+    longer = f"Q: {SMITH} {WARS} 5 probability is commonly expressed as a chance of something happening. {CHANCE}"
+    swapped = f"Q: {WARS} {SMITH} 5 probability is commonly expressed as a chance of something happening. {CHANCE}"
+    doc = first + "\n\n" + OTHER + "\n\n" + longer + "\n\n" + swapped + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text.count(WARS[2:]) == 1, r.text
+    assert r.text.startswith(first + "\n\n" + OTHER + "\n\n")
