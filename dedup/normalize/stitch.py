@@ -293,7 +293,9 @@ def _latin_joiner(p: str, n: str, reading: str) -> str:
         return " "
     text = _reading(reading)
     whole, apart = (a.group() + b.group()).lower(), (a.group() + " " + b.group()).lower()
-    return "" if _has_word(text, whole) and not _has_word(text, apart) else " "
+    if _has_word(text, apart):
+        return " "
+    return "" if _has_word(text, whole) or _typo_of_a_word(text, a.group().lower(), b.group().lower()) else " "
 
 
 def _has_word(reading: _Reading, word: str) -> bool:
@@ -306,6 +308,37 @@ def _has_word(reading: _Reading, word: str) -> bool:
             return True
         i = reading.find(word, i + 1)
     return False
+
+
+#: a word cut inside and mistyped is read as one only when it is at least this long
+_TYPO_WORD = 5
+
+
+def _typo_of_a_word(reading: _Reading, head: str, tail: str) -> bool:
+    """Are the two halves of a Latin cut one word with a typo: neither half a word the document writes
+    anywhere but at this cut, and the two together one character away from a word it writes
+    (``THE DT`` / ``CISION``, ``DECISION``)?
+
+    A copy cut inside a word it also mistyped is attested by no copy (none reads ``DTCISION``), and
+    joined with a space it is two words no other copy has, so the sentence reads as new content.
+    """
+    whole = head + tail
+    counts = _latin_words(reading.text)
+    if len(whole) < _TYPO_WORD or counts.get(head, 0) > 1 or counts.get(tail, 0) > 1:
+        return False
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    words = [w for w in counts if abs(len(w) - len(whole)) <= 1 and w not in (head, tail)]
+    return bool(words) and process.extractOne(whole, words, scorer=Levenshtein.distance, score_cutoff=1) is not None
+
+
+@lru_cache(maxsize=2)
+def _latin_words(text: str) -> dict[str, int]:
+    """How often each Latin word occurs in a (lowercased) reading."""
+    from collections import Counter
+
+    return dict(Counter(re.findall(r"[a-z\u00c0-\u024f]+", text)))
 
 
 #: characters two blocks must begin with alike for the second to be the first printed again

@@ -75,3 +75,32 @@ def test_a_tagged_copy_of_a_sentence_kept_from_an_untagged_copy_goes() -> None:
     assert problems == []
     assert r.text.count(WARS[2:]) == 1, r.text
     assert r.text.startswith(first + "\n\n" + OTHER + "\n\n")
+
+
+# -- a typo and a cut in one word -----------------------------------------------------------------
+
+QUARRY = "Dr. Alvarez improved the noise from the quarry as the law requires, and the decision was final. The village school inspected the school meal programme."
+
+
+def test_a_copy_cut_inside_a_word_it_mistyped_is_joined_as_one_word() -> None:
+    """en-generated-0416 (seed 7, --en 600): ``… AND THE DT`` / ``CISION WAS FINAL …`` (``DECISION`` with a
+    typo, cut inside): no copy reads across, so the halves were joined with a space, ``DT CISION``, two
+    words no other copy has, and the sentence stayed beside the kept one as new content."""
+    for whole in (QUARRY, QUARRY.upper()):
+        copy = whole.replace("decision", "dtcision").replace("DECISION", "DTCISION")
+        cut = copy.lower().index("dtcision") + 2
+        doc = whole + "\n\n" + OTHER + "\n\n" + copy[:cut] + "\n\n" + copy[cut:] + "\n"
+        r, problems = _clean(doc)
+        assert problems == []
+        assert r.text == whole + "\n\n" + OTHER + "\n"
+
+
+def test_halves_the_document_writes_as_words_are_not_one_mistyped_word() -> None:
+    """``… the art`` / ``ist …`` stays two words when the document writes ``art`` elsewhere, though
+    ``artist`` is one letter from ``artists``: only halves that are no words of their own are joined."""
+    from dedup.normalize.stitch import join_reason
+
+    doc = "The artists met. The art of the city is old.\n\nThey praised the art\n\nist and the city, and she left."
+    assert join_reason("They praised the art", "ist and the city, and she left.", "\n\n", doc)["joiner"] == " "
+    doc2 = "The artists met. The craft of the city is old.\n\nThey praised the ar\n\ntist and the city, and she left."
+    assert join_reason("They praised the ar", "tist and the city, and she left.", "\n\n", doc2)["joiner"] == ""
