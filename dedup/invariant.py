@@ -19,6 +19,7 @@ stitching edits may touch whitespace only.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -543,6 +544,22 @@ def made_of(key: str, pieces: Iterable[str]) -> list[str] | None:
 
 
 _SPEAKER_ONLY = KeyConfig(strip_markers=False, strip_speaker=True)
+#: a speaker tag made of a title and a name (``Dr. Hale:``), which the short-tag rule of the keys
+#: (no full stop, no space) does not take: transcripts name their speakers so
+_TITLED_SPEAKER = re.compile(r"\s*(?:Dr|Mr|Mrs|Ms|Prof)\.\s+[A-Z][A-Za-z'-]{1,15}:\s+")
+
+
+def speaker_tag_end(text: str) -> int:
+    """Length of the speaker tag ``text`` opens with (``Reporter:``, ``记者：``, ``Dr. Hale:``), 0 if none.
+
+    >>> speaker_tag_end("Dr. Hale: The survey team met."), speaker_tag_end("Reporter: It rained."), speaker_tag_end("Dr. Hale met us.")
+    (10, 10, 0)
+    """
+    n = strip_marker(text, _SPEAKER_ONLY)
+    if n:
+        return n
+    m = _TITLED_SPEAKER.match(text)
+    return m.end() if m else 0
 
 
 def _said_once_joined(joined: str, kept: Sequence[str], outputs: Sequence[Sequence[str]], keys: KeyConfig = KeyConfig()) -> bool:
@@ -576,7 +593,7 @@ def _tag_and_rest_said(sentence: str, outputs: Sequence[Sequence[str]], keys: Ke
     >>> _tag_and_rest_said("Reporter: The river rose again.", [["reporter the rain fell"], ["the river rose again"]])
     True
     """
-    n = strip_marker(sentence, _SPEAKER_ONLY)
+    n = speaker_tag_end(sentence)
     if not n:
         return False
     tag, rest = matching_key(sentence[:n], keys, marker=False), sentence_key(sentence[n:], keys)

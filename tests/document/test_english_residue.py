@@ -11,6 +11,7 @@ from __future__ import annotations
 from dedup.invariant import GLOBAL, covers
 from dedup.pipeline import clean
 from dedup.report import check
+from dedup.segment import sentences
 
 OTHER = "Bayes' theorem relates the conditional and marginal probabilities of two random events."
 
@@ -104,3 +105,49 @@ def test_halves_the_document_writes_as_words_are_not_one_mistyped_word() -> None
     assert join_reason("They praised the art", "ist and the city, and she left.", "\n\n", doc)["joiner"] == " "
     doc2 = "The artists met. The craft of the city is old.\n\nThey praised the ar\n\ntist and the city, and she left."
     assert join_reason("They praised the ar", "tist and the city, and she left.", "\n\n", doc2)["joiner"] == ""
+
+
+# -- a speaker tag of a title and a name ----------------------------------------------------------
+
+HALE = (
+    "Dr. Hale: The harbour master rejected the annual budget at the request of residents, and 6.8 million people were affected. "
+    "Our survey team questioned the hospital waiting lists in a letter to the local paper. "
+    "As Prof. Lee noted, e.g. in a report, The weather service measured the annual budget at the request of residents."
+)
+
+
+def test_a_swapped_copy_keeps_a_title_and_name_tag_on_its_new_first_sentence() -> None:
+    """en-generated-0161 (seed 7, --en 600): ``Dr. Hale: X. Y. Z.`` kept, a copy ``Dr. Hale: Y. X. Z.``:
+    ``Dr. Hale:`` was no speaker tag (the keys' tags have no full stop or space), so ``Dr. Hale: Y.``
+    said two words the kept ``Y.`` lacks and stayed, the same sentence twice."""
+    x, y, z = (HALE[len("Dr. Hale: ") :][a:b] for a, b in sentences(HALE[len("Dr. Hale: ") :]))
+    swapped = "Dr. Hale: " + y + x + z
+    doc = HALE + "\n\n" + OTHER + "\n\n" + swapped + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == HALE + "\n\n" + OTHER + "\n"
+
+
+DYNAMIC = (
+    "Reporter: In the U.S. and elsewhere, i.e. in most places, Dynamic programming is a method for efficiently solving "
+    "a broad range of search and optimization problems which exhibit the characteristics of overlapping. "
+    "Dynamic programming. Design technique, like divide-and-conquer method."
+)
+
+
+def test_a_short_tagged_copy_that_dropped_its_first_sentence_goes() -> None:
+    """en-0215 (seed 7, --en 600): ``Reporter: X. Dynamic programming. Design technique, ….`` kept, a copy
+    that dropped ``X`` (``Reporter: Dynamic p`` / ``rogramming. Design technique, …``), too short to be
+    clustered: ``Reporter: Dynamic programming.`` said the tag besides kept words, so the paragraph counted
+    as partly new, and ``Design technique, …`` (five words) was too short to be taken out alone."""
+    copy = "Reporter: Dynamic programming. Design technique, like divide-and-conquer method."
+    for tail in ("\n\n" + copy + "\n", "\n\nReporter: Dynamic p\n\nrogramming. Design technique, like divide-and-conquer method.\n"):
+        doc = DYNAMIC + "\n\n" + OTHER + tail
+        r, problems = _clean(doc)
+        assert problems == []
+        assert r.text == DYNAMIC + "\n\n" + OTHER + "\n"
+    # a tagged sentence the tagged paragraph does not say stays
+    doc = DYNAMIC + "\n\n" + OTHER + "\n\nReporter: Greedy algorithms. Design technique, like divide-and-conquer method.\n"
+    r, problems = _clean(doc)
+    assert problems == [] and "Reporter: Greedy algorithms." in r.text
+
