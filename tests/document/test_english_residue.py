@@ -151,3 +151,19 @@ def test_a_short_tagged_copy_that_dropped_its_first_sentence_goes() -> None:
     r, problems = _clean(doc)
     assert problems == [] and "Reporter: Greedy algorithms." in r.text
 
+
+# -- a list number before a quote -----------------------------------------------------------------
+
+QUOTED = "\"Bayes' Theorem\" or \"Bayes' Rule\", or something called Bayesian reasoning, is a way to update beliefs. It is used in medicine and in law."
+
+
+def test_a_renumbered_copy_that_opens_with_a_quote_goes_with_its_number() -> None:
+    """en-0006 (seed 7, --en 600): ``3. "Bayes' Theorem" or …`` after the first ``"Bayes' Theorem" or …``:
+    a period before a quote ended a sentence, so ``3.`` was a sentence of its own with no words; the
+    copy's sentences went and ``3. `` stayed, a paragraph of its own."""
+    doc = QUOTED + "\n\n" + OTHER + "\n\n3. " + QUOTED + "\n\n" + "1. " + QUOTED + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == QUOTED + "\n\n" + OTHER + "\n"
+    numbered = "3. " + QUOTED
+    assert [numbered[a:b] for a, b in sentences(numbered)][0].startswith('3. "Bayes')
