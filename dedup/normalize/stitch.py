@@ -382,6 +382,41 @@ def _read_on_otherwise(p: str, n: str, reading: str, config: StitchConfig) -> bo
     return on > 0
 
 
+#: an unfinished last sentence this many words long is one paragraph's own, not a phrase many sentences share
+_OWN_SENTENCE_WORDS = 5
+
+
+def _latin_read_on_otherwise(p: str, n: str, reading: str, config: StitchConfig) -> bool:
+    """:func:`_read_on_otherwise` for Latin text: does another copy read on from ``p``'s end into a word
+    that is not ``n``'s first (a typo allowed), and none into ``n``?
+
+    ``… dependant on certain`` / ``this is a powerful mechanism …`` where a whole copy reads ``… on
+    certain criteria``: ``p`` is a copy cut short, followed by another paragraph; a lowercase first
+    word (or capitals on both sides) is then no evidence that the sentence goes on.  What is read is
+    ``p``'s whole unfinished last sentence (at least ``2 * attest_chars_latin`` characters and
+    ``_OWN_SENTENCE_WORDS`` words), so that only a copy of that sentence counts, not a phrase another
+    sentence shares (``The city council`` / ``reviewed …`` beside ``The city council extended …``).
+    """
+    word = _LATIN_WORD_START.match(n)
+    spans = sentences(p)
+    last_sentence = p[spans[-1][0] :].strip() if spans else ""
+    if len(last_sentence) < 2 * config.attest_chars_latin or len(last_sentence.split()) < _OWN_SENTENCE_WORDS or word is None:
+        return False
+    reading_ = _reading(reading)
+    text, tail, head = reading_.text, _WS_RUN.sub(" ", last_sentence).lower(), word.group()[:4].lower()
+    on = 0
+    i = reading_.find(tail)
+    while i >= 0:
+        after = text[i + len(tail) : i + len(tail) + len(head) + 1]
+        after = after[1:] if after[:1] == " " else after  # between words, or inside one (``pl`` / ``aces``)
+        if len(after) >= len(head) and sum(a != b for a, b in zip(after, head)) <= 1:
+            return False  # that copy reads into ``n``
+        if after[:1].isalpha():
+            on += 1
+        i = text.find(tail, i + 1)
+    return on > 0
+
+
 def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConfig = StitchConfig()) -> dict | None:
     """Why ``prev`` and ``nxt`` are one paragraph, or None.
 
@@ -449,6 +484,8 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         return None
     if last in _SOFT_END and (_is_cjk(first) or first.isalpha()) and not (_is_cjk(first) and _read_on_otherwise(p, n, document, config)):
         return joined(" " if last == "," and _is_latin(first) else "", "previous block ends with a comma")
+    if _is_latin(last) and first.isalpha() and _latin_read_on_otherwise(p, n, document, config):
+        return None  # a truncated copy (``… dependant on certain``): the whole one says what follows, and it is not ``n``
     if _is_latin(last) and first.isalpha() and unicodedata.category(first) == "Ll":
         return joined(_latin_joiner(p, n, document), "next block starts with a lowercase word")
     if _is_latin(last) and first.isalpha() and _in_capitals(p, n, _after_words(p)) and not _opens_a_paragraph(n, document):

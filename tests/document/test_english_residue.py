@@ -167,3 +167,30 @@ def test_a_renumbered_copy_that_opens_with_a_quote_goes_with_its_number() -> Non
     assert r.text == QUOTED + "\n\n" + OTHER + "\n"
     numbered = "3. " + QUOTED
     assert [numbered[a:b] for a, b in sentences(numbered)][0].startswith('3. "Bayes')
+
+
+# -- a truncated copy before a paragraph that opens in lower case ---------------------------------
+
+PAGERANK = (
+    "According to Dr. Smith of the U.S. office, Page rank algorithm is used to determine a webpage's importance or relevance "
+    "in the web dependant on certain criteria. The criteria may include numbers of word matches with the search terms."
+)
+LOWER = "this is a powerful mechanism of information processing, vital to human learning by means of generalization."
+
+
+def test_a_truncated_copy_is_not_joined_to_a_paragraph_opening_in_lower_case() -> None:
+    """en-0349 (seed 7, --en 600): a copy truncated at ``… dependant on certain``, then a paragraph that
+    opens in lower case (``this is a powerful mechanism …``): the lowercase word joined them, and the
+    copy's sentence read on into another paragraph's, a part beside the whole. The whole copy reads on
+    from the truncated sentence into ``criteria``, not ``this``: the copy is cut short, not cut across."""
+    truncated = "3. " + PAGERANK[: PAGERANK.index(" criteria")]
+    doc = "3. " + PAGERANK + "\n\n" + OTHER + "\n\n" + truncated + "\n\n" + LOWER + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == "3. " + PAGERANK + "\n\n" + OTHER + "\n\n" + LOWER + "\n"
+    # cut across: the whole copy reads on into the next block, which is then joined
+    cut = PAGERANK.index(" criteria")
+    doc = PAGERANK + "\n\n" + OTHER + "\n\n" + PAGERANK[:cut] + "\n\n" + PAGERANK[cut + 1 :] + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == PAGERANK + "\n\n" + OTHER + "\n"
