@@ -249,8 +249,12 @@ class Reconstructor(KeptTextRules):
 
         Several may begin alike (``司马伦意图…``, ``司马伦不知…``): the one right
         after ``after`` (the sentence the copy said last) is the one cut, then
-        the best, the earliest of equals.
+        the best, the earliest of equals.  None when the sentence right after
+        ``after`` is ``key`` itself: that copy is cut at the same point and
+        completes nothing (its earlier sentences begin alike only by chance).
         """
+        if 0 <= after + 1 < len(pool) and pool[after + 1] == key:
+            return None
         best, best_score = None, self.cfg.truncation_threshold
         for i, p in enumerate(pool):
             if len(p) > len(key):

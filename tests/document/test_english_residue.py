@@ -194,3 +194,26 @@ def test_a_truncated_copy_is_not_joined_to_a_paragraph_opening_in_lower_case() -
     r, problems = _clean(doc)
     assert problems == []
     assert r.text == PAGERANK + "\n\n" + OTHER + "\n"
+
+
+# -- a copy cut at the same point completes nothing -----------------------------------------------
+
+THEORY = (
+    "3. In probability theory; Bayes theorem relates the conditional and marginal probabilities of two random events. "
+    "It is used to compute posterior probabilities given observations. For example; a person may be observed to have "
+    "certain symptoms. In the U.S. and elsewhere, Bayes theorem can be used to compute the probability that a proposed diagnosis is correct."
+)
+
+
+def test_a_copy_cut_at_the_same_point_does_not_complete_the_first_from_its_opening() -> None:
+    """en-0109 (--en 300): first copy cut at ``… symptoms. In``, the whole copy, then a copy cut at the
+    same ``In``. Completed from that last copy, ``In`` was read as the start of its *first* sentence
+    (``In probability theory;``, the only longer one beginning so), and the first copy got
+    ``probability theory; For example; In`` appended: a sentence twice and words out of order."""
+    cut = THEORY[: THEORY.index(" the U.S.")]
+    vsm = "Vector space model is an algebraic model for representing text documents as vectors of identifiers."
+    other = "Inheritance can occur on several layers, where if visualised would display a larger tree structure."
+    doc = cut + "\n\n" + THEORY + "\n\n" + vsm + "\n\n" + cut + "\n\n" + other + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert r.text == THEORY + "\n\n" + vsm + "\n\n" + other + "\n"
