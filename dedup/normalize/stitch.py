@@ -402,8 +402,11 @@ def _latin_read_on_otherwise(p: str, n: str, reading: str, config: StitchConfig)
     last_sentence = p[spans[-1][0] :].strip() if spans else ""
     if len(last_sentence) < 2 * config.attest_chars_latin or len(last_sentence.split()) < _OWN_SENTENCE_WORDS or word is None:
         return False
+    # with the end of the sentence before it: a copy of this paragraph, not a sentence of another that
+    # begins alike (``THE MUSEUM BOARD ABANDONED THE NEW …`` beside ``The museum board abandoned the``)
+    start = max(strip_marker(p, _LIST_MARKERS_ONLY), spans[-1][0] - 2 * config.attest_chars_latin)
     reading_ = _reading(reading)
-    text, tail, head = reading_.text, _WS_RUN.sub(" ", last_sentence).lower(), word.group()[:4].lower()
+    text, tail, head = reading_.text, _WS_RUN.sub(" ", p[start:].strip()).lower(), word.group()[:4].lower()
     on = 0
     i = reading_.find(tail)
     while i >= 0:
