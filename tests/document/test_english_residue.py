@@ -227,3 +227,20 @@ def test_a_copy_cut_at_the_same_point_does_not_complete_the_first_from_its_openi
     assert problems == []
     assert r.text == THEORY + "\n\n" + vsm + "\n\n" + other + "\n"
 
+
+# -- a vote never glues two words -----------------------------------------------------------------
+
+SLOW = "3. According to Dr. Lee of the U.S. office, However, the disadvantage is of PageRank algorithm is that the renew system is too slow."
+
+
+def test_the_majority_of_copies_does_not_glue_two_words_together() -> None:
+    """en-sample-like-0001 (seed 7): first copy ``… renew system is is too slow.`` (with line breaks), a
+    copy without the extra ``is`` and one truncated: the consensus repair took only the space before it
+    (``systemis is``), a word no copy has, and the whole copy no longer read as the kept sentence, so it
+    stayed beside it."""
+    first = SLOW.replace("algorithm is that the renew system is", "algorithm\nis that the\nrenew system is is")
+    truncated = SLOW[: SLOW.index(" that the")]
+    doc = first + "\n\n" + SLOW + "\n\n" + OTHER + "\n\n" + truncated + "\n"
+    r, problems = _clean(doc)
+    assert problems == []
+    assert "systemis" not in r.text and r.text.count("renew system") == 1
