@@ -224,13 +224,17 @@ def _tally(target: str, offset: int, s_t: str, ballots: Sequence[_Ballot], witne
 
 
 def _glues_words(s_t: str, s: int, e: int, after: str) -> bool:
-    """Would replacing ``s_t[s:e]`` by ``after`` delete the only space between two letters?
+    """Would replacing ``s_t[s:e]`` by ``after`` delete the only space between two Latin letters?
 
     The copies of ``… system is is too slow`` read ``… system is too slow``; aligned character by
     character, the vote can take the space before the extra ``is`` and leave the word (``systemis``):
     a word no copy has, and the sentence no longer reads as theirs.
     """
-    return not after and e > s and not s_t[s:e].strip() and s > 0 and e < len(s_t) and s_t[s - 1].isalpha() and s_t[e].isalpha()
+    return not after and e > s and not s_t[s:e].strip() and s > 0 and e < len(s_t) and _LATIN_LETTER.match(s_t[s - 1]) is not None and _LATIN_LETTER.match(s_t[e]) is not None
+
+
+#: a letter of a script written with spaces between words (a space between two CJK characters is noise)
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
 def _moved(reading: str, p: int, s_t: str, target: str) -> bool:

@@ -244,3 +244,7 @@ def test_the_majority_of_copies_does_not_glue_two_words_together() -> None:
     r, problems = _clean(doc)
     assert problems == []
     assert "systemis" not in r.text and r.text.count("renew system") == 1
+    # (a space between two CJK characters is noise a vote may take)
+    from dedup.repair.majority import _glues_words
+
+    assert _glues_words("system is is", 6, 7, "") and not _glues_words("推进 义务教育", 2, 3, "")
