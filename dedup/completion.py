@@ -17,15 +17,13 @@ from collections.abc import Callable, Sequence
 from rapidfuzz import fuzz
 
 from .draft import Draft
-from .fingerprint.keys import KeyConfig, matching_key, strip_marker
+from .fingerprint.keys import KeyConfig, matching_key
 from .invariant import remembered_covers as covers  # (remembered: pure functions asked again and again)
 from .invariant import remembered_is_cjk as is_cjk
 from .invariant import remembered_sentence_key as sentence_key
+from .invariant import speaker_tag_end
 from .model import Unit
 from .segment import ends_sentence, sentences
-
-#: a speaker tag alone (``Reporter:``), list markers kept
-SPEAKER_ONLY = KeyConfig(strip_markers=False, strip_speaker=True)
 
 #: what completes a cut copy from a whole one: ``complete(full, part)`` -> ``(start, end)`` in ``full``, or None
 Completer = Callable[[str, str], "tuple[int, int] | None"]
@@ -179,7 +177,7 @@ def tagged_copy(
     ``Reporter: X. Y.`` kept, ``Reporter: Y.`` later: the tag goes with the
     copy, as the kept paragraph says it too, at its start (English only).
     """
-    n = strip_marker(sentence, SPEAKER_ONLY)
+    n = speaker_tag_end(sentence)
     if not n or is_cjk(sentence):
         return None
     hit = match(sentence_key(sentence[n:], keys), pool)
@@ -187,8 +185,19 @@ def tagged_copy(
         return None
     target = seen_cluster[hit[0]][1]
     tag = matching_key(sentence[:n], keys, marker=False)
-    u = units[target]
-    kept = draft.current(u.span.start, u.span.end)
-    if matching_key(kept[: strip_marker(kept, SPEAKER_ONLY)], keys, marker=False) != tag:
+    if opening_tag(target, draft, units, keys) == tag:
+        return {"why": "near-duplicate sentence", "duplicate_of_unit": target, "score": round(hit[1], 4), "speaker": tag}
+    # ``Reporter: X. Y.`` kept, then a copy ``Reporter: X. Z. Y.`` whose ``Z`` stayed as new content
+    # (its paragraph no longer opens with the tag), then ``Reporter: Z. X. Y.``: the tag is said by the
+    # first kept copy, ``Z`` by the other; both are named
+    tagged = next((v for _k, v in seen_cluster if opening_tag(v, draft, units, keys) == tag), None)
+    if tagged is None:
         return None
-    return {"why": "near-duplicate sentence", "duplicate_of_unit": target, "score": round(hit[1], 4), "speaker": tag}
+    return {"why": "near-duplicate sentence", "duplicate_of_unit": target, "duplicate_of_units": sorted({tagged, target}), "score": round(hit[1], 4), "speaker": tag}
+
+
+def opening_tag(unit: int, draft: Draft, units: Sequence[Unit], keys: KeyConfig) -> str:
+    """The speaker tag (its matching key) the current text of ``unit`` opens with ('' if none)."""
+    u = units[unit]
+    kept = draft.current(u.span.start, u.span.end)
+    return matching_key(kept[: speaker_tag_end(kept)], keys, marker=False)

@@ -39,10 +39,10 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from .cluster import ClusterResult
-from .completion import OutsideCluster, aligned_end, best_completion, complete_cut_from, opening, other_firsts, swapped_copy, tagged_copy
+from .completion import OutsideCluster, aligned_end, best_completion, complete_cut_from, opening, opening_tag, other_firsts, swapped_copy, tagged_copy
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, matching_key, strip_marker
-from .invariant import GLOBAL, join_keys
+from .invariant import GLOBAL, join_keys, speaker_tag_end
 from .invariant import remembered_is_cjk as is_cjk  # (remembered: pure functions asked again and again)
 from .invariant import remembered_sentence_key as sentence_key
 from .keep import KEEP_POLICIES, Copy, KeepName, KeepPolicy, earliest, keep_policy, keep_policy_name, most_complete  # noqa: F401  (dedup.reconstruct.* are documented paths)
@@ -249,8 +249,12 @@ class Reconstructor(KeptTextRules):
 
         Several may begin alike (``司马伦意图…``, ``司马伦不知…``): the one right
         after ``after`` (the sentence the copy said last) is the one cut, then
-        the best, the earliest of equals.
+        the best, the earliest of equals.  None when the sentence right after
+        ``after`` is ``key`` itself: that copy is cut at the same point and
+        completes nothing (its earlier sentences begin alike only by chance).
         """
+        if 0 <= after + 1 < len(pool) and pool[after + 1] == key:
+            return None
         best, best_score = None, self.cfg.truncation_threshold
         for i, p in enumerate(pool):
             if len(p) > len(key):
@@ -451,6 +455,23 @@ class Reconstructor(KeptTextRules):
             return None
         return {"why": "contained in kept text", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0, "chars": len(key)}
 
+    def _tagged_sentence_kept(self, sentence: str) -> dict | None:
+        """A verdict for ``Reporter: Y.`` opening a paragraph when ``Y.`` is a sentence kept in a paragraph that
+        opens with the same tag (``Reporter: X. Y. Z.``): a copy that dropped ``X``, too short for a cluster.
+
+        Only when the tagged paragraph itself covers ``Y`` (near-exactly, as any repeat), English only:
+        the tag and the sentence are both in the output there (the invariant checks that).
+        """
+        n = speaker_tag_end(sentence)
+        if not n or is_cjk(sentence):
+            return None
+        rest = sentence_key(sentence[n:], self.keys)
+        units = self.kept.covering(rest, GLOBAL) if rest else None
+        tag = matching_key(sentence[:n], self.keys, marker=False)
+        if units is None or len(units) != 1 or opening_tag(units[0], self.draft, self.units, self.keys) != tag:
+            return None
+        return {"why": "near-duplicate sentence", "duplicate_of_unit": units[0], "score": 1.0, "speaker": tag}
+
     def _says_enough(self, key: str) -> bool:
         """Long enough to be removed on its own from a paragraph that otherwise stays.
 
@@ -500,6 +521,8 @@ class Reconstructor(KeptTextRules):
                 verdict = self._extend_anywhere(k, text[a:b], u.index, seen_global)
             if verdict is None and not is_first and not opened:
                 verdict = tagged_copy(text[a:b], pool, seen_cluster, self._match, self.draft, self.units, self.keys)
+            if verdict is None and not opened:
+                verdict = self._tagged_sentence_kept(text[a:b])
             if verdict is None and previous is not None:
                 verdict = complete_cut_from(self.draft, self.units, self.keys, previous["duplicate_of_unit"], text[a:b], u.index, self.kept.units)
                 if verdict is not None:

@@ -153,6 +153,8 @@ _VISIBLE = re.compile(r"\S")
 _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
 #: a list number opening a sentence (``4. Each dimension``): its period numbers, it ends nothing
 _LIST_NUMBER = re.compile(r"\s*\d{1,3}")
+#: quotes and brackets a numbered item's sentence may open with (``3. "Bayes' Theorem" or …``)
+_QUOTE_OPENERS = frozenset("\"'“‘([")
 #: a line break before a numbered Latin list item (``… counter this is`` ⏎ ``5. Google Toolbar``):
 #: a line break alone ends nothing, but a list number at the head of a line opens a sentence of its own
 _LIST_ITEM_LINE = re.compile(r"\n(?=[ \t]*\d{1,3}\.[ \t]+[A-Z])")
@@ -253,6 +255,8 @@ def _ends_here(text: str, i: int, j: int, start: int) -> bool:
     if strong:
         return True
     nxt = _next_visible(text, j)
+    if run == "." and nxt in _QUOTE_OPENERS and _LIST_NUMBER.fullmatch(text, start, i):
+        return False  # ``3. "Bayes' Theorem" …``: a list number before a quote numbers the sentence too
     if not nxt or not _LATIN_OR_DIGIT.match(nxt):
         return True  # the end, CJK and other text: the period behaves as before
     if run == "." and _LIST_NUMBER.fullmatch(text, start, i):

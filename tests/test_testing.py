@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -260,6 +261,25 @@ def test_an_english_sentence_cut_at_an_abbreviation_is_not_extended():
             if c.kind == "extend":
                 assert not c.detail.split(" → ", 1)[0].endswith("(U.S."), c
                 assert doc.truth.paragraphs[c.paragraph].count("(") == doc.truth.paragraphs[c.paragraph].count(")")
+
+
+
+def test_no_phrase_swap_or_drop_lands_inside_an_english_bracket():
+    """en-0119 (--en 300): ``… patented (U.S. Patent 6,285,999 ).`` split at ``(U.S.``; the generator
+    put ``IN THE U.S. AND ELSEWHERE, …`` after ``(U.S.`` and swapped ``Patent 6,285,999 ).`` with the
+    next sentence, so truth and copies read ``(U.S. NEVERTHELESS, …``: words inside the bracket that no
+    page has (the cleaner kept that copy's sentence, counted as a part beside the whole)."""
+    para = ("A trademark of Google has the name PageRank and this process has been patented (U.S. Patent 6,285,999 ). "
+            "Nevertheless, the patent is assigned to Stanford University and not to Google. Google has exclusive license rights on the patent.")
+    others = synthetic_english_paragraphs(3, 2)
+    planted = 0
+    for seed in range(80):
+        doc = make_damaged_document([para, *others], seed, language="en", classes=("repeat", "abbrev", "swap", "drop", "caps"))
+        planted += any(c.paragraph == 0 and c.kind in ("abbrev", "swap", "drop") for c in doc.truth.corruptions)
+        for text in (doc.truth.expected_text, doc.text):
+            flat = re.sub(r"\s+", "", text.casefold())
+            assert all(flat.startswith("patent", m.end()) for m in re.finditer(re.escape("(u.s."), flat)), (seed, text)
+    assert planted > 20
 
 
 # --- the measurer can fail -------------------------------------------------------------------------

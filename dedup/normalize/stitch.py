@@ -293,7 +293,9 @@ def _latin_joiner(p: str, n: str, reading: str) -> str:
         return " "
     text = _reading(reading)
     whole, apart = (a.group() + b.group()).lower(), (a.group() + " " + b.group()).lower()
-    return "" if _has_word(text, whole) and not _has_word(text, apart) else " "
+    if _has_word(text, apart):
+        return " "
+    return "" if _has_word(text, whole) or _typo_of_a_word(text, a.group().lower(), b.group().lower()) else " "
 
 
 def _has_word(reading: _Reading, word: str) -> bool:
@@ -306,6 +308,37 @@ def _has_word(reading: _Reading, word: str) -> bool:
             return True
         i = reading.find(word, i + 1)
     return False
+
+
+#: a word cut inside and mistyped is read as one only when it is at least this long
+_TYPO_WORD = 5
+
+
+def _typo_of_a_word(reading: _Reading, head: str, tail: str) -> bool:
+    """Are the two halves of a Latin cut one word with a typo: neither half a word the document writes
+    anywhere but at this cut, and the two together one character away from a word it writes
+    (``THE DT`` / ``CISION``, ``DECISION``)?
+
+    A copy cut inside a word it also mistyped is attested by no copy (none reads ``DTCISION``), and
+    joined with a space it is two words no other copy has, so the sentence reads as new content.
+    """
+    whole = head + tail
+    counts = _latin_words(reading.text)
+    if len(whole) < _TYPO_WORD or counts.get(head, 0) > 1 or counts.get(tail, 0) > 1:
+        return False
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    words = [w for w in counts if abs(len(w) - len(whole)) <= 1 and w not in (head, tail)]
+    return bool(words) and process.extractOne(whole, words, scorer=Levenshtein.distance, score_cutoff=1) is not None
+
+
+@lru_cache(maxsize=2)
+def _latin_words(text: str) -> dict[str, int]:
+    """How often each Latin word occurs in a (lowercased) reading."""
+    from collections import Counter
+
+    return dict(Counter(re.findall(r"[a-z\u00c0-\u024f]+", text)))
 
 
 #: characters two blocks must begin with alike for the second to be the first printed again
@@ -344,6 +377,44 @@ def _read_on_otherwise(p: str, n: str, reading: str, config: StitchConfig) -> bo
         if len(after) == len(head) and sum(a != b for a, b in zip(after, head)) <= 1:
             return False  # that copy reads into ``n`` (a typo allowed: ``丧母合制`` for ``丧母服制``)
         if after and after[0] not in "\x00 ":
+            on += 1
+        i = text.find(tail, i + 1)
+    return on > 0
+
+
+#: an unfinished last sentence this many words long is one paragraph's own, not a phrase many sentences share
+_OWN_SENTENCE_WORDS = 5
+
+
+def _latin_read_on_otherwise(p: str, n: str, reading: str, config: StitchConfig) -> bool:
+    """:func:`_read_on_otherwise` for Latin text: does another copy read on from ``p``'s end into a word
+    that is not ``n``'s first (a typo allowed), and none into ``n``?
+
+    ``… dependant on certain`` / ``this is a powerful mechanism …`` where a whole copy reads ``… on
+    certain criteria``: ``p`` is a copy cut short, followed by another paragraph; a lowercase first
+    word (or capitals on both sides) is then no evidence that the sentence goes on.  What is read is
+    ``p``'s whole unfinished last sentence (at least ``2 * attest_chars_latin`` characters and
+    ``_OWN_SENTENCE_WORDS`` words), so that only a copy of that sentence counts, not a phrase another
+    sentence shares (``The city council`` / ``reviewed …`` beside ``The city council extended …``).
+    """
+    word = _LATIN_WORD_START.match(n)
+    spans = sentences(p)
+    last_sentence = p[spans[-1][0] :].strip() if spans else ""
+    if len(last_sentence) < 2 * config.attest_chars_latin or len(last_sentence.split()) < _OWN_SENTENCE_WORDS or word is None:
+        return False
+    # with the end of the sentence before it: a copy of this paragraph, not a sentence of another that
+    # begins alike (``THE MUSEUM BOARD ABANDONED THE NEW …`` beside ``The museum board abandoned the``)
+    start = max(strip_marker(p, _LIST_MARKERS_ONLY), spans[-1][0] - 2 * config.attest_chars_latin)
+    reading_ = _reading(reading)
+    text, tail, head = reading_.text, _WS_RUN.sub(" ", p[start:].strip()).lower(), word.group()[:4].lower()
+    on = 0
+    i = reading_.find(tail)
+    while i >= 0:
+        after = text[i + len(tail) : i + len(tail) + len(head) + 1]
+        after = after[1:] if after[:1] == " " else after  # between words, or inside one (``pl`` / ``aces``)
+        if len(after) >= len(head) and sum(a != b for a, b in zip(after, head)) <= 1:
+            return False  # that copy reads into ``n``
+        if after[:1].isalpha():
             on += 1
         i = text.find(tail, i + 1)
     return on > 0
@@ -416,6 +487,8 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         return None
     if last in _SOFT_END and (_is_cjk(first) or first.isalpha()) and not (_is_cjk(first) and _read_on_otherwise(p, n, document, config)):
         return joined(" " if last == "," and _is_latin(first) else "", "previous block ends with a comma")
+    if _is_latin(last) and first.isalpha() and _latin_read_on_otherwise(p, n, document, config):
+        return None  # a truncated copy (``… dependant on certain``): the whole one says what follows, and it is not ``n``
     if _is_latin(last) and first.isalpha() and unicodedata.category(first) == "Ll":
         return joined(_latin_joiner(p, n, document), "next block starts with a lowercase word")
     if _is_latin(last) and first.isalpha() and _in_capitals(p, n, _after_words(p)) and not _opens_a_paragraph(n, document):

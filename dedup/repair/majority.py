@@ -213,12 +213,28 @@ def _tally(target: str, offset: int, s_t: str, ballots: Sequence[_Ballot], witne
             continue  # copies without the speaker tag this one opens with (``记者：``): the tag is content, not a typo
         if len(before) - len(after) > MAX_DELETED_RUN:
             continue  # the copies lack a word this one has (a speaker tag ``Dr. Hale:``): content, not a typo
+        if _glues_words(s_t, s, e, after):
+            continue  # part of a word the copies lack (``system is is`` → ``systemis is``): no copy reads that
         n = len(ballots) + 1
         support = min(max(v.values()) for v in votes)
         evidence = {"witnesses": n, "copy_units": list(witnesses), "before": before, "votes": votes, "sentence": s_t}
         reason = f"{support} of {n} copies of this sentence read {after!r} where this copy reads {before!r}"
         out.append(Repair(offset + s, offset + e, after, RULE, reason, evidence, round(support / n, 4)))
     return out
+
+
+def _glues_words(s_t: str, s: int, e: int, after: str) -> bool:
+    """Would replacing ``s_t[s:e]`` by ``after`` delete the only space between two Latin letters?
+
+    The copies of ``… system is is too slow`` read ``… system is too slow``; aligned character by
+    character, the vote can take the space before the extra ``is`` and leave the word (``systemis``):
+    a word no copy has, and the sentence no longer reads as theirs.
+    """
+    return not after and e > s and not s_t[s:e].strip() and s > 0 and e < len(s_t) and _LATIN_LETTER.match(s_t[s - 1]) is not None and _LATIN_LETTER.match(s_t[e]) is not None
+
+
+#: a letter of a script written with spaces between words (a space between two CJK characters is noise)
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
 def _moved(reading: str, p: int, s_t: str, target: str) -> bool:

@@ -12,7 +12,7 @@ import re as _re
 from collections.abc import Sequence
 from typing import Any
 
-from .sameness import closes_a_sentence, content_key, ends_inside_brackets, without_repeats, written_in_capitals
+from .sameness import closes_a_sentence, content_key, ends_inside_brackets, source_sentences, without_repeats, written_in_capitals
 from .sentences import CJK_CHAR, CLOSE, LIST_MARKER, SENTENCE_END, counts_as_sentence, is_cjk_text, join_sentences, normalize_document, normalize_sentence, output_sentences, split_sentences
 from .sources import COMMON, ORDINALS, synthetic_english_paragraphs, synthetic_paragraphs
 from .truth import Corruption, DamagedDocument, DocumentTruth, Quality
@@ -244,7 +244,7 @@ def make_damaged_document(
     ('en', True, True)
     """
     rng = random.Random(seed)
-    src = without_repeats([split_sentences(p) for p in paragraphs])
+    src = without_repeats([source_sentences(p) for p in paragraphs])
     if language is None:
         language = "zh" if is_cjk_text("".join("".join(s) for s in src)) else "en"
     if language not in ("zh", "en"):

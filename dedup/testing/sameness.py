@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .sentences import normalize_sentence, split_sentences
+from .sentences import is_cjk_text, normalize_sentence, split_sentences
 
 
 def content_key(normalized: str) -> str:
@@ -57,3 +57,25 @@ def written_in_capitals(sentence: str) -> bool:
 def closes_a_sentence(clause: str) -> bool:
     """Can an English clause end a sentence: no bracket or quote left open, no abbreviation last (``… patented (U.S``)?"""
     return clause.count("(") == clause.count(")") and not clause.count('"') % 2 and len(split_sentences(f"Text{clause}. Next one.")) == 2
+
+
+def source_sentences(paragraph: str) -> list[str]:
+    """The sentences of a source paragraph as the generator damages them: in English a piece that
+    ends inside a bracket it opened goes on into the next (``… patented (U.S.`` / ``Patent 6,285,999 ).``).
+
+    :func:`split_sentences` ends a sentence after ``U.S.`` before a capital; a phrase inserted there,
+    or a swap of the two pieces, would put words inside the bracket, where no copy of a real page has them.
+
+    >>> source_sentences("It was patented (U.S. Patent 6,285,999 ). It is assigned to Stanford.")
+    ['It was patented (U.S. Patent 6,285,999 ).', 'It is assigned to Stanford.']
+    """
+    pieces = split_sentences(paragraph)
+    if is_cjk_text(paragraph):
+        return pieces  # (Chinese pages are left as they were split: their benchmark documents stay the same)
+    out: list[str] = []
+    for piece in pieces:
+        if out and ends_inside_brackets(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
