@@ -26,6 +26,8 @@ again; the tasks are idempotent (files are replaced atomically).
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import math
 import os
 import shutil
@@ -35,6 +37,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..errors import InputError, OutputError
+from ..io.record_writer import STREAM_FORMATS
 from ..io.records import Fields
 from . import parts
 from .config import CorpusConfig
@@ -212,7 +215,7 @@ class PartitionedRun:
                     oversized += doc.note is not None
                     yield doc
         self.stats.update(kept=kept, docs_with_boilerplate_removed=removed, oversized_records=oversized, revised=0)
-        # who encoded the output and report records: the workers (part files), or the driver (Parquet, text folder, --html)
+        # who wrote the output and report records: the workers (part files, a text output's files), or the driver
         self.stats["outputs_written_by"] = "workers" if self._targets is not None else "driver"
         self.stats["seconds_finish"] = round(time.perf_counter() - t0, 3)
         total = time.perf_counter() - t_start
@@ -221,45 +224,88 @@ class PartitionedRun:
         self.stats["peak_rss_mib"] = peak_rss_mib()
 
     # -- outputs written per batch by the workers ---------------------------------------
-    def write_outputs_to(self, writer: Any, report: Any, *, annotate: bool = False, keep_rows: bool = False) -> bool:
+    def write_outputs_to(self, writer: Any, report: Any, *, annotate: bool = False, review: bool = False) -> bool:
         """Let the workers write the outputs: iterating then yields nothing, and ``writer``/``report`` get every record.
 
-        Each finishing task encodes its batch's output records and report
-        lines into files of the work folder (:func:`dedup.corpus.parts.output_part`);
-        the driver copies them into ``writer`` and ``report`` in batch order,
-        one record at a time, and removes them — the bytes the CLI's own loop
-        writes.  Only for byte-stream formats (JSONL, SogouCS; a Parquet or
-        text-folder target returns False and documents are yielded as
-        before), and not when the caller needs the documents (``keep_rows``:
-        ``--html``).  Call before iterating.
+        Each finishing task writes its batch for each target
+        (:func:`dedup.corpus.parts.output_part`): JSONL and SogouCS records
+        encoded (the driver copies the bytes in batch order, one record at a
+        time), Parquet rows cut into the local writer's parts and written as
+        Parquet part files by further tasks (:func:`dedup.corpus.parts.parquet_part`;
+        the writer joins them at ``finish``, a part at a time), a text
+        output's files straight into its staging folder.  ``review``
+        (``--html``): the page's few fields of every document go to part
+        files too, read back through :attr:`review_rows`.  Call before
+        iterating; returns whether the workers write (False: nothing to write).
         """
-        from ..io.record_writer import STREAM_FORMATS
-
-        targets = [t for t in (writer, report) if t is not None]
-        if keep_rows or not targets or any(t.fmt not in STREAM_FORMATS for t in targets):
+        if writer is None and report is None:
             return False
         self._targets = (writer, report)
         self._spec = parts.OutputSpec(
-            output=None if writer is None else (writer.fmt, writer.path),
-            report=None if report is None else (report.fmt, report.path),
+            output=None if writer is None else parts.Target.of(writer),
+            report=None if report is None else parts.Target.of(report),
             annotate=annotate,
+            review=review,
         )
         return True
 
+    @property
+    def review_rows(self) -> Iterable[dict[str, Any]]:
+        """The ``--html`` page's rows of every document, in input order, read from the part files each time it is iterated."""
+        run = self
+
+        class Rows:
+            def __iter__(self) -> Iterator[dict[str, Any]]:
+                lay = run._layout()
+                for b in range(getattr(run, "_n_batches", 0)):  # known once the run has read its input
+                    yield from parts.load(lay.path("review", b), [])
+
+        return Rows()
+
     def _write_outputs(self, lay: parts.Layout) -> tuple[int, int, int]:
-        """Finish every batch on the workers and copy its part files in order; ``(kept, with boilerplate removed, oversized)``."""
-        assert self._targets is not None
+        """Finish every batch on the workers and put its records in the targets in order; ``(kept, with boilerplate removed, oversized)``."""
+        assert self._targets is not None and self._spec is not None
+        from ..io.record_writer import PARQUET_PART_ROWS
+
         counts = {"kept": 0, "removed": 0, "oversized": 0}
-        for b, got in enumerate(self.engine.imap(parts.output_part, range(self._n_batches), lay, self.config, self.fields, self._spec)):
-            for target, stage in zip(self._targets, ("out", "report")):
-                if target is not None:
-                    path = lay.path(stage, b)
-                    for piece in parts.read_stream(path):
-                        target.write_encoded(piece)
-                    parts.remove_stream(path)  # the work folder keeps no second copy of the output
-            for k in counts:
-                counts[k] += got[k]
+        targets = dict(zip(("out", "report"), self._targets))
+        cutters = {stage: parts.PartCutter(stage, PARQUET_PART_ROWS) for stage, t in targets.items() if t is not None and t.fmt == "parquet"}
+
+        def finished() -> Iterator[parts.ParquetGroup]:
+            """Batches finished in order (their byte streams copied); the Parquet parts their rows complete."""
+            for b, got in enumerate(self.engine.imap(parts.output_part, range(self._n_batches), lay, self.config, self.fields, self._spec)):
+                for stage, target in targets.items():
+                    if target is not None and target.fmt in STREAM_FORMATS:
+                        path = lay.path(stage, b)
+                        for piece in parts.read_stream(path):
+                            target.write_encoded(piece)
+                        parts.remove_stream(path)  # the work folder keeps no second copy of the output
+                for k in counts:
+                    counts[k] += got[k]
+                for stage, cutter in cutters.items():
+                    yield from cutter.add(b, got["written" if stage == "out" else "documents"])
+            for cutter in cutters.values():
+                yield from cutter.last()
+
+        # closed on the way out: an error or a Ctrl-C cancels the tasks not started yet (DaskEngine.imap)
+        with contextlib.closing(finished()) as groups, contextlib.closing(self._parquet_parts(groups, lay)) as made:
+            for group, path in made:
+                targets[group.stage].add_parquet_part(path, group.rows)
+                for b in group.ends:
+                    lay.path(f"{group.stage}-rows", b).unlink(missing_ok=True)  # its rows are in parts now
         return counts["kept"], counts["removed"], counts["oversized"]
+
+    def _parquet_parts(self, groups: Iterator[parts.ParquetGroup], lay: parts.Layout) -> Iterator[tuple[parts.ParquetGroup, str]]:
+        """Each group with its part file, written on the workers, in order (the groups come as batches finish)."""
+        made: collections.deque[parts.ParquetGroup] = collections.deque()
+
+        def submitted() -> Iterator[parts.ParquetGroup]:
+            for group in groups:
+                made.append(group)
+                yield group
+
+        for path in self.engine.imap(parts.parquet_part, submitted(), lay, self._spec):
+            yield made.popleft(), path
 
     def prepare_commit(self) -> None:
         """Nothing to prepare: a partitioned run keeps no index."""
@@ -268,11 +314,17 @@ class PartitionedRun:
         """Nothing to commit: a partitioned run keeps no index."""
 
     def close(self) -> None:
-        """Remove the work folder, again while tasks still running after a Ctrl-C finish their files in it.
+        """Remove the work folder, once the tasks still running after an error or a Ctrl-C have ended.
 
-        A removal racing a worker's last write fails with "Directory not empty";
+        A cancelled task that had started runs on (:meth:`DaskEngine.drain`
+        waits for it): its files would land in the work folder, or in a text
+        output's staging folder that the CLI removes next.  Should one still
+        run, a removal racing its last write fails with "Directory not empty";
         tasks never re-create the folder once it is gone, so a few tries suffice.
         """
+        drain = getattr(self.engine, "drain", None)
+        if drain is not None:
+            drain()
         for _ in range(100):
             try:
                 self._work.cleanup()

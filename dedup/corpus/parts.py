@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OutputError
 from ..fingerprint.lsh import bucket_pairs
 from ..graph import canonical, directed, large_star_part, small_star_part, unsettled_part
 from ..io.records import Fields
@@ -594,19 +595,50 @@ def finish_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) -> li
 
 # ------------------------------------------------------------------ outputs written per batch
 
+#: the fields of each document the review page (``--html``) reads, as the CLI keeps them
+REVIEW_FIELDS = ("id", "cluster", "duplicate_of", "score", "match", "cluster_size")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output as the workers write it: what :class:`dedup.io.record_writer.RecordWriter` would make of its records.
+
+    ``fmt`` and ``path`` (named in errors); ``fields`` (id and text fields);
+    Parquet: ``schema`` (fixed: the report) and ``like`` (the input's schema
+    the columns follow); a text-folder output: ``folder``, the writer's
+    staging folder, where the workers put the files themselves.
+    """
+
+    fmt: str
+    path: str
+    fields: Fields = Fields()
+    schema: Any = None
+    like: Any = None
+    folder: str | None = None
+
+    @classmethod
+    def of(cls, writer: Any) -> Target:
+        """The target a :class:`~dedup.io.record_writer.RecordWriter` writes."""
+        schema, like = writer.parquet_schema
+        return cls(writer.fmt, writer.path, writer.fields, schema, like, writer.staging if writer.fmt == "text" else None)
+
 
 @dataclass(frozen=True)
 class OutputSpec:
-    """What the workers write for a batch: the kept records (or every record, ``annotate``) and report lines.
+    """What the workers write for a batch: the kept records (or every record, ``annotate``), report lines, review rows.
 
-    ``output`` / ``report``: ``(format, path)`` of a byte-stream target
-    (:data:`dedup.io.record_writer.STREAM_FORMATS`), or None for none; the
-    path is only named in an error (a record JSON cannot hold).
+    ``output`` / ``report``: the :class:`Target`, or None for none.  JSONL and
+    SogouCS records are encoded into ``out/b``, ``report/b`` (the driver
+    copies the bytes); Parquet rows are pickled into ``out-rows/b``,
+    ``report-rows/b`` for :func:`parquet_part`; a text output's files go
+    straight into its staging folder.  ``review``: the fields ``--html``
+    needs of every document, into ``review/b``.
     """
 
-    output: tuple[str, str] | None
-    report: tuple[str, str] | None
+    output: Target | None
+    report: Target | None
     annotate: bool = False
+    review: bool = False
 
 
 def output_record(doc: CorpusDoc, fields: Fields, annotate: bool) -> dict[str, Any] | None:
@@ -648,25 +680,161 @@ def remove_stream(path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def output_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields, spec: OutputSpec) -> dict[str, int]:
-    """Batch ``b`` finished (:func:`finish_part`) and encoded: ``out/b`` (records) and ``report/b`` (lines); its counts.
+def _work_folder_error(lay: Layout, exc: OSError) -> OutputError:
+    """The one error line of a work folder that cannot take a task's file (a full disk, most often)."""
+    return OutputError(f"cannot write the work folder {lay.root} ({exc.strerror}); free some space there or set TMPDIR to another disk")
 
-    The bytes are those the CLI's writers write for each document, so the
-    driver only copies them into its outputs in batch order.
+
+def _text_files(target: Target, recs: list[dict[str, Any]]) -> None:
+    """Each record's text as its file in the text output's staging folder, as the local writer names and writes it.
+
+    Folders are made below the staging folder, never the staging folder
+    itself: a task still running after the driver dropped it (an error, a
+    Ctrl-C) fails instead of leaving a new one beside the output.  Two ids
+    on one file were refused before the run (``check_file_names``).
     """
-    from ..io.record_writer import encode_record
+    from ..io.formats import os_reason
+    from ..io.record_writer import FileNames
 
+    assert target.folder is not None
+    names = FileNames(target.path)
+    try:
+        for rec in recs:
+            rel = Path(names.claim(rec[target.fields.id]))
+            at = Path(target.folder)
+            for part in rel.parts[:-1]:
+                at = at / part
+                at.mkdir(exist_ok=True)
+            with open(at / rel.name, "wb") as f:
+                f.write(rec[target.fields.text].encode("utf-8", "surrogatepass"))
+    except OSError as exc:
+        raise OutputError(f"{target.path}: cannot write ({os_reason(exc)})") from None
+
+
+def _emit(lay: Layout, stage: str, b: int, target: Target, recs: list[dict[str, Any]]) -> None:
+    """Batch ``b``'s records for ``target``: encoded bytes (JSONL, SogouCS), Parquet rows for later, or text files."""
+    from ..io.record_writer import STREAM_FORMATS, encode_record
+
+    if target.fmt == "text":
+        _text_files(target, recs)
+        return
+    pieces = [encode_record(r, target.fmt, target.fields, target.path) for r in recs] if target.fmt in STREAM_FORMATS else None  # type: ignore[arg-type]
+    try:
+        if pieces is not None:
+            _save_stream(lay.path(stage, b), pieces)
+        else:
+            save(lay.path(f"{stage}-rows", b), recs)
+    except OSError as exc:
+        raise _work_folder_error(lay, exc) from None
+
+
+def output_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields, spec: OutputSpec) -> dict[str, int]:
+    """Batch ``b`` finished (:func:`finish_part`) and written for each target (see :class:`OutputSpec`); its counts.
+
+    The records and lines are those the CLI's loop gives its writers for each
+    document, so the driver only copies or joins them in batch order.
+    ``written``: how many output records the batch has.
+    """
     docs = finish_part(b, lay, config, fields)
+    written = 0
     if spec.output is not None:
-        fmt, path = spec.output
-        recs = (output_record(d, fields, spec.annotate) for d in docs)
-        _save_stream(lay.path("out", b), [encode_record(r, fmt, fields, path) for r in recs if r is not None])  # type: ignore[arg-type]
+        recs = [r for r in (output_record(d, fields, spec.annotate) for d in docs) if r is not None]
+        _emit(lay, "out", b, spec.output, recs)
+        written = len(recs)
     if spec.report is not None:
-        fmt, path = spec.report
-        _save_stream(lay.path("report", b), [encode_record(d.report(), fmt, Fields(), path) for d in docs])  # type: ignore[arg-type]
+        _emit(lay, "report", b, spec.report, [d.report() for d in docs])
+    if spec.review:
+        try:
+            save(lay.path("review", b), [{k: row.get(k) for k in REVIEW_FIELDS} for row in (d.report() for d in docs)])
+        except OSError as exc:
+            raise _work_folder_error(lay, exc) from None
     return {
         "documents": len(docs),
+        "written": written,
         "kept": sum(d.kept for d in docs),
         "removed": sum(d.boilerplate_removed > 0 for d in docs),
         "oversized": sum(d.note is not None for d in docs),
     }
+
+
+@dataclass(frozen=True)
+class ParquetGroup:
+    """Part ``k`` of a Parquet target (``stage``: ``out`` or ``report``): rows ``start:stop`` of each batch in ``slices``.
+
+    ``ends``: the batches whose last row is in this part (their rows file has served once the part is written).
+    """
+
+    stage: str
+    k: int
+    slices: tuple[tuple[int, int, int], ...]
+    ends: tuple[int, ...] = ()
+
+    @property
+    def rows(self) -> int:
+        return sum(stop - start for _, start, stop in self.slices)
+
+
+def parquet_part(group: ParquetGroup, lay: Layout, spec: OutputSpec) -> str:
+    """The Parquet part file of ``group`` (``{stage}-pq/k``): the table the local writer flushes for those rows.
+
+    Rows are cut into parts of :data:`~dedup.io.record_writer.PARQUET_PART_ROWS`
+    over the whole output, as the local writer cuts them, and made into a
+    table by the same function (:func:`~dedup.io.record_writer.rows_table`,
+    or the fixed schema): the driver joins the parts into the one file the
+    local engine writes.  A field no Parquet column can hold is the local
+    run's one error line.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ..io.record_writer import rows_table
+
+    target = spec.output if group.stage == "out" else spec.report
+    assert target is not None
+    rows = [r for b, start, stop in group.slices for r in load(lay.path(f"{group.stage}-rows", b))[start:stop]]
+    table = pa.Table.from_pylist(rows, schema=target.schema) if target.schema is not None else rows_table(rows, target.like, target.fields, target.path)
+    path = lay.path(f"{group.stage}-pq", group.k)
+    tmp = path.with_name(f".{path.name}.{_writer()}.tmp")
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _work_folder_error(lay, exc) from None
+    return str(path)
+
+
+class PartCutter:
+    """Cuts one Parquet target's rows, batch after batch, into parts of ``part_rows`` rows over the whole output."""
+
+    def __init__(self, stage: str, part_rows: int) -> None:
+        self.stage = stage
+        self.part_rows = part_rows
+        self._slices: list[tuple[int, int, int]] = []
+        self._ends: list[int] = []
+        self._filled = 0
+        self._k = 0
+
+    def add(self, b: int, n: int) -> list[ParquetGroup]:
+        """Batch ``b`` has ``n`` rows (batches in order): the parts they complete."""
+        done, start = [], 0
+        while start < n:
+            take = min(n - start, self.part_rows - self._filled)
+            self._slices.append((b, start, start + take))
+            start += take
+            self._filled += take
+            if start == n:
+                self._ends.append(b)
+            if self._filled == self.part_rows:
+                done.append(self._cut())
+        return done
+
+    def last(self) -> list[ParquetGroup]:
+        """The last part (fewer rows), if any rows are left."""
+        return [self._cut()] if self._slices else []
+
+    def _cut(self) -> ParquetGroup:
+        group = ParquetGroup(self.stage, self._k, tuple(self._slices), tuple(self._ends))
+        self._k += 1
+        self._slices, self._ends, self._filled = [], [], 0
+        return group
