@@ -6,12 +6,14 @@ files of the run's work folder, written and read by tasks on the workers
 (:mod:`dedup.corpus.parts`).  The driver reads the input (one batch at a
 time, written to the work folder as it comes), submits tasks, and receives a
 few numbers per task.  In the last stage each batch is finished on a worker,
-which also encodes its output records and report lines into part files
-(:meth:`PartitionedRun.write_outputs_to`, for JSONL and SogouCS targets); the
-driver copies them into the outputs in input order, a record at a time, so
-it holds one record, however large the corpus.  For a Parquet or text-folder
-target, or ``--html``, the driver receives each batch's finished documents
-and the CLI writes them: at most ``2 × workers`` batches.
+which also writes it for every target (:meth:`PartitionedRun.write_outputs_to`):
+JSONL and SogouCS records encoded into part files that the driver copies into
+the outputs in input order, a record at a time; Parquet rows cut into the
+local writer's parts of 4,096 records, each written as a Parquet part by a
+task and joined by the writer a part at a time; a text output's files
+straight into its staging folder; ``--html``'s few fields per document into
+part files streamed back (:attr:`PartitionedRun.review_rows`).  The driver
+holds one record or one part, however large the corpus.
 
 The output and the report are the local engine's, byte for byte: each
 partition applies the local run's functions to its rows in document order
@@ -40,6 +42,7 @@ from ..errors import InputError, OutputError
 from ..io.record_writer import STREAM_FORMATS
 from ..io.records import Fields
 from . import parts
+from .checkpoint import Checkpoint
 from .config import CorpusConfig
 from .progress import peak_rss_mib
 from .run import CorpusDoc, CorpusRun
@@ -49,9 +52,9 @@ CHUNK_DOCS = 20_000
 
 
 def open_run(records: Iterable[dict[str, Any]], config: CorpusConfig, *, fields: Fields, engine: Any, index: Any = None, progress: bool = False, checkpoint: Any = None) -> Any:
-    """The run for ``engine``: :class:`PartitionedRun` on a Dask cluster (without index or checkpoint), else :class:`CorpusRun`."""
-    if getattr(engine, "client", None) is not None and index is None and checkpoint is None:
-        return PartitionedRun(records, config, fields=fields, engine=engine)
+    """The run for ``engine``: :class:`PartitionedRun` on a Dask cluster (without an index), else :class:`CorpusRun`."""
+    if getattr(engine, "client", None) is not None and index is None:
+        return PartitionedRun(records, config, fields=fields, engine=engine, checkpoint=checkpoint)
     return CorpusRun(records, config, fields=fields, engine=engine, index=index, progress=progress, checkpoint=checkpoint)
 
 
@@ -62,10 +65,11 @@ class PartitionedRun:
     fills in as the run goes; :meth:`close` removes the work folder.
     ``work_dir`` (default: the temporary folder, ``TMPDIR``) must be visible
     to every worker at the same path.  ``chunk_docs`` and ``partitions`` set
-    how the rows are cut (results do not depend on them).
+    how the rows are cut (results do not depend on them).  ``checkpoint``: a
+    folder (seen by every worker at the same path) where fingerprinted and
+    finished batches are kept, so that the same command resumes after a
+    crash or a Ctrl-C (:func:`dedup.corpus.parts.checkpointed`).
     """
-
-    checkpoint = None
 
     def __init__(
         self,
@@ -77,6 +81,7 @@ class PartitionedRun:
         work_dir: str | None = None,
         chunk_docs: int = CHUNK_DOCS,
         partitions: int | None = None,
+        checkpoint: str | os.PathLike[str] | None = None,
     ) -> None:
         self.records = records
         self.config = config = config or CorpusConfig()
@@ -89,18 +94,33 @@ class PartitionedRun:
         #: (writer, report) when the workers write the outputs (:meth:`write_outputs_to`)
         self._targets: tuple[Any, Any] | None = None
         self._spec: parts.OutputSpec | None = None
+        #: the --checkpoint store (its lock is held here; the workers add entries)
+        self.checkpoint: Checkpoint | None = None if checkpoint is None else Checkpoint.open(checkpoint)
+        if self.checkpoint is not None:
+            for stage in ("fingerprint", "finish"):
+                self.stats[f"resumed_batches_{stage}"] = self.stats[f"computed_batches_{stage}"] = 0
+            self.stats["checkpoint_write_errors"] = 0
         try:
             # private (0700): only this user's tasks read, and unpickle, what is in it
             self._work = tempfile.TemporaryDirectory(prefix="dedup-corpus-dask-", dir=work_dir)
         except OSError as exc:
+            if self.checkpoint is not None:
+                self.checkpoint.close()
             raise OutputError(f"cannot create the work folder in {work_dir or tempfile.gettempdir()} ({exc.strerror}); set TMPDIR to a disk with space") from None
+
+    def _count_stored(self, stage: str, stored: str | None) -> None:
+        """Count a batch the checkpoint served (``resumed``) or took (``computed``, ``unstored``: it could not)."""
+        if stored is not None:
+            self.stats[f"{'resumed' if stored == 'resumed' else 'computed'}_batches_{stage}"] += 1
+            self.stats["checkpoint_write_errors"] += stored == "unstored"
 
     def _all(self, fn: Any, items: Iterable[Any], *args: Any) -> list[Any]:
         """``fn(item, *args)`` for every item on the workers; the results (a few numbers each)."""
         return list(self.engine.imap(fn, items, *args))
 
     def _layout(self, partitions: int = 1) -> parts.Layout:
-        return parts.Layout(self._work.name, self.config.batch_size, self.chunk_batches, partitions)
+        where = None if self.checkpoint is None else str(self.checkpoint.root)
+        return parts.Layout(self._work.name, self.config.batch_size, self.chunk_batches, partitions, where)
 
     # -- stage 1: records to the work folder, fingerprinted on the workers ---------------
     def _fingerprint(self) -> int:
@@ -123,7 +143,10 @@ class PartitionedRun:
                 yield n_batches - 1
 
         try:
-            n = sum(self._all(parts.fingerprint_part, batches(), lay, self.config, self.fields))
+            n = 0
+            for docs, stored in self.engine.imap(parts.fingerprint_part, batches(), lay, self.config, self.fields):
+                n += docs
+                self._count_stored("fingerprint", stored)
         except OSError as exc:
             raise OutputError(f"cannot write the work folder {self._work.name} ({exc.strerror}); free some space there or set TMPDIR to another disk") from None
         self._n_batches = n_batches
@@ -282,6 +305,7 @@ class PartitionedRun:
                         parts.remove_stream(path)  # the work folder keeps no second copy of the output
                 for k in counts:
                     counts[k] += got[k]
+                self._count_stored("finish", got["stored"])
                 for stage, cutter in cutters.items():
                     yield from cutter.add(b, got["written" if stage == "out" else "documents"])
             for cutter in cutters.values():
@@ -325,6 +349,8 @@ class PartitionedRun:
         drain = getattr(self.engine, "drain", None)
         if drain is not None:
             drain()
+        if self.checkpoint is not None:
+            self.checkpoint.close()  # its entries stay (removed by the caller after success)
         for _ in range(100):
             try:
                 self._work.cleanup()

@@ -61,6 +61,8 @@ class Layout:
     batch_size: int
     chunk_batches: int
     partitions: int
+    #: a ``--checkpoint`` folder (seen by every worker): fingerprints and finished batches are kept there
+    checkpoint: str | None = None
 
     def path(self, *parts: Any) -> Path:
         """``root/stage/name``: the stage's folder is made on first use, never the root.
@@ -128,6 +130,28 @@ def spread(lay: Layout, stage: str, c: int, key_part: np.ndarray, columns: dict[
             save(lay.path(stage, f"{c}-{p}"), {k: (v[sel] if isinstance(v, np.ndarray) else [v[i] for i in sel.tolist()]) for k, v in columns.items()})
 
 
+def checkpointed(lay: Layout, stage: str, fn: Any, item: Any, *args: Any) -> tuple[Any, str | None]:
+    """``fn(item, *args)``, read back from the run's checkpoint or stored there; ``(result, "resumed" | "computed" | "unstored" | None)``.
+
+    Keyed as :meth:`dedup.corpus.checkpoint.Checkpoint.imap` keys a local
+    run's batches (digest of the code, the stage, the function, its constant
+    arguments and the batch's input), so the entries serve either engine.
+    The driver holds the folder's lock; tasks only read and add entries
+    (each written to a temporary file and renamed).
+    """
+    if lay.checkpoint is None:
+        return fn(item, *args), None
+    from .checkpoint import FORMAT, Checkpoint, code_version, digest
+
+    store = Checkpoint(Path(lay.checkpoint))
+    key = digest(digest(FORMAT, code_version(), stage, fn, args), item)
+    got = store.get(stage, key)
+    if got is not None:
+        return got, "resumed"
+    value = fn(item, *args)
+    return value, "computed" if store.put(stage, key, value) else "unstored"
+
+
 def gather_rows(lay: Layout, stage: str, p: int, n_chunks: int, names: dict[str, Any]) -> dict[str, Any]:
     """Every row sent to partition ``p`` of ``stage`` (columns ``names``: their empty value)."""
     got = [x for c in range(n_chunks) if (x := load(lay.path(stage, f"{c}-{p}"))) is not None]
@@ -143,12 +167,15 @@ def gather_rows(lay: Layout, stage: str, p: int, n_chunks: int, names: dict[str,
 # ------------------------------------------------------------------ per batch and chunk
 
 
-def fingerprint_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) -> int:
-    """Fingerprint batch ``b`` from its records file (``rec/b``) into ``fp/b`` and its keys (``fp/b.keys``)."""
+def fingerprint_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) -> tuple[int, str | None]:
+    """Fingerprint batch ``b`` from its records file (``rec/b``) into ``fp/b`` and its keys (``fp/b.keys``).
+
+    Returns its documents and whether a checkpoint served it (:func:`checkpointed`).
+    """
     recs = load(lay.path("rec", b))
     big = [config.oversized(r[fields.text]) for r in recs]
     texts = ["" if o else r[fields.text] for r, o in zip(recs, big)]
-    p = fingerprint_batch(texts, config)
+    p, stored = checkpointed(lay, "fingerprint", fingerprint_batch, texts, config)
     encoded = [k.encode("utf-8", "surrogatepass") for k in p.keys]
     key_path = lay.path("fp", f"{b}.keys")
     tmp = key_path.with_name(f".{key_path.name}.{_writer()}.tmp")
@@ -168,7 +195,7 @@ def fingerprint_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) 
             **{k: getattr(p, k) for k in ("keyhash", "keylen", "shingles", "bands", "units", "unit_off", "unit_len", "span_units", "span_off")},
         },
     )
-    return len(texts)
+    return len(texts), stored
 
 
 def _chunk_prints(lay: Layout, c: int, n_batches: int) -> list[tuple[int, dict[str, Any]]]:
@@ -550,6 +577,11 @@ def oversized_note(text: str, limit: int | None) -> str:
 
 def finish_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) -> list[CorpusDoc]:
     """Batch ``b``'s documents, finished (boilerplate removed, cleaned) and decided, in input order."""
+    return _finish(b, lay, config, fields)[0]
+
+
+def _finish(b: int, lay: Layout, config: CorpusConfig, fields: Fields) -> tuple[list[CorpusDoc], str | None]:
+    """:func:`finish_part`, and whether a checkpoint served the batch."""
     recs = load(lay.path("rec", b))
     fp = load(lay.path("fp", b))
     start = b * lay.batch_size
@@ -564,7 +596,7 @@ def finish_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) -> li
     texts = ["" if big else r[fields.text] for r, big in zip(recs, fp["oversized"].tolist())]
     off = fp["span_off"]
     known = [fp["span_units"][off[i] : off[i + 1]] if has_bp[i] else None for i in range(len(recs))]
-    fins = finish_batch((texts, g.tolist(), kept.tolist(), has_bp.tolist(), known), boiler, owners, config)
+    fins, stored = checkpointed(lay, "finish", finish_batch, (texts, g.tolist(), kept.tolist(), has_bp.tolist(), known), boiler, owners, config)
     out = []
     for i, (rec, fin) in enumerate(zip(recs, fins)):
         note = None
@@ -590,7 +622,7 @@ def finish_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) -> li
                 note=note,
             )
         )
-    return out
+    return out, stored
 
 
 # ------------------------------------------------------------------ outputs written per batch
@@ -728,14 +760,14 @@ def _emit(lay: Layout, stage: str, b: int, target: Target, recs: list[dict[str, 
         raise _work_folder_error(lay, exc) from None
 
 
-def output_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields, spec: OutputSpec) -> dict[str, int]:
+def output_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields, spec: OutputSpec) -> dict[str, Any]:
     """Batch ``b`` finished (:func:`finish_part`) and written for each target (see :class:`OutputSpec`); its counts.
 
     The records and lines are those the CLI's loop gives its writers for each
     document, so the driver only copies or joins them in batch order.
     ``written``: how many output records the batch has.
     """
-    docs = finish_part(b, lay, config, fields)
+    docs, stored = _finish(b, lay, config, fields)
     written = 0
     if spec.output is not None:
         recs = [r for r in (output_record(d, fields, spec.annotate) for d in docs) if r is not None]
@@ -754,6 +786,7 @@ def output_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields, spec:
         "kept": sum(d.kept for d in docs),
         "removed": sum(d.boilerplate_removed > 0 for d in docs),
         "oversized": sum(d.note is not None for d in docs),
+        "stored": stored,
     }
 
 

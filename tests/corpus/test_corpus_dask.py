@@ -344,13 +344,56 @@ def test_a_repeated_id_is_one_error_line_and_no_output(cluster, tmp_path: Path) 
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
-def test_index_and_checkpoint_runs_keep_the_driver_side_run(engine, tmp_path: Path) -> None:
-    """``--index`` / ``--checkpoint`` need the driver-side index (not partitioned yet): they take CorpusRun."""
-    run = open_run([], CorpusConfig(), fields=__import__("dedup.io.records", fromlist=["Fields"]).Fields(), engine=engine, index=str(tmp_path / "ix"))
+def test_index_runs_keep_the_driver_side_run_and_checkpoint_runs_are_partitioned(engine, tmp_path: Path) -> None:
+    """``--index`` needs the driver-side index (not partitioned yet): CorpusRun; ``--checkpoint`` alone: PartitionedRun."""
+    fields = __import__("dedup.io.records", fromlist=["Fields"]).Fields()
+    run = open_run([], CorpusConfig(), fields=fields, engine=engine, index=str(tmp_path / "ix"))
     try:
         assert isinstance(run, CorpusRun)
     finally:
         run.close()
+    run = open_run([], CorpusConfig(), fields=fields, engine=engine, checkpoint=str(tmp_path / "ck"))
+    try:
+        assert isinstance(run, PartitionedRun) and run.checkpoint is not None
+    finally:
+        run.close()
+
+
+def test_a_checkpointed_dask_run_interrupted_resumes_with_the_local_bytes(tmp_path: Path) -> None:
+    """``--checkpoint`` with ``--engine dask``: Ctrl-C once batches are kept, then the same command resumes them.
+
+    The workers keep fingerprinted and finished batches in the checkpoint
+    folder (keyed as a local run keys them: a local run over the same folder
+    reads the fingerprints back too); the resumed run's output and report
+    are the local engine's bytes, and the folder is removed after success.
+    """
+    import time
+
+    src = _write(tmp_path / "in.jsonl", make_corpus(4, 1200).records)
+    ck = tmp_path / "ck"
+    out, rep = tmp_path / "d.jsonl", tmp_path / "d.report.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    cmd = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out), "--report", str(rep), "--batch-size", "40", "--engine", "dask", "--workers", "2", "--checkpoint", str(ck)]
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 600
+    while len(list(ck.glob("fingerprint/??/*.npz"))) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130 and err.strip().splitlines() == [f"dedup-text: interrupted; no output was written; the same command resumes from {ck}"], err
+    assert not out.exists() and not rep.exists()
+    again = subprocess.run([*cmd, "--stats"], env=env, capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stderr
+    stats = _stats(again.stderr)
+    assert stats["resumed_batches_fingerprint"] >= 3 and stats["computed_batches_finish"] + stats["resumed_batches_finish"] == 30
+    assert f"batches from {ck}" in again.stderr and not ck.exists()
+    local = _cli_bytes(tmp_path, "local", src, "--batch-size", "40")
+    assert (out.read_bytes(), rep.read_bytes()) == local
 
 
 @pytest.mark.parametrize("scheduler", ["separate", "in the driver"])
