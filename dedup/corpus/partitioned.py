@@ -35,7 +35,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import Any
 
 from ..errors import InputError, OutputError
@@ -294,7 +294,7 @@ class PartitionedRun:
         targets = dict(zip(("out", "report"), self._targets))
         cutters = {stage: parts.PartCutter(stage, PARQUET_PART_ROWS) for stage, t in targets.items() if t is not None and t.fmt == "parquet"}
 
-        def finished() -> Iterator[parts.ParquetGroup]:
+        def finished() -> Generator[parts.ParquetGroup, None, None]:
             """Batches finished in order (their byte streams copied); the Parquet parts their rows complete."""
             for b, got in enumerate(self.engine.imap(parts.output_part, range(self._n_batches), lay, self.config, self.fields, self._spec)):
                 for stage, target in targets.items():
@@ -319,7 +319,7 @@ class PartitionedRun:
                     lay.path(f"{group.stage}-rows", b).unlink(missing_ok=True)  # its rows are in parts now
         return counts["kept"], counts["removed"], counts["oversized"]
 
-    def _parquet_parts(self, groups: Iterator[parts.ParquetGroup], lay: parts.Layout) -> Iterator[tuple[parts.ParquetGroup, str]]:
+    def _parquet_parts(self, groups: Iterator[parts.ParquetGroup], lay: parts.Layout) -> Generator[tuple[parts.ParquetGroup, str], None, None]:
         """Each group with its part file, written on the workers, in order (the groups come as batches finish)."""
         made: collections.deque[parts.ParquetGroup] = collections.deque()
 

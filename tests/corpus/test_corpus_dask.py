@@ -235,7 +235,7 @@ def test_small_parquet_outputs_and_the_html_page_from_the_workers_are_the_local_
     got = _run_both(cluster, tmp_path, src, outputs, ["--no-clean", "--batch-size", "50"])
     assert got["dask"][0] == got["local"][0]
     assert got["dask"][1]["outputs_written_by"] == "workers"
-    assert got["local"][0]["--html"].count(b"<details class=\"cluster item\"") == 9 and got["local"][1]["duplicates"] == 10
+    assert got["local"][0]["--html"].count(b'<details class="cluster item"') == 9 and got["local"][1]["duplicates"] == 10
 
 
 def test_a_folder_of_text_files_out_is_written_by_the_workers_with_the_local_files(cluster, tmp_path: Path) -> None:
