@@ -228,6 +228,28 @@ def test_parquet_outputs_joined_from_the_workers_parts_are_the_local_bytes(clust
     assert str(table.schema.field("late").type) == "double"
 
 
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(corpus=corpora(max_docs=80, dup_fraction=0.5), batch=st.integers(3, 40), part_rows=st.integers(1, 30), annotate=st.booleans())
+def test_generated_corpora_in_parquet_parts_of_any_size_are_the_local_bytes(cluster, tmp_path_factory, monkeypatch, corpus, batch: int, part_rows: int, annotate: bool) -> None:  # type: ignore[no-untyped-def]
+    """For any corpus, batch size and part size (the local writer's ``PARQUET_PART_ROWS``, made small): the joined Parquet files are the local ones.
+
+    Parts then end anywhere in a batch, batches hold several parts or none
+    (every document a duplicate), and the last part is short.
+    """
+    import dedup.io.record_writer as record_writer
+
+    monkeypatch.setattr(record_writer, "PARQUET_PART_ROWS", part_rows)
+    tmp = tmp_path_factory.mktemp("pq")
+    src = _write(tmp / "in.jsonl", corpus.records)
+    opts = ["--no-clean", "--batch-size", str(batch), "--boilerplate-min-docs", "2", *(["--annotate"] if annotate else [])]
+    got = _run_both(cluster, tmp, src, {"-o": "{}.parquet", "--report": "{}.report.parquet"}, opts)
+    assert got["dask"][0] == got["local"][0]
+    if corpus.records:  # the local report is cut into parts of part_rows: one row group each
+        import pyarrow.parquet as pq
+
+        assert pq.ParquetFile(tmp / "local.report.parquet").num_row_groups == -(-len(corpus.records) // part_rows)
+
+
 def test_small_parquet_outputs_and_the_html_page_from_the_workers_are_the_local_bytes(cluster, tmp_path: Path) -> None:
     """Under one part (the local writer writes it at once), and ``--html`` from the review rows the workers wrote: the same bytes."""
     src = _write(tmp_path / "in.jsonl", _mixed_records()[::4])
