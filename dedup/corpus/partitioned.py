@@ -41,7 +41,7 @@ from typing import Any
 from ..errors import InputError, OutputError
 from ..io.record_writer import STREAM_FORMATS
 from ..io.records import Fields
-from . import parts
+from . import parts, parts_output
 from .checkpoint import Checkpoint
 from .config import CorpusConfig
 from .progress import peak_rss_mib
@@ -93,7 +93,7 @@ class PartitionedRun:
         self._done = False
         #: (writer, report) when the workers write the outputs (:meth:`write_outputs_to`)
         self._targets: tuple[Any, Any] | None = None
-        self._spec: parts.OutputSpec | None = None
+        self._spec: parts_output.OutputSpec | None = None
         #: the --checkpoint store (its lock is held here; the workers add entries)
         self.checkpoint: Checkpoint | None = None if checkpoint is None else Checkpoint.open(checkpoint)
         if self.checkpoint is not None:
@@ -251,10 +251,10 @@ class PartitionedRun:
         """Let the workers write the outputs: iterating then yields nothing, and ``writer``/``report`` get every record.
 
         Each finishing task writes its batch for each target
-        (:func:`dedup.corpus.parts.output_part`): JSONL and SogouCS records
+        (:func:`dedup.corpus.parts_output.output_part`): JSONL and SogouCS records
         encoded (the driver copies the bytes in batch order, one record at a
         time), Parquet rows cut into the local writer's parts and written as
-        Parquet part files by further tasks (:func:`dedup.corpus.parts.parquet_part`;
+        Parquet part files by further tasks (:func:`dedup.corpus.parts_output.parquet_part`;
         the writer joins them at ``finish``, a part at a time), a text
         output's files straight into its staging folder.  ``review``
         (``--html``): the page's few fields of every document go to part
@@ -264,9 +264,9 @@ class PartitionedRun:
         if writer is None and report is None:
             return False
         self._targets = (writer, report)
-        self._spec = parts.OutputSpec(
-            output=None if writer is None else parts.Target.of(writer),
-            report=None if report is None else parts.Target.of(report),
+        self._spec = parts_output.OutputSpec(
+            output=None if writer is None else parts_output.Target.of(writer),
+            report=None if report is None else parts_output.Target.of(report),
             annotate=annotate,
             review=review,
         )
@@ -292,17 +292,17 @@ class PartitionedRun:
 
         counts = {"kept": 0, "removed": 0, "oversized": 0}
         targets = dict(zip(("out", "report"), self._targets))
-        cutters = {stage: parts.PartCutter(stage, PARQUET_PART_ROWS) for stage, t in targets.items() if t is not None and t.fmt == "parquet"}
+        cutters = {stage: parts_output.PartCutter(stage, PARQUET_PART_ROWS) for stage, t in targets.items() if t is not None and t.fmt == "parquet"}
 
-        def finished() -> Generator[parts.ParquetGroup, None, None]:
+        def finished() -> Generator[parts_output.ParquetGroup, None, None]:
             """Batches finished in order (their byte streams copied); the Parquet parts their rows complete."""
-            for b, got in enumerate(self.engine.imap(parts.output_part, range(self._n_batches), lay, self.config, self.fields, self._spec)):
+            for b, got in enumerate(self.engine.imap(parts_output.output_part, range(self._n_batches), lay, self.config, self.fields, self._spec)):
                 for stage, target in targets.items():
                     if target is not None and target.fmt in STREAM_FORMATS:
                         path = lay.path(stage, b)
-                        for piece in parts.read_stream(path):
+                        for piece in parts_output.read_stream(path):
                             target.write_encoded(piece)
-                        parts.remove_stream(path)  # the work folder keeps no second copy of the output
+                        parts_output.remove_stream(path)  # the work folder keeps no second copy of the output
                 for k in counts:
                     counts[k] += got[k]
                 self._count_stored("finish", got["stored"])
@@ -319,16 +319,16 @@ class PartitionedRun:
                     lay.path(f"{group.stage}-rows", b).unlink(missing_ok=True)  # its rows are in parts now
         return counts["kept"], counts["removed"], counts["oversized"]
 
-    def _parquet_parts(self, groups: Iterator[parts.ParquetGroup], lay: parts.Layout) -> Generator[tuple[parts.ParquetGroup, str], None, None]:
+    def _parquet_parts(self, groups: Iterator[parts_output.ParquetGroup], lay: parts.Layout) -> Generator[tuple[parts_output.ParquetGroup, str], None, None]:
         """Each group with its part file, written on the workers, in order (the groups come as batches finish)."""
-        made: collections.deque[parts.ParquetGroup] = collections.deque()
+        made: collections.deque[parts_output.ParquetGroup] = collections.deque()
 
-        def submitted() -> Iterator[parts.ParquetGroup]:
+        def submitted() -> Iterator[parts_output.ParquetGroup]:
             for group in groups:
                 made.append(group)
                 yield group
 
-        for path in self.engine.imap(parts.parquet_part, submitted(), lay, self._spec):
+        for path in self.engine.imap(parts_output.parquet_part, submitted(), lay, self._spec):
             yield made.popleft(), path
 
     def prepare_commit(self) -> None:
