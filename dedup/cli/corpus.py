@@ -244,6 +244,23 @@ def _terminate_like_interrupt() -> Any:
     return {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}, received
 
 
+def _ignore_interrupts() -> None:
+    """Ignore Ctrl-C and SIGTERM for the rest of the run (its handlers are put back by :func:`run`).
+
+    Once the outputs are renamed into place the run has succeeded; an
+    interrupt while the engine stops (a Dask cluster takes seconds) printed
+    "interrupted; no output was written" with exit 130 beside complete
+    outputs (the review's Ctrl-C test at 60-80 % of a run, when the signal
+    came after the commit).
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+
+
 def run(args: argparse.Namespace) -> int:
     """``dedup-text corpus`` with its parsed arguments; returns the exit code (errors raise DedupError)."""
     import signal
@@ -287,9 +304,10 @@ def _run(args: argparse.Namespace) -> int:
         from ..corpus.partitioned import open_run  # --engine dask: nothing per document on the driver
 
         run = open_run(records, config, fields=fields, engine=engine, index=args.index, progress=progress, checkpoint=checkpoint_dir(args))
-        if hasattr(run, "write_outputs_to"):  # --engine dask: the workers encode the outputs, the run copies them in
-            run.write_outputs_to(writer, report, annotate=args.annotate, keep_rows=bool(args.html))
-        rows: list[dict[str, Any]] = []  # only kept for --html: a few small fields per document
+        rows: Any = []  # only kept for --html: a few small fields per document
+        # --engine dask: the workers write the outputs (and the page's rows), the run puts them in
+        if hasattr(run, "write_outputs_to") and run.write_outputs_to(writer, report, annotate=args.annotate, review=bool(args.html)):
+            rows = run.review_rows
         try:
             n_written = 0
             for doc in run:
@@ -320,6 +338,7 @@ def _run(args: argparse.Namespace) -> int:
                 from ..io.write import write_atomic
 
                 write_atomic(args.html, html)
+            _ignore_interrupts()  # from the first rename on, the run is done: a Ctrl-C now would say "no output" of outputs in place
             writer.commit()
             if report is not None:
                 report.commit()

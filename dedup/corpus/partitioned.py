@@ -6,12 +6,14 @@ files of the run's work folder, written and read by tasks on the workers
 (:mod:`dedup.corpus.parts`).  The driver reads the input (one batch at a
 time, written to the work folder as it comes), submits tasks, and receives a
 few numbers per task.  In the last stage each batch is finished on a worker,
-which also encodes its output records and report lines into part files
-(:meth:`PartitionedRun.write_outputs_to`, for JSONL and SogouCS targets); the
-driver copies them into the outputs in input order, a record at a time, so
-it holds one record, however large the corpus.  For a Parquet or text-folder
-target, or ``--html``, the driver receives each batch's finished documents
-and the CLI writes them: at most ``2 × workers`` batches.
+which also writes it for every target (:meth:`PartitionedRun.write_outputs_to`):
+JSONL and SogouCS records encoded into part files that the driver copies into
+the outputs in input order, a record at a time; Parquet rows cut into the
+local writer's parts of 4,096 records, each written as a Parquet part by a
+task and joined by the writer a part at a time; a text output's files
+straight into its staging folder; ``--html``'s few fields per document into
+part files streamed back (:attr:`PartitionedRun.review_rows`).  The driver
+holds one record or one part, however large the corpus.
 
 The output and the report are the local engine's, byte for byte: each
 partition applies the local run's functions to its rows in document order
@@ -26,17 +28,21 @@ again; the tasks are idempotent (files are replaced atomically).
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import math
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import Any
 
 from ..errors import InputError, OutputError
+from ..io.record_writer import STREAM_FORMATS
 from ..io.records import Fields
-from . import parts
+from . import parts, parts_output
+from .checkpoint import Checkpoint
 from .config import CorpusConfig
 from .progress import peak_rss_mib
 from .run import CorpusDoc, CorpusRun
@@ -46,9 +52,9 @@ CHUNK_DOCS = 20_000
 
 
 def open_run(records: Iterable[dict[str, Any]], config: CorpusConfig, *, fields: Fields, engine: Any, index: Any = None, progress: bool = False, checkpoint: Any = None) -> Any:
-    """The run for ``engine``: :class:`PartitionedRun` on a Dask cluster (without index or checkpoint), else :class:`CorpusRun`."""
-    if getattr(engine, "client", None) is not None and index is None and checkpoint is None:
-        return PartitionedRun(records, config, fields=fields, engine=engine)
+    """The run for ``engine``: :class:`PartitionedRun` on a Dask cluster (without an index), else :class:`CorpusRun`."""
+    if getattr(engine, "client", None) is not None and index is None:
+        return PartitionedRun(records, config, fields=fields, engine=engine, checkpoint=checkpoint)
     return CorpusRun(records, config, fields=fields, engine=engine, index=index, progress=progress, checkpoint=checkpoint)
 
 
@@ -59,10 +65,11 @@ class PartitionedRun:
     fills in as the run goes; :meth:`close` removes the work folder.
     ``work_dir`` (default: the temporary folder, ``TMPDIR``) must be visible
     to every worker at the same path.  ``chunk_docs`` and ``partitions`` set
-    how the rows are cut (results do not depend on them).
+    how the rows are cut (results do not depend on them).  ``checkpoint``: a
+    folder (seen by every worker at the same path) where fingerprinted and
+    finished batches are kept, so that the same command resumes after a
+    crash or a Ctrl-C (:func:`dedup.corpus.parts.checkpointed`).
     """
-
-    checkpoint = None
 
     def __init__(
         self,
@@ -74,6 +81,7 @@ class PartitionedRun:
         work_dir: str | None = None,
         chunk_docs: int = CHUNK_DOCS,
         partitions: int | None = None,
+        checkpoint: str | os.PathLike[str] | None = None,
     ) -> None:
         self.records = records
         self.config = config = config or CorpusConfig()
@@ -85,19 +93,34 @@ class PartitionedRun:
         self._done = False
         #: (writer, report) when the workers write the outputs (:meth:`write_outputs_to`)
         self._targets: tuple[Any, Any] | None = None
-        self._spec: parts.OutputSpec | None = None
+        self._spec: parts_output.OutputSpec | None = None
+        #: the --checkpoint store (its lock is held here; the workers add entries)
+        self.checkpoint: Checkpoint | None = None if checkpoint is None else Checkpoint.open(checkpoint)
+        if self.checkpoint is not None:
+            for stage in ("fingerprint", "finish"):
+                self.stats[f"resumed_batches_{stage}"] = self.stats[f"computed_batches_{stage}"] = 0
+            self.stats["checkpoint_write_errors"] = 0
         try:
             # private (0700): only this user's tasks read, and unpickle, what is in it
             self._work = tempfile.TemporaryDirectory(prefix="dedup-corpus-dask-", dir=work_dir)
         except OSError as exc:
+            if self.checkpoint is not None:
+                self.checkpoint.close()
             raise OutputError(f"cannot create the work folder in {work_dir or tempfile.gettempdir()} ({exc.strerror}); set TMPDIR to a disk with space") from None
+
+    def _count_stored(self, stage: str, stored: str | None) -> None:
+        """Count a batch the checkpoint served (``resumed``) or took (``computed``, ``unstored``: it could not)."""
+        if stored is not None:
+            self.stats[f"{'resumed' if stored == 'resumed' else 'computed'}_batches_{stage}"] += 1
+            self.stats["checkpoint_write_errors"] += stored == "unstored"
 
     def _all(self, fn: Any, items: Iterable[Any], *args: Any) -> list[Any]:
         """``fn(item, *args)`` for every item on the workers; the results (a few numbers each)."""
         return list(self.engine.imap(fn, items, *args))
 
     def _layout(self, partitions: int = 1) -> parts.Layout:
-        return parts.Layout(self._work.name, self.config.batch_size, self.chunk_batches, partitions)
+        where = None if self.checkpoint is None else str(self.checkpoint.root)
+        return parts.Layout(self._work.name, self.config.batch_size, self.chunk_batches, partitions, where)
 
     # -- stage 1: records to the work folder, fingerprinted on the workers ---------------
     def _fingerprint(self) -> int:
@@ -120,7 +143,10 @@ class PartitionedRun:
                 yield n_batches - 1
 
         try:
-            n = sum(self._all(parts.fingerprint_part, batches(), lay, self.config, self.fields))
+            n = 0
+            for docs, stored in self.engine.imap(parts.fingerprint_part, batches(), lay, self.config, self.fields):
+                n += docs
+                self._count_stored("fingerprint", stored)
         except OSError as exc:
             raise OutputError(f"cannot write the work folder {self._work.name} ({exc.strerror}); free some space there or set TMPDIR to another disk") from None
         self._n_batches = n_batches
@@ -212,7 +238,7 @@ class PartitionedRun:
                     oversized += doc.note is not None
                     yield doc
         self.stats.update(kept=kept, docs_with_boilerplate_removed=removed, oversized_records=oversized, revised=0)
-        # who encoded the output and report records: the workers (part files), or the driver (Parquet, text folder, --html)
+        # who wrote the output and report records: the workers (part files, a text output's files), or the driver
         self.stats["outputs_written_by"] = "workers" if self._targets is not None else "driver"
         self.stats["seconds_finish"] = round(time.perf_counter() - t0, 3)
         total = time.perf_counter() - t_start
@@ -221,45 +247,89 @@ class PartitionedRun:
         self.stats["peak_rss_mib"] = peak_rss_mib()
 
     # -- outputs written per batch by the workers ---------------------------------------
-    def write_outputs_to(self, writer: Any, report: Any, *, annotate: bool = False, keep_rows: bool = False) -> bool:
+    def write_outputs_to(self, writer: Any, report: Any, *, annotate: bool = False, review: bool = False) -> bool:
         """Let the workers write the outputs: iterating then yields nothing, and ``writer``/``report`` get every record.
 
-        Each finishing task encodes its batch's output records and report
-        lines into files of the work folder (:func:`dedup.corpus.parts.output_part`);
-        the driver copies them into ``writer`` and ``report`` in batch order,
-        one record at a time, and removes them — the bytes the CLI's own loop
-        writes.  Only for byte-stream formats (JSONL, SogouCS; a Parquet or
-        text-folder target returns False and documents are yielded as
-        before), and not when the caller needs the documents (``keep_rows``:
-        ``--html``).  Call before iterating.
+        Each finishing task writes its batch for each target
+        (:func:`dedup.corpus.parts_output.output_part`): JSONL and SogouCS records
+        encoded (the driver copies the bytes in batch order, one record at a
+        time), Parquet rows cut into the local writer's parts and written as
+        Parquet part files by further tasks (:func:`dedup.corpus.parts_output.parquet_part`;
+        the writer joins them at ``finish``, a part at a time), a text
+        output's files straight into its staging folder.  ``review``
+        (``--html``): the page's few fields of every document go to part
+        files too, read back through :attr:`review_rows`.  Call before
+        iterating; returns whether the workers write (False: nothing to write).
         """
-        from ..io.record_writer import STREAM_FORMATS
-
-        targets = [t for t in (writer, report) if t is not None]
-        if keep_rows or not targets or any(t.fmt not in STREAM_FORMATS for t in targets):
+        if writer is None and report is None:
             return False
         self._targets = (writer, report)
-        self._spec = parts.OutputSpec(
-            output=None if writer is None else (writer.fmt, writer.path),
-            report=None if report is None else (report.fmt, report.path),
+        self._spec = parts_output.OutputSpec(
+            output=None if writer is None else parts_output.Target.of(writer),
+            report=None if report is None else parts_output.Target.of(report),
             annotate=annotate,
+            review=review,
         )
         return True
 
+    @property
+    def review_rows(self) -> Iterable[dict[str, Any]]:
+        """The ``--html`` page's rows of every document, in input order, read from the part files each time it is iterated."""
+        run = self
+
+        class Rows:
+            def __iter__(self) -> Iterator[dict[str, Any]]:
+                lay = run._layout()
+                for b in range(getattr(run, "_n_batches", 0)):  # known once the run has read its input
+                    yield from parts.load(lay.path("review", b), [])
+
+        return Rows()
+
     def _write_outputs(self, lay: parts.Layout) -> tuple[int, int, int]:
-        """Finish every batch on the workers and copy its part files in order; ``(kept, with boilerplate removed, oversized)``."""
-        assert self._targets is not None
+        """Finish every batch on the workers and put its records in the targets in order; ``(kept, with boilerplate removed, oversized)``."""
+        assert self._targets is not None and self._spec is not None
+        from ..io.record_writer import PARQUET_PART_ROWS
+
         counts = {"kept": 0, "removed": 0, "oversized": 0}
-        for b, got in enumerate(self.engine.imap(parts.output_part, range(self._n_batches), lay, self.config, self.fields, self._spec)):
-            for target, stage in zip(self._targets, ("out", "report")):
-                if target is not None:
-                    path = lay.path(stage, b)
-                    for piece in parts.read_stream(path):
-                        target.write_encoded(piece)
-                    parts.remove_stream(path)  # the work folder keeps no second copy of the output
-            for k in counts:
-                counts[k] += got[k]
+        targets = dict(zip(("out", "report"), self._targets))
+        cutters = {stage: parts_output.PartCutter(stage, PARQUET_PART_ROWS) for stage, t in targets.items() if t is not None and t.fmt == "parquet"}
+
+        def finished() -> Generator[parts_output.ParquetGroup, None, None]:
+            """Batches finished in order (their byte streams copied); the Parquet parts their rows complete."""
+            for b, got in enumerate(self.engine.imap(parts_output.output_part, range(self._n_batches), lay, self.config, self.fields, self._spec)):
+                for stage, target in targets.items():
+                    if target is not None and target.fmt in STREAM_FORMATS:
+                        path = lay.path(stage, b)
+                        for piece in parts_output.read_stream(path):
+                            target.write_encoded(piece)
+                        parts_output.remove_stream(path)  # the work folder keeps no second copy of the output
+                for k in counts:
+                    counts[k] += got[k]
+                self._count_stored("finish", got["stored"])
+                for stage, cutter in cutters.items():
+                    yield from cutter.add(b, got["written" if stage == "out" else "documents"])
+            for cutter in cutters.values():
+                yield from cutter.last()
+
+        # closed on the way out: an error or a Ctrl-C cancels the tasks not started yet (DaskEngine.imap)
+        with contextlib.closing(finished()) as groups, contextlib.closing(self._parquet_parts(groups, lay)) as made:
+            for group, path in made:
+                targets[group.stage].add_parquet_part(path, group.rows)
+                for b in group.ends:
+                    lay.path(f"{group.stage}-rows", b).unlink(missing_ok=True)  # its rows are in parts now
         return counts["kept"], counts["removed"], counts["oversized"]
+
+    def _parquet_parts(self, groups: Iterator[parts_output.ParquetGroup], lay: parts.Layout) -> Generator[tuple[parts_output.ParquetGroup, str], None, None]:
+        """Each group with its part file, written on the workers, in order (the groups come as batches finish)."""
+        made: collections.deque[parts_output.ParquetGroup] = collections.deque()
+
+        def submitted() -> Iterator[parts_output.ParquetGroup]:
+            for group in groups:
+                made.append(group)
+                yield group
+
+        for path in self.engine.imap(parts_output.parquet_part, submitted(), lay, self._spec):
+            yield made.popleft(), path
 
     def prepare_commit(self) -> None:
         """Nothing to prepare: a partitioned run keeps no index."""
@@ -268,11 +338,19 @@ class PartitionedRun:
         """Nothing to commit: a partitioned run keeps no index."""
 
     def close(self) -> None:
-        """Remove the work folder, again while tasks still running after a Ctrl-C finish their files in it.
+        """Remove the work folder, once the tasks still running after an error or a Ctrl-C have ended.
 
-        A removal racing a worker's last write fails with "Directory not empty";
+        A cancelled task that had started runs on (:meth:`DaskEngine.drain`
+        waits for it): its files would land in the work folder, or in a text
+        output's staging folder that the CLI removes next.  Should one still
+        run, a removal racing its last write fails with "Directory not empty";
         tasks never re-create the folder once it is gone, so a few tries suffice.
         """
+        drain = getattr(self.engine, "drain", None)
+        if drain is not None:
+            drain()
+        if self.checkpoint is not None:
+            self.checkpoint.close()  # its entries stay (removed by the caller after success)
         for _ in range(100):
             try:
                 self._work.cleanup()

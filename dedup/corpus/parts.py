@@ -29,7 +29,6 @@ import math
 import os
 import pickle
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +59,8 @@ class Layout:
     batch_size: int
     chunk_batches: int
     partitions: int
+    #: a ``--checkpoint`` folder (seen by every worker): fingerprints and finished batches are kept there
+    checkpoint: str | None = None
 
     def path(self, *parts: Any) -> Path:
         """``root/stage/name``: the stage's folder is made on first use, never the root.
@@ -90,14 +91,14 @@ def part_of(values: np.ndarray, partitions: int, salt: np.ndarray | None = None)
     return (mixed % np.uint64(partitions)).astype(np.int64)
 
 
-def _writer() -> str:
+def writer_name() -> str:
     """This process and thread: a temporary name no concurrent retry of the same task shares."""
     return f"{os.getpid()}-{threading.get_ident()}"
 
 
 def save(path: Path, obj: Any) -> None:
     """Write ``obj`` (pickled) atomically: a task run twice (a retry) leaves one whole file."""
-    tmp = path.with_name(f".{path.name}.{_writer()}.tmp")
+    tmp = path.with_name(f".{path.name}.{writer_name()}.tmp")
     with open(tmp, "wb") as f:
         pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
@@ -127,6 +128,28 @@ def spread(lay: Layout, stage: str, c: int, key_part: np.ndarray, columns: dict[
             save(lay.path(stage, f"{c}-{p}"), {k: (v[sel] if isinstance(v, np.ndarray) else [v[i] for i in sel.tolist()]) for k, v in columns.items()})
 
 
+def checkpointed(lay: Layout, stage: str, fn: Any, item: Any, *args: Any) -> tuple[Any, str | None]:
+    """``fn(item, *args)``, read back from the run's checkpoint or stored there; ``(result, "resumed" | "computed" | "unstored" | None)``.
+
+    Keyed as :meth:`dedup.corpus.checkpoint.Checkpoint.imap` keys a local
+    run's batches (digest of the code, the stage, the function, its constant
+    arguments and the batch's input), so the entries serve either engine.
+    The driver holds the folder's lock; tasks only read and add entries
+    (each written to a temporary file and renamed).
+    """
+    if lay.checkpoint is None:
+        return fn(item, *args), None
+    from .checkpoint import FORMAT, Checkpoint, code_version, digest
+
+    store = Checkpoint(Path(lay.checkpoint))
+    key = digest(digest(FORMAT, code_version(), stage, fn, args), item)
+    got = store.get(stage, key)
+    if got is not None:
+        return got, "resumed"
+    value = fn(item, *args)
+    return value, "computed" if store.put(stage, key, value) else "unstored"
+
+
 def gather_rows(lay: Layout, stage: str, p: int, n_chunks: int, names: dict[str, Any]) -> dict[str, Any]:
     """Every row sent to partition ``p`` of ``stage`` (columns ``names``: their empty value)."""
     got = [x for c in range(n_chunks) if (x := load(lay.path(stage, f"{c}-{p}"))) is not None]
@@ -142,19 +165,22 @@ def gather_rows(lay: Layout, stage: str, p: int, n_chunks: int, names: dict[str,
 # ------------------------------------------------------------------ per batch and chunk
 
 
-def fingerprint_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) -> int:
-    """Fingerprint batch ``b`` from its records file (``rec/b``) into ``fp/b`` and its keys (``fp/b.keys``)."""
+def fingerprint_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) -> tuple[int, str | None]:
+    """Fingerprint batch ``b`` from its records file (``rec/b``) into ``fp/b`` and its keys (``fp/b.keys``).
+
+    Returns its documents and whether a checkpoint served it (:func:`checkpointed`).
+    """
     recs = load(lay.path("rec", b))
     big = [config.oversized(r[fields.text]) for r in recs]
     texts = ["" if o else r[fields.text] for r, o in zip(recs, big)]
-    p = fingerprint_batch(texts, config)
+    p, stored = checkpointed(lay, "fingerprint", fingerprint_batch, texts, config)
     encoded = [k.encode("utf-8", "surrogatepass") for k in p.keys]
     key_path = lay.path("fp", f"{b}.keys")
-    tmp = key_path.with_name(f".{key_path.name}.{_writer()}.tmp")
+    tmp = key_path.with_name(f".{key_path.name}.{writer_name()}.tmp")
     tmp.write_bytes(b"".join(encoded))
     os.replace(tmp, key_path)
     off_path = lay.path("fp", f"{b}.off.npy")
-    tmp = off_path.with_name(f".{off_path.name}.{_writer()}.tmp.npy")
+    tmp = off_path.with_name(f".{off_path.name}.{writer_name()}.tmp.npy")
     np.save(tmp, np.concatenate([[0], np.cumsum([len(k) for k in encoded])]).astype(np.int64))
     os.replace(tmp, off_path)
     ids = [r[fields.id] for r in recs]
@@ -167,7 +193,7 @@ def fingerprint_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) 
             **{k: getattr(p, k) for k in ("keyhash", "keylen", "shingles", "bands", "units", "unit_off", "unit_len", "span_units", "span_off")},
         },
     )
-    return len(texts)
+    return len(texts), stored
 
 
 def _chunk_prints(lay: Layout, c: int, n_batches: int) -> list[tuple[int, dict[str, Any]]]:
@@ -549,6 +575,11 @@ def oversized_note(text: str, limit: int | None) -> str:
 
 def finish_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) -> list[CorpusDoc]:
     """Batch ``b``'s documents, finished (boilerplate removed, cleaned) and decided, in input order."""
+    return finish_counted(b, lay, config, fields)[0]
+
+
+def finish_counted(b: int, lay: Layout, config: CorpusConfig, fields: Fields) -> tuple[list[CorpusDoc], str | None]:
+    """:func:`finish_part`, and whether a checkpoint served the batch."""
     recs = load(lay.path("rec", b))
     fp = load(lay.path("fp", b))
     start = b * lay.batch_size
@@ -563,7 +594,7 @@ def finish_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) -> li
     texts = ["" if big else r[fields.text] for r, big in zip(recs, fp["oversized"].tolist())]
     off = fp["span_off"]
     known = [fp["span_units"][off[i] : off[i + 1]] if has_bp[i] else None for i in range(len(recs))]
-    fins = finish_batch((texts, g.tolist(), kept.tolist(), has_bp.tolist(), known), boiler, owners, config)
+    fins, stored = checkpointed(lay, "finish", finish_batch, (texts, g.tolist(), kept.tolist(), has_bp.tolist(), known), boiler, owners, config)
     out = []
     for i, (rec, fin) in enumerate(zip(recs, fins)):
         note = None
@@ -589,84 +620,4 @@ def finish_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields) -> li
                 note=note,
             )
         )
-    return out
-
-
-# ------------------------------------------------------------------ outputs written per batch
-
-
-@dataclass(frozen=True)
-class OutputSpec:
-    """What the workers write for a batch: the kept records (or every record, ``annotate``) and report lines.
-
-    ``output`` / ``report``: ``(format, path)`` of a byte-stream target
-    (:data:`dedup.io.record_writer.STREAM_FORMATS`), or None for none; the
-    path is only named in an error (a record JSON cannot hold).
-    """
-
-    output: tuple[str, str] | None
-    report: tuple[str, str] | None
-    annotate: bool = False
-
-
-def output_record(doc: CorpusDoc, fields: Fields, annotate: bool) -> dict[str, Any] | None:
-    """The record ``dedup-text corpus`` writes for ``doc`` (its kept text; with ``annotate``, its cluster), or None."""
-    if doc.revised or not (doc.kept or annotate):
-        return None
-    rec: dict[str, Any] = dict(doc.record or {})
-    if doc.kept:
-        rec[fields.text] = doc.text
-    if annotate:
-        rec["cluster"] = doc.cluster
-        rec["duplicate_of"] = doc.duplicate_of
-    return rec
-
-
-def _save_stream(path: Path, pieces: list[bytes]) -> None:
-    """``pieces`` end to end in ``path`` and their lengths in ``path.len.npy``, each replaced atomically."""
-    tmp = path.with_name(f".{path.name}.{_writer()}.tmp")
-    with open(tmp, "wb") as f:
-        f.writelines(pieces)
-    lengths = path.with_name(f"{path.name}.len.npy")
-    tmp_len = lengths.with_name(f".{lengths.name}.{_writer()}.tmp.npy")
-    np.save(tmp_len, np.array([len(p) for p in pieces], dtype=np.int64))
-    os.replace(tmp_len, lengths)
-    os.replace(tmp, path)
-
-
-def read_stream(path: Path) -> Iterator[bytes]:
-    """The pieces :func:`_save_stream` wrote, one at a time (a record's bytes: memory is the largest record)."""
-    lengths = np.load(path.with_name(f"{path.name}.len.npy"))
-    with open(path, "rb") as f:
-        for n in lengths.tolist():
-            yield f.read(n)
-
-
-def remove_stream(path: Path) -> None:
-    """Remove what :func:`_save_stream` wrote at ``path``."""
-    for p in (path, path.with_name(f"{path.name}.len.npy")):
-        p.unlink(missing_ok=True)
-
-
-def output_part(b: int, lay: Layout, config: CorpusConfig, fields: Fields, spec: OutputSpec) -> dict[str, int]:
-    """Batch ``b`` finished (:func:`finish_part`) and encoded: ``out/b`` (records) and ``report/b`` (lines); its counts.
-
-    The bytes are those the CLI's writers write for each document, so the
-    driver only copies them into its outputs in batch order.
-    """
-    from ..io.record_writer import encode_record
-
-    docs = finish_part(b, lay, config, fields)
-    if spec.output is not None:
-        fmt, path = spec.output
-        recs = (output_record(d, fields, spec.annotate) for d in docs)
-        _save_stream(lay.path("out", b), [encode_record(r, fmt, fields, path) for r in recs if r is not None])  # type: ignore[arg-type]
-    if spec.report is not None:
-        fmt, path = spec.report
-        _save_stream(lay.path("report", b), [encode_record(d.report(), fmt, Fields(), path) for d in docs])  # type: ignore[arg-type]
-    return {
-        "documents": len(docs),
-        "kept": sum(d.kept for d in docs),
-        "removed": sum(d.boilerplate_removed > 0 for d in docs),
-        "oversized": sum(d.note is not None for d in docs),
-    }
+    return out, stored

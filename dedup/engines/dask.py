@@ -23,6 +23,8 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
@@ -125,17 +127,65 @@ def _sigint_blocked() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
         yield
         return
-    # multiprocessing's resource tracker, started by the first spawn, blocks SIGINT around its own
-    # spawn and then unblocks it in the spawning thread: a worker spawned next from that thread
-    # started with SIGINT open.  Started here, before the mask, a later spawn finds it running.
-    from multiprocessing import resource_tracker
-
-    resource_tracker.ensure_running()
+    # multiprocessing's resource tracker must be running already (:func:`_start_resource_tracker`)
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _start_resource_tracker() -> bool:
+    """Start multiprocessing's resource tracker now, before SIGINT is blocked; whether this started it.
+
+    The tracker, started by the first spawn, blocks SIGINT around its own
+    spawn and then unblocks it in the spawning thread: a worker spawned next
+    from that thread started with SIGINT open.  Started before the mask
+    (:func:`_sigint_blocked`), a later spawn finds it running.
+    """
+    from multiprocessing import resource_tracker
+
+    running = getattr(resource_tracker._resource_tracker, "_fd", None) is not None
+    resource_tracker.ensure_running()
+    return not running
+
+
+def _stop_resource_tracker() -> None:
+    """Stop the resource tracker and reap it (it is this process's child).
+
+    Left to itself it exits only when this process does, and is then an
+    orphan zombie until the system's init reaps it: on this machine's init,
+    for a second or more, so a Ctrl-C'd run seemed to leave a process behind
+    in its process group (the Ctrl-C test's flaky "left" pid).  A later spawn
+    starts it again.
+    """
+    from multiprocessing import resource_tracker
+
+    stop = getattr(resource_tracker._resource_tracker, "_stop", None)
+    if stop is not None:
+        with contextlib.suppress(Exception):
+            stop()
+
+
+#: per worker process: how many tasks of each engine (by its token) are running there
+_RUNNING: dict[str, int] = {}
+_RUNNING_LOCK = threading.Lock()
+
+
+def _tracked(token: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)``, counted in :data:`_RUNNING` while it runs (on a worker), so that the driver can wait for it."""
+    with _RUNNING_LOCK:
+        _RUNNING[token] = _RUNNING.get(token, 0) + 1
+    try:
+        return fn(*args)
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING[token] -= 1
+
+
+def _running(token: str) -> int:
+    """How many of the engine ``token``'s tasks run in this worker process (``client.run``)."""
+    return _RUNNING.get(token, 0)
 
 
 class DaskEngine:
@@ -165,6 +215,9 @@ class DaskEngine:
         self.rounds = 0
         self._cluster = None
         self._scratch: str | None = None
+        self._tracker = False  # we started multiprocessing's resource tracker (and stop it at close)
+        #: names this engine's tasks on the workers (:meth:`drain`)
+        self._token = uuid.uuid4().hex
         self.client: Any = None
         try:
             if scheduler:
@@ -174,6 +227,7 @@ class DaskEngine:
                 self._scratch = tempfile.mkdtemp(prefix="dedup-dask-")
                 import dask
 
+                self._tracker = _start_resource_tracker()  # before SIGINT is blocked: see there
                 with dask.config.set({"temporary-directory": self._scratch}), _sigint_blocked():  # the scheduler's and workers' spill space
                     self._cluster = distributed.LocalCluster(
                         n_workers=workers or 1,
@@ -206,12 +260,13 @@ class DaskEngine:
         gives the same result.
         """
         pending: deque = deque()
+        name = getattr(fn, "__name__", "task")
 
         def submit(item: Any) -> tuple[Any, Any, Any]:
             # the batch goes to a worker as data, not inside the task graph (a verification
             # chunk of long keys is tens of MB: dask warns, and the scheduler would hold it)
             data = self.client.scatter([item], hash=False)[0]
-            return item, data, self.client.submit(fn, data, *args, pure=False)
+            return item, data, self.client.submit(_tracked, self._token, fn, data, *args, key=f"{name}-{uuid.uuid4().hex}")
 
         def result(entry: tuple[Any, Any, Any]) -> Any:
             item, _, future = entry
@@ -224,12 +279,35 @@ class DaskEngine:
                     item, _, future = submit(item)
             raise AssertionError("unreachable")
 
-        for item in items:
-            pending.append(submit(item))
-            if len(pending) >= 2 * self.workers:
+        try:
+            for item in items:
+                pending.append(submit(item))
+                if len(pending) >= 2 * self.workers:
+                    yield result(pending.popleft())
+            while pending:
                 yield result(pending.popleft())
-        while pending:
-            yield result(pending.popleft())
+        finally:
+            if pending:  # given up (an error, a Ctrl-C): the tasks not started yet never start
+                with contextlib.suppress(Exception):
+                    self.client.cancel([f for _, _, f in pending])
+
+    def drain(self, timeout: float = 60.0) -> None:
+        """Wait (up to ``timeout`` s) until none of this engine's tasks still runs on a worker.
+
+        A cancelled task that had started runs to its end: after an error or a
+        Ctrl-C, its files would land in folders the driver is removing (the
+        work folder, a text output's staging folder).  Each worker counts the
+        tasks it runs (:func:`_tracked`); the driver asks them.
+        """
+        deadline = time.monotonic() + timeout
+        while self.client is not None:
+            try:
+                busy = sum(self.client.run(_running, self._token).values())
+            except Exception:
+                return  # the cluster is gone: nothing runs there
+            if not busy or time.monotonic() > deadline:
+                return
+            time.sleep(0.05)
 
     def band_pairs(self, bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
         """The band-key shuffle: rows are built on the workers from scattered slices of the band table.
@@ -310,3 +388,6 @@ class DaskEngine:
             finally:
                 if self._scratch is not None:
                     shutil.rmtree(self._scratch, ignore_errors=True)
+                if self._tracker:
+                    _stop_resource_tracker()
+                    self._tracker = False

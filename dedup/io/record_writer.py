@@ -216,7 +216,7 @@ class RecordWriter:
                 self._write_text_file(rec)
             else:
                 self._rows.append(rec)
-                if len(self._rows) >= 4096:
+                if len(self._rows) >= PARQUET_PART_ROWS:
                     self._flush_parquet()
         except OSError as exc:
             if isinstance(exc, BrokenPipeError):
@@ -238,6 +238,46 @@ class RecordWriter:
         except OSError as exc:
             if isinstance(exc, BrokenPipeError):
                 raise
+            raise OutputError(f"{self.path}: cannot write ({os_reason(exc)})") from None
+
+    @property
+    def staging(self) -> str | None:
+        """The temporary file or folder the output goes to until :meth:`commit` (None: standard output).
+
+        (``--engine dask``: the workers write a text output's files straight
+        into this folder.)
+        """
+        return None if self._target is None else self._target.tmp
+
+    @property
+    def parquet_schema(self) -> tuple[Any, Any]:
+        """``(schema, like)``: the fixed Parquet schema (the report) or None, and the input's schema the columns follow."""
+        return self._schema, self._like
+
+    def add_parquet_part(self, part: str, rows: int) -> None:
+        """Add ``rows`` records already in the Parquet file ``part``, as :meth:`write` would have flushed them.
+
+        ``part`` holds the next :data:`PARQUET_PART_ROWS` records (fewer for
+        the last), as :func:`rows_table` makes them, or the fixed schema's
+        table: the file is then the one :meth:`write` gives, byte for byte.
+        It is read at :meth:`finish` (one part in memory at a time) and left
+        where it is (``--engine dask``: the workers write the parts in the
+        run's work folder).
+        """
+        import pyarrow.parquet as pq
+
+        if self.fmt != "parquet" or self._rows:
+            raise ValueError("Parquet parts go to a Parquet writer that holds no rows of its own")
+        self.count += rows
+        try:
+            if self._schema is None:
+                self._parts.append(part)
+                return
+            assert self._target is not None
+            if self._pq is None:
+                self._pq = pq.ParquetWriter(self._target.tmp, self._schema)
+            self._pq.write_table(pq.read_table(part, schema=self._schema))
+        except OSError as exc:
             raise OutputError(f"{self.path}: cannot write ({os_reason(exc)})") from None
 
     def _write_text_file(self, rec: dict[str, Any]) -> None:
@@ -352,6 +392,9 @@ class RecordWriter:
             shutil.rmtree(self._parts_dir, ignore_errors=True)
             self._parts_dir = None
 
+
+#: records per part of a Parquet output (a row group of the file)
+PARQUET_PART_ROWS = 4096
 
 #: formats whose file is the concatenation of its records' bytes (:func:`encode_record`)
 STREAM_FORMATS = ("jsonl", "sogou")
@@ -560,4 +603,4 @@ def open_report(path: str) -> RecordWriter:
     return RecordWriter(path, "jsonl")
 
 
-__all__ = ["STREAM_FORMATS", "FileNames", "RecordWriter", "check_file_names", "encode_record", "open_report", "remove_stale_temporaries", "report_schema", "temporary_prefix"]
+__all__ = ["PARQUET_PART_ROWS", "STREAM_FORMATS", "FileNames", "RecordWriter", "check_file_names", "encode_record", "open_report", "remove_stale_temporaries", "report_schema", "temporary_prefix"]

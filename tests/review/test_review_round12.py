@@ -103,7 +103,6 @@ def _interrupt(args: list[str], delay: float, env: dict[str, str]) -> tuple[int,
     return proc.wait(timeout=120), out.decode("utf-8", "replace")
 
 
-@pytest.mark.xfail(strict=False, reason="partly fixed (the work folder removed again while tasks finish): passed 2 of 3 runs after it; one failure unexplained")
 def test_ctrl_c_with_dask_workers_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
     """SIGINT to the process group at 60, 70 and 80 % of a full run (the cluster stage on this corpus).
 
