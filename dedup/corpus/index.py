@@ -167,6 +167,9 @@ _SEGMENT_FILES = frozenset({"ids.json", "keys.bin", "records.bin", "record_off.n
 #: the columns of the verified-pairs and state archives, with their dtype kinds
 _VERIFIED = {"code": "u", "accepted": "b", "similarity": "f", "jaccard": "f", "containment": "f", "reason": "i"}
 _STATE = {"keeper": "i", "score": "f", "reason": "i", "size": "i"}
+#: state columns an older index may lack: ``rep``, each document's direct representative (written
+#: since clusters are solved; what tells a later run that a document kept again was delivered)
+_STATE_OPTIONAL = {"rep": "i"}
 #: names of the index's own files; anything else in the folder is never touched
 _OURS = ("seg-", "verified-", "state-", ".pending-", ".meta")
 
@@ -275,8 +278,12 @@ def _load_segment(root: Path, name: str, bands: int, records: bool = False) -> S
     return Segment(ids=ids, keys_path=keys, record_off=record_off, **arrays)  # type: ignore[arg-type]  # arrays holds the _ARRAYS fields only, never _off
 
 
-def _load_archive(root: Path, name: str, columns: dict[str, str]) -> dict[str, np.ndarray]:
-    """A verified-pairs or state archive: every column present, 1-D, of its kind and of one length."""
+def _load_archive(root: Path, name: str, columns: dict[str, str], optional: dict[str, str] | None = None) -> dict[str, np.ndarray]:
+    """A verified-pairs or state archive: every column present, 1-D, of its kind and of one length.
+
+    Columns of ``optional`` are checked the same way where the archive has them
+    (an older index may not), and left out where it does not.
+    """
     path = root / name
     if not path.is_file():
         raise _Damaged(name, "missing" if not path.exists() else "not a file")
@@ -288,6 +295,7 @@ def _load_archive(root: Path, name: str, columns: dict[str, str]) -> dict[str, n
     missing = sorted(set(columns) - set(got))
     if missing:
         raise _Damaged(name, f"has no {', '.join(missing)}")
+    columns = {**columns, **{k: kind for k, kind in (optional or {}).items() if k in got}}
     lengths = {len(got[k]) if got[k].ndim == 1 else -1 for k in columns}
     if len(lengths) != 1 or -1 in lengths or any(got[k].dtype.kind not in kind for k, kind in columns.items()):
         raise _Damaged(name, "columns of different lengths or types")
@@ -447,7 +455,7 @@ class Index:
         if bool(np.any(code[1:] < code[:-1])):  # looked up by binary search
             raise _Damaged(meta["verified"], "pairs out of order")
         self._check_reasons(meta.get("verified") or "", verified["reason"], low=0)
-        state = _load_archive(self.root, meta["state"], _STATE) if meta.get("state") else None
+        state = _load_archive(self.root, meta["state"], _STATE, _STATE_OPTIONAL) if meta.get("state") else None
         if state is None and n:
             raise _Damaged("meta.json", f"names no state file for {n} documents")
         if state is not None:
@@ -464,6 +472,8 @@ class Index:
             raise _Damaged(name, f"decisions for {len(state['keeper'])} documents, the segments hold {n}")
         if n and (state["keeper"].min() < 0 or state["keeper"].max() >= n):
             raise _Damaged(name, "a keeper outside the index")
+        if n and "rep" in state and (state["rep"].min() < 0 or state["rep"].max() >= n):
+            raise _Damaged(name, "a representative outside the index")
         Index._check_reasons(name, state["reason"], low=-2)
         if n and state["size"].min() < 1:
             raise _Damaged(name, "cluster sizes below 1")
