@@ -86,3 +86,16 @@ def test_finishing_with_fingerprintings_unit_counts_is_finishing_without(docs: l
     plain = finish_batch((texts, numbers, kept, has_bp), boiler, owners, config)
     fast = finish_batch((texts, numbers, kept, has_bp, known, counts), boiler, owners, config)
     assert [asdict(f) for f in fast] == [asdict(f) for f in plain]
+
+
+#: characters whose case folding grows (ß, İ, ﬁ) or depends on nothing around it (Σ, ς), CJK, a lone surrogate
+_FOLDING = st.text(alphabet=st.sampled_from(list("推进义务教育ßİﬁΣςσAbc ，。\ud800①")), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_FOLDING, max_size=10))
+def test_keys_folded_as_one_batch_are_each_texts_key(texts: list[str]) -> None:
+    """One ``casefold`` of the joined batch (where no character grows) gives each text's own key."""
+    from dedup.fingerprint.keys import matching_key, matching_keys
+
+    assert matching_keys(texts) == [matching_key(t) for t in texts]
