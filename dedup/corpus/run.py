@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..fingerprint import kernels
 from ..io.records import Fields
 from ..keep import keep_policy_name
 from .batch import _hashes, fingerprint_batch, finish_batch
@@ -343,7 +344,10 @@ class CorpusRun:
         self._done = True
         t_start = time.perf_counter()
         n_old, n_new = self._fingerprint()
-        self._decide()
+        # --workers N is N kernel threads in all, here too: on a busy machine a kernel
+        # on every core mostly waits for (and spins on) the cores other jobs hold
+        with kernels.thread_budget(getattr(self.engine, "workers", None)):
+            self._decide()
         assert self._state is not None
         rep = self._state["rep"]
         kept = rep == np.arange(len(rep))
