@@ -89,7 +89,7 @@ def _document_keys(texts: Sequence[str], per_unit: Sequence[Sequence[str]]) -> l
     return [("" if c else " ").join(k for k in uk if k) for c, uk in zip(cjk, per_unit)]
 
 
-def _hashes(keys: Sequence[str], min_chars: int) -> np.ndarray:
+def hash64_many(keys: Sequence[str], min_chars: int) -> np.ndarray:
     """:func:`hash64` of each key at least ``min_chars`` long (else 0), each distinct key hashed once.
 
     Copies repeat their lines (and exact duplicates their whole key), so a
@@ -97,7 +97,7 @@ def _hashes(keys: Sequence[str], min_chars: int) -> np.ndarray:
     and read as one little-endian array: the same numbers as :func:`hash64`
     without an ``int`` made per key.
 
-    >>> _hashes(["双减政策", "双", "双减政策"], 2).tolist() == [hash64("双减政策"), 0, hash64("双减政策")]
+    >>> hash64_many(["双减政策", "双", "双减政策"], 2).tolist() == [hash64("双减政策"), 0, hash64("双减政策")]
     True
     """
     number: dict[str, int] = {}
@@ -154,14 +154,14 @@ def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
     min_chars = config.boilerplate.min_chars
     span_off = np.array([0, *ends], dtype=np.int64)
     if config.boilerplate.enabled:
-        span_units = _hashes(flat, min_chars)
+        span_units = hash64_many(flat, min_chars)
         units, unit_off, unit_len = _unit_table(span_units, span_off, np.fromiter(map(len, flat), dtype=np.int64, count=len(flat)))
     else:
         span_units, units, unit_len = np.empty(0, np.uint64), np.empty(0, np.uint64), np.empty(0, np.int32)
         unit_off = span_off = np.zeros(len(texts) + 1, np.int64)
     return Prints(
         keys=keys,
-        keyhash=_hashes(keys, 1),
+        keyhash=hash64_many(keys, 1),
         keylen=np.array([len(k) for k in keys], dtype=np.int64),
         shingles=sets.sizes.astype(np.int64),
         bands=bh,
@@ -272,4 +272,4 @@ def _remove_units(text: str, drop: list[tuple[int, int]]) -> str:
     return "\n" * lead + out + "\n" * trail
 
 
-__all__ = ["document_key", "finish_batch", "fingerprint_batch", "hash64", "unit_hashes", "unit_keys", "unit_spans", "verify_pairs"]
+__all__ = ["document_key", "finish_batch", "fingerprint_batch", "hash64", "hash64_many", "unit_hashes", "unit_keys", "unit_spans", "verify_pairs"]

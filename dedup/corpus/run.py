@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..fingerprint import kernels
 from ..io.records import Fields
 from ..keep import keep_policy_name
-from .batch import _hashes, fingerprint_batch, finish_batch
+from .batch import fingerprint_batch, finish_batch, hash64_many
 from .checkpoint import Checkpoint
 from .config import CorpusConfig
 from .decide import boilerplate_owners, boilerplate_table, candidate_pairs, content_lengths, keep_order, keepers, near_threshold, rederive, solve_clusters, template_shares
@@ -276,7 +276,7 @@ class CorpusRun:
         keyhash = idx.concat("keyhash").astype(np.uint64)
         keylen = idx.concat("keylen").astype(np.int64)
         shingles = idx.concat("shingles").astype(np.int64)
-        id_hash = _hashes(idx.ids(), 0)  # hash64 of each id, batched
+        id_hash = hash64_many(idx.ids(), 0)  # hash64 of each id, batched
         rank = np.empty(n, dtype=np.int64)
         rank[np.lexsort((id_hash, keyhash))] = np.arange(n)
         cand = candidate_pairs(self.engine, bands, shingles > 0, keyhash, rank, self.config.match.lsh.max_bucket_pairs)

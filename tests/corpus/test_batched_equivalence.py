@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.corpus.batch import _document_keys, _hashes, _unit_table, document_key, hash64, unit_keys
+from dedup.corpus.batch import _document_keys, _unit_table, document_key, hash64, hash64_many, unit_keys
 from dedup.corpus.config import CorpusConfig
 from dedup.engines.local import unique_pairs
 
@@ -25,7 +25,7 @@ def test_document_keys_of_a_batch_are_each_documents_key(texts: list[str]) -> No
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(["", "双", "双减政策", "the cat", "the cat "]), max_size=30), st.integers(1, 6))
 def test_hashes_once_per_distinct_key_are_hash64(keys: list[str], min_chars: int) -> None:
-    got = _hashes(keys, min_chars)
+    got = hash64_many(keys, min_chars)
     assert got.dtype == np.uint64 and got.tolist() == [hash64(k) if len(k) >= min_chars else 0 for k in keys]
 
 
