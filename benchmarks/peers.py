@@ -66,6 +66,7 @@ def main() -> None:
     ap.add_argument("--work", default="/tmp/dedup-peers")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--datatrove", help="Python of a venv with datatrove[processing]")
+    ap.add_argument("--datatrove-tokens", default="chars,words", help="datatrove's shingles to run, comma-separated: chars (equal recall), words (its jieba default)")
     ap.add_argument("--text-dedup", help="Python of a venv with text-dedup")
     ap.add_argument("--ours", default=sys.executable, help="Python that imports this checkout's dedup (default: this one)")
     ap.add_argument("--out", help="write the results (JSON) here")
@@ -98,7 +99,7 @@ def main() -> None:
 
     tools: dict[str, tuple] = {"dedup (ours)": (ours, ours_removed)}
     if args.datatrove:
-        for tokens in ("chars", "words"):
+        for tokens in [t.strip() for t in args.datatrove_tokens.split(",") if t.strip()]:
             tools[f"datatrove MinHash ({tokens})"] = (
                 (lambda t=tokens: [args.datatrove, str(HERE / "peers" / "datatrove_minhash.py"), str(src), str(work / f"dt-{t}"), "--tokens", t]),
                 lambda out: set(json.loads(out.strip().splitlines()[-1])),

@@ -89,23 +89,50 @@ def _document_keys(texts: Sequence[str], per_unit: Sequence[Sequence[str]]) -> l
     return [("" if c else " ").join(k for k in uk if k) for c, uk in zip(cjk, per_unit)]
 
 
-def _hashes(keys: Sequence[str], min_chars: int) -> list[int]:
+def hash64_many(keys: Sequence[str], min_chars: int) -> np.ndarray:
     """:func:`hash64` of each key at least ``min_chars`` long (else 0), each distinct key hashed once.
 
     Copies repeat their lines (and exact duplicates their whole key), so a
-    batch holds far fewer distinct keys than keys.
+    batch holds far fewer distinct keys than keys.  The digests are joined
+    and read as one little-endian array: the same numbers as :func:`hash64`
+    without an ``int`` made per key.
 
-    >>> _hashes(["双减政策", "双", "双减政策"], 2) == [hash64("双减政策"), 0, hash64("双减政策")]
+    >>> hash64_many(["双减政策", "双", "双减政策"], 2).tolist() == [hash64("双减政策"), 0, hash64("双减政策")]
     True
     """
-    known: dict[str, int] = {}
-    out = []
-    for k in keys:
-        h = known.get(k)
-        if h is None:
-            h = known[k] = hash64(k) if len(k) >= min_chars else 0
-        out.append(h)
-    return out
+    number: dict[str, int] = {}
+    which = np.fromiter((number.setdefault(k, len(number)) for k in keys), dtype=np.int64, count=len(keys))
+    b2 = hashlib.blake2b
+    digests = b"".join([b2(k.encode("utf-8", "surrogatepass"), digest_size=8).digest() for k in number])
+    distinct = np.frombuffer(digests, dtype="<u8").astype(np.uint64)
+    distinct[distinct == 0] = 1  # as hash64: never 0, which means "too short"
+    distinct[np.fromiter(map(len, number), dtype=np.int64, count=len(number)) < min_chars] = 0
+    return distinct[which]
+
+
+def _unit_table(span_units: np.ndarray, span_off: np.ndarray, unit_chars: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each document's distinct non-zero unit hashes, sorted, with their key lengths: ``(units, unit_off, unit_len)``.
+
+    ``span_units`` holds every unit's hash in text order, document after
+    document (``span_off``); ``unit_chars`` each unit's key length.  Where a
+    document repeats a hash, its last unit's length stands (what a dict from
+    hash to length kept, one document at a time).
+
+    >>> u, off, ln = _unit_table(np.array([7, 3, 0, 7, 5], np.uint64), np.array([0, 4, 5]), np.array([2, 4, 1, 6, 3]))
+    >>> u.tolist(), off.tolist(), ln.tolist()
+    ([3, 7, 5], [0, 2, 3], [4, 6, 3])
+    """
+    doc = np.repeat(np.arange(len(span_off) - 1, dtype=np.int64), np.diff(span_off))
+    live = np.flatnonzero(span_units != 0)
+    # stable: within one (document, hash) the last unit in text order sorts last
+    order = live[np.lexsort((span_units[live], doc[live]))]
+    d, h = doc[order], span_units[order]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = (d[1:] != d[:-1]) | (h[1:] != h[:-1])
+    keep = order[last]
+    unit_off = np.zeros(len(span_off), dtype=np.int64)
+    np.cumsum(np.bincount(doc[keep], minlength=len(span_off) - 1), out=unit_off[1:])
+    return span_units[keep].astype(np.uint64), unit_off, unit_chars[keep].astype(np.int32)
 
 
 def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
@@ -124,28 +151,25 @@ def fingerprint_batch(texts: Sequence[str], config: CorpusConfig) -> Prints:
     sigs = signatures(sets, config.match.minhash)
     bands, rows = config.bands_rows()
     bh = band_hashes(sigs, bands, rows)
-    units: list[np.ndarray] = []
-    lens: list[np.ndarray] = []
-    off = [0]
     min_chars = config.boilerplate.min_chars
-    span_units = _hashes(flat, min_chars) if config.boilerplate.enabled else []
-    for uk, e in zip(per_unit, ends):
-        length = {h: len(k) for k, h in zip(uk, span_units[e - len(uk) : e]) if h} if config.boilerplate.enabled else {}
-        hs = np.array(sorted(length), dtype=np.uint64)
-        units.append(hs)
-        lens.append(np.array([length[int(h)] for h in hs], dtype=np.int32))
-        off.append(off[-1] + len(hs))
+    span_off = np.array([0, *ends], dtype=np.int64)
+    if config.boilerplate.enabled:
+        span_units = hash64_many(flat, min_chars)
+        units, unit_off, unit_len = _unit_table(span_units, span_off, np.fromiter(map(len, flat), dtype=np.int64, count=len(flat)))
+    else:
+        span_units, units, unit_len = np.empty(0, np.uint64), np.empty(0, np.uint64), np.empty(0, np.int32)
+        unit_off = span_off = np.zeros(len(texts) + 1, np.int64)
     return Prints(
         keys=keys,
-        keyhash=np.array(_hashes(keys, 1), dtype=np.uint64),
+        keyhash=hash64_many(keys, 1),
         keylen=np.array([len(k) for k in keys], dtype=np.int64),
         shingles=sets.sizes.astype(np.int64),
         bands=bh,
-        units=np.concatenate(units) if units else np.empty(0, np.uint64),
-        unit_off=np.array(off, dtype=np.int64),
-        unit_len=np.concatenate(lens) if lens else np.empty(0, np.int32),
-        span_units=np.array(span_units, dtype=np.uint64),
-        span_off=np.array([0, *ends], dtype=np.int64) if config.boilerplate.enabled else np.zeros(len(texts) + 1, np.int64),
+        units=units,
+        unit_off=unit_off,
+        unit_len=unit_len,
+        span_units=span_units,
+        span_off=span_off,
     )
 
 
@@ -248,4 +272,4 @@ def _remove_units(text: str, drop: list[tuple[int, int]]) -> str:
     return "\n" * lead + out + "\n" * trail
 
 
-__all__ = ["document_key", "finish_batch", "fingerprint_batch", "hash64", "unit_hashes", "unit_keys", "unit_spans", "verify_pairs"]
+__all__ = ["document_key", "finish_batch", "fingerprint_batch", "hash64", "hash64_many", "unit_hashes", "unit_keys", "unit_spans", "verify_pairs"]

@@ -166,7 +166,7 @@ _ARRAYS: dict[str, tuple[str, int]] = {
 _SEGMENT_FILES = frozenset({"ids.json", "keys.bin", "records.bin", "record_off.npy", *(f"{name}.npy" for name in _ARRAYS)})
 #: the columns of the verified-pairs and state archives, with their dtype kinds
 _VERIFIED = {"code": "u", "accepted": "b", "similarity": "f", "jaccard": "f", "containment": "f", "reason": "i"}
-_STATE = {"keeper": "i", "score": "f", "reason": "i", "size": "i"}
+_STATE = {"keeper": "i", "score": "f", "reason": "i", "size": "i", "rep": "i?"}  # ?: an older index may lack it (rep: direct representatives)
 #: names of the index's own files; anything else in the folder is never touched
 _OURS = ("seg-", "verified-", "state-", ".pending-", ".meta")
 
@@ -276,7 +276,7 @@ def _load_segment(root: Path, name: str, bands: int, records: bool = False) -> S
 
 
 def _load_archive(root: Path, name: str, columns: dict[str, str]) -> dict[str, np.ndarray]:
-    """A verified-pairs or state archive: every column present, 1-D, of its kind and of one length."""
+    """A verified-pairs or state archive: every column present (a kind ending in ``?``: where present), 1-D, of its kind and of one length."""
     path = root / name
     if not path.is_file():
         raise _Damaged(name, "missing" if not path.exists() else "not a file")
@@ -285,9 +285,9 @@ def _load_archive(root: Path, name: str, columns: dict[str, str]) -> dict[str, n
             got = {k: z[k] for k in z.files}
     except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as exc:
         raise _Damaged(name, f"not a readable archive ({_why(exc)})") from None
-    missing = sorted(set(columns) - set(got))
-    if missing:
+    if missing := sorted(k for k, kind in columns.items() if k not in got and not kind.endswith("?")):
         raise _Damaged(name, f"has no {', '.join(missing)}")
+    columns = {k: kind.rstrip("?") for k, kind in columns.items() if k in got}
     lengths = {len(got[k]) if got[k].ndim == 1 else -1 for k in columns}
     if len(lengths) != 1 or -1 in lengths or any(got[k].dtype.kind not in kind for k, kind in columns.items()):
         raise _Damaged(name, "columns of different lengths or types")
@@ -462,8 +462,8 @@ class Index:
         """Decisions for exactly ``n`` documents, each pointing at a document and a known reason."""
         if len(state["keeper"]) != n:
             raise _Damaged(name, f"decisions for {len(state['keeper'])} documents, the segments hold {n}")
-        if n and (state["keeper"].min() < 0 or state["keeper"].max() >= n):
-            raise _Damaged(name, "a keeper outside the index")
+        if n and any(c in state and (state[c].min() < 0 or state[c].max() >= n) for c in ("keeper", "rep")):
+            raise _Damaged(name, "a keeper or representative outside the index")
         Index._check_reasons(name, state["reason"], low=-2)
         if n and state["size"].min() < 1:
             raise _Damaged(name, "cluster sizes below 1")

@@ -22,9 +22,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..fingerprint import kernels
 from ..io.records import Fields
 from ..keep import keep_policy_name
-from .batch import fingerprint_batch, finish_batch, hash64
+from .batch import fingerprint_batch, finish_batch, hash64_many
 from .checkpoint import Checkpoint
 from .config import CorpusConfig
 from .decide import boilerplate_owners, boilerplate_table, candidate_pairs, content_lengths, keep_order, keepers, near_threshold, rederive, solve_clusters, template_shares
@@ -275,7 +276,7 @@ class CorpusRun:
         keyhash = idx.concat("keyhash").astype(np.uint64)
         keylen = idx.concat("keylen").astype(np.int64)
         shingles = idx.concat("shingles").astype(np.int64)
-        id_hash = np.array([hash64(i) for i in idx.ids()], dtype=np.uint64)
+        id_hash = hash64_many(idx.ids(), 0)  # hash64 of each id, batched
         rank = np.empty(n, dtype=np.int64)
         rank[np.lexsort((id_hash, keyhash))] = np.arange(n)
         cand = candidate_pairs(self.engine, bands, shingles > 0, keyhash, rank, self.config.match.lsh.max_bucket_pairs)
@@ -343,7 +344,10 @@ class CorpusRun:
         self._done = True
         t_start = time.perf_counter()
         n_old, n_new = self._fingerprint()
-        self._decide()
+        # --workers N is N kernel threads in all, here too: on a busy machine a kernel
+        # on every core mostly waits for (and spins on) the cores other jobs hold
+        with kernels.thread_budget(getattr(self.engine, "workers", None)):
+            self._decide()
         assert self._state is not None
         rep = self._state["rep"]
         kept = rep == np.arange(len(rep))

@@ -156,20 +156,25 @@ class LocalEngine:
                 future.cancel()
 
     def band_pairs(self, bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
+        from ..fingerprint import kernels
         from ..fingerprint.lsh import bucket_pairs
 
         # one band at a time: the same pairs (keys never span bands), a fraction of the memory
         out = []
         r = rank[ids]
-        for b in range(bands.shape[1]):
-            out.append(bucket_pairs(np.full(len(ids), b, dtype=np.int64), bands[ids, b], ids, r, limit))
+        # --workers N: N kernel threads here too (the pool's processes wait meanwhile), not every core
+        with kernels.thread_budget(self.workers):
+            for b in range(bands.shape[1]):
+                out.append(bucket_pairs(np.full(len(ids), b, dtype=np.int64), bands[ids, b], ids, r, limit))
         pairs = np.concatenate(out) if out else np.empty((0, 2), np.int64)
         return unique_pairs(pairs, len(bands))
 
     def components(self, n: int, edges: np.ndarray) -> np.ndarray:
+        from ..fingerprint import kernels
         from ..graph import components
 
-        return components(n, edges)
+        with kernels.thread_budget(self.workers):
+            return components(n, edges)
 
     def close(self) -> None:
         """Stop the pool: join idle workers after a finished run, kill them when the run is abandoned.

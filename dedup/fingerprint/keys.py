@@ -224,6 +224,28 @@ def _matching_key(text: str, config: KeyConfig, marker: bool) -> str:
     return " ".join(fold(folded, _TO_SPACE).split())
 
 
+def _folded_code_points(texts: list[str]) -> tuple[Any, Any]:
+    """``code_points([t.casefold() for t in texts])``, with one ``casefold`` of the whole batch where it can.
+
+    Case folding maps each character on its own (no context, unlike
+    ``lower``'s final sigma), so folding the joined texts folds each one;
+    where no character grew (``ß`` -> ``ss``), every text keeps its length
+    and its offsets.  Corpus mode keys ~500 k lines per 100 k documents: one
+    call instead of one per line.
+    """
+    import numpy as np
+
+    from .shingle import code_points
+
+    joined = "".join(texts)
+    folded = joined.casefold()
+    if len(folded) != len(joined):
+        return code_points([t.casefold() for t in texts])
+    off = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=off[1:])
+    return np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), off
+
+
 def matching_keys(texts: list[str], config: KeyConfig = KeyConfig(), *, marker: bool = True) -> list[str]:
     """``[matching_key(t) for t in texts]``, with the per-character work done once for the batch.
 
@@ -250,15 +272,14 @@ def matching_keys(texts: list[str], config: KeyConfig = KeyConfig(), *, marker: 
         for n, i in enumerate(todo):
             light = spaced[off[n] : off[n + 1]]
             stripped[i] = light if unicodedata.is_normalized("NFKC", light) else unicodedata.normalize("NFKC", light)
-    folded = [t.casefold() for t in stripped]
-    cp, off = code_points(folded)
+    cp, off = _folded_code_points(stripped)
     cjk = cjk_flags(cp, off)
     keep = _keep_mask(cp)
     per_char_cjk = np.repeat(cjk, np.diff(off))
     # CJK keys: the kept characters; other keys: dropped characters become spaces
     sel = keep | ~per_char_cjk
     out = np.where(keep, cp, np.uint32(32))[sel]
-    counts = np.zeros(len(folded), dtype=np.int64)
+    counts = np.zeros(len(stripped), dtype=np.int64)
     nonempty = np.flatnonzero(np.diff(off))
     if len(nonempty):
         # (a bare reduceat would give empty texts their neighbour's count)

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.corpus.batch import _document_keys, _hashes, document_key, hash64, unit_keys
+from dedup.corpus.batch import _document_keys, _unit_table, document_key, hash64, hash64_many, unit_keys
 from dedup.corpus.config import CorpusConfig
 from dedup.engines.local import unique_pairs
 
@@ -25,7 +25,32 @@ def test_document_keys_of_a_batch_are_each_documents_key(texts: list[str]) -> No
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(["", "双", "双减政策", "the cat", "the cat "]), max_size=30), st.integers(1, 6))
 def test_hashes_once_per_distinct_key_are_hash64(keys: list[str], min_chars: int) -> None:
-    assert _hashes(keys, min_chars) == [hash64(k) if len(k) >= min_chars else 0 for k in keys]
+    got = hash64_many(keys, min_chars)
+    assert got.dtype == np.uint64 and got.tolist() == [hash64(k) if len(k) >= min_chars else 0 for k in keys]
+
+
+def _unit_table_per_document(hashes: list[list[int]], lengths: list[list[int]]) -> tuple[list[int], list[int], list[int]]:
+    """The per-document form :func:`_unit_table` replaced: a dict from non-zero hash to length, sorted."""
+    units, off, lens = [], [0], []
+    for hs, ls in zip(hashes, lengths):
+        length = {h: n for h, n in zip(hs, ls) if h}
+        units += sorted(length)
+        lens += [length[h] for h in sorted(length)]
+        off.append(len(units))
+    return units, off, lens
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from([0, 1, 2, 7, 2**63, 2**64 - 1]), st.integers(0, 40)), max_size=8), max_size=8))
+def test_unit_table_of_a_batch_is_each_documents_sorted_units(docs: list[list[tuple[int, int]]]) -> None:
+    hashes = [[h for h, _ in d] for d in docs]
+    lengths = [[n for _, n in d] for d in docs]
+    span_off = np.cumsum([0, *map(len, docs)]).astype(np.int64)
+    flat_h = np.array([h for d in hashes for h in d], dtype=np.uint64)
+    flat_n = np.array([n for d in lengths for n in d], dtype=np.int64)
+    units, off, lens = _unit_table(flat_h, span_off, flat_n)
+    assert (units.dtype, off.dtype, lens.dtype) == (np.uint64, np.int64, np.int32)
+    assert (units.tolist(), off.tolist(), lens.tolist()) == _unit_table_per_document(hashes, lengths)
 
 
 @settings(max_examples=200, deadline=None)
@@ -61,3 +86,16 @@ def test_finishing_with_fingerprintings_unit_counts_is_finishing_without(docs: l
     plain = finish_batch((texts, numbers, kept, has_bp), boiler, owners, config)
     fast = finish_batch((texts, numbers, kept, has_bp, known, counts), boiler, owners, config)
     assert [asdict(f) for f in fast] == [asdict(f) for f in plain]
+
+
+#: characters whose case folding grows (ß, İ, ﬁ) or depends on nothing around it (Σ, ς), CJK, a lone surrogate
+_FOLDING = st.text(alphabet=st.sampled_from(list("推进义务教育ßİﬁΣςσAbc ，。\ud800①")), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_FOLDING, max_size=10))
+def test_keys_folded_as_one_batch_are_each_texts_key(texts: list[str]) -> None:
+    """One ``casefold`` of the joined batch (where no character grows) gives each text's own key."""
+    from dedup.fingerprint.keys import matching_key, matching_keys
+
+    assert matching_keys(texts) == [matching_key(t) for t in texts]

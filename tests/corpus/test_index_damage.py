@@ -150,6 +150,7 @@ DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
     "state of the wrong length": (lambda i: _npz(i, "state", lambda z: {k: v[:10] for k, v in z.items()}), "state-000001.npz"),
     "state without keeper": (lambda i: _npz(i, "state", lambda z: {k: v for k, v in z.items() if k != "keeper"}), "state-000001.npz"),
     "state keeper out of range": (lambda i: _npz(i, "state", lambda z: {**z, "keeper": z["keeper"] + 999}), "state-000001.npz"),
+    "state representative out of range": (lambda i: _npz(i, "state", lambda z: {**z, "rep": z["rep"] - 999}), "state-000001.npz"),
     "state not an archive": (lambda i: (i / "state-000001.npz").write_bytes(b"PK\x03\x04 nope"), "state-000001.npz"),
     "verified pairs unsorted": (lambda i: _npz(i, "verified", lambda z: {k: v[::-1].copy() for k, v in z.items()}), "verified-000001.npz"),
     "verified columns of different lengths": (lambda i: _npz(i, "verified", lambda z: {**z, "accepted": z["accepted"][:-1]}), "verified-000001.npz"),
@@ -184,6 +185,21 @@ def test_the_undamaged_index_takes_the_second_half(built, tmp_path, capsys):
     fresh = {r["id"]: r["duplicate_of"] for r in report if not r.get("revised")}
     assert fresh == {d.id: d.duplicate_of for d in whole}
     assert sum(v is not None for v in fresh.values()) >= 5
+
+
+def test_a_state_without_representatives_is_an_older_index_read_as_before(built, tmp_path, capsys):
+    """An index written before clusters were solved saved no ``rep`` column: read, with the second half decided the same."""
+    for name in ("idx", "idx-old"):
+        shutil.copytree(built / "idx", tmp_path / name)
+    _npz(tmp_path / "idx-old", "state", lambda z: {k: v for k, v in z.items() if k != "rep"})
+    shutil.copy(built / "second.jsonl", tmp_path / "second.jsonl")
+    fresh = []
+    for name in ("idx", "idx-old"):
+        rc, err = _run_second(tmp_path, tmp_path / name, capsys)
+        assert (rc, _quiet(err)) == (0, ""), err
+        report = [orjson.loads(x) for x in (tmp_path / "r2.jsonl").read_bytes().splitlines()]
+        fresh.append([r for r in report if not r.get("revised")])
+    assert fresh[0] == fresh[1] and len(fresh[0]) == 30
 
 
 @pytest.mark.parametrize("kind", sorted(DAMAGE))
