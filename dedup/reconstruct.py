@@ -407,7 +407,7 @@ class Reconstructor(KeptTextRules):
             if op.tag == "insert" and op.dest_end - op.dest_start > 2 and op.src_start > _opening_marker(kept)
         ]
         inserts = [(at, words) for at, words in inserts if matching_key(words, self.keys, marker=False) not in whole and not self._kept_elsewhere(words)]
-        if not inserts:
+        if not inserts or _longer_title(kept, cur, sentence, inserts):
             return None
         extended = kept
         for at, words in reversed(inserts):
@@ -593,6 +593,21 @@ def _opening_marker(sentence: str) -> int:
     never inserts at the start, and right after the marker is the start too.
     """
     return strip_marker(sentence, _MARKERS_ONLY) if is_cjk(sentence) else 0
+
+
+def _longer_title(kept: str, paragraph: str, sentence: str, inserts: Sequence[tuple[int, str]]) -> bool:
+    """Is ``sentence`` a longer title than the title ``kept``, not its cut-off end (CJK)?
+
+    ``仆のヒーローアカデミア THE MOVIE ヒーローズ:ライジング`` (a paragraph of its
+    own, no sentence end) and later ``…ライジング　ノベライズ　みらい文库版``: the
+    page names the film, then its novel.  A first copy cut short is cut
+    between two characters of a word; words that go on after a space, from a
+    title to a title that does not end a sentence either, are another title.
+    """
+    if len(inserts) != 1 or not is_cjk(kept) or paragraph.strip() != kept.strip():
+        return False
+    at, words = inserts[0]
+    return at >= len(kept.rstrip()) and words[:1].isspace() and not ends_sentence(kept) and not ends_sentence(sentence)
 
 
 def _introduces_a_list(paragraph: str) -> bool:
