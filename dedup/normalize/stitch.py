@@ -261,6 +261,30 @@ def _attested(p: str, n: str, reading: str, gap: str, config: StitchConfig, join
     return None
 
 
+def _attested_undoubled(p: str, n: str, reading: str, gap: str, config: StitchConfig) -> dict | None:
+    """:func:`_attested`, once a CJK character doubled right at the cut is read once (``…太子左`` / ``卫卫率，…``).
+
+    A copy cut there and damaged there too reads ``左卫卫率``, which no other
+    copy reads; the copy that attests the cut reads ``左卫率``.  The doubled
+    character stays: the join only removes the gap, and the repairs see it next.
+    """
+    for q, m in _undoubled(p, n):
+        found = _attested(q, m, reading, gap, config, joiners=("",))
+        if found is not None:
+            return found
+    return None
+
+
+def _undoubled(p: str, n: str) -> list[tuple[str, str]]:
+    """The sides of a cut with one CJK character doubled at it read once: in ``n``'s head, across, in ``p``'s tail."""
+    out = []
+    if len(n) > 1 and _is_cjk(n[0]) and (n[1] == n[0] or p[-1] == n[0]):
+        out.append((p, n[1:]))
+    if len(p) > 1 and _is_cjk(p[-1]) and p[-2] == p[-1]:
+        out.append((p[:-1], n))
+    return out
+
+
 def _latin_reach(k: int, want: int, available: int) -> int:
     """Characters of the block after a Latin cut to read across it, when ``k`` are read before it.
 
@@ -394,6 +418,8 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
     # another copy in the document reads straight across the cut: the strongest evidence
     # (after a finished sentence only a decimal point counts: a copy that merges two paragraphs proves nothing)
     attested = _attested(p, n, document, gap, config, joiners=("",) if finished else None)
+    if attested is None and not finished:
+        attested = _attested_undoubled(p, n, document, gap, config)
     if attested is not None:
         return joined(attested["joiner"], "another copy in the document reads straight across the cut", attested_by=attested["attested_by"])
     if finished and not _number_cut(p, n):
