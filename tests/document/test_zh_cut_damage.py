@@ -24,3 +24,25 @@ def test_a_cut_with_a_character_doubled_right_after_it_is_rejoined() -> None:
     doc = "\n\n".join([GUARD[:cut], GUARD[cut] + GUARD[cut:], FISH, "三是" + GUARD[2:], FISH]) + "\n"
     out = paragraphs(clean_checked(doc))
     assert [p.replace("卫卫", "卫") for p in out] == [GUARD, FISH]
+
+
+WATER = "二是谢克昌委员说，饮用水安全方面涉及水利、林业、农业、环保、建设、国土等多个行政管理部门，这些部门之间信息难共享。"
+LAW = "三是朱永新委员说，“我们现在还没有关于饮用水安全的法律。”"
+
+
+def test_a_paragraph_printed_once_is_rejoined_across_a_common_word() -> None:
+    """``…涉及水利、林`` / ``业、农业…``, printed once: ``林业`` is a common word, the cut is rejoined.
+
+    No copy reads across the cut and the page writes ``林业`` nowhere else, so
+    the paragraph stayed in two (zh document 264, zh-sample-like 5: ``…无足`` / ``够…``).
+    """
+    cut = WATER.index("业")
+    doc = "\n\n".join([FISH, WATER[:cut], WATER[cut:], LAW]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [FISH, WATER, LAW]
+
+
+def test_a_truncated_copy_before_a_speaker_stays_apart() -> None:
+    """``…回到家中帮`` / ``主持人：…``: a common word read across (``帮主``) is no evidence before a speaker tag."""
+    head = "四是据知情人介绍，当天下午警方带着他回到家中帮忙整理证据，随后又将他送回了派出所。"
+    doc = "\n\n".join([head[: head.index("忙")], "主持人：" + LAW[2:], FISH]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [head[: head.index("忙")], "主持人：" + LAW[2:], FISH]
