@@ -61,3 +61,16 @@ def test_a_swapped_copy_keeps_its_speaker_tag_before_the_second_sentence() -> No
     """
     doc = "\n\n".join(["发言人：" + SEATS + RANK, FISH, "发言人：" + RANK + SEATS, FISH]) + "\n"
     assert paragraphs(clean_checked(doc)) == ["发言人：" + SEATS + RANK, FISH]
+
+
+ANNIVERSARY = "６、纪念国际人道法签订６０周年"
+
+
+def test_copies_renumbered_before_the_item_number_do_not_vote_it_in_again() -> None:
+    """``６、纪念…`` and two copies ``四是６、纪念…``: the first keeps one ``６、``.
+
+    Consensus read the copies with only ``四是`` left out and the first copy
+    with ``６、`` left out, so two copies voted ``６、`` into it (zh-sample-like document 21).
+    """
+    doc = "\n\n".join([ANNIVERSARY, FISH, "四是" + ANNIVERSARY, "二是" + ANNIVERSARY]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [ANNIVERSARY, FISH]
