@@ -547,9 +547,8 @@ class Reconstructor(KeptTextRules):
         if not drops:
             return
         # whole-unit removal: one edit over the unit
-        if sum(b - a for a, b, _ in drops) >= len(text.strip()) and all(
-            not text[a:b].strip() for a, b in _complement([(a, b) for a, b, _ in drops], len(text))
-        ):
+        rest = [text[a:b] for a, b in _complement([(a, b) for a, b, _ in drops], len(text))]
+        if (sum(b - a for a, b, _ in drops) >= len(text.strip()) and all(not r.strip() for r in rest)) or _marks_left(rest, self.keys):
             target = drops[0][2]["duplicate_of_unit"]
             tu = self.units[target]
             self.draft.replace(
@@ -583,6 +582,15 @@ class Reconstructor(KeptTextRules):
                 evidence={"cluster": cid, "duplicate_of_unit": target, "duplicate_of_span": tu.span.as_list(), "sentences": ds},
                 confidence=min(d["score"] for d in ds),
             )
+
+
+def _marks_left(rest: Sequence[str], keys: KeyConfig) -> bool:
+    """Is what a paragraph's removed sentences leave only marks and list markers, no word (``－？`` of ``刘佗（？－？）``)?
+
+    ``？`` ends a sentence even inside ``（？－？）``, so a copy whose every
+    sentence goes leaves the pieces between them; printed alone they say nothing.
+    """
+    return any(r.strip() for r in rest) and not any(sentence_key(r, keys) for r in rest)
 
 
 def _opening_marker(sentence: str) -> int:

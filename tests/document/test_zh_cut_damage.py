@@ -74,3 +74,17 @@ def test_copies_renumbered_before_the_item_number_do_not_vote_it_in_again() -> N
     """
     doc = "\n\n".join([ANNIVERSARY, FISH, "四是" + ANNIVERSARY, "二是" + ANNIVERSARY]) + "\n"
     assert paragraphs(clean_checked(doc)) == [ANNIVERSARY, FISH]
+
+
+PRINCE = "四是任城王刘佗（？－？）为河间贞王刘建之子，东汉第5代（末代）任城王。"
+
+
+def test_a_copy_whose_sentences_all_go_leaves_no_marks_behind() -> None:
+    """``七是－？）为河间…`` after the whole ``…刘佗（？－？）为河间…``: the copy goes whole, not ``七是－？）`` left.
+
+    ``？`` ends a sentence even inside ``（？－？）``; the copy's sentences all
+    went as repeats, and the pieces between them, no word, stayed as a
+    paragraph (zh documents 185 and 55).
+    """
+    doc = "\n\n".join([PRINCE, FISH, "七是－？）" + PRINCE[PRINCE.index("为河间") :], FISH]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [PRINCE, FISH]
