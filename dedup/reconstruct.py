@@ -49,6 +49,7 @@ from .keep import KEEP_POLICIES, Copy, KeepName, KeepPolicy, earliest, keep_poli
 from .kept_rules import KeptTextRules, bracketed, goes_on, says
 from .kept_text import AllBut, KeptText, covers
 from .model import Span, Unit
+from .paragraph_shapes import latin_words_in_chinese, longer_title, marks_left
 from .repair import RepairConfig, consensus
 from .segment import ends_sentence, sentences
 
@@ -407,7 +408,7 @@ class Reconstructor(KeptTextRules):
             if op.tag == "insert" and op.dest_end - op.dest_start > 2 and op.src_start > _opening_marker(kept)
         ]
         inserts = [(at, words) for at, words in inserts if matching_key(words, self.keys, marker=False) not in whole and not self._kept_elsewhere(words)]
-        if not inserts or _longer_title(kept, cur, sentence, inserts):
+        if not inserts or longer_title(kept, cur, sentence, inserts):
             return None
         extended = kept
         for at, words in reversed(inserts):
@@ -447,6 +448,8 @@ class Reconstructor(KeptTextRules):
         sentence comes from a paragraph not judged a copy, so only a near-exact repeat goes.
         """
         units = self.kept.covering(key, GLOBAL)
+        if units is None and latin_words_in_chinese(key):
+            units = self.kept.covering(key.replace(" ", ""), GLOBAL)
         if units is None:
             return None
         return {"why": "contained in kept text", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0, "chars": len(key)}
@@ -548,7 +551,7 @@ class Reconstructor(KeptTextRules):
             return
         # whole-unit removal: one edit over the unit
         rest = [text[a:b] for a, b in _complement([(a, b) for a, b, _ in drops], len(text))]
-        if (sum(b - a for a, b, _ in drops) >= len(text.strip()) and all(not r.strip() for r in rest)) or _marks_left(rest, self.keys):
+        if (sum(b - a for a, b, _ in drops) >= len(text.strip()) and all(not r.strip() for r in rest)) or marks_left(rest, self.keys):
             target = drops[0][2]["duplicate_of_unit"]
             tu = self.units[target]
             self.draft.replace(
@@ -584,15 +587,6 @@ class Reconstructor(KeptTextRules):
             )
 
 
-def _marks_left(rest: Sequence[str], keys: KeyConfig) -> bool:
-    """Is what a paragraph's removed sentences leave only marks and list markers, no word (``－？`` of ``刘佗（？－？）``)?
-
-    ``？`` ends a sentence even inside ``（？－？）``, so a copy whose every
-    sentence goes leaves the pieces between them; printed alone they say nothing.
-    """
-    return any(r.strip() for r in rest) and not any(sentence_key(r, keys) for r in rest)
-
-
 def _opening_marker(sentence: str) -> int:
     """Length of the list marker ``sentence`` opens with (``三是``), in CJK text; 0 if none.
 
@@ -601,21 +595,6 @@ def _opening_marker(sentence: str) -> int:
     never inserts at the start, and right after the marker is the start too.
     """
     return strip_marker(sentence, _MARKERS_ONLY) if is_cjk(sentence) else 0
-
-
-def _longer_title(kept: str, paragraph: str, sentence: str, inserts: Sequence[tuple[int, str]]) -> bool:
-    """Is ``sentence`` a longer title than the title ``kept``, not its cut-off end (CJK)?
-
-    ``仆のヒーローアカデミア THE MOVIE ヒーローズ:ライジング`` (a paragraph of its
-    own, no sentence end) and later ``…ライジング　ノベライズ　みらい文库版``: the
-    page names the film, then its novel.  A first copy cut short is cut
-    between two characters of a word; words that go on after a space, from a
-    title to a title that does not end a sentence either, are another title.
-    """
-    if len(inserts) != 1 or not is_cjk(kept) or paragraph.strip() != kept.strip():
-        return False
-    at, words = inserts[0]
-    return at >= len(kept.rstrip()) and words[:1].isspace() and not ends_sentence(kept) and not ends_sentence(sentence)
 
 
 def _introduces_a_list(paragraph: str) -> bool:
