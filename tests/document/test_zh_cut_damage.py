@@ -102,3 +102,17 @@ def test_a_truncated_copy_mostly_in_latin_letters_goes() -> None:
     """
     doc = "\n\n".join([TOWN, FISH, TOWN[3 : TOWN.index("索恩")], FISH]) + "\n"
     assert paragraphs(clean_checked(doc)) == [TOWN, FISH]
+
+
+PRIZE = "发言人：主办方从投票网友中随机抽选出３０名幸运获奖者，他们将获得价值２００元的眼霜一瓶。奖品已于２０１１年５月４日统一寄出。［详细］［卫士奖官方网站］［ＷＣＳ中国项目官方微博］"
+
+
+def test_a_first_copy_cut_inside_its_closing_links_is_completed() -> None:
+    """``…寄出。［详细］［卫士奖官`` first, the whole paragraph later: the links are completed at the first place.
+
+    The whole copy's last sentence is links (``［卫士奖官方网站］［…微博］``), no
+    full stop, so it was not read as a finished reading to complete from; the
+    later copy's links stayed as a paragraph of their own (zh document 74: 5 % CER).
+    """
+    doc = "\n\n".join([PRIZE[: PRIZE.index("方网站")], FISH, PRIZE, FISH]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [PRIZE, FISH]
