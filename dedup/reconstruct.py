@@ -442,16 +442,18 @@ class Reconstructor(KeptTextRules):
                 return a, b
         return None
 
-    def _covered_elsewhere(self, key: str, i: int, n: int, sentence: str) -> dict | None:
+    def _covered_elsewhere(self, key: str, i: int, n: int, sentence: str, unit: int = -1) -> dict | None:
         """A verdict when text kept anywhere earlier covers this sentence (or fragment of a cut copy).
 
         Stricter than a match inside a cluster (:data:`dedup.invariant.GLOBAL`): the
         sentence comes from a paragraph not judged a copy, so only a near-exact repeat goes.
+        Not a near repeat of a sentence of its own paragraph (``unit``), in Chinese: a page says
+        ``计划是将一半的家产都捐给北大…。我的计划是一半的家产…。`` on purpose (a word for word repeat went already).
         """
         units = self.kept.covering(key, GLOBAL)
         if units is None and latin_words_in_chinese(key):
             units = self.kept.covering(key.replace(" ", ""), GLOBAL)
-        if units is None:
+        if units is None or (units == [unit] and is_cjk(key)):
             return None
         return {"why": "contained in kept text", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0, "chars": len(key)}
 
@@ -499,7 +501,7 @@ class Reconstructor(KeptTextRules):
                 else:
                     verdict = self._extend_kept(k, text[a:b], u.index, seen_cluster, pool, seen_global)
             if verdict is None:
-                verdict = self._covered_elsewhere(k, i, len(spans), text[a:b])
+                verdict = self._covered_elsewhere(k, i, len(spans), text[a:b], unit=u.index)
             if verdict is None:
                 verdict = self._extend_anywhere(k, text[a:b], u.index, seen_global)
             if verdict is None and not is_first and not opened:

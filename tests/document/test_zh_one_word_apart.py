@@ -61,3 +61,19 @@ def test_a_first_copy_cut_inside_a_title_is_still_completed() -> None:
     """``…ヒーローズ:ライジング　ノベラ`` first, the whole title later: the cut end is completed (no space before it)."""
     doc = "\n\n".join([NOVEL[: NOVEL.index("イズ")], AUTHOR, "三是" + NOVEL[2:]]) + "\n"
     assert paragraphs(clean_checked(doc)) == [NOVEL, AUTHOR]
+
+
+PLAN = "五是黄怒波指出，计划是将一半的家产都捐给北大，１０　年内将会逐步实施这个计划。我的计划是一半的家产都捐给北大，１０　年内将会逐步实施这个计划。"
+
+
+def test_a_paragraph_that_says_a_sentence_again_in_other_words_keeps_both() -> None:
+    """``…指出，计划是将一半的家产…。我的计划是一半的家产…。``: the quote after the report is the page's own text.
+
+    The second sentence differs by ``我的`` / ``将``, within the tolerance of a
+    repeat anywhere in the document, and went as a repeat of the sentence
+    before it in its own paragraph (zh-issue13 documents 174, 86, 288, zh 46: 4 % CER each).
+    """
+    doc = "\n\n".join([AUTHOR, PLAN]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [AUTHOR, PLAN]
+    copies = "\n\n".join([PLAN, AUTHOR, "三是" + PLAN[2:]]) + "\n"
+    assert paragraphs(clean_checked(copies)) == [PLAN, AUTHOR]
