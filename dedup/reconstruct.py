@@ -200,7 +200,8 @@ class Reconstructor(KeptTextRules):
         # the whole copy's reading must be finished, unless, in English, it is its last sentence (a
         # paragraph that ends without a full stop in every copy: ``… exposed by an ancestor``), or
         # links end it (``…［详细］［卫士奖官`` cut inside ``［卫士奖官方网站］［…微博］``)
-        if hit is None or not (ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]) or (hit == len(full_spans) - 1 and (not is_cjk(last) or _introduces_a_list(full) or bracketed(full[full_spans[hit][0] : full_spans[hit][1]])))):
+        read = full[full_spans[hit][0] : full_spans[hit][1]] if hit is not None else ""
+        if hit is None or not (ends_sentence(read) or (hit == len(full_spans) - 1 and (not is_cjk(last) or _introduces_a_list(full) or bracketed(read)))):
             return None
         fragment = part[spans[-1][0] : spans[-1][1]].rstrip()
         if len(spans) == 1:
