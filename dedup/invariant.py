@@ -172,8 +172,8 @@ def replaces_a_word(sentence: str, text: str) -> bool:
     >>> replaces_a_word("不要把你的汽车当成办公宝", "不要把你的汽车当成办公室")
     False
     """
-    if len(sentence) > len(text) or not is_cjk(sentence) or " " in sentence:
-        return False
+    if len(sentence) > min(len(text), LONG_SENTENCE) or not is_cjk(sentence) or " " in sentence:
+        return False  # (past LONG_SENTENCE the alignment is quadratic: a 50,000-character paragraph took minutes)
     al = fuzz.partial_ratio_alignment(sentence, text)
     if al is None:
         return False
