@@ -175,10 +175,12 @@ def tagged_copy(
     """A verdict for the opening sentence of a copy that keeps its speaker tag but dropped the sentence it tagged.
 
     ``Reporter: X. Y.`` kept, ``Reporter: Y.`` later: the tag goes with the
-    copy, as the kept paragraph says it too, at its start (English only).
+    copy, as the kept paragraph says it too, at its start.  In Chinese too: a
+    copy that swapped two sentences carries the tag before the second
+    (``发言人：论官位…。与将军…`` after ``发言人：与将军…。论官位…。``).
     """
     n = speaker_tag_end(sentence)
-    if not n or is_cjk(sentence):
+    if not n:
         return None
     hit = match(sentence_key(sentence[n:], keys), pool)
     if hit is None:

@@ -49,6 +49,7 @@ from .keep import KEEP_POLICIES, Copy, KeepName, KeepPolicy, earliest, keep_poli
 from .kept_rules import KeptTextRules, bracketed, goes_on, says
 from .kept_text import AllBut, KeptText, covers
 from .model import Span, Unit
+from .paragraph_shapes import latin_words_in_chinese, longer_title, marks_left
 from .repair import RepairConfig, consensus
 from .segment import ends_sentence, sentences
 
@@ -197,8 +198,10 @@ class Reconstructor(KeptTextRules):
             return None
         hit = self._prefix_of(last, full_keys, after=said_up_to)
         # the whole copy's reading must be finished, unless, in English, it is its last sentence (a
-        # paragraph that ends without a full stop in every copy: ``… exposed by an ancestor``)
-        if hit is None or not (ends_sentence(full[full_spans[hit][0] : full_spans[hit][1]]) or (hit == len(full_spans) - 1 and (not is_cjk(last) or _introduces_a_list(full)))):
+        # paragraph that ends without a full stop in every copy: ``… exposed by an ancestor``), or
+        # links end it (``…［详细］［卫士奖官`` cut inside ``［卫士奖官方网站］［…微博］``)
+        read = full[full_spans[hit][0] : full_spans[hit][1]] if hit is not None else ""
+        if hit is None or not (ends_sentence(read) or (hit == len(full_spans) - 1 and (not is_cjk(last) or _introduces_a_list(full) or bracketed(read)))):
             return None
         fragment = part[spans[-1][0] : spans[-1][1]].rstrip()
         if len(spans) == 1:
@@ -411,7 +414,7 @@ class Reconstructor(KeptTextRules):
             if op.tag == "insert" and op.dest_end - op.dest_start > 2 and op.src_start > _opening_marker(kept)
         ]
         inserts = [(at, words) for at, words in inserts if matching_key(words, self.keys, marker=False) not in whole and not self._kept_elsewhere(words)]
-        if not inserts:
+        if not inserts or longer_title(kept, cur, sentence, inserts):
             return None
         extended = kept
         for at, words in reversed(inserts):
@@ -444,14 +447,18 @@ class Reconstructor(KeptTextRules):
                 return a, b
         return None
 
-    def _covered_elsewhere(self, key: str, i: int, n: int, sentence: str) -> dict | None:
+    def _covered_elsewhere(self, key: str, i: int, n: int, sentence: str, unit: int = -1) -> dict | None:
         """A verdict when text kept anywhere earlier covers this sentence (or fragment of a cut copy).
 
         Stricter than a match inside a cluster (:data:`dedup.invariant.GLOBAL`): the
         sentence comes from a paragraph not judged a copy, so only a near-exact repeat goes.
+        Not a near repeat of a sentence of its own paragraph (``unit``), in Chinese: a page says
+        ``计划是将一半的家产都捐给北大…。我的计划是一半的家产…。`` on purpose (a word for word repeat went already).
         """
         units = self.kept.covering(key, GLOBAL)
-        if units is None:
+        if units is None and latin_words_in_chinese(key):
+            units = self.kept.covering(key.replace(" ", ""), GLOBAL)
+        if units is None or (units == [unit] and is_cjk(key)):
             return None
         return {"why": "contained in kept text", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0, "chars": len(key)}
 
@@ -516,7 +523,7 @@ class Reconstructor(KeptTextRules):
                 else:
                     verdict = self._extend_kept(k, text[a:b], u.index, seen_cluster, pool, seen_global)
             if verdict is None:
-                verdict = self._covered_elsewhere(k, i, len(spans), text[a:b])
+                verdict = self._covered_elsewhere(k, i, len(spans), text[a:b], unit=u.index)
             if verdict is None:
                 verdict = self._extend_anywhere(k, text[a:b], u.index, seen_global)
             if verdict is None and not is_first and not opened:
@@ -570,9 +577,8 @@ class Reconstructor(KeptTextRules):
         if not drops:
             return
         # whole-unit removal: one edit over the unit
-        if sum(b - a for a, b, _ in drops) >= len(text.strip()) and all(
-            not text[a:b].strip() for a, b in _complement([(a, b) for a, b, _ in drops], len(text))
-        ):
+        rest = [text[a:b] for a, b in _complement([(a, b) for a, b, _ in drops], len(text))]
+        if (sum(b - a for a, b, _ in drops) >= len(text.strip()) and all(not r.strip() for r in rest)) or marks_left(rest, self.keys):
             target = drops[0][2]["duplicate_of_unit"]
             tu = self.units[target]
             self.draft.replace(

@@ -246,9 +246,21 @@ def _moved(reading: str, p: int, s_t: str, target: str) -> bool:
     return len(reading) >= 3 and (p == 0 or p == len(s_t)) and reading in target
 
 
+def _markers_end(text: str) -> int:
+    """Where the list markers ``text`` opens with end: a copy renumbered before the item's own number has two.
+
+    ``６、纪念…`` and its copies ``四是６、纪念…``: read with one marker left
+    out, the copies voted ``６、`` into the first one (``６、６、纪念…``).
+    """
+    m = 0
+    while m < len(text) and (k := strip_marker(text[m:])) > 0:
+        m += k
+    return m
+
+
 def _body_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentences of ``text`` with its leading list marker left out."""
-    m = strip_marker(text)
+    """Sentences of ``text`` with its leading list markers left out."""
+    m = _markers_end(text)
     spans = []
     for a, b in sentences(text):
         a = max(a, m)
