@@ -33,7 +33,7 @@ from dedup.normalize.stitch import Unit  # noqa: E402
 from dedup.normalize.unicode import fix_unicode, rule_for  # noqa: E402
 from dedup.pipeline import Config, clean  # noqa: E402
 from dedup.repair import RepairConfig, repair_text, repair_units  # noqa: E402
-from dedup.repair.lexicon import lexicon, opencc_tables  # noqa: E402
+from dedup.lexicon import lexicon, opencc_tables  # noqa: E402
 from dedup.segment import segment  # noqa: E402
 
 REPAIR_PREFIXES = ("repair.", "unicode.")

@@ -27,6 +27,7 @@ MOVED: dict[str, str] = {
     "dedup.cli_args": "dedup.cli.args",
     "dedup.cli_config": "dedup.cli.config",
     "dedup.corpus_cli": "dedup.cli.corpus",
+    "dedup.repair.lexicon": "dedup.lexicon",
 }
 
 

@@ -250,6 +250,7 @@ MOVED_PATHS = [
     ("dedup.cli_args", "dedup.cli.args"),
     ("dedup.cli_config", "dedup.cli.config"),
     ("dedup.corpus_cli", "dedup.cli.corpus"),
+    ("dedup.repair.lexicon", "dedup.lexicon"),
     ("dedup.corpus_model:Prints", "dedup.corpus.model:Prints"),
     ("dedup.index:Index", "dedup.corpus.index:Index"),
     ("dedup.checkpoint:Checkpoint", "dedup.corpus.checkpoint:Checkpoint"),

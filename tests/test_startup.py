@@ -27,8 +27,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedup import tablecache
-from dedup.repair import lexicon as lexicon_module
-from dedup.repair.lexicon import BucketedLexicon, Lexicon
+from dedup import lexicon as lexicon_module
+from dedup.lexicon import BucketedLexicon, Lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "seed_zh_press.txt"

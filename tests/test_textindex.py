@@ -83,7 +83,7 @@ def test_document_ngrams_table_answers_as_counters(document: str, texts: list[st
 @settings(max_examples=200, deadline=None)
 def test_lexicon_counts_from_the_table_as_from_counters(document: str, words: list[str]) -> None:
     """The lexicon words a long document writes, found through the table, are the Counters' words with their counts."""
-    from dedup.repair.lexicon import Lexicon
+    from dedup.lexicon import Lexicon
 
     lx = Lexicon(words, ["1"] * len(words), ["n"] * len(words))
     plain, tabled = _plain_and_tabled(document)
@@ -113,7 +113,7 @@ def test_default_lexicon_words_by_length_from_the_disk_cache() -> None:
     document finds the same vocabulary through them as through its Counters."""
     from pathlib import Path
 
-    from dedup.repair.lexicon import Lexicon, _package_file, _read_dictionary, lexicon, words_of_length
+    from dedup.lexicon import Lexicon, _package_file, _read_dictionary, lexicon, words_of_length
 
     full = Lexicon(*_read_dictionary(_package_file("jieba", "dict.txt")))
     for n in (3, 4, 5):
@@ -133,7 +133,7 @@ def test_word_costs_remembered_per_document_are_the_computed_ones(document: str,
     import math
 
     import dedup.repair.reading as reading
-    from dedup.repair.lexicon import Lexicon
+    from dedup.lexicon import Lexicon
 
     lx = Lexicon(words, [str(7 + i) for i in range(len(words))], ["n"] * len(words))
     doc = reading.DocumentNgrams(document)
@@ -153,7 +153,7 @@ def test_word_costs_remembered_per_document_are_the_computed_ones(document: str,
 def test_short_forms_found_by_prefix_are_every_substring_match(text: str, shorts: list[str]) -> None:
     """``dropped.shorts_in`` (positions filtered by prefix) finds exactly the short forms that are substrings of the Han runs."""
     from dedup.repair.dropped import GapIndex, shorts_in
-    from dedup.repair.lexicon import HAN_RUN
+    from dedup.lexicon import HAN_RUN
 
     lengths = tuple(sorted({len(s) for s in shorts}))
     index = GapIndex({s: (("x", 0),) for s in shorts}, lengths, frozenset(s[: lengths[0]] for s in shorts) if lengths else frozenset())

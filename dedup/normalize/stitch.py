@@ -45,6 +45,7 @@ from ..fingerprint.keys import KeyConfig, strip_marker
 from ..model import Block, Span, Unit  # noqa: F401  (Unit lived here: its dedup.normalize.stitch path keeps working)
 from ..segment import CLOSERS, SENTENCE_END, sentences
 from ..textindex import SubstringCounts
+from ._cut_sides import after_words, in_capitals, word_across
 
 #: scripts written without spaces between words (Hangul is not one: Korean puts spaces between words)
 _CJK = re.compile(f"[{char_class(((0x3040, 0x30FF),))}{HAN_CLASS}]")  # kana and Han
@@ -508,7 +509,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         count = _document_counts(document).count(junction)
         if count >= config.min_evidence and not _read_on_otherwise(p, n, document, config):
             return joined("", "the junction is a word the document uses elsewhere", occurrences_elsewhere=count)
-        word = _word_across(p, n)
+        word = word_across(p, n)
         if word is not None and strip_marker(n) == 0 and not _read_on_otherwise(p, n, document, config):
             return joined("", "a common word of the lexicon reads across the cut", word=word)
         # an unfinished sentence alone is no evidence: a truncated copy ends like that too,
@@ -520,29 +521,9 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         return None  # a truncated copy (``… dependant on certain``): the whole one says what follows, and it is not ``n``
     if _is_latin(last) and first.isalpha() and unicodedata.category(first) == "Ll":
         return joined(_latin_joiner(p, n, document), "next block starts with a lowercase word")
-    if _is_latin(last) and first.isalpha() and _in_capitals(p, n, _after_words(p)) and not _opens_a_paragraph(n, document):
+    if _is_latin(last) and first.isalpha() and in_capitals(p, n, after_words(p)) and not _opens_a_paragraph(n, document):
         return joined(_latin_joiner(p, n, document), "both blocks are written in capitals (where case says nothing) and the sentence goes on")
     return None
-
-
-#: how common (jieba frequency) a word read across a CJK cut must be to join it without a copy's evidence
-MIN_WORD_FREQ = 100
-
-
-def _word_across(p: str, n: str) -> str | None:
-    """A common word of the lexicon that the cut splits (``…涉及水利、林`` / ``业、农业…``: ``林业``), or None.
-
-    A paragraph printed once has no copy to read across its cut, and the
-    junction may be a word the page uses nowhere else.  A truncated copy
-    followed by the next paragraph rarely makes a common word across the gap
-    (the next one opens with a list marker or a speaker tag, which never
-    join: measured on the quality benchmark's Chinese sets, 23 cuts joined and
-    none wrongly).  Words of 2 to 4 characters, each side at least one.
-    """
-    from ..repair.lexicon import lexicon  # (only here: loaded when a CJK cut has no other evidence)
-
-    words = lexicon().crosses(p[-3:] + n[:3], len(p[-3:]), range(2, 5), MIN_WORD_FREQ)
-    return max(words, key=len) if words else None
 
 
 def _opens_a_paragraph(n: str, document: str) -> bool:
@@ -560,39 +541,6 @@ def _opens_a_paragraph(n: str, document: str) -> bool:
 
 #: the characters of a block's start compared with the other blocks' starts
 _OPENING = 24
-
-#: capitals carry no case: a block this long in capitals, cut mid-sentence, goes on into the next in capitals
-_MIN_CAPITALS_CHARS = 40
-_CAPITALS_WORDS = 4
-
-
-def _in_capitals(p: str, n: str, after_words: int = _CAPITALS_WORDS) -> bool:
-    """Are both sides of a cut written in capitals (``… DYNAMIC PROGRAMMING IS A METHOD OF`` / ``SOLVING PROBLEMS …``)?
-
-    There the lowercase word that shows a sentence going on cannot be seen;
-    a block long enough not to be a title, whose last words and the next
-    block's first ``after_words`` words are all capitals, is read as one paragraph cut.
-    """
-    before = [w for w in re.findall(r"[^\W\d_]+", p[-200:]) if len(w) > 1][-_CAPITALS_WORDS:]
-    after = [w for w in re.findall(r"[^\W\d_]+", n[:200]) if len(w) > 1][:_CAPITALS_WORDS]
-    return len(p) >= _MIN_CAPITALS_CHARS and len(before) == _CAPITALS_WORDS and len(after) >= after_words and all(w.isupper() for w in before + after)
-
-
-#: English words no sentence ends with (an article, a preposition, a conjunction)
-_NEVER_LAST = frozenset("the a an of to and or but nor in on at by for from with into onto than as".split())
-_LAST_WORD = re.compile(r"([A-Za-z]+)\s*$")
-
-
-def _after_words(p: str) -> int:
-    """How many capital words the block after ``p`` must open with to read on from it.
-
-    One when ``p`` ends with a word no sentence ends with (``… ON BEHALF OF
-    THE`` / ``WHOLE REGION.``): the sentence cannot stop there, so a short
-    rest of it in capitals is enough; else :data:`_CAPITALS_WORDS`.
-    """
-    m = _LAST_WORD.search(p)
-    return 1 if m is not None and m.group(1).lower() in _NEVER_LAST else _CAPITALS_WORDS
-
 
 def stitch(document: str, blocks: Sequence[Block], draft: Draft, config: StitchConfig = StitchConfig()) -> list[Unit]:
     """Group blocks into units, recording each join as a ``stitch.cut_paragraph`` edit.

@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..draft import Draft
+from ..lexicon import HAN_RUN
 from ..model import Span, Unit
 from .base import Repair, apply_repairs, disjoint
-from .lexicon import HAN_RUN
 from .majority import ConsensusConfig, consensus_repairs
 
 Mode = Literal["off", "safe", "aggressive"]
@@ -91,8 +91,8 @@ def repair_units(draft: Draft, units: Sequence[Unit], config: RepairConfig = Rep
     doc = draft.text
     han = _has_han(doc)
     if han and (config.doubled or config.dropped):
+        from ..lexicon import lexicon
         from .dropped import document_vocabulary
-        from .lexicon import lexicon
 
         lengths = tuple(range(config.min_dropped_len, 6))
         vocab = document_vocabulary(doc, lexicon(), lengths) if config.dropped else None
@@ -167,7 +167,7 @@ def _apply(draft: Draft, regions: Sequence[Span], propose) -> None:
 
 
 def _variant_pass(text: str, doc: str, config: RepairConfig) -> list[Repair]:
-    from .lexicon import lexicon, opencc_tables
+    from ..lexicon import lexicon, opencc_tables
     from .variants import variant_repairs
 
     if config.variants == "to_simplified":
@@ -190,7 +190,7 @@ def _may_hold_variants(document: str, config: RepairConfig) -> bool:
     """
     if config.variants != "auto":
         return True
-    from .lexicon import opencc_tables
+    from ..lexicon import opencc_tables
 
     return not opencc_tables().to_simplified.keys().isdisjoint(document)
 
@@ -212,9 +212,9 @@ def _cached_vote(doc: str, tables):
 
 
 def _word_pass(text: str, vocab, config: RepairConfig, document: str) -> list[Repair]:
+    from ..lexicon import lexicon
     from .doubled import doubled_char_repairs, doubled_latin_repairs, doubled_word_repairs
     from .dropped import dropped_char_repairs
-    from .lexicon import lexicon
     from .reading import document_ngrams
 
     lx = lexicon()

@@ -31,8 +31,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..chardata import HAN_CLASS
+from ..lexicon import Lexicon
 from .base import Repair
-from .lexicon import Lexicon
 from .reading import MAX_WORD, DocumentNgrams, Reading, best_reading, han_window
 
 RULE_CHAR = "repair.doubled_char"
@@ -208,7 +208,7 @@ def doubled_char_repairs(text: str, lexicon: Lexicon, *, aggressive: bool = Fals
     (``使用|用户``, ``一审|审结``), runs of three (``哈哈哈``), a pair after
     ``一``/``每`` or a digit (``一步步``, ``2010年年底``).
 
-    >>> from dedup.repair.lexicon import lexicon
+    >>> from dedup.lexicon import lexicon
     >>> [(r.start, r.after) for r in doubled_char_repairs("建立立政府财政投入", lexicon())]
     [(2, '')]
     >>> doubled_char_repairs("我们常常使用用户数据，天天看看会议议程", lexicon())
@@ -399,7 +399,7 @@ def doubled_word_repairs(text: str, lexicon: Lexicon, doc: DocumentNgrams | None
     on purpose).  Names and places (``长安长安``) are doubled only in
     aggressive mode.
 
-    >>> from dedup.repair.lexicon import lexicon
+    >>> from dedup.lexicon import lexicon
     >>> [(r.start, r.end) for r in doubled_word_repairs("建立政府政府投入", lexicon())]
     [(4, 6)]
     >>> doubled_word_repairs("我们研究研究，高高兴兴地讨论讨论", lexicon())

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..lexicon import HAN_RUN, Lexicon
 from .base import Repair
-from .lexicon import HAN_RUN, Lexicon
 
 RULE = "repair.dropped_char"
 #: function characters are often legitimately absent (党领导 / 党的领导): they
@@ -72,7 +72,7 @@ def dropped_char_repairs(text: str, vocab: Vocabulary, lexicon: Lexicon, *, min_
     ``outside_only``: the word must occur outside ``text`` (another paragraph);
     a sentence is not evidence for itself.
 
-    >>> from dedup.repair.lexicon import lexicon
+    >>> from dedup.lexicon import lexicon
     >>> doc = "认真贯彻落实中央精神，推动工作落实。\n\n继续贯彻落中央部署。"
     >>> v = document_vocabulary(doc, lexicon())
     >>> [(r.start, r.after) for r in dropped_char_repairs("继续贯彻落中央部署。", v, lexicon())]

@@ -11,7 +11,7 @@ document's own vocabulary is evidence of what its text says.
 Only a window of characters around the spot is segmented, so the cost of a
 candidate does not grow with the document.
 
->>> from dedup.repair.lexicon import lexicon
+>>> from dedup.lexicon import lexicon
 >>> best_reading("建立立政府", lexicon()).words
 ('建立', '立', '政府')
 >>> best_reading("建立政府", lexicon()).words
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
-from .lexicon import HAN_RUN, Lexicon
+from ..lexicon import HAN_RUN, Lexicon
 
 #: longest word the segmentation tries (jieba's dictionary has longer ones, but
 #: a window of a few characters around one spot needs no more)
@@ -220,12 +220,12 @@ def _lexicon_words(lexicon: Lexicon, n: int) -> tuple[tuple[str, ...], Any]:
     """The lexicon's words of ``n`` characters and their table keys (once per process).
 
     For the default lexicon the words come from the disk cache
-    (:func:`~dedup.repair.lexicon.words_of_length`), sorted: only the set of
+    (:func:`~dedup.lexicon.words_of_length`), sorted: only the set of
     words matters (the vocabulary is sorted by word).
     """
+    from ..lexicon import lexicon as default_lexicon
+    from ..lexicon import words_of_length
     from ..textindex import word_keys
-    from .lexicon import lexicon as default_lexicon
-    from .lexicon import words_of_length
 
     cached = default_lexicon.cache_info().currsize and lexicon is default_lexicon()
     words = words_of_length(n) if cached else tuple(w for w in lexicon.index if len(w) == n)

@@ -20,8 +20,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
+from ..lexicon import Lexicon, OpenCCTables
 from .base import Repair
-from .lexicon import Lexicon, OpenCCTables
 from .reading import DocumentNgrams, document_ngrams
 
 Script = Literal["simplified", "traditional", "mixed", "none"]

@@ -324,7 +324,7 @@ def test_repair_idempotent_and_replayable(clean_sentences, data):
 
 def _plant_singleton(rng: random.Random, text: str) -> str:
     """One corruption of the kinds the singleton rules repair: a doubled character, a doubled word, a stray variant."""
-    from dedup.repair.lexicon import lexicon, opencc_tables
+    from dedup.lexicon import lexicon, opencc_tables
     from dedup.repair.reading import best_reading
 
     han = [i for i, c in enumerate(text) if "\u4e00" <= c <= "\u9fff"]

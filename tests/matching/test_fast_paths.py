@@ -82,7 +82,7 @@ def test_word_symbols_shared_by_batches_equal_fresh_hashes(batches, memo_max):
 
 def _fresh_lexicon():
     """A new lexicon object from the disk cache (its buckets unparsed), not the process's shared one."""
-    from dedup.repair.lexicon import lexicon
+    from dedup.lexicon import lexicon
 
     return lexicon.__wrapped__()
 

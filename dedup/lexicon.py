@@ -25,8 +25,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .. import tablecache
-from ..chardata import HAN_CLASS
+from . import tablecache
+from .chardata import HAN_CLASS
 
 #: a run of CJK ideographs (the characters the lexicon knows about)
 HAN_RUN = re.compile(f"[{HAN_CLASS}]+")
