@@ -52,7 +52,7 @@ class SentencePool(list):
         self._stale: set[int] = set()  # rows whose key was replaced
 
     # -- keeping the counts in step with the list ------------------------
-    def __setitem__(self, i, value) -> None:  # type: ignore[no-untyped-def]
+    def __setitem__(self, i, value) -> None:
         super().__setitem__(i, value)
         if isinstance(i, int) and -len(self) <= i < len(self):
             self._stale.add(i % len(self))
@@ -62,11 +62,11 @@ class SentencePool(list):
     def _invalidate(self) -> None:
         self._indexed = 0
 
-    def __delitem__(self, i) -> None:  # type: ignore[no-untyped-def]
+    def __delitem__(self, i) -> None:
         super().__delitem__(i)
         self._invalidate()
 
-    def insert(self, i, value) -> None:  # type: ignore[no-untyped-def]
+    def insert(self, i, value) -> None:
         super().insert(i, value)
         self._invalidate()
 
@@ -75,11 +75,11 @@ class SentencePool(list):
         self._invalidate()
         return out
 
-    def remove(self, value) -> None:  # type: ignore[no-untyped-def]
+    def remove(self, value) -> None:
         super().remove(value)
         self._invalidate()
 
-    def sort(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def sort(self, *args, **kwargs) -> None:
         super().sort(*args, **kwargs)
         self._invalidate()
 
@@ -90,13 +90,6 @@ class SentencePool(list):
     def clear(self) -> None:
         super().clear()
         self._invalidate()
-
-    def extend(self, values) -> None:  # type: ignore[no-untyped-def]
-        super().extend(values)  # appended keys are counted on the next search
-
-    def __iadd__(self, values):  # type: ignore[no-untyped-def]
-        super().extend(values)
-        return self
 
     def _row(self, key: str) -> tuple[np.ndarray, int, bool]:
         long = len(key) > MAX_COUNTED
