@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, LCSseq
 
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
 from .segment import sentences
@@ -80,22 +80,37 @@ def unmatched(sentence: str, text: str) -> list[tuple[int, int, bool]] | None:
 LONG_SENTENCE = 2_000
 
 
-def _align(sentence: str, text: str, *, padded: bool = True) -> tuple[list[tuple[int, int, bool]], list[int]] | None:
+def _stretch(sentence: str, text: str) -> Any:
+    """The stretch of ``text`` most like ``sentence`` (rapidfuzz's partial alignment), or None.
+
+    None also when the sentence is too long for one (then the whole text is aligned).
+    """
+    # partial_ratio_alignment is quadratic in a long needle (a 48,000-character paragraph without a
+    # full stop took minutes); past LONG_SENTENCE the whole text is aligned, bit-parallel
+    if len(sentence) <= min(len(text), LONG_SENTENCE):
+        return fuzz.partial_ratio_alignment(sentence, text)
+    return None
+
+
+#: "not asked yet" for :func:`_align`'s ``stretch``
+_UNASKED: Any = object()
+
+
+def _align(sentence: str, text: str, *, padded: bool = True, stretch: Any = _UNASKED) -> tuple[list[tuple[int, int, bool]], list[int]] | None:
     """:func:`unmatched`'s runs, and the lengths of the gaps ``text`` has between aligned characters.
 
     The alignment is made in the stretch of ``text`` most like the sentence,
     ``padded`` on each side so that a sentence with extra or missing
-    characters still finds its whole counterpart.
+    characters still finds its whole counterpart.  ``stretch``: that stretch
+    (:func:`_stretch`) when the caller has it already.
     """
     if not text:
         return None
     if sentence in text:
         return [], []
     lo, hi = 0, len(text)
-    # partial_ratio_alignment is quadratic in a long needle (a 48,000-character paragraph without a
-    # full stop took minutes); past LONG_SENTENCE the whole text is aligned, bit-parallel
     if len(sentence) <= min(len(text), LONG_SENTENCE):
-        al = fuzz.partial_ratio_alignment(sentence, text)
+        al = _stretch(sentence, text) if stretch is _UNASKED else stretch
         if al is not None:
             pad = max(2, len(sentence) // 5) if padded else 0
             lo, hi = max(0, al.dest_start - pad), min(len(text), al.dest_end + pad)
@@ -147,11 +162,27 @@ def covers(text: str, sentence: str, tolerance: Tolerance = CLUSTER) -> bool:
         sentence = sentence.replace(" ", "")
         if sentence in text:
             return True
+    if _too_much_unmatched(sentence, text, tolerance):
+        return False
     # the tight stretch first: padding lets a stray character outside it (``a`` of ``hale an``)
-    # pull the alignment apart
-    if not any(_within(_align(sentence, text, padded=p), sentence, tolerance) for p in (False, True)):
+    # pull the alignment apart; both read the same stretch, found once
+    stretch = _stretch(sentence, text) if text else None
+    if not any(_within(_align(sentence, text, padded=p, stretch=stretch), sentence, tolerance) for p in (False, True)):
         return False
     return not replaces_a_word(sentence, text)
+
+
+def _too_much_unmatched(sentence: str, text: str, tolerance: Tolerance) -> bool:
+    """A quick proof that no alignment :func:`covers` makes passes :func:`_within` (it changes no answer).
+
+    Any alignment of the sentence with a stretch of ``text`` matches at most
+    LCS(sentence, text) characters, so it leaves at least the rest unmatched;
+    when that is more than ``tolerance`` allows, :func:`_within` says False for
+    every stretch.  The LCS is bit-parallel (microseconds); the partial
+    alignment it spares is hundreds of microseconds on a 200-character sentence.
+    """
+    allowed = max(tolerance.min_allowed, tolerance.max_share * len(sentence))
+    return len(sentence) - LCSseq.similarity(sentence, text) > allowed
 
 
 #: a word of a copy this similar (rapidfuzz ratio) to the one opposite it is that word with a typo

@@ -35,7 +35,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .cluster import ClusterResult
@@ -52,6 +52,7 @@ from .model import Span, Unit
 from .paragraph_shapes import latin_words_in_chinese, longer_title, marks_left
 from .repair import RepairConfig, consensus
 from .segment import ends_sentence, sentences
+from .sentence_pool import SentencePool, extract_best, prefix_order
 
 
 @dataclass(frozen=True)
@@ -143,12 +144,13 @@ class Reconstructor(KeptTextRules):
         seen_global: dict[str, int] = {}
         self.kept = KeptText()
         seen_cluster: dict[int, list[tuple[str, int]]] = {}
+        pools: dict[int, SentencePool] = {}  # the keys of seen_cluster's lists, kept across a cluster's copies
         for u in self.units:
             if u.kind == "heading":
                 continue
             cid = self.clusters.labels[u.index]
             is_first = cid < 0 or self.clusters.clusters[cid].members[0] == u.index
-            self._merge_sentences(u, cid, is_first, seen_global, seen_cluster.setdefault(cid, []) if cid >= 0 else [])
+            self._merge_sentences(u, cid, is_first, seen_global, seen_cluster.setdefault(cid, []) if cid >= 0 else [], pools.setdefault(cid, SentencePool()) if cid >= 0 else None)
 
     # -- the canonical copy at the first occurrence ----------------------
     def _completion(
@@ -322,7 +324,7 @@ class Reconstructor(KeptTextRules):
             return i, 1.0
         except ValueError:
             pass
-        hit = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=self.cfg.threshold * 100)
+        hit = extract_best(key, pool, self.cfg.threshold * 100)  # (extractOne's answer; a large pool is filtered first)
         if hit is None:
             return None
         # a sentence that says more than the one it resembles (a word, a number it lacks)
@@ -338,7 +340,8 @@ class Reconstructor(KeptTextRules):
                     return i, 1.0
             return None
         best = None
-        for i, p in enumerate(pool):
+        for i in prefix_order(key, pool, self.cfg.truncation_threshold * 100):  # (all that can match, in order)
+            p = pool[i]
             if key in p:
                 return i, 1.0
             if len(p) >= len(key):
@@ -490,10 +493,13 @@ class Reconstructor(KeptTextRules):
             return len(key) >= self.cfg.min_global_chars
         return key.count(" ") + 1 >= MIN_CONTAINED_WORDS
 
-    def _merge_sentences(self, u: Unit, cid: int, is_first: bool, seen_global: dict[str, int], seen_cluster: list[tuple[str, int]]) -> None:
+    def _merge_sentences(self, u: Unit, cid: int, is_first: bool, seen_global: dict[str, int], seen_cluster: list[tuple[str, int]], pool: SentencePool | None = None) -> None:
+        """Read ``u`` sentence by sentence (see the module).  ``pool``: the keys of ``seen_cluster``, in step
+        with it (kept by the caller across the cluster's copies instead of rebuilt for each)."""
         text = self.draft.current(u.span.start, u.span.end)
         spans = sentences(text)
-        pool = [k for k, _ in seen_cluster]
+        if pool is None:
+            pool = SentencePool(k for k, _ in seen_cluster)
         drops: list[tuple[int, int, dict]] = []
         continuing: int | None = None  # a cut-short paragraph this copy's next sentences complete
         opened = False  # a sentence with a key was read: the next one does not open the paragraph
