@@ -236,12 +236,31 @@ def _terminate_like_interrupt() -> Any:
     received: list[int] = []
 
     def handler(signum, frame):
+        if _in_finalizer(frame):
+            # raised here, the KeyboardInterrupt is printed as "Exception ignored" and dropped, and with
+            # both signals then ignored the run went on to its end: the signal comes again once out of it
+            threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+            return
         received.append(signum)
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_IGN)
         raise KeyboardInterrupt
 
     return {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}, received
+
+
+def _in_finalizer(frame: Any) -> bool:
+    """Is ``frame`` inside a ``__del__`` or a ``weakref.finalize`` callback, whose exceptions Python drops?
+
+    A Dask future released by the garbage collector runs ``Future.__del__`` on
+    the main thread, where the signal handler then runs too.
+    """
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "__del__" or (code.co_name == "__call__" and code.co_filename.endswith("weakref.py")):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _ignore_interrupts() -> None:

@@ -19,6 +19,7 @@ smallest document of its component, so the clusters are the same.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import signal
 import tempfile
@@ -150,7 +151,7 @@ def _start_resource_tracker() -> bool:
     return not running
 
 
-def _stop_resource_tracker() -> None:
+def _stop_resource_tracker(wait: float = 5.0) -> None:
     """Stop the resource tracker and reap it (it is this process's child).
 
     Left to itself it exits only when this process does, and is then an
@@ -161,10 +162,27 @@ def _stop_resource_tracker() -> None:
     """
     from multiprocessing import resource_tracker
 
-    stop = getattr(resource_tracker._resource_tracker, "_stop", None)
-    if stop is not None:
-        with contextlib.suppress(Exception):
-            stop()
+    tracker: Any = resource_tracker._resource_tracker  # (its _fd, _pid and _lock are not typed)
+    lock = getattr(tracker, "_lock", None)
+    if lock is None or not hasattr(tracker, "_fd"):
+        return
+    with lock:
+        fd, pid = tracker._fd, tracker._pid
+        if fd is None:
+            return
+        tracker._fd = tracker._pid = None
+    os.close(fd)
+    # it exits once every copy of its pipe is closed; a worker spawned by a cluster start that a Ctrl-C
+    # cut short still holds one until it sees this process gone, so a blocking wait (the tracker's own
+    # _stop) waited for ever: reap it if it goes soon, else leave it to exit with us
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                return
+        except ChildProcessError:
+            return
+        time.sleep(0.02)
 
 
 #: per worker process: how many tasks of each engine (by its token) are running there
@@ -378,6 +396,7 @@ class DaskEngine:
         raise RuntimeError(f"connected components did not settle in {self.max_rounds} rounds")
 
     def close(self) -> None:
+        stopped = False  # the cluster's processes are gone (they hold the resource tracker's pipe)
         try:
             if self.client is not None:
                 self.client.close()
@@ -385,9 +404,12 @@ class DaskEngine:
             try:
                 if self._cluster is not None:
                     self._cluster.close()
+                    stopped = True
             finally:
                 if self._scratch is not None:
                     shutil.rmtree(self._scratch, ignore_errors=True)
-                if self._tracker:
+                # after a start a Ctrl-C cut short, workers spawned may outlive the close: the tracker
+                # then exits with this process (stopping it here waited for ever on them)
+                if self._tracker and stopped:
                     _stop_resource_tracker()
                     self._tracker = False

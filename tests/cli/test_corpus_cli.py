@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
 import sys
+from pathlib import Path
 
 import orjson
 import pyarrow as pa
@@ -294,3 +297,36 @@ def test_dask_scheduler_given_by_address_gives_the_local_bytes(tmp_path):
     assert (tmp_path / "rd.jsonl").read_bytes() == (tmp_path / "rl.jsonl").read_bytes()
     assert (tmp_path / "od.jsonl").read_bytes() == (tmp_path / "ol.jsonl").read_bytes()
     assert any(r["duplicate_of"] for r in _lines(tmp_path / "rl.jsonl"))
+
+
+_CTRL_C_IN_A_FINALIZER = """
+import os, signal, time
+from dedup.cli.corpus import _terminate_like_interrupt
+
+class Released:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while a finalizer runs (a Dask future released)
+        time.sleep(0.2)
+
+_terminate_like_interrupt()
+try:
+    Released()  # dropped at once: __del__ runs here
+    time.sleep(5)  # the run going on
+    print("went on")
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+def test_ctrl_c_while_a_finalizer_runs_still_interrupts_the_run() -> None:
+    """A Ctrl-C whose handler ran inside ``__del__`` was lost, and the run went on to its end.
+
+    Python prints an exception raised in a finalizer as "Exception ignored"
+    and drops it; the handler had already set SIGINT to ignored, so no other
+    Ctrl-C could stop the run (CI: ``--engine dask`` mid-run, the handler ran
+    in ``distributed``'s ``Future.__del__``, the run did not stop in 120 s).
+    """
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.run([sys.executable, "-c", _CTRL_C_IN_A_FINALIZER], capture_output=True, text=True, timeout=60, env=env)
+    assert proc.stdout.strip() == "interrupted", (proc.stdout, proc.stderr)
+    assert "Exception ignored" not in proc.stderr, proc.stderr
