@@ -69,6 +69,31 @@ def _cli_bytes(tmp: Path, name: str, src: Path, *extra: str) -> tuple[bytes, byt
     return out.read_bytes(), rep.read_bytes()
 
 
+def _interrupt_when(cmd: list[str], env: dict[str, str], ready, *, wait: float = 600, poll: float = 0.05, then: float = 0) -> tuple[subprocess.Popen[str], str]:  # type: ignore[no-untyped-def]
+    """Start ``cmd`` in its own session, SIGINT its process group (a terminal's Ctrl-C) once ``ready()``, and return it and its stderr.
+
+    ``ready`` is polled every ``poll`` seconds for at most ``wait``; the run
+    must still be going then (else the test proves nothing), and ``then``
+    seconds more pass before the signal.  SIGKILL to the group if it does
+    not end within 120 s, so a hang fails the test instead of the suite.
+    """
+    import time
+
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + wait
+    while not ready() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(poll)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    time.sleep(then)
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    return proc, err
+
+
 def test_cli_on_a_cluster_of_processes_gives_the_local_bytes(cluster, tmp_path: Path) -> None:
     """Output and report of ``--engine dask --scheduler`` equal ``--workers 1`` byte for byte (boilerplate kept once, a record over the limit)."""
     src = _write(tmp_path / "in.jsonl", _mixed_records())
@@ -389,24 +414,12 @@ def test_a_checkpointed_dask_run_interrupted_resumes_with_the_local_bytes(tmp_pa
     reads the fingerprints back too); the resumed run's output and report
     are the local engine's bytes, and the folder is removed after success.
     """
-    import time
-
     src = _write(tmp_path / "in.jsonl", make_corpus(4, 1200).records)
     ck = tmp_path / "ck"
     out, rep = tmp_path / "d.jsonl", tmp_path / "d.report.jsonl"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     cmd = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out), "--report", str(rep), "--batch-size", "40", "--engine", "dask", "--workers", "2", "--checkpoint", str(ck)]
-    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    deadline = time.monotonic() + 600
-    while len(list(ck.glob("fingerprint/??/*.npz"))) < 3 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert proc.poll() is None, "the run ended before it could be interrupted"
-    os.killpg(proc.pid, signal.SIGINT)
-    try:
-        _, err = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    proc, err = _interrupt_when(cmd, env, lambda: len(list(ck.glob("fingerprint/??/*.npz"))) >= 3, poll=0.02)
     assert proc.returncode == 130 and err.strip().splitlines() == [f"dedup-text: interrupted; no output was written; the same command resumes from {ck}"], err
     assert not out.exists() and not rep.exists()
     again = subprocess.run([*cmd, "--stats"], env=env, capture_output=True, text=True, timeout=900)
@@ -515,22 +528,11 @@ def test_ctrl_c_with_two_dask_workers_gives_one_line_and_leaves_nothing(tmp_path
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     cmd = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out), "--engine", "dask", "--workers", "2"]
-    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
     # the driver makes its scratch folder (dedup-dask-*) just before it starts the cluster, and the
     # run's work folder (dedup-corpus-dask-*) once the cluster is up
     prefix = "dedup-dask-" if moment == "while the cluster starts" else "dedup-corpus-dask-"
-    deadline = time.monotonic() + 300
-    while not any(name.startswith(prefix) for name in os.listdir(tmp)) and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert proc.poll() is None, "the run ended before it could be interrupted"
-    if moment == "mid-run":
-        time.sleep(3)  # working (the run takes far longer)
-    os.killpg(proc.pid, signal.SIGINT)
-    try:
-        _, err = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    # mid-run: 3 s more of working (the run takes far longer)
+    proc, err = _interrupt_when(cmd, env, lambda: any(name.startswith(prefix) for name in os.listdir(tmp)), wait=300, then=3 if moment == "mid-run" else 0)
     time.sleep(2)
     left = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
     assert proc.returncode == 130, err
@@ -620,23 +622,11 @@ def test_ctrl_c_once_the_output_is_in_place_is_not_an_interrupted_run(tmp_path: 
     loaded machine, when its signal came after the commit; 3 of 3 here
     before the fix).
     """
-    import time
-
     src = _write(tmp_path / "in.jsonl", make_corpus(5, 300).records)
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     cmd = [sys.executable, "-m", "dedup.cli", "corpus", str(src), "-o", str(out), "-q", "--no-clean", "--engine", "dask", "--workers", "2"]
-    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    deadline = time.monotonic() + 600
-    while not out.exists() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert proc.poll() is None, "the run ended before it could be interrupted"
-    os.killpg(proc.pid, signal.SIGINT)
-    try:
-        _, err = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    proc, err = _interrupt_when(cmd, env, out.exists, poll=0.005)
     assert (proc.returncode, err) == (0, "")
     local = tmp_path / "local.jsonl"
     assert main(["corpus", str(src), "-o", str(local), "-q", "--no-clean"]) == 0
