@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from dedup.corpus.batch import _document_keys, _unit_table, document_key, hash64, hash64_many, unit_keys
 from dedup.corpus.config import CorpusConfig
-from dedup.engines.local import unique_pairs
+from dedup.engines.local import band_pairs, unique_pairs
+from dedup.fingerprint.lsh import bucket_pairs
 
 #: mixed scripts, punctuation, line breaks, characters beyond the BMP
 _TEXT = st.text(alphabet=st.sampled_from(list("推进义务教育双减政策abc XYZ，。！\n１２\U00020000\U0001F600-")), max_size=60)
@@ -61,6 +62,28 @@ def test_unique_pairs_is_numpys_row_unique(case: tuple[int, list[tuple[int, int]
     expected = np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), np.int64)
     got = unique_pairs(pairs, n)
     assert got.dtype == np.int64 and got.tolist() == expected.tolist()
+
+
+def _band_pairs_band_by_band(bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
+    """The form :func:`band_pairs` replaced: ``lsh.bucket_pairs`` once per band, the rows made unique."""
+    out = [bucket_pairs(np.full(len(ids), b, dtype=np.int64), bands[ids, b], ids, rank[ids], limit) for b in range(bands.shape[1])]
+    return unique_pairs(np.concatenate(out) if out else np.empty((0, 2), np.int64), len(bands))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 30).flatmap(lambda n: st.tuples(
+    st.lists(st.lists(st.integers(0, 3), min_size=4, max_size=4), min_size=n, max_size=n),  # few hash values: big buckets
+    st.lists(st.integers(0, 5), min_size=n, max_size=n),  # ranks with ties
+    st.lists(st.booleans(), min_size=n, max_size=n),
+    st.integers(1, 12),
+)))
+def test_band_pairs_are_bucket_pairs_band_by_band(case) -> None:  # type: ignore[no-untyped-def]
+    """Same rows whatever the ties in hashes and ranks, and with buckets over ``limit`` (stars and chains)."""
+    rows, rank, valid, limit = case
+    bands = np.array(rows, dtype=np.uint64).reshape(-1, 4)
+    ids = np.flatnonzero(np.array(valid, dtype=bool))
+    r = np.array(rank, dtype=np.int64)
+    assert band_pairs(bands, ids, r, limit).tolist() == _band_pairs_band_by_band(bands, ids, r, limit).tolist()
 
 
 _LINES = st.sampled_from(["版权所有，转载请注明出处。", "推进义务教育优质均衡发展。", "The cat sat on the mat.", "", "助力双减政策落地见效！"])
