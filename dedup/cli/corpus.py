@@ -294,6 +294,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from ..engines.local import keep_freed_memory
+
+    keep_freed_memory()  # this process is the CLI's own: its allocator may keep what it frees
     if args.rethreshold is not None:
         return _rethreshold(args)
     from ..engines import make_engine
