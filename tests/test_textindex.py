@@ -91,6 +91,36 @@ def test_lexicon_counts_from_the_table_as_from_counters(document: str, words: li
         assert tabled.lexicon_counts(lx, n) == plain.lexicon_counts(lx, n)
 
 
+@given(HAN_TEXT, st.lists(st.lists(st.sampled_from(["陌", "说", "外", "交", "部", "a", "\x00"]), min_size=1, max_size=5).map("".join), max_size=30), st.booleans())
+@example("外交部说外交部", ["外交部", "交部说", "说外"], True)
+@settings(max_examples=200, deadline=None)
+def test_lexicon_counts_hashed_as_from_counters(document: str, words: list[str], collide: bool) -> None:
+    """A short document's lexicon words, found by hashing its n-grams (no Counter of them all), are the
+    Counter's words with their counts; also when every n-gram's hash collides with a word's (``collide``)."""
+    import numpy as np
+
+    import dedup.repair.reading as reading
+    from dedup.lexicon import Lexicon
+    from dedup.textindex import _gram_keys
+
+    lx = Lexicon(words, ["1"] * len(words), ["n"] * len(words))
+    hashed, plain = reading.DocumentNgrams(document), reading.DocumentNgrams(document)
+    assert hashed._table is None
+    real = reading._lexicon_key_table
+    for n in range(1, 6):
+        joined = "\x00" + "\x00".join(hashed._runs) + "\x00"
+        every = _gram_keys(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32), n) if len(joined) >= n else np.zeros(0, np.uint64)
+        if collide:  # the key table holds the hash of every n-gram of the document: only the lexicon can tell
+            reading._lexicon_key_table = lambda _lx, _n, keys=np.unique(every): keys  # type: ignore[assignment]
+        try:
+            found = hashed.lexicon_counts(lx, n)
+        finally:
+            reading._lexicon_key_table = real  # type: ignore[assignment]
+        grams = plain.counter(n)
+        assert found == {w: grams[w] for w in lx.known(grams.keys())}, n
+        assert n not in hashed._by_length  # no Counter was built
+
+
 @given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 4), st.sampled_from(["", "x", "yy"])), max_size=12), st.integers(0, 40), st.integers(1, 20))
 @settings(max_examples=300, deadline=None)
 def test_draft_edits_in_filters_edits(changes: list[tuple[int, int, str]], start: int, width: int) -> None:

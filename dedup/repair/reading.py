@@ -103,11 +103,38 @@ class DocumentNgrams:
 
     def lexicon_counts(self, lexicon: Lexicon, n: int) -> dict[str, int]:
         """Every word of ``lexicon`` of ``n`` characters the document writes, with its count (as :meth:`counter` has it)."""
-        if self._table is None or n in self._by_length:
+        if n in self._by_length:
             grams = self.counter(n)
             return {w: grams[w] for w in lexicon.known(grams.keys())}  # the lexicon parses only the buckets asked for
+        if self._table is None:
+            return self._hashed_lexicon_counts(lexicon, n)
         words, keys = _lexicon_words(lexicon, n)
         return self._table.found(words, keys, n)
+
+    def _hashed_lexicon_counts(self, lexicon: Lexicon, n: int) -> dict[str, int]:
+        """:meth:`lexicon_counts` without a Counter of every n-gram: the same words and counts.
+
+        Every n-gram of the runs is hashed at once (numpy, the keys of
+        :func:`~dedup.textindex.word_keys`) and looked up among the hashes of the
+        lexicon's words of that length; only the n-grams whose hash is a word's
+        hash are cut out as strings, counted, and checked against the lexicon
+        itself (so a hash collision changes nothing).  A news page holds a few
+        hundred such n-grams among thousands.
+        """
+        import numpy as np
+
+        from ..textindex import _gram_keys
+
+        joined = "\x00" + "\x00".join(self._runs) + "\x00"  # NUL: no Han n-gram crosses a run's edge
+        if len(joined) < n:
+            return {}
+        table = _lexicon_key_table(lexicon, n)
+        if not len(table):
+            return {}
+        keys = _gram_keys(np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), n)
+        at = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+        grams = Counter(joined[p : p + n] for p in np.flatnonzero(table[at] == keys).tolist())
+        return {w: grams[w] for w in lexicon.known(grams.keys()) if "\x00" not in w}
 
     def contexts(self, text: str) -> int:
         """In how many different contexts (the character before and after) the document writes ``text``.
@@ -230,6 +257,32 @@ def _lexicon_words(lexicon: Lexicon, n: int) -> tuple[tuple[str, ...], Any]:
     cached = default_lexicon.cache_info().currsize and lexicon is default_lexicon()
     words = words_of_length(n) if cached else tuple(w for w in lexicon.index if len(w) == n)
     return words, word_keys(words, n)
+
+
+@lru_cache(maxsize=8)
+def _lexicon_key_table(lexicon: Lexicon, n: int) -> Any:
+    """The sorted, distinct :func:`~dedup.textindex.word_keys` of the lexicon's words of ``n`` characters (once per process).
+
+    For the default lexicon the table is kept on disk (~0.7 MB for four
+    characters: loading it costs ~1 ms, listing the words ~20 ms).
+    """
+    import numpy as np
+
+    from .. import textindex
+    from ..lexicon import _BUCKETS, _package_file
+    from ..lexicon import __file__ as lexicon_file
+    from ..lexicon import lexicon as default_lexicon
+
+    def build(words: Sequence[str]) -> Any:
+        return np.unique(textindex.word_keys(words, n)) if words else np.zeros(0, dtype=np.uint64)
+
+    if default_lexicon.cache_info().currsize and lexicon is default_lexicon():
+        from .. import tablecache
+
+        sources = [_package_file("jieba", "dict.txt"), lexicon_file, textindex.__file__]
+        stored = tablecache.cached(f"lexicon-keys-{n}", (tablecache.files_key(sources), _BUCKETS, n), lambda: build(_lexicon_words(lexicon, n)[0]).tobytes())
+        return np.frombuffer(stored, dtype=np.uint64)
+    return build([w for w in lexicon.index if len(w) == n])
 
 
 _LAST: list[tuple[str, DocumentNgrams]] = []
