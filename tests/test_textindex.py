@@ -111,7 +111,7 @@ def test_lexicon_counts_hashed_as_from_counters(document: str, words: list[str],
         joined = "\x00" + "\x00".join(hashed._runs) + "\x00"
         every = _gram_keys(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32), n) if len(joined) >= n else np.zeros(0, np.uint64)
         if collide:  # the key table holds the hash of every n-gram of the document: only the lexicon can tell
-            reading._lexicon_key_table = lambda _lx, _n, keys=np.unique(every): keys  # type: ignore[assignment]
+            reading._lexicon_key_table = lambda _lx, _n, build=True, keys=np.unique(every): keys  # type: ignore[assignment]
         try:
             found = hashed.lexicon_counts(lx, n)
         finally:
@@ -119,6 +119,45 @@ def test_lexicon_counts_hashed_as_from_counters(document: str, words: list[str],
         grams = plain.counter(n)
         assert found == {w: grams[w] for w in lx.known(grams.keys())}, n
         assert n not in hashed._by_length  # no Counter was built
+
+
+def test_one_small_document_builds_no_key_table_and_a_long_run_does(tmp_path) -> None:
+    """The default lexicon's key table (a parse of the whole lexicon when it is not on disk) is built only after a
+    process has counted enough Han text with Counters, or when the lexicon's words are on disk already: cleaning
+    the sample alone in a fresh cache never builds it; a process past the threshold builds and keeps it; and every
+    one finds the same output and vocabulary."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    script = (
+        "import json, sys, dedup, dedup.repair.reading as r\n"
+        "from dedup.lexicon import lexicon\n"
+        "from dedup.repair.dropped import document_vocabulary\n"
+        "r.KEY_TABLE_AFTER_HAN = int(sys.argv[2])\n"
+        "doc = open(sys.argv[1], encoding='utf-8').read()\n"
+        "out = dedup.clean(doc).text\n"
+        "r._LAST.clear()\n"
+        "v = document_vocabulary(doc, lexicon(), (4, 5))\n"
+        "print(json.dumps([out, dict(v.counts)]))\n"
+    )
+    sample = str(root / "examples" / "seed_zh_press.txt")
+    env = {**os.environ, "DEDUP_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(root)}
+    results = []
+    # a fresh cache, below the threshold: none; past it: built (the words too); the words on disk alone: built
+    for after, drop_keys, built in (("10000000000", False, False), ("0", False, True), ("10000000000", True, True)):
+        for p in tmp_path.iterdir():
+            if drop_keys and p.name.startswith("dedup-lexicon-keys-"):
+                p.unlink()
+        done = subprocess.run([sys.executable, "-c", script, sample, after], env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        results.append(json.loads(done.stdout))
+        names = {p.name for p in tmp_path.iterdir()}
+        assert any(n.startswith("dedup-lexicon-keys-") for n in names) == built, names
+    assert results[0] == results[1] == results[2] and results[0][1]
 
 
 @given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 4), st.sampled_from(["", "x", "yy"])), max_size=12), st.integers(0, 40), st.integers(1, 20))
