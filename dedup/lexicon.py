@@ -256,7 +256,12 @@ def stored_words_of_length(n: int) -> tuple[str, ...] | None:
 
 def _words_key(n: int) -> tuple[object, ...]:
     """The disk-cache key of :func:`words_of_length`: the dictionary file, this file, the buckets, ``n``."""
-    return (tablecache.files_key([_package_file("jieba", "dict.txt"), __file__]), _BUCKETS, n)
+    return table_key(n)
+
+
+def table_key(n: int, *sources: str) -> tuple[object, ...]:
+    """A disk-cache key for a table made from the lexicon's words of ``n`` characters (and the code in ``sources``)."""
+    return (tablecache.files_key([_package_file("jieba", "dict.txt"), __file__, *sources]), _BUCKETS, n)
 
 
 @dataclass(frozen=True)

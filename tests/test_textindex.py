@@ -101,7 +101,6 @@ def test_lexicon_counts_hashed_as_from_counters(document: str, words: list[str],
 
     import dedup.repair.reading as reading
     from dedup.lexicon import Lexicon
-    from dedup.textindex import _gram_keys
 
     lx = Lexicon(words, ["1"] * len(words), ["n"] * len(words))
     hashed, plain = reading.DocumentNgrams(document), reading.DocumentNgrams(document)
@@ -109,7 +108,7 @@ def test_lexicon_counts_hashed_as_from_counters(document: str, words: list[str],
     real = reading._lexicon_key_table
     for n in range(1, 6):
         joined = "\x00" + "\x00".join(hashed._runs) + "\x00"
-        every = _gram_keys(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32), n) if len(joined) >= n else np.zeros(0, np.uint64)
+        every = reading._ngram_hashes(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32), n) if len(joined) >= n else np.zeros(0, np.uint64)
         if collide:  # the key table holds the hash of every n-gram of the document: only the lexicon can tell
             reading._lexicon_key_table = lambda _lx, _n, build=True, keys=np.unique(every): keys  # type: ignore[assignment]
         try:

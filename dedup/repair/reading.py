@@ -118,7 +118,7 @@ class DocumentNgrams:
         """:meth:`lexicon_counts` without a Counter of every n-gram: the same words and counts.
 
         Every n-gram of the runs is hashed at once (numpy, the keys of
-        :func:`~dedup.textindex.word_keys`) and looked up among the hashes of the
+        :func:`_ngram_hashes`) and looked up among the hashes of the
         lexicon's words of that length; only the n-grams whose hash is a word's
         hash are cut out as strings, counted, and checked against the lexicon
         itself (so a hash collision changes nothing).  A news page holds a few
@@ -126,14 +126,12 @@ class DocumentNgrams:
         """
         import numpy as np
 
-        from ..textindex import _gram_keys
-
         joined = "\x00" + "\x00".join(self._runs) + "\x00"  # NUL: no Han n-gram crosses a run's edge
         if len(joined) < n:
             return {}
         if not len(table):
             return {}
-        keys = _gram_keys(np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), n)
+        keys = _ngram_hashes(np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), n)
         at = np.minimum(np.searchsorted(table, keys), len(table) - 1)
         grams = Counter(joined[p : p + n] for p in np.flatnonzero(table[at] == keys).tolist())
         return {w: grams[w] for w in lexicon.known(grams.keys()) if "\x00" not in w}
@@ -271,7 +269,7 @@ _KEY_TABLES: dict[tuple[int, int], tuple[Lexicon, Any]] = {}
 
 
 def _lexicon_key_table(lexicon: Lexicon, n: int, *, build: bool = True) -> Any:
-    """The sorted, distinct :func:`~dedup.textindex.word_keys` of the lexicon's words of ``n`` characters.
+    """The sorted, distinct :func:`_ngram_hashes` of the lexicon's words of ``n`` characters.
 
     Held once per process.  For the default lexicon the table is kept on disk
     (~0.7 MB for four characters: loading it costs ~1 ms); when it is not
@@ -280,23 +278,23 @@ def _lexicon_key_table(lexicon: Lexicon, n: int, *, build: bool = True) -> Any:
     """
     import numpy as np
 
-    from .. import textindex
-    from ..lexicon import _BUCKETS, _package_file
-    from ..lexicon import __file__ as lexicon_file
     from ..lexicon import lexicon as default_lexicon
+    from ..lexicon import table_key
 
     held = _KEY_TABLES.get((id(lexicon), n))
     if held is not None and held[0] is lexicon:
         return held[1]
 
     def keys_of(words: Sequence[str]) -> Any:
-        return np.unique(textindex.word_keys(words, n)) if words else np.zeros(0, dtype=np.uint64)
+        if not words:
+            return np.zeros(0, dtype=np.uint64)
+        codes = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).reshape(len(words), n)
+        return np.unique(_ngram_hashes(codes, n, axis=1))
 
     if default_lexicon.cache_info().currsize and lexicon is default_lexicon():
         from .. import tablecache
 
-        sources = [_package_file("jieba", "dict.txt"), lexicon_file, textindex.__file__]
-        key = (tablecache.files_key(sources), _BUCKETS, n)
+        key = table_key(n, __file__)  # this file: how the words are hashed
         stored = tablecache.load(f"lexicon-keys-{n}", key)
         if stored is None:
             # the words on disk (a long document listed them) make the table cheap (~40 ms)
@@ -312,6 +310,23 @@ def _lexicon_key_table(lexicon: Lexicon, n: int, *, build: bool = True) -> Any:
         _KEY_TABLES.clear()
     _KEY_TABLES[(id(lexicon), n)] = (lexicon, table)
     return table
+
+
+def _ngram_hashes(codes: Any, n: int, axis: int = 0) -> Any:
+    """A 64-bit polynomial hash (wrapping) of every ``n``-gram of ``codes`` (code points), or of each row (``axis=1``)."""
+    import numpy as np
+
+    c = codes.astype(np.uint64)
+    if axis == 1:
+        cols = [c[:, j] for j in range(n)]
+    else:
+        m = len(codes) - n + 1
+        cols = [c[j : m + j] for j in range(n)]
+    keys = np.zeros(len(cols[0]), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for col in cols:
+            keys = keys * np.uint64(1_000_003) + col
+    return keys
 
 
 def _stored_words(n: int) -> tuple[str, ...] | None:
