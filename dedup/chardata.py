@@ -114,6 +114,9 @@ def is_cjk(text: str, threshold: float = 0.3) -> bool:
     """
     if not text:
         return False
+    quick = _decided_by_share(text, threshold)
+    if quick is not None:
+        return quick
     if len(text) >= _TABLE_MIN:
         return _is_cjk_table(text, threshold)
     # counted by regex substitutions (sre matches a BMP class with a bitmap): several times
@@ -125,6 +128,25 @@ def is_cjk(text: str, threshold: float = 0.3) -> bool:
         return False
     cjk = len(text) - len(_CJK_RUN.sub("", text))
     return cjk / letters >= threshold
+
+
+def _decided_by_share(text: str, threshold: float) -> bool | None:
+    """:func:`is_cjk`'s answer when the CJK characters' share of the whole text settles it, else None.
+
+    Most texts are wholly Chinese or wholly not: no CJK character is False
+    (for a positive threshold), and a share of the whole text at or above the
+    threshold is True as soon as the text has a letter (letters are at most
+    the whole text, and a correctly rounded division is monotonic).  Either
+    costs one regex pass instead of counting the letters.
+    """
+    if threshold <= 0:
+        return None
+    if _CJK.search(text) is None:
+        return False
+    cjk = len(text) - len(_CJK_RUN.sub("", text))
+    if cjk / len(text) >= threshold and any(map(str.isalpha, text)):
+        return True
+    return None
 
 
 #: characters a process tests one by one before it compiles the letter class (~10-20 ms,

@@ -245,9 +245,23 @@ def words_of_length(n: int) -> tuple[str, ...]:
     A long document's vocabulary is looked up word by word in its n-gram table;
     listing the words from the lexicon itself would parse every bucket (~0.8 s a run).
     """
-    path = _package_file("jieba", "dict.txt")
-    key = (tablecache.files_key([path, __file__]), _BUCKETS, n)
-    return tablecache.cached(f"lexicon-words-{n}", key, lambda: tuple(sorted(w for w in lexicon().index if len(w) == n)))
+    return tablecache.cached(f"lexicon-words-{n}", _words_key(n), lambda: tuple(sorted(w for w in lexicon().index if len(w) == n)))
+
+
+def stored_words_of_length(n: int) -> tuple[str, ...] | None:
+    """:func:`words_of_length` when it is on disk already, else None (nothing is parsed)."""
+    stored = tablecache.load(f"lexicon-words-{n}", _words_key(n))
+    return None if stored is None else tuple(stored)
+
+
+def _words_key(n: int) -> tuple[object, ...]:
+    """The disk-cache key of :func:`words_of_length`: the dictionary file, this file, the buckets, ``n``."""
+    return table_key(n)
+
+
+def table_key(n: int, *sources: str) -> tuple[object, ...]:
+    """A disk-cache key for a table made from the lexicon's words of ``n`` characters (and the code in ``sources``)."""
+    return (tablecache.files_key([_package_file("jieba", "dict.txt"), __file__, *sources]), _BUCKETS, n)
 
 
 @dataclass(frozen=True)

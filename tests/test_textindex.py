@@ -91,6 +91,74 @@ def test_lexicon_counts_from_the_table_as_from_counters(document: str, words: li
         assert tabled.lexicon_counts(lx, n) == plain.lexicon_counts(lx, n)
 
 
+@given(HAN_TEXT, st.lists(st.lists(st.sampled_from(["陌", "说", "外", "交", "部", "a", "\x00"]), min_size=1, max_size=5).map("".join), max_size=30), st.booleans())
+@example("外交部说外交部", ["外交部", "交部说", "说外"], True)
+@settings(max_examples=200, deadline=None)
+def test_lexicon_counts_hashed_as_from_counters(document: str, words: list[str], collide: bool) -> None:
+    """A short document's lexicon words, found by hashing its n-grams (no Counter of them all), are the
+    Counter's words with their counts; also when every n-gram's hash collides with a word's (``collide``)."""
+    import numpy as np
+
+    import dedup.repair.reading as reading
+    from dedup.lexicon import Lexicon
+
+    lx = Lexicon(words, ["1"] * len(words), ["n"] * len(words))
+    hashed, plain = reading.DocumentNgrams(document), reading.DocumentNgrams(document)
+    assert hashed._table is None
+    real = reading._lexicon_key_table
+    for n in range(1, 6):
+        joined = "\x00" + "\x00".join(hashed._runs) + "\x00"
+        every = reading._ngram_hashes(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32), n) if len(joined) >= n else np.zeros(0, np.uint64)
+        if collide:  # the key table holds the hash of every n-gram of the document: only the lexicon can tell
+            reading._lexicon_key_table = lambda _lx, _n, build=True, keys=np.unique(every): keys  # type: ignore[assignment]
+        try:
+            found = hashed.lexicon_counts(lx, n)
+        finally:
+            reading._lexicon_key_table = real  # type: ignore[assignment]
+        grams = plain.counter(n)
+        assert found == {w: grams[w] for w in lx.known(grams.keys())}, n
+        assert n not in hashed._by_length  # no Counter was built
+
+
+def test_one_small_document_builds_no_key_table_and_a_long_run_does(tmp_path) -> None:
+    """The default lexicon's key table (a parse of the whole lexicon when it is not on disk) is built only after a
+    process has counted enough Han text with Counters, or when the lexicon's words are on disk already: cleaning
+    the sample alone in a fresh cache never builds it; a process past the threshold builds and keeps it; and every
+    one finds the same output and vocabulary."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    script = (
+        "import json, sys, dedup, dedup.repair.reading as r\n"
+        "from dedup.lexicon import lexicon\n"
+        "from dedup.repair.dropped import document_vocabulary\n"
+        "r.KEY_TABLE_AFTER_HAN = int(sys.argv[2])\n"
+        "doc = open(sys.argv[1], encoding='utf-8').read()\n"
+        "out = dedup.clean(doc).text\n"
+        "r._LAST.clear()\n"
+        "v = document_vocabulary(doc, lexicon(), (4, 5))\n"
+        "print(json.dumps([out, dict(v.counts)]))\n"
+    )
+    sample = str(root / "examples" / "seed_zh_press.txt")
+    env = {**os.environ, "DEDUP_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(root)}
+    results = []
+    # a fresh cache, below the threshold: none; past it: built (the words too); the words on disk alone: built
+    for after, drop_keys, built in (("10000000000", False, False), ("0", False, True), ("10000000000", True, True)):
+        for p in tmp_path.iterdir():
+            if drop_keys and p.name.startswith("dedup-lexicon-keys-"):
+                p.unlink()
+        done = subprocess.run([sys.executable, "-c", script, sample, after], env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        results.append(json.loads(done.stdout))
+        names = {p.name for p in tmp_path.iterdir()}
+        assert any(n.startswith("dedup-lexicon-keys-") for n in names) == built, names
+    assert results[0] == results[1] == results[2] and results[0][1]
+
+
 @given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 4), st.sampled_from(["", "x", "yy"])), max_size=12), st.integers(0, 40), st.integers(1, 20))
 @settings(max_examples=300, deadline=None)
 def test_draft_edits_in_filters_edits(changes: list[tuple[int, int, str]], start: int, width: int) -> None:

@@ -73,7 +73,7 @@ class DocumentNgrams:
         self._contexts: dict[int, Counter[str]] = {}
         # a long document answers count and contexts from sorted tables of its runs (same
         # answers): Counters of every n-gram string cost seconds per megabyte
-        han = sum(map(len, self._runs))
+        han = self._han = sum(map(len, self._runs))
         self._table = _RunTable(self._runs) if han > TABLE_ABOVE else None
         # a short document answers the few strings it is asked about by scanning its runs
         # (same answers): four tables of contexts cost more than all its questions
@@ -103,11 +103,38 @@ class DocumentNgrams:
 
     def lexicon_counts(self, lexicon: Lexicon, n: int) -> dict[str, int]:
         """Every word of ``lexicon`` of ``n`` characters the document writes, with its count (as :meth:`counter` has it)."""
+        if self._table is None and n not in self._by_length:
+            table = _lexicon_key_table(lexicon, n, build=_COUNTED_HAN[0] >= KEY_TABLE_AFTER_HAN)
+            if table is not None:
+                return self._hashed_lexicon_counts(lexicon, n, table)
+            _COUNTED_HAN[0] += self._han
         if self._table is None or n in self._by_length:
             grams = self.counter(n)
             return {w: grams[w] for w in lexicon.known(grams.keys())}  # the lexicon parses only the buckets asked for
         words, keys = _lexicon_words(lexicon, n)
         return self._table.found(words, keys, n)
+
+    def _hashed_lexicon_counts(self, lexicon: Lexicon, n: int, table: Any) -> dict[str, int]:
+        """:meth:`lexicon_counts` without a Counter of every n-gram: the same words and counts.
+
+        Every n-gram of the runs is hashed at once (numpy, the keys of
+        :func:`_ngram_hashes`) and looked up among the hashes of the
+        lexicon's words of that length; only the n-grams whose hash is a word's
+        hash are cut out as strings, counted, and checked against the lexicon
+        itself (so a hash collision changes nothing).  A news page holds a few
+        hundred such n-grams among thousands.  ``table``: :func:`_lexicon_key_table`.
+        """
+        import numpy as np
+
+        joined = "\x00" + "\x00".join(self._runs) + "\x00"  # NUL: no Han n-gram crosses a run's edge
+        if len(joined) < n:
+            return {}
+        if not len(table):
+            return {}
+        keys = _ngram_hashes(np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), n)
+        at = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+        grams = Counter(joined[p : p + n] for p in np.flatnonzero(table[at] == keys).tolist())
+        return {w: grams[w] for w in lexicon.known(grams.keys()) if "\x00" not in w}
 
     def contexts(self, text: str) -> int:
         """In how many different contexts (the character before and after) the document writes ``text``.
@@ -230,6 +257,91 @@ def _lexicon_words(lexicon: Lexicon, n: int) -> tuple[tuple[str, ...], Any]:
     cached = default_lexicon.cache_info().currsize and lexicon is default_lexicon()
     words = words_of_length(n) if cached else tuple(w for w in lexicon.index if len(w) == n)
     return words, word_keys(words, n)
+
+
+#: Han characters a process counts with Counters (the vocabulary of short documents) before it builds
+#: the default lexicon's key table when it is not on disk yet: the build parses the whole lexicon
+#: once (~1 s), which this much text repays; a run on one small document never pays it
+KEY_TABLE_AFTER_HAN = 2_000_000
+_COUNTED_HAN = [0]
+#: key tables held by this process, by (lexicon, length)
+_KEY_TABLES: dict[tuple[int, int], tuple[Lexicon, Any]] = {}
+
+
+def _lexicon_key_table(lexicon: Lexicon, n: int, *, build: bool = True) -> Any:
+    """The sorted, distinct :func:`_ngram_hashes` of the lexicon's words of ``n`` characters.
+
+    Held once per process.  For the default lexicon the table is kept on disk
+    (~0.7 MB for four characters: loading it costs ~1 ms); when it is not
+    there yet it is made only if ``build`` (else None: the caller counts
+    with Counters).  Another lexicon's table is made from its words.
+    """
+    import numpy as np
+
+    from ..lexicon import lexicon as default_lexicon
+    from ..lexicon import table_key
+
+    held = _KEY_TABLES.get((id(lexicon), n))
+    if held is not None and held[0] is lexicon:
+        return held[1]
+
+    def keys_of(words: Sequence[str]) -> Any:
+        if not words:
+            return np.zeros(0, dtype=np.uint64)
+        codes = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).reshape(len(words), n)
+        return np.unique(_ngram_hashes(codes, n, axis=1))
+
+    if default_lexicon.cache_info().currsize and lexicon is default_lexicon():
+        from .. import tablecache
+
+        key = table_key(n, __file__)  # this file: how the words are hashed
+        stored = tablecache.load(f"lexicon-keys-{n}", key)
+        if stored is None:
+            # the words on disk (a long document listed them) make the table cheap (~40 ms)
+            words = _lexicon_words(lexicon, n)[0] if build else _stored_words(n)
+            if words is None:
+                return None
+            stored = keys_of(words).tobytes()
+            tablecache.store(f"lexicon-keys-{n}", key, stored)
+        table = np.frombuffer(stored, dtype=np.uint64)
+    else:
+        table = keys_of([w for w in lexicon.index if len(w) == n])
+    if len(_KEY_TABLES) >= 8:
+        _KEY_TABLES.clear()
+    _KEY_TABLES[(id(lexicon), n)] = (lexicon, table)
+    return table
+
+
+def _ngram_hashes(codes: Any, n: int, axis: int = 0) -> Any:
+    """A 64-bit polynomial hash (wrapping) of every ``n``-gram of ``codes`` (code points), or of each row (``axis=1``)."""
+    import numpy as np
+
+    c = codes.astype(np.uint64)
+    if axis == 1:
+        cols = [c[:, j] for j in range(n)]
+    else:
+        m = len(codes) - n + 1
+        cols = [c[j : m + j] for j in range(n)]
+    keys = np.zeros(len(cols[0]), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for col in cols:
+            keys = keys * np.uint64(1_000_003) + col
+    return keys
+
+
+def _stored_words(n: int) -> tuple[str, ...] | None:
+    """The default lexicon's words of ``n`` characters if they are on disk (looked for once per process)."""
+    if n in _NO_STORED_WORDS:
+        return None
+    from ..lexicon import stored_words_of_length
+
+    words = stored_words_of_length(n)
+    if words is None:
+        _NO_STORED_WORDS.add(n)
+    return words
+
+
+_NO_STORED_WORDS: set[int] = set()
 
 
 _LAST: list[tuple[str, DocumentNgrams]] = []

@@ -160,3 +160,24 @@ def test_variant_pass_skipped_only_where_it_finds_nothing(document):
         return [(e.span.as_list(), e.before, e.after, e.rule) for e in draft.edits()]
 
     assert edits(True) == edits(False)
+
+
+_SENTENCE_PIECES = st.sampled_from(["一是甲", "。", "！”", "Dr. Smith", " met ", "e.g. ", "3.5", "?q=1", "\n5. Next", ". ", "He left.", "…", "“", " "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_SENTENCE_PIECES, max_size=40).map("".join), st.integers(0, 3))
+def test_remembered_sentences_are_the_computed_ones(text, repeat):
+    """``segment.sentences`` (remembered for short texts) gives the computed ranges, for short and long texts,
+    asked once or again; a caller that changes its list changes nothing the next caller gets."""
+    from dedup import segment
+
+    plain = segment.sentences.__wrapped__
+    long_text = text * (segment.SENTENCES_MEMO_MAX_CHARS // max(len(text), 1) + 1)
+    for t in (text, long_text):
+        for _ in range(repeat + 1):
+            got = segment.sentences(t)
+            assert got == plain(t)
+            got.append((-1, -1))
+            got.clear()
+        assert segment.sentences(t) == plain(t)

@@ -314,6 +314,17 @@ def test_is_cjk_of_short_text_equals_the_character_by_character_rule(text, thres
     assert is_cjk(text, threshold) == _is_cjk_reference(text, threshold)
 
 
+@given(st.text(st.sampled_from(list("推进义务教育かな゛゜・ー한ㄱ abc019𝐀𝠀é\u0301，。①²\ud800")), max_size=700), st.sampled_from([0.0, 0.05, 0.3, 0.5, 0.95, 1.0]) | st.floats(-1.0, 2.0))
+def test_is_cjk_decided_by_the_whole_texts_share_equals_the_character_by_character_rule(text, threshold):
+    """Texts with no CJK character, or with a CJK share of the whole text at the threshold, are decided before
+    their letters are counted (short and long texts, CJK characters that are no letters, any threshold): the same
+    answer as one by one."""
+    from dedup.chardata import _is_cjk_reference
+
+    assert is_cjk(text, threshold) == _is_cjk_reference(text, threshold)
+    assert is_cjk(text * 3, threshold) == _is_cjk_reference(text * 3, threshold)
+
+
 def test_is_cjk_letter_class_covers_every_bmp_code_point():
     from dedup.chardata import _not_alpha_bmp
 
