@@ -401,10 +401,29 @@ def _read_on_otherwise(p: str, n: str, reading: str, config: StitchConfig) -> bo
         after = text[i + len(tail) : i + len(tail) + 3]
         if len(after) == len(head) and sum(a != b for a, b in zip(after, head)) <= 1:
             return False  # that copy reads into ``n`` (a typo allowed: ``丧母合制`` for ``丧母服制``)
+        if _ends_where_n_goes_on(text[i + len(tail) : i + len(tail) + _EXTENSION_LOOK], n):
+            return False  # that copy reads into ``n`` and ends its sentence where ``n`` goes on: ``n`` extends it
         if after and after[0] not in "\x00 ":
             on += 1
         i = text.find(tail, i + 1)
     return on > 0
+
+
+#: characters read after the other copy's end of ``p`` to see where its sentence ends
+_EXTENSION_LOOK = 8
+
+
+def _ends_where_n_goes_on(after: str, n: str) -> bool:
+    """Does a copy that reads ``after`` past the cut agree with ``n`` up to its sentence's end, where
+    ``n`` has a comma or clause mark instead (``…等待伯`` / ``特，刘尚受封…`` beside ``…等待伯特。众人…``)?
+
+    The copy cut there extends the sentence (a clause added before its final mark): the other copy
+    reads into ``n``'s first word, not on into another text (``…我们也在东风`` beside ``在一周``).
+    """
+    m = 0
+    while m < len(after) and m < len(n) and after[m] == n[m].lower() and _is_cjk(n[m]):
+        m += 1
+    return 0 < m < len(after) and m < len(n) and after[m] in SENTENCE_END and n[m] in "，,、；;："
 
 
 #: an unfinished last sentence this many words long is one paragraph's own, not a phrase many sentences share
