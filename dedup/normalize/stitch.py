@@ -426,6 +426,35 @@ def _ends_where_n_goes_on(after: str, n: str) -> bool:
     return 0 < m < len(after) and m < len(n) and after[m] in SENTENCE_END and n[m] in "，,、；;："
 
 
+def _extended_core(p: str, reading: str, config: StitchConfig) -> str | None:
+    """The end of a sentence another copy finishes, which ``p``'s unfinished last sentence goes on from
+    with a comma (``…庇佑黎民，通常都要送至溪`` beside ``…庇佑黎民。``), or None.
+
+    Such a block is a copy that extends the sentence, cut inside its extension: a copy truncated
+    short is a prefix of a text some copy reads (:func:`_read_on_otherwise` says so), and this one
+    reads on past a sentence end no copy goes on from.  The next block is the rest of the clause,
+    unless it opens as a paragraph of the document does.  What must be read in the other copy is
+    ``2 * attest_chars`` characters before its final mark (half of them CJK), and the clause after
+    the comma at least two characters, ending in a CJK one.
+    """
+    spans = sentences(p)
+    if not spans:
+        return None
+    last = p[spans[-1][0] :]
+    j = max(last.rfind(c) for c in "，,")
+    k = 2 * config.attest_chars
+    if j < k or len(last) - j - 1 < 2 or sum(_is_cjk(c) for c in last[j - k : j]) < k // 2 or not _is_cjk(last[-1]):
+        return None
+    core = _WS_RUN.sub(" ", last[j - k : j]).lower()
+    text = _reading(reading).text
+    i = _reading(reading).find(core)
+    while i >= 0:
+        if text[i + len(core) : i + len(core) + 1] in SENTENCE_END and text[i + len(core) : i + len(core) + 1]:
+            return last[j - k : j]
+        i = text.find(core, i + 1)
+    return None
+
+
 #: an unfinished last sentence this many words long is one paragraph's own, not a phrase many sentences share
 _OWN_SENTENCE_WORDS = 5
 
@@ -531,6 +560,9 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         word = word_across(p, n)
         if word is not None and strip_marker(n) == 0 and not _read_on_otherwise(p, n, document, config):
             return joined("", "a common word of the lexicon reads across the cut", word=word)
+        core = _extended_core(p, document, config)
+        if core is not None and strip_marker(n) == 0 and not _opens_a_paragraph(n, document) and not _read_on_otherwise(p, n, document, config):
+            return joined("", "the previous block extends a sentence another copy ends, and is cut inside the extension", extends=core)
         # an unfinished sentence alone is no evidence: a truncated copy ends like that too,
         # and gluing it to the next paragraph would hide both
         return None

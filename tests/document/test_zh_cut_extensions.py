@@ -40,3 +40,33 @@ def test_a_copy_reading_on_into_another_word_still_blocks_the_junction() -> None
     other = "在一周活动期间，各区共组织志愿者四百余人次，清理垃圾三十余吨。"
     doc = "\n\n".join([whole, truncated, other]) + "\n"
     assert paragraphs(clean_checked(doc)) == [whole, other]
+
+
+FLAG = "* 阴竿在地─招鬼魂告知本地有建醮祭祀活动，在醮期结束前准备祭品普渡，建醮结束后不可再扰乱当地安宁，借此宣示当地主神神威显赫、庇佑黎民。"
+SEATS = "五是与将军生活起居之处“奥”距离最近的席次是溜间、雁间、菊间广缘、帝鉴间以及主要由谱代大名入座的席位。"
+
+
+def test_a_copy_cut_inside_its_extension_is_rejoined() -> None:
+    """``…庇佑黎民，通常都要送至溪`` / ``河或海边流放或空地焚烧。`` after a copy ending ``…庇佑黎民。``: one sentence.
+
+    No copy reads across the cut (the extension is this copy's own) and
+    ``溪河`` is no word of the document: the block was left cut, the copy
+    completed the first one up to ``…送至溪`` and the rest stayed a fragment,
+    so the extended sentence was lost (zh documents 79, 188, 329, 503 of
+    ``--zh 600 --seed 7``; zh-issue13 406, zh-sample-like 10).  The other copy
+    finishes the sentence where this one goes on with a comma: that is the
+    evidence.
+    """
+    extended = FLAG.replace("庇佑黎民。", "庇佑黎民，通常都要送至溪河或海边流放或空地焚烧。")
+    cut = extended.replace("送至溪", "送至溪\n\n")
+    doc = "\n\n".join([FLAG, SEATS, cut]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [extended, SEATS]
+
+
+def test_a_truncated_copy_of_a_sentence_is_not_glued_to_the_next_paragraph() -> None:
+    """``…庇佑黎民，通常都要`` / the next copy of ``SEATS``: two paragraphs (the rule above needs a next block that is no paragraph's opening)."""
+    extended = FLAG.replace("庇佑黎民。", "庇佑黎民，通常都要送至溪河或海边流放或空地焚烧。")
+    truncated = extended[: extended.index("送至溪")]
+    doc = "\n\n".join([FLAG, SEATS, truncated, SEATS]) + "\n"
+    out = paragraphs(clean_checked(doc))
+    assert SEATS in out and not any(p.endswith("通常都要" + SEATS) for p in out)
