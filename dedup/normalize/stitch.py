@@ -535,6 +535,8 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
     goes_on = last.isdigit() or last in _CN_DIGITS or (last.isalpha() and first.isalpha() and not _is_cjk(last) and not _is_cjk(first))
     if strip_marker(n, _LIST_MARKERS_ONLY) > 0 and not goes_on:
         return None
+    if not goes_on and _tag_opens_paragraphs(n, document):
+        return None  # (a copy that merges two lines reads across: ``…小学发言人：第八站``)
     # another copy in the document reads straight across the cut: the strongest evidence
     # (after a finished sentence only a decimal point counts: a copy that merges two paragraphs proves nothing)
     attested = _attested(p, n, document, gap, config, joiners=("",) if finished else None)
@@ -588,6 +590,20 @@ def _opens_a_paragraph(n: str, document: str) -> bool:
         return True  # ``MODERATOR: …``, ``Q: …``
     opening = _WS_RUN.sub(" ", n[:_OPENING]).lower()
     return len(opening) >= _OPENING // 2 and _reading(document).count("\x00" + opening) + _reading(document).text.startswith(opening) > 1
+
+
+def _tag_opens_paragraphs(n: str, document: str) -> bool:
+    """Does ``n`` open with a speaker tag (``发言人：``) that opens another paragraph of the document too?
+
+    Then ``n`` is a paragraph of a list of tagged lines, not the rest of a cut sentence: a cut
+    lands inside a sentence, and a tag the document opens lines with is no sentence's middle.
+    """
+    k = strip_marker(n)
+    if k == 0 or k == strip_marker(n, _LIST_MARKERS_ONLY):
+        return False
+    tag = _WS_RUN.sub(" ", n[:k].strip()).lower()
+    reading = _reading(document)
+    return reading.count("\x00" + tag) + reading.text.startswith(tag) > 1
 
 
 #: the characters of a block's start compared with the other blocks' starts

@@ -70,3 +70,22 @@ def test_a_truncated_copy_of_a_sentence_is_not_glued_to_the_next_paragraph() -> 
     doc = "\n\n".join([FLAG, SEATS, truncated, SEATS]) + "\n"
     out = paragraphs(clean_checked(doc))
     assert SEATS in out and not any(p.endswith("通常都要" + SEATS) for p in out)
+
+
+STOP7 = "一是第七站：２００８年１０月２７日－３１日，江西省遂川县堆子前平安希望小学"
+STOP8 = "发言人：第八站：２００９年５月１８日－２２日，北京市房山区薄洼乡平安希望小学"
+
+
+def test_a_copy_merging_two_tagged_lines_does_not_join_them() -> None:
+    """Two lines without final marks, the second opening with the tag ``发言人：`` that its copies open with,
+    and a copy that merges the two (``…小学发言人：第八站…``): the lines stay two, the merged copy goes.
+
+    The merged copy read straight across the gap, so the first line was glued
+    to the second's first copy (cut short, ``…薄洼乡``); the whole second copy
+    and the merged copy then said nothing new to the glued paragraph and all
+    three stayed: CER 110 % (zh document 552 of ``--zh 600 --seed 7``).
+    """
+    cut_short = STOP8[: STOP8.index("平安希望小学")]
+    tail = "积极应对人口老龄化战略研讨会昨天在京召开。"
+    doc = "\n\n".join([STOP7, cut_short, STOP8, STOP7 + STOP8, tail]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [STOP7, STOP8, tail]
