@@ -214,6 +214,9 @@ class Reconstructor(KeptTextRules):
         start = a + aligned_end(fragment, full[a:b])
         end = a + len(full[a:b].rstrip())
         rest = sentence_key(full[start:end], self.keys)
+        # what a unit's key (tag and marker stripped, as ``others`` are) says of the fragment: an opening
+        # sentence keeps its speaker tag in its sentence key (``Ｑ：为什么…``), which no unit's key has
+        last = _as_units_say(part, spans, last, self.keys)
         # (a phrase is said in many places: only a long rest, near-exactly, is another paragraph's)
         if is_cjk(last) and others and len(rest) >= 2 * self.cfg.min_global_chars and any(says(o, rest, GLOBAL) and not says(o, last) for o in others):
             return None  # the rest is another paragraph's (``标题`` / ``标题⏎正文…``): ``part`` is whole
@@ -628,6 +631,13 @@ def _opening_marker(sentence: str) -> int:
     never inserts at the start, and right after the marker is the start too.
     """
     return strip_marker(sentence, _MARKERS_ONLY) if is_cjk(sentence) else 0
+
+
+def _as_units_say(part: str, spans: Sequence[tuple[int, int]], last: str, keys: KeyConfig) -> str:
+    """The key of ``part``'s last sentence as a unit's key reads it: without the paragraph's speaker tag when it is the only one."""
+    if len(spans) != 1:
+        return last
+    return matching_key(part[spans[0][0] : spans[0][1]], keys) or last
 
 
 def _introduces_a_list(paragraph: str) -> bool:
