@@ -455,6 +455,22 @@ def _extended_core(p: str, reading: str, config: StitchConfig) -> str | None:
     return None
 
 
+def _cut_alike(p: str, reading: str, config: StitchConfig) -> bool:
+    """Does another block end as ``p`` ends, mid-sentence (``…在女单女双和混双项目`` twice)?
+
+    A page printing a paragraph first cut short and a later copy cut across a
+    blank line at that point: the later copy's next block is the paragraph's
+    rest, which no copy reads across (the first copy stops there too).  The
+    end compared is ``attest_chars + 2`` characters, long enough to be that
+    paragraph's own.  A line repeated whole (a title without a final mark)
+    is told apart by its next block, which then opens as a paragraph does.
+    """
+    k = config.attest_chars + 2
+    if len(p) < k:
+        return False
+    return _reading(reading).count(_WS_RUN.sub(" ", p[-k:]).lower() + "\x00") > 1
+
+
 #: an unfinished last sentence this many words long is one paragraph's own, not a phrase many sentences share
 _OWN_SENTENCE_WORDS = 5
 
@@ -565,6 +581,8 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         core = _extended_core(p, document, config)
         if core is not None and strip_marker(n) == 0 and not _opens_a_paragraph(n, document) and not _read_on_otherwise(p, n, document, config):
             return joined("", "the previous block extends a sentence another copy ends, and is cut inside the extension", extends=core)
+        if _cut_alike(p, document, config) and strip_marker(n) == 0 and not _opens_a_paragraph(n, document) and not _read_on_otherwise(p, n, document, config):
+            return joined("", "another copy is cut short at the same point, and no copy reads on from it otherwise")
         # an unfinished sentence alone is no evidence: a truncated copy ends like that too,
         # and gluing it to the next paragraph would hide both
         return None

@@ -110,3 +110,30 @@ def test_a_first_copy_opening_with_a_tag_is_completed_by_all_of_two_whole_copies
     cut_short = REPORT[: REPORT.index("图。")]
     doc = "\n\n".join([ASK, cut_short, WHAT, REPORT, REPORT]) + "\n"
     assert paragraphs(clean_checked(doc)) == [ASK, REPORT, WHAT]
+
+
+TITLES = "男单选手田儿贤一成功卫冕，更是连续四年称霸男单项目；而平田典靖／桥本博且则在男双项目实现三连霸。另外，奥原希望、高桥礼华／松友美佐纪及池田信太郎／潮田玲子分别在女单女双和混双项目首次夺冠；其中，奥原希望以16歳8个月之龄赢得冠军，成为本赛事历年来最年轻的优胜者。"
+FISH = "王磊：本鱼体呈纺锤状，略侧扁，体呈淡褐色，背部颜色较深，体侧具有黑色及红色的细点，并具有不规则的褐色斑块，各鳍略呈淡黄色，尾鳍略凹入，背鳍具有红色小斑点，体长可达33.6公分。"
+
+
+def test_a_copy_cut_where_the_first_copy_stops_is_rejoined() -> None:
+    """``三是…混双项目`` first (cut short), later ``二是…混双项目`` / ``首次夺冠；其中…``: one whole paragraph, at the first place.
+
+    No copy reads across the cut (the first copy stops there too) and
+    ``目首`` is no word: the later copy stayed cut, and its second half,
+    with the paragraph's last two sentences, stayed a paragraph of its own
+    while the first sentence of it was lost (zh documents 447 and 315 of
+    ``--zh 600 --seed 7``).  Another block ending at the same point is the
+    evidence (unless the next block opens as a paragraph does).
+    """
+    at = TITLES.index("首次夺冠")
+    doc = "\n\n".join(["三是" + TITLES[:at], FISH, "二是" + TITLES[:at] + "\n\n" + TITLES[at:]]) + "\n"
+    assert paragraphs(clean_checked(doc)) == ["三是" + TITLES, FISH]
+
+
+def test_a_line_repeated_whole_is_not_glued_to_the_next_paragraph() -> None:
+    """The same unfinished line twice, each time followed by a paragraph the document opens elsewhere too: nothing joins."""
+    line = "二〇一二年全国羽毛球锦标赛男子单打决赛成绩"
+    doc = "\n\n".join([line, FISH, line, FISH, "三是" + TITLES]) + "\n"
+    out = paragraphs(clean_checked(doc))
+    assert line in out and FISH in out
