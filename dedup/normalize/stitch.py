@@ -455,20 +455,25 @@ def _extended_core(p: str, reading: str, config: StitchConfig) -> str | None:
     return None
 
 
-def _cut_alike(p: str, reading: str, config: StitchConfig) -> bool:
-    """Does another block end as ``p`` ends, mid-sentence (``…在女单女双和混双项目`` twice)?
+def _cut_alike(p: str, n: str, reading: str, config: StitchConfig) -> bool:
+    """Does another block end as ``p`` ends, mid-sentence (``…在女单女双和混双项目`` twice), and is
+    ``n``'s opening nowhere else in the document?
 
     A page printing a paragraph first cut short and a later copy cut across a
     blank line at that point: the later copy's next block is the paragraph's
-    rest, which no copy reads across (the first copy stops there too).  The
-    end compared is ``attest_chars + 2`` characters, long enough to be that
-    paragraph's own.  A line repeated whole (a title without a final mark)
-    is told apart by its next block, which then opens as a paragraph does.
+    rest, which no copy reads (the first copy stops where this one is cut).
+    The end compared is ``attest_chars + 2`` characters, long enough to be that
+    paragraph's own.  A line repeated whole (a title without a final mark) is
+    told apart by its next block: a paragraph the document has other copies
+    of, so its opening (``2 * attest_chars`` characters) occurs again; and
+    ``p`` must end with an unfinished sentence after a finished one, as a cut
+    paragraph does and a line does not.
     """
-    k = config.attest_chars + 2
-    if len(p) < k:
-        return False
-    return _reading(reading).count(_WS_RUN.sub(" ", p[-k:]).lower() + "\x00") > 1
+    k, m = config.attest_chars + 2, 2 * config.attest_chars
+    if len(p) < k or len(n) < m or len(sentences(p[-_SIDE:])) < 2:
+        return False  # (a single unfinished sentence is a line: titles repeat whole)
+    text = _reading(reading)
+    return text.count(_WS_RUN.sub(" ", p[-k:]).lower() + "\x00") > 1 and text.count(_WS_RUN.sub(" ", n[:m]).lower()) == 1
 
 
 #: an unfinished last sentence this many words long is one paragraph's own, not a phrase many sentences share
@@ -581,7 +586,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         core = _extended_core(p, document, config)
         if core is not None and strip_marker(n) == 0 and not _opens_a_paragraph(n, document) and not _read_on_otherwise(p, n, document, config):
             return joined("", "the previous block extends a sentence another copy ends, and is cut inside the extension", extends=core)
-        if _cut_alike(p, document, config) and strip_marker(n) == 0 and not _opens_a_paragraph(n, document) and not _read_on_otherwise(p, n, document, config):
+        if _cut_alike(p, n, document, config) and strip_marker(n) == 0 and not _read_on_otherwise(p, n, document, config):
             return joined("", "another copy is cut short at the same point, and no copy reads on from it otherwise")
         # an unfinished sentence alone is no evidence: a truncated copy ends like that too,
         # and gluing it to the next paragraph would hide both
