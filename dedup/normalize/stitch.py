@@ -276,6 +276,31 @@ def _attested_undoubled(p: str, n: str, reading: str, gap: str, config: StitchCo
     return None
 
 
+def _attested_by_a_cut_copy(p: str, n: str, reading: str, config: StitchConfig) -> dict | None:
+    """Does another copy, itself cut at another point near this cut, read across it? (CJK)
+
+    ``…被IUC`` / ``N列为…`` and a copy ``…被I`` / ``UCN列为…``: no copy reads
+    ``被IUCN列为`` straight, but the other copy reads it with its own blank
+    line elsewhere in it, so both cuts are attested by each other.  What is
+    read is ``attest_chars`` characters on each side (a typo aside: none),
+    with one blank line anywhere in it but at this cut.
+    """
+    k = min(config.attest_chars, len(p), len(n))
+    if k < config.attest_chars or not any(_is_cjk(c) for c in p[-k:] + n[:k]):
+        return None
+    text = _reading(reading)
+    joiners = ("",) if _is_cjk(p[-1]) and _is_cjk(n[0]) else ("", " ")
+    for joiner in joiners:
+        across = _WS_RUN.sub(" ", p[-k:] + joiner + n[:k]).lower()
+        cut = k + len(joiner)
+        for i in range(1, len(across)):
+            if i in (k, cut) or across[i - 1] == " " or across[i] == " ":
+                continue  # (this cut's own place; a blank line next to a space reads as one)
+            if text.count(across[:i] + "\x00" + across[i:]) > 0:
+                return {"joiner": joiner, "attested_by": across[:i] + "⏎" + across[i:]}
+    return None
+
+
 def _undoubled(p: str, n: str) -> list[tuple[str, str]]:
     """The sides of a cut with one CJK character doubled at it read once: in ``n``'s head, across, in ``p``'s tail."""
     out = []
@@ -563,8 +588,11 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
     attested = _attested(p, n, document, gap, config, joiners=("",) if finished else None)
     if attested is None and not finished:
         attested = _attested_undoubled(p, n, document, gap, config)
+    if attested is None and not finished:
+        attested = _attested_by_a_cut_copy(p, n, document, config)
     if attested is not None:
-        return joined(attested["joiner"], "another copy in the document reads straight across the cut", attested_by=attested["attested_by"])
+        why = "another copy, cut elsewhere, reads across the cut" if "⏎" in attested["attested_by"] else "another copy in the document reads straight across the cut"
+        return joined(attested["joiner"], why, attested_by=attested["attested_by"])
     if finished and not _number_cut(p, n):
         return None
     if strip_marker(n, _LIST_MARKERS_ONLY) > 0:

@@ -137,3 +137,22 @@ def test_a_line_repeated_whole_is_not_glued_to_the_next_paragraph() -> None:
     doc = "\n\n".join([line, FISH, line, FISH, "三是" + TITLES]) + "\n"
     out = paragraphs(clean_checked(doc))
     assert line in out and FISH in out
+
+
+FISH_KIND = "三是鸽鳟，为辐鳍鱼纲鲑形目鲑科的一种，被IUCN列为次级保育类动物。"
+SHOW = "2017年：香港舞蹈年奖 最佳舞台设计（作品:《中华英雄》，香港舞蹈团）"
+
+
+def test_two_copies_cut_at_other_points_attest_each_other() -> None:
+    """``…被IUC`` / ``N列为…`` and later ``…被I`` / ``UCN列为…``: both rejoined, one paragraph left.
+
+    No copy reads ``被IUCN列为`` straight across, so neither cut joined and
+    the halves stayed four paragraphs, the later copy's second half with its
+    extension ``，主修舞台及服装设计。`` apart from its sentence (zh document
+    487 of ``--zh 600 --seed 7``).  Each copy reads across the other's cut
+    with its own blank line a few characters away.
+    """
+    extended = FISH_KIND.replace("动物。", "动物，主修舞台及服装设计。")
+    doc = "\n\n".join([FISH_KIND.replace("IUC", "IUC\n\n"), SHOW, "五是" + extended[2:].replace("被I", "被I\n\n")]) + "\n"
+    out = paragraphs(clean_checked(doc))
+    assert out[1] == SHOW and out[0] == extended and len(out) == 2
