@@ -481,7 +481,7 @@ def _extended_core(p: str, reading: str, config: StitchConfig) -> str | None:
 
 
 def _cut_alike(p: str, n: str, reading: str, config: StitchConfig) -> bool:
-    """Does another block end as ``p`` ends, mid-sentence (``…在女单女双和混双项目`` twice), and is
+    """Does an earlier block end as ``p`` ends, mid-sentence (``…在女单女双和混双项目`` twice), and is
     ``n``'s opening nowhere else in the document?
 
     A page printing a paragraph first cut short and a later copy cut across a
@@ -492,13 +492,19 @@ def _cut_alike(p: str, n: str, reading: str, config: StitchConfig) -> bool:
     told apart by its next block: a paragraph the document has other copies
     of, so its opening (``2 * attest_chars`` characters) occurs again; and
     ``p`` must end with an unfinished sentence after a finished one, as a cut
-    paragraph does and a line does not.
+    paragraph does and a line does not.  The first copy cut short is the
+    earlier one: it is followed by another paragraph, the later copy by its rest;
+    and only two blocks end so (a third is a copy truncated there too).
     """
     k, m = config.attest_chars + 2, 2 * config.attest_chars
     if len(p) < k or len(n) < m or len(sentences(p[-_SIDE:])) < 2:
         return False  # (a single unfinished sentence is a line: titles repeat whole)
     text = _reading(reading)
-    return text.count(_WS_RUN.sub(" ", p[-k:]).lower() + "\x00") > 1 and text.count(_WS_RUN.sub(" ", n[:m]).lower()) == 1
+    tail, head = _WS_RUN.sub(" ", p[-k:]).lower() + "\x00", _WS_RUN.sub(" ", n[:m]).lower()
+    if text.count(head) != 1 or text.count(tail) != 2:
+        return False  # (a third block ending alike: a truncated copy too, followed by another paragraph)
+    here = text.find(tail + head)
+    return 0 <= text.find(tail) < here  # an earlier block: the first copy, printed cut short before this one
 
 
 #: an unfinished last sentence this many words long is one paragraph's own, not a phrase many sentences share

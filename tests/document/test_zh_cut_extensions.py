@@ -156,3 +156,18 @@ def test_two_copies_cut_at_other_points_attest_each_other() -> None:
     doc = "\n\n".join([FISH_KIND.replace("IUC", "IUC\n\n"), SHOW, "五是" + extended[2:].replace("被I", "被I\n\n")]) + "\n"
     out = paragraphs(clean_checked(doc))
     assert out[1] == SHOW and out[0] == extended and len(out) == 2
+
+
+def test_a_copy_truncated_where_two_earlier_copies_stop_is_not_glued_to_the_next_paragraph() -> None:
+    """A first copy cut short at ``…深受广大白领青年群体``, a copy cut there across a blank line, and a third
+    truncated there, followed by another paragraph: that paragraph stays apart (zh document 296 of the default set).
+
+    The rule above took the third copy for the cut one, as an earlier block
+    (the first copy) ends alike; with three blocks ending so it does not apply.
+    """
+    whole = "整个活动成为２０１１年青年公益领域最有收获的大型纯公益聚会。活动首站于２０１１年６月５号在上海开启，接下来２个月分别在深圳、北京相继落地，每场活动参与人数高达３００人以上，深受广大白领青年群体的喜爱，引起了媒体的高度关注。"
+    at = whole.index("的喜爱")
+    river = "作为中华民族“母亲河”之一的黄河被称为中华文明的摇篮。然而，黄河现在面临许多新的环境问题。"
+    doc = "\n\n".join(["一是" + whole[:at], FISH, "二是" + whole[:at], whole[at:], "三是" + whole[:at], river]) + "\n"
+    out = paragraphs(clean_checked(doc))
+    assert river in out and not any(p.endswith("群体" + river) for p in out)
