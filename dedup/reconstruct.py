@@ -226,7 +226,7 @@ class Reconstructor(KeptTextRules):
             if not k:
                 continue
             if is_cjk(k):
-                if not (ends_sentence(full[c:d]) or bracketed(full[c:d])):
+                if not (ends_sentence(full[c:d]) or bracketed(full[c:d]) or _byline_end(full, c, d)):
                     break
                 if others:  # a short one (``［详细］``) is said everywhere: only a sentence says whose it is
                     if len(k) >= self.cfg.min_global_chars and any(says(o, k) and not says(o, last) for o in others):
@@ -631,6 +631,21 @@ def _opening_marker(sentence: str) -> int:
     never inserts at the start, and right after the marker is the start too.
     """
     return strip_marker(sentence, _MARKERS_ONLY) if is_cjk(sentence) else 0
+
+
+#: a paragraph's last piece without a final mark this short is a byline (``新京报记者　韩宇明``), not a cut sentence
+_BYLINE_CHARS = 16
+
+
+def _byline_end(full: str, c: int, d: int) -> bool:
+    """Is ``full[c:d]`` the paragraph's last piece, unfinished and short, after a finished sentence: a byline?
+
+    ``…返乡的情况。新京报记者　韩宇明`` ends so in every copy; a first copy cut
+    short in the sentence before it is completed with it too, or it stays at
+    the later copy's place, apart from its paragraph.
+    """
+    piece = full[c:d].strip()
+    return d >= len(full.rstrip()) and 0 < len(piece) <= _BYLINE_CHARS and ends_sentence(full[:c].rstrip())
 
 
 def _as_units_say(part: str, spans: Sequence[tuple[int, int]], last: str, keys: KeyConfig) -> str:

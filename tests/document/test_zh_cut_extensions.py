@@ -171,3 +171,19 @@ def test_a_copy_truncated_where_two_earlier_copies_stop_is_not_glued_to_the_next
     doc = "\n\n".join(["一是" + whole[:at], FISH, "二是" + whole[:at], whole[at:], "三是" + whole[:at], river]) + "\n"
     out = paragraphs(clean_checked(doc))
     assert river in out and not any(p.endswith("群体" + river) for p in out)
+
+
+RETURN = "七是对于近期有媒体报道，我国出现农民工返乡潮的问题，人社部新闻发言人尹成基２５日上午表示，根据人社部的监测，没有出现大批农民工返乡的情况，上半年我国就业形势比较稳定，但总体压力仍然较大。"
+BYLINED = "八是尹成基介绍，从全国监测的情况来看，农民工返乡不是普遍性的，总体上用工还是比较稳定，在正常的范围内，没有出现那种大批的农民工返乡的情况。新京报记者　韩宇明"
+
+
+def test_a_first_copy_cut_short_is_completed_with_its_byline() -> None:
+    """``八是…大批的农民工返`` first, whole copies later ending ``…的情况。新京报记者　韩宇明``: the byline comes too.
+
+    The completion took only finished sentences after the cut one, so the
+    byline (no final mark) stayed at the later copy's place, apart from its
+    paragraph (zh-sample-like document 10 of the default set, CER 0.025).
+    """
+    cut_short = BYLINED[: BYLINED.index("乡的情况")]
+    doc = "\n\n".join([RETURN, cut_short, RETURN, BYLINED, RETURN, BYLINED]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [RETURN, BYLINED]
