@@ -226,7 +226,7 @@ class Reconstructor(KeptTextRules):
             if not k:
                 continue
             if is_cjk(k):
-                if not (ends_sentence(full[c:d]) or bracketed(full[c:d]) or _byline_end(full, c, d)):
+                if not (ends_sentence(full[c:d]) or bracketed(full[c:d]) or (_byline_end(full, c, d) and (any(covers(o, k) for o in support) or any(ch.isspace() for ch in full[c:d].strip())))):
                     break
                 if others:  # a short one (``［详细］``) is said everywhere: only a sentence says whose it is
                     if len(k) >= self.cfg.min_global_chars and any(says(o, k) and not says(o, last) for o in others):
@@ -642,7 +642,10 @@ def _byline_end(full: str, c: int, d: int) -> bool:
 
     ``…返乡的情况。新京报记者　韩宇明`` ends so in every copy; a first copy cut
     short in the sentence before it is completed with it too, or it stays at
-    the later copy's place, apart from its paragraph.
+    the later copy's place, apart from its paragraph.  (The caller also asks
+    another copy to say it, or a space to part its name from its source, as
+    bylines do: a copy cut across a blank line ends so too, ``…募集费用是高`` /
+    ``了些，…``, and its piece is no byline.)
     """
     piece = full[c:d].strip()
     return d >= len(full.rstrip()) and 0 < len(piece) <= _BYLINE_CHARS and ends_sentence(full[:c].rstrip())

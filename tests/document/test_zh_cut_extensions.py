@@ -187,3 +187,23 @@ def test_a_first_copy_cut_short_is_completed_with_its_byline() -> None:
     cut_short = BYLINED[: BYLINED.index("乡的情况")]
     doc = "\n\n".join([RETURN, cut_short, RETURN, BYLINED, RETURN, BYLINED]) + "\n"
     assert paragraphs(clean_checked(doc)) == [RETURN, BYLINED]
+
+
+FUNDS = "王磊：基金会募集资金很困难，有时为了募集两三百元，说不定要跑上好几趟。策划公司有其优势，于是就与公司合作。再说市场化操作并不违反相关规定。募集费用是高了些，但法律法规并没有对此有明确规定。［详细］"
+
+
+def test_a_copy_cut_across_a_blank_line_lends_no_byline() -> None:
+    """``…再说市场化操作`` first, later ``…并不违反相关规定。募集费用是高`` / ``了些，但法律…``: the piece stays with its rest.
+
+    The byline rule above took ``募集费用是高``, the cut copy's last piece,
+    for a byline and appended it to the first copy; the rest, ``了些，…``,
+    then stayed alone (zh document 76 of the default set lost ``募集费用是高了些，
+    但法律法规并没有对此有明确规定。``).  A byline is parted from its source by a
+    space, or said by another copy.
+    """
+    first = FUNDS[: FUNDS.index("并不违反")]
+    at = FUNDS.index("了些")
+    doc = "\n\n".join([first, FISH, FUNDS[:at], FUNDS[at:], RETURN]) + "\n"
+    out = paragraphs(clean_checked(doc))
+    assert out[0] == first + "并不违反相关规定。"
+    assert "".join(out[2:4]) == FUNDS[FUNDS.index("募集费用") :]  # (no copy attests this cut: it stays, its text whole)
