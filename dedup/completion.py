@@ -105,7 +105,7 @@ def best_completion(complete: Completer, part: int, chosen: int, members: Sequen
 
 
 def other_firsts(members: Sequence[int], texts: Sequence[str], keys: KeyConfig) -> list[int]:
-    """Later members cut short that are the first occurrence of another paragraph (English only).
+    """Later members cut short that are the first occurrence of another paragraph (Chinese: see :func:`_cjk_first_of_another`).
 
     A copy that merges two paragraphs puts both in one cluster; the second
     paragraph's first occurrence, cut short, is no copy of the cluster's
@@ -115,12 +115,28 @@ def other_firsts(members: Sequence[int], texts: Sequence[str], keys: KeyConfig) 
     out = []
     for k, m in enumerate(members[1:], 1):
         spans = sentences(texts[m])
-        if not spans or is_cjk(texts[m]) or ends_sentence(texts[m][spans[-1][0] : spans[-1][1]]):
+        if not spans or ends_sentence(texts[m][spans[-1][0] : spans[-1][1]]):
             continue
         head = sentence_key(texts[m][spans[0][0] : spans[0][1]], keys)
-        if len(spans) > 1 and head and not any(covers(matching_key(texts[e], keys, marker=False), head) for e in members[:k]):
+        if is_cjk(texts[m]) and not _cjk_first_of_another(head, len(spans)):
+            continue
+        if (len(spans) > 1 or is_cjk(texts[m])) and head and not any(covers(matching_key(texts[e], keys, marker=False), head) for e in members[:k]):
             out.append(m)
     return out
+
+
+#: a Chinese member cut short in its first sentence is another paragraph's first occurrence only when that much is left
+_CJK_FIRST_CHARS = 24
+
+
+def _cjk_first_of_another(head: str, n_sentences: int) -> bool:
+    """May a Chinese member cut short be another paragraph's first occurrence (:func:`other_firsts`)?
+
+    ``二是Ｑ：为什么我的试用报告不通过…试用体验过程`` in the cluster of the
+    paragraph before it (a copy merged the two): one sentence, cut, but long
+    enough (``_CJK_FIRST_CHARS``) to be a paragraph's own, not a phrase.
+    """
+    return n_sentences > 1 or len(head) >= _CJK_FIRST_CHARS
 
 
 def complete_cut_from(draft: Draft, units: Sequence[Unit], keys: KeyConfig, target: int, sentence: str, unit: int, kept_units: Sequence[int]) -> dict | None:

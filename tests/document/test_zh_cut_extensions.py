@@ -207,3 +207,18 @@ def test_a_copy_cut_across_a_blank_line_lends_no_byline() -> None:
     out = paragraphs(clean_checked(doc))
     assert out[0] == first + "并不违反相关规定。"
     assert "".join(out[2:4]) == FUNDS[FUNDS.index("募集费用") :]  # (no copy attests this cut: it stays, its text whole)
+
+
+def test_a_first_copy_cut_short_in_the_cluster_of_a_merged_copy_is_completed() -> None:
+    """``二是Ｑ：…试用体验过程`` first, then ``ASK`` and ``REPORT`` merged on one line, then two whole ``REPORT``s:
+    the first copy is completed and no copy of ``REPORT`` stays beside it.
+
+    The merged copy puts ``ASK`` and ``REPORT`` in one cluster, whose first
+    member is ``ASK``; a later member cut short that is another paragraph's
+    first occurrence was completed in English only, so the first copy stayed
+    cut and the rest of ``REPORT`` stayed at a later copy's place (zh
+    document 400 of ``--zh 600 --seed 7``, CER 0.20).
+    """
+    cut_short = REPORT[: REPORT.index("图。")]
+    doc = "\n\n".join([ASK, cut_short, WHAT, ASK[3:], REPORT, REPORT, ASK + "\n" + REPORT, WHAT]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [ASK, REPORT, WHAT]
