@@ -219,3 +219,28 @@ def opening_tag(unit: int, draft: Draft, units: Sequence[Unit], keys: KeyConfig)
     u = units[unit]
     kept = draft.current(u.span.start, u.span.end)
     return matching_key(kept[: speaker_tag_end(kept)], keys, marker=False)
+
+
+#: a paragraph's last piece without a final mark this short is a byline (``新京报记者　韩宇明``), not a cut sentence
+_BYLINE_CHARS = 16
+
+
+def byline_end(full: str, c: int, d: int) -> bool:
+    """Is ``full[c:d]`` the paragraph's last piece, unfinished and short, after a finished sentence: a byline?
+
+    ``…返乡的情况。新京报记者　韩宇明`` ends so in every copy; a first copy cut
+    short in the sentence before it is completed with it too, or it stays at
+    the later copy's place, apart from its paragraph.  (The caller also asks
+    another copy to say it, or a space to part its name from its source, as
+    bylines do: a copy cut across a blank line ends so too, ``…募集费用是高`` /
+    ``了些，…``, and its piece is no byline.)
+    """
+    piece = full[c:d].strip()
+    return d >= len(full.rstrip()) and 0 < len(piece) <= _BYLINE_CHARS and ends_sentence(full[:c].rstrip())
+
+
+def as_units_say(part: str, spans: Sequence[tuple[int, int]], last: str, keys: KeyConfig) -> str:
+    """The key of ``part``'s last sentence as a unit's key reads it: without the paragraph's speaker tag when it is the only one."""
+    if len(spans) != 1:
+        return last
+    return matching_key(part[spans[0][0] : spans[0][1]], keys) or last

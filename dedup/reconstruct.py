@@ -39,7 +39,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .cluster import ClusterResult
-from .completion import OutsideCluster, aligned_end, best_completion, complete_cut_from, opening, opening_tag, other_firsts, swapped_copy, tagged_copy
+from .completion import OutsideCluster, aligned_end, as_units_say, best_completion, byline_end, complete_cut_from, opening, opening_tag, other_firsts, swapped_copy, tagged_copy
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, matching_key, strip_marker
 from .invariant import GLOBAL, join_keys, speaker_tag_end
@@ -216,7 +216,7 @@ class Reconstructor(KeptTextRules):
         rest = sentence_key(full[start:end], self.keys)
         # what a unit's key (tag and marker stripped, as ``others`` are) says of the fragment: an opening
         # sentence keeps its speaker tag in its sentence key (``Ｑ：为什么…``), which no unit's key has
-        last = _as_units_say(part, spans, last, self.keys)
+        last = as_units_say(part, spans, last, self.keys)
         # (a phrase is said in many places: only a long rest, near-exactly, is another paragraph's)
         if is_cjk(last) and others and len(rest) >= 2 * self.cfg.min_global_chars and any(says(o, rest, GLOBAL) and not says(o, last) for o in others):
             return None  # the rest is another paragraph's (``标题`` / ``标题⏎正文…``): ``part`` is whole
@@ -226,7 +226,7 @@ class Reconstructor(KeptTextRules):
             if not k:
                 continue
             if is_cjk(k):
-                if not (ends_sentence(full[c:d]) or bracketed(full[c:d]) or (_byline_end(full, c, d) and (any(covers(o, k) for o in support) or any(ch.isspace() for ch in full[c:d].strip())))):
+                if not (ends_sentence(full[c:d]) or bracketed(full[c:d]) or (byline_end(full, c, d) and (any(covers(o, k) for o in support) or any(ch.isspace() for ch in full[c:d].strip())))):
                     break
                 if others:  # a short one (``［详细］``) is said everywhere: only a sentence says whose it is
                     if len(k) >= self.cfg.min_global_chars and any(says(o, k) and not says(o, last) for o in others):
@@ -631,31 +631,6 @@ def _opening_marker(sentence: str) -> int:
     never inserts at the start, and right after the marker is the start too.
     """
     return strip_marker(sentence, _MARKERS_ONLY) if is_cjk(sentence) else 0
-
-
-#: a paragraph's last piece without a final mark this short is a byline (``新京报记者　韩宇明``), not a cut sentence
-_BYLINE_CHARS = 16
-
-
-def _byline_end(full: str, c: int, d: int) -> bool:
-    """Is ``full[c:d]`` the paragraph's last piece, unfinished and short, after a finished sentence: a byline?
-
-    ``…返乡的情况。新京报记者　韩宇明`` ends so in every copy; a first copy cut
-    short in the sentence before it is completed with it too, or it stays at
-    the later copy's place, apart from its paragraph.  (The caller also asks
-    another copy to say it, or a space to part its name from its source, as
-    bylines do: a copy cut across a blank line ends so too, ``…募集费用是高`` /
-    ``了些，…``, and its piece is no byline.)
-    """
-    piece = full[c:d].strip()
-    return d >= len(full.rstrip()) and 0 < len(piece) <= _BYLINE_CHARS and ends_sentence(full[:c].rstrip())
-
-
-def _as_units_say(part: str, spans: Sequence[tuple[int, int]], last: str, keys: KeyConfig) -> str:
-    """The key of ``part``'s last sentence as a unit's key reads it: without the paragraph's speaker tag when it is the only one."""
-    if len(spans) != 1:
-        return last
-    return matching_key(part[spans[0][0] : spans[0][1]], keys) or last
 
 
 def _introduces_a_list(paragraph: str) -> bool:

@@ -45,6 +45,7 @@ from ..fingerprint.keys import KeyConfig, strip_marker
 from ..model import Block, Span, Unit  # noqa: F401  (Unit lived here: its dedup.normalize.stitch path keeps working)
 from ..segment import CLOSERS, SENTENCE_END, sentences
 from ..textindex import SubstringCounts
+from ._cut_copies import EXTENSION_LOOK, attested_by_a_cut_copy, cut_alike, ends_where_n_goes_on, extended_core, tag_opens_paragraphs
 from ._cut_sides import after_words, in_capitals, word_across
 
 #: scripts written without spaces between words (Hangul is not one: Korean puts spaces between words)
@@ -276,31 +277,6 @@ def _attested_undoubled(p: str, n: str, reading: str, gap: str, config: StitchCo
     return None
 
 
-def _attested_by_a_cut_copy(p: str, n: str, reading: str, config: StitchConfig) -> dict | None:
-    """Does another copy, itself cut at another point near this cut, read across it? (CJK)
-
-    ``…被IUC`` / ``N列为…`` and a copy ``…被I`` / ``UCN列为…``: no copy reads
-    ``被IUCN列为`` straight, but the other copy reads it with its own blank
-    line elsewhere in it, so both cuts are attested by each other.  What is
-    read is ``attest_chars`` characters on each side (a typo aside: none),
-    with one blank line anywhere in it but at this cut.
-    """
-    k = min(config.attest_chars, len(p), len(n))
-    if k < config.attest_chars or not any(_is_cjk(c) for c in p[-k:] + n[:k]):
-        return None
-    text = _reading(reading)
-    joiners = ("",) if _is_cjk(p[-1]) and _is_cjk(n[0]) else ("", " ")
-    for joiner in joiners:
-        across = _WS_RUN.sub(" ", p[-k:] + joiner + n[:k]).lower()
-        cut = k + len(joiner)
-        for i in range(1, len(across)):
-            if i in (k, cut) or across[i - 1] == " " or across[i] == " ":
-                continue  # (this cut's own place; a blank line next to a space reads as one)
-            if text.count(across[:i] + "\x00" + across[i:]) > 0:
-                return {"joiner": joiner, "attested_by": across[:i] + "⏎" + across[i:]}
-    return None
-
-
 def _undoubled(p: str, n: str) -> list[tuple[str, str]]:
     """The sides of a cut with one CJK character doubled at it read once: in ``n``'s head, across, in ``p``'s tail."""
     out = []
@@ -426,85 +402,12 @@ def _read_on_otherwise(p: str, n: str, reading: str, config: StitchConfig) -> bo
         after = text[i + len(tail) : i + len(tail) + 3]
         if len(after) == len(head) and sum(a != b for a, b in zip(after, head)) <= 1:
             return False  # that copy reads into ``n`` (a typo allowed: ``丧母合制`` for ``丧母服制``)
-        if _ends_where_n_goes_on(text[i + len(tail) : i + len(tail) + _EXTENSION_LOOK], n):
+        if ends_where_n_goes_on(text[i + len(tail) : i + len(tail) + EXTENSION_LOOK], n):
             return False  # that copy reads into ``n`` and ends its sentence where ``n`` goes on: ``n`` extends it
         if after and after[0] not in "\x00 ":
             on += 1
         i = text.find(tail, i + 1)
     return on > 0
-
-
-#: characters read after the other copy's end of ``p`` to see where its sentence ends
-_EXTENSION_LOOK = 8
-
-
-def _ends_where_n_goes_on(after: str, n: str) -> bool:
-    """Does a copy that reads ``after`` past the cut agree with ``n`` up to its sentence's end, where
-    ``n`` has a comma or clause mark instead (``…等待伯`` / ``特，刘尚受封…`` beside ``…等待伯特。众人…``)?
-
-    The copy cut there extends the sentence (a clause added before its final mark): the other copy
-    reads into ``n``'s first word, not on into another text (``…我们也在东风`` beside ``在一周``).
-    """
-    m = 0
-    while m < len(after) and m < len(n) and after[m] == n[m].lower() and _is_cjk(n[m]):
-        m += 1
-    return 0 < m < len(after) and m < len(n) and after[m] in SENTENCE_END and n[m] in "，,、；;："
-
-
-def _extended_core(p: str, reading: str, config: StitchConfig) -> str | None:
-    """The end of a sentence another copy finishes, which ``p``'s unfinished last sentence goes on from
-    with a comma (``…庇佑黎民，通常都要送至溪`` beside ``…庇佑黎民。``), or None.
-
-    Such a block is a copy that extends the sentence, cut inside its extension: a copy truncated
-    short is a prefix of a text some copy reads (:func:`_read_on_otherwise` says so), and this one
-    reads on past a sentence end no copy goes on from.  The next block is the rest of the clause,
-    unless it opens as a paragraph of the document does.  What must be read in the other copy is
-    ``2 * attest_chars`` characters before its final mark (half of them CJK), and the clause after
-    the comma at least two characters, ending in a CJK one.
-    """
-    spans = sentences(p)
-    if not spans:
-        return None
-    last = p[spans[-1][0] :]
-    j = max(last.rfind(c) for c in "，,")
-    k = 2 * config.attest_chars
-    if j < k or len(last) - j - 1 < 2 or sum(_is_cjk(c) for c in last[j - k : j]) < k // 2 or not _is_cjk(last[-1]):
-        return None
-    core = _WS_RUN.sub(" ", last[j - k : j]).lower()
-    text = _reading(reading).text
-    i = _reading(reading).find(core)
-    while i >= 0:
-        if text[i + len(core) : i + len(core) + 1] in SENTENCE_END and text[i + len(core) : i + len(core) + 1]:
-            return last[j - k : j]
-        i = text.find(core, i + 1)
-    return None
-
-
-def _cut_alike(p: str, n: str, reading: str, config: StitchConfig) -> bool:
-    """Does an earlier block end as ``p`` ends, mid-sentence (``…在女单女双和混双项目`` twice), and is
-    ``n``'s opening nowhere else in the document?
-
-    A page printing a paragraph first cut short and a later copy cut across a
-    blank line at that point: the later copy's next block is the paragraph's
-    rest, which no copy reads (the first copy stops where this one is cut).
-    The end compared is ``attest_chars + 2`` characters, long enough to be that
-    paragraph's own.  A line repeated whole (a title without a final mark) is
-    told apart by its next block: a paragraph the document has other copies
-    of, so its opening (``2 * attest_chars`` characters) occurs again; and
-    ``p`` must end with an unfinished sentence after a finished one, as a cut
-    paragraph does and a line does not.  The first copy cut short is the
-    earlier one: it is followed by another paragraph, the later copy by its rest;
-    and only two blocks end so (a third is a copy truncated there too).
-    """
-    k, m = config.attest_chars + 2, 2 * config.attest_chars
-    if len(p) < k or len(n) < m or len(sentences(p[-_SIDE:])) < 2:
-        return False  # (a single unfinished sentence is a line: titles repeat whole)
-    text = _reading(reading)
-    tail, head = _WS_RUN.sub(" ", p[-k:]).lower() + "\x00", _WS_RUN.sub(" ", n[:m]).lower()
-    if text.count(head) != 1 or text.count(tail) != 2:
-        return False  # (a third block ending alike: a truncated copy too, followed by another paragraph)
-    here = text.find(tail + head)
-    return 0 <= text.find(tail) < here  # an earlier block: the first copy, printed cut short before this one
 
 
 #: an unfinished last sentence this many words long is one paragraph's own, not a phrase many sentences share
@@ -587,7 +490,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
     goes_on = last.isdigit() or last in _CN_DIGITS or (last.isalpha() and first.isalpha() and not _is_cjk(last) and not _is_cjk(first))
     if strip_marker(n, _LIST_MARKERS_ONLY) > 0 and not goes_on:
         return None
-    if not goes_on and _tag_opens_paragraphs(n, document):
+    if not goes_on and tag_opens_paragraphs(n, _reading(document)):
         return None  # (a copy that merges two lines reads across: ``…小学发言人：第八站``)
     # another copy in the document reads straight across the cut: the strongest evidence
     # (after a finished sentence only a decimal point counts: a copy that merges two paragraphs proves nothing)
@@ -595,7 +498,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
     if attested is None and not finished:
         attested = _attested_undoubled(p, n, document, gap, config)
     if attested is None and not finished:
-        attested = _attested_by_a_cut_copy(p, n, document, config)
+        attested = attested_by_a_cut_copy(p, n, _reading(document), config.attest_chars)
     if attested is not None:
         why = "another copy, cut elsewhere, reads across the cut" if "⏎" in attested["attested_by"] else "another copy in the document reads straight across the cut"
         return joined(attested["joiner"], why, attested_by=attested["attested_by"])
@@ -617,10 +520,10 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         word = word_across(p, n)
         if word is not None and strip_marker(n) == 0 and not _read_on_otherwise(p, n, document, config):
             return joined("", "a common word of the lexicon reads across the cut", word=word)
-        core = _extended_core(p, document, config)
+        core = extended_core(p, _reading(document), config.attest_chars)
         if core is not None and strip_marker(n) == 0 and not _opens_a_paragraph(n, document) and not _read_on_otherwise(p, n, document, config):
             return joined("", "the previous block extends a sentence another copy ends, and is cut inside the extension", extends=core)
-        if _cut_alike(p, n, document, config) and strip_marker(n) == 0 and not _read_on_otherwise(p, n, document, config):
+        if cut_alike(p, n, _reading(document), config.attest_chars) and strip_marker(n) == 0 and not _read_on_otherwise(p, n, document, config):
             return joined("", "another copy is cut short at the same point, and no copy reads on from it otherwise")
         # an unfinished sentence alone is no evidence: a truncated copy ends like that too,
         # and gluing it to the next paragraph would hide both
@@ -647,20 +550,6 @@ def _opens_a_paragraph(n: str, document: str) -> bool:
         return True  # ``MODERATOR: …``, ``Q: …``
     opening = _WS_RUN.sub(" ", n[:_OPENING]).lower()
     return len(opening) >= _OPENING // 2 and _reading(document).count("\x00" + opening) + _reading(document).text.startswith(opening) > 1
-
-
-def _tag_opens_paragraphs(n: str, document: str) -> bool:
-    """Does ``n`` open with a speaker tag (``发言人：``) that opens another paragraph of the document too?
-
-    Then ``n`` is a paragraph of a list of tagged lines, not the rest of a cut sentence: a cut
-    lands inside a sentence, and a tag the document opens lines with is no sentence's middle.
-    """
-    k = strip_marker(n)
-    if k == 0 or k == strip_marker(n, _LIST_MARKERS_ONLY):
-        return False
-    tag = _WS_RUN.sub(" ", n[:k].strip()).lower()
-    reading = _reading(document)
-    return reading.count("\x00" + tag) + reading.text.startswith(tag) > 1
 
 
 #: the characters of a block's start compared with the other blocks' starts
