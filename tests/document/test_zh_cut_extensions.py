@@ -222,3 +222,20 @@ def test_a_first_copy_cut_short_in_the_cluster_of_a_merged_copy_is_completed() -
     cut_short = REPORT[: REPORT.index("图。")]
     doc = "\n\n".join([ASK, cut_short, WHAT, ASK[3:], REPORT, REPORT, ASK + "\n" + REPORT, WHAT]) + "\n"
     assert paragraphs(clean_checked(doc)) == [ASK, REPORT, WHAT]
+
+
+CHOIR = ["２、９月２２日，与阿坝州及茂县各方人士商议在四川省阿坝藏族羌族自治州组建“羌族少儿合唱团”", "３、１２月３－５日，阿坝州茂县凤仪小学、凤仪镇小学选拔团员", "４、２００９年１月９日，羌族少儿合唱团计划在深圳启动"]
+
+
+def test_a_copy_merging_two_list_lines_goes() -> None:
+    """``一是３、…选拔团员`` ⏎ ``４、…在深圳启动`` after the two lines as paragraphs: the merged copy goes.
+
+    A line break alone never ends a sentence, so the copy was one sentence,
+    ``…团员４、２００９年…``, whose ``４`` (a list number) no kept sentence has;
+    a digit the covering text lacks makes a sentence new content, and the
+    copy stayed beside the two lines (zh-issue13 document 114 of ``--zh 600
+    --seed 7``, CER 0.57).  A line that opens with a number and ``、`` is a
+    list item and opens a sentence, as a Latin ``5. Google`` does.
+    """
+    doc = "\n\n".join([*CHOIR, "一是" + CHOIR[0], "一是" + CHOIR[1] + "\n" + CHOIR[2]]) + "\n"
+    assert paragraphs(clean_checked(doc)) == CHOIR
