@@ -105,7 +105,7 @@ def best_completion(complete: Completer, part: int, chosen: int, members: Sequen
 
 
 def other_firsts(members: Sequence[int], texts: Sequence[str], keys: KeyConfig) -> list[int]:
-    """Later members cut short that are the first occurrence of another paragraph (English only).
+    """Later members cut short that are the first occurrence of another paragraph (Chinese: see :func:`_cjk_first_of_another`).
 
     A copy that merges two paragraphs puts both in one cluster; the second
     paragraph's first occurrence, cut short, is no copy of the cluster's
@@ -115,12 +115,28 @@ def other_firsts(members: Sequence[int], texts: Sequence[str], keys: KeyConfig) 
     out = []
     for k, m in enumerate(members[1:], 1):
         spans = sentences(texts[m])
-        if not spans or is_cjk(texts[m]) or ends_sentence(texts[m][spans[-1][0] : spans[-1][1]]):
+        if not spans or ends_sentence(texts[m][spans[-1][0] : spans[-1][1]]):
             continue
         head = sentence_key(texts[m][spans[0][0] : spans[0][1]], keys)
-        if len(spans) > 1 and head and not any(covers(matching_key(texts[e], keys, marker=False), head) for e in members[:k]):
+        if is_cjk(texts[m]) and not _cjk_first_of_another(head, len(spans)):
+            continue
+        if (len(spans) > 1 or is_cjk(texts[m])) and head and not any(covers(matching_key(texts[e], keys, marker=False), head) for e in members[:k]):
             out.append(m)
     return out
+
+
+#: a Chinese member cut short in its first sentence is another paragraph's first occurrence only when that much is left
+_CJK_FIRST_CHARS = 24
+
+
+def _cjk_first_of_another(head: str, n_sentences: int) -> bool:
+    """May a Chinese member cut short be another paragraph's first occurrence (:func:`other_firsts`)?
+
+    ``二是Ｑ：为什么我的试用报告不通过…试用体验过程`` in the cluster of the
+    paragraph before it (a copy merged the two): one sentence, cut, but long
+    enough (``_CJK_FIRST_CHARS``) to be a paragraph's own, not a phrase.
+    """
+    return n_sentences > 1 or len(head) >= _CJK_FIRST_CHARS
 
 
 def complete_cut_from(draft: Draft, units: Sequence[Unit], keys: KeyConfig, target: int, sentence: str, unit: int, kept_units: Sequence[int]) -> dict | None:
@@ -203,3 +219,28 @@ def opening_tag(unit: int, draft: Draft, units: Sequence[Unit], keys: KeyConfig)
     u = units[unit]
     kept = draft.current(u.span.start, u.span.end)
     return matching_key(kept[: speaker_tag_end(kept)], keys, marker=False)
+
+
+#: a paragraph's last piece without a final mark this short is a byline (``新京报记者　韩宇明``), not a cut sentence
+_BYLINE_CHARS = 16
+
+
+def byline_end(full: str, c: int, d: int) -> bool:
+    """Is ``full[c:d]`` the paragraph's last piece, unfinished and short, after a finished sentence: a byline?
+
+    ``…返乡的情况。新京报记者　韩宇明`` ends so in every copy; a first copy cut
+    short in the sentence before it is completed with it too, or it stays at
+    the later copy's place, apart from its paragraph.  (The caller also asks
+    another copy to say it, or a space to part its name from its source, as
+    bylines do: a copy cut across a blank line ends so too, ``…募集费用是高`` /
+    ``了些，…``, and its piece is no byline.)
+    """
+    piece = full[c:d].strip()
+    return d >= len(full.rstrip()) and 0 < len(piece) <= _BYLINE_CHARS and ends_sentence(full[:c].rstrip())
+
+
+def as_units_say(part: str, spans: Sequence[tuple[int, int]], last: str, keys: KeyConfig) -> str:
+    """The key of ``part``'s last sentence as a unit's key reads it: without the paragraph's speaker tag when it is the only one."""
+    if len(spans) != 1:
+        return last
+    return matching_key(part[spans[0][0] : spans[0][1]], keys) or last

@@ -39,7 +39,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .cluster import ClusterResult
-from .completion import OutsideCluster, aligned_end, best_completion, complete_cut_from, opening, opening_tag, other_firsts, swapped_copy, tagged_copy
+from .completion import OutsideCluster, aligned_end, as_units_say, best_completion, byline_end, complete_cut_from, opening, opening_tag, other_firsts, swapped_copy, tagged_copy
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, matching_key, strip_marker
 from .invariant import GLOBAL, join_keys, speaker_tag_end
@@ -214,6 +214,9 @@ class Reconstructor(KeptTextRules):
         start = a + aligned_end(fragment, full[a:b])
         end = a + len(full[a:b].rstrip())
         rest = sentence_key(full[start:end], self.keys)
+        # what a unit's key (tag and marker stripped, as ``others`` are) says of the fragment: an opening
+        # sentence keeps its speaker tag in its sentence key (``Ｑ：为什么…``), which no unit's key has
+        last = as_units_say(part, spans, last, self.keys)
         # (a phrase is said in many places: only a long rest, near-exactly, is another paragraph's)
         if is_cjk(last) and others and len(rest) >= 2 * self.cfg.min_global_chars and any(says(o, rest, GLOBAL) and not says(o, last) for o in others):
             return None  # the rest is another paragraph's (``标题`` / ``标题⏎正文…``): ``part`` is whole
@@ -223,7 +226,7 @@ class Reconstructor(KeptTextRules):
             if not k:
                 continue
             if is_cjk(k):
-                if not (ends_sentence(full[c:d]) or bracketed(full[c:d])):
+                if not (ends_sentence(full[c:d]) or bracketed(full[c:d]) or (byline_end(full, c, d) and (any(covers(o, k) for o in support) or any(ch.isspace() for ch in full[c:d].strip())))):
                     break
                 if others:  # a short one (``［详细］``) is said everywhere: only a sentence says whose it is
                     if len(k) >= self.cfg.min_global_chars and any(says(o, k) and not says(o, last) for o in others):

@@ -157,9 +157,10 @@ _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
 _LIST_NUMBER = re.compile(r"\s*\d{1,3}")
 #: quotes and brackets a numbered item's sentence may open with (``3. "Bayes' Theorem" or …``)
 _QUOTE_OPENERS = frozenset("\"'“‘([")
-#: a line break before a numbered Latin list item (``… counter this is`` ⏎ ``5. Google Toolbar``):
-#: a line break alone ends nothing, but a list number at the head of a line opens a sentence of its own
-_LIST_ITEM_LINE = re.compile(r"\n(?=[ \t]*\d{1,3}\.[ \t]+[A-Z])")
+#: a line break before a numbered Latin list item (``… counter this is`` ⏎ ``5. Google Toolbar``) or a
+#: Chinese one (``…选拔团员`` ⏎ ``４、２００９年…``): a line break alone ends nothing, but a list number at
+#: the head of a line opens a sentence of its own
+_LIST_ITEM_LINE = re.compile(r"\n(?=[ \t]*\d{1,3}\.[ \t]+[A-Z]|[ \t\u3000]*\d{1,3}、)")
 
 
 #: texts up to this long have their sentence ranges remembered (:func:`_remembered`)

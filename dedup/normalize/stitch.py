@@ -45,6 +45,7 @@ from ..fingerprint.keys import KeyConfig, strip_marker
 from ..model import Block, Span, Unit  # noqa: F401  (Unit lived here: its dedup.normalize.stitch path keeps working)
 from ..segment import CLOSERS, SENTENCE_END, sentences
 from ..textindex import SubstringCounts
+from ._cut_copies import EXTENSION_LOOK, attested_by_a_cut_copy, cut_alike, ends_where_n_goes_on, extended_core, tag_opens_paragraphs
 from ._cut_sides import after_words, in_capitals, word_across
 
 #: scripts written without spaces between words (Hangul is not one: Korean puts spaces between words)
@@ -401,6 +402,8 @@ def _read_on_otherwise(p: str, n: str, reading: str, config: StitchConfig) -> bo
         after = text[i + len(tail) : i + len(tail) + 3]
         if len(after) == len(head) and sum(a != b for a, b in zip(after, head)) <= 1:
             return False  # that copy reads into ``n`` (a typo allowed: ``丧母合制`` for ``丧母服制``)
+        if ends_where_n_goes_on(text[i + len(tail) : i + len(tail) + EXTENSION_LOOK], n):
+            return False  # that copy reads into ``n`` and ends its sentence where ``n`` goes on: ``n`` extends it
         if after and after[0] not in "\x00 ":
             on += 1
         i = text.find(tail, i + 1)
@@ -487,13 +490,18 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
     goes_on = last.isdigit() or last in _CN_DIGITS or (last.isalpha() and first.isalpha() and not _is_cjk(last) and not _is_cjk(first))
     if strip_marker(n, _LIST_MARKERS_ONLY) > 0 and not goes_on:
         return None
+    if not goes_on and tag_opens_paragraphs(n, _reading(document)):
+        return None  # (a copy that merges two lines reads across: ``…小学发言人：第八站``)
     # another copy in the document reads straight across the cut: the strongest evidence
     # (after a finished sentence only a decimal point counts: a copy that merges two paragraphs proves nothing)
     attested = _attested(p, n, document, gap, config, joiners=("",) if finished else None)
     if attested is None and not finished:
         attested = _attested_undoubled(p, n, document, gap, config)
+    if attested is None and not finished:
+        attested = attested_by_a_cut_copy(p, n, _reading(document), config.attest_chars)
     if attested is not None:
-        return joined(attested["joiner"], "another copy in the document reads straight across the cut", attested_by=attested["attested_by"])
+        why = "another copy, cut elsewhere, reads across the cut" if "⏎" in attested["attested_by"] else "another copy in the document reads straight across the cut"
+        return joined(attested["joiner"], why, attested_by=attested["attested_by"])
     if finished and not _number_cut(p, n):
         return None
     if strip_marker(n, _LIST_MARKERS_ONLY) > 0:
@@ -512,6 +520,11 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         word = word_across(p, n)
         if word is not None and strip_marker(n) == 0 and not _read_on_otherwise(p, n, document, config):
             return joined("", "a common word of the lexicon reads across the cut", word=word)
+        core = extended_core(p, _reading(document), config.attest_chars)
+        if core is not None and strip_marker(n) == 0 and not _opens_a_paragraph(n, document) and not _read_on_otherwise(p, n, document, config):
+            return joined("", "the previous block extends a sentence another copy ends, and is cut inside the extension", extends=core)
+        if cut_alike(p, n, _reading(document), config.attest_chars) and strip_marker(n) == 0 and not _read_on_otherwise(p, n, document, config):
+            return joined("", "another copy is cut short at the same point, and no copy reads on from it otherwise")
         # an unfinished sentence alone is no evidence: a truncated copy ends like that too,
         # and gluing it to the next paragraph would hide both
         return None
