@@ -28,6 +28,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, LCSseq
 
+from .document_words import misspelt_word
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
 from .segment import sentences
 from .word_change import replaces_a_word
@@ -199,7 +200,9 @@ def _typo_of(word: str, window: Sequence[str]) -> str:
     """
     near = [w for w in window if abs(len(w) - len(word)) <= 1]
     hit = process.extractOne(word, near, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) if near else None
-    return word if hit is None or any(map(str.isdigit, hit[0])) else hit[0]
+    if hit is None:
+        return misspelt_word(word, near) or word  # two typos in one word, on the document's evidence
+    return word if any(map(str.isdigit, hit[0])) else hit[0]
 
 
 def _lacks_a_word(text: str, sentence: str) -> bool:
@@ -226,7 +229,7 @@ def _lacks_a_word(text: str, sentence: str) -> bool:
             return True
         if len(w) > SHORT_WORD:
             words = list(present) if words is None else words
-            if process.extractOne(w, words, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) is None:
+            if process.extractOne(w, words, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) is None and misspelt_word(w, words) is None:
                 return True
     return False
 
