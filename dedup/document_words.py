@@ -5,8 +5,8 @@ typo of the word opposite it when the two are alike (rapidfuzz ratio
 ``TYPO_RATIO``).  Two typos in one word (``mrlnion`` opposite ``million``)
 fall below that ratio, and a looser ratio would let real words replace each
 other (``mission`` / ``million``).  The document itself says which it is:
-a word it writes nowhere else, opposite a word it writes again and again, one
-or two letters apart, is that word misspelt, and the copies agree.
+a word it writes nowhere else, opposite a word it writes (in the copy opposite),
+one or two letters apart, is that word misspelt, and the copies agree.
 
 The evidence is the document being cleaned (or checked): :func:`document_words`
 names it for the duration of a run, so that every :func:`dedup.invariant.covers`
@@ -30,8 +30,8 @@ from rapidfuzz.distance import Levenshtein
 MIN_LENGTH = 6
 #: at most this many letters changed, added or dropped
 MAX_EDITS = 2
-#: the document writes the word opposite at least this often: more than the one copy it is read from
-MIN_WRITTEN = 2
+#: the document writes the word opposite at least this often (the copy opposite is the document writing it)
+MIN_WRITTEN = 1
 
 #: a Latin-script word of a casefolded text (matching keys fold case, so the counts must too)
 _WORD = re.compile(r"[a-z\u00df-\u024f]+")
@@ -69,7 +69,7 @@ def misspelt_word(word: str, candidates: Iterable[str]) -> str | None:
     ``word`` (a word of a copy, as in its matching key) must be at least
     MIN_LENGTH letters and written once only in the document; the candidate
     (a word of the text opposite) at most MAX_EDITS letters away, as long
-    within one letter, and written MIN_WRITTEN times or more.  When two
+    within one letter, and written by the document (MIN_WRITTEN).  When two
     candidates qualify equally the evidence is ambiguous: None.
 
     >>> with document_words("5.5 million people. 4.2 million people. 5.5 mrlnion people."):
@@ -89,7 +89,7 @@ def misspelt_word(word: str, candidates: Iterable[str]) -> str | None:
         return None  # the document writes it elsewhere too: a word of its own, not a slip of one copy
     best: list[tuple[int, str]] = []
     for c in set(candidates):
-        if len(c) < MIN_LENGTH or abs(len(c) - len(word)) > 1 or counts[c] < MIN_WRITTEN or not _WORD.fullmatch(c):
+        if c == word or len(c) < MIN_LENGTH or abs(len(c) - len(word)) > 1 or counts[c] < MIN_WRITTEN or not _WORD.fullmatch(c):
             continue
         d = Levenshtein.distance(word, c, score_cutoff=MAX_EDITS)
         if d <= MAX_EDITS:

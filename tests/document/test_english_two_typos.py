@@ -3,7 +3,7 @@
 ``5.5 mrlnion people`` opposite ``5.5 million people``: ratio 71, below the invariant's
 ``TYPO_RATIO`` 75, so the copy's sentence counted as new content and stayed beside the
 original (a surviving near-duplicate pair).  A word the document writes nowhere else,
-opposite one it writes again and again, one or two letters away, is that word misspelt
+opposite one it writes, one or two letters away, is that word misspelt
 (:mod:`dedup.document_words`); a word the document writes elsewhere is a word of its own.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
 
 from dedup.document_words import document_words, misspelt_word
 from dedup.fingerprint.keys import matching_key
@@ -37,6 +38,18 @@ def test_a_copy_with_two_typos_in_one_word_goes() -> None:
     assert text == PARA + "\n\n" + OTHER + "\n"
 
 
+def test_the_second_half_of_a_cut_copy_with_two_typos_goes() -> None:
+    """en-0132 (seed 7): ``… of E`` / ``and dnnotrd by PR(E).``, ``denoted`` written once, in the whole copy:
+    the rejoined copy's last sentence stayed as new content beside the whole paragraph."""
+    whole = "The PageRank of a page is based upon the inbound links. The value is the probability of E and denoted by PR(E)."
+    cut = whole.replace("denoted", "dnnotrd")
+    at = cut.index(" and dnnotrd")
+    doc = whole + "\n\n" + OTHER + "\n\n" + cut[:at] + "\n\n" + cut[at + 1 :] + "\n"
+    text, problems = _cleaned(doc)
+    assert problems == []
+    assert text == whole + "\n\n" + OTHER + "\n"
+
+
 def test_a_word_the_document_writes_elsewhere_is_no_typo() -> None:
     """``mission`` opposite ``million`` is as far as ``mrlnion``, but the document writes it again: new content."""
     mission = PARA.replace("million", "mission")
@@ -57,8 +70,8 @@ def test_the_invariant_still_flags_a_real_word_replaced() -> None:
         assert not covers(kept, other)
     with document_words(doc + "\n\n" + MISSPELT):  # the document writes ``mrlnion`` twice: a word of its own
         assert not covers(kept, typo)
-    with document_words("\n\n".join([PARA, MISSPELT])):  # ``million`` written once: no consensus to keep it by
-        assert not covers(kept, typo)
+    with document_words("\n\n".join([PARA, MISSPELT])):  # two copies: the one opposite is the document writing it
+        assert covers(kept, typo)
 
 
 _LETTERS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=10)
@@ -66,14 +79,14 @@ _LETTERS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=1
 
 @settings(max_examples=300, deadline=None)
 @given(word=_LETTERS, others=st.lists(_LETTERS, max_size=6), document=st.lists(_LETTERS, max_size=30))
-def test_evidence_names_only_a_word_written_twice_for_one_written_once(word: str, others: list[str], document: list[str]) -> None:
-    """Whatever the words: the answer is a candidate the document writes twice or more, at most two edits from a
-    word of six letters or more that it writes once."""
+def test_evidence_names_only_another_word_the_document_writes_for_one_written_once(word: str, others: list[str], document: list[str]) -> None:
+    """Whatever the words: the answer is a candidate the document writes, at most two edits from a word of six
+    letters or more that it writes once."""
     text = " ".join(document + [word])
     with document_words(text) as vocabulary:
         got = misspelt_word(word, others)
         counts = vocabulary.counts
     if got is not None:
-        assert got in others and counts[word] == 1 and counts[got] >= 2
+        assert got in others and counts[word] == 1 and counts[got] >= 1
         assert len(word) >= 6 and len(got) >= 6
-        assert sum(a != b for a, b in zip(word, got)) + abs(len(word) - len(got)) >= 1
+        assert got != word and Levenshtein.distance(word, got) <= 2
