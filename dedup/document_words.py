@@ -19,12 +19,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cached_property
+from functools import cached_property, lru_cache, wraps
+from typing import Any, TypeVar
 
 from rapidfuzz.distance import Levenshtein
+
+R = TypeVar("R")
 
 #: words shorter than this are too easily another word one or two letters away (``bat`` / ``cap``)
 MIN_LENGTH = 6
@@ -61,6 +64,22 @@ def document_words(text: str) -> Iterator[Vocabulary]:
         yield vocabulary
     finally:
         _CURRENT.reset(token)
+
+
+def remembered_per_document(function: Callable[..., R], maxsize: int) -> Callable[..., R]:
+    """``function`` remembered (``lru_cache``) per document named by :func:`document_words`.
+
+    For a function whose answer reads the document's words: the cache keys on
+    the document too (its :class:`Vocabulary`, held by the cache, so no other
+    document takes its identity), and never answers one document from another.
+    """
+    cached = lru_cache(maxsize=maxsize)(lambda _document, *args, **kwargs: function(*args, **kwargs))
+
+    @wraps(function)
+    def remembered(*args: Any, **kwargs: Any) -> R:
+        return cached(_CURRENT.get(), *args, **kwargs)
+
+    return remembered
 
 
 def misspelt_word(word: str, candidates: Iterable[str]) -> str | None:

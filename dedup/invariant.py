@@ -28,7 +28,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, LCSseq
 
-from .document_words import misspelt_word
+from .document_words import misspelt_word, remembered_per_document
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
 from .segment import sentences
 from .word_change import replaces_a_word
@@ -340,7 +340,8 @@ def sentence_key(text: str, keys: KeyConfig = KeyConfig()) -> str:
 #: :func:`covers`, :func:`sentence_key` and :func:`dedup.chardata.is_cjk`, remembered (``lru_cache``): pure
 #: functions of their arguments that the reconstruction (:mod:`dedup.reconstruct`, :mod:`dedup.kept_text`,
 #: :mod:`dedup.kept_rules`, :mod:`dedup.completion`) asks again and again of the same keys and sentences
-remembered_covers = lru_cache(maxsize=1 << 15)(covers)
+#: (:func:`covers` also reads the document's words, :mod:`dedup.document_words`: they are part of the key)
+remembered_covers = remembered_per_document(covers, 1 << 15)
 remembered_sentence_key = lru_cache(maxsize=1 << 14)(sentence_key)
 remembered_is_cjk = lru_cache(maxsize=1 << 14)(is_cjk)
 

@@ -90,3 +90,13 @@ def test_evidence_names_only_another_word_the_document_writes_for_one_written_on
         assert got in others and counts[word] == 1 and counts[got] >= 1
         assert len(word) >= 6 and len(got) >= 6
         assert got != word and Levenshtein.distance(word, got) <= 2
+
+
+def test_a_remembered_answer_is_never_another_documents() -> None:
+    """``covers`` is remembered (``lru_cache``) during a run, and its answer reads the document's words: a
+    document where ``mrlnion`` is a typo must not answer for one that writes it twice."""
+    twice = PARA + "\n\n" + OTHER + "\n\n" + PARA + "\n\n" + MISSPELT + "\n\n" + MISSPELT + "\n"
+    alone = clean(twice).text
+    clean(PARA + "\n\n" + OTHER + "\n\n" + PARA + "\n\n" + MISSPELT + "\n")
+    assert clean(twice).text == alone
+    assert MISSPELT in alone  # written twice: the document's own word, new content

@@ -1,0 +1,28 @@
+"""Issue 13's English benchmark on the bigger sample (``--en 600 --seed 7``): the shapes it found.
+
+Each test is the minimal document of one failing shape (``--dump``); each asserts the
+output a reader needs and that :func:`dedup.check` (the content invariant) passes.
+"""
+
+from __future__ import annotations
+
+from dedup.pipeline import clean
+from dedup.report import check
+
+INHERIT = (
+    "2. Inheritance is a concept in Object Oriented programming where a child- or sub-class inherits characteristics from a parent- or super-class. "
+    "The concept takes its name from genetic inheritance where a child can inherit genetic characteristics from its parents."
+)
+NEXT = "3. INHERITANCE, AT ITS SIMPLEST, ALLOWS PROGRAMMERS TO MODEL A RELATIONSHIP WHERE ONE OBJECT IS A KIND OF ANOTHER. SIMILARLY, DOGS AND CATS ARE TWO KINDS OF ANIMAL."
+
+
+def test_a_short_missing_end_is_completed_though_a_phrase_like_it_came_before() -> None:
+    """en-0112: first copy cut at ``… characteristics from``, whole copy later, and a copy that merged the cut
+    one with the next paragraph (``… from 3. INHERITANCE …``).  The whole copy's ``its parents`` was refused as
+    "said already" by the first sentence's ``from a parent- or super-class`` (a match that lets typos pass), so
+    the merged copy completed the first with `` 3.``, the next paragraph's list number."""
+    cut = INHERIT[: INHERIT.rindex(" its parents.")]
+    doc = "\n\n".join([cut, NEXT, INHERIT, NEXT, cut + " " + NEXT]) + "\n"
+    r = clean(doc)
+    assert check(doc, r.text, r.report) == []
+    assert r.text.startswith(INHERIT + "\n\n" + NEXT + "\n")
