@@ -536,7 +536,25 @@ def _opens_a_paragraph(n: str, document: str) -> bool:
     if strip_marker(n) > 0:
         return True  # ``MODERATOR: …``, ``Q: …``
     opening = _WS_RUN.sub(" ", n[:_OPENING]).lower()
+    if len(opening) >= _OPENING // 2 and _opens_after_a_tag(opening, document):
+        return True
     return len(opening) >= _OPENING // 2 and _reading(document).count("\x00" + opening) + _reading(document).text.startswith(opening) > 1
+
+
+def _opens_after_a_tag(opening: str, document: str) -> bool:
+    """Does another block of the document open with ``opening`` after a speaker tag or list marker?
+
+    A copy that dropped its tag (``BAYE'S THEORM …`` beside ``Q: BAYE'S THEORM …``) opens as its other copies
+    do once their tags are read: a paragraph, not the rest of the block before it.
+    """
+    text = _reading(document).text
+    i = text.find(opening)
+    while i >= 0:
+        start = text.rfind("\x00", 0, i) + 1
+        if start < i and strip_marker(text[start : i + len(opening)]) == i - start:
+            return True
+        i = text.find(opening, i + 1)
+    return False
 
 
 #: the characters of a block's start compared with the other blocks' starts

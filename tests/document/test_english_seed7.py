@@ -6,6 +6,8 @@ output a reader needs and that :func:`dedup.check` (the content invariant) passe
 
 from __future__ import annotations
 
+from en_checked import clean_checked, document
+
 from dedup.pipeline import clean
 from dedup.report import check
 
@@ -26,3 +28,20 @@ def test_a_short_missing_end_is_completed_though_a_phrase_like_it_came_before() 
     r = clean(doc)
     assert check(doc, r.text, r.report) == []
     assert r.text.startswith(INHERIT + "\n\n" + NEXT + "\n")
+
+
+BAYES = (
+    "Q: BAYE’S THEORM IN CONNECTION WITH CONDITIONAL PROBABILITIES IS OF FUNDAMENTAL IMPORTANCE, SINCE IT PERMITS A CALCULATION "
+    "OF PROB(AB) FROM PROB(BA). MR. BROWN WROTE (CF. FIG. 2) THAT STATISTICAL INFORMATION THAT IS OFTEN GATHERED IN GREAT VOLUME "
+    "CAN THEREFORE BE AVOIDED"
+)
+
+
+def test_a_copy_without_its_speaker_tag_is_not_joined_to_the_copy_before_it() -> None:
+    """en-0532 (CER 37 %): a paragraph in capitals that ends without a full stop (as its source does), then a copy
+    of it that dropped its ``Q:`` tag.  Both in capitals, the first unfinished: the two were joined as one cut
+    paragraph, as the later one opens as no other block does -- but every other copy opens so after its tag."""
+    other = "In object-oriented programming, inheritance is the ability to specify one class to be a subclass of another."
+    bare = BAYES[len("Q: ") :]
+    for doc in (document(BAYES, BAYES, bare, BAYES, other), document(BAYES, bare, other)):
+        assert clean_checked(doc) == document(BAYES, other)
