@@ -12,12 +12,13 @@ Every edit is an insertion (``dedup.complete_from_copy``); the invariant
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz
 
 from .draft import Draft
-from .fingerprint.keys import KeyConfig, matching_key
+from .fingerprint.keys import KeyConfig, matching_key, strip_marker
 from .invariant import remembered_covers as covers  # (remembered: pure functions asked again and again)
 from .invariant import remembered_is_cjk as is_cjk
 from .invariant import remembered_sentence_key as sentence_key
@@ -85,6 +86,25 @@ def aligned_end(fragment: str, sentence: str) -> int:
     return best
 
 
+def merged_in(tail: str) -> bool:
+    """Does the missing end a copy would give a cut paragraph open another paragraph (English)?
+
+    A copy that merged the cut paragraph with the next one reads on from the
+    cut into that paragraph's list number or speaker tag (``… from`` ⏎
+    ``… from 3. INHERITANCE …``, ``… based on computer MODERATOR: PAGERANK …``):
+    that is no end of the cut sentence; another copy may give the right one.
+
+    >>> merged_in(" 3."), merged_in(" MODERATOR: PAGERANK (PR) REFERS TO BOTH."), merged_in(" its parents.")
+    (True, True, False)
+    """
+    rest = tail.strip()
+    return strip_marker(rest) > 0 or _LIST_NUMBER.fullmatch(rest) is not None  # (``3.`` alone: no marker of anything)
+
+
+#: a list number with nothing after it
+_LIST_NUMBER = re.compile(r"\d{1,3}[.)]")
+
+
 def best_completion(complete: Completer, part: int, chosen: int, members: Sequence[int], texts: Sequence[str]) -> tuple[int, tuple[int, int] | None]:
     """The member to complete ``part`` from, and what of it completes it.
 
@@ -146,7 +166,7 @@ def complete_cut_from(draft: Draft, units: Sequence[Unit], keys: KeyConfig, targ
     if not cut or not key.startswith(cut + " "):
         return None
     tail = sentence.rstrip()[aligned_end(fragment, sentence.rstrip()) :]
-    if not tail.strip() or not covers(sentence_key(fragment + tail, keys), key):
+    if not tail.strip() or merged_in(tail) or not covers(sentence_key(fragment + tail, keys), key):
         return None
     at = len(cur.rstrip())
     tu = units[unit]

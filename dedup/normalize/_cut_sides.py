@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ..fingerprint.keys import KeyConfig, strip_marker
+
 #: how common (jieba frequency) a word read across a CJK cut must be to join it without a copy's evidence
 MIN_WORD_FREQ = 100
 
@@ -59,3 +61,21 @@ def after_words(p: str) -> int:
     """
     m = _LAST_WORD.search(p)
     return 1 if m is not None and m.group(1).lower() in _NEVER_LAST else _CAPITALS_WORDS
+
+
+def opens_with_a_tag(n: str) -> bool:
+    """Does the block after a cut open with a speaker tag (``MODERATOR: …``, ``Q: …``; Latin script)?
+
+    A tag opens a paragraph: a copy that reads across into it (``… based on
+    computer MODERATOR: PAGERANK …``) merged two paragraphs and attests
+    nothing.  Written as a tag is, capital first (``http://`` is no tag).
+
+    >>> opens_with_a_tag("MODERATOR: PAGERANK (PR) REFERS"), opens_with_a_tag("science, mathematics"), opens_with_a_tag("http://x.org")
+    (True, False, False)
+    """
+    n = n.lstrip()
+    return n[:1].isupper() and strip_marker(n) > strip_marker(n, _MARKERS_ONLY)
+
+
+#: list markers only: what a speaker tag is told apart from
+_MARKERS_ONLY = KeyConfig(strip_speaker=False)

@@ -45,7 +45,7 @@ from ..fingerprint.keys import KeyConfig, strip_marker
 from ..model import Block, Span, Unit  # noqa: F401  (Unit lived here: its dedup.normalize.stitch path keeps working)
 from ..segment import CLOSERS, SENTENCE_END, sentences
 from ..textindex import SubstringCounts
-from ._cut_sides import after_words, in_capitals, word_across
+from ._cut_sides import after_words, in_capitals, opens_with_a_tag, word_across
 
 #: scripts written without spaces between words (Hangul is not one: Korean puts spaces between words)
 _CJK = re.compile(f"[{char_class(((0x3040, 0x30FF),))}{HAN_CLASS}]")  # kana and Han
@@ -476,7 +476,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         if joiner:  # ``(as in the`` / ``Free Software Foundation)``: between words, unless the document says otherwise
             joiner = (_attested(p, n, document, gap, config) or {"joiner": _latin_joiner(p, n, document)})["joiner"]
         return joined(joiner, f"previous block ends inside '{opened}', left open")
-    if _copy_begins(prev, nxt):
+    if _copy_begins(prev, nxt) or (_is_latin(last) and opens_with_a_tag(n)):
         return None
     finished = _finished(p)
     if finished and not _number_cut(p, n) and not (last in ".．" and first.isdigit()):

@@ -45,3 +45,31 @@ def test_a_copy_without_its_speaker_tag_is_not_joined_to_the_copy_before_it() ->
     bare = BAYES[len("Q: ") :]
     for doc in (document(BAYES, BAYES, bare, BAYES, other), document(BAYES, bare, other)):
         assert clean_checked(doc) == document(BAYES, other)
+
+
+def test_a_cut_paragraph_is_not_completed_with_the_next_paragraphs_list_number() -> None:
+    """en-0112, without the whole copy: the only copy reading on from ``… characteristics from`` merged the cut
+    paragraph with the next one (``… from 3. INHERITANCE …``); `` 3.`` was appended to the first copy, a number
+    of nothing.  A missing end that opens a list number or a speaker tag is another paragraph's start."""
+    cut = INHERIT[: INHERIT.rindex(" its parents.")]
+    other = "Dynamic programming is a faster method of solving problems that make use of optimal substructure and memoization."
+    text = clean_checked(document(cut, NEXT, other, cut + " " + NEXT))
+    assert text.startswith(document(cut, NEXT, other))
+
+
+IR = (
+    "1. Information retrieval (IR) is the science of searching for documents, for information within documents and for metadata about documents. "
+    "As Prof. Brown noted, e.g. in a report, IR is interdisciplinary, based on computer science, mathematics, library science, information science, linguistics, statistics and physics."
+)
+PAGERANK = "MODERATOR: PAGERANK (PR) REFERS TO BOTH THE CONCEPT AND THE GOOGLE SYSTEM USED FOR RANKING THE IMPORTANCE OF PAGES ON THE WEB. THE PAGERANK OF A SITE REFERS TO ITS IMPORTANCE ON THE WEB."
+
+
+def test_a_copy_reading_across_into_a_speaker_tag_attests_no_cut() -> None:
+    """en-0443 (CER 24 %): the first copy cut short at ``… based on computer``, the next paragraph opening with
+    ``MODERATOR:``, and later a copy that merged the two (``… computer MODERATOR: PAGERANK …``).  That copy "read
+    straight across", so the first copy and the tagged paragraph were joined into one, and the whole copy's end
+    stayed as new content.  A speaker tag opens a paragraph: reading across it attests nothing."""
+    cut = IR[: IR.index(" science, mathematics")]
+    other = "Dynamic programming is a faster method of solving problems that make use of optimal substructure and memoization."
+    text = clean_checked(document(cut, PAGERANK, IR, other, cut + " " + PAGERANK))
+    assert text.startswith(document(IR, PAGERANK, other))
