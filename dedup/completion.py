@@ -96,9 +96,13 @@ def merged_in(tail: str) -> bool:
 
     >>> merged_in(" 3."), merged_in(" MODERATOR: PAGERANK (PR) REFERS TO BOTH."), merged_in(" its parents.")
     (True, True, False)
+    >>> merged_in(" bases: set theory, algebra and probabilistic.")
+    False
     """
     rest = tail.strip()
-    return strip_marker(rest) > 0 or _LIST_NUMBER.fullmatch(rest) is not None  # (``3.`` alone: no marker of anything)
+    # written as a tag or a number is, capital or digit first (``bases: set theory, …`` is the sentence going on)
+    opened = (rest[:1].isupper() or rest[:1].isdigit()) and strip_marker(rest) > 0
+    return opened or _LIST_NUMBER.fullmatch(rest) is not None  # (``3.`` alone: no marker of anything)
 
 
 #: a list number with nothing after it

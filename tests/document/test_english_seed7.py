@@ -73,3 +73,15 @@ def test_a_copy_reading_across_into_a_speaker_tag_attests_no_cut() -> None:
     other = "Dynamic programming is a faster method of solving problems that make use of optimal substructure and memoization."
     text = clean_checked(document(cut, PAGERANK, IR, other, cut + " " + PAGERANK))
     assert text.startswith(document(IR, PAGERANK, other))
+
+
+def test_a_missing_end_that_goes_on_with_a_word_and_a_colon_completes() -> None:
+    """en-0403 (seed 7): ``… based on one of three mathematical`` completed by ``bases: set theory, …``, a word and
+    a colon that reads like a speaker tag; written in lower case it is the sentence going on, not a paragraph merged in."""
+    whole = (
+        "Dr. Hale: There are a large number of models used in solving the problem of Information Retrieval and they are all based on "
+        "one of three mathematical bases: set theory, algebra and probabilistic. The vector space model is one of these methods."
+    )
+    other = "Dynamic programming is a faster method of solving problems that make use of optimal substructure and memoization."
+    cut = whole[: whole.index(" bases:")]
+    assert clean_checked(document(cut, other, whole)) == document(whole, other)
