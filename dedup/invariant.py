@@ -30,6 +30,7 @@ from rapidfuzz.distance import Indel, LCSseq
 
 from .document_words import misspelt_word, remembered_per_document
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
+from .merged_copy import among, cut_then_whole
 from .segment import sentences
 from .word_change import replaces_a_word
 
@@ -523,7 +524,8 @@ def join_keys(keys: Sequence[str]) -> str:
 
 def said_by(kept: Sequence[str], key: str, tolerance: Tolerance = CLUSTER) -> bool:
     """Whether the sentences ``kept`` (keys, in order) say ``key``: one of them, or two or three in a row,
-    or several of them whole, end to end in another order (:func:`made_of`).
+    or several of them whole, end to end in another order (:func:`made_of`), or the beginning of one and the
+    whole of another (:mod:`dedup.merged_copy`).
 
     Sentence by sentence, as the cleaner compares, so that an alignment over a
     whole paragraph cannot settle on the wrong one of two similar sentences.
@@ -535,7 +537,7 @@ def said_by(kept: Sequence[str], key: str, tolerance: Tolerance = CLUSTER) -> bo
     n = len(kept)
     if any(covers(join_keys(kept[i : i + w]), key, tolerance) for w in (1, 2, 3) for i in range(max(1, n - w + 1))):
         return True
-    if made_of(key, kept) is not None:
+    if made_of(key, kept) is not None or (" " in key and cut_then_whole(key, *among(kept)) is not None):
         return True
     # two sentences a copy swapped (one without a full stop of its own reads as one with the other)
     return any(covers(join_keys(kept[i : i + 2][::-1]), key, tolerance) for i in range(n - 1))

@@ -545,7 +545,7 @@ class Reconstructor(KeptTextRules):
             opening, opened = not opened, True
             previous = verdict
             if verdict is None:
-                verdict = self._kept_in_another_order(k, pool, seen_global)
+                verdict = self._kept_in_another_order(k, pool, seen_global) or self._cut_copy_then_next(k, seen_global)
             if verdict is None and opening and cut_copy is not None:
                 verdict = self._complete_across(cut_copy[0], cut_copy[1], k, text[a:b], u.index)
                 if verdict is not None:

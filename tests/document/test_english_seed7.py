@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from en_checked import clean_checked, document
 
+from dedup.invariant import said_by, sentence_key
 from dedup.pipeline import clean
 from dedup.report import check
 
@@ -85,3 +86,27 @@ def test_a_missing_end_that_goes_on_with_a_word_and_a_colon_completes() -> None:
     other = "Dynamic programming is a faster method of solving problems that make use of optimal substructure and memoization."
     cut = whole[: whole.index(" bases:")]
     assert clean_checked(document(cut, other, whole)) == document(whole, other)
+
+
+def test_a_cut_copy_run_into_the_next_paragraph_goes() -> None:
+    """en-0443 / en-0003 (seed 7): a copy truncated at ``… based on computer`` that lost the blank line after it
+    (``… based on computer MODERATOR: PAGERANK …``) reads as one sentence: the beginning of a kept sentence, then
+    another kept one whole.  It stayed as new content, a part beside the whole."""
+    cut = IR[: IR.index(" science, mathematics")]
+    other = "Dynamic programming is a faster method of solving problems that make use of optimal substructure and memoization."
+    for doc in (document(cut, PAGERANK, IR, cut + " " + PAGERANK, other), document(cut, PAGERANK, IR, other, cut + " " + PAGERANK)):
+        assert clean_checked(doc) == document(IR, PAGERANK, other)
+    steps = "2. As Prof. Brown noted, e.g. in a report, There are four steps in Dynamic Programming:"
+    step = "MODERATOR: 1. CHARACTERISE STRUCTURE OF AN OPTIMAL SOLUTION."
+    head = steps[: steps.index(" four")]
+    assert clean_checked(document(steps, step, other, head + " " + step)) == document(steps, step, other)
+
+
+def test_the_invariant_takes_a_cut_copy_run_into_the_next_only_when_every_word_is_kept() -> None:
+    """:func:`dedup.invariant.said_by`: the beginning of one kept sentence and the whole of another say the merged
+    sentence; a word of its own between them, or a beginning no kept sentence has, is new content."""
+    a, b = (sentence_key(s) for s in (IR.split(". As ")[1], PAGERANK.split(". ")[0] + "."))
+    head = a[: a.index(" science")]
+    assert said_by([a, b], head + " " + b)
+    assert not said_by([a, b], head + " and biology " + b)
+    assert not said_by([a, b], head.replace("computer", "chemistry") + " " + b)
