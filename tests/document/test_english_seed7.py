@@ -11,6 +11,7 @@ from en_checked import clean_checked, document
 from dedup.invariant import said_by, sentence_key
 from dedup.pipeline import clean
 from dedup.report import check
+from dedup.segment import sentences
 
 INHERIT = (
     "2. Inheritance is a concept in Object Oriented programming where a child- or sub-class inherits characteristics from a parent- or super-class. "
@@ -110,3 +111,15 @@ def test_the_invariant_takes_a_cut_copy_run_into_the_next_only_when_every_word_i
     assert said_by([a, b], head + " " + b)
     assert not said_by([a, b], head + " and biology " + b)
     assert not said_by([a, b], head.replace("computer", "chemistry") + " " + b)
+
+
+def test_a_hard_wrap_before_a_capital_letter_and_a_full_stop_splits_as_a_space_does() -> None:
+    """en-0180 (CER 19 %): ``… of A given⏎B. It is derived …`` read ``B.`` as an initial (a line break counted as
+    the start of the text), so the first copy had one sentence where its extended copy had two, and the copy's
+    longer second sentence stayed beside it instead of extending it."""
+    wrapped = "4. P(A|B) is the conditional probability of A given\nB. It is derived\nfrom or depends upon the specified value of B."
+    assert [b for _a, b in sentences(wrapped)] == [b for _a, b in sentences(wrapped.replace("\n", " "))]
+    extended = wrapped.replace("\n", " ")[:-1] + ", therefore it is also known as the posterior probability."
+    other = "Complex inheritance, or inheritance used within a design that is not sufficiently mature, may lead to the Yo-yo problem."
+    text = clean_checked(document(wrapped, other, extended))
+    assert text.replace("\n", " ").count("It is derived from") == 1 and "posterior probability" in text
