@@ -63,18 +63,30 @@ def after_words(p: str) -> int:
     return 1 if m is not None and m.group(1).lower() in _NEVER_LAST else _CAPITALS_WORDS
 
 
-def opens_with_a_tag(n: str) -> bool:
-    """Does the block after a cut open with a speaker tag (``MODERATOR: …``, ``Q: …``; Latin script)?
+def opens_with_a_tag(p: str, n: str) -> bool:
+    """Does the block ``n`` after a cut open with a speaker tag (``MODERATOR: …``, ``Q: …``; Latin script)?
 
     A tag opens a paragraph: a copy that reads across into it (``… based on
     computer MODERATOR: PAGERANK …``) merged two paragraphs and attests
-    nothing.  Written as a tag is, capital first (``http://`` is no tag).
+    nothing.  Written as a tag is, capital first (``http://`` is no tag), and
+    after a lowercase word, or in capitals after a word that is not:
+    ``… in Dynamic`` / ``Programming: 1. …`` is a name going on.
 
-    >>> opens_with_a_tag("MODERATOR: PAGERANK (PR) REFERS"), opens_with_a_tag("science, mathematics"), opens_with_a_tag("http://x.org")
-    (True, False, False)
+    >>> opens_with_a_tag("based on computer", "MODERATOR: PAGERANK (PR) REFERS"), opens_with_a_tag("based on", "science, mathematics")
+    (True, False)
+    >>> opens_with_a_tag("see", "http://x.org"), opens_with_a_tag("four steps in Dynamic", "Programming: 1. Characterise")
+    (False, False)
+    >>> opens_with_a_tag("LIKE THE GENERAL ALGORITHM", "BELOW: PR(A) = …"), opens_with_a_tag("There are", "MODERATOR: 1. CHARACTERISE")
+    (False, True)
     """
     n = n.lstrip()
-    return n[:1].isupper() and strip_marker(n) > strip_marker(n, _MARKERS_ONLY)
+    end = strip_marker(n)
+    if not n[:1].isupper() or end <= strip_marker(n, _MARKERS_ONLY):
+        return False
+    word = n[:end].split(":")[0].split("：")[0].strip()
+    last = (p.split()[-1:] or [""])[0]
+    # (in capitals on both sides a word and a colon may be the sentence going on: ``… ALGORITHM`` / ``BELOW:``)
+    return last[:1].islower() or (word.isupper() and not last.isupper())
 
 
 #: list markers only: what a speaker tag is told apart from

@@ -476,7 +476,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         if joiner:  # ``(as in the`` / ``Free Software Foundation)``: between words, unless the document says otherwise
             joiner = (_attested(p, n, document, gap, config) or {"joiner": _latin_joiner(p, n, document)})["joiner"]
         return joined(joiner, f"previous block ends inside '{opened}', left open")
-    if _copy_begins(prev, nxt) or (_is_latin(last) and opens_with_a_tag(n)):
+    if _copy_begins(prev, nxt) or (_is_latin(last) and opens_with_a_tag(p, n)):
         return None
     finished = _finished(p)
     if finished and not _number_cut(p, n) and not (last in ".．" and first.isdigit()):

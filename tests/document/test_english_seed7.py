@@ -49,14 +49,17 @@ def test_a_copy_without_its_speaker_tag_is_not_joined_to_the_copy_before_it() ->
         assert clean_checked(doc) == document(BAYES, other)
 
 
-def test_a_cut_paragraph_is_not_completed_with_the_next_paragraphs_list_number() -> None:
-    """en-0112, without the whole copy: the only copy reading on from ``… characteristics from`` merged the cut
-    paragraph with the next one (``… from 3. INHERITANCE …``); `` 3.`` was appended to the first copy, a number
-    of nothing.  A missing end that opens a list number or a speaker tag is another paragraph's start."""
-    cut = INHERIT[: INHERIT.rindex(" its parents.")]
+def test_a_missing_end_that_reads_like_a_tag_but_goes_on_completes() -> None:
+    """en-0172 (seed 7) and en-0203 (seed 0), after 57ad698: ``… four steps in Dynamic`` completed by
+    ``Programming:`` (a name going on), ``… LIKE THE GENERAL ALGORITHM`` by ``BELOW:`` (capitals on both sides):
+    read as speaker tags of a merged-in paragraph, the first copy was left cut beside the whole."""
     other = "Dynamic programming is a faster method of solving problems that make use of optimal substructure and memoization."
-    text = clean_checked(document(cut, NEXT, other, cut + " " + NEXT))
-    assert text.startswith(document(cut, NEXT, other))
+    for whole, at in (
+        ("Dr. Hale: There are four steps in Dynamic Programming:", " Programming:"),
+        ("MR. SMITH WROTE THAT THERE IS A Q WHICH IS USED IN THE WEB PAGE, LIKE THE GENERAL ALGORITHM BELOW:", " BELOW:"),
+    ):
+        cut = whole[: whole.index(at)]
+        assert clean_checked(document(cut, other, whole)) == document(whole, other)
 
 
 IR = (
