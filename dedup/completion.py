@@ -23,6 +23,7 @@ from .invariant import remembered_is_cjk as is_cjk
 from .invariant import remembered_sentence_key as sentence_key
 from .invariant import speaker_tag_end
 from .model import Unit
+from .normalize._cut_sides import opens_with_a_tag
 from .segment import ends_sentence, sentences
 
 #: what completes a cut copy from a whole one: ``complete(full, part)`` -> ``(start, end)`` in ``full``, or None
@@ -83,6 +84,25 @@ def aligned_end(fragment: str, sentence: str) -> int:
         if score > best_score:
             best, best_score = j, score
     return best
+
+
+def merged_in(tail: str, before: str) -> bool:
+    """Does the missing end ``tail`` a copy would give ``before`` (a cut paragraph) open another paragraph (English)?
+
+    A copy that merged the cut paragraph with the next one reads on from the
+    cut into that paragraph's speaker tag (``… based on computer MODERATOR:
+    PAGERANK …``): that is no end of the cut sentence; another copy may give
+    the right one.  A tag as :func:`dedup.normalize._cut_sides.opens_with_a_tag`
+    tells it (``… in Dynamic`` / ``Programming:`` goes on).  A bare list number
+    (``… from 3.``) is left alone: measured worse without it, as the merged copy
+    then stays beside the paragraph.
+
+    >>> merged_in(" MODERATOR: PAGERANK (PR) REFERS TO BOTH.", "based on computer"), merged_in(" its parents.", "from")
+    (True, False)
+    >>> merged_in(" bases: set theory.", "three mathematical"), merged_in(" Programming:", "four steps in Dynamic")
+    (False, False)
+    """
+    return opens_with_a_tag(before, tail)
 
 
 def best_completion(complete: Completer, part: int, chosen: int, members: Sequence[int], texts: Sequence[str]) -> tuple[int, tuple[int, int] | None]:
@@ -162,7 +182,7 @@ def complete_cut_from(draft: Draft, units: Sequence[Unit], keys: KeyConfig, targ
     if not cut or not key.startswith(cut + " "):
         return None
     tail = sentence.rstrip()[aligned_end(fragment, sentence.rstrip()) :]
-    if not tail.strip() or not covers(sentence_key(fragment + tail, keys), key):
+    if not tail.strip() or merged_in(tail, fragment) or not covers(sentence_key(fragment + tail, keys), key):
         return None
     at = len(cur.rstrip())
     tu = units[unit]

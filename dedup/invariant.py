@@ -28,7 +28,9 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, LCSseq
 
+from .document_words import misspelt_word, remembered_per_document
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
+from .merged_copy import among, cut_then_whole
 from .segment import sentences
 from .word_change import replaces_a_word
 
@@ -199,7 +201,9 @@ def _typo_of(word: str, window: Sequence[str]) -> str:
     """
     near = [w for w in window if abs(len(w) - len(word)) <= 1]
     hit = process.extractOne(word, near, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) if near else None
-    return word if hit is None or any(map(str.isdigit, hit[0])) else hit[0]
+    if hit is None:
+        return misspelt_word(word, near) or word  # two typos in one word, on the document's evidence
+    return word if any(map(str.isdigit, hit[0])) else hit[0]
 
 
 def _lacks_a_word(text: str, sentence: str) -> bool:
@@ -226,7 +230,7 @@ def _lacks_a_word(text: str, sentence: str) -> bool:
             return True
         if len(w) > SHORT_WORD:
             words = list(present) if words is None else words
-            if process.extractOne(w, words, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) is None:
+            if process.extractOne(w, words, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) is None and misspelt_word(w, words) is None:
                 return True
     return False
 
@@ -337,7 +341,8 @@ def sentence_key(text: str, keys: KeyConfig = KeyConfig()) -> str:
 #: :func:`covers`, :func:`sentence_key` and :func:`dedup.chardata.is_cjk`, remembered (``lru_cache``): pure
 #: functions of their arguments that the reconstruction (:mod:`dedup.reconstruct`, :mod:`dedup.kept_text`,
 #: :mod:`dedup.kept_rules`, :mod:`dedup.completion`) asks again and again of the same keys and sentences
-remembered_covers = lru_cache(maxsize=1 << 15)(covers)
+#: (:func:`covers` also reads the document's words, :mod:`dedup.document_words`: they are part of the key)
+remembered_covers = remembered_per_document(covers, 1 << 15)
 remembered_sentence_key = lru_cache(maxsize=1 << 14)(sentence_key)
 remembered_is_cjk = lru_cache(maxsize=1 << 14)(is_cjk)
 
@@ -519,7 +524,8 @@ def join_keys(keys: Sequence[str]) -> str:
 
 def said_by(kept: Sequence[str], key: str, tolerance: Tolerance = CLUSTER) -> bool:
     """Whether the sentences ``kept`` (keys, in order) say ``key``: one of them, or two or three in a row,
-    or several of them whole, end to end in another order (:func:`made_of`).
+    or several of them whole, end to end in another order (:func:`made_of`), or the beginning of one and the
+    whole of another (:mod:`dedup.merged_copy`).
 
     Sentence by sentence, as the cleaner compares, so that an alignment over a
     whole paragraph cannot settle on the wrong one of two similar sentences.
@@ -531,7 +537,7 @@ def said_by(kept: Sequence[str], key: str, tolerance: Tolerance = CLUSTER) -> bo
     n = len(kept)
     if any(covers(join_keys(kept[i : i + w]), key, tolerance) for w in (1, 2, 3) for i in range(max(1, n - w + 1))):
         return True
-    if made_of(key, kept) is not None:
+    if made_of(key, kept) is not None or (" " in key and cut_then_whole(key, *among(kept)) is not None):
         return True
     # two sentences a copy swapped (one without a full stop of its own reads as one with the other)
     return any(covers(join_keys(kept[i : i + 2][::-1]), key, tolerance) for i in range(n - 1))

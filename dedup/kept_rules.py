@@ -19,6 +19,7 @@ from .invariant import CLUSTER, GLOBAL, Tolerance, made_of
 from .invariant import remembered_covers as covers  # (remembered: pure functions asked again and again)
 from .invariant import remembered_is_cjk as is_cjk
 from .invariant import remembered_sentence_key as sentence_key
+from .merged_copy import cut_then_whole
 from .model import Unit
 from .segment import ends_sentence, sentences
 
@@ -175,6 +176,25 @@ class KeptTextRules:
             units.append(unit)
         units = sorted(set(units))
         return {"why": "kept sentences in another order", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0}
+
+    def _cut_copy_then_next(self, key: str, seen_global: dict[str, int]) -> dict | None:
+        """A verdict when ``key`` is the beginning of a kept sentence, then another kept one whole (:mod:`dedup.merged_copy`).
+
+        A truncated copy that ran into the next paragraph (``… based on computer MODERATOR: PAGERANK …``):
+        both pieces are said where they are kept.  Latin keys only; ``seen_global`` has the kept keys.
+        """
+        if " " not in key:
+            return None
+
+        def beginning_of(head: str) -> str | None:
+            return next((k for k in (self.kept.keys[i] for i in self.kept.candidates(head)) if k.startswith(head + " ")), None)
+
+        found = cut_then_whole(key, seen_global.__contains__, beginning_of)
+        units = [self.kept.first_unit(p) for p in found] if found is not None else [None]
+        if None in units:
+            return None
+        at = sorted({u for u in units if u is not None})
+        return {"why": "a cut copy run into the next paragraph", "duplicate_of_unit": at[0], "duplicate_of_units": at, "score": 1.0}
 
     def _short_link(self, sentence: str) -> bool:
         """A link that ends a paragraph (``［详细］``): whole, and too short to be removed from a paragraph that stays.

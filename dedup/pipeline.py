@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .cluster import ClusterResult, MatchConfig, find_clusters
+from .document_words import document_words
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, matching_key
 from .fingerprint.lsh import LSHConfig
@@ -94,7 +95,8 @@ def clean(data: str | bytes | Decoded, *, config: Config | None = None, source: 
     keys = [matching_key(draft.current(u.span.start, u.span.end), config.keys) if u.kind != "heading" else "" for u in units]
     clusters = find_clusters(keys, config.match)
     rebuilt = Reconstructor(draft, units, clusters, keep=keep_policy(config.keep), sentence=config.sentences, keys=config.keys, repair=config.repair)
-    rebuilt.run()
+    with document_words(text):  # the document's own words decide a copy's two-typo word (dedup.document_words)
+        rebuilt.run()
     layout(draft, text, units, paragraph_mode=config.segment.unit == "paragraph")
     out = draft.text
     report = build_report(decoded, blocks, units, clusters, draft, out, config, source=source, canonical=rebuilt.canonical)

@@ -39,10 +39,10 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .cluster import ClusterResult
-from .completion import OutsideCluster, aligned_end, as_units_say, best_completion, byline_end, complete_cut_from, opening, opening_tag, other_firsts, swapped_copy, tagged_copy
+from .completion import OutsideCluster, aligned_end, as_units_say, best_completion, byline_end, complete_cut_from, merged_in, opening, opening_tag, other_firsts, swapped_copy, tagged_copy
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, matching_key, strip_marker
-from .invariant import GLOBAL, join_keys, speaker_tag_end
+from .invariant import CLUSTER, GLOBAL, join_keys, speaker_tag_end
 from .invariant import remembered_is_cjk as is_cjk  # (remembered: pure functions asked again and again)
 from .invariant import remembered_sentence_key as sentence_key
 from .keep import KEEP_POLICIES, Copy, KeepName, KeepPolicy, earliest, keep_policy, keep_policy_name, most_complete  # noqa: F401  (dedup.reconstruct.* are documented paths)
@@ -246,11 +246,12 @@ class Reconstructor(KeptTextRules):
         # appended is a sentence ``part`` already says before its fragment, and would be said twice
         said = join_keys([sentence_key(part[a:b], self.keys) for a, b in spans[:-1]])
         tail = sentence_key(full[start:end], self.keys)
-        if len(tail) >= self.cfg.min_global_chars and said and covers(said, tail):
+        # (in words a near-exact repeat: ``its parents`` is no sentence ``… from a parent- …`` says)
+        if len(tail) >= self.cfg.min_global_chars and said and covers(said, tail, CLUSTER if is_cjk(tail) else GLOBAL):
             return None
         if any(fuzz.ratio(tail, sentence_key(part[c:d], self.keys)) >= 90 for c, d in spans[:-1]):
             return None  # not ``X. Y`` cut short: ``Y X.`` is a copy that swapped them, and ``X`` is said already
-        return start, end
+        return None if not is_cjk(last) and merged_in(full[start:end], fragment) else (start, end)
 
     def _prefix_of(self, key: str, pool: Sequence[str], after: int = -1) -> int | None:
         """Index of the pool sentence that ``key`` is the (fuzzy) beginning of.
@@ -419,7 +420,8 @@ class Reconstructor(KeptTextRules):
             for op in Indel.opcodes(kept, sentence.rstrip())
             if op.tag == "insert" and op.dest_end - op.dest_start > 2 and op.src_start > _opening_marker(kept)
         ]
-        inserts = [(at, words) for at, words in inserts if matching_key(words, self.keys, marker=False) not in whole and not self._kept_elsewhere(words)]
+        # (nor, at a cut end, the next paragraph's list number or tag a copy merged in: ``… from 3. INHERITANCE``)
+        inserts = [(at, w) for at, w in inserts if matching_key(w, self.keys, marker=False) not in whole and not self._kept_elsewhere(w) and not (at >= len(kept) and merged_in(w, kept))]
         if not inserts or longer_title(kept, cur, sentence, inserts):
             return None
         extended = kept
@@ -546,7 +548,7 @@ class Reconstructor(KeptTextRules):
             opening, opened = not opened, True
             previous = verdict
             if verdict is None:
-                verdict = self._kept_in_another_order(k, pool, seen_global)
+                verdict = self._kept_in_another_order(k, pool, seen_global) or self._cut_copy_then_next(k, seen_global)
             if verdict is None and opening and cut_copy is not None:
                 verdict = self._complete_across(cut_copy[0], cut_copy[1], k, text[a:b], u.index)
                 if verdict is not None:

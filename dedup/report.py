@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .document_words import document_words
 from .draft import Draft, apply_edits
 from .fingerprint.keys import KeyConfig
 from .invariant import content_problems
@@ -359,7 +360,8 @@ def check(input_text: str, output_text: str, report: dict[str, Any] | Report) ->
             problems.append(f"input character {k} ({c!r}) belongs to no block")
             break
     if not problems:  # the content invariant reads the edits and units: only once they are sound
-        problems.extend(content_problems(input_text, data, _key_config(data)))
+        with document_words(input_text):  # the same evidence the cleaner's reconstruction had
+            problems.extend(content_problems(input_text, data, _key_config(data)))
     return problems
 
 

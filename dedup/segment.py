@@ -292,7 +292,8 @@ def _ends_here(text: str, i: int, j: int, start: int) -> bool:
 def _name_before(text: str, k: int) -> bool:
     """Does a name part (a capitalised word, an initial, a title) or the start of the text precede ``k``?"""
     k2 = k
-    while k2 > 0 and text[k2 - 1] in " \t":
+    # a single line break is a hard wrap, read as a space (``… given⏎B. It is``); a blank line starts anew
+    while k2 > 0 and (text[k2 - 1] in " \t" or (text[k2 - 1] == "\n" and text[k2 - 2 : k2 - 1] not in ("\n", ""))):
         k2 -= 1
     if k2 == 0 or text[k2 - 1] in "\n([\"'“‘":
         return True

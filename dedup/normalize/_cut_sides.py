@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ..fingerprint.keys import KeyConfig, strip_marker
+
 #: how common (jieba frequency) a word read across a CJK cut must be to join it without a copy's evidence
 MIN_WORD_FREQ = 100
 
@@ -59,3 +61,48 @@ def after_words(p: str) -> int:
     """
     m = _LAST_WORD.search(p)
     return 1 if m is not None and m.group(1).lower() in _NEVER_LAST else _CAPITALS_WORDS
+
+
+def opens_with_a_tag(p: str, n: str) -> bool:
+    """Does the block ``n`` after a cut open with a speaker tag (``MODERATOR: …``, ``Q: …``; Latin script)?
+
+    A tag opens a paragraph: a copy that reads across into it (``… based on
+    computer MODERATOR: PAGERANK …``) merged two paragraphs and attests
+    nothing.  Written as a tag is, capital first (``http://`` is no tag), and
+    after a lowercase word, or in capitals after a word that is not:
+    ``… in Dynamic`` / ``Programming: 1. …`` is a name going on.
+
+    >>> opens_with_a_tag("based on computer", "MODERATOR: PAGERANK (PR) REFERS"), opens_with_a_tag("based on", "science, mathematics")
+    (True, False)
+    >>> opens_with_a_tag("see", "http://x.org"), opens_with_a_tag("four steps in Dynamic", "Programming: 1. Characterise")
+    (False, False)
+    >>> opens_with_a_tag("LIKE THE GENERAL ALGORITHM", "BELOW: PR(A) = …"), opens_with_a_tag("There are", "MODERATOR: 1. CHARACTERISE")
+    (False, True)
+    """
+    n = n.lstrip()
+    end = strip_marker(n)
+    if not n[:1].isupper() or end <= strip_marker(n, _MARKERS_ONLY):
+        return False
+    word = n[:end].split(":")[0].split("：")[0].strip()
+    last = (p.split()[-1:] or [""])[0]
+    # (in capitals on both sides a word and a colon may be the sentence going on: ``… ALGORITHM`` / ``BELOW:``)
+    return last[:1].islower() or (word.isupper() and not last.isupper())
+
+
+#: list markers only: what a speaker tag is told apart from
+_MARKERS_ONLY = KeyConfig(strip_speaker=False)
+
+
+def opens_after_a_tag(opening: str, text: str) -> bool:
+    """Does another block of ``text`` (blocks parted by NUL: stitching's reading of the document) open with ``opening`` after a speaker tag or list marker?
+
+    A copy that dropped its tag (``BAYE'S THEORM …`` beside ``Q: BAYE'S THEORM …``) opens as its other copies
+    do once their tags are read: a paragraph, not the rest of the block before it.
+    """
+    i = text.find(opening)
+    while i >= 0:
+        start = text.rfind("\x00", 0, i) + 1
+        if start < i and strip_marker(text[start : i + len(opening)]) == i - start:
+            return True
+        i = text.find(opening, i + 1)
+    return False

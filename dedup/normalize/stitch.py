@@ -46,7 +46,7 @@ from ..model import Block, Span, Unit  # noqa: F401  (Unit lived here: its dedup
 from ..segment import CLOSERS, SENTENCE_END, sentences
 from ..textindex import SubstringCounts
 from ._cut_copies import EXTENSION_LOOK, attested_by_a_cut_copy, cut_alike, ends_where_n_goes_on, extended_core, tag_opens_paragraphs
-from ._cut_sides import after_words, in_capitals, word_across
+from ._cut_sides import after_words, in_capitals, opens_after_a_tag, opens_with_a_tag, word_across
 
 #: scripts written without spaces between words (Hangul is not one: Korean puts spaces between words)
 _CJK = re.compile(f"[{char_class(((0x3040, 0x30FF),))}{HAN_CLASS}]")  # kana and Han
@@ -479,7 +479,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         if joiner:  # ``(as in the`` / ``Free Software Foundation)``: between words, unless the document says otherwise
             joiner = (_attested(p, n, document, gap, config) or {"joiner": _latin_joiner(p, n, document)})["joiner"]
         return joined(joiner, f"previous block ends inside '{opened}', left open")
-    if _copy_begins(prev, nxt):
+    if _copy_begins(prev, nxt) or (_is_latin(last) and opens_with_a_tag(p, n)):
         return None
     finished = _finished(p)
     if finished and not _number_cut(p, n) and not (last in ".．" and first.isdigit()):
@@ -549,11 +549,14 @@ def _opens_a_paragraph(n: str, document: str) -> bool:
     if strip_marker(n) > 0:
         return True  # ``MODERATOR: …``, ``Q: …``
     opening = _WS_RUN.sub(" ", n[:_OPENING]).lower()
+    if len(opening) >= _OPENING // 2 and opens_after_a_tag(opening, _reading(document).text):
+        return True
     return len(opening) >= _OPENING // 2 and _reading(document).count("\x00" + opening) + _reading(document).text.startswith(opening) > 1
 
 
 #: the characters of a block's start compared with the other blocks' starts
 _OPENING = 24
+
 
 def stitch(document: str, blocks: Sequence[Block], draft: Draft, config: StitchConfig = StitchConfig()) -> list[Unit]:
     """Group blocks into units, recording each join as a ``stitch.cut_paragraph`` edit.

@@ -8,6 +8,8 @@ or, for the invariant's own predicate, what it must answer.
 
 from __future__ import annotations
 
+from en_checked import clean_checked, document
+
 from dedup.invariant import GLOBAL, covers
 from dedup.pipeline import clean
 from dedup.report import check
@@ -122,10 +124,7 @@ def test_a_swapped_copy_keeps_a_title_and_name_tag_on_its_new_first_sentence() -
     said two words the kept ``Y.`` lacks and stayed, the same sentence twice."""
     x, y, z = (HALE[len("Dr. Hale: ") :][a:b] for a, b in sentences(HALE[len("Dr. Hale: ") :]))
     swapped = "Dr. Hale: " + y + x + z
-    doc = HALE + "\n\n" + OTHER + "\n\n" + swapped + "\n"
-    r, problems = _clean(doc)
-    assert problems == []
-    assert r.text == HALE + "\n\n" + OTHER + "\n"
+    assert clean_checked(document(HALE, OTHER, swapped)) == document(HALE, OTHER)
 
 
 DYNAMIC = (
@@ -193,16 +192,10 @@ def test_a_truncated_copy_is_not_joined_to_a_paragraph_opening_in_lower_case() -
     first = "The museum board rejected the plan after a long debate. The museum board abandoned the rules for street markets."
     caps = "THE MUSEUM BOARD ABANDONED THE NEW WATER PIPES AFTER A LONG DEBATE, WHILE THE WEATHER STAYED MILD."
     cut = first.index(" rules")
-    doc = first[:cut] + "\n\n" + caps + "\n\n" + first[:cut] + "\n\n" + first[cut + 1 :] + "\n"
-    r, problems = _clean(doc)
-    assert problems == []
-    assert r.text == first + "\n\n" + caps + "\n"
+    assert clean_checked(document(first[:cut], caps, first[:cut], first[cut + 1 :])) == document(first, caps)
     # cut across: the whole copy reads on into the next block, which is then joined
     cut = PAGERANK.index(" criteria")
-    doc = PAGERANK + "\n\n" + OTHER + "\n\n" + PAGERANK[:cut] + "\n\n" + PAGERANK[cut + 1 :] + "\n"
-    r, problems = _clean(doc)
-    assert problems == []
-    assert r.text == PAGERANK + "\n\n" + OTHER + "\n"
+    assert clean_checked(document(PAGERANK, OTHER, PAGERANK[:cut], PAGERANK[cut + 1 :])) == document(PAGERANK, OTHER)
 
 
 # -- a copy cut at the same point completes nothing -----------------------------------------------

@@ -7,6 +7,8 @@ output a reader needs and that :func:`dedup.check` (the content invariant) passe
 
 from __future__ import annotations
 
+from en_checked import clean_checked, document
+
 from dedup.pipeline import clean
 from dedup.repair import repair_text
 from dedup.report import check
@@ -301,10 +303,7 @@ def test_a_completion_takes_the_whole_copys_last_sentence_without_a_full_stop() 
     """en-0040 (seed 7): the whole copy's paragraph ends without a full stop (as the source's does); the
     completion stopped before that last sentence, which stayed on its own beside the completed copy."""
     cut = INHERIT[: INHERIT.index(" already been defined")]
-    doc = cut + "\n\n" + OTHER + "\n\n" + INHERIT + "\n"
-    r, problems = _clean(doc)
-    assert problems == []
-    assert r.text == INHERIT + "\n\n" + OTHER + "\n"
+    assert clean_checked(document(cut, OTHER, INHERIT)) == document(INHERIT, OTHER)
 
 
 
@@ -325,10 +324,8 @@ def test_a_cut_inside_a_word_after_a_speaker_tag_is_judged_joined() -> None:
         "MODERATOR: THE FISHING COOP\n\nERATIVE RECORDED THE RESULTS OF THE SPRING CENSUS BEFORE THE END OF THE MONTH, "
         "WHILE THE WEATHER STAYED MILD. THE WEATHER SERVICE EXTENDED THE RESULTS OF THE SPRING CENSUS AT A COST NOBODY HAD EXPECTED."
     )
-    doc = _CUT_AFTER_A_TAG + "\n\n" + _CUT_AFTER_A_TAG + "\n\n" + cut + "\n\nA small bakery postponed a catalogue of medieval maps.\n"
-    r = clean(doc)
-    assert check(doc, r.text, r.report) == []
-    assert r.text.count("THE FISHING COOPERATIVE RECORDED") == 1
+    text = clean_checked(document(_CUT_AFTER_A_TAG, _CUT_AFTER_A_TAG, cut, "A small bakery postponed a catalogue of medieval maps."))
+    assert text.count("THE FISHING COOPERATIVE RECORDED") == 1
 
 
 def test_a_cut_inside_a_word_that_ends_a_sentence_is_judged_joined() -> None:

@@ -1,0 +1,50 @@
+"""A copy cut short and merged with the next paragraph, read as one sentence (English).
+
+A truncated copy that lost the blank line after it runs into the next
+paragraph: ``… based on computer MODERATOR: PAGERANK (PR) REFERS TO BOTH …``.
+Its one "sentence" is the beginning of a kept sentence followed by the whole
+of another kept one; every word of it is in the output, in those two.  Exact
+keys only, as :func:`dedup.invariant.made_of` for CJK: a word of its own makes
+it new content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+#: the beginning is at least this many words (a short one begins many sentences) ...
+MIN_HEAD_WORDS = 3
+#: ... and the whole sentence after it this many (``MODERATOR: 1.``, the tag and number of a list item, is two)
+MIN_WHOLE_WORDS = 2
+
+
+def cut_then_whole(key: str, whole: Callable[[str], bool], beginning_of: Callable[[str], str | None]) -> tuple[str, str] | None:
+    """``(A, B)`` when the Latin sentence key ``key`` is the beginning of kept key A, a space, then kept key B whole.
+
+    ``whole(s)``: is ``s`` a kept sentence key; ``beginning_of(h)``: a kept key that
+    begins with ``h`` and a space, or None.  The longest B is tried first.
+
+    >>> kept = ["based on computer science and physics", "moderator pagerank refers to both"]
+    >>> cut_then_whole("as we saw based on computer moderator pagerank refers to both", kept.__contains__, lambda h: None)
+    >>> cut_then_whole("based on computer moderator pagerank refers to both", kept.__contains__, lambda h: next((k for k in kept if k.startswith(h + " ")), None))
+    ('based on computer science and physics', 'moderator pagerank refers to both')
+    """
+    if " " not in key:
+        return None
+    spaces = [i for i, c in enumerate(key) if c == " "]
+    for n, j in enumerate(spaces):
+        head, b = key[:j], key[j + 1 :]
+        if n + 1 < MIN_HEAD_WORDS or len(spaces) - n < MIN_WHOLE_WORDS:
+            continue
+        if whole(b):
+            a = beginning_of(head)
+            if a is not None and a != b:
+                return a, b
+    return None
+
+
+def among(keys: Iterable[str]) -> tuple[Callable[[str], bool], Callable[[str], str | None]]:
+    """:func:`cut_then_whole`'s two questions, asked of a few keys (the output sentences of some units)."""
+    kept = sorted(set(keys))
+    present = set(kept)
+    return present.__contains__, lambda head: next((k for k in kept if k.startswith(head + " ")), None)
