@@ -83,13 +83,13 @@ class KeptText:
         return size
 
     def _postings(self, key: str) -> tuple[list[str], list[list[int] | tuple[()]]]:
-        """``key``'s grams (sorted) and their postings, looked up once per sentence and
+        """``key``'s grams (in set order) and their postings, looked up once per sentence and
         version: a lookup in a dict of a million grams is a cache miss, and three methods ask in turn."""
         looked = self._looked
         if looked is None or looked[0] != key or looked[1] != self._version:
-            # sorted, not set order: ``candidates`` keeps the rarest grams and breaks ties by this
-            # order, which must not follow PYTHONHASHSEED
-            grams = sorted(self._key_grams(key))
+            # (set order, which follows PYTHONHASHSEED: ``candidates`` sorts by the gram where order
+            # matters, and nothing else depends on it)
+            grams = list(self._key_grams(key))
             looked = self._looked = (key, self._version, grams, list(map(self.index.get, grams, repeat(()))))
         return looked[2], looked[3]
 
@@ -134,7 +134,11 @@ class KeptText:
         grams, posts = self._postings(key)
         # the sort's keys are made in C (posting lengths by ``map``); the sort is stable, as before
         sizes = list(map(len, posts))
-        rarest = sorted(range(len(grams)), key=sizes.__getitem__)[: self.PROBES]
+        if sizes.count(0) >= self.PROBES:
+            return []  # the PROBES rarest grams are all unseen, so none is a probe: the answer below, without its sorts
+        # rarest first, ties broken by the gram (not set order, which follows PYTHONHASHSEED); both sorts stable
+        by_gram = sorted(range(len(grams)), key=grams.__getitem__)
+        rarest = sorted(by_gram, key=sizes.__getitem__)[: self.PROBES]
         probes = [grams[j] for j in rarest if 0 < sizes[j] <= self.MAX_POSTINGS]
         if not probes:
             return []
