@@ -50,7 +50,9 @@ class KeptText:
     def __init__(self) -> None:
         self.keys: list[str] = []
         self.units: list[int] = []
-        self.index: dict[str, list[int]] = {}
+        #: gram -> the kept sentences that have it, in order: a gram with one is the tuple ``(i,)``, shared by
+        #: every gram first seen in sentence ``i`` (most grams of a long document: no list each), else a list
+        self.index: dict[str, list[int] | tuple[int]] = {}
         #: the grams whose postings outgrew MAX_POSTINGS (few): the queries read every other posting,
         #: looked up in C (``map``), not gram by gram
         self._closed: set[str] = set()
@@ -101,22 +103,32 @@ class KeptText:
         self._n.append(len(grams))
         self._version += 1
         index, closed, full = self.index, self._closed, self.MAX_POSTINGS + 1
+        alone = (i,)  # the posting of every gram seen first here, shared (see ``index``)
         for g, p in zip(grams, posts):
-            if p:
-                p.append(i)  # (a posting list: () only when the gram has none)
-                if len(p) == full:
+            if not p:  # (() when the gram has none)
+                index[g] = alone
+            elif p.__class__ is tuple:
+                index[g] = [p[0], i]  # a second posting: the gram gets a list of its own
+                if full == 2:
                     closed.add(g)
             else:
-                index[g] = [i]
+                p.append(i)
+                if len(p) == full:
+                    closed.add(g)
 
     def _post(self, grams: Iterable[str], i: int) -> None:
         """Append kept sentence ``i`` to the postings of ``grams``; a posting that outgrows MAX_POSTINGS is ``_closed``."""
         self._version += 1
         index, closed, full = self.index, self._closed, self.MAX_POSTINGS + 1
+        alone = (i,)
         for g in grams:
             p = index.get(g)
             if p is None:
-                index[g] = [i]
+                index[g] = alone
+            elif p.__class__ is tuple:
+                index[g] = [p[0], i]
+                if full == 2:
+                    closed.add(g)
             else:
                 p.append(i)
                 if len(p) == full:
