@@ -95,7 +95,7 @@ class Deferred(Sequence[str]):
             self._items, self._make = self._make(), None
         return self._items
 
-    def __getitem__(self, i):  # type: ignore[override]
+    def __getitem__(self, i):
         return self._made()[i]
 
     def __len__(self) -> int:

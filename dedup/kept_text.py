@@ -52,7 +52,7 @@ class KeptText:
         self.units: list[int] = []
         #: gram -> the kept sentences that have it, in order: a gram with one is the tuple ``(i,)``, shared by
         #: every gram first seen in sentence ``i`` (most grams of a long document: no list each), else a list
-        self.index: dict[str, list[int] | tuple[int]] = {}
+        self.index: dict[str, list[int] | tuple[int, ...]] = {}
         #: the grams whose postings outgrew MAX_POSTINGS (few): the queries read every other posting,
         #: looked up in C (``map``), not gram by gram
         self._closed: set[str] = set()
@@ -65,7 +65,7 @@ class KeptText:
         self._contained: tuple[str, float, int, list[int]] | None = None
         #: the grams of the sentence in hand and their postings (``()`` when none), fetched once while
         #: nothing changes: candidates, contained_in and add read the same ones (:meth:`_postings`)
-        self._looked: tuple[str, int, list[str], list[list[int] | tuple[()]]] | None = None
+        self._looked: tuple[str, int, list[str], list[list[int] | tuple[int, ...]]] | None = None
 
     @staticmethod
     def _grams(key: str) -> set[str]:
@@ -84,7 +84,7 @@ class KeptText:
             size = self._sizes[key] = len(self._grams(key))
         return size
 
-    def _postings(self, key: str) -> tuple[list[str], list[list[int] | tuple[()]]]:
+    def _postings(self, key: str) -> tuple[list[str], list[list[int] | tuple[int, ...]]]:
         """``key``'s grams (in set order) and their postings, looked up once per sentence and
         version: a lookup in a dict of a million grams is a cache miss, and three methods ask in turn."""
         looked = self._looked
@@ -107,7 +107,7 @@ class KeptText:
         for g, p in zip(grams, posts):
             if not p:  # (() when the gram has none)
                 index[g] = alone
-            elif p.__class__ is tuple:
+            elif isinstance(p, tuple):
                 index[g] = [p[0], i]  # a second posting: the gram gets a list of its own
                 if full == 2:
                     closed.add(g)
@@ -125,7 +125,7 @@ class KeptText:
             p = index.get(g)
             if p is None:
                 index[g] = alone
-            elif p.__class__ is tuple:
+            elif isinstance(p, tuple):
                 index[g] = [p[0], i]
                 if full == 2:
                     closed.add(g)
