@@ -71,6 +71,41 @@ def swapped_copy(copy_key: str, copy_opening: str, first_opening: str) -> bool:
     return bool(first_opening) and copy_opening != first_opening and covers(copy_key, first_opening)
 
 
+def member_openings(members: Sequence[int], chosen: int, first: int, texts: Sequence[str], all_keys: Sequence[str], keys: KeyConfig) -> list[str]:
+    """The openings (keys) of a cluster's members but ``chosen``, less those of copies that swapped
+    sentences (:func:`swapped_copy`): what :meth:`dedup.reconstruct.Reconstructor._completion` reads as ``openings``."""
+    first_opening = opening(texts[first], keys)
+    return [o for m, o in ((m, opening(texts[m], keys)) for m in members if m != chosen) if o and not swapped_copy(all_keys[m], o, first_opening)]
+
+
+class Deferred(Sequence[str]):
+    """The list ``make()`` returns, made when first read (issue 15: how fast, not what).
+
+    A cluster's ``openings`` cost one alignment per member (:func:`swapped_copy`),
+    and only the completion of a cut first occurrence that its copy matches reads
+    them: most clusters never do.  ``make`` must be pure (it is: keys of texts that
+    do not change), so when it runs changes nothing.
+    """
+
+    def __init__(self, make: Callable[[], list[str]]) -> None:
+        self._make: Callable[[], list[str]] | None = make
+        self._items: list[str] = []
+
+    def _made(self) -> list[str]:
+        if self._make is not None:
+            self._items, self._make = self._make(), None
+        return self._items
+
+    def __getitem__(self, i):
+        return self._made()[i]
+
+    def __len__(self) -> int:
+        return len(self._made())
+
+    def __iter__(self):
+        return iter(self._made())
+
+
 def aligned_end(fragment: str, sentence: str) -> int:
     """Where in ``sentence`` the text that ``fragment`` begins it with ends (best alignment).
 

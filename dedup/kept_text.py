@@ -50,7 +50,9 @@ class KeptText:
     def __init__(self) -> None:
         self.keys: list[str] = []
         self.units: list[int] = []
-        self.index: dict[str, list[int]] = {}
+        #: gram -> the kept sentences that have it, in order: a gram with one is the tuple ``(i,)``, shared by
+        #: every gram first seen in sentence ``i`` (most grams of a long document: no list each), else a list
+        self.index: dict[str, list[int] | tuple[int, ...]] = {}
         #: the grams whose postings outgrew MAX_POSTINGS (few): the queries read every other posting,
         #: looked up in C (``map``), not gram by gram
         self._closed: set[str] = set()
@@ -63,7 +65,7 @@ class KeptText:
         self._contained: tuple[str, float, int, list[int]] | None = None
         #: the grams of the sentence in hand and their postings (``()`` when none), fetched once while
         #: nothing changes: candidates, contained_in and add read the same ones (:meth:`_postings`)
-        self._looked: tuple[str, int, list[str], list[list[int] | tuple[()]]] | None = None
+        self._looked: tuple[str, int, list[str], list[list[int] | tuple[int, ...]]] | None = None
 
     @staticmethod
     def _grams(key: str) -> set[str]:
@@ -82,14 +84,14 @@ class KeptText:
             size = self._sizes[key] = len(self._grams(key))
         return size
 
-    def _postings(self, key: str) -> tuple[list[str], list[list[int] | tuple[()]]]:
-        """``key``'s grams (sorted) and their postings, looked up once per sentence and
+    def _postings(self, key: str) -> tuple[list[str], list[list[int] | tuple[int, ...]]]:
+        """``key``'s grams (in set order) and their postings, looked up once per sentence and
         version: a lookup in a dict of a million grams is a cache miss, and three methods ask in turn."""
         looked = self._looked
         if looked is None or looked[0] != key or looked[1] != self._version:
-            # sorted, not set order: ``candidates`` keeps the rarest grams and breaks ties by this
-            # order, which must not follow PYTHONHASHSEED
-            grams = sorted(self._key_grams(key))
+            # (set order, which follows PYTHONHASHSEED: ``candidates`` sorts by the gram where order
+            # matters, and nothing else depends on it)
+            grams = list(self._key_grams(key))
             looked = self._looked = (key, self._version, grams, list(map(self.index.get, grams, repeat(()))))
         return looked[2], looked[3]
 
@@ -101,22 +103,32 @@ class KeptText:
         self._n.append(len(grams))
         self._version += 1
         index, closed, full = self.index, self._closed, self.MAX_POSTINGS + 1
+        alone = (i,)  # the posting of every gram seen first here, shared (see ``index``)
         for g, p in zip(grams, posts):
-            if p:
-                p.append(i)  # (a posting list: () only when the gram has none)
-                if len(p) == full:
+            if not p:  # (() when the gram has none)
+                index[g] = alone
+            elif isinstance(p, tuple):
+                index[g] = [p[0], i]  # a second posting: the gram gets a list of its own
+                if full == 2:
                     closed.add(g)
             else:
-                index[g] = [i]
+                p.append(i)
+                if len(p) == full:
+                    closed.add(g)
 
     def _post(self, grams: Iterable[str], i: int) -> None:
         """Append kept sentence ``i`` to the postings of ``grams``; a posting that outgrows MAX_POSTINGS is ``_closed``."""
         self._version += 1
         index, closed, full = self.index, self._closed, self.MAX_POSTINGS + 1
+        alone = (i,)
         for g in grams:
             p = index.get(g)
             if p is None:
-                index[g] = [i]
+                index[g] = alone
+            elif isinstance(p, tuple):
+                index[g] = [p[0], i]
+                if full == 2:
+                    closed.add(g)
             else:
                 p.append(i)
                 if len(p) == full:
@@ -134,7 +146,11 @@ class KeptText:
         grams, posts = self._postings(key)
         # the sort's keys are made in C (posting lengths by ``map``); the sort is stable, as before
         sizes = list(map(len, posts))
-        rarest = sorted(range(len(grams)), key=sizes.__getitem__)[: self.PROBES]
+        if sizes.count(0) >= self.PROBES:
+            return []  # the PROBES rarest grams are all unseen, so none is a probe: the answer below, without its sorts
+        # rarest first, ties broken by the gram (not set order, which follows PYTHONHASHSEED); both sorts stable
+        by_gram = sorted(range(len(grams)), key=grams.__getitem__)
+        rarest = sorted(by_gram, key=sizes.__getitem__)[: self.PROBES]
         probes = [grams[j] for j in rarest if 0 < sizes[j] <= self.MAX_POSTINGS]
         if not probes:
             return []

@@ -39,7 +39,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .cluster import ClusterResult
-from .completion import OutsideCluster, aligned_end, as_units_say, best_completion, byline_end, complete_cut_from, merged_in, opening, opening_tag, other_firsts, swapped_copy, tagged_copy
+from .completion import Deferred, OutsideCluster, aligned_end, as_units_say, best_completion, byline_end, complete_cut_from, member_openings, merged_in, opening_tag, other_firsts, tagged_copy
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, matching_key, strip_marker
 from .invariant import CLUSTER, GLOBAL, join_keys, speaker_tag_end
@@ -126,7 +126,7 @@ class Reconstructor(KeptTextRules):
             support = [all_keys[m] for m in c.members if m not in (first, chosen)]
             others = AllBut(all_keys, (first, chosen))
             outside = OutsideCluster(texts, c.members, self.keys, unit_keys)
-            openings = [o for m, o in ((m, opening(texts[m], self.keys)) for m in c.members if m != chosen) if o and not swapped_copy(all_keys[m], o, opening(texts[first], self.keys))]
+            openings = Deferred(partial(member_openings, c.members, chosen, first, texts, all_keys, self.keys))  # (made only if a completion reads it)
 
             complete = partial(self._completion, support=support, outside=outside, openings=openings, others=others)
 
