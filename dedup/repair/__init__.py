@@ -33,7 +33,7 @@ from ..draft import Draft
 from ..lexicon import HAN_RUN
 from ..model import Span, Unit
 from .base import Repair, apply_repairs, disjoint
-from .majority import ConsensusConfig, consensus_repairs, one_numbered_list
+from .majority import ConsensusConfig, consensus_repairs, differs_by_a_word, one_numbered_list
 
 Mode = Literal["off", "safe", "aggressive"]
 Variants = Literal["auto", "off", "to_simplified"]
@@ -166,10 +166,19 @@ def list_siblings(texts: Sequence[str], members: Sequence[int], target: int) -> 
     document 338 of the seed-7 benchmark).  Another item must stand between
     them: paragraphs that read alike, numbered one after another and nothing
     else between (``一是X`` ``二是X`` ``三是X``), are one paragraph repeated,
-    numbered as it went.
+    numbered as it went; and the two must differ by a word
+    (:func:`differs_by_a_word`): ``二是X`` ``三是Y`` ``四是X`` is ``X`` repeated
+    by a pass that numbers on, a typo's copy included.
     """
-    inside = set(members)
-    return [m for m in members if m > target and one_numbered_list(texts[target : m + 1]) and not inside.issuperset(range(target + 1, m))]
+    inside, body = set(members), _list_body(texts[target])
+    return [m for m in members if m > target and one_numbered_list(texts[target : m + 1]) and not inside.issuperset(range(target + 1, m)) and differs_by_a_word(body, _list_body(texts[m]))]
+
+
+def _list_body(text: str) -> str:
+    """A list item's text after its ordinal: what two items, or an item and its copy, are compared by."""
+    from ..fingerprint.keys import strip_marker
+
+    return text[strip_marker(text) :].strip()
 
 
 def _has_han(text: str) -> bool:

@@ -329,3 +329,25 @@ def one_numbered_list(texts: Sequence[str]) -> bool:
     """
     ordinals = [list_ordinal(t) for t in texts]
     return len(ordinals) >= 2 and all(a is not None and b == a + 1 for a, b in zip(ordinals, ordinals[1:]))
+
+
+def differs_by_a_word(a: str, b: str) -> bool:
+    """Do ``a`` and ``b`` differ in two characters in a row or more that are no doubling (``以上``)?
+
+    A copy made by a typo differs in a character, or doubles one or a word
+    (``推进进义务``, ``以上以上``); another list item says another word.
+
+    >>> differs_by_a_word("延误１５分钟且短时间", "延误１５分钟以上且短时间"), differs_by_a_word("推进义务教育", "推进义务教肓")
+    (True, False)
+    >>> differs_by_a_word("延误１５分钟以上且", "延误１５分钟以上以上且"), differs_by_a_word("推进义务", "推进义务")
+    (False, False)
+    """
+    for op in Levenshtein.opcodes(a, b):
+        if op.tag == "equal":
+            continue
+        ours, theirs = a[op.src_start : op.src_end], b[op.dest_start : op.dest_end]
+        longer, at, text = (theirs, op.dest_start, b) if len(theirs) >= len(ours) else (ours, op.src_start, a)
+        n = len(longer)
+        if n >= 2 and longer not in (text[at - n : at], text[at + n : at + 2 * n]):
+            return True
+    return False
