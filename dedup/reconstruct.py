@@ -583,7 +583,7 @@ class Reconstructor(KeptTextRules):
             # a partly repeated paragraph: only sentences long enough to be more than a
             # common phrase go; short ones stay with the new content around them
             drops = [d for d in drops if (d[2]["why"] not in _GLOBAL_VERDICTS and not self._short_link(text[d[0] : d[1]])) or self._says_enough(sentence_key(text[d[0] : d[1]], self.keys))]
-        elif drops and all(d[2]["why"] == "contained in kept text" for d in drops) and sum(d[2]["chars"] for d in drops) < MIN_CONTAINED_UNIT:
+        elif drops and all(d[2]["why"] == "contained in kept text" for d in drops) and (sum(d[2]["chars"] for d in drops) < MIN_CONTAINED_UNIT or self._tail_of_cut(u.index, text, drops)):
             drops = []  # "谢谢。" said twice is not a repeated paragraph
         if not drops:
             return

@@ -47,3 +47,23 @@ def test_ordinals_and_one_numbered_list() -> None:
     assert one_numbered_list(LIST[2:5])
     assert not one_numbered_list([LIST[2], LIST[0], LIST[4]])  # a renumbered copy in another pass
     assert not one_numbered_list([LIST[2]])
+
+
+LIU_BO = (
+    "二是刘博本为参户亭侯，汉桓帝元嘉元年（151年）闰十一月庚午，任城节王刘崇薨，无子，国绝。"
+    "延熹四年（161年）四月甲寅，封刘博为任城王（治所在任城县，今山东省济宁市微山县西北鲁桥），奉任城孝王刘尚之祀。"
+    "熹平四年（175年），灵帝复立河间王刘建子新昌侯刘佗为任城王。"
+)
+OTHER = "三是任城王刘佗（？－？）为河间贞王刘建之子，东汉第5代（末代）任城王。"
+
+
+def test_the_tail_of_a_cut_paragraph_is_no_repeat_of_its_beginning() -> None:
+    """``…新昌侯刘佗`` / ``为任城王。``, with no copy reading across the cut: the tail stays.
+
+    It went as "contained in kept text" (``封刘博为任城王（…``, the same
+    paragraph's beginning), and ``…刘佗为任城王。`` was lost (zh-issue13
+    document 379).  No copy attests the join, so the two stay apart.
+    """
+    head, tail = LIU_BO[: LIU_BO.index("为任城王。")], "为任城王。"
+    doc = "\n\n".join([head, tail, OTHER, "一是" + LIU_BO[2 : LIU_BO.index("新昌侯") + 3]]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [head, tail, OTHER]
