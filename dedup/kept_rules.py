@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .draft import Draft
-from .fingerprint.keys import KeyConfig, matching_key
+from .fingerprint.keys import KeyConfig, matching_key, strip_marker
 from .invariant import CLUSTER, GLOBAL, Tolerance, made_of
 from .invariant import remembered_covers as covers  # (remembered: pure functions asked again and again)
 from .invariant import remembered_is_cjk as is_cjk
@@ -149,6 +149,22 @@ class KeptTextRules:
         return any(
             v in units and len(k) >= self.cfg.min_global_chars and covers(key, k, GLOBAL) for k, v in zip(self.kept.keys, self.kept.units)
         )
+
+    def _tail_of_cut(self, unit: int, text: str, drops: Sequence[tuple[int, int, dict]]) -> bool:
+        """Is ``unit``, all of whose sentences the paragraph right before it contains, that paragraph's cut-off end (Chinese)?
+
+        ``…灵帝复立河间王刘建子新昌侯刘佗`` / ``为任城王。``: the paragraph was cut
+        and no copy reads across the cut; the short tail went as "contained" in
+        the paragraph it ends (``封刘博为任城王（…``), and the sentence was lost
+        (zh-issue13 document 379 of the seed-7 benchmark).  What the paragraph
+        before says of it is its own beginning, not a copy: the tail stays.
+        """
+        if unit == 0 or not is_cjk(text) or any(d[2].get("duplicate_of_units") != [unit - 1] for d in drops):
+            return False
+        region = self.units[unit - 1].span
+        before = self.draft.current(region.start, region.end).rstrip()
+        spans = sentences(before)
+        return bool(spans) and _inside_text(before) and not ends_sentence(before[spans[-1][0] :]) and not strip_marker(text)
 
     def _kept_in_another_order(self, key: str, pool: Sequence[str], seen_global: dict[str, int]) -> dict | None:
         """A verdict when ``key`` is kept sentences, whole, end to end in another order (:func:`dedup.invariant.made_of`).

@@ -119,6 +119,7 @@ class Reconstructor(KeptTextRules):
         texts = [self.draft.current(u.span.start, u.span.end) for u in self.units]
         all_keys = [matching_key(text, self.keys) for text in texts]  # once: a cluster's completion may ask about every unit
         unit_keys: dict[int, str] = dict(enumerate(all_keys))  # (``texts`` do not change: each key is made once, here)
+        firsts: set[int] = set()  # members that are no copies of their cluster's first: their own first occurrences
         for c in self.clusters.clusters:
             copies = [Copy(m, texts[m], all_keys[m]) for m in c.members]
             chosen = copies[self.keep(copies)].unit
@@ -138,9 +139,8 @@ class Reconstructor(KeptTextRules):
                 if missing is not None:
                     self._complete_first(m, source, c.id, missing)
             # the text now at the first occurrence is corrected by the majority of the copies
-            consensus(self.draft, self.units, c.members, first, c.id, self.repair)
-            for m in c.members:
-                self.canonical[m] = chosen
+            firsts.update(consensus(self.draft, self.units, c.members, first, c.id, self.repair))  # later items of first's list
+            self.canonical.update(dict.fromkeys(c.members, chosen))
         seen_global: dict[str, int] = {}
         self.kept = KeptText()
         seen_cluster: dict[int, list[tuple[str, int]]] = {}
@@ -149,7 +149,7 @@ class Reconstructor(KeptTextRules):
             if u.kind == "heading":
                 continue
             cid = self.clusters.labels[u.index]
-            is_first = cid < 0 or self.clusters.clusters[cid].members[0] == u.index
+            is_first = cid < 0 or self.clusters.clusters[cid].members[0] == u.index or u.index in firsts
             self._merge_sentences(u, cid, is_first, seen_global, seen_cluster.setdefault(cid, []) if cid >= 0 else [], pools.setdefault(cid, SentencePool()) if cid >= 0 else None)
 
     # -- the canonical copy at the first occurrence ----------------------
@@ -583,7 +583,7 @@ class Reconstructor(KeptTextRules):
             # a partly repeated paragraph: only sentences long enough to be more than a
             # common phrase go; short ones stay with the new content around them
             drops = [d for d in drops if (d[2]["why"] not in _GLOBAL_VERDICTS and not self._short_link(text[d[0] : d[1]])) or self._says_enough(sentence_key(text[d[0] : d[1]], self.keys))]
-        elif drops and all(d[2]["why"] == "contained in kept text" for d in drops) and sum(d[2]["chars"] for d in drops) < MIN_CONTAINED_UNIT:
+        elif drops and all(d[2]["why"] == "contained in kept text" for d in drops) and (sum(d[2]["chars"] for d in drops) < MIN_CONTAINED_UNIT or self._tail_of_cut(u.index, text, drops)):
             drops = []  # "谢谢。" said twice is not a repeated paragraph
         if not drops:
             return

@@ -33,7 +33,7 @@ from ..draft import Draft
 from ..lexicon import HAN_RUN
 from ..model import Span, Unit
 from .base import Repair, apply_repairs, disjoint
-from .majority import ConsensusConfig, consensus_repairs
+from .majority import ConsensusConfig, consensus_repairs, differs_by_a_word, one_numbered_list
 
 Mode = Literal["off", "safe", "aggressive"]
 Variants = Literal["auto", "off", "to_simplified"]
@@ -120,21 +120,25 @@ def repair_text(text: str, config: RepairConfig = RepairConfig()) -> tuple[str, 
     return draft.text, draft.edits()
 
 
-def consensus(draft: Draft, units: Sequence[Unit], members: Sequence[int], target: int, cluster_id: int, config: RepairConfig = RepairConfig()) -> None:
+def consensus(draft: Draft, units: Sequence[Unit], members: Sequence[int], target: int, cluster_id: int, config: RepairConfig = RepairConfig()) -> list[int]:
     """Correct the text at unit ``target`` by the majority reading of the cluster's copies.
 
     ``members`` are unit indices of the copies (sorted; ``target`` is the first
     occurrence, where the canonical text now stands).  When that text was
     copied there from another member (``dedup.complete_from_copy``), that
     member is not counted again: it already speaks through the target.
+    Returns the members that are later items of ``target``'s numbered list
+    (:func:`list_siblings`): no copies of it, and no vote then (the copies may
+    be either item's: which one they read would be a guess).
     """
-    if config.mode == "off" or not config.consensus or len(members) < config.consensus_config.min_copies:
-        return
+    siblings = list_siblings([draft.current(u.span.start, u.span.end) for u in units[: members[-1] + 1]], members, target)
+    if siblings or config.mode == "off" or not config.consensus or len(members) < config.consensus_config.min_copies:
+        return siblings
     span = units[target].span
     source_unit = _completed_from(draft, span)
     others = [m for m in members if m != target and m != source_unit]
     if len(others) + 1 < config.consensus_config.min_copies:
-        return
+        return []
     texts = [draft.current(units[m].span.start, units[m].span.end) for m in others]
     cfg = config.consensus_config
     if config.mode == "aggressive" and cfg.strict_majority:
@@ -146,9 +150,35 @@ def consensus(draft: Draft, units: Sequence[Unit], members: Sequence[int], targe
     for r in reversed(disjoint(repairs)):
         evidence = {"cluster": cluster_id, **r.evidence}
         draft.replace_current(span, r.start, r.end, r.after, rule=r.rule, reason=f"{r.reason} (cluster {cluster_id})", evidence=evidence, confidence=r.confidence)
+    return []
 
 
 # -- internals ---------------------------------------------------------
+
+
+def list_siblings(texts: Sequence[str], members: Sequence[int], target: int) -> list[int]:
+    """Later members of the cluster that are later items of the numbered list ``target`` opens.
+
+    ``texts``: every unit's text, by unit index.  ``四是延误１５分钟且…`` and
+    ``七是延误１５分钟以上且…``, three places apart in one list, are two items
+    one word apart, not copies: the copies of the second voted its ``以上``
+    into the first, and the second then went as its repeat (zh-issue13
+    document 338 of the seed-7 benchmark).  Another item must stand between
+    them: paragraphs that read alike, numbered one after another and nothing
+    else between (``一是X`` ``二是X`` ``三是X``), are one paragraph repeated,
+    numbered as it went; and the two must differ by a word
+    (:func:`differs_by_a_word`): ``二是X`` ``三是Y`` ``四是X`` is ``X`` repeated
+    by a pass that numbers on, a typo's copy included.
+    """
+    inside, body = set(members), _list_body(texts[target])
+    return [m for m in members if m > target and one_numbered_list(texts[target : m + 1]) and not inside.issuperset(range(target + 1, m)) and differs_by_a_word(body, _list_body(texts[m]))]
+
+
+def _list_body(text: str) -> str:
+    """A list item's text after its ordinal: what two items, or an item and its copy, are compared by."""
+    from ..fingerprint.keys import strip_marker
+
+    return text[strip_marker(text) :].strip()
 
 
 def _has_han(text: str) -> bool:

@@ -287,3 +287,67 @@ def _ends(s: str) -> bool:
     while s and s[-1] in CLOSERS:
         s = s[:-1]
     return bool(s) and s[-1] in SENTENCE_END
+
+
+#: a list item's ordinal: ``四是``, ``十二、``, ``3.`` (the forms copies are renumbered with)
+_ORDINAL = re.compile(r"\s*(?:([一二三四五六七八九十]{1,3})(?:是|、)|(\d{1,3})(?:[、)）]|[.．](?!\d)))")
+_CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+
+
+def _chinese_number(numeral: str) -> int | None:
+    """The value of a Chinese numeral up to 99 (``四`` 4, ``十二`` 12, ``三十`` 30), or None."""
+    if "十" not in numeral:
+        return _CN_DIGITS[numeral] if len(numeral) == 1 else None
+    tens, _, ones = numeral.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def list_ordinal(text: str) -> int | None:
+    """The ordinal ``text`` opens with as a list item, or None.
+
+    >>> list_ordinal("四是延误"), list_ordinal("十二、推进"), list_ordinal("3. Keep"), list_ordinal("1.84亿元")
+    (4, 12, 3, None)
+    """
+    m = _ORDINAL.match(text)
+    if m is None:
+        return None
+    return _chinese_number(m.group(1)) if m.group(1) else int(m.group(2))
+
+
+def one_numbered_list(texts: Sequence[str]) -> bool:
+    """Are ``texts`` (consecutive paragraphs) the items of one list, numbered one by one?
+
+    Then the first and the last are two items of that list, not copies of one
+    another, however alike they read (``四是延误１５分钟…`` and
+    ``七是延误１５分钟以上…``): a renumbered copy sits in another pass of the
+    text, not at the next places of the same count.
+
+    >>> one_numbered_list(["四是甲", "五是乙", "六是丙"]), one_numbered_list(["四是甲", "一是乙", "六是丙"])
+    (True, False)
+    """
+    ordinals = [list_ordinal(t) for t in texts]
+    return len(ordinals) >= 2 and all(a is not None and b == a + 1 for a, b in zip(ordinals, ordinals[1:]))
+
+
+def differs_by_a_word(a: str, b: str) -> bool:
+    """Do ``a`` and ``b`` differ in two characters in a row or more that are no doubling (``以上``)?
+
+    A copy made by a typo differs in a character, or doubles one or a word
+    (``推进进义务``, ``以上以上``); another list item says another word.
+
+    >>> differs_by_a_word("延误１５分钟且短时间", "延误１５分钟以上且短时间"), differs_by_a_word("推进义务教育", "推进义务教肓")
+    (True, False)
+    >>> differs_by_a_word("延误１５分钟以上且", "延误１５分钟以上以上且"), differs_by_a_word("推进义务", "推进义务")
+    (False, False)
+    """
+    for op in Levenshtein.opcodes(a, b):
+        if op.tag == "equal":
+            continue
+        ours, theirs = a[op.src_start : op.src_end], b[op.dest_start : op.dest_end]
+        longer, at, text = (theirs, op.dest_start, b) if len(theirs) >= len(ours) else (ours, op.src_start, a)
+        n = len(longer)
+        if n >= 2 and longer not in (text[at - n : at], text[at + n : at + 2 * n]):
+            return True
+    return False
