@@ -161,7 +161,18 @@ def _ignore_stop_signals() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``dedup-text``; returns the exit code."""
     as_command = argv is None
-    argv = sys.argv[1:] if argv is None else argv
+    try:
+        return _main(sys.argv[1:] if argv is None else argv, as_command)
+    finally:
+        if as_command:
+            # the process only exits now, and Python's last garbage collection (a Dask cluster's
+            # finalizers take seconds) runs with SIGINT at the default action: a Ctrl-C there killed a
+            # finished run by signal (status -2) instead of letting it exit with its code
+            _ignore_stop_signals()
+
+
+def _main(argv: Sequence[str], as_command: bool) -> int:
+    """:func:`main` for parsed-out ``argv``: one error line and an exit code for every way a run ends."""
     with _whole_writes_to_stdout():
         try:
             try:

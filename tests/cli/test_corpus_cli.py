@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 from dedup.cli import main
 from dedup.io.records import RecordWriter, read_sogou
+from dedup.testing import synthetic_sentences
 
 STORY = "推进义务教育优质均衡发展，助力双减政策落地见效。各地教育部门持续发力，课后服务覆盖面不断扩大。"
 OTHER = "本市地铁十一号线今日开通试运营，沿线居民出行时间大幅缩短，早高峰客流平稳有序。"
@@ -330,3 +332,51 @@ def test_ctrl_c_while_a_finalizer_runs_still_interrupts_the_run() -> None:
     proc = subprocess.run([sys.executable, "-c", _CTRL_C_IN_A_FINALIZER], capture_output=True, text=True, timeout=60, env=env)
     assert proc.stdout.strip() == "interrupted", (proc.stdout, proc.stderr)
     assert "Exception ignored" not in proc.stderr, proc.stderr
+
+
+_CTRL_C_AT_THE_LAST_COLLECTION = """
+import os, sys, time
+
+
+class LastToGo:
+    '''Collected at interpreter exit, after Python put SIGINT back to the default action.'''
+
+    def __del__(self, _write=os.write, _sleep=time.sleep, _fd=int(sys.argv[1])):
+        _write(_fd, b"x")
+        _sleep(3)
+
+
+last = LastToGo()
+sys.argv = ["dedup-text", "corpus", sys.argv[2], "-o", sys.argv[3], "--no-clean", "-q"]
+from dedup.cli import main
+
+sys.exit(main())
+"""
+
+
+def test_ctrl_c_while_a_finished_run_exits_leaves_its_exit_code(tmp_path: Path) -> None:
+    """A Ctrl-C during the interpreter's last collection killed a finished run by signal (-2).
+
+    Python restores SIGINT's default action before it collects what is left (a
+    Dask cluster's finalizers take seconds), so the review's Ctrl-C test at 80 %
+    of a run got status -2 with the outputs complete.  A run as a command now
+    ignores Ctrl-C once it has its exit code.
+    """
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(orjson.dumps({"id": str(i), "text": "".join(synthetic_sentences(i, 6))}).decode() + "\n" for i in range(20)), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    ready_r, ready_w = os.pipe()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.Popen([sys.executable, "-c", _CTRL_C_AT_THE_LAST_COLLECTION, str(ready_w), str(src), str(out)], pass_fds=(ready_w,), env=env, stderr=subprocess.PIPE)
+    os.close(ready_w)
+    try:
+        assert os.read(ready_r, 1) == b"x", "the run never reached its last collection"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        os.close(ready_r)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, (proc.returncode, err)
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 20
