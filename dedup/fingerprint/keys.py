@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 from .. import tablecache
@@ -108,6 +109,8 @@ def _keep_mask(cp: Any) -> Any:
     global _KEEP_BMP
     if _KEEP_BMP is None:
         _KEEP_BMP = np.frombuffer(tablecache.cached("keep-bmp", (unicodedata.unidata_version, tablecache.files_key([__file__])), _keep_bmp_bytes), dtype=bool)
+    if not len(cp) or cp.max() <= 0xFFFF:
+        return _KEEP_BMP[cp]  # the common case: one gather, no temporaries
     astral = cp > 0xFFFF
     keep = _KEEP_BMP[np.where(astral, 0, cp)]
     if astral.any():
@@ -257,17 +260,20 @@ def _light_folded(stripped: list[str]) -> tuple[str, Any]:
 
     from .shingle import code_points
 
-    todo = np.fromiter((not unicodedata.is_normalized("NFKC", t) for t in stripped), dtype=bool, count=len(stripped))
+    todo = ~np.fromiter(map(unicodedata.is_normalized, repeat("NFKC"), stripped), dtype=bool, count=len(stripped))
     if not todo.any():
         return _joined_with_offsets(stripped)
     cp, off = code_points(stripped)
     fold_here = _keep_mask(cp) | ~np.repeat(todo, np.diff(off))
-    joined = np.where(fold_here, cp, np.uint32(32)).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    joined = np.where(fold_here, cp, np.uint32(32)).tobytes().decode("utf-32-le", "surrogatepass")
     bounds = off.tolist()
+    todo_at = np.flatnonzero(todo).tolist()
+    lights = [joined[bounds[i] : bounds[i + 1]] for i in todo_at]
+    if all(map(unicodedata.is_normalized, repeat("NFKC"), lights)):
+        return joined, off
     changed = False
     pieces = stripped
-    for i in np.flatnonzero(todo).tolist():
-        light = joined[bounds[i] : bounds[i + 1]]
+    for i, light in zip(todo_at, lights):
         if not unicodedata.is_normalized("NFKC", light):
             if not changed:
                 pieces = [joined[a:b] for a, b in zip(bounds, bounds[1:])]
@@ -332,11 +338,13 @@ def matching_keys(texts: list[str], config: KeyConfig = KeyConfig(), *, marker: 
     # CJK keys: the kept characters; other keys: dropped characters become spaces
     sel = keep | ~np.repeat(cjk, np.diff(off))
     out = np.where(keep, cp, np.uint32(32))[sel]
-    # each key's end: the selected characters before its text's end
-    kept_before = np.zeros(len(sel) + 1, dtype=np.int64)
-    np.cumsum(sel, out=kept_before[1:])
-    bounds = kept_before[off].tolist()
-    joined = out.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    # each key's length: its text's selected characters (a bare reduceat would give empty texts their neighbour's count)
+    counts = np.zeros(len(off) - 1, dtype=np.int64)
+    nonempty = np.flatnonzero(np.diff(off))
+    if len(nonempty):
+        counts[nonempty] = np.add.reduceat(sel.view(np.uint8), off[nonempty], dtype=np.int64)
+    bounds = [0, *np.cumsum(counts).tolist()]
+    joined = out.tobytes().decode("utf-32-le", "surrogatepass")
     if cjk.all():
         return [joined[a:b] for a, b in zip(bounds, bounds[1:])]
     return [joined[a:b] if c else " ".join(joined[a:b].split()) for a, b, c in zip(bounds, bounds[1:], cjk.tolist())]
