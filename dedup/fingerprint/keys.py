@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import repeat
+from functools import lru_cache, partial
 from typing import Any
 
 from .. import tablecache
@@ -250,6 +249,10 @@ def _strip_markers(texts: list[str], config: KeyConfig) -> list[str]:
     return out
 
 
+#: ``unicodedata.is_normalized("NFKC", text)`` as one C callable (mapped over a batch: no Python frame per text)
+_is_nfkc = partial(unicodedata.is_normalized, "NFKC")
+
+
 def _light_folded(stripped: list[str]) -> tuple[str, Any]:
     """The joined texts, those not yet NFKC with their dropped characters made spaces and then NFKC'd; and the offsets.
 
@@ -260,7 +263,7 @@ def _light_folded(stripped: list[str]) -> tuple[str, Any]:
 
     from .shingle import code_points
 
-    todo = ~np.fromiter(map(unicodedata.is_normalized, repeat("NFKC"), stripped), dtype=bool, count=len(stripped))
+    todo = ~np.fromiter(map(_is_nfkc, stripped), dtype=np.bool_, count=len(stripped))
     if not todo.any():
         return _joined_with_offsets(stripped)
     cp, off = code_points(stripped)
@@ -269,7 +272,7 @@ def _light_folded(stripped: list[str]) -> tuple[str, Any]:
     bounds = off.tolist()
     todo_at = np.flatnonzero(todo).tolist()
     lights = [joined[bounds[i] : bounds[i + 1]] for i in todo_at]
-    if all(map(unicodedata.is_normalized, repeat("NFKC"), lights)):
+    if all(map(_is_nfkc, lights)):
         return joined, off
     changed = False
     pieces = stripped
