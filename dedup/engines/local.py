@@ -183,6 +183,11 @@ def _run_pairs(h: np.ndarray, d: np.ndarray, limit: int) -> list[np.ndarray]:
     return out
 
 
+#: up to this many accepted pairs the star rounds (0.13 s of CPU for 72 k pairs over 100 k documents)
+#: cost less than importing scipy.sparse.csgraph (~0.28 s); beyond, scipy labels them
+STAR_MAX_EDGES = 150_000
+
+
 class LocalEngine:
     """``workers == 1`` runs everything inline; more uses a spawn-based process pool.
 
@@ -261,8 +266,10 @@ class LocalEngine:
         of :mod:`dedup.graph` give each document its component's smallest
         document, and ranking those numbers gives scipy's labels.
         """
-        from ..graph import star_components
+        from ..graph import components, star_components
 
+        if len(edges) > STAR_MAX_EDGES:
+            return components(n, edges)  # scipy's linear-time labelling now repays its import
         smallest = star_components(n, edges)
         return np.unique(smallest, return_inverse=True)[1].reshape(-1).astype(np.int64)
 

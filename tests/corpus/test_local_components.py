@@ -29,3 +29,17 @@ def test_local_components_are_scipys_labels(graph) -> None:  # type: ignore[no-u
     got = LocalEngine().components(n, edges)
     assert got.dtype == np.int64
     assert got.tolist() == scipy_components(n, edges).tolist()
+
+
+@settings(max_examples=50, deadline=None)
+@given(graphs())
+def test_many_pairs_take_scipy_with_the_same_labels(graph) -> None:  # type: ignore[no-untyped-def]
+    import dedup.engines.local as local
+
+    n, edges = graph
+    saved, local.STAR_MAX_EDGES = local.STAR_MAX_EDGES, 0
+    try:
+        got = LocalEngine().components(n, edges)
+    finally:
+        local.STAR_MAX_EDGES = saved
+    assert got.tolist() == scipy_components(n, edges).tolist()
