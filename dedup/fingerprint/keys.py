@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from .. import tablecache
@@ -108,6 +108,8 @@ def _keep_mask(cp: Any) -> Any:
     global _KEEP_BMP
     if _KEEP_BMP is None:
         _KEEP_BMP = np.frombuffer(tablecache.cached("keep-bmp", (unicodedata.unidata_version, tablecache.files_key([__file__])), _keep_bmp_bytes), dtype=bool)
+    if not len(cp) or cp.max() <= 0xFFFF:
+        return _KEEP_BMP[cp]  # the common case: one gather, no temporaries
     astral = cp > 0xFFFF
     keep = _KEEP_BMP[np.where(astral, 0, cp)]
     if astral.any():
@@ -224,8 +226,78 @@ def _matching_key(text: str, config: KeyConfig, marker: bool) -> str:
     return " ".join(fold(folded, _TO_SPACE).split())
 
 
-def _folded_code_points(texts: list[str]) -> tuple[Any, Any]:
-    """``code_points([t.casefold() for t in texts])``, with one ``casefold`` of the whole batch where it can.
+def _strip_markers(texts: list[str], config: KeyConfig) -> list[str]:
+    """``[t[strip_marker(t, config):] for t in texts]``, without a Python call per text.
+
+    The speaker pattern needs a literal colon, so a text with none skips it
+    (an ``in`` scan costs less than a failed ``match`` call).
+    """
+    speaker = _SPEAKER.match if config.strip_speaker else None
+    marker = _MARKER.match if config.strip_markers else None
+    out = []
+    for t in texts:
+        n = 0
+        if speaker is not None and (":" in t or "\uff1a" in t):
+            m = speaker(t)
+            if m:
+                n = m.end()
+        if marker is not None:
+            m = marker(t, n)
+            if m and m.end() < len(t):
+                n = m.end()
+        out.append(t[n:] if n else t)
+    return out
+
+
+#: ``unicodedata.is_normalized("NFKC", text)`` as one C callable (mapped over a batch: no Python frame per text)
+_is_nfkc = partial(unicodedata.is_normalized, "NFKC")
+
+
+def _light_folded(stripped: list[str]) -> tuple[str, Any]:
+    """The joined texts, those not yet NFKC with their dropped characters made spaces and then NFKC'd; and the offsets.
+
+    As in :func:`matching_key`.  One join, one encode and one decode for
+    the batch; only when NFKC changes some text are the texts joined again.
+    """
+    import numpy as np
+
+    from .shingle import code_points
+
+    todo = ~np.fromiter(map(_is_nfkc, stripped), dtype=np.bool_, count=len(stripped))
+    if not todo.any():
+        return _joined_with_offsets(stripped)
+    cp, off = code_points(stripped)
+    fold_here = _keep_mask(cp) | ~np.repeat(todo, np.diff(off))
+    joined = np.where(fold_here, cp, np.uint32(32)).tobytes().decode("utf-32-le", "surrogatepass")
+    bounds = off.tolist()
+    todo_at = np.flatnonzero(todo).tolist()
+    lights = [joined[bounds[i] : bounds[i + 1]] for i in todo_at]
+    if all(map(_is_nfkc, lights)):
+        return joined, off
+    changed = False
+    pieces = stripped
+    for i, light in zip(todo_at, lights):
+        if not unicodedata.is_normalized("NFKC", light):
+            if not changed:
+                pieces = [joined[a:b] for a, b in zip(bounds, bounds[1:])]
+                changed = True
+            pieces[i] = unicodedata.normalize("NFKC", light)
+    if not changed:
+        return joined, off
+    return _joined_with_offsets(pieces)
+
+
+def _joined_with_offsets(texts: list[str]) -> tuple[str, Any]:
+    """``"".join(texts)`` and each text's offsets in it."""
+    import numpy as np
+
+    off = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=off[1:])
+    return "".join(texts), off
+
+
+def _folded_code_points(joined: str, off: Any) -> tuple[Any, Any]:
+    """The code points of each text of ``joined`` (split at ``off``) case-folded, and their offsets.
 
     Case folding maps each character on its own (no context, unlike
     ``lower``'s final sigma), so folding the joined texts folds each one;
@@ -237,58 +309,45 @@ def _folded_code_points(texts: list[str]) -> tuple[Any, Any]:
 
     from .shingle import code_points
 
-    joined = "".join(texts)
     folded = joined.casefold()
     if len(folded) != len(joined):
-        return code_points([t.casefold() for t in texts])
-    off = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=off[1:])
+        bounds = off.tolist()
+        return code_points([joined[a:b].casefold() for a, b in zip(bounds, bounds[1:])])
     return np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), off
 
 
 def matching_keys(texts: list[str], config: KeyConfig = KeyConfig(), *, marker: bool = True) -> list[str]:
     """``[matching_key(t) for t in texts]``, with the per-character work done once for the batch.
 
-    Markers, NFKC and case folding stay per text (C string methods); the
-    CJK test and the fold run as array operations over all texts' code
-    points, and each key is a slice of one decoded string.  Corpus mode keys
-    every line of every page this way.
+    Markers, NFKC tests and NFKC stay per text (C string methods); the
+    punctuation fold, case folding, the CJK test and the final fold run
+    over all texts at once (one joined string, its code points as arrays),
+    and each key is a slice of one decoded string.  Corpus mode keys every
+    line of every page this way.
 
     >>> matching_keys(["一是推进义务教育，助力“双减”。", "(2) The  Cat, the hat!", ""])
     ['推进义务教育助力双减', 'the cat the hat', '']
     """
     import numpy as np
 
-    from .shingle import cjk_flags, code_points
+    from .shingle import cjk_flags
 
     if not texts:
         return []
-    stripped = [t[strip_marker(t, config) :] for t in texts] if marker else list(texts)
-    # as in matching_key: texts not yet NFKC lose their punctuation first (one batched fold), then NFKC
-    todo = [i for i, t in enumerate(stripped) if not unicodedata.is_normalized("NFKC", t)]
-    if todo:
-        cp, off = code_points([stripped[i] for i in todo])
-        spaced = np.where(_keep_mask(cp), cp, np.uint32(32)).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-        for n, i in enumerate(todo):
-            light = spaced[off[n] : off[n + 1]]
-            stripped[i] = light if unicodedata.is_normalized("NFKC", light) else unicodedata.normalize("NFKC", light)
-    cp, off = _folded_code_points(stripped)
+    stripped = _strip_markers(texts, config) if marker else list(texts)
+    cp, off = _folded_code_points(*_light_folded(stripped))
     cjk = cjk_flags(cp, off)
     keep = _keep_mask(cp)
-    per_char_cjk = np.repeat(cjk, np.diff(off))
     # CJK keys: the kept characters; other keys: dropped characters become spaces
-    sel = keep | ~per_char_cjk
+    sel = keep | ~np.repeat(cjk, np.diff(off))
     out = np.where(keep, cp, np.uint32(32))[sel]
-    counts = np.zeros(len(stripped), dtype=np.int64)
+    # each key's length: its text's selected characters (a bare reduceat would give empty texts their neighbour's count)
+    counts = np.zeros(len(off) - 1, dtype=np.int64)
     nonempty = np.flatnonzero(np.diff(off))
     if len(nonempty):
-        # (a bare reduceat would give empty texts their neighbour's count)
-        counts[nonempty] = np.add.reduceat(sel.astype(np.int64), off[nonempty])
-    new_off = np.zeros(len(off), dtype=np.int64)
-    np.cumsum(counts, out=new_off[1:])
-    joined = out.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-    keys = []
-    for i, c in enumerate(cjk.tolist()):
-        piece = joined[new_off[i] : new_off[i + 1]]
-        keys.append(piece if c else " ".join(piece.split()))
-    return keys
+        counts[nonempty] = np.add.reduceat(sel.view(np.uint8), off[nonempty], dtype=np.int64)
+    bounds = [0, *np.cumsum(counts).tolist()]
+    joined = out.tobytes().decode("utf-32-le", "surrogatepass")
+    if cjk.all():
+        return [joined[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [joined[a:b] if c else " ".join(joined[a:b].split()) for a, b, c in zip(bounds, bounds[1:], cjk.tolist())]
