@@ -246,36 +246,10 @@ def set_thread_budget(n: int | None) -> None:
     _budget = n
 
 
-@contextlib.contextmanager
-def _no_scipy_blas() -> Iterator[None]:
-    """Within the block, ``import scipy.linalg.cython_blas`` fails (unless scipy's BLAS is loaded already).
-
-    numba's ``arraymath`` asks for scipy's BLAS when it is first imported
-    (0.3 s of CPU, a third of loading the cached kernels) only to choose how
-    ``np.correlate``/``np.convolve`` take inner products; no kernel here uses
-    either, nor any other linear algebra.  numba's ``np.dot`` and friends ask
-    again when compiled, and find scipy then: nothing else in the process
-    loses BLAS.
-    """
-    name = "scipy.linalg.cython_blas"
-    if name in sys.modules or "numba.np.arraymath" in sys.modules:
-        yield
-        return
-    sys.modules[name] = None  # type: ignore[assignment]  # None in sys.modules: that import raises ImportError
-    try:
-        yield
-    finally:
-        if name in sys.modules and sys.modules[name] is None:
-            del sys.modules[name]
-
-
 @lru_cache(maxsize=1)
 def _compiled() -> Any:
     """The kernel module, imported (and its cached machine code loaded) on first use only."""
-    with _no_scipy_blas():
-        import numba.np.arraymath  # noqa: F401  (numba imports it on the first kernel call anyway)
-
-        from . import _numba_kernels
+    from . import _numba_kernels
 
     return _numba_kernels
 
