@@ -144,6 +144,8 @@ def band_pairs(bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int)
     >>> band_pairs(np.array([[7, 1], [7, 2], [8, 2]], np.uint64), np.arange(3), np.array([2, 1, 0]), 64).tolist()
     [[0, 1], [1, 2]]
     """
+    from ..fingerprint.lsh import run_pairs
+
     if len(ids) < 2 or not bands.shape[1]:
         return np.empty((0, 2), np.int64)
     by_rank = np.argsort(rank[ids], kind="stable")  # stable: ties keep the ids' order, as lexsort did
@@ -152,35 +154,15 @@ def band_pairs(bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int)
     for b in range(bands.shape[1]):
         h = bands[ids, b][by_rank]
         order = np.argsort(h, kind="stable")
-        found.extend(_run_pairs(h[order], members[order], limit))
+        hs = h[order]
+        new = np.ones(len(hs), dtype=bool)
+        new[1:] = hs[1:] != hs[:-1]
+        found.extend(run_pairs(new, members[order], limit))
     if not found:
         return np.empty((0, 2), np.int64)
     p = np.concatenate(found)
     p = np.stack([p.min(axis=1), p.max(axis=1)], axis=1)
     return unique_pairs(p[p[:, 0] != p[:, 1]], len(bands))
-
-
-def _run_pairs(h: np.ndarray, d: np.ndarray, limit: int) -> list[np.ndarray]:
-    """Pairs of the documents ``d`` within each run of equal sorted hashes ``h``: all of them, or a star and a chain.
-
-    A run with more than ``limit`` pairs gives a star on its first member plus a
-    chain (as ``lsh.bucket_pairs``); runs of one size are done in one array operation.
-    """
-    new = np.ones(len(d), dtype=bool)
-    new[1:] = h[1:] != h[:-1]
-    starts = np.flatnonzero(new)
-    size = np.diff(np.append(starts, len(d)))
-    out = []
-    for g in np.unique(size[size >= 2]).tolist():
-        s = starts[size == g][:, None]
-        if g * (g - 1) // 2 <= limit:
-            i, j = np.triu_indices(g, 1)
-            out.append(np.stack([d[s + i].ravel(), d[s + j].ravel()], axis=1))
-        else:
-            rest = np.arange(1, g)
-            out.append(np.stack([np.repeat(d[s[:, 0]], g - 1), d[s + rest].ravel()], axis=1))
-            out.append(np.stack([d[s + rest - 1].ravel(), d[s + rest].ravel()], axis=1))
-    return out
 
 
 #: up to this many accepted pairs the star rounds (0.13 s of CPU for 72 k pairs over 100 k documents)

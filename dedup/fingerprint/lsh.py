@@ -255,6 +255,27 @@ def _bucket_pairs(m: np.ndarray, limit: int) -> np.ndarray:
     return np.concatenate([star, chain])
 
 
+def run_pairs(new: np.ndarray, d: np.ndarray, limit: int) -> list[np.ndarray]:
+    """Pairs of the documents ``d`` within each run that ``new`` opens (True at a run's first member).
+
+    A run with more than ``limit`` pairs gives a star on its first member plus
+    a chain; all runs of one size are done in one array operation, not per run.
+    """
+    starts = np.flatnonzero(new)
+    size = np.diff(np.append(starts, len(d)))
+    found = []
+    for g in np.unique(size[size >= 2]).tolist():
+        s = starts[size == g][:, None]
+        if g * (g - 1) // 2 <= limit:
+            i, j = np.triu_indices(g, 1)
+            found.append(np.stack([d[s + i].ravel(), d[s + j].ravel()], axis=1))
+        else:
+            rest = np.arange(1, g)
+            found.append(np.stack([np.repeat(d[s[:, 0]], g - 1), d[s + rest].ravel()], axis=1))
+            found.append(np.stack([d[s + rest - 1].ravel(), d[s + rest].ravel()], axis=1))
+    return found
+
+
 def bucket_pairs(band: np.ndarray, hashes: np.ndarray, docs: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
     """Sorted unique ``(a, b)`` pairs, ``a < b``, of documents sharing a ``(band, hash)`` key.
 
@@ -273,20 +294,7 @@ def bucket_pairs(band: np.ndarray, hashes: np.ndarray, docs: np.ndarray, rank: n
     b, h, d = band[order], hashes[order], docs[order].astype(np.int64)
     new = np.ones(len(d), dtype=bool)
     new[1:] = (b[1:] != b[:-1]) | (h[1:] != h[:-1])
-    starts = np.flatnonzero(new)
-    ends = np.append(starts[1:], len(d))
-    size = ends - starts
-    found = []
-    # all runs of one size at once: one array operation per distinct size, not per run
-    for g in np.unique(size[size >= 2]).tolist():
-        s = starts[size == g][:, None]
-        if g * (g - 1) // 2 <= limit:
-            i, j = np.triu_indices(g, 1)
-            found.append(np.stack([d[s + i].ravel(), d[s + j].ravel()], axis=1))
-        else:
-            rest = np.arange(1, g)
-            found.append(np.stack([np.repeat(d[s[:, 0]], g - 1), d[s + rest].ravel()], axis=1))
-            found.append(np.stack([d[s + rest - 1].ravel(), d[s + rest].ravel()], axis=1))
+    found = run_pairs(new, d, limit)
     if not found:
         return np.empty((0, 2), np.int64)
     p = np.concatenate(found)
