@@ -246,8 +246,8 @@ class Reconstructor(KeptTextRules):
         # appended is a sentence ``part`` already says before its fragment, and would be said twice
         said = join_keys([sentence_key(part[a:b], self.keys) for a, b in spans[:-1]])
         tail = sentence_key(full[start:end], self.keys)
-        # (in words a near-exact repeat: ``its parents`` is no sentence ``… from a parent- …`` says)
-        if len(tail) >= self.cfg.min_global_chars and said and covers(said, tail, CLUSTER if is_cjk(tail) else GLOBAL):
+        # (in words a near-exact repeat of a sentence's worth: ``the two vectors;`` is a phrase, said anywhere)
+        if self._says_enough(tail) and said and covers(said, tail, CLUSTER if is_cjk(tail) else GLOBAL):
             return None
         if any(fuzz.ratio(tail, sentence_key(part[c:d], self.keys)) >= 90 for c, d in spans[:-1]):
             return None  # not ``X. Y`` cut short: ``Y X.`` is a copy that swapped them, and ``X`` is said already
