@@ -7,6 +7,7 @@ across the cut.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..fingerprint.keys import KeyConfig, strip_marker
 
@@ -52,15 +53,39 @@ _NEVER_LAST = frozenset("the a an of to and or but nor in on at by for from with
 _LAST_WORD = re.compile(r"([A-Za-z]+)\s*$")
 
 
-def after_words(p: str) -> int:
+def after_words(p: str, rest: int = 0) -> int:
     """How many capital words the block after ``p`` must open with to read on from it.
 
     One when ``p`` ends with a word no sentence ends with (``… ON BEHALF OF
     THE`` / ``WHOLE REGION.``): the sentence cannot stop there, so a short
-    rest of it in capitals is enough; else :data:`_CAPITALS_WORDS`.
+    rest of it in capitals is enough; ``rest`` when the block after is a short
+    finished rest (:func:`short_rest`); else :data:`_CAPITALS_WORDS`.
     """
     m = _LAST_WORD.search(p)
-    return 1 if m is not None and m.group(1).lower() in _NEVER_LAST else _CAPITALS_WORDS
+    return 1 if m is not None and m.group(1).lower() in _NEVER_LAST else rest or _CAPITALS_WORDS
+
+
+#: one sentence and its final mark, nothing after it
+_ONE_FINISHED = re.compile(r"[^.!?]+[.!?]")
+
+
+def short_rest(n: str, read: Any) -> int:
+    """How many words ``n`` has when it is the short, finished rest of a sentence in capitals, else 0.
+
+    ``… MEANS FINDING AN ACCEPTABLE PLAN`` / ``OF ACTION.``, ``… THE ALREADY
+    EXISTING`` / ``CLASSES.``: a copy cut a word or two before its full stop
+    leaves fewer words than :func:`in_capitals` asks for, yet a block that is
+    nothing but a few capital words and a full stop is no paragraph of its
+    own, unless the page prints it so elsewhere: another block of ``read``
+    (stitching's reading of the document, blocks parted by NUL) opening with
+    it makes it a line the page repeats (``THANK YOU.``).
+    """
+    s = n.strip()
+    words = [w for w in re.findall(r"[^\W\d_]+", s) if len(w) > 1]
+    if not (1 <= len(words) < _CAPITALS_WORDS) or not _ONE_FINISHED.fullmatch(s) or not all(w.isupper() for w in words):
+        return 0
+    folded = " ".join(s.split()).lower()
+    return len(words) if read.count("\x00" + folded) + read.text.startswith(folded) <= 1 else 0
 
 
 def opens_with_a_tag(p: str, n: str) -> bool:

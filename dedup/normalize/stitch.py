@@ -46,7 +46,7 @@ from ..model import Block, Span, Unit  # noqa: F401  (Unit lived here: its dedup
 from ..segment import CLOSERS, SENTENCE_END, sentences
 from ..textindex import SubstringCounts
 from ._cut_copies import EXTENSION_LOOK, attested_by_a_cut_copy, cut_alike, ends_where_n_goes_on, extended_core, tag_opens_paragraphs
-from ._cut_sides import after_words, in_capitals, opens_after_a_tag, opens_with_a_tag, word_across
+from ._cut_sides import after_words, in_capitals, opens_after_a_tag, opens_with_a_tag, short_rest, word_across
 
 #: scripts written without spaces between words (Hangul is not one: Korean puts spaces between words)
 _CJK = re.compile(f"[{char_class(((0x3040, 0x30FF),))}{HAN_CLASS}]")  # kana and Han
@@ -534,7 +534,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         return None  # a truncated copy (``… dependant on certain``): the whole one says what follows, and it is not ``n``
     if _is_latin(last) and first.isalpha() and unicodedata.category(first) == "Ll":
         return joined(_latin_joiner(p, n, document), "next block starts with a lowercase word")
-    if _is_latin(last) and first.isalpha() and in_capitals(p, n, after_words(p)) and not _opens_a_paragraph(n, document):
+    if _is_latin(last) and first.isalpha() and in_capitals(p, n, after_words(p, short_rest(n, _reading(document)))) and not _opens_a_paragraph(n, document):
         return joined(_latin_joiner(p, n, document), "both blocks are written in capitals (where case says nothing) and the sentence goes on")
     return None
 

@@ -22,3 +22,30 @@ def test_a_missing_end_that_a_phrase_of_the_paragraph_repeats_is_still_appended(
         )
         cut = whole[: whole.rindex(" the two vectors")]
         assert clean_checked(document(cut, OTHER, whole)) == document(whole, OTHER)
+
+
+def test_a_copy_in_capitals_cut_before_its_last_words_is_rejoined() -> None:
+    """en-0175 and en-0366 (seed 11): copies in capitals cut a word or two before the full stop (``… ACCEPTABLE
+    PLAN`` / ``OF ACTION.``, ``… ALREADY EXISTING`` / ``CLASSES.``), beside a first copy cut shorter still.  The
+    rest had fewer capital words than "capitals on both sides" asks for, stayed a paragraph of its own (or went
+    as said elsewhere), and the sentence was left without its end."""
+    plan = (
+        "3. FOR INSTANCE, A FINALIZED SCHEDULE OF EVENTS AT AN EXHIBITION IS SOMETIMES CALLED A PROGRAM. "
+        "PROGRAMMING, IN THIS SENSE, MEANS FINDING AN ACCEPTABLE PLAN OF ACTION."
+    )
+    classes = (
+        "4. THE PAGERANK IS CALCULATED BY TAKING INTO CONSIDERATION THE NUMBER OF INBOUND LINKS. THIS MEANS THEREFORE THAT "
+        "IF A WEBPAGE IS LINKED TO OTHERS THAT HAVE A HIGH RANKING, THEN IT TOO WILL RECEIVE A HIGH RANK, AND CLASSES WITH "
+        "THE ALREADY EXISTING CLASSES."
+    )
+    for whole, rest in ((plan, "OF ACTION."), (classes, "CLASSES.")):
+        head = whole[: -len(rest) - 1]
+        first = whole[: whole.rindex(" ", 0, len(head))]  # the first copy, cut short one word earlier
+        assert clean_checked(document(first, OTHER, head, rest)) == document(whole, OTHER)
+
+
+def test_a_short_line_in_capitals_the_page_repeats_is_not_the_rest_of_a_sentence() -> None:
+    """The other side of the rule above: ``THANK YOU.``, a line the page prints twice, after a heading in capitals
+    that ends without a full stop, is a paragraph of its own, not the heading's last words."""
+    notes = "NOTES ON THE PAGERANK ALGORITHM AND THE NUMBER OF INBOUND LINKS, AS GIVEN IN CLASS BY OUR TEACHER"
+    assert clean_checked(document(notes, "THANK YOU.", OTHER, "THANK YOU.")) == document(notes, "THANK YOU.", OTHER)
