@@ -10,6 +10,7 @@ not insert, and a link (``［详细］``) that ends a paragraph.  The
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,8 @@ from .merged_copy import cut_then_whole
 from .model import Unit
 from .segment import ends_sentence, sentences
 
+#: a line in capitals shorter than this (in words) may be a heading the kept text says in another case
+_HEADING_WORDS = 8
 #: brackets a link or a tag is written in at a paragraph's end (``［详细］``, ``【图】``)
 _LINK_BRACKETS = {"［": "］", "[": "]", "【": "】", "〔": "〕", "（": "）", "(": ")"}
 
@@ -165,6 +168,20 @@ class KeptTextRules:
         before = self.draft.current(region.start, region.end).rstrip()
         spans = sentences(before)
         return bool(spans) and _inside_text(before) and not ends_sentence(before[spans[-1][0] :]) and not strip_marker(text)
+
+    def _heading_in_capitals(self, sentence: str, units: Sequence[int]) -> bool:
+        """Is ``sentence`` a short line in capitals (``. BAYES' THEOREM``) that ``units``, whose kept text
+        contains it case aside, write in another case (``"Bayes' Theorem" or "Bayes' Rule", …``)?
+
+        Then it is a heading of its own, not a copy: a copy of kept text, or a fragment cut from it, has
+        the case the kept text has.  English only, fewer than :data:`_HEADING_WORDS` words, two or more
+        (each of two letters or more) in capitals.
+        """
+        words = [w for w in re.findall(r"[^\W\d_]+", sentence) if len(w) > 1]
+        if is_cjk(sentence) or not (2 <= len(words) < _HEADING_WORDS) or not all(w.isupper() for w in words):
+            return False
+        written = re.compile(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b")
+        return not any(written.search(self.draft.current(self.units[v].span.start, self.units[v].span.end)) for v in units)
 
     def _kept_in_another_order(self, key: str, pool: Sequence[str], seen_global: dict[str, int]) -> dict | None:
         """A verdict when ``key`` is kept sentences, whole, end to end in another order (:func:`dedup.invariant.made_of`).

@@ -466,7 +466,7 @@ class Reconstructor(KeptTextRules):
         units = self.kept.covering(key, GLOBAL)
         if units is None and latin_words_in_chinese(key):
             units = self.kept.covering(key.replace(" ", ""), GLOBAL)
-        if units is None or (units == [unit] and is_cjk(key)):
+        if units is None or (units == [unit] and is_cjk(key)) or self._heading_in_capitals(sentence, units):
             return None
         return {"why": "contained in kept text", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0, "chars": len(key)}
 

@@ -49,3 +49,24 @@ def test_a_short_line_in_capitals_the_page_repeats_is_not_the_rest_of_a_sentence
     that ends without a full stop, is a paragraph of its own, not the heading's last words."""
     notes = "NOTES ON THE PAGERANK ALGORITHM AND THE NUMBER OF INBOUND LINKS, AS GIVEN IN CLASS BY OUR TEACHER"
     assert clean_checked(document(notes, "THANK YOU.", OTHER, "THANK YOU.")) == document(notes, "THANK YOU.", OTHER)
+
+
+BAYES = (
+    "\"Bayes' Theorem\" or \"Bayes' Rule\", or something called Bayesian reasoning The Bayesian Conspiracy is a multinational, "
+    "interdisciplinary, and shadowy group of scientists that controls publication, grants, tenure, and the illicit traffic in grad students."
+)
+
+
+def test_a_heading_in_capitals_that_a_paragraph_says_in_another_case_stays() -> None:
+    """en-0283 and en-sample-like-0005 (seed 11): the heading ``. BAYES' THEOREM`` (a page's stray full stop before
+    it) after a paragraph that opens ``"Bayes' Theorem" or …``.  Case aside the paragraph contains it, and it went
+    as "contained in kept text"; but a copy has the case of what it copies: in capitals, it is a line of its own."""
+    for heading in (". BAYES' THEOREM", "BAYES' THEOREM"):
+        assert clean_checked(document(BAYES, heading, OTHER, BAYES)) == document(BAYES, heading, OTHER)
+
+
+def test_a_fragment_in_the_case_of_the_kept_text_still_goes() -> None:
+    """The other side: the same words in the case the kept paragraph writes them (a fragment cut from a copy in
+    capitals, ``BAYES' THEOREM``) are said there, and go."""
+    caps = BAYES.upper()
+    assert clean_checked(document(caps, "BAYES' THEOREM", OTHER)) == document(caps, OTHER)
