@@ -17,7 +17,8 @@ document itself uses elsewhere.  A join needs evidence, strongest first:
    with a comma.  (Not a last word like ``the``: a copy truncated there is
    followed by a new paragraph, and gluing the two would hide both.)  In
    capitals, where case says nothing, a long block whose last words and the
-   next block's first words are all capitals goes on.
+   next block's first words are all capitals goes on.  A word cut inside (``STRUCT`` / ``URE OF``) joins
+   when neither half is a word of the document and together they are one it writes, a typo aside.
 
 CJK text joins with nothing, two Latin words with a space (or with nothing
 when the document spells the two halves as one word).  A short block (a
@@ -534,6 +535,9 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         return None  # a truncated copy (``… dependant on certain``): the whole one says what follows, and it is not ``n``
     if _is_latin(last) and first.isalpha() and unicodedata.category(first) == "Ll":
         return joined(_latin_joiner(p, n, document), "next block starts with a lowercase word")
+    head, tail = _LATIN_WORD_END.search(p[-64:]), _LATIN_WORD_START.match(n)  # a cut inside a word (``1. CHARACTERISE STRUCT`` / ``URE OF …``)
+    if head and tail and _typo_of_a_word(_reading(document), head.group().lower(), tail.group().lower()):
+        return joined("", "the cut is inside a word: neither half is a word of the document, together they are one it writes (a typo aside)")
     if _is_latin(last) and first.isalpha() and in_capitals(p, n, after_words(p, short_rest(n, _reading(document)))) and not _opens_a_paragraph(n, document):
         return joined(_latin_joiner(p, n, document), "both blocks are written in capitals (where case says nothing) and the sentence goes on")
     return None

@@ -70,3 +70,14 @@ def test_a_fragment_in_the_case_of_the_kept_text_still_goes() -> None:
     capitals, ``BAYES' THEOREM``) are said there, and go."""
     caps = BAYES.upper()
     assert clean_checked(document(caps, "BAYES' THEOREM", OTHER)) == document(caps, OTHER)
+
+
+def test_a_word_in_capitals_cut_inside_joins_when_the_document_writes_it() -> None:
+    """en-0453 (seed 11): ``1. CHARACTERISE STRUCT`` / ``URE OF AN OPTIMAL SOLUTION…``, a block too short for
+    "capitals on both sides", and the only other copy misspells the word (``STRUCTNRE``), so none reads across.
+    Neither half is a word of the document, and together they are one edit from a word it writes: one word."""
+    intro = "2. Mr. Brown wrote (cf. Fig. 2) that There are four steps in Dynamic Programming:"
+    whole = "1. CHARACTERISE STRUCTURE OF AN OPTIMAL SOLUTION, THEN DEFINE THE VALUE OF AN OPTIMAL SOLUTION RECURSIVELY."
+    cut = whole.index("URE OF")
+    doc = document(intro, whole[:cut], whole[cut:], OTHER, whole.replace("STRUCTURE", "STRUCTNRE"))
+    assert clean_checked(doc) == document(intro, whole, OTHER)
