@@ -282,6 +282,20 @@ def test_no_phrase_swap_or_drop_lands_inside_an_english_bracket():
     assert planted > 20
 
 
+def test_no_phrase_goes_before_a_sentence_that_opens_with_a_stray_mark():
+    """en-0484 (--en 600 --seed 11): clough's ``… inner circles. .`` / ``Bayes' Theorem`` splits into a sentence
+    ``. Bayes' Theorem``; the generator put ``In the U.S. and elsewhere, i.e. in most places,`` before it, and the
+    truth read ``… in most places, . Bayes' Theorem``, a sentence no page writes (measured as lost)."""
+    paras = ["The best way is to join the Campus Crusade for Bayes in high school or college. . Bayes' Theorem",
+             *synthetic_english_paragraphs(3, 2)]
+    planted = 0
+    for seed in range(60):
+        doc = make_damaged_document(paras, seed, language="en", classes=("repeat", "abbrev"))
+        planted += sum(c.kind == "abbrev" for c in doc.truth.corruptions)
+        assert ", ." not in doc.truth.expected_text, (seed, doc.truth.expected_text)
+    assert planted > 30
+
+
 # --- the measurer can fail -------------------------------------------------------------------------
 
 ZH = ("一是推进义务教育优质均衡发展，助力双减政策有效落实。优质均衡是解决择校热的治本之策。\n\n"

@@ -12,7 +12,7 @@ import re as _re
 from collections.abc import Sequence
 from typing import Any
 
-from .sameness import closes_a_sentence, content_key, ends_inside_brackets, source_sentences, without_repeats, written_in_capitals
+from .sameness import closes_a_sentence, content_key, ends_inside_brackets, opens_with_a_word, source_sentences, without_repeats, written_in_capitals
 from .sentences import CJK_CHAR, CLOSE, LIST_MARKER, SENTENCE_END, counts_as_sentence, is_cjk_text, join_sentences, normalize_document, normalize_sentence, output_sentences, split_sentences
 from .sources import COMMON, ORDINALS, synthetic_english_paragraphs, synthetic_paragraphs
 from .truth import Corruption, DamagedDocument, DocumentTruth, Quality
@@ -282,8 +282,8 @@ def make_damaged_document(
                     f"Mr. {name} wrote (cf. Fig. 2) that ",
                 )
             )
-            canon[i][j] = phrase + s  # the sentence keeps its capital: it may be a name (PageRank)
-            corruptions.append(Corruption("abbrev", -1, i, phrase.strip()))
+            canon[i][j] = phrase + s if opens_with_a_word(s) else s  # the sentence keeps its capital: it may be a name (PageRank)
+            corruptions.extend([Corruption("abbrev", -1, i, phrase.strip())] if opens_with_a_word(s) else [])
     if "caps" in on and n:
         i = rng.randrange(n)
         canon[i] = [s.upper() for s in canon[i]]

@@ -54,6 +54,18 @@ def written_in_capitals(sentence: str) -> bool:
     return len(words) >= 2 and all(w.isupper() for w in words)
 
 
+def opens_with_a_word(sentence: str) -> bool:
+    """Does ``sentence`` open with a letter or digit, so that a phrase put before it reads as a page's would?
+
+    A source sentence may open with a stray mark (``. Bayes' Theorem``, after ``… circles. .``);
+    ``In the U.S. and elsewhere, i.e. in most places, . Bayes' Theorem`` is no sentence any page writes.
+
+    >>> opens_with_a_word(". Bayes' Theorem"), opens_with_a_word("Bayes' Theorem"), opens_with_a_word("1940s")
+    (False, True, True)
+    """
+    return sentence[:1].isalnum()
+
+
 def closes_a_sentence(clause: str) -> bool:
     """Can an English clause end a sentence: no bracket or quote left open, no abbreviation last (``… patented (U.S``)?"""
     return clause.count("(") == clause.count(")") and not clause.count('"') % 2 and len(split_sentences(f"Text{clause}. Next one.")) == 2
