@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Indel, LCSseq
+from rapidfuzz.distance import Indel, LCSseq, Levenshtein
 
 from .document_words import misspelt_word, remembered_per_document
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
@@ -197,10 +197,11 @@ def _typo_of(word: str, window: Sequence[str]) -> str:
     """The word of ``window`` that ``word`` is a typo of (``word`` itself if none).
 
     A typo changes, adds or drops a character in place: a word two letters longer or shorter
-    (``probabilities`` / ``probability``) is another word, not a typo of it.
+    (``probabilities`` / ``probability``) is another word, not a typo of it.  Of words alike, the one fewest edits away:
+    ``thnt`` is ``that`` (one letter changed), not ``then`` (two), though the ratio ties.
     """
     near = [w for w in window if abs(len(w) - len(word)) <= 1]
-    hit = process.extractOne(word, near, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) if near else None
+    hit = max(process.extract(word, near, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO, limit=None), key=lambda h: (h[1], -Levenshtein.distance(word, h[0])), default=None)
     if hit is None:
         return misspelt_word(word, near) or word  # two typos in one word, on the document's evidence
     return word if any(map(str.isdigit, hit[0])) else hit[0]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from en_checked import clean_checked, document
 
+from dedup.invariant import GLOBAL, covers, sentence_key
+
 OTHER = "In Java all attributes and methods are implicitly virtual."
 
 
@@ -81,3 +83,23 @@ def test_a_word_in_capitals_cut_inside_joins_when_the_document_writes_it() -> No
     cut = whole.index("URE OF")
     doc = document(intro, whole[:cut], whole[cut:], OTHER, whole.replace("STRUCTURE", "STRUCTNRE"))
     assert clean_checked(doc) == document(intro, whole, OTHER)
+
+
+def test_a_typo_is_read_as_the_word_fewest_edits_away() -> None:
+    """en-0265 (seed 11): a copy reads ``… GIVEN THNT OBSERVATION, … THE RIAHT ONE.``; ``thnt`` is as like ``then``
+    (a word of the sentence) as ``that`` by ratio, was read as ``then``, and the copy's sentence stayed as new
+    content beside the kept one (a near-duplicate pair).  ``that`` is one edit away, ``then`` two."""
+    whole = (
+        "BAYES' THEOREM RELATES THE CONDITIONAL AND MARGINAL PROBABILITIES OF TWO RANDOM EVENTS. IN MOST PLACES, BAYES' THEOREM CAN "
+        "THEN BE USED TO COMPUTE THE PROBABILITY THAT, GIVEN THAT OBSERVATION, THE PROPOSED DIAGNOSIS IS THE RIGHT ONE."
+    )
+    typos = whole.replace("GIVEN THAT", "GIVEN THNT").replace("RIGHT ONE", "RIAHT ONE")
+    assert clean_checked(document(whole, OTHER, typos)) == document(whole, OTHER)
+
+
+def test_a_word_said_instead_of_another_is_still_new_content() -> None:
+    """The other side: ``GIVEN THEN`` where the kept sentence says ``GIVEN THAT`` is a word of its own (the sentence
+    writes ``then`` elsewhere), not a typo: the invariant still says the kept sentence does not cover it."""
+    kept = sentence_key("BAYES' THEOREM CAN THEN BE USED TO COMPUTE THE PROBABILITY THAT, GIVEN THAT OBSERVATION, THE DIAGNOSIS IS RIGHT.")
+    other = sentence_key("BAYES' THEOREM CAN THEN BE USED TO COMPUTE THE PROBABILITY THAT, GIVEN THEN OBSERVATION, THE DIAGNOSIS IS RIGHT.")
+    assert not covers(kept, other) and not covers(kept, other, GLOBAL)
