@@ -26,6 +26,8 @@ from .segment import ends_sentence, sentences
 
 #: a line in capitals shorter than this (in words) may be a heading the kept text says in another case
 _HEADING_WORDS = 8
+#: words a sentence is looked for by, in another case (enough to be that sentence's own)
+_CASE_TOKENS = 12
 #: brackets a link or a tag is written in at a paragraph's end (``［详细］``, ``【图】``)
 _LINK_BRACKETS = {"［": "］", "[": "]", "【": "】", "〔": "〕", "（": "）", "(": ")"}
 
@@ -168,6 +170,29 @@ class KeptTextRules:
         before = self.draft.current(region.start, region.end).rstrip()
         spans = sentences(before)
         return bool(spans) and _inside_text(before) and not ends_sentence(before[spans[-1][0] :]) and not strip_marker(text)
+
+    def _in_another_case(self, sentence: str, units: Sequence[int]) -> bool:
+        """Do ``units``, whose kept text contains ``sentence`` case aside, write it in another case (English)?
+
+        A copy has the case of what it copies, so such a sentence is no repeat: a heading in capitals
+        (:meth:`_heading_in_capitals`), or a sentence in lower case that a paragraph in capitals also says
+        (:meth:`_said_in_capitals`: two pages' texts, one quoting the other).
+        """
+        return self._heading_in_capitals(sentence, units) or self._said_in_capitals(sentence, units)
+
+    def _said_in_capitals(self, sentence: str, units: Sequence[int]) -> bool:
+        """Is ``sentence``, in lower case (``2. The name "PageRank" is a trademark of Google, …``), written in
+        ``units`` only in capitals (``… THE NAME "PAGERANK" IS A TRADEMARK OF GOOGLE, …``)?
+
+        Its first :data:`_CASE_TOKENS` words and numbers (its list marker aside) are looked for, case aside,
+        in the kept text; a sentence not found so (a typo among them) is left to the rules as before.
+        """
+        if is_cjk(sentence) or sum(w.islower() for w in re.findall(r"[^\W\d_]+", sentence) if len(w) > 1) < 2:
+            return False
+        tokens = re.findall(r"[^\W_]+", sentence[strip_marker(sentence) :])[:_CASE_TOKENS]
+        pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, tokens)) + r"\b", re.IGNORECASE)
+        found = [m.group() for v in units for m in pattern.finditer(self.draft.current(self.units[v].span.start, self.units[v].span.end))]
+        return bool(found) and not any(c.islower() for f in found for c in f)
 
     def _heading_in_capitals(self, sentence: str, units: Sequence[int]) -> bool:
         """Is ``sentence`` a short line in capitals (``. BAYES' THEOREM``) that ``units``, whose kept text

@@ -466,7 +466,7 @@ class Reconstructor(KeptTextRules):
         units = self.kept.covering(key, GLOBAL)
         if units is None and latin_words_in_chinese(key):
             units = self.kept.covering(key.replace(" ", ""), GLOBAL)
-        if units is None or (units == [unit] and is_cjk(key)) or self._heading_in_capitals(sentence, units):
+        if units is None or (units == [unit] and is_cjk(key)) or self._in_another_case(sentence, units):
             return None
         return {"why": "contained in kept text", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0, "chars": len(key)}
 
@@ -521,7 +521,7 @@ class Reconstructor(KeptTextRules):
             verdict = None
             # a copy repeating a sentence of its own cluster goes as a copy, however short (not as a
             # "repeated sentence", which a paragraph that stays keeps when it is short)
-            if len(k) >= self.cfg.min_global_chars and k in seen_global and (is_first or k not in pool):
+            if len(k) >= self.cfg.min_global_chars and k in seen_global and (is_first or k not in pool) and not self._in_another_case(text[a:b], [seen_global[k]]):
                 verdict = {"why": "repeated sentence", "duplicate_of_unit": seen_global[k], "score": 1.0}
             elif not is_first:
                 hit = self._match(k, pool)

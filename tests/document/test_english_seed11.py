@@ -103,3 +103,19 @@ def test_a_word_said_instead_of_another_is_still_new_content() -> None:
     kept = sentence_key("BAYES' THEOREM CAN THEN BE USED TO COMPUTE THE PROBABILITY THAT, GIVEN THAT OBSERVATION, THE DIAGNOSIS IS RIGHT.")
     other = sentence_key("BAYES' THEOREM CAN THEN BE USED TO COMPUTE THE PROBABILITY THAT, GIVEN THEN OBSERVATION, THE DIAGNOSIS IS RIGHT.")
     assert not covers(kept, other) and not covers(kept, other, GLOBAL)
+
+
+def test_a_sentence_a_paragraph_in_capitals_also_says_is_no_repeat_of_it() -> None:
+    """en-sample-like 15 (seed 11, CER 7 %): one answer in capitals says ``… THE NAME "PAGERANK" IS A TRADEMARK OF
+    GOOGLE, …``, the next answer opens with that sentence in lower case.  Its key (case folded) was a repeated
+    sentence and went; but a copy has the case of what it copies: two texts, both stay (the truth has both)."""
+    caps = (
+        '1. PAGERANK IS ALSO KNOWN AS LINK ANALYSIS ALGORITHM. IT HAS BEEN USED BY GOOGLE. THE NAME "PAGERANK" IS A TRADEMARK OF '
+        "GOOGLE, AND THE PAGERANK PROCESS HAS BEEN PATENTED (U.S. PATENT 6,285,999 )."
+    )
+    mixed = (
+        '2. The name "PageRank" is a trademark of Google, and the PageRank process has been patented (U.S. Patent 6,285,999 ). '
+        "However, the patent is assigned to Stanford University and not to Google."
+    )
+    assert clean_checked(document(caps, mixed, OTHER, mixed)) == document(caps, mixed, OTHER)
+    assert clean_checked(document(caps, OTHER, caps.replace("1. ", "2. "))) == document(caps, OTHER)  # the same case: a copy
