@@ -181,13 +181,14 @@ class KeptTextRules:
         return self._heading_in_capitals(sentence, units) or self._said_in_capitals(sentence, units)
 
     def _said_in_capitals(self, sentence: str, units: Sequence[int]) -> bool:
-        """Is ``sentence``, in lower case (``2. The name "PageRank" is a trademark of Google, …``), written in
-        ``units`` only in capitals (``… THE NAME "PAGERANK" IS A TRADEMARK OF GOOGLE, …``)?
+        """Is ``sentence``, not in capitals (``2. The name "PageRank" is a trademark of Google, …``, ``. Bayes'
+        Theorem``), written in ``units`` only in capitals (``… THE NAME "PAGERANK" IS A TRADEMARK OF GOOGLE, …``)?
 
         Its first :data:`_CASE_TOKENS` words and numbers (its list marker aside) are looked for, case aside,
         in the kept text; a sentence not found so (a typo among them) is left to the rules as before.
         """
-        if is_cjk(sentence) or sum(w.islower() for w in re.findall(r"[^\W\d_]+", sentence) if len(w) > 1) < 2:
+        words = [w for w in re.findall(r"[^\W\d_]+", sentence) if len(w) > 1]
+        if is_cjk(sentence) or len(words) < 2 or all(w.isupper() for w in words):
             return False
         tokens = re.findall(r"[^\W_]+", sentence[strip_marker(sentence) :])[:_CASE_TOKENS]
         pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, tokens)) + r"\b", re.IGNORECASE)

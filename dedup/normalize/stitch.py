@@ -378,10 +378,11 @@ def _copy_begins(prev: str, nxt: str) -> bool:
     A line without final punctuation repeated (``…男子５０００米`` twice) looks
     like a cut, and numbers repeat enough that a few characters read across
     it somewhere (``００米２３日``); the second half of a real cut never opens
-    with the words the paragraph opened with.
+    with the words the paragraph opened with.  Nor is a block shorter than that, which ``prev`` opens with, its rest
+    (``. Bayes' Theorem`` / ``. Ba``: a copy of it, cut, whose first mark cannot open a sentence).
     """
-    a, b = prev.lstrip(), nxt.lstrip()
-    return len(a) >= _REPEAT_HEAD and a[:_REPEAT_HEAD] == b[:_REPEAT_HEAD]
+    a, b = prev.lstrip(), nxt.strip()
+    return (len(a) >= _REPEAT_HEAD and a[:_REPEAT_HEAD] == b[:_REPEAT_HEAD]) or (3 <= len(b) < _REPEAT_HEAD and a.startswith(b))
 
 
 def _read_on_otherwise(p: str, n: str, reading: str, config: StitchConfig) -> bool:

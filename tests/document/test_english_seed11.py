@@ -119,3 +119,13 @@ def test_a_sentence_a_paragraph_in_capitals_also_says_is_no_repeat_of_it() -> No
     )
     assert clean_checked(document(caps, mixed, OTHER, mixed)) == document(caps, mixed, OTHER)
     assert clean_checked(document(caps, OTHER, caps.replace("1. ", "2. "))) == document(caps, OTHER)  # the same case: a copy
+
+
+def test_a_heading_not_in_capitals_that_a_paragraph_in_capitals_says_stays_once() -> None:
+    """en-0528 (seed 11): the mirror of the heading above, ``. Bayes' Theorem`` after a paragraph in capitals
+    (``"BAYES' THEOREM" OR …``), and a copy of the heading cut ``. Ba`` / ``yes' Theorem``.  The copy's first block
+    was joined to the heading (``. Ba`` opens with a mark no sentence opens with), and the whole went as said by
+    the paragraph in capitals: the heading was lost.  A short block the one before opens with is a copy of it."""
+    caps = BAYES.upper()
+    out = clean_checked(document(caps, ". Bayes' Theorem", ". Ba", "yes' Theorem", caps, OTHER))
+    assert out == document(caps, ". Bayes' Theorem", OTHER)
