@@ -184,20 +184,17 @@ class KeptTextRules:
         """Is ``sentence``, not in capitals (``2. The name "PageRank" is a trademark of Google, …``, ``. Bayes'
         Theorem``), written in ``units`` only in capitals (``… THE NAME "PAGERANK" IS A TRADEMARK OF GOOGLE, …``)?
 
-        Its first :data:`_CASE_TOKENS` words and numbers (its list marker aside) are looked for, case aside,
-        in the kept text; a sentence not found so (a typo among them) is left to the rules as before.
+        A sentence not found so (:meth:`_written_as`: a typo among its first words) is left to the rules as before.
         """
         words = [w for w in re.findall(r"[^\W\d_]+", sentence) if len(w) > 1]
         if is_cjk(sentence) or len(words) < 2 or all(w.isupper() for w in words):
             return False
-        tokens = re.findall(r"[^\W_]+", sentence[strip_marker(sentence) :])[:_CASE_TOKENS]
-        pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, tokens)) + r"\b", re.IGNORECASE)
-        found = [m.group() for v in units for m in pattern.finditer(self.draft.current(self.units[v].span.start, self.units[v].span.end))]
+        found = self._written_as(sentence, units)
         return bool(found) and not any(c.islower() for f in found for c in f)
 
     def _heading_in_capitals(self, sentence: str, units: Sequence[int]) -> bool:
         """Is ``sentence`` a short line in capitals (``. BAYES' THEOREM``) that ``units``, whose kept text
-        contains it case aside, write in another case (``"Bayes' Theorem" or "Bayes' Rule", …``)?
+        contains it case aside, write only in another case (``"Bayes' Theorem" or "Bayes' Rule", …``)?
 
         Then it is a heading of its own, not a copy: a copy of kept text, or a fragment cut from it, has
         the case the kept text has.  English only, fewer than :data:`_HEADING_WORDS` words, two or more
@@ -206,8 +203,15 @@ class KeptTextRules:
         words = [w for w in re.findall(r"[^\W\d_]+", sentence) if len(w) > 1]
         if is_cjk(sentence) or not (2 <= len(words) < _HEADING_WORDS) or not all(w.isupper() for w in words):
             return False
-        written = re.compile(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b")
-        return not any(written.search(self.draft.current(self.units[v].span.start, self.units[v].span.end)) for v in units)
+        found = self._written_as(sentence, units)
+        return bool(found) and all(any(c.islower() for c in f) for f in found)
+
+    def _written_as(self, sentence: str, units: Sequence[int]) -> list[str]:
+        """How ``units`` write ``sentence``, case aside: its first :data:`_CASE_TOKENS` words and numbers (its list
+        marker aside), wherever their kept text has them in a row (none: a typo among them, or not there)."""
+        tokens = re.findall(r"[^\W_]+", sentence[strip_marker(sentence) :])[:_CASE_TOKENS]
+        pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, tokens)) + r"\b", re.IGNORECASE)
+        return [m.group() for v in units for m in pattern.finditer(self.draft.current(self.units[v].span.start, self.units[v].span.end))]
 
     def _kept_in_another_order(self, key: str, pool: Sequence[str], seen_global: dict[str, int]) -> dict | None:
         """A verdict when ``key`` is kept sentences, whole, end to end in another order (:func:`dedup.invariant.made_of`).

@@ -129,3 +129,15 @@ def test_a_heading_not_in_capitals_that_a_paragraph_in_capitals_says_stays_once(
     caps = BAYES.upper()
     out = clean_checked(document(caps, ". Bayes' Theorem", ". Ba", "yes' Theorem", caps, OTHER))
     assert out == document(caps, ". Bayes' Theorem", OTHER)
+
+
+
+def test_a_short_copy_in_capitals_with_typos_is_no_heading() -> None:
+    """en-0453 again, after the heading rule above: ``1. CHARACTERISE STRUCTNRE OF AN OPAIMAL SOLUTION.``, a
+    copy with two typos of a kept line in capitals, is found nowhere in the kept text as it is written, which
+    the rule first read as "written in another case": the copy stayed beside the line.  Only a line that the
+    kept text does write, in another case, is a heading of its own."""
+    intro = "2. Mr. Brown wrote (cf. Fig. 2) that There are four steps in Dynamic Programming:"
+    whole = "1. CHARACTERISE STRUCTURE OF AN OPTIMAL SOLUTION."
+    copy = whole.replace("STRUCTURE", "STRUCTNRE").replace("OPTIMAL", "OPAIMAL")
+    assert clean_checked(document(intro, whole, OTHER, copy)) == document(intro, whole, OTHER)
