@@ -674,6 +674,8 @@ def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = 
             if said_by(unit_output(u["id"]), key):
                 continue
             touching = replay.touching(s0 + a, s0 + b)
+            if not touching and text[a:b].strip():
+                continue  # no edit touches it: it is in the output as it is, read there with what follows (``3.`` ⏎ ``3. ALGORITHM.``)
             # a cut rejoined inside a word (``appe`` / ``ndix``) is in the output as the joined word
             if any(_joins_in(e) for e in touching) and said_by(unit_output(u["id"]), sentence_key(_repaired(input_text, s0 + a, s0 + b, touching), keys)):
                 continue

@@ -141,3 +141,12 @@ def test_a_short_copy_in_capitals_with_typos_is_no_heading() -> None:
     whole = "1. CHARACTERISE STRUCTURE OF AN OPTIMAL SOLUTION."
     copy = whole.replace("STRUCTURE", "STRUCTNRE").replace("OPTIMAL", "OPAIMAL")
     assert clean_checked(document(intro, whole, OTHER, copy)) == document(intro, whole, OTHER)
+
+
+def test_a_list_number_no_edit_touches_is_in_the_output() -> None:
+    """en-sample-like 0 (seed 11, after the generator fix d53da2f): a copy ``3. . IT IS KNOWN …  ALGORITHM.`` (a
+    source's stray full stop) loses its repeated sentence and keeps ``3.`` and ``ALGORITHM.``, which the output
+    reads as one sentence, ``3. ALGORITHM.``.  ``check`` said the input's sentence ``3.`` was not in the output
+    and no edit accounted for it; no edit touches it, and the edits replay to the output (checked first)."""
+    kept = "3. IT IS KNOWN THAT OTHER FACTORS, E.G. RELEVANCE OF SEARCH WORDS ON THE PAGE, ALSO INFLUENCE THE PAGERANK OF A PAGE."
+    assert clean_checked(document(kept, OTHER, "3. . " + kept[3:] + " ALGORITHM.")) == document(kept, OTHER, "3. ALGORITHM.")
