@@ -103,6 +103,8 @@ def opens_with_a_tag(p: str, n: str) -> bool:
     (False, False)
     >>> opens_with_a_tag("LIKE THE GENERAL ALGORITHM", "BELOW: PR(A) = …"), opens_with_a_tag("There are", "MODERATOR: 1. CHARACTERISE")
     (False, True)
+    >>> opens_with_a_tag("OF A HYPERLINKED SET", "MODERATOR: Inheritance is a method of forming new classes")
+    True
     """
     n = n.lstrip()
     end = strip_marker(n)
@@ -110,8 +112,15 @@ def opens_with_a_tag(p: str, n: str) -> bool:
         return False
     word = n[:end].split(":")[0].split("：")[0].strip()
     last = (p.split()[-1:] or [""])[0]
-    # (in capitals on both sides a word and a colon may be the sentence going on: ``… ALGORITHM`` / ``BELOW:``)
-    return last[:1].islower() or (word.isupper() and not last.isupper())
+    # (in capitals on both sides a word and a colon may be the sentence going on: ``… ALGORITHM`` / ``BELOW:``,
+    # unless the case changes after it: ``… HYPERLINKED SET`` / ``MODERATOR: Inheritance is …`` is a tag)
+    return last[:1].islower() or (word.isupper() and (not last.isupper() or _not_in_capitals(n[end:])))
+
+
+def _not_in_capitals(text: str) -> bool:
+    """Are the first words of ``text`` (two letters or more, up to :data:`_CAPITALS_WORDS`) not all capitals?"""
+    words = [w for w in re.findall(r"[^\W\d_]+", text[:200]) if len(w) > 1][:_CAPITALS_WORDS]
+    return bool(words) and not all(w.isupper() for w in words)
 
 
 #: list markers only: what a speaker tag is told apart from

@@ -150,3 +150,17 @@ def test_a_list_number_no_edit_touches_is_in_the_output() -> None:
     and no edit accounted for it; no edit touches it, and the edits replay to the output (checked first)."""
     kept = "3. IT IS KNOWN THAT OTHER FACTORS, E.G. RELEVANCE OF SEARCH WORDS ON THE PAGE, ALSO INFLUENCE THE PAGERANK OF A PAGE."
     assert clean_checked(document(kept, OTHER, "3. . " + kept[3:] + " ALGORITHM.")) == document(kept, OTHER, "3. ALGORITHM.")
+
+
+def test_a_speaker_tag_after_a_cut_in_capitals_opens_a_paragraph() -> None:
+    """en-0122 (seed 13, CER 23 %): a first copy in capitals cut short (``… OF A HYPERLINKED SET``), the next
+    paragraph ``MODERATOR: Inheritance is …``, and a copy that merged the two reads across.  In capitals on both
+    sides a capital word and a colon may be the sentence going on (``… ALGORITHM`` / ``BELOW: PR(A) …``), so the
+    merged copy attested the cut and the two paragraphs were glued.  Here the case changes after the colon: a tag."""
+    caps = (
+        "2. PAGERANK ALGORITHM IS PATENTED BY STANFORD UNIVERSITY. IT IS A LINK ANALYSIS ALGORITHM THAT ASSIGNS A VALUE TO EACH "
+        "ELEMENT OF A HYPERLINKED SET OF DOCUMENTS, SUCH AS THE WWW."
+    )
+    tagged = "MODERATOR: Inheritance is a method of forming new classes using predefined classes. The new classes are called derived classes."
+    cut = caps[: caps.index(" OF DOCUMENTS")]
+    assert clean_checked(document(cut, tagged, caps, tagged, cut + " " + tagged)) == document(caps, tagged)
