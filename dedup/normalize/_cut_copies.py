@@ -58,6 +58,26 @@ def attested_by_a_cut_copy(p: str, n: str, read: Any, attest_chars: int) -> dict
     return None
 
 
+def attested_into_an_extension(p: str, n: str, read: Any, attest_chars: int) -> dict | None:
+    """Does another copy read across a Latin cut up to its sentence's end, where ``n`` goes on with a comma?
+
+    ``… is denoted by`` / ``PR(E), and reducing …`` beside a copy ``… is denoted by PR(E).``: the cut copy is
+    the one that extends the sentence (a clause added before its final mark), cut right before the
+    extension, so no copy reads across it straight.  What is read is ``attest_chars`` characters before
+    the cut and ``n`` up to its comma (at most ``attest_chars`` characters, a word or a name).
+    """
+    j = n.find(",")
+    if len(p) < attest_chars or not (0 < j <= attest_chars) or not (p[-1].isalnum() and n[0].isalnum()) or _is_cjk(p[-1]) or _is_cjk(n[0]):
+        return None
+    across = _folded(p[-attest_chars:]) + " " + _folded(n[:j])
+    i = read.find(across)
+    while i >= 0:
+        if read.text[i + len(across) : i + len(across) + 1] in (".", "!", "?") and read.text[i + len(across) : i + len(across) + 1]:
+            return {"joiner": " ", "attested_by": across + read.text[i + len(across)]}
+        i = read.text.find(across, i + 1)
+    return None
+
+
 def ends_where_n_goes_on(after: str, n: str) -> bool:
     """Does a copy that reads ``after`` past the cut agree with ``n`` up to its sentence's end, where
     ``n`` has a comma or clause mark instead (``…等待伯`` / ``特，刘尚受封…`` beside ``…等待伯特。众人…``)?

@@ -46,7 +46,7 @@ from ..fingerprint.keys import KeyConfig, strip_marker
 from ..model import Block, Span, Unit  # noqa: F401  (Unit lived here: its dedup.normalize.stitch path keeps working)
 from ..segment import CLOSERS, SENTENCE_END, sentences
 from ..textindex import SubstringCounts
-from ._cut_copies import EXTENSION_LOOK, attested_by_a_cut_copy, cut_alike, ends_where_n_goes_on, extended_core, tag_opens_paragraphs
+from ._cut_copies import EXTENSION_LOOK, attested_by_a_cut_copy, attested_into_an_extension, cut_alike, ends_where_n_goes_on, extended_core, tag_opens_paragraphs
 from ._cut_sides import after_words, in_capitals, opens_after_a_tag, opens_with_a_tag, short_rest, word_across
 
 #: scripts written without spaces between words (Hangul is not one: Korean puts spaces between words)
@@ -500,7 +500,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
     if attested is None and not finished:
         attested = _attested_undoubled(p, n, document, gap, config)
     if attested is None and not finished:
-        attested = attested_by_a_cut_copy(p, n, _reading(document), config.attest_chars)
+        attested = attested_by_a_cut_copy(p, n, _reading(document), config.attest_chars) or attested_into_an_extension(p, n, _reading(document), config.attest_chars_latin)
     if attested is not None:
         why = "another copy, cut elsewhere, reads across the cut" if "⏎" in attested["attested_by"] else "another copy in the document reads straight across the cut"
         return joined(attested["joiner"], why, attested_by=attested["attested_by"])

@@ -164,3 +164,16 @@ def test_a_speaker_tag_after_a_cut_in_capitals_opens_a_paragraph() -> None:
     tagged = "MODERATOR: Inheritance is a method of forming new classes using predefined classes. The new classes are called derived classes."
     cut = caps[: caps.index(" OF DOCUMENTS")]
     assert clean_checked(document(cut, tagged, caps, tagged, cut + " " + tagged)) == document(caps, tagged)
+
+
+def test_a_copy_cut_right_before_its_extension_is_rejoined() -> None:
+    """en-0450 (seed 13): the copy that extends ``… is denoted by PR(E).`` with ``, and reducing the complexity of
+    the program`` is cut right before the clause (``… is denoted by`` / ``PR(E), and reducing …``).  No copy reads
+    across that cut (the others end the sentence after ``PR(E)``), so the rest stayed a paragraph of its own and the
+    first copy's sentence lost its extension.  A copy that reads across up to its full stop, where the cut copy
+    goes on with a comma, attests the cut."""
+    whole = "The weight taking a numerical value which assigns to any given element E is also known as the PageRank of E and is denoted by PR(E)."
+    extended = whole[:-1] + ", and reducing the complexity of the program."
+    cut = extended.index(" PR(E),")
+    doc = document(whole, OTHER, extended[:cut], extended[cut + 1 :])
+    assert clean_checked(doc) == document(extended, OTHER)
