@@ -193,15 +193,15 @@ TYPO_RATIO = 75
 SHORT_WORD = 3
 
 
-def _typo_of(word: str, window: Sequence[str]) -> str:
-    """The word of ``window`` that ``word`` is a typo of (``word`` itself if none).
+def _typo_of(word: str, window: Sequence[str], said: Sequence[str] = ()) -> str:
+    """The word of ``window`` that ``word`` (of the sentence whose words are ``said``) is a typo of (``word`` itself if none).
 
     A typo changes, adds or drops a character in place: a word two letters longer or shorter
-    (``probabilities`` / ``probability``) is another word, not a typo of it.  Of words alike, the one fewest edits away:
-    ``thnt`` is ``that`` (one letter changed), not ``then`` (two), though the ratio ties.
+    (``probabilities`` / ``probability``) is another word, not a typo of it.  Of words alike, one the window has more often
+    than the sentence (``theoe`` for a ``these`` it lacks, not ``there``), then the one fewest edits away (``thnt``: ``that``, not ``then``).
     """
     near = [w for w in window if abs(len(w) - len(word)) <= 1]
-    hit = max(process.extract(word, near, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO, limit=None), key=lambda h: (h[1], -Levenshtein.distance(word, h[0])), default=None)
+    hit = max(process.extract(word, near, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO, limit=None), key=lambda h: (h[1], window.count(h[0]) > said.count(h[0]), -Levenshtein.distance(word, h[0])), default=None)
     if hit is None:
         return misspelt_word(word, near) or word  # two typos in one word, on the document's evidence
     return word if any(map(str.isdigit, hit[0])) else hit[0]
@@ -269,7 +269,7 @@ def _covers_words(text: str, sentence: str, tolerance: Tolerance = CLUSTER, *, p
     window = tw[lo:hi]
     # a word with a typo reads as the word it is a typo of, so the alignment matches it
     present = set(window)
-    sw = [w if w in present or any(map(str.isdigit, w)) else _typo_of(w, window) for w in sw]  # (map: the digit test in C)
+    sw = [w if w in present or any(map(str.isdigit, w)) else _typo_of(w, window, sw) for w in sw]  # (map: the digit test in C)
     missing: list[str] = []
     gaps: list[int] = []
     first = last = None  # window positions of the first and last aligned words

@@ -177,3 +177,14 @@ def test_a_copy_cut_right_before_its_extension_is_rejoined() -> None:
     cut = extended.index(" PR(E),")
     doc = document(whole, OTHER, extended[:cut], extended[cut + 1 :])
     assert clean_checked(doc) == document(extended, OTHER)
+
+
+def test_a_typo_is_read_as_the_word_the_sentence_lacks() -> None:
+    """en-0301 (seed 13): a copy that dropped its ``Dr. Hale:`` tag reads ``… to eradicate theoe problems.``;
+    ``theoe`` is as like ``there`` as ``these``, by ratio and by edits, and was read as ``there`` (which the
+    sentence has already), so the copy stayed beside the kept paragraph.  It stands for the word it lacks; a
+    real word said instead (``there problems``) is still no typo."""
+    kept = "Dr. Hale: There are a number of other models that are based on or extend the vector space model, and these are designed to try to eradicate these problems."
+    typo = kept[len("Dr. Hale: ") :].replace("eradicate these", "eradicate theoe")
+    assert clean_checked(document(kept, OTHER, typo)) == document(kept, OTHER)
+    assert not covers(sentence_key(kept), sentence_key(typo.replace("theoe", "there")))
