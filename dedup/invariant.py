@@ -197,11 +197,11 @@ def _typo_of(word: str, window: Sequence[str], said: Sequence[str] = ()) -> str:
     """The word of ``window`` that ``word`` (of the sentence whose words are ``said``) is a typo of (``word`` itself if none).
 
     A typo changes, adds or drops a character in place: a word two letters longer or shorter
-    (``probabilities`` / ``probability``) is another word, not a typo of it.  Of words alike, one the window has more often
-    than the sentence (``theoe`` for a ``these`` it lacks, not ``there``), then the one fewest edits away (``thnt``: ``that``, not ``then``).
+    (``probabilities`` / ``probability``) is another word, not a typo of it.  Of words alike, one the window has more often than the
+    sentence first (``theoe``, ``clasas``: the ``these``, ``classs`` it lacks), then the likest, then the fewest edits away (``thnt``: ``that``).
     """
     near = [w for w in window if abs(len(w) - len(word)) <= 1]
-    hit = max(process.extract(word, near, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO, limit=None), key=lambda h: (h[1], window.count(h[0]) > said.count(h[0]), -Levenshtein.distance(word, h[0])), default=None)
+    hit = max(process.extract(word, near, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO, limit=None), key=lambda h: (window.count(h[0]) > said.count(h[0]), h[1], -Levenshtein.distance(word, h[0])), default=None)
     if hit is None:
         return misspelt_word(word, near) or word  # two typos in one word, on the document's evidence
     return word if any(map(str.isdigit, hit[0])) else hit[0]

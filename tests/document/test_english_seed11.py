@@ -188,3 +188,14 @@ def test_a_typo_is_read_as_the_word_the_sentence_lacks() -> None:
     typo = kept[len("Dr. Hale: ") :].replace("eradicate these", "eradicate theoe")
     assert clean_checked(document(kept, OTHER, typo)) == document(kept, OTHER)
     assert not covers(sentence_key(kept), sentence_key(typo.replace("theoe", "there")))
+
+
+def test_a_typo_of_a_misspelt_word_is_read_as_that_word() -> None:
+    """en-0429 (seed 13): the page misspells ``classs`` (``… orange is child classs of the main class``), a copy
+    reads ``clasas``; ``class`` is more like it by ratio, and was chosen though the sentence has both of the
+    window's ``class`` already: the copy stayed beside the kept sentence.  A word the sentence lacks comes first."""
+    kept = (
+        "We can understand this mechanism by some examples: like fruit is a main class and mangoes apple ,orange is child classs "
+        "of the main class. So obviously inherit all the properties of fruit class."
+    )
+    assert clean_checked(document(kept, OTHER, kept.replace("classs", "clasas"))) == document(kept, OTHER)
