@@ -30,7 +30,7 @@ from rapidfuzz.distance import Indel, LCSseq
 
 from .document_words import misspelt_word, remembered_per_document
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
-from .merged_copy import among, cut_then_whole
+from .merged_copy import among, cut_then_whole, cut_then_whole_cjk
 from .segment import sentences
 from .word_change import replaces_a_word
 
@@ -538,6 +538,8 @@ def said_by(kept: Sequence[str], key: str, tolerance: Tolerance = CLUSTER) -> bo
     if any(covers(join_keys(kept[i : i + w]), key, tolerance) for w in (1, 2, 3) for i in range(max(1, n - w + 1))):
         return True
     if made_of(key, kept) is not None or (" " in key and cut_then_whole(key, *among(kept)) is not None):
+        return True
+    if " " not in key and cut_then_whole_cjk(key, kept) is not None:
         return True
     # two sentences a copy swapped (one without a full stop of its own reads as one with the other)
     return any(covers(join_keys(kept[i : i + 2][::-1]), key, tolerance) for i in range(n - 1))

@@ -61,3 +61,42 @@ def test_a_sentence_of_a_joined_cut_removed_without_a_holder_is_still_flagged() 
     from dedup.invariant import content_problems
 
     assert any("OUR SURVEY" in p or "4. THE OLD" in p for p in content_problems(doc, report)), report["edits"]
+
+
+# -- zh, long profile at 10,000, --hypothesis-seed=1 (example 4,086) ----------------------------
+
+CUT_HEAD = "书本建议称得上知识他们，火车站长沙行情构造运动赤字起用这时候，孝感市出炉大脑"
+CUT_END = "舰船。紧要关头丹江口秦皇岛部属。"
+NEXT = "短缺滚落巧匠秭归国内外全年袖子纪念日，用户大港换成若干叔叔必读海盗布鞋。天鹅重修巡抚莲蓬大中型羌族舰艇，河里转发对面动怒，一应二三之用。"
+
+
+def test_a_chinese_copy_cut_short_and_run_into_the_next_paragraph_is_accounted_for() -> None:
+    """``六是…孝感市出炉大脑五是短缺…``: a copy cut short where the first one was, merged with the next item.
+
+    Its first "sentence" is the beginning of a kept sentence (``…大脑舰船。``),
+    the next item's marker, and the next item's first sentence whole: every
+    character is in the output.  The checker read that shape in English only
+    (:func:`dedup.merged_copy.cut_then_whole`) and flagged a loss.
+    """
+    doc = "\n\n".join(["四是" + CUT_HEAD, "五是" + NEXT, "一是" + CUT_HEAD + CUT_END, "六是" + CUT_HEAD + "五是" + NEXT]) + "\n"
+    r = clean(doc)
+    assert check(doc, r.text, r.report) == []
+    assert r.text == "四是" + CUT_HEAD + CUT_END + "\n\n五是" + NEXT + "\n", r.text
+
+
+def test_a_chinese_merged_copy_with_a_word_of_its_own_is_still_flagged() -> None:
+    """A merged copy that adds a word between the two pieces is not said by them.
+
+    ``…大脑还有短缺…`` (``还有`` is no list marker) says a word the kept text
+    lacks: removing it as a repeat loses that word.
+    """
+    from dedup.invariant import said_by, sentence_key
+
+    kept = [sentence_key("四是" + CUT_HEAD + "舰船。"), sentence_key(NEXT.split("。")[0] + "。")]
+    assert said_by(kept, sentence_key("六是" + CUT_HEAD + "五是" + NEXT.split("。")[0] + "。"))
+    assert not said_by(kept, sentence_key("六是" + CUT_HEAD + "还有" + NEXT.split("。")[0] + "。"))
+    # a beginning that is no kept sentence's beginning is not this shape (the typo tolerance of
+    # :func:`dedup.invariant.covers` may still accept one character, as for any copy)
+    from dedup.merged_copy import cut_then_whole_cjk
+
+    assert cut_then_whole_cjk(sentence_key("六是" + CUT_HEAD[:-2] + "小脑" + NEXT.split("。")[0] + "。"), kept) is None
