@@ -53,7 +53,8 @@ def among(keys: Iterable[str]) -> tuple[Callable[[str], bool], Callable[[str], s
     return present.__contains__, lambda head: next((k for k in kept if k.startswith(head + " ")), None)
 
 
-#: in a CJK key (no spaces) the beginning is at least this many characters (two or three words) ...
+#: in a CJK key (no spaces) the beginning is at least this many characters (two or three words), unless
+#: the next item's list marker stands after it: then it may be as short as the cut left it (``定额络绎不绝三是…``) ...
 MIN_HEAD_CHARS = 8
 #: ... and the whole sentence after it this many
 MIN_WHOLE_CHARS = 4
@@ -67,21 +68,27 @@ def cut_then_whole_cjk(key: str, kept: Iterable[str]) -> tuple[str, str] | None:
 
     The next paragraph's list marker may stand between them (``…出炉大脑五是短缺…``): a
     sentence key drops a marker only where it leads, and the merged copy's second
-    paragraph lost its lead.  Exact keys only: a character of its own makes ``key``
-    new content.
+    paragraph lost its lead.  The marker is also the evidence that a new item began
+    there, so the beginning before it may be short (the last sentence of a copy cut
+    a few characters in); without one it is at least :data:`MIN_HEAD_CHARS`.  Exact
+    keys only: a character of its own makes ``key`` new content.
 
     >>> kept = ["书本建议称得上知识他们出炉大脑舰船", "短缺滚落巧匠秭归国内外"]
     >>> cut_then_whole_cjk("书本建议称得上知识他们出炉大脑五是短缺滚落巧匠秭归国内外", kept)
     ('书本建议称得上知识他们出炉大脑舰船', '短缺滚落巧匠秭归国内外')
     >>> cut_then_whole_cjk("书本建议称得上知识他们出炉大脑还有短缺滚落巧匠秭归国内外", kept) is None
     True
+    >>> cut_then_whole_cjk("书本建议三是短缺滚落巧匠秭归国内外", kept), cut_then_whole_cjk("书本建议短缺滚落巧匠秭归国内外", kept)
+    (('书本建议称得上知识他们出炉大脑舰船', '短缺滚落巧匠秭归国内外'), None)
     """
     if " " in key:
         return None
     kept = sorted(set(kept))
     for b in sorted((k for k in kept if len(k) >= MIN_WHOLE_CHARS and k != key and key.endswith(k)), key=len, reverse=True):
         cut = len(key) - len(b)
-        for i in range(cut, max(MIN_HEAD_CHARS, cut - _MAX_MARKER) - 1, -1):
+        for i in range(cut, max(0, cut - _MAX_MARKER), -1):
+            if i == cut and i < MIN_HEAD_CHARS:
+                continue  # no marker between: a short beginning begins many sentences
             if i < cut and strip_marker(key[i:], _MARKERS) != cut - i:
                 continue  # what stands between the two is no list marker
             head = key[:i]

@@ -100,3 +100,35 @@ def test_a_chinese_merged_copy_with_a_word_of_its_own_is_still_flagged() -> None
     from dedup.merged_copy import cut_then_whole_cjk
 
     assert cut_then_whole_cjk(sentence_key("六是" + CUT_HEAD[:-2] + "小脑" + NEXT.split("。")[0] + "。"), kept) is None
+
+
+# -- zh, long profile at 10,000, --hypothesis-seed=2 (example 2,555) ----------------------------
+
+ITEM_BODY = "突兀属下七名细问克服美学，竞争力淡水湖物理学家召见定为诅咒实实在在巴里，粉丝节制为所欲为威震。"
+ITEM_CUT = "定额络绎不绝"
+ITEM_END = "人数。边防载入批准改革。"
+NEXT_ITEM = "三是食欲逊色独唱，孙家拐变乱走来，县上成绩著称底层，心中周全同时靠山感性太史外阴简朴。"
+
+
+def test_a_chinese_copy_cut_a_few_characters_into_a_sentence_and_run_into_the_next_item() -> None:
+    """``…威震。定额络绎不绝`` ⏎ ``三是食欲…``: the merged copy's head is only six characters long.
+
+    The first copy is cut after ``定额络绎不绝``, a later one is whole, and a
+    third copy, cut at the same point, runs into the next item across a single
+    line break.  The next item's marker ``三是`` shows where the item began, so
+    the short head (the beginning of the kept ``定额络绎不绝人数。``) is said.
+    """
+    doc = "\n\n".join(["二是" + ITEM_BODY + ITEM_CUT, NEXT_ITEM, "三是" + ITEM_BODY + ITEM_CUT + ITEM_END, "二是" + ITEM_BODY + ITEM_CUT + "\n" + NEXT_ITEM]) + "\n"
+    r = clean(doc)
+    assert check(doc, r.text, r.report) == []
+    assert r.text == "二是" + ITEM_BODY + ITEM_CUT + ITEM_END + "\n\n" + NEXT_ITEM + "\n", r.text
+
+
+def test_a_short_head_needs_the_marker() -> None:
+    """Without a list marker after it, a six-character beginning of a kept sentence is no evidence of a merge."""
+    from dedup.invariant import sentence_key
+    from dedup.merged_copy import cut_then_whole_cjk
+
+    kept = [sentence_key(ITEM_CUT + ITEM_END.split("。")[0]), sentence_key(NEXT_ITEM)]
+    assert cut_then_whole_cjk(sentence_key(ITEM_CUT + NEXT_ITEM), kept) is not None  # marker 三是 between
+    assert cut_then_whole_cjk(sentence_key(ITEM_CUT + NEXT_ITEM[2:]), kept) is None  # none: too short a head
