@@ -30,7 +30,7 @@ from rapidfuzz.distance import Indel, LCSseq, Levenshtein
 
 from .document_words import misspelt_word, remembered_per_document
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
-from .merged_copy import among, cut_then_whole
+from .merged_copy import among, cut_then_whole, cut_then_whole_cjk
 from .segment import sentences
 from .word_change import replaces_a_word
 
@@ -538,7 +538,7 @@ def said_by(kept: Sequence[str], key: str, tolerance: Tolerance = CLUSTER) -> bo
     n = len(kept)
     if any(covers(join_keys(kept[i : i + w]), key, tolerance) for w in (1, 2, 3) for i in range(max(1, n - w + 1))):
         return True
-    if made_of(key, kept) is not None or (" " in key and cut_then_whole(key, *among(kept)) is not None):
+    if made_of(key, kept) is not None or (cut_then_whole(key, *among(kept)) if " " in key else cut_then_whole_cjk(key, kept)) is not None:
         return True
     # two sentences a copy swapped (one without a full stop of its own reads as one with the other)
     return any(covers(join_keys(kept[i : i + 2][::-1]), key, tolerance) for i in range(n - 1))
@@ -603,14 +603,15 @@ def speaker_tag_end(text: str) -> int:
     return m.end() if m else 0
 
 
-def _said_once_joined(joined: str, kept: Sequence[str], outputs: Sequence[Sequence[str]], keys: KeyConfig = KeyConfig()) -> bool:
+def _said_once_joined(joined: str, kept: Sequence[str], outputs: Sequence[Sequence[str]], keys: KeyConfig = KeyConfig(), own: Sequence[str] = ()) -> bool:
     """A sentence of the input read across a cut inside a word, judged as the joined text reads.
 
     In the input ``… END OF THE MONT`` / ``H. AS PROF. LEE …`` is one sentence
     (``H.`` looks like an initial); joined, it is two, ``… MONTH.`` and ``AS PROF.
     LEE …``, each of which the kept text may say apart.  Each sentence of the
     joined text must be said by ``kept`` (or, with its speaker tag, by one of
-    ``outputs``): nothing is accepted that the output does not hold.
+    ``outputs``), or by ``own``, its own unit's output (``… MONTH.`` stays, ``AS PROF.
+    LEE …`` went as a repeat): nothing is accepted that the output does not hold.
 
     >>> _said_once_joined("It rose by a month. As Lee noted, it fell.", ["it rose by a month", "the bridge was closed"], [])
     False
@@ -619,7 +620,7 @@ def _said_once_joined(joined: str, kept: Sequence[str], outputs: Sequence[Sequen
     """
     pieces = [(joined[c:d], sentence_key(joined[c:d], keys)) for c, d in sentences(joined)]
     pieces = [(s, k) for s, k in pieces if k]
-    return bool(pieces) and all(said_by(kept, k) or _tag_and_rest_said(s, outputs, keys) for s, k in pieces)
+    return bool(pieces) and all(said_by(kept, k) or said_by(own, k) or _tag_and_rest_said(s, outputs, keys) for s, k in pieces)
 
 
 def _tag_and_rest_said(sentence: str, outputs: Sequence[Sequence[str]], keys: KeyConfig = KeyConfig()) -> bool:
@@ -694,7 +695,7 @@ def content_problems(input_text: str, report: dict[str, Any], keys: KeyConfig = 
             kept = [k for t in targets for k in unit_output(t)]  # a fragment may span two kept units
             outputs = [unit_output(t) for t in targets]
             if not (said_by(kept, key) or said_by(kept, repaired) or _tag_and_rest_said(text[a:b], outputs, keys)):
-                if any(_joins_in(e) for e in touching) and _said_once_joined(_repaired(input_text, s0 + a, s0 + b, touching), kept, outputs, keys):
+                if any(_joins_in(e) for e in touching) and _said_once_joined(_repaired(input_text, s0 + a, s0 + b, touching), kept, outputs, keys, own=unit_output(u["id"])):
                     continue
                 problems.append(f"{where} is removed as a repeat of unit(s) {targets}, whose text in the output does not contain it")
     return problems

@@ -5,12 +5,15 @@ paragraph: ``… based on computer MODERATOR: PAGERANK (PR) REFERS TO BOTH …``
 Its one "sentence" is the beginning of a kept sentence followed by the whole
 of another kept one; every word of it is in the output, in those two.  Exact
 keys only, as :func:`dedup.invariant.made_of` for CJK: a word of its own makes
-it new content.
+it new content.  Chinese copies merge the same way (``六是…孝感市出炉大脑五是短缺…``):
+:func:`cut_then_whole_cjk`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+
+from .fingerprint.keys import KeyConfig, strip_marker
 
 #: the beginning is at least this many words (a short one begins many sentences) ...
 MIN_HEAD_WORDS = 3
@@ -48,3 +51,48 @@ def among(keys: Iterable[str]) -> tuple[Callable[[str], bool], Callable[[str], s
     kept = sorted(set(keys))
     present = set(kept)
     return present.__contains__, lambda head: next((k for k in kept if k.startswith(head + " ")), None)
+
+
+#: in a CJK key (no spaces) the beginning is at least this many characters (two or three words), unless
+#: the next item's list marker stands after it: then it may be as short as the cut left it (``定额络绎不绝三是…``) ...
+MIN_HEAD_CHARS = 8
+#: ... and the whole sentence after it this many
+MIN_WHOLE_CHARS = 4
+#: the longest list marker looked for between the two (``（十二）``, ``十二是``)
+_MAX_MARKER = 6
+_MARKERS = KeyConfig(strip_markers=True, strip_speaker=False)
+
+
+def cut_then_whole_cjk(key: str, kept: Iterable[str]) -> tuple[str, str] | None:
+    """``(A, B)`` when the CJK sentence key ``key`` is the beginning of kept key A, then kept key B whole.
+
+    The next paragraph's list marker may stand between them (``…出炉大脑五是短缺…``): a
+    sentence key drops a marker only where it leads, and the merged copy's second
+    paragraph lost its lead.  The marker is also the evidence that a new item began
+    there, so the beginning before it may be short (the last sentence of a copy cut
+    a few characters in); without one it is at least :data:`MIN_HEAD_CHARS`.  Exact
+    keys only: a character of its own makes ``key`` new content.
+
+    >>> kept = ["书本建议称得上知识他们出炉大脑舰船", "短缺滚落巧匠秭归国内外"]
+    >>> cut_then_whole_cjk("书本建议称得上知识他们出炉大脑五是短缺滚落巧匠秭归国内外", kept)
+    ('书本建议称得上知识他们出炉大脑舰船', '短缺滚落巧匠秭归国内外')
+    >>> cut_then_whole_cjk("书本建议称得上知识他们出炉大脑还有短缺滚落巧匠秭归国内外", kept) is None
+    True
+    >>> cut_then_whole_cjk("书本建议三是短缺滚落巧匠秭归国内外", kept), cut_then_whole_cjk("书本建议短缺滚落巧匠秭归国内外", kept)
+    (('书本建议称得上知识他们出炉大脑舰船', '短缺滚落巧匠秭归国内外'), None)
+    """
+    if " " in key:
+        return None
+    kept = sorted(set(kept))
+    for b in sorted((k for k in kept if len(k) >= MIN_WHOLE_CHARS and k != key and key.endswith(k)), key=len, reverse=True):
+        cut = len(key) - len(b)
+        for i in range(cut, max(0, cut - _MAX_MARKER), -1):
+            if i == cut and i < MIN_HEAD_CHARS:
+                continue  # no marker between: a short beginning begins many sentences
+            if i < cut and strip_marker(key[i:], _MARKERS) != cut - i:
+                continue  # what stands between the two is no list marker
+            head = key[:i]
+            a = next((k for k in kept if k.startswith(head) and k != b), None)
+            if a is not None:
+                return a, b
+    return None
