@@ -21,10 +21,10 @@ from .fingerprint.keys import KeyConfig, matching_key
 from .invariant import remembered_covers as covers  # (remembered: pure functions asked again and again)
 from .invariant import remembered_is_cjk as is_cjk
 from .invariant import remembered_sentence_key as sentence_key
-from .invariant import speaker_tag_end
 from .model import Unit
 from .normalize._cut_sides import opens_with_a_tag
 from .segment import ends_sentence, sentences
+from .speaker import speaker_tag_end
 
 #: what completes a cut copy from a whole one: ``complete(full, part)`` -> ``(start, end)`` in ``full``, or None
 Completer = Callable[[str, str], "tuple[int, int] | None"]

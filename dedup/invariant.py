@@ -19,7 +19,6 @@ stitching edits may touch whitespace only.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,6 +31,7 @@ from .document_words import misspelt_word, remembered_per_document
 from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
 from .merged_copy import among, cut_then_whole, cut_then_whole_cjk
 from .segment import sentences
+from .speaker import speaker_tag_end
 from .word_change import replaces_a_word
 
 
@@ -201,7 +201,8 @@ def _typo_of(word: str, window: Sequence[str], said: Sequence[str] = ()) -> str:
     sentence first (``theoe``, ``clasas``: the ``these``, ``classs`` it lacks), then the likest, then the fewest edits away (``thnt``: ``that``).
     """
     near = [w for w in window if abs(len(w) - len(word)) <= 1]
-    hit = max(process.extract(word, near, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO, limit=None), key=lambda h: (window.count(h[0]) > said.count(h[0]), h[1], -Levenshtein.distance(word, h[0])), default=None)
+    hits = process.extract(word, near, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO, limit=None)
+    hit = max(hits, key=lambda h: (window.count(h[0]) > said.count(h[0]), h[1], -Levenshtein.distance(word, h[0])), default=None)
     if hit is None:
         return misspelt_word(word, near) or word  # two typos in one word, on the document's evidence
     return word if any(map(str.isdigit, hit[0])) else hit[0]
@@ -582,25 +583,6 @@ def made_of(key: str, pieces: Iterable[str]) -> list[str] | None:
                 reach[j] = reach[i] + [w]
     found = reach.get(len(key))
     return found if found is not None and len(found) >= 2 else None
-
-
-_SPEAKER_ONLY = KeyConfig(strip_markers=False, strip_speaker=True)
-#: a speaker tag made of a title and a name (``Dr. Hale:``), which the short-tag rule of the keys
-#: (no full stop, no space) does not take: transcripts name their speakers so
-_TITLED_SPEAKER = re.compile(r"\s*(?:Dr|Mr|Mrs|Ms|Prof)\.\s+[A-Z][A-Za-z'-]{1,15}:\s+")
-
-
-def speaker_tag_end(text: str) -> int:
-    """Length of the speaker tag ``text`` opens with (``Reporter:``, ``记者：``, ``Dr. Hale:``), 0 if none.
-
-    >>> speaker_tag_end("Dr. Hale: The survey team met."), speaker_tag_end("Reporter: It rained."), speaker_tag_end("Dr. Hale met us.")
-    (10, 10, 0)
-    """
-    n = strip_marker(text, _SPEAKER_ONLY)
-    if n:
-        return n
-    m = _TITLED_SPEAKER.match(text)
-    return m.end() if m else 0
 
 
 def _said_once_joined(joined: str, kept: Sequence[str], outputs: Sequence[Sequence[str]], keys: KeyConfig = KeyConfig(), own: Sequence[str] = ()) -> bool:
