@@ -41,3 +41,43 @@ def test_current_reads_every_region_as_its_layout_does(src, edits):
         for end in bounds[i:]:
             assert d.current(start, end) == _plain_current(d, start, end), (start, end)
 
+
+_CONFIGS = st.builds(
+    lambda unit, blocks, mode, correctors, threshold, keep: _config(unit, blocks, mode, correctors, threshold, keep),
+    st.sampled_from(["paragraph", "line"]),
+    st.one_of(st.none(), st.integers(1, 9)),
+    st.sampled_from(["off", "safe", "aggressive"]),
+    st.lists(st.sampled_from(["a", "b"]), max_size=2).map(tuple),
+    st.sampled_from([0.75, 0.8]),
+    st.sampled_from(["most_complete", "earliest"]),
+)
+
+
+def _config(unit, blocks, mode, correctors, threshold, keep):
+    from dataclasses import replace
+
+    from dedup.pipeline import Config
+    from dedup.reconstruct import SentenceConfig
+    from dedup.repair import RepairConfig
+    from dedup.segment import SegmentConfig
+
+    return replace(
+        Config(keep=keep),
+        segment=SegmentConfig(unit=unit, max_blocks=blocks),
+        repair=RepairConfig(mode=mode, correctors=correctors),
+        sentences=SentenceConfig(threshold=threshold),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(configs=st.lists(_CONFIGS, min_size=1, max_size=6))
+def test_the_reports_config_is_made_once_and_reads_as_made_each_time(configs):
+    from dedup.report import _config_dict, _plain_config_dict
+
+    for config in configs:
+        got = _config_dict(config)
+        assert got == _plain_config_dict(config) and repr(got) == repr(_plain_config_dict(config))  # (repr: the same types too)
+        got["repair"]["consensus_config"]["min_copies"] = -1  # a report's dict is its own: changing it changes no other
+        got["segment"].clear()
+        assert _config_dict(config) == _plain_config_dict(config)
+
