@@ -81,3 +81,30 @@ def test_the_reports_config_is_made_once_and_reads_as_made_each_time(configs):
         got["segment"].clear()
         assert _config_dict(config) == _plain_config_dict(config)
 
+
+#: words over three letters: keys share words, and a key's first and last words differ often
+_WORDS = st.lists(st.text(alphabet="abc", min_size=1, max_size=3), min_size=1, max_size=5).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(writes=st.lists(st.tuples(st.sampled_from(["setdefault", "item", "update"]), _WORDS, st.integers(0, 3)), max_size=12), keys=st.lists(_WORDS, max_size=8))
+def test_a_key_no_kept_key_ends_needs_no_search_for_a_cut_copy(writes, keys):
+    from dedup.kept_rules import SeenKeys
+    from dedup.merged_copy import cut_then_whole
+
+    seen, plain = SeenKeys(), {}
+    for how, key, unit in writes:
+        for d in (seen, plain):
+            if how == "setdefault":
+                d.setdefault(key, unit)
+            elif how == "item":
+                d[key] = unit
+            else:
+                d.update({key: unit})
+    assert seen == plain
+    kept = sorted(plain)
+    for key in keys + [w + " " + k for w in ("x y z", "a b c d") for k in kept]:  # (a head of three words or more)
+        # the most the search can find: any kept key begins any head
+        found = cut_then_whole(key, plain.__contains__, lambda head: next((k for k in kept if k != head), None))
+        if not seen.may_end(key):
+            assert found is None, (key, found)
