@@ -67,6 +67,8 @@ class Draft:
 
         Region bounds must not fall strictly inside an edit piece.
         """
+        if self._verbatim_around(start, end):
+            return self.source[start:end]
         out = []
         for p in self._pieces_in(start, end):
             if p.edit is None:
@@ -245,6 +247,30 @@ class Draft:
         return len(ops)
 
     # -- internals -------------------------------------------------------
+    def _verbatim_around(self, start: int, end: int) -> bool:
+        """Is the non-empty region ``[start, end)`` inside one verbatim piece, with no insertion at its end?
+
+        Then its current text is the input's (most paragraphs, most of the time:
+        the reconstruction reads each one again for every sentence it compares),
+        and :meth:`current` needs no layout.  An insertion at ``start`` cannot
+        exist inside a piece that begins before ``start``, and one at a piece's
+        own start ends before it, so bisection finds it first.
+        """
+        if start >= end:
+            return False
+        pieces = self._pieces
+        k = bisect.bisect_left(pieces, start, key=_piece_end)
+        if k == len(pieces):
+            return False
+        p = pieces[k]
+        if p.edit is not None or p.start > start or p.end < end:
+            return False
+        if p.end > end:
+            return True
+        # the piece ends where the region does: an insertion there belongs to the region
+        nxt = pieces[k + 1] if k + 1 < len(pieces) else None
+        return nxt is None or nxt.edit is None or nxt.start != nxt.end
+
     def _pieces_in(self, start: int, end: int) -> Iterable[_Piece]:
         idx, _ = self._layout(Span(start, end))
         return [self._pieces[k] for k in idx]

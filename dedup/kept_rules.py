@@ -61,6 +61,44 @@ def says(text: str, key: str, tolerance: Tolerance = CLUSTER) -> bool:
     return covers(text, key, tolerance)
 
 
+class SeenKeys(dict):
+    """The reconstruction's ``seen_global`` (kept sentence key -> the unit it is kept in) that also
+    knows the last word of every key with a space (:meth:`may_end`).
+
+    A cut copy run into the next paragraph ends with a whole kept key of two words or more
+    (:func:`dedup.merged_copy.cut_then_whole`): it ends with that key's last word.  Most
+    sentences end with no kept key's last word, and need no search of their suffixes.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last_words: set[str] = set()
+
+    def _saw(self, key: str) -> None:
+        if " " in key:
+            self._last_words.add(key[key.rfind(" ") + 1 :])
+
+    def __setitem__(self, key: str, unit: int) -> None:
+        self._saw(key)
+        super().__setitem__(key, unit)
+
+    def setdefault(self, key: str, unit: int) -> int:  # type: ignore[override]
+        self._saw(key)
+        return super().setdefault(key, unit)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, unit in dict(*args, **kwargs).items():
+            self[key] = unit
+
+    def __ior__(self, other: Any) -> SeenKeys:  # type: ignore[misc]
+        self.update(other)
+        return self
+
+    def may_end(self, key: str) -> bool:
+        """Could a kept key of two words or more end ``key`` (after a space)?  False is certain."""
+        return key[key.rfind(" ") + 1 :] in self._last_words
+
+
 class KeptTextRules:
     """Rules of :class:`dedup.reconstruct.Reconstructor` about what its kept text says (see the module docstring)."""
 
@@ -246,7 +284,7 @@ class KeptTextRules:
         A truncated copy that ran into the next paragraph (``… based on computer MODERATOR: PAGERANK …``):
         both pieces are said where they are kept.  Latin keys only; ``seen_global`` has the kept keys.
         """
-        if " " not in key:
+        if " " not in key or (isinstance(seen_global, SeenKeys) and not seen_global.may_end(key)):
             return None
 
         def beginning_of(head: str) -> str | None:

@@ -46,7 +46,7 @@ from .invariant import CLUSTER, GLOBAL, join_keys, speaker_tag_end
 from .invariant import remembered_is_cjk as is_cjk  # (remembered: pure functions asked again and again)
 from .invariant import remembered_sentence_key as sentence_key
 from .keep import KEEP_POLICIES, Copy, KeepName, KeepPolicy, earliest, keep_policy, keep_policy_name, most_complete  # noqa: F401  (dedup.reconstruct.* are documented paths)
-from .kept_rules import KeptTextRules, bracketed, goes_on, says
+from .kept_rules import KeptTextRules, SeenKeys, bracketed, goes_on, says
 from .kept_text import AllBut, KeptText, covers
 from .model import Span, Unit
 from .paragraph_shapes import latin_words_in_chinese, longer_title, marks_left
@@ -141,7 +141,7 @@ class Reconstructor(KeptTextRules):
             # the text now at the first occurrence is corrected by the majority of the copies
             firsts.update(consensus(self.draft, self.units, c.members, first, c.id, self.repair))  # later items of first's list
             self.canonical.update(dict.fromkeys(c.members, chosen))
-        seen_global: dict[str, int] = {}
+        seen_global: dict[str, int] = SeenKeys()  # (a dict that knows its keys' last words: kept_rules)
         self.kept = KeptText()
         seen_cluster: dict[int, list[tuple[str, int]]] = {}
         pools: dict[int, SentencePool] = {}  # the keys of seen_cluster's lists, kept across a cluster's copies
