@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.corpus.batch import _document_keys, _unit_table, document_key, hash64, hash64_many, unit_keys
 from dedup.corpus.config import CorpusConfig
+from dedup.engines import local
 from dedup.engines.local import band_pairs, unique_pairs
-from dedup.fingerprint.lsh import bucket_pairs
+from dedup.fingerprint.lsh import bucket_pairs, maybe_repeated
 
 #: mixed scripts, punctuation, line breaks, characters beyond the BMP
 _TEXT = st.text(alphabet=st.sampled_from(list("推进义务教育双减政策abc XYZ，。！\n１２\U00020000\U0001F600-")), max_size=60)
@@ -70,20 +74,43 @@ def _band_pairs_band_by_band(bands: np.ndarray, ids: np.ndarray, rank: np.ndarra
     return unique_pairs(np.concatenate(out) if out else np.empty((0, 2), np.int64), len(bands))
 
 
+#: few hash values (big buckets), some equal in their low bits only (maybe_repeated's slots), some above 2**63
+_BAND_HASHES = st.sampled_from([0, 1, 2, 3, 257, 2**40 + 1, 2**63 + 3, 2**64 - 1])
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.integers(0, 30).flatmap(lambda n: st.tuples(
-    st.lists(st.lists(st.integers(0, 3), min_size=4, max_size=4), min_size=n, max_size=n),  # few hash values: big buckets
+    st.lists(st.lists(_BAND_HASHES, min_size=4, max_size=4), min_size=n, max_size=n),
     st.lists(st.integers(0, 5), min_size=n, max_size=n),  # ranks with ties
     st.lists(st.booleans(), min_size=n, max_size=n),
     st.integers(1, 12),
+    st.booleans(),
 )))
 def test_band_pairs_are_bucket_pairs_band_by_band(case) -> None:  # type: ignore[no-untyped-def]
-    """Same rows whatever the ties in hashes and ranks, and with buckets over ``limit`` (stars and chains)."""
-    rows, rank, valid, limit = case
+    """Same rows whatever the ties in hashes and ranks, and with buckets over ``limit`` (stars and chains).
+
+    Both ways of making pairs unique: one 64-bit code per pair, and rows (for
+    corpora too big for a code, ``PAIR_CODE_LIMIT``).
+    """
+    rows, rank, valid, limit, as_rows = case
     bands = np.array(rows, dtype=np.uint64).reshape(-1, 4)
     ids = np.flatnonzero(np.array(valid, dtype=bool))
     r = np.array(rank, dtype=np.int64)
-    assert band_pairs(bands, ids, r, limit).tolist() == _band_pairs_band_by_band(bands, ids, r, limit).tolist()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(local, "PAIR_CODE_LIMIT", 0 if as_rows else 2**31)
+        got = band_pairs(bands, ids, r, limit).tolist()
+    assert got == _band_pairs_band_by_band(bands, ids, r, limit).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_BAND_HASHES | st.integers(0, 2**64 - 1), max_size=40))
+def test_maybe_repeated_holds_every_repeated_value(values: list[int]) -> None:
+    got = maybe_repeated(np.array(values, dtype=np.uint64)).tolist()
+    counts = Counter(values)
+    assert all(g for g, v in zip(got, values) if counts[v] >= 2)
+    # and rules out a value that no other shares its lowest 4 bits with (a slot is at least 4 bits)
+    low = Counter(v & 15 for v in values)
+    assert not any(g for g, v in zip(got, values) if low[v & 15] == 1)
 
 
 _LINES = st.sampled_from(["版权所有，转载请注明出处。", "推进义务教育优质均衡发展。", "The cat sat on the mat.", "", "助力双减政策落地见效！"])
