@@ -169,6 +169,29 @@ class _Buckets:
     member_bucket: np.ndarray
 
 
+def _bucket_order(who: np.ndarray, cc: np.ndarray, hsh: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """An order of the bucket entries that puts each bucket ``(cc, hsh)`` together, its members in keep order.
+
+    ``who`` lists members in keep order within each component.  One stable
+    sort of a mixed 64-bit key (equal ``(cc, hsh)`` give an equal mix) groups
+    the buckets and leaves their members in that order; a three-key
+    ``lexsort`` cost twice as much.  Which bucket comes first never matters
+    to a solve (it reads buckets by member).  Should two buckets mix to the
+    same key (a 64-bit collision), the exact ``lexsort`` is used instead.
+    """
+    mix = hsh ^ (cc.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    o = np.argsort(mix, kind="stable")
+    m, c, h = mix[o], cc[o], hsh[o]
+    if np.any((m[1:] == m[:-1]) & ((c[1:] != c[:-1]) | (h[1:] != h[:-1]))):
+        return _bucket_order_exact(who, cc, hsh, position)
+    return o
+
+
+def _bucket_order_exact(who: np.ndarray, cc: np.ndarray, hsh: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """:func:`_bucket_order` by sorting on ``(cc, hsh, position)`` itself."""
+    return np.lexsort((position[who], hsh, cc))
+
+
 def _buckets(comp: np.ndarray, position: np.ndarray, members: np.ndarray, bands: np.ndarray, valid: np.ndarray, keyhash: np.ndarray) -> _Buckets:
     """Buckets of ``members`` (the members of components of two or more) that hold two or more."""
     n = len(comp)
@@ -185,20 +208,7 @@ def _buckets(comp: np.ndarray, position: np.ndarray, members: np.ndarray, bands:
     hsh.append(keyhash[k].astype(np.uint64))
     who_a, col_a, hsh_a = np.concatenate(who), np.concatenate(col), np.concatenate(hsh)
     cc = comp[who_a] * (nb + 1) + col_a
-    # most band hashes are nobody else's: one sort of a mixed 64-bit key finds the cells that may
-    # be shared (equal (cc, hash) means an equal mix), and only those are sorted exactly
-    mix = hsh_a ^ (cc.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
-    m_order = np.argsort(mix)
-    m_sorted = mix[m_order]
-    twin = np.zeros(len(mix), dtype=bool)
-    if len(mix) > 1:
-        same = m_sorted[1:] == m_sorted[:-1]
-        twin[1:] |= same
-        twin[:-1] |= same
-    maybe = np.zeros(len(mix), dtype=bool)
-    maybe[m_order] = twin
-    who_a, cc, hsh_a = who_a[maybe], cc[maybe], hsh_a[maybe]
-    o = np.lexsort((position[who_a], hsh_a, cc))
+    o = _bucket_order(who_a, cc, hsh_a, position)
     who_a, cc, hsh_a = who_a[o], cc[o], hsh_a[o]
     new = np.ones(len(who_a), dtype=bool)
     new[1:] = (cc[1:] != cc[:-1]) | (hsh_a[1:] != hsh_a[:-1])
