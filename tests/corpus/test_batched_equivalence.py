@@ -149,3 +149,58 @@ def test_keys_folded_as_one_batch_are_each_texts_key(texts: list[str]) -> None:
     from dedup.fingerprint.keys import matching_key, matching_keys
 
     assert matching_keys(texts) == [matching_key(t) for t in texts]
+
+
+def _verified_as_key_pairs(keys: list[str], pairs: list[tuple[int, int]], match) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """How corpus mode verified a chunk before: the key pairs, keys numbered as met, ids and CJK flags found by the scorer."""
+    from dedup.cluster import verify_pairs as verify_batch
+    from dedup.fingerprint.shingle import shingle_sets
+
+    if not pairs:
+        return np.zeros((0, 5))
+    number: dict[str, int] = {}
+    ends = np.array([[number.setdefault(keys[x], len(number)) for x in p] for p in pairs], dtype=np.int64)
+    ks = list(number)
+    v = verify_batch(ends, ks, shingle_sets(ks, match.shingles), match)
+    return np.stack([v.accepted, v.similarity, v.jaccard, v.containment, v.reason], axis=1).astype(np.float64)
+
+
+_KEYS = st.sampled_from(["推进义务教育优质均衡发展助力双减政策落地见效", "推进义务教育优质均衡发展助力双减政策落地见效了", "推进义务教育", "",
+                         "the cat sat on the mat again", "the cat sat on the mat", "双减", "一段毫不相干的文字讲的是别的事情"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_KEYS, min_size=2, max_size=12).flatmap(lambda keys: st.tuples(
+    st.just(keys),
+    st.lists(st.tuples(st.integers(0, len(keys) - 1), st.integers(0, len(keys) - 1)).filter(lambda p: p[0] < p[1]), max_size=20, unique=True),
+)), st.booleans())
+def test_document_pairs_verified_once_per_key_score_as_key_pairs(case, table: bool) -> None:  # type: ignore[no-untyped-def]
+    """The chunk corpus mode verifies (each document's key read once, equal keys once) scores as its key pairs.
+
+    ``table``: every batch takes the code-point table path, whose CJK flags
+    verify_key_pairs hands on instead of computing them again.
+    """
+    from dedup.corpus import corpus_match
+    from dedup.corpus.batch import verify_key_pairs, verify_pairs
+    from dedup.corpus.pairs import key_pairs
+    from dedup.fingerprint import shingle
+
+    keys, pairs = case
+    match = corpus_match()
+    reads: list[int] = []
+
+    class Reader:
+        def __getitem__(self, d: int) -> str:
+            reads.append(d)
+            return keys[d]
+
+    with pytest.MonkeyPatch.context() as mp:
+        if table:
+            mp.setattr(shingle, "TABLE_MIN_CHARS", 0)
+        expected = _verified_as_key_pairs(keys, pairs, match)
+        job = key_pairs(np.array(pairs, dtype=np.int64).reshape(-1, 2), Reader())
+        got = verify_key_pairs(job, match)
+        np.testing.assert_array_equal(verify_pairs([(keys[a], keys[b]) for a, b in pairs], match), expected)
+    assert sorted(reads) == sorted({d for p in pairs for d in p})  # each document read once
+    assert len(set(job[1])) == len(job[1])
+    np.testing.assert_array_equal(got, expected)
