@@ -271,14 +271,16 @@ def solve_clusters(
         return Solved(rep, score, reason, 0, 0)
     position = np.empty(n, dtype=np.int64)
     position[order] = np.arange(n)
-    open_member = np.bincount(comp)[comp] >= 2
-    # the members of open components, component by component, each in keep order
-    grouped = np.flatnonzero(open_member)
+    size = np.bincount(comp)[comp]
+    decided = size < 2
+    # components of two (most of them): their rounds without buckets
+    pair_rounds = _solve_twos(np.flatnonzero(size == 2), comp, position, bands, valid, keyhash, verify, max_rounds, sizes, rep, score, reason, decided)
+    # the members of the other open components, component by component, each in keep order
+    grouped = np.flatnonzero(size >= 3)
     grouped = grouped[np.lexsort((position[grouped], comp[grouped]))]
     if not len(grouped):
-        return Solved(rep, score, reason, 0, 0)
+        return Solved(rep, score, reason, pair_rounds, int(np.sum(~decided)))
     buckets = _buckets(comp, position, grouped, bands, valid, keyhash)
-    decided = ~open_member
     first = np.flatnonzero(np.r_[True, comp[grouped][1:] != comp[grouped][:-1]])
     ends = np.append(first[1:], len(grouped))
     # each open component's next undecided place in ``grouped`` (each place is passed once in all)
@@ -327,7 +329,65 @@ def solve_clusters(
         buckets.entries[buckets.start[hb][seg[keep]] + rank[keep]] = mem[keep]
         buckets.length[hb] = np.bincount(seg[keep], minlength=len(hb))
     unsolved = int(np.sum(~decided))
-    return Solved(rep, score, reason, rounds, unsolved)
+    return Solved(rep, score, reason, max(rounds, pair_rounds), unsolved)
+
+
+#: components of two compared at once by :func:`_solve_twos` (a gather of both members' band rows)
+_TWOS_AT_ONCE = 1 << 18
+
+
+def _solve_twos(
+    members: np.ndarray,
+    comp: np.ndarray,
+    position: np.ndarray,
+    bands: np.ndarray,
+    valid: np.ndarray,
+    keyhash: np.ndarray,
+    verify: Any,
+    max_rounds: int,
+    sizes: np.ndarray | None,
+    rep: np.ndarray,
+    score: np.ndarray,
+    reason: np.ndarray,
+    decided: np.ndarray,
+) -> int:
+    """:func:`solve_clusters`' rounds for the components of two ``members``, in place; returns the rounds they take.
+
+    Round 1 keeps the first in keep order; the other is verified against it
+    when they could match (a band hash both valid members share, or an
+    identical non-empty key: what their one common bucket would say) and
+    removed if accepted (a containment only on the contained side).  Round 2
+    keeps the one left.  The rounds are those :func:`solve_clusters` runs for
+    every component at once, so they count alongside the others' (the most
+    rounds any component takes), under the same ``max_rounds``.
+    """
+    if not len(members) or max_rounds < 1:
+        return 0
+    o = members[np.lexsort((position[members], comp[members]))]
+    heads, others = o[0::2], o[1::2]
+    decided[heads] = True
+    nb = bands.shape[1] if bands.ndim == 2 else 0
+    for s in range(0, len(heads), _TWOS_AT_ONCE):
+        h, m = heads[s : s + _TWOS_AT_ONCE], others[s : s + _TWOS_AT_ONCE]
+        could = (keyhash[h] == keyhash[m]) & (keyhash[h] != 0)
+        if nb:
+            could |= valid[h] & valid[m] & (bands[h] == bands[m]).any(axis=1)
+        h, m = h[could], m[could]
+        if not len(m):
+            continue
+        accepted, sc, r = verify(np.stack([np.minimum(m, h), np.maximum(m, h)], axis=1))
+        if sizes is not None:
+            accepted = accepted & ~((r == REASON_CODE["contained"]) & (sizes[m] > sizes[h]))
+        m, h = m[accepted], h[accepted]
+        rep[m], score[m], reason[m] = h, sc[accepted], r[accepted]
+        decided[m] = True
+    left = others[~decided[others]]
+    if not len(left):
+        return 1
+    if max_rounds < 2:
+        return 1  # left undecided: unsolved, as the joint rounds would leave them
+    decided[left] = True  # round 2: each kept, a representative of its own
+    return 2
 
 
 def template_shares(comp: np.ndarray, bands: np.ndarray, valid: np.ndarray, min_members: int) -> np.ndarray:
