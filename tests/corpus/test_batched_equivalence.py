@@ -204,3 +204,17 @@ def test_document_pairs_verified_once_per_key_score_as_key_pairs(case, table: bo
     assert sorted(reads) == sorted({d for p in pairs for d in p})  # each document read once
     assert len(set(job[1])) == len(job[1])
     np.testing.assert_array_equal(got, expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_BAND_HASHES, st.integers(0, 4)), max_size=40))
+def test_clusters_per_unit_are_unique_unit_cluster_rows_counted(rows: list[tuple[int, int]]) -> None:
+    """What boilerplate_table counted before: ``np.unique`` of the (unit, cluster) rows, then of their units."""
+    from dedup.corpus.decide import clusters_per_unit
+
+    units = np.array([u for u, _ in rows], dtype=np.uint64)
+    cluster = np.array([c for _, c in rows], dtype=np.int64)
+    pairs = np.unique(np.stack([units, cluster.astype(np.uint64)], axis=1), axis=0) if rows else np.empty((0, 2), np.uint64)
+    expected = np.unique(pairs[:, 0], return_counts=True)
+    got = clusters_per_unit(units, cluster)
+    assert got[0].dtype == np.uint64 and got[0].tolist() == expected[0].tolist() and got[1].tolist() == expected[1].tolist()
