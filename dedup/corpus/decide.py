@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..cluster import MatchConfig
+from ..fingerprint.lsh import unique_pairs
 from .config import BoilerplateConfig
 from .model import REASON_CODE
 
@@ -81,7 +82,7 @@ def candidate_pairs(engine: Any, bands: np.ndarray, valid: np.ndarray, keyhash: 
     same = keyhash[order[1:]] == keyhash[order[:-1]]
     exact = np.stack([order[:-1][same], order[1:][same]], axis=1).astype(np.int64)
     both = np.concatenate([lsh, exact]) if len(exact) else lsh
-    return np.unique(both, axis=0) if len(both) else np.empty((0, 2), np.int64)
+    return unique_pairs(both, len(keyhash))
 
 
 def pair_codes(pairs: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..cluster import MatchConfig
+from ..fingerprint.lsh import unique_pairs
 from .batch import verify_key_pairs
 from .decide import pair_codes
 from .progress import bar
@@ -38,7 +39,8 @@ class PairScores:
         codes = pair_codes(pairs)
         pos = np.searchsorted(cache["code"], codes)
         known = (pos < len(cache["code"])) & (cache["code"][np.minimum(pos, max(len(cache["code"]) - 1, 0))] == codes) if len(cache["code"]) else np.zeros(len(codes), bool)
-        todo = np.unique(pairs[~known], axis=0)
+        new_pairs = pairs[~known]
+        todo = unique_pairs(new_pairs, int(new_pairs.max()) + 1 if len(new_pairs) else 0)
         self.stats["pairs_verified"] = self.stats.get("pairs_verified", 0) + len(todo)
         if not len(todo):
             return cache

@@ -14,6 +14,7 @@ from dedup.corpus.config import CorpusConfig
 from dedup.engines import local
 from dedup.engines.local import band_pairs, unique_pairs
 from dedup.fingerprint.lsh import bucket_pairs, maybe_repeated
+from dedup.fingerprint.lsh import unique_pairs as lsh_unique_pairs
 
 #: mixed scripts, punctuation, line breaks, characters beyond the BMP
 _TEXT = st.text(alphabet=st.sampled_from(list("推进义务教育双减政策abc XYZ，。！\n１２\U00020000\U0001F600-")), max_size=60)
@@ -64,8 +65,9 @@ def test_unique_pairs_is_numpys_row_unique(case: tuple[int, list[tuple[int, int]
     n, rows = case
     pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
     expected = np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), np.int64)
-    got = unique_pairs(pairs, n)
-    assert got.dtype == np.int64 and got.tolist() == expected.tolist()
+    for unique in (unique_pairs, lsh_unique_pairs):  # the engine's, and the one candidate_pairs and verification use
+        got = unique(pairs, n)
+        assert got.dtype == np.int64 and got.tolist() == expected.tolist()
 
 
 def _band_pairs_band_by_band(bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
