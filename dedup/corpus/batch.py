@@ -181,15 +181,29 @@ def verify_pairs(items: Sequence[tuple[str, str]], match: MatchConfig) -> np.nda
     bound cannot decide): the numbers :func:`dedup.cluster.score_pair` gives
     pair by pair.
     """
-    from ..cluster import verify_pairs as verify_batch
-
-    out = np.zeros((len(items), 5), dtype=np.float64)
-    if not len(items):
-        return out
     number: dict[str, int] = {}
-    ends = np.array([[number.setdefault(k, len(number)) for k in pair] for pair in items], dtype=np.int64)
-    keys = list(number)
-    v = verify_batch(ends, keys, shingle_sets(keys, match.shingles), match)
+    ends = np.array([[number.setdefault(k, len(number)) for k in pair] for pair in items], dtype=np.int64).reshape(-1, 2)
+    return verify_key_pairs((ends, list(number)), match)
+
+
+def verify_key_pairs(job: tuple[np.ndarray, list[str]], match: MatchConfig) -> np.ndarray:
+    """:func:`verify_pairs` of the pairs ``keys[ends[k, 0]], keys[ends[k, 1]]``, the ``keys`` all distinct.
+
+    The form corpus mode sends its workers: each document's key read once
+    per chunk, not once per pair it is in.
+    """
+    from ..cluster import verify_pairs as verify_batch
+    from ..fingerprint.shingle import TABLE_MIN_CHARS, batch_shingle_sets, symbol_batch
+
+    ends, keys = job
+    out = np.zeros((len(ends), 5), dtype=np.float64)
+    if not len(ends):
+        return out
+    symbols = symbol_batch(keys, match.shingles)
+    # distinct keys are their own ids; the CJK flags are the symbols' own where they came from the
+    # same table lookup verify_batch would make (on a big batch)
+    cjk = symbols.cjk if int(sum(map(len, keys))) >= TABLE_MIN_CHARS else None
+    v = verify_batch(ends, keys, batch_shingle_sets(symbols), match, key_id=np.arange(len(keys), dtype=np.int64), cjk=cjk)
     out[:, 0] = v.accepted
     out[:, 1] = v.similarity
     out[:, 2] = v.jaccard
@@ -272,4 +286,4 @@ def _remove_units(text: str, drop: list[tuple[int, int]]) -> str:
     return "\n" * lead + out + "\n" * trail
 
 
-__all__ = ["document_key", "finish_batch", "fingerprint_batch", "hash64", "hash64_many", "unit_hashes", "unit_keys", "unit_spans", "verify_pairs"]
+__all__ = ["document_key", "finish_batch", "fingerprint_batch", "hash64", "hash64_many", "unit_hashes", "unit_keys", "unit_spans", "verify_key_pairs", "verify_pairs"]

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..cluster import MatchConfig
+from ..fingerprint.lsh import unique_pairs
 from .config import BoilerplateConfig
 from .model import REASON_CODE
 
@@ -81,7 +82,7 @@ def candidate_pairs(engine: Any, bands: np.ndarray, valid: np.ndarray, keyhash: 
     same = keyhash[order[1:]] == keyhash[order[:-1]]
     exact = np.stack([order[:-1][same], order[1:][same]], axis=1).astype(np.int64)
     both = np.concatenate([lsh, exact]) if len(exact) else lsh
-    return np.unique(both, axis=0) if len(both) else np.empty((0, 2), np.int64)
+    return unique_pairs(both, len(keyhash))
 
 
 def pair_codes(pairs: np.ndarray) -> np.ndarray:
@@ -169,6 +170,29 @@ class _Buckets:
     member_bucket: np.ndarray
 
 
+def _bucket_order(who: np.ndarray, cc: np.ndarray, hsh: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """An order of the bucket entries that puts each bucket ``(cc, hsh)`` together, its members in keep order.
+
+    ``who`` lists members in keep order within each component.  One stable
+    sort of a mixed 64-bit key (equal ``(cc, hsh)`` give an equal mix) groups
+    the buckets and leaves their members in that order; a three-key
+    ``lexsort`` cost twice as much.  Which bucket comes first never matters
+    to a solve (it reads buckets by member).  Should two buckets mix to the
+    same key (a 64-bit collision), the exact ``lexsort`` is used instead.
+    """
+    mix = hsh ^ (cc.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    o = np.argsort(mix, kind="stable")
+    m, c, h = mix[o], cc[o], hsh[o]
+    if np.any((m[1:] == m[:-1]) & ((c[1:] != c[:-1]) | (h[1:] != h[:-1]))):
+        return _bucket_order_exact(who, cc, hsh, position)
+    return o
+
+
+def _bucket_order_exact(who: np.ndarray, cc: np.ndarray, hsh: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """:func:`_bucket_order` by sorting on ``(cc, hsh, position)`` itself."""
+    return np.lexsort((position[who], hsh, cc))
+
+
 def _buckets(comp: np.ndarray, position: np.ndarray, members: np.ndarray, bands: np.ndarray, valid: np.ndarray, keyhash: np.ndarray) -> _Buckets:
     """Buckets of ``members`` (the members of components of two or more) that hold two or more."""
     n = len(comp)
@@ -185,20 +209,7 @@ def _buckets(comp: np.ndarray, position: np.ndarray, members: np.ndarray, bands:
     hsh.append(keyhash[k].astype(np.uint64))
     who_a, col_a, hsh_a = np.concatenate(who), np.concatenate(col), np.concatenate(hsh)
     cc = comp[who_a] * (nb + 1) + col_a
-    # most band hashes are nobody else's: one sort of a mixed 64-bit key finds the cells that may
-    # be shared (equal (cc, hash) means an equal mix), and only those are sorted exactly
-    mix = hsh_a ^ (cc.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
-    m_order = np.argsort(mix)
-    m_sorted = mix[m_order]
-    twin = np.zeros(len(mix), dtype=bool)
-    if len(mix) > 1:
-        same = m_sorted[1:] == m_sorted[:-1]
-        twin[1:] |= same
-        twin[:-1] |= same
-    maybe = np.zeros(len(mix), dtype=bool)
-    maybe[m_order] = twin
-    who_a, cc, hsh_a = who_a[maybe], cc[maybe], hsh_a[maybe]
-    o = np.lexsort((position[who_a], hsh_a, cc))
+    o = _bucket_order(who_a, cc, hsh_a, position)
     who_a, cc, hsh_a = who_a[o], cc[o], hsh_a[o]
     new = np.ones(len(who_a), dtype=bool)
     new[1:] = (cc[1:] != cc[:-1]) | (hsh_a[1:] != hsh_a[:-1])
@@ -261,14 +272,16 @@ def solve_clusters(
         return Solved(rep, score, reason, 0, 0)
     position = np.empty(n, dtype=np.int64)
     position[order] = np.arange(n)
-    open_member = np.bincount(comp)[comp] >= 2
-    # the members of open components, component by component, each in keep order
-    grouped = np.flatnonzero(open_member)
+    size = np.bincount(comp)[comp]
+    decided = size < 2
+    # components of two (most of them): their rounds without buckets
+    pair_rounds = _solve_twos(np.flatnonzero(size == 2), comp, position, bands, valid, keyhash, verify, max_rounds, sizes, rep, score, reason, decided)
+    # the members of the other open components, component by component, each in keep order
+    grouped = np.flatnonzero(size >= 3)
     grouped = grouped[np.lexsort((position[grouped], comp[grouped]))]
     if not len(grouped):
-        return Solved(rep, score, reason, 0, 0)
+        return Solved(rep, score, reason, pair_rounds, int(np.sum(~decided)))
     buckets = _buckets(comp, position, grouped, bands, valid, keyhash)
-    decided = ~open_member
     first = np.flatnonzero(np.r_[True, comp[grouped][1:] != comp[grouped][:-1]])
     ends = np.append(first[1:], len(grouped))
     # each open component's next undecided place in ``grouped`` (each place is passed once in all)
@@ -317,7 +330,65 @@ def solve_clusters(
         buckets.entries[buckets.start[hb][seg[keep]] + rank[keep]] = mem[keep]
         buckets.length[hb] = np.bincount(seg[keep], minlength=len(hb))
     unsolved = int(np.sum(~decided))
-    return Solved(rep, score, reason, rounds, unsolved)
+    return Solved(rep, score, reason, max(rounds, pair_rounds), unsolved)
+
+
+#: components of two compared at once by :func:`_solve_twos` (a gather of both members' band rows)
+_TWOS_AT_ONCE = 1 << 18
+
+
+def _solve_twos(
+    members: np.ndarray,
+    comp: np.ndarray,
+    position: np.ndarray,
+    bands: np.ndarray,
+    valid: np.ndarray,
+    keyhash: np.ndarray,
+    verify: Any,
+    max_rounds: int,
+    sizes: np.ndarray | None,
+    rep: np.ndarray,
+    score: np.ndarray,
+    reason: np.ndarray,
+    decided: np.ndarray,
+) -> int:
+    """:func:`solve_clusters`' rounds for the components of two ``members``, in place; returns the rounds they take.
+
+    Round 1 keeps the first in keep order; the other is verified against it
+    when they could match (a band hash both valid members share, or an
+    identical non-empty key: what their one common bucket would say) and
+    removed if accepted (a containment only on the contained side).  Round 2
+    keeps the one left.  The rounds are those :func:`solve_clusters` runs for
+    every component at once, so they count alongside the others' (the most
+    rounds any component takes), under the same ``max_rounds``.
+    """
+    if not len(members) or max_rounds < 1:
+        return 0
+    o = members[np.lexsort((position[members], comp[members]))]
+    heads, others = o[0::2], o[1::2]
+    decided[heads] = True
+    nb = bands.shape[1] if bands.ndim == 2 else 0
+    for s in range(0, len(heads), _TWOS_AT_ONCE):
+        h, m = heads[s : s + _TWOS_AT_ONCE], others[s : s + _TWOS_AT_ONCE]
+        could = (keyhash[h] == keyhash[m]) & (keyhash[h] != 0)
+        if nb:
+            could |= valid[h] & valid[m] & (bands[h] == bands[m]).any(axis=1)
+        h, m = h[could], m[could]
+        if not len(m):
+            continue
+        accepted, sc, r = verify(np.stack([np.minimum(m, h), np.maximum(m, h)], axis=1))
+        if sizes is not None:
+            accepted = accepted & ~((r == REASON_CODE["contained"]) & (sizes[m] > sizes[h]))
+        m, h = m[accepted], h[accepted]
+        rep[m], score[m], reason[m] = h, sc[accepted], r[accepted]
+        decided[m] = True
+    left = others[~decided[others]]
+    if not len(left):
+        return 1
+    if max_rounds < 2:
+        return 1  # left undecided: unsolved, as the joint rounds would leave them
+    decided[left] = True  # round 2: each kept, a representative of its own
+    return 2
 
 
 def template_shares(comp: np.ndarray, bands: np.ndarray, valid: np.ndarray, min_members: int) -> np.ndarray:
@@ -372,9 +443,28 @@ def boilerplate_table(units: np.ndarray, owner_doc: np.ndarray, comp: np.ndarray
         return np.empty(0, np.uint64), 0
     n_clusters = len(np.unique(comp))
     threshold = max(config.min_docs, math.ceil(config.share * n_clusters))
-    pairs = np.unique(np.stack([units.astype(np.uint64), comp[owner_doc].astype(np.uint64)], axis=1), axis=0)
-    hashes, counts = np.unique(pairs[:, 0], return_counts=True)
+    hashes, counts = clusters_per_unit(units, comp[owner_doc])
     return hashes[counts >= threshold], threshold
+
+
+def clusters_per_unit(units: np.ndarray, cluster: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct unit hash, sorted, and how many distinct clusters hold it (``cluster``: each unit's).
+
+    One two-key sort instead of ``np.unique`` of the ``(unit, cluster)`` rows
+    (a row-wise sort of a structured view, then a second ``unique``).
+
+    >>> h, n = clusters_per_unit(np.array([9, 4, 9, 9], np.uint64), np.array([0, 0, 1, 0]))
+    >>> h.tolist(), n.tolist()
+    ([4, 9], [1, 2])
+    """
+    u = units.astype(np.uint64)
+    o = np.lexsort((cluster, u))
+    us, cs = u[o], cluster[o]
+    pair_starts = np.ones(len(us), dtype=bool)
+    pair_starts[1:] = (us[1:] != us[:-1]) | (cs[1:] != cs[:-1])
+    held = us[pair_starts]  # one per (unit, cluster), sorted by unit
+    starts = np.flatnonzero(np.r_[True, held[1:] != held[:-1]]) if len(held) else np.empty(0, np.int64)
+    return held[starts], np.diff(np.append(starts, len(held))).astype(np.int64)
 
 
 def boilerplate_owners(boiler: np.ndarray, units: np.ndarray, owner_doc: np.ndarray, kept: np.ndarray, config: BoilerplateConfig) -> np.ndarray:

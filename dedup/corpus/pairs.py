@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from ..cluster import MatchConfig
-from .batch import verify_pairs
+from ..fingerprint.lsh import unique_pairs
+from .batch import verify_key_pairs
 from .decide import pair_codes
 from .progress import bar
 from .stages import Stages
@@ -38,7 +39,8 @@ class PairScores:
         codes = pair_codes(pairs)
         pos = np.searchsorted(cache["code"], codes)
         known = (pos < len(cache["code"])) & (cache["code"][np.minimum(pos, max(len(cache["code"]) - 1, 0))] == codes) if len(cache["code"]) else np.zeros(len(codes), bool)
-        todo = np.unique(pairs[~known], axis=0)
+        new_pairs = pairs[~known]
+        todo = unique_pairs(new_pairs, int(new_pairs.max()) + 1 if len(new_pairs) else 0)
         self.stats["pairs_verified"] = self.stats.get("pairs_verified", 0) + len(todo)
         if not len(todo):
             return cache
@@ -62,13 +64,13 @@ class PairScores:
         reader = self.keys()
         chunk = self.chunk
 
-        def jobs() -> Iterator[list[tuple[str, str]]]:
+        def jobs() -> Iterator[tuple[np.ndarray, list[str]]]:
             for s in range(0, len(todo), chunk):
-                yield [(reader[a], reader[b]) for a, b in todo[s : s + chunk].tolist()]
+                yield key_pairs(todo[s : s + chunk], reader)
 
         meter = bar(self.progress, stage, "pairs", total=len(todo))
         results = []
-        for r in self.stages.imap(stage, verify_pairs, jobs(), match):
+        for r in self.stages.imap(stage, verify_key_pairs, jobs(), match):
             results.append(r)
             if meter is not None:
                 meter.update(len(r))
@@ -105,4 +107,17 @@ class PairScores:
         return pos
 
 
-__all__ = ["PairScores"]
+def key_pairs(pairs: np.ndarray, reader: Any) -> tuple[np.ndarray, list[str]]:
+    """The job :func:`verify_key_pairs` takes for document ``pairs``: each document's key read once, equal keys once.
+
+    >>> key_pairs(np.array([[0, 2], [1, 2]]), ["甲乙", "丙丁", "甲乙"])
+    (array([[0, 0],
+           [1, 0]]), ['甲乙', '丙丁'])
+    """
+    docs, where = np.unique(pairs, return_inverse=True)
+    number: dict[str, int] = {}
+    key_of = np.fromiter((number.setdefault(reader[d], len(number)) for d in docs.tolist()), dtype=np.int64, count=len(docs))
+    return key_of[where.reshape(-1)].reshape(-1, 2), list(number)
+
+
+__all__ = ["PairScores", "key_pairs"]

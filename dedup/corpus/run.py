@@ -205,10 +205,8 @@ class CorpusRun:
                         raise InputError(f"duplicate document id {rid!r} (already in {where}); ids must be unique")
                     seen.add(rid)
                     ids.append(rid)
-                    blob = pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL)
-                    spill.write(blob)
                     if records_f is not None:
-                        packed = pack_record(blob)
+                        packed = pack_record(pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL))
                         records_f.write(packed)
                         record_off.append(record_off[-1] + len(packed))
                     if self.config.oversized(rec[ftext]):
@@ -217,6 +215,8 @@ class CorpusRun:
                         out.append("")
                     else:
                         out.append(rec[ftext])
+                # the batch in one pickle: a call (and a read back) per record cost more than the records
+                spill.write(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
                 yield out
 
         try:

@@ -7,6 +7,7 @@ batch by batch for finishing.
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import re
@@ -82,7 +83,7 @@ class Spill:
         return self._folder.name
 
     def records_writer(self) -> BufferedFile:
-        """Where the records go, one pickle after another."""
+        """Where the records go: lists of records (a batch each), one pickle after another."""
         return disk_writer(Path(self.name) / RECORDS, f"temporary copy of the records in {self.name}")
 
     def units_writer(self) -> BufferedFile:
@@ -92,7 +93,7 @@ class Spill:
     def record_batches(self, n: int) -> Iterator[list[Any]]:
         """The spilled records, in input order, ``n`` at a time."""
         with open(Path(self.name) / RECORDS, "rb") as f:
-            yield from batched(unpickled(f), n)
+            yield from batched(itertools.chain.from_iterable(unpickled(f)), n)
 
     def span_units(self) -> np.ndarray:
         """Every unit hash written, as one (memory-mapped) array."""

@@ -128,46 +128,85 @@ def unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
         return np.empty((0, 2), np.int64)
     if n >= 2**31:  # a * n + b would overflow 64 bits
         return np.unique(pairs, axis=0)
-    code = np.unique(pairs[:, 0].astype(np.int64) * n + pairs[:, 1])
+    from ..fingerprint.lsh import sorted_unique
+
+    code = sorted_unique(pairs[:, 0].astype(np.int64) * n + pairs[:, 1])
     return np.stack([code // n, code % n], axis=1)
+
+
+#: from this many documents on, a pair no longer fits one 64-bit code ``a * n + b``
+PAIR_CODE_LIMIT = 2**31
 
 
 def band_pairs(bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
     """Sorted unique ``(a, b)`` pairs, ``a < b``, of the ``ids`` sharing a band hash: ``lsh.bucket_pairs`` over every band.
 
     The same rows as concatenating ``bucket_pairs`` band by band and making
-    them unique, at less than half its cost: the members are put in rank
-    order once, each band is then one stable sort of its hashes (not a
-    three-key ``lexsort`` whose band key is constant), and the pairs are made
-    unique once for all bands instead of row-wise once per band.
+    them unique, at a fraction of its cost: the members are put in rank
+    order once; in each band only the hashes that may repeat
+    (:func:`~dedup.fingerprint.lsh.maybe_repeated`) are sorted, stably, so
+    members of a run keep rank order; and the pairs of all bands are made
+    unique once, as one sorted array of 64-bit codes.
 
     >>> band_pairs(np.array([[7, 1], [7, 2], [8, 2]], np.uint64), np.arange(3), np.array([2, 1, 0]), 64).tolist()
     [[0, 1], [1, 2]]
     """
-    from ..fingerprint.lsh import run_pairs
+    from ..fingerprint.lsh import maybe_repeated, run_pairs, sorted_unique
 
+    n = len(bands)
     if len(ids) < 2 or not bands.shape[1]:
         return np.empty((0, 2), np.int64)
+    if n >= PAIR_CODE_LIMIT:  # a * n + b would overflow 64 bits: rows made unique as rows
+        found = [bucket for b in range(bands.shape[1]) for bucket in _band_runs(bands[ids, b], ids, rank[ids], limit)]
+        return unique_pairs(np.concatenate(found), n) if found else np.empty((0, 2), np.int64)
     by_rank = np.argsort(rank[ids], kind="stable")  # stable: ties keep the ids' order, as lexsort did
     members = ids[by_rank].astype(np.int64)
-    found: list[np.ndarray] = []
-    for b in range(bands.shape[1]):
-        h = bands[ids, b][by_rank]
-        order = np.argsort(h, kind="stable")
-        hs = h[order]
+    codes: list[np.ndarray] = []
+    for h in _columns(bands, members):
+        # a hash held once makes no pair: sort only those that may repeat (a subset keeps its rank order)
+        may = np.flatnonzero(maybe_repeated(h))
+        h_may = h[may]
+        order = np.argsort(h_may, kind="stable")
+        hs = h_may[order]
         new = np.ones(len(hs), dtype=bool)
         new[1:] = hs[1:] != hs[:-1]
-        found.extend(run_pairs(new, members[order], limit))
-    if not found:
+        for p in run_pairs(new, members[may][order], limit):
+            a, b = np.minimum(p[:, 0], p[:, 1]), np.maximum(p[:, 0], p[:, 1])
+            codes.append((a * n + b)[a != b])
+    if not codes:
         return np.empty((0, 2), np.int64)
-    p = np.concatenate(found)
-    p = np.stack([p.min(axis=1), p.max(axis=1)], axis=1)
-    return unique_pairs(p[p[:, 0] != p[:, 1]], len(bands))
+    code = sorted_unique(np.concatenate(codes))
+    return np.stack([code // n, code % n], axis=1)
+
+
+def _band_runs(h: np.ndarray, docs: np.ndarray, rank: np.ndarray, limit: int) -> list[np.ndarray]:
+    """The pairs of one band's runs of equal hashes, members in ``rank`` order (``(low, high)``, none of a document with itself)."""
+    from ..fingerprint.lsh import run_pairs
+
+    order = np.lexsort((rank, h))
+    hs, d = h[order], docs[order].astype(np.int64)
+    new = np.ones(len(hs), dtype=bool)
+    new[1:] = hs[1:] != hs[:-1]
+    out = []
+    for p in run_pairs(new, d, limit):
+        p = np.stack([np.minimum(p[:, 0], p[:, 1]), np.maximum(p[:, 0], p[:, 1])], axis=1)
+        out.append(p[p[:, 0] != p[:, 1]])
+    return out
 
 
 #: up to this many accepted pairs the star rounds (0.13 s of CPU for 72 k pairs over 100 k documents)
 #: cost less than importing scipy.sparse.csgraph (~0.28 s); beyond, scipy labels them
 STAR_MAX_EDGES = 150_000
+
+
+#: band columns gathered at once by :func:`_columns` (a copy of 8 columns, not of the whole table)
+_COLUMNS_AT_ONCE = 8
+
+
+def _columns(bands: np.ndarray, rows: np.ndarray) -> Iterator[np.ndarray]:
+    """Each column of ``bands[rows]``, contiguous: a few columns per gather, not one strided column at a time."""
+    for b0 in range(0, bands.shape[1], _COLUMNS_AT_ONCE):
+        yield from np.ascontiguousarray(bands[rows, b0 : b0 + _COLUMNS_AT_ONCE].T)
 
 
 class LocalEngine:
@@ -227,18 +266,8 @@ class LocalEngine:
                 future.cancel()
 
     def band_pairs(self, bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
-        from ..fingerprint import kernels
-        from ..fingerprint.lsh import bucket_pairs
-
-        # one band at a time: the same pairs (keys never span bands), a fraction of the memory
-        out = []
-        r = rank[ids]
-        # --workers N: N kernel threads here too (the pool's processes wait meanwhile), not every core
-        with kernels.thread_budget(self.workers):
-            for b in range(bands.shape[1]):
-                out.append(bucket_pairs(np.full(len(ids), b, dtype=np.int64), bands[ids, b], ids, r, limit))
-        pairs = np.concatenate(out) if out else np.empty((0, 2), np.int64)
-        return unique_pairs(pairs, len(bands))
+        """:func:`band_pairs`: the rows of ``lsh.bucket_pairs`` band by band, made unique (numpy only, one thread)."""
+        return band_pairs(bands, ids, rank, limit)
 
     def components(self, n: int, edges: np.ndarray) -> np.ndarray:
         """scipy's labels (components numbered in the order of their smallest document), without importing scipy.sparse.

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.corpus.batch import _document_keys, _unit_table, document_key, hash64, hash64_many, unit_keys
 from dedup.corpus.config import CorpusConfig
+from dedup.engines import local
 from dedup.engines.local import band_pairs, unique_pairs
-from dedup.fingerprint.lsh import bucket_pairs
+from dedup.fingerprint.lsh import bucket_pairs, maybe_repeated
+from dedup.fingerprint.lsh import unique_pairs as lsh_unique_pairs
 
 #: mixed scripts, punctuation, line breaks, characters beyond the BMP
 _TEXT = st.text(alphabet=st.sampled_from(list("推进义务教育双减政策abc XYZ，。！\n１２\U00020000\U0001F600-")), max_size=60)
@@ -60,8 +65,9 @@ def test_unique_pairs_is_numpys_row_unique(case: tuple[int, list[tuple[int, int]
     n, rows = case
     pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
     expected = np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), np.int64)
-    got = unique_pairs(pairs, n)
-    assert got.dtype == np.int64 and got.tolist() == expected.tolist()
+    for unique in (unique_pairs, lsh_unique_pairs):  # the engine's, and the one candidate_pairs and verification use
+        got = unique(pairs, n)
+        assert got.dtype == np.int64 and got.tolist() == expected.tolist()
 
 
 def _band_pairs_band_by_band(bands: np.ndarray, ids: np.ndarray, rank: np.ndarray, limit: int) -> np.ndarray:
@@ -70,20 +76,43 @@ def _band_pairs_band_by_band(bands: np.ndarray, ids: np.ndarray, rank: np.ndarra
     return unique_pairs(np.concatenate(out) if out else np.empty((0, 2), np.int64), len(bands))
 
 
+#: few hash values (big buckets), some equal in their low bits only (maybe_repeated's slots), some above 2**63
+_BAND_HASHES = st.sampled_from([0, 1, 2, 3, 257, 2**40 + 1, 2**63 + 3, 2**64 - 1])
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.integers(0, 30).flatmap(lambda n: st.tuples(
-    st.lists(st.lists(st.integers(0, 3), min_size=4, max_size=4), min_size=n, max_size=n),  # few hash values: big buckets
+    st.lists(st.lists(_BAND_HASHES, min_size=4, max_size=4), min_size=n, max_size=n),
     st.lists(st.integers(0, 5), min_size=n, max_size=n),  # ranks with ties
     st.lists(st.booleans(), min_size=n, max_size=n),
     st.integers(1, 12),
+    st.booleans(),
 )))
 def test_band_pairs_are_bucket_pairs_band_by_band(case) -> None:  # type: ignore[no-untyped-def]
-    """Same rows whatever the ties in hashes and ranks, and with buckets over ``limit`` (stars and chains)."""
-    rows, rank, valid, limit = case
+    """Same rows whatever the ties in hashes and ranks, and with buckets over ``limit`` (stars and chains).
+
+    Both ways of making pairs unique: one 64-bit code per pair, and rows (for
+    corpora too big for a code, ``PAIR_CODE_LIMIT``).
+    """
+    rows, rank, valid, limit, as_rows = case
     bands = np.array(rows, dtype=np.uint64).reshape(-1, 4)
     ids = np.flatnonzero(np.array(valid, dtype=bool))
     r = np.array(rank, dtype=np.int64)
-    assert band_pairs(bands, ids, r, limit).tolist() == _band_pairs_band_by_band(bands, ids, r, limit).tolist()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(local, "PAIR_CODE_LIMIT", 0 if as_rows else 2**31)
+        got = band_pairs(bands, ids, r, limit).tolist()
+    assert got == _band_pairs_band_by_band(bands, ids, r, limit).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_BAND_HASHES | st.integers(0, 2**64 - 1), max_size=40))
+def test_maybe_repeated_holds_every_repeated_value(values: list[int]) -> None:
+    got = maybe_repeated(np.array(values, dtype=np.uint64)).tolist()
+    counts = Counter(values)
+    assert all(g for g, v in zip(got, values) if counts[v] >= 2)
+    # and rules out a value that no other shares its lowest 4 bits with (a slot is at least 4 bits)
+    low = Counter(v & 15 for v in values)
+    assert not any(g for g, v in zip(got, values) if low[v & 15] == 1)
 
 
 _LINES = st.sampled_from(["版权所有，转载请注明出处。", "推进义务教育优质均衡发展。", "The cat sat on the mat.", "", "助力双减政策落地见效！"])
@@ -122,3 +151,72 @@ def test_keys_folded_as_one_batch_are_each_texts_key(texts: list[str]) -> None:
     from dedup.fingerprint.keys import matching_key, matching_keys
 
     assert matching_keys(texts) == [matching_key(t) for t in texts]
+
+
+def _verified_as_key_pairs(keys: list[str], pairs: list[tuple[int, int]], match) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """How corpus mode verified a chunk before: the key pairs, keys numbered as met, ids and CJK flags found by the scorer."""
+    from dedup.cluster import verify_pairs as verify_batch
+    from dedup.fingerprint.shingle import shingle_sets
+
+    if not pairs:
+        return np.zeros((0, 5))
+    number: dict[str, int] = {}
+    ends = np.array([[number.setdefault(keys[x], len(number)) for x in p] for p in pairs], dtype=np.int64)
+    ks = list(number)
+    v = verify_batch(ends, ks, shingle_sets(ks, match.shingles), match)
+    return np.stack([v.accepted, v.similarity, v.jaccard, v.containment, v.reason], axis=1).astype(np.float64)
+
+
+_KEYS = st.sampled_from(["推进义务教育优质均衡发展助力双减政策落地见效", "推进义务教育优质均衡发展助力双减政策落地见效了", "推进义务教育", "",
+                         "the cat sat on the mat again", "the cat sat on the mat", "双减", "一段毫不相干的文字讲的是别的事情"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_KEYS, min_size=2, max_size=12).flatmap(lambda keys: st.tuples(
+    st.just(keys),
+    st.lists(st.tuples(st.integers(0, len(keys) - 1), st.integers(0, len(keys) - 1)).filter(lambda p: p[0] < p[1]), max_size=20, unique=True),
+)), st.booleans())
+def test_document_pairs_verified_once_per_key_score_as_key_pairs(case, table: bool) -> None:  # type: ignore[no-untyped-def]
+    """The chunk corpus mode verifies (each document's key read once, equal keys once) scores as its key pairs.
+
+    ``table``: every batch takes the code-point table path, whose CJK flags
+    verify_key_pairs hands on instead of computing them again.
+    """
+    from dedup.corpus import corpus_match
+    from dedup.corpus.batch import verify_key_pairs, verify_pairs
+    from dedup.corpus.pairs import key_pairs
+    from dedup.fingerprint import shingle
+
+    keys, pairs = case
+    match = corpus_match()
+    reads: list[int] = []
+
+    class Reader:
+        def __getitem__(self, d: int) -> str:
+            reads.append(d)
+            return keys[d]
+
+    with pytest.MonkeyPatch.context() as mp:
+        if table:
+            mp.setattr(shingle, "TABLE_MIN_CHARS", 0)
+        expected = _verified_as_key_pairs(keys, pairs, match)
+        job = key_pairs(np.array(pairs, dtype=np.int64).reshape(-1, 2), Reader())
+        got = verify_key_pairs(job, match)
+        np.testing.assert_array_equal(verify_pairs([(keys[a], keys[b]) for a, b in pairs], match), expected)
+    assert sorted(reads) == sorted({d for p in pairs for d in p})  # each document read once
+    assert len(set(job[1])) == len(job[1])
+    np.testing.assert_array_equal(got, expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_BAND_HASHES, st.integers(0, 4)), max_size=40))
+def test_clusters_per_unit_are_unique_unit_cluster_rows_counted(rows: list[tuple[int, int]]) -> None:
+    """What boilerplate_table counted before: ``np.unique`` of the (unit, cluster) rows, then of their units."""
+    from dedup.corpus.decide import clusters_per_unit
+
+    units = np.array([u for u, _ in rows], dtype=np.uint64)
+    cluster = np.array([c for _, c in rows], dtype=np.int64)
+    pairs = np.unique(np.stack([units, cluster.astype(np.uint64)], axis=1), axis=0) if rows else np.empty((0, 2), np.uint64)
+    expected = np.unique(pairs[:, 0], return_counts=True)
+    got = clusters_per_unit(units, cluster)
+    assert got[0].dtype == np.uint64 and got[0].tolist() == expected[0].tolist() and got[1].tolist() == expected[1].tolist()

@@ -13,6 +13,7 @@ import dataclasses
 import random
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
@@ -249,13 +250,19 @@ def _solve_cases(draw):  # type: ignore[no-untyped-def]
     return comp, order, bands, valid, keyhash, sizes
 
 
-@given(_solve_cases(), st.integers(0, 10**6), st.floats(0.0, 1.0), st.sampled_from([10_000, 1, 2, 3]))
+@given(_solve_cases(), st.integers(0, 10**6), st.floats(0.0, 1.0), st.sampled_from([10_000, 1, 2, 3]), st.booleans())
 @settings(max_examples=400, deadline=None)
-def test_bucketed_solver_decides_exactly_as_the_scanning_one(case, seed: int, accept_share: float, max_rounds: int) -> None:  # type: ignore[no-untyped-def]
+def test_bucketed_solver_decides_exactly_as_the_scanning_one(case, seed: int, accept_share: float, max_rounds: int, exact: bool) -> None:  # type: ignore[no-untyped-def]
+    """``exact``: the buckets grouped by the three-key sort a mix collision falls back to."""
+    from dedup.corpus import decide
+
     comp, order, bands, valid, keyhash, sizes = case
     verify = _pair_verify(seed, accept_share)
     ref = _reference_solve(comp, order, bands, valid, keyhash, verify, max_rounds, sizes)
-    got = solve_clusters(comp, order, bands, valid, keyhash, verify, max_rounds, sizes=sizes)
+    with pytest.MonkeyPatch.context() as mp:
+        if exact:
+            mp.setattr(decide, "_bucket_order", decide._bucket_order_exact)
+        got = solve_clusters(comp, order, bands, valid, keyhash, verify, max_rounds, sizes=sizes)
     np.testing.assert_array_equal(got.rep, ref[0])
     np.testing.assert_array_equal(got.score, ref[1])  # nan where kept, on both sides
     np.testing.assert_array_equal(got.reason, ref[2])
@@ -281,3 +288,19 @@ def test_members_left_unsolved_are_said_in_one_warning_line(tmp_path, capsys, mo
     assert stats["solve_unsolved"] > 0, "the scenario: one round cannot solve an 80-document chain"
     lines = [x for x in err if "kept without being solved" in x]
     assert len(lines) == 1 and lines[0].startswith("dedup-text corpus: warning: ") and str(stats["solve_unsolved"]) in lines[0], err
+
+
+def test_buckets_whose_mixed_keys_collide_are_still_told_apart() -> None:
+    """Two buckets ``(cc, hash)`` built to mix to one 64-bit key: the order falls back to the exact sort."""
+    from dedup.corpus.decide import _bucket_order, _bucket_order_exact
+
+    k = np.uint64(0x9E3779B97F4A7C15)
+    cc = np.array([0, 1, 0, 1], dtype=np.int64)
+    hsh = np.array([5, 5 ^ int(k), 5, 5 ^ int(k)], dtype=np.uint64)  # mix = hash ^ cc * k: all four equal
+    assert len(set((hsh ^ (cc.astype(np.uint64) * k)).tolist())) == 1
+    who = np.array([3, 2, 1, 0], dtype=np.int64)
+    position = np.array([0, 1, 2, 3], dtype=np.int64)
+    o = _bucket_order(who, cc, hsh, position)
+    assert o.tolist() == _bucket_order_exact(who, cc, hsh, position).tolist()
+    # each bucket together, its members in keep order
+    assert [(int(cc[i]), int(who[i])) for i in o] == [(0, 1), (0, 3), (1, 0), (1, 2)]

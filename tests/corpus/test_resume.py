@@ -63,7 +63,7 @@ class CrashingEngine:
         pass
 
 
-STAGE_FN = {"fingerprint": "fingerprint_batch", "verify": "verify_pairs", "finish": "finish_batch"}
+STAGE_FN = {"fingerprint": "fingerprint_batch", "verify": "verify_key_pairs", "finish": "finish_batch"}
 
 
 def _run(records, config, checkpoint=None, engine=None) -> tuple[bytes, dict[str, Any]]:  # type: ignore[no-untyped-def]
