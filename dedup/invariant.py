@@ -537,7 +537,7 @@ def said_by(kept: Sequence[str], key: str, tolerance: Tolerance = CLUSTER) -> bo
     n = len(kept)
     if any(covers(join_keys(kept[i : i + w]), key, tolerance) for w in (1, 2, 3) for i in range(max(1, n - w + 1))):
         return True
-    if made_of(key, kept) is not None or (" " in key and cut_then_whole(key, *among(kept)) is not None):
+    if made_of(key, kept) is not None or cut_then_whole(key, *among(kept)) is not None:
         return True
     # two sentences a copy swapped (one without a full stop of its own reads as one with the other)
     return any(covers(join_keys(kept[i : i + 2][::-1]), key, tolerance) for i in range(n - 1))

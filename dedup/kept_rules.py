@@ -19,10 +19,12 @@ from .invariant import CLUSTER, GLOBAL, Tolerance, made_of
 from .invariant import remembered_covers as covers  # (remembered: pure functions asked again and again)
 from .invariant import remembered_is_cjk as is_cjk
 from .invariant import remembered_sentence_key as sentence_key
-from .merged_copy import cut_then_whole
+from .merged_copy import MIN_CJK_CHARS, begins_with, cut_then_whole
 from .model import Unit
 from .segment import ends_sentence, sentences
 
+#: list markers only (``九是``, ``３、``), not speaker tags
+_MARKERS = KeyConfig(strip_markers=True, strip_speaker=False)
 #: brackets a link or a tag is written in at a paragraph's end (``［详细］``, ``【图】``)
 _LINK_BRACKETS = {"［": "］", "[": "]", "【": "】", "〔": "〕", "（": "）", "(": ")"}
 
@@ -68,6 +70,9 @@ class KeptTextRules:
     _open_end: int | None
 
     def _says_enough(self, key: str) -> bool:  # provided by the reconstructor
+        raise NotImplementedError
+
+    def _extend_into(self, kept_key: str, kept_unit: int, key: str, sentence: str, unit: int) -> str | None:  # provided by the reconstructor
         raise NotImplementedError
 
     def _continue_into(self, target: int, key: str, sentence: str, unit: int) -> dict | None:
@@ -131,6 +136,44 @@ class KeptTextRules:
             return None
         return target, sentence.strip(), unit
 
+    def _cut_end_verdict(self, hit: tuple[int, float] | None, key: str, sentence: str, unit: int, seen_cluster: list[tuple[str, int]], pool: Any, seen_global: dict[str, int]) -> dict | None:
+        """The verdict on a copy's unfinished last sentence: a truncated copy of kept sentence ``hit``, or
+        (Chinese) a copy cut later than a kept paragraph's cut-short end, which it extends.
+
+        ``…按照国家标准，如有２次`` kept (a first copy cut short), then a copy cut
+        further on, ``…如有２次菌落值在１００～１０００之间，或者`` / ``有一次菌落值…``:
+        the copy reads the kept fragment on, word for word, so its words are the
+        kept paragraph's missing end and are inserted; the next unit may then
+        finish the sentence (``_cut_copy_of``).  It stayed beside the paragraph,
+        and the paragraph stayed cut (zh document 12 of the seed-7 sample).
+        """
+        if hit is not None:
+            return {"why": "truncated copy of a sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
+        if not is_cjk(key) or "\n" in sentence.strip():
+            return None  # (a line break inside: the copy ran into the next line, a paragraph of its own)
+        for j, (kept_key, kept_unit) in enumerate(seen_cluster):
+            if len(kept_key) < self.cfg.min_global_chars or not key.startswith(kept_key) or not self._cut_short_end(kept_unit, kept_key):
+                continue
+            if strip_marker(key[len(kept_key) :], _MARKERS):
+                continue  # ``…项目部`` / ``…项目部九是Ｂ、…``: the next item of a list, merged in, is no end of this one
+            new_key = self._extend_into(kept_key, kept_unit, key, sentence, unit)
+            if new_key is None:
+                continue
+            seen_cluster[j] = (new_key, kept_unit)
+            pool[j] = new_key
+            seen_global.setdefault(new_key, kept_unit)
+            self.kept.extend(kept_key, kept_unit, new_key)
+            return {"why": "said by the kept sentence it extended", "duplicate_of_unit": kept_unit, "score": 1.0}
+        return None
+
+    def _cut_short_end(self, unit: int, key: str) -> bool:
+        """Is the kept sentence ``key`` the unfinished last sentence of ``unit`` (a paragraph cut short)?"""
+        region = self.units[unit].span
+        cur = self.draft.current(region.start, region.end).rstrip()
+        spans = sentences(cur)
+        # (inside the words, as a cut ends: ``…认捐（仅为部分）：`` introduces a list, it is not cut)
+        return bool(spans) and _inside_text(cur) and not ends_sentence(cur[spans[-1][0] :]) and sentence_key(cur[spans[-1][0] :], self.keys) == key
+
     def _kept_elsewhere(self, words: str) -> bool:
         """Do words a later copy adds repeat text kept in another paragraph (a paragraph merged into the copy)?
 
@@ -193,19 +236,37 @@ class KeptTextRules:
         units = sorted(set(units))
         return {"why": "kept sentences in another order", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0}
 
-    def _cut_copy_then_next(self, key: str, seen_global: dict[str, int]) -> dict | None:
+    def _cut_copy_then_next(self, key: str, seen_global: dict[str, int], sentence: str = "") -> dict | None:
         """A verdict when ``key`` is the beginning of a kept sentence, then another kept one whole (:mod:`dedup.merged_copy`).
 
         A truncated copy that ran into the next paragraph (``… based on computer MODERATOR: PAGERANK …``):
-        both pieces are said where they are kept.  Latin keys only; ``seen_global`` has the kept keys.
+        both pieces are said where they are kept; ``seen_global`` has the kept keys.  In Chinese the
+        copy's ``sentence`` must break its line where the two meet (``…设计（作`` ⏎ ``二是2013年…``):
+        the blank line the merge lost; a key split anywhere may be chance.
         """
         if " " not in key:
-            return None
+            return self._cut_line_then_next(sentence, seen_global)
 
         def beginning_of(head: str) -> str | None:
-            return next((k for k in (self.kept.keys[i] for i in self.kept.candidates(head)) if k.startswith(head + " ")), None)
+            return next((k for k in (self.kept.keys[i] for i in self.kept.candidates(head)) if begins_with(k, head)), None)
 
         found = cut_then_whole(key, seen_global.__contains__, beginning_of)
+        return self._run_into(found)
+
+    def _cut_line_then_next(self, sentence: str, seen_global: dict[str, int]) -> dict | None:
+        """:meth:`_cut_copy_then_next` in Chinese: the lines of ``sentence``, split at a line break, are the
+        beginning of a kept sentence (exact key) and another kept sentence whole (list marker aside)."""
+        for at in (i for i, c in enumerate(sentence) if c == "\n"):
+            head, rest = sentence_key(sentence[:at], self.keys), sentence_key(sentence[at:], self.keys)
+            if min(len(head), len(rest)) < MIN_CJK_CHARS or rest not in seen_global or not is_cjk(head):
+                continue
+            found = next((k for k in (self.kept.keys[i] for i in self.kept.candidates(head)) if begins_with(k, head) and k != rest), None)
+            if found is not None:
+                return self._run_into((found, rest))
+        return None
+
+    def _run_into(self, found: tuple[str, str] | None) -> dict | None:
+        """The verdict on a cut copy run into the next paragraph whose two pieces are kept keys ``found``."""
         units = [self.kept.first_unit(p) for p in found] if found is not None else [None]
         if None in units:
             return None

@@ -42,7 +42,7 @@ from .cluster import ClusterResult
 from .completion import Deferred, OutsideCluster, aligned_end, as_units_say, best_completion, byline_end, complete_cut_from, member_openings, merged_in, opening_tag, other_firsts, tagged_copy
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, matching_key, strip_marker
-from .invariant import CLUSTER, GLOBAL, join_keys, speaker_tag_end
+from .invariant import GLOBAL, join_keys, speaker_tag_end
 from .invariant import remembered_is_cjk as is_cjk  # (remembered: pure functions asked again and again)
 from .invariant import remembered_sentence_key as sentence_key
 from .keep import KEEP_POLICIES, Copy, KeepName, KeepPolicy, earliest, keep_policy, keep_policy_name, most_complete  # noqa: F401  (dedup.reconstruct.* are documented paths)
@@ -246,8 +246,8 @@ class Reconstructor(KeptTextRules):
         # appended is a sentence ``part`` already says before its fragment, and would be said twice
         said = join_keys([sentence_key(part[a:b], self.keys) for a, b in spans[:-1]])
         tail = sentence_key(full[start:end], self.keys)
-        # (in words a near-exact repeat: ``its parents`` is no sentence ``… from a parent- …`` says)
-        if len(tail) >= self.cfg.min_global_chars and said and covers(said, tail, CLUSTER if is_cjk(tail) else GLOBAL):
+        # (a near-exact repeat: ``its parents`` is no sentence ``… from a parent- …`` says, nor ``参加过那些公益活动`` ``参加过公公益活动``)
+        if len(tail) >= self.cfg.min_global_chars and said and covers(said, tail, GLOBAL):
             return None
         if any(fuzz.ratio(tail, sentence_key(part[c:d], self.keys)) >= 90 for c, d in spans[:-1]):
             return None  # not ``X. Y`` cut short: ``Y X.`` is a copy that swapped them, and ``X`` is said already
@@ -527,8 +527,7 @@ class Reconstructor(KeptTextRules):
                 hit = self._match(k, pool)
                 if hit is None and i == len(spans) - 1 and not ends_sentence(text[a:b]):
                     hit = self._truncation(k, pool)
-                    if hit is not None:
-                        verdict = {"why": "truncated copy of a sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
+                    verdict = self._cut_end_verdict(hit, k, text[a:b], u.index, seen_cluster, pool, seen_global)
                 elif hit is not None:
                     verdict = {"why": "near-duplicate sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
                 else:
@@ -548,7 +547,7 @@ class Reconstructor(KeptTextRules):
             opening, opened = not opened, True
             previous = verdict
             if verdict is None:
-                verdict = self._kept_in_another_order(k, pool, seen_global) or self._cut_copy_then_next(k, seen_global)
+                verdict = self._kept_in_another_order(k, pool, seen_global) or self._cut_copy_then_next(k, seen_global, text[a:b])
             if verdict is None and opening and cut_copy is not None:
                 verdict = self._complete_across(cut_copy[0], cut_copy[1], k, text[a:b], u.index)
                 if verdict is not None:

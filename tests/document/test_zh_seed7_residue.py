@@ -1,0 +1,94 @@
+"""Chinese documents of the seed-7 and seed-11 benchmark samples left after h-seed7 (brief h-zh6, issue 13).
+
+Each test is the minimal shape of a document of ``benchmarks/quality_clean.py
+--zh 600 --en 0 --seed 7 --sets zh,zh-issue13,zh-sample-like`` (or ``--seed 11``)
+that the cleaner got wrong, shown failing on 12f51a3 before its fix;
+:func:`dedup.check` (the content invariant) must pass.
+"""
+
+from __future__ import annotations
+
+from zh_checked import clean_checked, paragraphs
+
+AWARD = "王磊：2002年：第十一届香港舞台剧奖最佳服装设计（作品:《堕落鸟》，剧场组合）"
+PLAY = "二是2013年：第二十二届香港舞台剧奖 最佳舞台设计（作品:《野猪》，香港艺术节）"
+WAR = "三是吕光攻西秦之战，392年（西秦太初五年、后凉麟嘉四年），后凉天王吕光进攻西秦国王乞伏干归占据的金城（今甘肃省兰州市西北）的作战。"
+FILM = "世代入坐溜诘的大名被称作定溜、常溜或代代溜。"
+
+
+def test_a_cut_copy_run_into_the_next_paragraph_goes() -> None:
+    """``…最佳服装设计（作`` ⏎ ``二是2013年：…）``: a cut copy that lost its blank line, not new content.
+
+    Its one sentence (the bracket never closes) is the beginning of the kept
+    first paragraph and the whole of the next; it stayed beside them (zh
+    documents 393 and 111 of the seed-7 sample, CER 0.21 and 0.15).
+    """
+    cut = AWARD[: AWARD.index("（作") + 2]
+    doc = "\n\n".join([cut, PLAY, WAR, AWARD, "三是" + PLAY[2:], cut + "\n" + PLAY, FILM]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [AWARD, PLAY, WAR, FILM]
+
+
+def test_lines_that_only_begin_alike_stay() -> None:
+    """The same shape, but the second line is no kept sentence (a word of its own): new content stays."""
+    cut = AWARD[: AWARD.index("（作") + 2]
+    new = PLAY.replace("最佳舞台设计", "最佳灯光设计")
+    doc = "\n\n".join([cut, PLAY, WAR, AWARD, cut + "\n" + new, FILM]) + "\n"
+    out = clean_checked(doc)
+    assert "最佳灯光设计" in out
+
+
+TEST = (
+    "二是该专家认为，按照检测流程，工商部门抽取了７２包共８００多片芝士片作为检测基数。"
+    "按照国家标准，如有２次菌落值在１００～１０００之间，或者有一次菌落值在１０００以上，则为不合格。"
+)
+SPEAKER = "发言人：本次检测中，有两次超标，且一次超标严重，应属不合格。"
+BANK = "据《卫报》报道，日前，苏格兰皇家银行在英国境内的８０００多部自动提款机上设置了捐赠的选项。"
+
+
+def test_a_copy_cut_further_on_completes_a_first_copy_cut_short() -> None:
+    """``…如有２次`` kept, then a copy cut further on: ``…之间，或者`` / ``有一次…不合格。``.
+
+    The copy reads the kept fragment on word for word: its words are the
+    paragraph's missing end, and the unit after it finishes the sentence.
+    The copy's unfinished sentence stayed as new content and the tail as a
+    paragraph of its own, the first copy cut (zh document 12 of the seed-7
+    sample, CER 0.17).
+    """
+    first = TEST[: TEST.index("如有２次") + 4]
+    later = TEST[: TEST.index("或者") + 2]
+    doc = "\n\n".join([first, SPEAKER, later, TEST[len(later) :], BANK]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [TEST, SPEAKER, BANK]
+
+
+QUIZ = "发言人：１５、１、是否参加过公益活动？２、曾经参加过那些公益活动？"
+WHEN = "三是Ｈ．志愿服务时间（可注明上午、下午或全天）"
+
+
+def test_a_cut_first_copy_is_completed_with_a_list_item_like_the_one_before() -> None:
+    """``…１、是否参加过公益活动？２、曾经`` completed with ``参加过那些公益活动？``.
+
+    The end was refused as "already said" by the item before it (``参加过公益
+    活动``: two characters apart, which the tolerance for copies lets pass), so
+    the first copy stayed cut and the item stood apart at the copy's place
+    (zh document 274 of the seed-7 sample, CER 0.16).  Said already means a
+    near-exact repeat, as in English.
+    """
+    first = QUIZ[: QUIZ.index("２、曾经") + 4]
+    doc = "\n\n".join([first, WHEN, QUIZ, BANK]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [QUIZ, WHEN, BANK]
+
+
+def test_the_next_list_item_merged_into_a_copy_is_no_missing_end() -> None:
+    """``八是…项目部`` (a line without a full stop) and a copy ``…项目部九是Ｂ、…`` that merged the next item.
+
+    Guards the rule above: a list marker right after the kept words opens
+    the next item, which is kept at its own place, and a line introducing a
+    list (``…（仅为部分）：``) is not cut short.
+    """
+    lines = ["七是地址：北京海淀区双榆树西里３６号南楼５层", "八是中国扶贫基金会孤儿助养项目部", "九是Ｂ、通过银行捐款：人民币帐户"]
+    copy = "一是地址：北京海淀区双榆树西里３６号南楼５层\n\n二是中国扶贫基金会孤儿助养项目部九是Ｂ、通过银行捐款：人民币帐户"
+    doc = "\n\n".join(lines + [BANK, copy]) + "\n"
+    assert paragraphs(clean_checked(doc)) == lines + [BANK]
+    intro = ["二是截止到６月７日下午１８：３０，共有７４０１位网友捐款。众多爱心组织、爱心网友也参与了认捐（仅为部分）：", "三是张迪忠、李强分别认捐５００双运动鞋", BANK]
+    doc = "\n\n".join(intro + [intro[0] + "\n" + intro[1]]) + "\n"
+    assert paragraphs(clean_checked(doc)) == intro
