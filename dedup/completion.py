@@ -146,9 +146,12 @@ def best_completion(complete: Completer, part: int, chosen: int, members: Sequen
     The canonical copy ``chosen``, or in English the member that completes it
     most: the most complete copy may be one that merged a truncated copy with
     the next paragraph (``… ITS FIRST 3. Dynamic …``), which completes nothing right.
+    In Chinese the others are asked only when ``chosen`` completes nothing (a
+    merged copy reads on across a line break into the next paragraph,
+    ``…任何的异`` ⏎ ``记者：被慈善机构收养后…``, which is no end of this one).
     """
     best = (chosen, complete(texts[chosen], texts[part]) if chosen != part else None)
-    if is_cjk(texts[part]):
+    if is_cjk(texts[part]) and best[1] is not None:
         return best
     for m in members:
         if m in (part, chosen):

@@ -47,6 +47,20 @@ def bracketed(s: str) -> bool:
     return len(s) >= 2 and s[0] in _LINK_BRACKETS and s[-1] == _LINK_BRACKETS[s[0]]
 
 
+#: characters a list marker's ordinal opens with (``四是``, ``３、``)
+_ORDINAL_CHARS = frozenset("一二三四五六七八九十0123456789０１２３４５６７８９")
+
+
+def _meeting_points(sentence: str) -> list[int]:
+    """Where in ``sentence`` a copy cut short may meet the next paragraph: each line break, and each
+    list marker right after the words (``…承担民四是据此，…``: the next item's ordinal).
+
+    >>> _meeting_points("承担民\\n二是据此"), _meeting_points("承担民四是据此"), _meeting_points("判令三名被告")
+    ([3], [3], [])
+    """
+    return [i for i, c in enumerate(sentence) if c == "\n" or (c in _ORDINAL_CHARS and i and not sentence[i - 1].isspace() and _inside_text(sentence[:i]) and strip_marker(sentence[i:], _MARKERS))]
+
+
 def says(text: str, key: str, tolerance: Tolerance = CLUSTER) -> bool:
     """Does ``text`` (a unit's key) say the sentence ``key`` (:func:`covers`), typos allowed?
 
@@ -241,8 +255,9 @@ class KeptTextRules:
 
         A truncated copy that ran into the next paragraph (``… based on computer MODERATOR: PAGERANK …``):
         both pieces are said where they are kept; ``seen_global`` has the kept keys.  In Chinese the
-        copy's ``sentence`` must break its line where the two meet (``…设计（作`` ⏎ ``二是2013年…``):
-        the blank line the merge lost; a key split anywhere may be chance.
+        copy's ``sentence`` must break its line where the two meet (``…设计（作`` ⏎ ``二是2013年…``),
+        or the next paragraph's list marker must open there (``…承担民四是据此，…``): a key split
+        anywhere may be chance.
         """
         if " " not in key:
             return self._cut_line_then_next(sentence, seen_global)
@@ -254,9 +269,10 @@ class KeptTextRules:
         return self._run_into(found)
 
     def _cut_line_then_next(self, sentence: str, seen_global: dict[str, int]) -> dict | None:
-        """:meth:`_cut_copy_then_next` in Chinese: the lines of ``sentence``, split at a line break, are the
-        beginning of a kept sentence (exact key) and another kept sentence whole (list marker aside)."""
-        for at in (i for i, c in enumerate(sentence) if c == "\n"):
+        """:meth:`_cut_copy_then_next` in Chinese: ``sentence``, split where two paragraphs meet
+        (:func:`_meeting_points`), is the beginning of a kept sentence (exact key) and another kept
+        sentence whole (list marker aside)."""
+        for at in _meeting_points(sentence):
             head, rest = sentence_key(sentence[:at], self.keys), sentence_key(sentence[at:], self.keys)
             if min(len(head), len(rest)) < MIN_CJK_CHARS or rest not in seen_global or not is_cjk(head):
                 continue

@@ -114,3 +114,35 @@ def test_the_vote_does_not_write_another_sum_into_a_list_item() -> None:
     """
     doc = "\n\n".join(GIFTS + ["三是" + GIFTS[3][2:], GIFTS[3], BANK]) + "\n"
     assert paragraphs(clean_checked(doc)) == GIFTS + [BANK]
+
+
+DUTY = "三是陶汝坤父母作为法定监护人，应对未成年人的犯罪行为承担民事赔偿责任。"
+CLAIM = "四是据此，周岩家人请求法院，判令陶汝坤及其父母三名被告承担相应民事赔偿，其余损失待鉴定后确定。"
+
+
+def test_a_cut_copy_run_into_the_next_item_on_one_line_goes() -> None:
+    """``…承担民四是据此，…``: the merge lost the line break too; the next item's ordinal marks the meeting.
+
+    Stayed beside the two paragraphs it repeats (zh document 18 of the
+    seed-11 sample, CER 0.31).
+    """
+    cut = DUTY[: DUTY.index("承担民") + 3]
+    doc = "\n\n".join([cut, CLAIM, BANK, DUTY, cut + CLAIM]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [DUTY, CLAIM, BANK]
+
+
+BABY = "一是２０１１年５月１０日，出生仅３天的童童被遗弃在Ａ市一所酒店的后门。刚出生的她，从外表上看不出有任何的异常。但现实是残酷的。童童患有先天性心脏病和先天性肛门闭锁。"
+CARE = "记者：被慈善机构收养后，童童很快便得到医疗救助。２０１１年１０月２８日，童童成功地接受了肛门修复手术，术后康复情况很好。"
+
+
+def test_a_first_copy_cut_short_is_not_completed_across_a_merged_line_break() -> None:
+    """``…任何的异`` completed with ``⏎记者：被慈善机构收养后…``, the next paragraph a merged copy ran into.
+
+    The longest copy (the merged one) was the only one asked; its missing end
+    is the next paragraph, across a line break.  Another copy completes the
+    sentence and the paragraph (zh document 556 of the seed-11 sample, CER 0.37).
+    """
+    cut = BABY[: BABY.index("任何的异") + 4]
+    renumbered = "四是" + BABY[2:]
+    doc = "\n\n".join([cut, CARE, renumbered, CARE, cut + "\n" + CARE]) + "\n"
+    assert paragraphs(clean_checked(doc)) == [BABY, CARE]
