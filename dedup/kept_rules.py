@@ -21,6 +21,7 @@ from .invariant import remembered_is_cjk as is_cjk
 from .invariant import remembered_sentence_key as sentence_key
 from .merged_copy import MIN_CJK_CHARS, begins_with, cut_then_whole
 from .model import Unit
+from .paragraph_shapes import latin_words_in_chinese
 from .segment import ends_sentence, sentences
 
 #: list markers only (``九是``, ``３、``), not speaker tags
@@ -187,6 +188,22 @@ class KeptTextRules:
         spans = sentences(cur)
         # (inside the words, as a cut ends: ``…认捐（仅为部分）：`` introduces a list, it is not cut)
         return bool(spans) and _inside_text(cur) and not ends_sentence(cur[spans[-1][0] :]) and sentence_key(cur[spans[-1][0] :], self.keys) == key
+
+    def _covered_without_spaces(self, key: str) -> list[int] | None:
+        """Units whose kept text, read without spaces, covers ``key``, a key of Latin words among Han characters
+        (``沙托讷夫 châteauneuf 是法国``), when that kept text has no spaces either (a Chinese paragraph's key).
+
+        A kept paragraph that is mostly Latin keeps its spaces, and the content
+        invariant reads it word by word: ``Caroline Langrishe生`` (a cut copy
+        with a typo) is not said by ``Caroline Langrishe饰演…``, and its removal
+        was flagged by ``check`` (zh-issue13 document 455 of the seed-11 sample).
+        """
+        if not latin_words_in_chinese(key):
+            return None
+        units = self.kept.covering(key.replace(" ", ""), GLOBAL)
+        if units is None or any(" " in k for k, u in zip(self.kept.keys, self.kept.units) if u in units):
+            return None
+        return units
 
     def _kept_elsewhere(self, words: str) -> bool:
         """Do words a later copy adds repeat text kept in another paragraph (a paragraph merged into the copy)?

@@ -49,7 +49,7 @@ from .keep import KEEP_POLICIES, Copy, KeepName, KeepPolicy, earliest, keep_poli
 from .kept_rules import KeptTextRules, bracketed, goes_on, says
 from .kept_text import AllBut, KeptText, covers
 from .model import Span, Unit
-from .paragraph_shapes import latin_words_in_chinese, longer_title, marks_left
+from .paragraph_shapes import longer_title, marks_left
 from .repair import RepairConfig, consensus
 from .segment import ends_sentence, sentences
 from .sentence_pool import SentencePool, extract_best, prefix_order
@@ -463,9 +463,7 @@ class Reconstructor(KeptTextRules):
         Not a near repeat of a sentence of its own paragraph (``unit``), in Chinese: a page says
         ``计划是将一半的家产都捐给北大…。我的计划是一半的家产…。`` on purpose (a word for word repeat went already).
         """
-        units = self.kept.covering(key, GLOBAL)
-        if units is None and latin_words_in_chinese(key):
-            units = self.kept.covering(key.replace(" ", ""), GLOBAL)
+        units = self.kept.covering(key, GLOBAL) or self._covered_without_spaces(key)
         if units is None or (units == [unit] and is_cjk(key)):
             return None
         return {"why": "contained in kept text", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0, "chars": len(key)}

@@ -146,3 +146,19 @@ def test_a_first_copy_cut_short_is_not_completed_across_a_merged_line_break() ->
     renumbered = "四是" + BABY[2:]
     doc = "\n\n".join([cut, CARE, renumbered, CARE, cut + "\n" + CARE]) + "\n"
     assert paragraphs(clean_checked(doc)) == [BABY, CARE]
+
+
+CAST = "* Caroline Langrishe饰演洁思敏·「洁思」·威克（Jasmine \"Jas\" Welker）"
+
+
+def test_a_cut_copy_with_a_typo_in_a_latin_line_is_checked_as_it_is_removed() -> None:
+    """``* Caroline Langrishe生`` / ``演洁思敏·…``: a later copy cut inside its typo (``生`` for ``饰``).
+
+    The head went as "contained" by the kept line read without spaces, which
+    the content invariant does not accept for a line that is mostly Latin (its
+    words keep their spaces): ``check`` flagged the removal (zh-issue13
+    document 455 of the seed-11 sample).  Now clean and check agree.
+    """
+    doc = "\n\n".join([WAR, CAST, FILM, "五是" + CAST, "* Caroline Langrishe生", CAST[CAST.index("演洁") :]]) + "\n"
+    out = clean_checked(doc)
+    assert out.count("Caroline Langrishe饰演") == 1
