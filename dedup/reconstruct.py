@@ -39,7 +39,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .cluster import ClusterResult
-from .completion import Deferred, OutsideCluster, aligned_end, as_units_say, best_completion, byline_end, complete_cut_from, member_openings, merged_in, opening_tag, other_firsts, tagged_copy
+from .completion import Deferred, OutsideCluster, aligned_end, as_units_say, best_completion, byline_end, complete_cut_from, member_openings, merged_at_end, opening_tag, other_firsts, tagged_copy
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, matching_key, strip_marker
 from .invariant import GLOBAL, join_keys, speaker_tag_end
@@ -251,7 +251,7 @@ class Reconstructor(KeptTextRules):
             return None
         if any(fuzz.ratio(tail, sentence_key(part[c:d], self.keys)) >= 90 for c, d in spans[:-1]):
             return None  # not ``X. Y`` cut short: ``Y X.`` is a copy that swapped them, and ``X`` is said already
-        return None if (full[start:end][:1] == "\n" if is_cjk(last) else merged_in(full[start:end], fragment)) else (start, end)  # (CJK: a line break, a paragraph merged in)
+        return None if merged_at_end(full[start:end], fragment, is_cjk(last)) else (start, end)
 
     def _prefix_of(self, key: str, pool: Sequence[str], after: int = -1) -> int | None:
         """Index of the pool sentence that ``key`` is the (fuzzy) beginning of.
@@ -421,7 +421,7 @@ class Reconstructor(KeptTextRules):
             if op.tag == "insert" and op.dest_end - op.dest_start > 2 and op.src_start > _opening_marker(kept)
         ]
         # (nor, at a cut end, the next paragraph's list number or tag a copy merged in: ``… from 3. INHERITANCE``, ``…）⏎四是…``)
-        inserts = [(at, w) for at, w in inserts if matching_key(w, self.keys, marker=False) not in whole and not self._kept_elsewhere(w) and not (at >= len(kept) and (merged_in(w, kept) or w[:1] == "\n"))]
+        inserts = [(at, w) for at, w in inserts if matching_key(w, self.keys, marker=False) not in whole and not self._kept_elsewhere(w) and not (at >= len(kept) and merged_at_end(w, kept))]
         if not inserts or longer_title(kept, cur, sentence, inserts):
             return None
         extended = kept
