@@ -36,6 +36,19 @@ def _inside_text(s: str) -> bool:
     return bool(s) and (s[-1].isalnum() or s[-1] in "，,、")
 
 
+def cut_end(full: str, d: int) -> bool:
+    """Is the piece of ``full`` (a copy) that ends at ``d`` its last, ending inside the words: the copy's own cut?
+
+    ``…但是伯特并不害`` (a first copy cut short) completed from a copy cut
+    further on, ``…并警告比尔巨虫的可怕。伯特和众人武装手边`` / ``仅有的武器：…``:
+    what the copy says up to its cut is the paragraph's too, and the unit
+    after the copy may finish the sentence (:meth:`KeptTextRules._cut_copy_of`);
+    the completion stopped before it, and the copy's last words stayed beside
+    the paragraph (zh document 355 of the seed-7 sample).
+    """
+    return d >= len(full.rstrip()) and _inside_text(full)
+
+
 def goes_on(s: str) -> bool:
     """Does ``s`` open as the rest of a cut sentence may (a letter, digit or Han character, or a comma)?"""
     s = s.lstrip()
@@ -147,7 +160,7 @@ class KeptTextRules:
         read = self.draft.source[region.start : region.end].rstrip()  # as the input ended, before any extension
         if not (_inside_text(read) and _inside_text(sentence)):
             return None  # ``…（捐款请注明：“孤儿助养”）``: a line ending in a closer is whole
-        if not extended and cur[-2:] == sentence.rstrip()[-2:]:
+        if not extended and cur[-2:] == sentence.rstrip()[-2:] and not self._completed_from(target, unit):
             return None
         return target, sentence.strip(), unit
 
@@ -204,6 +217,16 @@ class KeptTextRules:
         if units is None or any(" " in k for k, u in zip(self.kept.keys, self.kept.units) if u in units):
             return None
         return units
+
+    def _completed_from(self, target: int, unit: int) -> bool:
+        """Was ``target``, a first copy cut short, completed from ``unit`` (``dedup.complete_from_copy``)?
+
+        Then it ends where that copy ends because it was read on to the copy's
+        own cut (:func:`cut_end`), not because every copy ends alike there.
+        """
+        span = self.units[target].span
+        edits = self.draft.edits_in(span.start, span.end)
+        return any(sub.rule == "dedup.complete_from_copy" and sub.evidence.get("canonical_unit") == unit for e in edits for sub in (*e.subsumes, e))
 
     def _kept_elsewhere(self, words: str) -> bool:
         """Do words a later copy adds repeat text kept in another paragraph (a paragraph merged into the copy)?

@@ -46,7 +46,7 @@ from .invariant import GLOBAL, join_keys, speaker_tag_end
 from .invariant import remembered_is_cjk as is_cjk  # (remembered: pure functions asked again and again)
 from .invariant import remembered_sentence_key as sentence_key
 from .keep import KEEP_POLICIES, Copy, KeepName, KeepPolicy, earliest, keep_policy, keep_policy_name, most_complete  # noqa: F401  (dedup.reconstruct.* are documented paths)
-from .kept_rules import KeptTextRules, bracketed, goes_on, says
+from .kept_rules import KeptTextRules, bracketed, cut_end, goes_on, says
 from .kept_text import AllBut, KeptText, covers
 from .model import Span, Unit
 from .paragraph_shapes import longer_title, marks_left
@@ -226,7 +226,8 @@ class Reconstructor(KeptTextRules):
             if not k:
                 continue
             if is_cjk(k):
-                if not (ends_sentence(full[c:d]) or bracketed(full[c:d]) or (byline_end(full, c, d) and (any(covers(o, k) for o in support) or any(ch.isspace() for ch in full[c:d].strip())))):
+                done = ends_sentence(full[c:d]) or bracketed(full[c:d]) or cut_end(full, d)  # (or the copy's own cut)
+                if not (done or (byline_end(full, c, d) and (any(covers(o, k) for o in support) or any(ch.isspace() for ch in full[c:d].strip())))):
                     break
                 if others:  # a short one (``［详细］``) is said everywhere: only a sentence says whose it is
                     if len(k) >= self.cfg.min_global_chars and any(says(o, k) and not says(o, last) for o in others):
