@@ -173,14 +173,15 @@ class KeptTextRules:
         the copy reads the kept fragment on, word for word, so its words are the
         kept paragraph's missing end and are inserted; the next unit may then
         finish the sentence (``_cut_copy_of``).  It stayed beside the paragraph,
-        and the paragraph stayed cut (zh document 12 of the seed-7 sample).
+        and the paragraph stayed cut (zh document 12 of the seed-7 sample).  The kept end may be short
+        (``…席位。论官位``): it is of this cluster, and the paragraph's cut-short end.
         """
         if hit is not None:
             return {"why": "truncated copy of a sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
         if not is_cjk(key) or "\n" in sentence.strip():
             return None  # (a line break inside: the copy ran into the next line, a paragraph of its own)
         for j, (kept_key, kept_unit) in enumerate(seen_cluster):
-            if len(kept_key) < self.cfg.min_global_chars or not key.startswith(kept_key) or not self._cut_short_end(kept_unit, kept_key):
+            if len(kept_key) < 2 or not key.startswith(kept_key) or not self._cut_short_end(kept_unit, kept_key):
                 continue
             if strip_marker(key[len(kept_key) :], _MARKERS):
                 continue  # ``…项目部`` / ``…项目部九是Ｂ、…``: the next item of a list, merged in, is no end of this one
