@@ -140,15 +140,29 @@ def merged_in(tail: str, before: str) -> bool:
     return opens_with_a_tag(before, tail)
 
 
+def merged_at_end(words: str, before: str, cjk: bool | None = None) -> bool:
+    """Do ``words`` a copy reads after ``before`` (a cut end) open another paragraph merged into it?
+
+    A tag or list number (:func:`merged_in`: ``… from 3. INHERITANCE``), or in
+    Chinese (``cjk``, by default: is ``before`` Chinese) a line break
+    (``…任何的异`` ⏎ ``记者：…``, ``…新域剧团）`` ⏎ ``四是…``): the next
+    paragraph, not the rest of this one.
+    """
+    return merged_in(words, before) or (words[:1] == "\n" and (is_cjk(before) if cjk is None else cjk))
+
+
 def best_completion(complete: Completer, part: int, chosen: int, members: Sequence[int], texts: Sequence[str]) -> tuple[int, tuple[int, int] | None]:
     """The member to complete ``part`` from, and what of it completes it.
 
     The canonical copy ``chosen``, or in English the member that completes it
     most: the most complete copy may be one that merged a truncated copy with
     the next paragraph (``… ITS FIRST 3. Dynamic …``), which completes nothing right.
+    In Chinese the others are asked only when ``chosen`` completes nothing (a
+    merged copy reads on across a line break into the next paragraph,
+    ``…任何的异`` ⏎ ``记者：被慈善机构收养后…``, which is no end of this one).
     """
     best = (chosen, complete(texts[chosen], texts[part]) if chosen != part else None)
-    if is_cjk(texts[part]):
+    if is_cjk(texts[part]) and best[1] is not None:
         return best
     for m in members:
         if m in (part, chosen):

@@ -20,14 +20,17 @@ from .invariant import CLUSTER, GLOBAL, Tolerance, made_of
 from .invariant import remembered_covers as covers  # (remembered: pure functions asked again and again)
 from .invariant import remembered_is_cjk as is_cjk
 from .invariant import remembered_sentence_key as sentence_key
-from .merged_copy import cut_then_whole
+from .merged_copy import MIN_CJK_CHARS, begins_with, cut_then_whole
 from .model import Unit
+from .paragraph_shapes import latin_words_in_chinese
 from .segment import ends_sentence, sentences
 
 #: a line in capitals shorter than this (in words) may be a heading the kept text says in another case
 _HEADING_WORDS = 8
 #: words a sentence is looked for by, in another case (enough to be that sentence's own)
 _CASE_TOKENS = 12
+#: list markers only (``九是``, ``３、``), not speaker tags
+_MARKERS = KeyConfig(strip_markers=True, strip_speaker=False)
 #: brackets a link or a tag is written in at a paragraph's end (``［详细］``, ``【图】``)
 _LINK_BRACKETS = {"［": "］", "[": "]", "【": "】", "〔": "〕", "（": "）", "(": ")"}
 
@@ -36,6 +39,19 @@ def _inside_text(s: str) -> bool:
     """Does ``s`` end inside a sentence's words (a letter, digit or Han character, or a comma after one)?"""
     s = s.rstrip()
     return bool(s) and (s[-1].isalnum() or s[-1] in "，,、")
+
+
+def cut_end(full: str, d: int) -> bool:
+    """Is the piece of ``full`` (a copy) that ends at ``d`` its last, ending inside the words: the copy's own cut?
+
+    ``…但是伯特并不害`` (a first copy cut short) completed from a copy cut
+    further on, ``…并警告比尔巨虫的可怕。伯特和众人武装手边`` / ``仅有的武器：…``:
+    what the copy says up to its cut is the paragraph's too, and the unit
+    after the copy may finish the sentence (:meth:`KeptTextRules._cut_copy_of`);
+    the completion stopped before it, and the copy's last words stayed beside
+    the paragraph (zh document 355 of the seed-7 sample).
+    """
+    return d >= len(full.rstrip()) and _inside_text(full)
 
 
 def goes_on(s: str) -> bool:
@@ -48,6 +64,20 @@ def bracketed(s: str) -> bool:
     """Is ``s`` one bracketed group (``［详细］``, ``［　详细　］``, ``［详细］［图集］``): finished, with no full stop?"""
     s = s.strip()
     return len(s) >= 2 and s[0] in _LINK_BRACKETS and s[-1] == _LINK_BRACKETS[s[0]]
+
+
+#: characters a list marker's ordinal opens with (``四是``, ``３、``)
+_ORDINAL_CHARS = frozenset("一二三四五六七八九十0123456789０１２３４５６７８９")
+
+
+def _meeting_points(sentence: str) -> list[int]:
+    """Where in ``sentence`` a copy cut short may meet the next paragraph: each line break, and each
+    list marker right after the words (``…承担民四是据此，…``: the next item's ordinal).
+
+    >>> _meeting_points("承担民\\n二是据此"), _meeting_points("承担民四是据此"), _meeting_points("判令三名被告")
+    ([3], [3], [])
+    """
+    return [i for i, c in enumerate(sentence) if c == "\n" or (c in _ORDINAL_CHARS and i and not sentence[i - 1].isspace() and _inside_text(sentence[:i]) and strip_marker(sentence[i:], _MARKERS))]
 
 
 def says(text: str, key: str, tolerance: Tolerance = CLUSTER) -> bool:
@@ -113,6 +143,9 @@ class KeptTextRules:
     def _says_enough(self, key: str) -> bool:  # provided by the reconstructor
         raise NotImplementedError
 
+    def _extend_into(self, kept_key: str, kept_unit: int, key: str, sentence: str, unit: int) -> str | None:  # provided by the reconstructor
+        raise NotImplementedError
+
     def _continue_into(self, target: int, key: str, sentence: str, unit: int) -> dict | None:
         """Append a sentence of a later copy to the cut-short paragraph ``target`` it goes on from; a verdict, or None.
 
@@ -170,9 +203,74 @@ class KeptTextRules:
         read = self.draft.source[region.start : region.end].rstrip()  # as the input ended, before any extension
         if not (_inside_text(read) and _inside_text(sentence)):
             return None  # ``…（捐款请注明：“孤儿助养”）``: a line ending in a closer is whole
-        if not extended and cur[-2:] == sentence.rstrip()[-2:]:
+        if not extended and cur[-2:] == sentence.rstrip()[-2:] and not self._completed_from(target, unit):
             return None
         return target, sentence.strip(), unit
+
+    def _cut_end_verdict(self, hit: tuple[int, float] | None, key: str, sentence: str, unit: int, seen_cluster: list[tuple[str, int]], pool: Any, seen_global: dict[str, int]) -> dict | None:
+        """The verdict on a copy's unfinished last sentence: a truncated copy of kept sentence ``hit``, or
+        (Chinese) a copy cut later than a kept paragraph's cut-short end, which it extends.
+
+        ``…按照国家标准，如有２次`` kept (a first copy cut short), then a copy cut
+        further on, ``…如有２次菌落值在１００～１０００之间，或者`` / ``有一次菌落值…``:
+        the copy reads the kept fragment on, word for word, so its words are the
+        kept paragraph's missing end and are inserted; the next unit may then
+        finish the sentence (``_cut_copy_of``).  It stayed beside the paragraph,
+        and the paragraph stayed cut (zh document 12 of the seed-7 sample).  The kept end may be short
+        (``…席位。论官位``): it is of this cluster, and the paragraph's cut-short end.
+        """
+        if hit is not None:
+            return {"why": "truncated copy of a sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
+        if not is_cjk(key) or "\n" in sentence.strip():
+            return None  # (a line break inside: the copy ran into the next line, a paragraph of its own)
+        for j, (kept_key, kept_unit) in enumerate(seen_cluster):
+            if len(kept_key) < 2 or not key.startswith(kept_key) or not self._cut_short_end(kept_unit, kept_key):
+                continue
+            if strip_marker(key[len(kept_key) :], _MARKERS):
+                continue  # ``…项目部`` / ``…项目部九是Ｂ、…``: the next item of a list, merged in, is no end of this one
+            new_key = self._extend_into(kept_key, kept_unit, key, sentence, unit)
+            if new_key is None:
+                continue
+            seen_cluster[j] = (new_key, kept_unit)
+            pool[j] = new_key
+            seen_global.setdefault(new_key, kept_unit)
+            self.kept.extend(kept_key, kept_unit, new_key)
+            return {"why": "said by the kept sentence it extended", "duplicate_of_unit": kept_unit, "score": 1.0}
+        return None
+
+    def _cut_short_end(self, unit: int, key: str) -> bool:
+        """Is the kept sentence ``key`` the unfinished last sentence of ``unit`` (a paragraph cut short)?"""
+        region = self.units[unit].span
+        cur = self.draft.current(region.start, region.end).rstrip()
+        spans = sentences(cur)
+        # (inside the words, as a cut ends: ``…认捐（仅为部分）：`` introduces a list, it is not cut)
+        return bool(spans) and _inside_text(cur) and not ends_sentence(cur[spans[-1][0] :]) and sentence_key(cur[spans[-1][0] :], self.keys) == key
+
+    def _covered_without_spaces(self, key: str) -> list[int] | None:
+        """Units whose kept text, read without spaces, covers ``key``, a key of Latin words among Han characters
+        (``沙托讷夫 châteauneuf 是法国``), when that kept text has no spaces either (a Chinese paragraph's key).
+
+        A kept paragraph that is mostly Latin keeps its spaces, and the content
+        invariant reads it word by word: ``Caroline Langrishe生`` (a cut copy
+        with a typo) is not said by ``Caroline Langrishe饰演…``, and its removal
+        was flagged by ``check`` (zh-issue13 document 455 of the seed-11 sample).
+        """
+        if not latin_words_in_chinese(key):
+            return None
+        units = self.kept.covering(key.replace(" ", ""), GLOBAL)
+        if units is None or any(" " in k for k, u in zip(self.kept.keys, self.kept.units) if u in units):
+            return None
+        return units
+
+    def _completed_from(self, target: int, unit: int) -> bool:
+        """Was ``target``, a first copy cut short, completed from ``unit`` (``dedup.complete_from_copy``)?
+
+        Then it ends where that copy ends because it was read on to the copy's
+        own cut (:func:`cut_end`), not because every copy ends alike there.
+        """
+        span = self.units[target].span
+        edits = self.draft.edits_in(span.start, span.end)
+        return any(sub.rule == "dedup.complete_from_copy" and sub.evidence.get("canonical_unit") == unit for e in edits for sub in (*e.subsumes, e))
 
     def _kept_elsewhere(self, words: str) -> bool:
         """Do words a later copy adds repeat text kept in another paragraph (a paragraph merged into the copy)?
@@ -278,19 +376,43 @@ class KeptTextRules:
         units = sorted(set(units))
         return {"why": "kept sentences in another order", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0}
 
-    def _cut_copy_then_next(self, key: str, seen_global: dict[str, int]) -> dict | None:
+    def _cut_copy_then_next(self, key: str, seen_global: dict[str, int], sentence: str = "") -> dict | None:
         """A verdict when ``key`` is the beginning of a kept sentence, then another kept one whole (:mod:`dedup.merged_copy`).
 
         A truncated copy that ran into the next paragraph (``… based on computer MODERATOR: PAGERANK …``):
-        both pieces are said where they are kept.  Latin keys only; ``seen_global`` has the kept keys.
+        both pieces are said where they are kept; ``seen_global`` has the kept keys.  In Chinese the
+        copy's ``sentence`` must break its line where the two meet (``…设计（作`` ⏎ ``二是2013年…``),
+        or the next paragraph's list marker must open there (``…承担民四是据此，…``): a key split
+        anywhere may be chance.
         """
-        if " " not in key or (isinstance(seen_global, SeenKeys) and not seen_global.may_end(key)):
+        if " " not in key:
+            return self._cut_line_then_next(sentence, seen_global)
+        if isinstance(seen_global, SeenKeys) and not seen_global.may_end(key):
             return None
 
         def beginning_of(head: str) -> str | None:
-            return next((k for k in (self.kept.keys[i] for i in self.kept.candidates(head)) if k.startswith(head + " ")), None)
+            return next((k for k in (self.kept.keys[i] for i in self.kept.candidates(head)) if begins_with(k, head)), None)
 
         found = cut_then_whole(key, seen_global.__contains__, beginning_of)
+        return self._run_into(found)
+
+    def _cut_line_then_next(self, sentence: str, seen_global: dict[str, int]) -> dict | None:
+        """:meth:`_cut_copy_then_next` in Chinese: ``sentence``, split where two paragraphs meet
+        (:func:`_meeting_points`), is the beginning of a kept sentence (exact key) and another kept
+        sentence whole (list marker aside)."""
+        for at in _meeting_points(sentence):
+            head, rest = sentence_key(sentence[:at], self.keys), sentence_key(sentence[at:], self.keys)
+            # after the next item's list marker the cut may have left a short head (``…定额络绎不绝`` ⏎ ``三是…``)
+            short_head = 1 if strip_marker(sentence[at:].lstrip(), _MARKERS) else MIN_CJK_CHARS
+            if len(head) < short_head or len(rest) < MIN_CJK_CHARS or rest not in seen_global or not is_cjk(head):
+                continue
+            found = next((k for k in (self.kept.keys[i] for i in self.kept.candidates(head)) if begins_with(k, head) and k != rest), None)
+            if found is not None:
+                return self._run_into((found, rest))
+        return None
+
+    def _run_into(self, found: tuple[str, str] | None) -> dict | None:
+        """The verdict on a cut copy run into the next paragraph whose two pieces are kept keys ``found``."""
         units = [self.kept.first_unit(p) for p in found] if found is not None else [None]
         if None in units:
             return None

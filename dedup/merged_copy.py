@@ -1,12 +1,12 @@
-"""A copy cut short and merged with the next paragraph, read as one sentence (English).
+"""A copy cut short and merged with the next paragraph, read as one sentence.
 
 A truncated copy that lost the blank line after it runs into the next
-paragraph: ``… based on computer MODERATOR: PAGERANK (PR) REFERS TO BOTH …``.
-Its one "sentence" is the beginning of a kept sentence followed by the whole
-of another kept one; every word of it is in the output, in those two.  Exact
-keys only, as :func:`dedup.invariant.made_of` for CJK: a word of its own makes
-it new content.  Chinese copies merge the same way (``六是…孝感市出炉大脑五是短缺…``):
-:func:`cut_then_whole_cjk`.
+paragraph: ``… based on computer MODERATOR: PAGERANK (PR) REFERS TO BOTH …``,
+or in Chinese ``…最佳服装设计（作`` ⏎ ``二是2013年：…香港艺术节）`` (an
+unclosed bracket, no full stop: one sentence).  Its one "sentence" is the
+beginning of a kept sentence followed by the whole of another kept one; every
+word of it is in the output, in those two.  Exact keys only, as
+:func:`dedup.invariant.made_of`: a word of its own makes it new content.
 """
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ from .fingerprint.keys import KeyConfig, strip_marker
 MIN_HEAD_WORDS = 3
 #: ... and the whole sentence after it this many (``MODERATOR: 1.``, the tag and number of a list item, is two)
 MIN_WHOLE_WORDS = 2
+#: in Chinese, the beginning and the whole sentence after it are each at least this many characters of key
+MIN_CJK_CHARS = 8
+#: a list marker between the two (``…设计作二是2013年…``: the next paragraph's, which its key drops)
+_MARKERS = KeyConfig(strip_markers=True, strip_speaker=False)
 
 
 def cut_then_whole(key: str, whole: Callable[[str], bool], beginning_of: Callable[[str], str | None]) -> tuple[str, str] | None:
@@ -33,7 +37,7 @@ def cut_then_whole(key: str, whole: Callable[[str], bool], beginning_of: Callabl
     ('based on computer science and physics', 'moderator pagerank refers to both')
     """
     if " " not in key:
-        return None
+        return None  # a CJK key: cut_then_whole_cjk
     spaces = [i for i, c in enumerate(key) if c == " "]
     for n, j in enumerate(spaces):
         head, b = key[:j], key[j + 1 :]
@@ -46,21 +50,25 @@ def cut_then_whole(key: str, whole: Callable[[str], bool], beginning_of: Callabl
     return None
 
 
+def begins_with(k: str, head: str) -> bool:
+    """Does kept key ``k`` go on from ``head`` (Latin: a word boundary after it; CJK: anywhere)?"""
+    return k.startswith(head + " ") if " " in head else k.startswith(head) and len(k) > len(head)
+
+
 def among(keys: Iterable[str]) -> tuple[Callable[[str], bool], Callable[[str], str | None]]:
     """:func:`cut_then_whole`'s two questions, asked of a few keys (the output sentences of some units)."""
     kept = sorted(set(keys))
     present = set(kept)
-    return present.__contains__, lambda head: next((k for k in kept if k.startswith(head + " ")), None)
+    return present.__contains__, lambda head: next((k for k in kept if begins_with(k, head)), None)
 
 
 #: in a CJK key (no spaces) the beginning is at least this many characters (two or three words), unless
 #: the next item's list marker stands after it: then it may be as short as the cut left it (``定额络绎不绝三是…``) ...
-MIN_HEAD_CHARS = 8
+MIN_HEAD_CHARS = MIN_CJK_CHARS
 #: ... and the whole sentence after it this many
 MIN_WHOLE_CHARS = 4
 #: the longest list marker looked for between the two (``（十二）``, ``十二是``)
 _MAX_MARKER = 6
-_MARKERS = KeyConfig(strip_markers=True, strip_speaker=False)
 
 
 def cut_then_whole_cjk(key: str, kept: Iterable[str]) -> tuple[str, str] | None:
@@ -80,6 +88,8 @@ def cut_then_whole_cjk(key: str, kept: Iterable[str]) -> tuple[str, str] | None:
     True
     >>> cut_then_whole_cjk("书本建议三是短缺滚落巧匠秭归国内外", kept), cut_then_whole_cjk("书本建议短缺滚落巧匠秭归国内外", kept)
     (('书本建议称得上知识他们出炉大脑舰船', '短缺滚落巧匠秭归国内外'), None)
+    >>> cut_then_whole_cjk("王磊2002年最佳服装设计作二是2013年最佳舞台设计作品野猪", ["王磊2002年最佳服装设计作品堕落鸟剧场组合", "2013年最佳舞台设计作品野猪"])
+    ('王磊2002年最佳服装设计作品堕落鸟剧场组合', '2013年最佳舞台设计作品野猪')
     """
     if " " in key:
         return None

@@ -39,17 +39,17 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .cluster import ClusterResult
-from .completion import Deferred, OutsideCluster, aligned_end, as_units_say, best_completion, byline_end, complete_cut_from, member_openings, merged_in, opening_tag, other_firsts, tagged_copy
+from .completion import Deferred, OutsideCluster, aligned_end, as_units_say, best_completion, byline_end, complete_cut_from, member_openings, merged_at_end, opening_tag, other_firsts, tagged_copy
 from .draft import Draft
 from .fingerprint.keys import KeyConfig, matching_key, strip_marker
-from .invariant import CLUSTER, GLOBAL, join_keys, speaker_tag_end
+from .invariant import GLOBAL, join_keys, speaker_tag_end
 from .invariant import remembered_is_cjk as is_cjk  # (remembered: pure functions asked again and again)
 from .invariant import remembered_sentence_key as sentence_key
 from .keep import KEEP_POLICIES, Copy, KeepName, KeepPolicy, earliest, keep_policy, keep_policy_name, most_complete  # noqa: F401  (dedup.reconstruct.* are documented paths)
-from .kept_rules import KeptTextRules, SeenKeys, bracketed, goes_on, says
+from .kept_rules import KeptTextRules, SeenKeys, bracketed, cut_end, goes_on, says
 from .kept_text import AllBut, KeptText, covers
 from .model import Span, Unit
-from .paragraph_shapes import latin_words_in_chinese, longer_title, marks_left
+from .paragraph_shapes import longer_title, marks_left
 from .repair import RepairConfig, consensus
 from .segment import ends_sentence, sentences
 from .sentence_pool import SentencePool, extract_best, prefix_order
@@ -226,7 +226,8 @@ class Reconstructor(KeptTextRules):
             if not k:
                 continue
             if is_cjk(k):
-                if not (ends_sentence(full[c:d]) or bracketed(full[c:d]) or (byline_end(full, c, d) and (any(covers(o, k) for o in support) or any(ch.isspace() for ch in full[c:d].strip())))):
+                done = ends_sentence(full[c:d]) or bracketed(full[c:d]) or cut_end(full, d)  # (or the copy's own cut)
+                if not (done or (byline_end(full, c, d) and (any(covers(o, k) for o in support) or any(ch.isspace() for ch in full[c:d].strip())))):
                     break
                 if others:  # a short one (``［详细］``) is said everywhere: only a sentence says whose it is
                     if len(k) >= self.cfg.min_global_chars and any(says(o, k) and not says(o, last) for o in others):
@@ -246,12 +247,12 @@ class Reconstructor(KeptTextRules):
         # appended is a sentence ``part`` already says before its fragment, and would be said twice
         said = join_keys([sentence_key(part[a:b], self.keys) for a, b in spans[:-1]])
         tail = sentence_key(full[start:end], self.keys)
-        # (in words a near-exact repeat of a sentence's worth: ``the two vectors;`` is a phrase, said anywhere)
-        if self._says_enough(tail) and said and covers(said, tail, CLUSTER if is_cjk(tail) else GLOBAL):
+        # (a near-exact repeat of a sentence's worth: ``the two vectors;`` is a phrase, said anywhere; nor ``参加过那些公益活动`` ``参加过公公益活动``)
+        if self._says_enough(tail) and said and covers(said, tail, GLOBAL):
             return None
         if any(fuzz.ratio(tail, sentence_key(part[c:d], self.keys)) >= 90 for c, d in spans[:-1]):
             return None  # not ``X. Y`` cut short: ``Y X.`` is a copy that swapped them, and ``X`` is said already
-        return None if not is_cjk(last) and merged_in(full[start:end], fragment) else (start, end)
+        return None if merged_at_end(full[start:end], fragment, is_cjk(last)) else (start, end)
 
     def _prefix_of(self, key: str, pool: Sequence[str], after: int = -1) -> int | None:
         """Index of the pool sentence that ``key`` is the (fuzzy) beginning of.
@@ -420,8 +421,8 @@ class Reconstructor(KeptTextRules):
             for op in Indel.opcodes(kept, sentence.rstrip())
             if op.tag == "insert" and op.dest_end - op.dest_start > 2 and op.src_start > _opening_marker(kept)
         ]
-        # (nor, at a cut end, the next paragraph's list number or tag a copy merged in: ``… from 3. INHERITANCE``)
-        inserts = [(at, w) for at, w in inserts if matching_key(w, self.keys, marker=False) not in whole and not self._kept_elsewhere(w) and not (at >= len(kept) and merged_in(w, kept))]
+        # (nor, at a cut end, the next paragraph's list number or tag a copy merged in: ``… from 3. INHERITANCE``, ``…）⏎四是…``)
+        inserts = [(at, w) for at, w in inserts if matching_key(w, self.keys, marker=False) not in whole and not self._kept_elsewhere(w) and not (at >= len(kept) and merged_at_end(w, kept))]
         if not inserts or longer_title(kept, cur, sentence, inserts):
             return None
         extended = kept
@@ -463,9 +464,7 @@ class Reconstructor(KeptTextRules):
         Not a near repeat of a sentence of its own paragraph (``unit``), in Chinese: a page says
         ``计划是将一半的家产都捐给北大…。我的计划是一半的家产…。`` on purpose (a word for word repeat went already).
         """
-        units = self.kept.covering(key, GLOBAL)
-        if units is None and latin_words_in_chinese(key):
-            units = self.kept.covering(key.replace(" ", ""), GLOBAL)
+        units = self.kept.covering(key, GLOBAL) or self._covered_without_spaces(key)
         if units is None or (units == [unit] and is_cjk(key)) or self._in_another_case(sentence, units):
             return None
         return {"why": "contained in kept text", "duplicate_of_unit": units[0], "duplicate_of_units": units, "score": 1.0, "chars": len(key)}
@@ -527,8 +526,7 @@ class Reconstructor(KeptTextRules):
                 hit = self._match(k, pool)
                 if hit is None and i == len(spans) - 1 and not ends_sentence(text[a:b]):
                     hit = self._truncation(k, pool)
-                    if hit is not None:
-                        verdict = {"why": "truncated copy of a sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
+                    verdict = self._cut_end_verdict(hit, k, text[a:b], u.index, seen_cluster, pool, seen_global)
                 elif hit is not None:
                     verdict = {"why": "near-duplicate sentence", "duplicate_of_unit": seen_cluster[hit[0]][1], "score": round(hit[1], 4)}
                 else:
@@ -548,7 +546,7 @@ class Reconstructor(KeptTextRules):
             opening, opened = not opened, True
             previous = verdict
             if verdict is None:
-                verdict = self._kept_in_another_order(k, pool, seen_global) or self._cut_copy_then_next(k, seen_global)
+                verdict = self._kept_in_another_order(k, pool, seen_global) or self._cut_copy_then_next(k, seen_global, text[a:b])
             if verdict is None and opening and cut_copy is not None:
                 verdict = self._complete_across(cut_copy[0], cut_copy[1], k, text[a:b], u.index)
                 if verdict is not None:

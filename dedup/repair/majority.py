@@ -37,7 +37,9 @@ _COLONS = frozenset("：:")
 MAX_DELETED_RUN = 2
 #: a copy that reads this many Han characters in a row otherwise (``打电话`` / ``饮食``) reads another word
 MAX_REPLACED_RUN = 2
-_HAN = re.compile(f"[{HAN_CLASS}]")
+#: what a replaced stretch longer than MAX_REPLACED_RUN must hold to be another word: Han characters, or
+#: digits (``１６９００元`` / ``３３８０元``: another sum, not three typos)
+_WORD_OR_NUMBER = re.compile(f"[{HAN_CLASS}0-9０-９]")
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,8 @@ def _reads_another_word(target: str, copy: str) -> bool:
     (True, False)
     >>> _reads_another_word("称国际法适用于叙利亚", "美联社推断，一旦国际法适用于叙利亚"), _reads_another_word("推进发展。", "推进发展，确保农民增收。")
     (True, False)
+    >>> _reads_another_word("捐赠了１６９００元", "捐赠了３３８０元"), _reads_another_word("捐赠了１６９００元", "捐赠了１６８００元")
+    (True, False)
     """
     ours, theirs, replaced = "", "", False  # the differing stretch in hand, on each side, and whether some of it is replaced
     for op in Levenshtein.opcodes(target, copy):
@@ -176,7 +180,7 @@ def _reads_another_word(target: str, copy: str) -> bool:
         ours += target[op.src_start : op.src_end]
         theirs += copy[op.dest_start : op.dest_end]
         replaced = replaced or op.tag == "replace"
-        if replaced and max(len(ours), len(theirs)) > MAX_REPLACED_RUN and _HAN.search(ours + theirs):
+        if replaced and max(len(ours), len(theirs)) > MAX_REPLACED_RUN and _WORD_OR_NUMBER.search(ours + theirs):
             return True
     return False
 
