@@ -1,0 +1,65 @@
+"""Issue 15 (big documents): each shortcut answers exactly as the plain computation it replaces.
+
+How fast, not what: every function here that skips work is checked, on
+generated inputs built to reach its edge cases, against the computation it
+stands for.  Each test was seen failing against a deliberately broken
+shortcut (named in its docstring).
+"""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from dedup.repair import list_siblings, list_siblings_read
+
+# -- consensus: the later items of the first occurrence's numbered list ------------------
+
+#: list openings of both kinds the ordinal reads (Chinese numerals, digits), and none
+_OPENINGS = ["", "一是", "二是", "三是", "四是", "五是", "六是", "七是", "十二、", "十三、", "1. ", "2. ", "3）", "4、", "5．"]
+#: list bodies: two one word apart (``以上``), a typo's copy, another text
+_BODIES = ["延误１５分钟且短时间", "延误１５分钟以上且短时间", "延误１５分钟且短时问", "推进义务教育", "推进义务教肓"]
+
+
+@st.composite
+def _numbered_document(draw: st.DrawFn) -> tuple[list[str], list[int], int]:
+    """Unit texts with runs of consecutive list items, a cluster's members (sorted) and its target."""
+    texts: list[str] = []
+    n = draw(st.integers(1, 40))
+    while len(texts) < n:
+        if draw(st.booleans()):  # a numbered run, counting on from a random ordinal
+            start, length = draw(st.integers(1, 8)), draw(st.integers(1, 8))
+            for k in range(start, start + length):
+                texts.append((draw(st.sampled_from(["{}是", "{}、", "{}. "])).format(k if draw(st.booleans()) else "一二三四五六七八九十"[min(k, 10) - 1])) + draw(st.sampled_from(_BODIES)))
+        else:
+            texts.append(draw(st.sampled_from(_OPENINGS)) + draw(st.sampled_from(_BODIES)))
+    texts = texts[:n]
+    members = sorted(draw(st.sets(st.integers(0, n - 1), min_size=1)))
+    target = draw(st.sampled_from(members))
+    return texts, members, target
+
+
+@settings(max_examples=400, deadline=None)
+@given(_numbered_document())
+@example((["四是延误１５分钟且短时间", "五是乙", "六是丙", "七是延误１５分钟以上且短时间"], [0, 3], 0))
+@example((["四是延误１５分钟且短时间", "五是乙", "七是延误１５分钟以上且短时间"], [0, 2], 0))
+def test_list_siblings_read_is_list_siblings(case: tuple[list[str], list[int], int]) -> None:
+    """Reading units only while the target's numbering runs on finds the siblings the full read finds.
+
+    Seen failing with the loop's break condition off by one (``nxt != at``).
+    """
+    texts, members, target = case
+    assert list_siblings_read(texts.__getitem__, members, target) == list_siblings(texts[: members[-1] + 1], members, target)
+
+
+def test_list_siblings_read_stops_at_the_break() -> None:
+    """Units past the end of the target's numbered run are never read."""
+    texts = ["四是延误１５分钟且短时间", "五是乙", "七是延误１５分钟以上且短时间"] + ["正文"] * 50
+    read: list[int] = []
+
+    def text_of(u: int) -> str:
+        read.append(u)
+        return texts[u]
+
+    assert list_siblings_read(text_of, [0, 2, 52], 0) == list_siblings(texts, [0, 2, 52], 0) == []
+    assert max(read) == 2
