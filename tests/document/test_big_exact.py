@@ -63,3 +63,41 @@ def test_list_siblings_read_stops_at_the_break() -> None:
 
     assert list_siblings_read(text_of, [0, 2, 52], 0) == list_siblings(texts, [0, 2, 52], 0) == []
     assert max(read) == 2
+
+
+# -- the doubled-character repair: a document pair's reading, made only when read -------------
+
+from dedup.lexicon import lexicon  # noqa: E402
+from dedup.repair.doubled import read_doubled  # noqa: E402
+from dedup.repair.reading import DeferredReading, DocumentNgrams, best_reading  # noqa: E402
+
+#: common characters, words of the lexicon and doubled pairs among them
+_HAN = "建立政府外交部陌陌常常的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=_HAN, min_size=1, max_size=24), st.integers(0, 30))
+def test_deferred_reading_is_best_reading(text: str, index: int) -> None:
+    """Every field and query of a :class:`DeferredReading` is :func:`best_reading`'s.
+
+    Seen failing when the deferred reading segmented ``text[:-1]``.
+    """
+    plain, deferred = best_reading(text, lexicon()), DeferredReading(text, lexicon())
+    at = index % len(text)
+    assert deferred.word_at(at) == plain.word_at(at)
+    assert (deferred.words, deferred.cost) == (plain.words, plain.cost)
+    assert hash(deferred) == hash(plain)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=_HAN, min_size=0, max_size=10), st.text(alphabet=_HAN, min_size=0, max_size=10), st.sampled_from("陌常立交的"))
+def test_document_pair_spot_reads_as_before(before: str, after: str, c: str) -> None:
+    """A pair the document writes elsewhere gets the spot the plain segmentation gave it."""
+    text = before + c + c + after
+    doc = DocumentNgrams(text + "，" + c + c + "说。")
+    spot = read_doubled(text, len(before), lexicon(), doc)
+    if spot.kind == "document_pair":
+        lo = max(0, len(before) - 8)
+        window = text[lo : len(before) + 2 + min(8, len(after))]
+        plain = best_reading(window, lexicon())
+        assert (spot.as_is.words, spot.as_is.cost, spot.fixed.words, spot.fixed.cost) == (plain.words, plain.cost, plain.words, plain.cost)
