@@ -101,3 +101,65 @@ def test_document_pair_spot_reads_as_before(before: str, after: str, c: str) -> 
         window = text[lo : len(before) + 2 + min(8, len(after))]
         plain = best_reading(window, lexicon())
         assert (spot.as_is.words, spot.as_is.cost, spot.fixed.words, spot.fixed.cost) == (plain.words, plain.cost, plain.words, plain.cost)
+
+
+# -- completion: members cut short that open another paragraph -----------------------------------
+
+import random  # noqa: E402
+
+from dedup.completion import other_firsts  # noqa: E402
+from dedup.fingerprint.keys import KeyConfig, matching_key  # noqa: E402
+from dedup.invariant import covers, sentence_key  # noqa: E402
+from dedup.segment import ends_sentence, sentences  # noqa: E402
+from dedup.chardata import is_cjk  # noqa: E402
+
+
+def _plain_other_firsts(members: list[int], texts: list[str], keys: KeyConfig) -> list[int]:
+    """:func:`other_firsts` as it was (12f51a3): every earlier member asked, from the first on."""
+    out = []
+    for k, m in enumerate(members[1:], 1):
+        spans = sentences(texts[m])
+        if not spans or ends_sentence(texts[m][spans[-1][0] : spans[-1][1]]):
+            continue
+        head = sentence_key(texts[m][spans[0][0] : spans[0][1]], keys)
+        if is_cjk(texts[m]) and not (len(spans) > 1 or len(head) >= 24):
+            continue
+        if (len(spans) > 1 or is_cjk(texts[m])) and head and not any(covers(matching_key(texts[e], keys, marker=False), head) for e in members[:k]):
+            out.append(m)
+    return out
+
+
+_DRIFT = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面"
+
+
+def _drifting_cluster(seed: int, size: int, cut_share: float) -> list[str]:
+    """A drifting chain of two-sentence paragraphs, some members cut short, some another paragraph's head."""
+    rng = random.Random(seed)
+    cur = list("".join(rng.choice(_DRIFT) for _ in range(30)) + "。" + "".join(rng.choice(_DRIFT) for _ in range(40)) + "。")
+    texts = []
+    for _ in range(size):
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(cur))
+            if cur[at] != "。":
+                cur[at] = rng.choice(_DRIFT)
+        text = "".join(cur)
+        r = rng.random()
+        if r < cut_share:
+            text = text[: rng.randint(len(text) // 2, len(text) - 2)]  # cut short: no final full stop
+        elif r < cut_share + 0.1:
+            text = "".join(rng.choice(_DRIFT) for _ in range(rng.randint(10, 40))) + "。" + text[: rng.randint(31, 60)]  # another head
+        texts.append(text)
+    return texts
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6), st.integers(2, 60), st.sampled_from([0.3, 0.7, 1.0]))
+def test_other_firsts_nearest_first_is_the_full_scan(seed: int, size: int, cut_share: float) -> None:
+    """Asking the nearest earlier member first finds the members the scan from the first member finds.
+
+    Seen failing when the nearest-first search skipped the nearest member (``reversed(earlier[:-1])``).
+    """
+    texts = _drifting_cluster(seed, size, cut_share)
+    members = sorted(random.Random(seed).sample(range(size), k=max(2, size // 2)))
+    keys = KeyConfig()
+    assert other_firsts(members, texts, keys) == _plain_other_firsts(members, texts, keys)
