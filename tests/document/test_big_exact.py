@@ -163,3 +163,35 @@ def test_other_firsts_nearest_first_is_the_full_scan(seed: int, size: int, cut_s
     members = sorted(random.Random(seed).sample(range(size), k=max(2, size // 2)))
     keys = KeyConfig()
     assert other_firsts(members, texts, keys) == _plain_other_firsts(members, texts, keys)
+
+
+# -- SubstringCounts: hashed, packed tables ------------------------------------------------------
+
+import dedup.textindex as textindex  # noqa: E402
+
+_COUNTED = st.lists(st.sampled_from(["哈", "a", "b", "\x00", "保", "障", "\ud800", "😀"]), max_size=400).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_COUNTED, st.lists(st.lists(st.sampled_from(["哈", "a", "b", "\x00", "保", "😀"]), min_size=1, max_size=7).map("".join), min_size=1, max_size=25), st.sampled_from([None, 1, 0]))
+def test_hashed_table_counts_are_str_count(text: str, needles: list[str], bits: int | None) -> None:
+    """Counts and starts from the 32-bit hash table are ``str.count`` and every overlapping start, also when
+    the hash keeps one bit (``bits=1``) or none (``0``): every candidate is then checked against the text, one by
+    one for a few, in numpy for many.
+
+    Seen failing with the check of the candidates one by one left out.
+    """
+    real = textindex._table_hash
+    if bits is not None:
+        textindex._table_hash = lambda keys: real(keys) & (1 if bits else 0)  # type: ignore[assignment]
+        mix = textindex._needle_hash
+        textindex._needle_hash = lambda needle: mix(needle) & (1 if bits else 0)  # type: ignore[assignment]
+    try:
+        counts = textindex.SubstringCounts(text, scan_first=0, min_indexed=0)
+        for needle in needles + [text[i : i + 3] for i in range(0, len(text), 11)]:
+            assert counts.count(needle) == text.count(needle), needle
+            every = [a for a in range(len(text)) if text.startswith(needle, a)] if needle else []
+            assert counts.starts(needle).tolist() == every, needle
+    finally:
+        if bits is not None:
+            textindex._table_hash, textindex._needle_hash = real, mix  # type: ignore[assignment]
