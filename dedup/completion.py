@@ -189,9 +189,22 @@ def other_firsts(members: Sequence[int], texts: Sequence[str], keys: KeyConfig) 
         head = sentence_key(texts[m][spans[0][0] : spans[0][1]], keys)
         if is_cjk(texts[m]) and not _cjk_first_of_another(head, len(spans)):
             continue
-        if (len(spans) > 1 or is_cjk(texts[m])) and head and not any(covers(matching_key(texts[e], keys, marker=False), head) for e in members[:k]):
+        if (len(spans) > 1 or is_cjk(texts[m])) and head and not said_by_an_earlier_member(head, members[:k], texts, keys):
             out.append(m)
     return out
+
+
+def said_by_an_earlier_member(head: str, earlier: Sequence[int], texts: Sequence[str], keys: KeyConfig) -> bool:
+    """``any(covers(key of e, head) for e in earlier)``, the same answer, the nearest member asked first.
+
+    :func:`covers` is a pure predicate, so the order of the questions cannot
+    change what ``any`` answers.  A member cut short is most often said by
+    the copy just before it: a drifting chain (each copy a light edit of the
+    one before) drifts further from ``head`` with every copy back, and asking
+    from the cluster's first member on took a cover per earlier member before
+    the near one said it (113 of 129 s CPU on a 5,000-paragraph chain).
+    """
+    return any(covers(matching_key(texts[e], keys, marker=False), head) for e in reversed(earlier))
 
 
 #: a Chinese member cut short in its first sentence is another paragraph's first occurrence only when that much is left

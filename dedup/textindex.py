@@ -29,10 +29,10 @@ class SubstringCounts:
     """``text.count(needle)`` for many needles: the same answers, in time linear in the text overall.
 
     For each needle length, the positions of the text's grams of that length
-    sorted by their key (the code points themselves up to three characters,
-    a 64-bit hash beyond).  A question looks its key up, checks the candidate
-    positions against the needle (a hash can collide) and counts them the way
-    ``str.count`` does.  Answers are remembered, so the cost of all questions
+    sorted by a 32-bit hash of their key (the code points themselves up to
+    three characters, a 64-bit hash beyond).  A question looks its hash up,
+    checks the candidate positions against the needle (a hash can collide)
+    and counts them the way ``str.count`` does.  Answers are remembered, so the cost of all questions
     of one length is bounded by the text's length: a position holds one gram
     of each length.
     """
@@ -65,14 +65,24 @@ class SubstringCounts:
         return self._codes
 
     def _table(self, m: int) -> tuple[Any, Any]:
-        """(sorted keys, positions in the same order) of every ``m``-gram of the text."""
+        """(sorted 32-bit hashes, positions in the same order) of every ``m``-gram of the text.
+
+        Hash and position are packed into one ``uint64`` and sorted together
+        (half the time of an ``argsort`` of the 64-bit keys), so the positions
+        of one hash come out ascending; a hash can collide, so every lookup
+        checks its candidates against the text.
+        """
         import numpy as np
 
         table = self._tables.get(m)
         if table is None:
-            keys = _gram_keys(self._codes_array(), m)
-            order = np.argsort(keys, kind="stable").astype(np.int64 if len(keys) >= 2**31 else np.int32)
-            table = (keys[order], order)
+            hashes = _table_hash(_gram_keys(self._codes_array(), m))
+            if len(hashes) < 2**32:
+                packed = np.sort((hashes << np.uint64(32)) | np.arange(len(hashes), dtype=np.uint64))
+                table = ((packed >> np.uint64(32)).astype(np.uint32), (packed & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+            else:  # (positions past 32 bits: a stable argsort keeps them ascending within a hash)
+                order = np.argsort(hashes, kind="stable")
+                table = (hashes[order].astype(np.uint32), order)
             self._tables[m] = table
         return table
 
@@ -80,21 +90,27 @@ class SubstringCounts:
         """Every position where ``needle`` starts, overlapping occurrences too, ascending (a numpy array)."""
         import numpy as np
 
+        return np.array(self._starts(needle), dtype=np.int64)
+
+    def _starts(self, needle: str) -> list[int]:
+        """:meth:`starts` as a list: a few candidates are checked with ``str.startswith``, many at once in numpy."""
+        import numpy as np
+
         m = len(needle)
         if not needle or m > len(self.text):
-            return np.zeros(0, dtype=np.int64)
-        keys, order = self._table(m)
-        wanted = np.frombuffer(needle.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        key = _gram_keys(wanted, m)[0]
-        lo, hi = int(np.searchsorted(keys, key, "left")), int(np.searchsorted(keys, key, "right"))
-        at = np.sort(order[lo:hi]).astype(np.int64)
-        if m > _PACKED and len(at):  # hashed keys: keep the positions that really hold the needle
-            codes = self._codes_array()
-            same = np.ones(len(at), dtype=bool)
-            for j in range(m):
-                same &= codes[at + j] == wanted[j]
-            at = at[same]
-        return at
+            return []
+        hashes, positions = self._table(m)
+        key = np.uint32(_needle_hash(needle))
+        lo, hi = int(hashes.searchsorted(key, "left")), int(hashes.searchsorted(key, "right"))
+        if hi - lo <= _CHECKED_ONE_BY_ONE:
+            text = self.text
+            return [a for a in positions[lo:hi].tolist() if text.startswith(needle, a)]
+        at = positions[lo:hi].astype(np.int64)
+        codes = self._codes_array()
+        same = np.ones(len(at), dtype=bool)
+        for j, code in enumerate(map(ord, needle)):
+            same &= codes[at + j] == code
+        return at[same].tolist()
 
     def may_hold(self, keys: Any, m: int) -> Any:
         """For gram keys of length ``m`` (:func:`word_keys`), whether the text may hold each (False: certainly not)."""
@@ -103,16 +119,42 @@ class SubstringCounts:
         if m > len(self.text):
             return np.zeros(len(keys), dtype=bool)
         table = self._table(m)[0]
-        return np.searchsorted(table, keys, "left") < np.searchsorted(table, keys, "right")
+        wanted = _table_hash(np.asarray(keys, dtype=np.uint64)).astype(np.uint32)
+        return np.searchsorted(table, wanted, "left") < np.searchsorted(table, wanted, "right")
 
     def _count_indexed(self, needle: str) -> int:
-        import numpy as np
-
-        at = self.starts(needle)
+        at = self._starts(needle)
         m = len(needle)
-        if len(at) > 1 and bool((np.diff(at) < m).any()):
-            return _non_overlapping(at.tolist(), m)
+        if len(at) > 1 and any(b - a < m for a, b in zip(at, at[1:])):
+            return _non_overlapping(at, m)
         return len(at)
+
+
+#: candidates of one hash up to this many are checked one by one (``str.startswith``), more in numpy
+_CHECKED_ONE_BY_ONE = 48
+#: an odd 64-bit multiplier (the golden ratio's): the top 32 bits of ``key * _MIX`` mix every bit of the key
+_MIX = 0x9E3779B97F4A7C15
+_MASK64 = (1 << 64) - 1
+
+
+def _table_hash(keys: Any) -> Any:
+    """The 32-bit table hash of gram keys (:func:`_gram_keys`), as ``uint64`` values below 2**32."""
+    import numpy as np
+
+    with np.errstate(over="ignore"):
+        return (keys * np.uint64(_MIX)) >> np.uint64(32)
+
+
+def _needle_hash(needle: str) -> int:
+    """:func:`_table_hash` of ``needle``'s gram key, in Python integers (one needle: no numpy call)."""
+    key = 0
+    if len(needle) <= _PACKED:
+        for c in needle:
+            key = (key << 21) | ord(c)
+    else:
+        for c in needle:
+            key = (key * _PRIME + ord(c)) & _MASK64
+    return ((key * _MIX) & _MASK64) >> 32
 
 
 def _gram_keys(codes: Any, m: int) -> Any:

@@ -25,7 +25,7 @@ once per process; a document without Han characters never loads them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -33,7 +33,7 @@ from ..draft import Draft
 from ..lexicon import HAN_RUN
 from ..model import Span, Unit
 from .base import Repair, apply_repairs, disjoint
-from .majority import ConsensusConfig, consensus_repairs, differs_by_a_word, one_numbered_list
+from .majority import ConsensusConfig, consensus_repairs, differs_by_a_word, list_ordinal, one_numbered_list
 
 Mode = Literal["off", "safe", "aggressive"]
 Variants = Literal["auto", "off", "to_simplified"]
@@ -131,7 +131,7 @@ def consensus(draft: Draft, units: Sequence[Unit], members: Sequence[int], targe
     (:func:`list_siblings`): no copies of it, and no vote then (the copies may
     be either item's: which one they read would be a guess).
     """
-    siblings = list_siblings([draft.current(u.span.start, u.span.end) for u in units[: members[-1] + 1]], members, target)
+    siblings = list_siblings_read(lambda u: draft.current(units[u].span.start, units[u].span.end), members, target)
     if siblings or config.mode == "off" or not config.consensus or len(members) < config.consensus_config.min_copies:
         return siblings
     span = units[target].span
@@ -172,6 +172,31 @@ def list_siblings(texts: Sequence[str], members: Sequence[int], target: int) -> 
     """
     inside, body = set(members), _list_body(texts[target])
     return [m for m in members if m > target and one_numbered_list(texts[target : m + 1]) and not inside.issuperset(range(target + 1, m)) and differs_by_a_word(body, _list_body(texts[m]))]
+
+
+def list_siblings_read(text_of: Callable[[int], str], members: Sequence[int], target: int) -> list[int]:
+    """:func:`list_siblings`, the same answer, reading only the units its numbered test can pass on.
+
+    ``text_of(u)``: unit ``u``'s text.  A member ``m`` passes the numbered test
+    (:func:`one_numbered_list` of units ``target..m``) exactly when ``target``'s
+    list runs on, one by one, up to ``m``; so the texts are read from ``target``
+    until the numbering breaks, and the members past the break are never
+    compared.  Reading every unit up to the cluster's last member, and
+    numbering each member's whole stretch again, made a document of n
+    paragraphs cost n per cluster (minutes at 20,000 paragraphs).
+    """
+    first = text_of(target)
+    at = list_ordinal(first)
+    if at is None:
+        return []  # target opens no numbered item: no stretch from it is one list
+    end, last = target, members[-1]
+    while end < last:
+        nxt = list_ordinal(text_of(end + 1))
+        if nxt != at + 1:
+            break
+        end, at = end + 1, nxt
+    inside, body = set(members), _list_body(first)
+    return [m for m in members if target < m <= end and not inside.issuperset(range(target + 1, m)) and differs_by_a_word(body, _list_body(text_of(m)))]
 
 
 def _list_body(text: str) -> str:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from ..chardata import HAN_CLASS
 from ..lexicon import Lexicon
 from .base import Repair
-from .reading import MAX_WORD, DocumentNgrams, Reading, best_reading, han_window
+from .reading import MAX_WORD, DeferredReading, DocumentNgrams, Reading, best_reading, han_window
 
 RULE_CHAR = "repair.doubled_char"
 RULE_WORD = "repair.doubled_word"
@@ -133,7 +133,7 @@ def read_doubled(text: str, i: int, lexicon: Lexicon, doc: DocumentNgrams | None
     rare = frozenset((pair,)) if lexicon.freq(pair) < RARE_PAIR and elsewhere <= 0 else frozenset()
     if elsewhere > 0:
         # the document writes the pair elsewhere too (陌陌, 童童: a name)
-        reading = best_reading(as_is, lexicon)
+        reading = DeferredReading(as_is, lexicon)  # (a document pair stays: its reading is rarely read)
         return DoubledSpot("document_pair", 0.0, reading, reading, pair, False)
     ra = best_reading(as_is, lexicon, doc, discount, rare)
     rf = best_reading(fixed, lexicon, doc, discount, rare)
