@@ -49,3 +49,28 @@ def latin_words_in_chinese(key: str) -> bool:
     without them, the 3-grams of the index find it.
     """
     return " " in key and not is_cjk(key) and _HAN.search(key) is not None
+
+
+def introduces_a_list(paragraph: str) -> bool:
+    """Does ``paragraph`` end with a colon (``…也参与了认捐（仅为部分）：``), the items to follow?
+
+    Such a paragraph is finished without a full stop: a first copy cut short
+    inside its last sentence is completed from it.
+    """
+    return paragraph.rstrip().endswith(("：", ":"))
+
+
+def merged_inside(inserts: Sequence[tuple[int, str]], kept: str) -> bool:
+    """Does a Chinese copy's alignment with the kept sentence ``kept`` open a line inside it?
+
+    ``inserts`` are (position in ``kept``, words) the copy adds.  A copy that merged
+    the next paragraph (``…篇章`` ⏎ ``记者：大作文章…``) aligned with a kept sentence a
+    completion made whole (``…篇章文革。…``) puts the line break *inside* it, and its
+    other words between the kept characters (``文章…革``): it extends nothing.
+
+    >>> merged_inside([(6, "\\n记者：大作"), (7, "章深秋意旨")], "游戏曾子墨篇章文革")
+    True
+    >>> merged_inside([(9, "\\n四是在地堡")], "游戏曾子墨篇章文革"), merged_inside([(6, "，确保农民增收")], "游戏曾子墨篇章文革")
+    (False, False)
+    """
+    return is_cjk(kept) and any(at < len(kept) and words[:1] == "\n" for at, words in inserts)

@@ -49,7 +49,7 @@ from .keep import KEEP_POLICIES, Copy, KeepName, KeepPolicy, earliest, keep_poli
 from .kept_rules import KeptTextRules, SeenKeys, bracketed, cut_end, goes_on, says
 from .kept_text import AllBut, KeptText, covers
 from .model import Span, Unit
-from .paragraph_shapes import longer_title, marks_left
+from .paragraph_shapes import introduces_a_list, longer_title, marks_left, merged_inside
 from .repair import RepairConfig, consensus
 from .segment import ends_sentence, sentences
 from .sentence_pool import SentencePool, extract_best, prefix_order
@@ -203,7 +203,7 @@ class Reconstructor(KeptTextRules):
         # paragraph that ends without a full stop in every copy: ``… exposed by an ancestor``), or
         # links end it (``…［详细］［卫士奖官`` cut inside ``［卫士奖官方网站］［…微博］``)
         read = full[full_spans[hit][0] : full_spans[hit][1]] if hit is not None else ""
-        if hit is None or not (ends_sentence(read) or (hit == len(full_spans) - 1 and (not is_cjk(last) or _introduces_a_list(full) or bracketed(read)))):
+        if hit is None or not (ends_sentence(read) or (hit == len(full_spans) - 1 and (not is_cjk(last) or introduces_a_list(full) or bracketed(read)))):
             return None
         fragment = part[spans[-1][0] : spans[-1][1]].rstrip()
         if len(spans) == 1:
@@ -421,6 +421,8 @@ class Reconstructor(KeptTextRules):
             for op in Indel.opcodes(kept, sentence.rstrip())
             if op.tag == "insert" and op.dest_end - op.dest_start > 2 and op.src_start > _opening_marker(kept)
         ]
+        if merged_inside(inserts, kept):
+            return None
         # (nor, at a cut end, the next paragraph's list number or tag a copy merged in: ``… from 3. INHERITANCE``, ``…）⏎四是…``)
         inserts = [(at, w) for at, w in inserts if matching_key(w, self.keys, marker=False) not in whole and not self._kept_elsewhere(w) and not (at >= len(kept) and merged_at_end(w, kept))]
         if not inserts or longer_title(kept, cur, sentence, inserts):
@@ -631,15 +633,6 @@ def _opening_marker(sentence: str) -> int:
     never inserts at the start, and right after the marker is the start too.
     """
     return strip_marker(sentence, _MARKERS_ONLY) if is_cjk(sentence) else 0
-
-
-def _introduces_a_list(paragraph: str) -> bool:
-    """Does ``paragraph`` end with a colon (``…也参与了认捐（仅为部分）：``), the items to follow?
-
-    Such a paragraph is finished without a full stop: a first copy cut short
-    inside its last sentence is completed from it.
-    """
-    return paragraph.rstrip().endswith(("：", ":"))
 
 
 def _complement(ranges: Sequence[tuple[int, int]], n: int) -> list[tuple[int, int]]:

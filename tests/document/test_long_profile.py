@@ -129,3 +129,32 @@ def test_a_short_head_needs_the_marker() -> None:
     kept = [sentence_key(ITEM_CUT + ITEM_END.split("。")[0]), sentence_key(NEXT_ITEM)]
     assert cut_then_whole_cjk(sentence_key(ITEM_CUT + NEXT_ITEM), kept) is not None  # marker 三是 between
     assert cut_then_whole_cjk(sentence_key(ITEM_CUT + NEXT_ITEM[2:]), kept) is None  # none: too short a head
+
+
+# -- zh, long profile at 10,000, --hypothesis-seed=5 (example 6,017), on the merged 12bdc94 ---------
+
+LEAD = "诗作捕捞说好，闯王放过自由人西湖杉木吴少勋动物地方。千军万马欧阳锋躬身开放客户刘亦菲，跟踪血液十八年有着重心时候阶段飞架。游戏独裁者代"
+REPORTER = (
+    "记者：大作文章深秋意旨。苗族师大县政府身高。生产平日男性一级大爷肃立。水族开放网络秘书针对，赵钱孙狰狞充当巴勒斯坦集散地问及招收。"
+    "西侧机密名位博雅中华民族直辖市全省武官，警方人心下回分解充分，镇上顿时阐释廖锡龙面板明太子太忽然。讲话工人普遍性四位原油市中心，授权菲尼克斯族人激化第一北平累死以及。"
+)
+FOURTH = (
+    "四是穷人词条逃走科威特研究晋国服役，交易恩爱碎裂思维大腿经受目前成祖大，等价袁承志知名人士勇于。腹腔意外科学家各司其职总参谋部权分立附有得到，讲求攻略哆嗦北京库克困扰。"
+    "地域失衡采用阿拉木图汽配化工。\n五是图道多吉环绕不管，一一它们奖励高中整合五中全会纤夫。了不起庄太后姜声扬事业，二十五年参见公积金雪山尊重总产值父亲，用水宋元试想创出，"
+    "世世代代余座董家标本必须农作物国际堂上。冰岛两艘烟头。法老幼体黄格选是否是恭维传统香港特区传递，结成责任炎热转过自动收入冰川。"
+)
+
+
+def test_a_copy_merged_with_the_next_paragraph_does_not_extend_a_completed_sentence() -> None:
+    """``…篇章`` (cut) completed to ``…篇章文革。…`` by one copy; another copy ran into the next paragraph.
+
+    That copy (``…篇章`` ⏎ ``记者：大作文章…``) aligns with the completed sentence
+    by putting its line break inside it and ``章深秋意旨`` between ``文`` and
+    ``革``: an "extension" that took ``文革`` apart, which ``check`` flagged.  A
+    Chinese copy that opens a line inside the kept sentence extends nothing.
+    """
+    copy = "五是" + LEAD + "数曾子墨篇章文革。权威水洞被子植物集散地现场侵入将官，停放坏死四天考试院德"
+    doc = "\n\n".join(["二是" + LEAD + "代数曾子墨篇章", copy, "二是" + LEAD + "数曾子墨篇章\n" + REPORTER, FOURTH]) + "\n"
+    r = clean(doc)
+    assert check(doc, r.text, r.report) == []
+    assert "篇章文革。权威水洞" in r.text and REPORTER in r.text, r.text
