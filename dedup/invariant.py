@@ -28,7 +28,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, LCSseq, Levenshtein
 
 from .document_words import misspelt_word, remembered_per_document
-from .fingerprint.keys import KeyConfig, is_cjk, matching_key, strip_marker
+from .fingerprint.keys import LIST_MARKERS_ONLY, KeyConfig, is_cjk, matching_key, strip_marker
 from .merged_copy import among, cut_then_whole, cut_then_whole_cjk
 from .segment import sentences
 from .speaker import speaker_tag_end
@@ -314,7 +314,6 @@ def _within(aligned: tuple[list[tuple[int, int, bool]], list[int]] | None, sente
     return not any(any(map(str.isdigit, sentence[a:b])) for a, b, _ in runs)
 
 
-_MARKERS = KeyConfig(strip_markers=True, strip_speaker=False)
 
 
 def sentence_key(text: str, keys: KeyConfig = KeyConfig()) -> str:
@@ -333,7 +332,7 @@ def sentence_key(text: str, keys: KeyConfig = KeyConfig()) -> str:
     for _ in range(4):
         if not keys.strip_markers:
             break
-        m = strip_marker(text[n:], _MARKERS)
+        m = strip_marker(text[n:], LIST_MARKERS_ONLY)
         if not m:
             break
         n += m
@@ -574,7 +573,7 @@ def made_of(key: str, pieces: Iterable[str]) -> list[str] | None:
             continue
         # a list marker between two pieces (``详细三是在这些…``: a merged copy's next item) is
         # no word of its own: sentence keys drop it where it leads
-        m = strip_marker(key[i:], _MARKERS) if i else 0
+        m = strip_marker(key[i:], LIST_MARKERS_ONLY) if i else 0
         if m and i + m not in reach:
             reach[i + m] = reach[i]
         for w in words:

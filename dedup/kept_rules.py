@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .draft import Draft
-from .fingerprint.keys import KeyConfig, matching_key, strip_marker
+from .fingerprint.keys import LIST_MARKERS_ONLY, KeyConfig, matching_key, strip_marker
 from .invariant import CLUSTER, GLOBAL, Tolerance, made_of
 from .invariant import remembered_covers as covers  # (remembered: pure functions asked again and again)
 from .invariant import remembered_is_cjk as is_cjk
@@ -29,8 +29,6 @@ from .segment import ends_sentence, sentences
 _HEADING_WORDS = 8
 #: words a sentence is looked for by, in another case (enough to be that sentence's own)
 _CASE_TOKENS = 12
-#: list markers only (``九是``, ``３、``), not speaker tags
-_MARKERS = KeyConfig(strip_markers=True, strip_speaker=False)
 #: brackets a link or a tag is written in at a paragraph's end (``［详细］``, ``【图】``)
 _LINK_BRACKETS = {"［": "］", "[": "]", "【": "】", "〔": "〕", "（": "）", "(": ")"}
 
@@ -77,7 +75,11 @@ def _meeting_points(sentence: str) -> list[int]:
     >>> _meeting_points("承担民\\n二是据此"), _meeting_points("承担民四是据此"), _meeting_points("判令三名被告")
     ([3], [3], [])
     """
-    return [i for i, c in enumerate(sentence) if c == "\n" or (c in _ORDINAL_CHARS and i and not sentence[i - 1].isspace() and _inside_text(sentence[:i]) and strip_marker(sentence[i:], _MARKERS))]
+
+    def marker_at(i: int) -> bool:  # the next item's ordinal right after the words
+        return sentence[i] in _ORDINAL_CHARS and i > 0 and not sentence[i - 1].isspace() and _inside_text(sentence[:i]) and bool(strip_marker(sentence[i:], LIST_MARKERS_ONLY))
+
+    return [i for i, c in enumerate(sentence) if c == "\n" or marker_at(i)]
 
 
 def says(text: str, key: str, tolerance: Tolerance = CLUSTER) -> bool:
@@ -226,17 +228,21 @@ class KeptTextRules:
         for j, (kept_key, kept_unit) in enumerate(seen_cluster):
             if len(kept_key) < 2 or not key.startswith(kept_key) or not self._cut_short_end(kept_unit, kept_key):
                 continue
-            if strip_marker(key[len(kept_key) :], _MARKERS):
+            if strip_marker(key[len(kept_key) :], LIST_MARKERS_ONLY):
                 continue  # ``…项目部`` / ``…项目部九是Ｂ、…``: the next item of a list, merged in, is no end of this one
             new_key = self._extend_into(kept_key, kept_unit, key, sentence, unit)
             if new_key is None:
                 continue
-            seen_cluster[j] = (new_key, kept_unit)
-            pool[j] = new_key
-            seen_global.setdefault(new_key, kept_unit)
-            self.kept.extend(kept_key, kept_unit, new_key)
+            self._record_extension(j, kept_key, kept_unit, new_key, seen_cluster, pool, seen_global)
             return {"why": "said by the kept sentence it extended", "duplicate_of_unit": kept_unit, "score": 1.0}
         return None
+
+    def _record_extension(self, j: int, kept_key: str, kept_unit: int, new_key: str, seen_cluster: list[tuple[str, int]], pool: list[str], seen_global: dict[str, int]) -> None:
+        """The cluster's ``j``-th kept sentence ``kept_key`` now reads ``new_key``: every index of kept text learns it."""
+        seen_cluster[j] = (new_key, kept_unit)
+        pool[j] = new_key
+        seen_global.setdefault(new_key, kept_unit)
+        self.kept.extend(kept_key, kept_unit, new_key)
 
     def _cut_short_end(self, unit: int, key: str) -> bool:
         """Is the kept sentence ``key`` the unfinished last sentence of ``unit`` (a paragraph cut short)?"""
@@ -403,7 +409,7 @@ class KeptTextRules:
         for at in _meeting_points(sentence):
             head, rest = sentence_key(sentence[:at], self.keys), sentence_key(sentence[at:], self.keys)
             # after the next item's list marker the cut may have left a short head (``…定额络绎不绝`` ⏎ ``三是…``)
-            short_head = 1 if strip_marker(sentence[at:].lstrip(), _MARKERS) else MIN_CJK_CHARS
+            short_head = 1 if strip_marker(sentence[at:].lstrip(), LIST_MARKERS_ONLY) else MIN_CJK_CHARS
             if len(head) < short_head or len(rest) < MIN_CJK_CHARS or rest not in seen_global or not is_cjk(head):
                 continue
             found = next((k for k in (self.kept.keys[i] for i in self.kept.candidates(head)) if begins_with(k, head) and k != rest), None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .fingerprint.keys import KeyConfig, strip_marker
+from .fingerprint.keys import LIST_MARKERS_ONLY, strip_marker
 
 #: the beginning is at least this many words (a short one begins many sentences) ...
 MIN_HEAD_WORDS = 3
@@ -21,8 +21,6 @@ MIN_HEAD_WORDS = 3
 MIN_WHOLE_WORDS = 2
 #: in Chinese, the beginning and the whole sentence after it are each at least this many characters of key
 MIN_CJK_CHARS = 8
-#: a list marker between the two (``…设计作二是2013年…``: the next paragraph's, which its key drops)
-_MARKERS = KeyConfig(strip_markers=True, strip_speaker=False)
 
 
 def cut_then_whole(key: str, whole: Callable[[str], bool], beginning_of: Callable[[str], str | None]) -> tuple[str, str] | None:
@@ -99,7 +97,7 @@ def cut_then_whole_cjk(key: str, kept: Iterable[str]) -> tuple[str, str] | None:
         for i in range(cut, max(0, cut - _MAX_MARKER), -1):
             if i == cut and i < MIN_HEAD_CHARS:
                 continue  # no marker between: a short beginning begins many sentences
-            if i < cut and strip_marker(key[i:], _MARKERS) != cut - i:
+            if i < cut and strip_marker(key[i:], LIST_MARKERS_ONLY) != cut - i:
                 continue  # what stands between the two is no list marker
             head = key[:i]
             a = next((k for k in kept if k.startswith(head) and k != b), None)

@@ -41,7 +41,7 @@ from rapidfuzz.distance import Indel
 from .cluster import ClusterResult
 from .completion import Deferred, OutsideCluster, aligned_end, as_units_say, best_completion, byline_end, complete_cut_from, member_openings, merged_at_end, opening_tag, other_firsts, tagged_copy
 from .draft import Draft
-from .fingerprint.keys import KeyConfig, matching_key, strip_marker
+from .fingerprint.keys import LIST_MARKERS_ONLY, KeyConfig, matching_key, strip_marker
 from .invariant import GLOBAL, join_keys, speaker_tag_end
 from .invariant import remembered_is_cjk as is_cjk  # (remembered: pure functions asked again and again)
 from .invariant import remembered_sentence_key as sentence_key
@@ -82,8 +82,6 @@ EXTENSION_SHARE_CLUSTER = 0.3
 #: verdicts found anywhere in the document, not among copies of one cluster
 _GLOBAL_VERDICTS = frozenset({"repeated sentence", "contained in kept text"})
 
-#: text that is moved keeps everything but list markers: a speaker-like prefix is content
-_MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
 
 
 class Reconstructor(KeptTextRules):
@@ -207,10 +205,10 @@ class Reconstructor(KeptTextRules):
             return None
         fragment = part[spans[-1][0] : spans[-1][1]].rstrip()
         if len(spans) == 1:
-            fragment = fragment[strip_marker(fragment, _MARKERS_ONLY) :]
+            fragment = fragment[strip_marker(fragment, LIST_MARKERS_ONLY) :]
         a, b = full_spans[hit]
         if hit == 0:
-            a += strip_marker(full[a:b], _MARKERS_ONLY)
+            a += strip_marker(full[a:b], LIST_MARKERS_ONLY)
         start = a + aligned_end(fragment, full[a:b])
         end = a + len(full[a:b].rstrip())
         rest = sentence_key(full[start:end], self.keys)
@@ -362,10 +360,7 @@ class Reconstructor(KeptTextRules):
             new_key = self._extend_into(kept_key, kept_unit, key, sentence, unit)
             if new_key is None:
                 continue
-            seen_cluster[j] = (new_key, kept_unit)
-            pool[j] = new_key
-            seen_global.setdefault(new_key, kept_unit)
-            self.kept.extend(kept_key, kept_unit, new_key)
+            self._record_extension(j, kept_key, kept_unit, new_key, seen_cluster, pool, seen_global)
             return {"why": "said by the kept sentence it extended", "duplicate_of_unit": kept_unit, "score": round(fuzz.ratio(key, kept_key) / 100.0, 4)}
         return None
 
@@ -632,7 +627,7 @@ def _opening_marker(sentence: str) -> int:
     title ``安全驾驶…``) make another sentence, not a longer one: an extension
     never inserts at the start, and right after the marker is the start too.
     """
-    return strip_marker(sentence, _MARKERS_ONLY) if is_cjk(sentence) else 0
+    return strip_marker(sentence, LIST_MARKERS_ONLY) if is_cjk(sentence) else 0
 
 
 def _complement(ranges: Sequence[tuple[int, int]], n: int) -> list[tuple[int, int]]:

@@ -314,13 +314,7 @@ def solve_clusters(
         m, first_at = np.unique(mem[live], return_index=True)
         if len(m):
             h = head_of[live][first_at]
-            accepted, s, r = verify(np.stack([np.minimum(m, h), np.maximum(m, h)], axis=1))
-            if sizes is not None:
-                # containment is measured against the smaller set: only the contained side may go
-                accepted = accepted & ~((r == REASON_CODE["contained"]) & (sizes[m] > sizes[h]))
-            m, h = m[accepted], h[accepted]
-            rep[m], score[m], reason[m] = h, s[accepted], r[accepted]
-            decided[m] = True
+            _remove_verified(m, h, verify, sizes, rep, score, reason, decided)
         # the buckets read lose their decided members (each slot is dropped once)
         keep = ~decided[mem]
         lengths = buckets.length[hb]
@@ -331,6 +325,17 @@ def solve_clusters(
         buckets.length[hb] = np.bincount(seg[keep], minlength=len(hb))
     unsolved = int(np.sum(~decided))
     return Solved(rep, score, reason, max(rounds, pair_rounds), unsolved)
+
+
+def _remove_verified(m: np.ndarray, h: np.ndarray, verify: Any, sizes: np.ndarray | None, rep: np.ndarray, score: np.ndarray, reason: np.ndarray, decided: np.ndarray) -> None:
+    """Members ``m`` verified against their kept representatives ``h`` (pairwise): those accepted are removed, in place."""
+    accepted, s, r = verify(np.stack([np.minimum(m, h), np.maximum(m, h)], axis=1))
+    if sizes is not None:
+        # containment is measured against the smaller set: only the contained side may go
+        accepted = accepted & ~((r == REASON_CODE["contained"]) & (sizes[m] > sizes[h]))
+    m, h = m[accepted], h[accepted]
+    rep[m], score[m], reason[m] = h, s[accepted], r[accepted]
+    decided[m] = True
 
 
 #: components of two compared at once by :func:`_solve_twos` (a gather of both members' band rows)
@@ -376,12 +381,7 @@ def _solve_twos(
         h, m = h[could], m[could]
         if not len(m):
             continue
-        accepted, sc, r = verify(np.stack([np.minimum(m, h), np.maximum(m, h)], axis=1))
-        if sizes is not None:
-            accepted = accepted & ~((r == REASON_CODE["contained"]) & (sizes[m] > sizes[h]))
-        m, h = m[accepted], h[accepted]
-        rep[m], score[m], reason[m] = h, sc[accepted], r[accepted]
-        decided[m] = True
+        _remove_verified(m, h, verify, sizes, rep, score, reason, decided)
     left = others[~decided[others]]
     if not len(left):
         return 1

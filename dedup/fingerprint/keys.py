@@ -42,6 +42,10 @@ class KeyConfig:
     strip_speaker: bool = True
 
 
+#: list markers only (``九是``, ``３、``), not speaker tags: a speaker-like prefix is content
+LIST_MARKERS_ONLY = KeyConfig(strip_speaker=False)
+
+
 def strip_marker(text: str, config: KeyConfig = KeyConfig()) -> int:
     """Length of the leading list marker / speaker tag of ``text`` (0 if none).
 

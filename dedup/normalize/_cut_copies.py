@@ -14,12 +14,11 @@ import re
 from typing import Any
 
 from ..chardata import HAN_CLASS, char_class
-from ..fingerprint.keys import KeyConfig, strip_marker
+from ..fingerprint.keys import LIST_MARKERS_ONLY, strip_marker
 from ..segment import SENTENCE_END, sentences
 
 _CJK = re.compile(f"[{char_class(((0x3040, 0x30FF),))}{HAN_CLASS}]")  # kana and Han (as stitch reads them)
 _WS_RUN = re.compile(r"\s+")
-_LIST_MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
 #: characters read after the other copy's end of ``p`` to see where its sentence ends
 EXTENSION_LOOK = 8
 #: the characters of each side of a cut that the rules read
@@ -153,7 +152,7 @@ def tag_opens_paragraphs(n: str, read: Any) -> bool:
     lands inside a sentence, and a tag the document opens lines with is no sentence's middle.
     """
     k = strip_marker(n)
-    if k == 0 or k == strip_marker(n, _LIST_MARKERS_ONLY):
+    if k == 0 or k == strip_marker(n, LIST_MARKERS_ONLY):
         return False
     tag = _folded(n[:k].strip())
     return read.count("\x00" + tag) + read.text.startswith(tag) > 1

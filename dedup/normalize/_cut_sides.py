@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..fingerprint.keys import KeyConfig, strip_marker
+from ..fingerprint.keys import LIST_MARKERS_ONLY, strip_marker
 
 #: how common (jieba frequency) a word read across a CJK cut must be to join it without a copy's evidence
 MIN_WORD_FREQ = 100
@@ -108,7 +108,7 @@ def opens_with_a_tag(p: str, n: str) -> bool:
     """
     n = n.lstrip()
     end = strip_marker(n)
-    if not n[:1].isupper() or end <= strip_marker(n, _MARKERS_ONLY):
+    if not n[:1].isupper() or end <= strip_marker(n, LIST_MARKERS_ONLY):
         return False
     word = n[:end].split(":")[0].split("：")[0].strip()
     last = (p.split()[-1:] or [""])[0]
@@ -123,8 +123,6 @@ def _not_in_capitals(text: str) -> bool:
     return bool(words) and not all(w.isupper() for w in words)
 
 
-#: list markers only: what a speaker tag is told apart from
-_MARKERS_ONLY = KeyConfig(strip_speaker=False)
 
 
 def opens_after_a_tag(opening: str, text: str) -> bool:

@@ -42,7 +42,7 @@ from typing import Any
 
 from ..chardata import HAN_CLASS, char_class
 from ..draft import Draft
-from ..fingerprint.keys import KeyConfig, strip_marker
+from ..fingerprint.keys import LIST_MARKERS_ONLY, strip_marker
 from ..model import Block, Span, Unit  # noqa: F401  (Unit lived here: its dedup.normalize.stitch path keeps working)
 from ..segment import CLOSERS, SENTENCE_END, sentences
 from ..textindex import SubstringCounts
@@ -52,7 +52,6 @@ from ._cut_sides import after_words, in_capitals, opens_after_a_tag, opens_with_
 #: scripts written without spaces between words (Hangul is not one: Korean puts spaces between words)
 _CJK = re.compile(f"[{char_class(((0x3040, 0x30FF),))}{HAN_CLASS}]")  # kana and Han
 _SOFT_END = frozenset("，,、")
-_LIST_MARKERS_ONLY = KeyConfig(strip_markers=True, strip_speaker=False)
 _CANNOT_START = frozenset("，,、。.；;：:）)】」』”’》〉!！?？…%")
 #: opening bracket -> its closer (a cut right after one leaves it open)
 _PAIRS = {"《": "》", "“": "”", "「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "〈": "〉", "‘": "’", "[": "]"}
@@ -240,7 +239,7 @@ def _attested(p: str, n: str, reading: str, gap: str, config: StitchConfig, join
     last, first = p[-1], n[0]
     cjk = any(_is_cjk(c) for c in p[-config.attest_chars :] + n[: config.attest_chars])
     if not cjk and len(p) <= config.attest_chars_latin:
-        p = p[strip_marker(p, _LIST_MARKERS_ONLY) :] or p  # ``4. In t`` / ``he U.S.``: copies renumber, ``In the U.S.`` attests
+        p = p[strip_marker(p, LIST_MARKERS_ONLY) :] or p  # ``4. In t`` / ``he U.S.``: copies renumber, ``In the U.S.`` attests
     if joiners is None:
         joiners = ("",) if _is_cjk(last) and _is_cjk(first) else ("", " ")
     for want in (config.attest_chars, config.attest_chars - 1) if cjk else (config.attest_chars_latin,):
@@ -434,7 +433,7 @@ def _latin_read_on_otherwise(p: str, n: str, reading: str, config: StitchConfig)
         return False
     # with the end of the sentence before it: a copy of this paragraph, not a sentence of another that
     # begins alike (``THE MUSEUM BOARD ABANDONED THE NEW …`` beside ``The museum board abandoned the``)
-    start = max(strip_marker(p, _LIST_MARKERS_ONLY), spans[-1][0] - 2 * config.attest_chars_latin)
+    start = max(strip_marker(p, LIST_MARKERS_ONLY), spans[-1][0] - 2 * config.attest_chars_latin)
     reading_ = _reading(reading)
     text, tail, head = reading_.text, _WS_RUN.sub(" ", p[start:].strip()).lower(), word.group()[:4].lower()
     on = 0
@@ -490,7 +489,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
     # proves nothing, as copies that merge two items are common, unless a number or a Latin word
     # goes on (十 / 五、十六, the se / t. Google)
     goes_on = last.isdigit() or last in _CN_DIGITS or (last.isalpha() and first.isalpha() and not _is_cjk(last) and not _is_cjk(first))
-    if strip_marker(n, _LIST_MARKERS_ONLY) > 0 and not goes_on:
+    if strip_marker(n, LIST_MARKERS_ONLY) > 0 and not goes_on:
         return None
     if not goes_on and tag_opens_paragraphs(n, _reading(document)):
         return None  # (a copy that merges two lines reads across: ``…小学发言人：第八站``)
@@ -506,7 +505,7 @@ def join_reason(prev: str, nxt: str, gap: str, document: str, config: StitchConf
         return joined(attested["joiner"], why, attested_by=attested["attested_by"])
     if finished and not _number_cut(p, n):
         return None
-    if strip_marker(n, _LIST_MARKERS_ONLY) > 0:
+    if strip_marker(n, LIST_MARKERS_ONLY) > 0:
         return None
     if len(p) < config.min_chars:
         return None
